@@ -1,0 +1,32 @@
+package dev.mp;
+
+import java.util.Arrays;
+
+/**
+ * Joins a child's stack trace to the caller's: an exception thrown in a child ends at the child's thread, so the
+ * caller's own frames are appended after a marker frame, and the trace reads from the failure down to the code that
+ * made the call.
+ */
+public final class CallSites {
+
+	/** The declaring class of the marker frame between the child's frames and the caller's. */
+	public static final String MARKER = "dev.mp.<child process>";
+
+	private CallSites() {
+	}
+
+	/**
+	 * Appends the current thread's stack (the caller's, when called where a blocking call returns) to the exception.
+	 * @return the same exception
+	 */
+	public static <T extends Throwable> T appendCallerStack(T remote, String processDescription) {
+		StackTraceElement[] remoteStack = remote.getStackTrace();
+		StackTraceElement[] here = new Throwable().getStackTrace();
+		StackTraceElement[] joined = Arrays.copyOf(remoteStack, remoteStack.length + 1 + here.length);
+		joined[remoteStack.length] = new StackTraceElement(MARKER, processDescription, null, -1);
+		System.arraycopy(here, 0, joined, remoteStack.length + 1, here.length);
+		remote.setStackTrace(joined);
+		return remote;
+	}
+
+}

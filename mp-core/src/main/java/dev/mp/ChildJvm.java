@@ -1,0 +1,461 @@
+package dev.mp;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mp.child.BootstrapConfig;
+import dev.mp.child.Failure;
+import dev.mp.child.WorkerMain;
+import dev.mp.launch.JvmCommand;
+import dev.mp.launch.OutputPump;
+import dev.mp.launch.OutputTail;
+import dev.mp.wire.Frame;
+import dev.mp.wire.FrameChannel;
+import dev.mp.wire.FrameType;
+import dev.mp.wire.Handshake;
+
+/**
+ * The parent's side of one child JVM: launches it, hands it its bootstrap block, owns its connection, matches answers
+ * to calls, and turns its exit into facts (exit code, signal, last output) for every call still waiting.
+ */
+final class ChildJvm implements ChildProcess {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChildJvm.class);
+
+	private static final int TAIL_LINES = 40;
+
+	/** How long an exited child's socket and output may take to drain before its calls are failed. */
+	private static final long DRAIN_MILLIS = 2_000;
+
+	private final ProcessTemplate template;
+
+	private final String id;
+
+	private final String name;
+
+	private final boolean daemon;
+
+	private final ProcessOptions options;
+
+	private final String description;
+
+	private final boolean oneShot;
+
+	private final List<String> command;
+
+	private final byte[] secret = Handshake.randomBytes();
+
+	private final OutputTail tail = new OutputTail(TAIL_LINES);
+
+	private final CompletableFuture<FrameChannel> ready = new CompletableFuture<>();
+
+	private final CompletableFuture<Void> readerDone = new CompletableFuture<>();
+
+	private final CompletableFuture<ChildJvm> exited = new CompletableFuture<>();
+
+	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong nextCallId = new AtomicLong();
+
+	private volatile Process process;
+
+	private volatile Instant startTime;
+
+	private volatile ProcessState state = ProcessState.NEW;
+
+	private volatile Integer exitCode;
+
+	private OutputPump stdout;
+
+	private OutputPump stderr;
+
+	/**
+	 * @param oneShot whether the child exits after answering its first call
+	 */
+	ChildJvm(ProcessTemplate template, String id, String name, boolean daemon, ProcessOptions options,
+			String description, boolean oneShot) {
+		this.template = template;
+		this.id = id;
+		this.name = name;
+		this.daemon = daemon;
+		this.options = options;
+		this.description = description;
+		this.oneShot = oneShot;
+		this.command = JvmCommand.build(options.javaHome(), options.jvmOptions(), options.maxHeap(),
+				options.systemProperties(), options.classPath(), WorkerMain.class.getName());
+	}
+
+	/**
+	 * Starts the JVM and returns once the OS process exists; the handshake completes in the background.
+	 * @throws ProcessStartException if the process cannot be created at all
+	 */
+	void launch() {
+		ProcessBuilder builder = new ProcessBuilder(this.command);
+		if (this.options.workingDirectory() != null) {
+			builder.directory(this.options.workingDirectory().toFile());
+		}
+		builder.environment().putAll(this.options.environment());
+		WorkerServer server = this.template.server();
+		server.expect(this.id, this);
+		try {
+			this.process = builder.start();
+		}
+		catch (IOException ex) {
+			server.forget(this.id);
+			this.state = ProcessState.EXITED;
+			ProcessStartException failure = new ProcessStartException("Cannot start a child JVM: " + ex.getMessage(),
+					this.name, -1, this.command, null, List.of(), ex);
+			this.ready.completeExceptionally(failure);
+			this.exited.complete(this);
+			throw failure;
+		}
+		this.startTime = Instant.now();
+		this.state = ProcessState.STARTING;
+		long pid = this.process.pid();
+		this.stdout = new OutputPump(this.process.getInputStream(), this.name, pid, false, this.tail).start();
+		this.stderr = new OutputPump(this.process.getErrorStream(), this.name, pid, true, this.tail).start();
+		this.process.onExit().thenRunAsync(this::processExited, this.template.callbacks());
+		try {
+			DataOutputStream stdin = new DataOutputStream(this.process.getOutputStream());
+			new BootstrapConfig(this.id, this.name, this.secret, server.socketPath().toString(),
+					ProcessHandle.current().pid(), this.options.bootstrapMode(),
+					this.template.allowList().patterns(), this.template.maxFrameBytes(), this.oneShot,
+					this.options.bootstrapAttributes())
+				.write(stdin);
+			// stdin stays open: its end of file tells the child that this JVM is gone
+		}
+		catch (IOException ex) {
+			// the child died before reading its bootstrap; processExited() reports why
+		}
+		long timeout = this.options.startTimeout().toMillis();
+		this.template.scheduler().schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
+	}
+
+	private void checkStarted() {
+		if (!this.ready.isDone()) {
+			this.ready.completeExceptionally(new ProcessStartException(
+					"Child JVM did not complete its handshake within " + this.options.startTimeout()
+							+ " (raise the start timeout if it is just slow); it was killed",
+					this.name, pid(), this.command, null, this.tail.lines(), null));
+			kill();
+		}
+	}
+
+	/** Called by the server when the child has proved its secret. */
+	void connected(FrameChannel channel) {
+		if (!this.ready.complete(channel)) {
+			closeQuietly(channel);
+			return;
+		}
+		this.state = ProcessState.RUNNING;
+		Thread reader = new Thread(() -> read(channel), "mp-reader-" + pid());
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+	/** The secret this child must prove. */
+	byte[] secret() {
+		return this.secret;
+	}
+
+	/**
+	 * Sends an encoded {@link dev.mp.child.Invocation} once the child is ready.
+	 * @return the call's result, or its failure
+	 */
+	CompletableFuture<Object> call(byte[] request) {
+		long callId = this.nextCallId.incrementAndGet();
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		this.pending.put(callId, result);
+		result.whenComplete((value, failure) -> this.pending.remove(callId));
+		this.ready.whenComplete((channel, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally(unwrap(failure));
+				return;
+			}
+			try {
+				channel.write(new Frame(FrameType.CALL, callId, request));
+			}
+			catch (IOException ex) {
+				// the child is going away; processExited() fails this call with the facts
+			}
+		});
+		if (this.exited.isDone()) {
+			result.completeExceptionally(died());
+		}
+		return result;
+	}
+
+	private void read(FrameChannel channel) {
+		try {
+			Frame frame;
+			while ((frame = channel.read()) != null) {
+				CompletableFuture<Object> call = this.pending.get(frame.correlationId());
+				switch (frame.type()) {
+					case RESULT -> completeResult(call, frame);
+					case FAILURE -> completeFailure(call, frame);
+					case PONG -> {
+					}
+					default -> throw new dev.mp.wire.ProtocolException("Unexpected " + frame.type() + " frame");
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			if (isAlive()) {
+				logger.warn("Connection to child '{}' (pid {}) failed; killing it: {}", this.name, pid(), ex.toString());
+				kill();
+			}
+		}
+		finally {
+			closeQuietly(channel);
+			this.readerDone.complete(null);
+		}
+	}
+
+	private void completeResult(CompletableFuture<Object> call, Frame frame) {
+		if (call == null) {
+			return;
+		}
+		try {
+			call.complete(this.template.codec().decode(frame.payload(), this.template.classLoader()));
+		}
+		catch (RuntimeException ex) {
+			call.completeExceptionally(ex);
+		}
+	}
+
+	private void completeFailure(CompletableFuture<Object> call, Frame frame) {
+		if (call == null) {
+			return;
+		}
+		try {
+			Failure failure = (Failure) this.template.codec().decode(frame.payload(), this.template.classLoader());
+			call.completeExceptionally(remoteThrowable(failure));
+		}
+		catch (RuntimeException ex) {
+			call.completeExceptionally(ex);
+		}
+	}
+
+	private Throwable remoteThrowable(Failure failure) {
+		Throwable thrown = null;
+		if (failure.thrown() != null) {
+			try {
+				thrown = (Throwable) this.template.codec().decode(failure.thrown(), this.template.classLoader());
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Exception from child '{}' cannot be read back; using a stand-in: {}", this.name, ex);
+			}
+		}
+		if (thrown == null) {
+			thrown = new RemoteExceptionStandIn(failure.snapshot());
+		}
+		if (failure.setup()) {
+			return new WorkerSetupException("Child JVM could not run " + this.description + ": " + thrown.getMessage(),
+					this.name, pid(), this.command, this.tail.lines(), thrown);
+		}
+		return thrown;
+	}
+
+	private void processExited() {
+		if (this.ready.isDone() && !this.ready.isCompletedExceptionally()) {
+			awaitQuietly(this.readerDone);
+		}
+		try {
+			this.stdout.awaitEnd(DRAIN_MILLIS);
+			this.stderr.awaitEnd(DRAIN_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.exitCode = ExitCodes.fromExitValue(this.process.exitValue());
+		this.state = ProcessState.EXITED;
+		this.template.server().forget(this.id);
+		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready", this.name,
+				pid(), this.command, this.exitCode, this.tail.lines(), null));
+		ProcessDiedException died = died();
+		this.pending.values().forEach((call) -> call.completeExceptionally(died));
+		this.ready.thenAccept(ChildJvm::closeQuietly);
+		this.exited.complete(this);
+	}
+
+	private ProcessDiedException died() {
+		return new ProcessDiedException("Child JVM exited before it answered a call to " + this.description,
+				this.name, pid(), this.command, (this.exitCode != null) ? this.exitCode : 0, this.tail.lines());
+	}
+
+	/** The failure that kept this child from becoming ready, or {@code null}. */
+	ProcessStartException startFailure() {
+		if (!this.ready.isCompletedExceptionally()) {
+			return null;
+		}
+		try {
+			this.ready.join();
+			return null;
+		}
+		catch (RuntimeException ex) {
+			Throwable cause = unwrap(ex);
+			return (cause instanceof ProcessStartException start) ? start : null;
+		}
+	}
+
+	@Override
+	public String id() {
+		return this.id;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public long pid() {
+		Process started = this.process;
+		return (started != null) ? started.pid() : -1;
+	}
+
+	@Override
+	public boolean isDaemon() {
+		return this.daemon;
+	}
+
+	@Override
+	public ProcessState state() {
+		return this.state;
+	}
+
+	@Override
+	public boolean isAlive() {
+		Process started = this.process;
+		return started != null && !this.exited.isDone();
+	}
+
+	@Override
+	public OptionalInt exitCode() {
+		Integer code = this.exitCode;
+		return (code != null) ? OptionalInt.of(code) : OptionalInt.empty();
+	}
+
+	@Override
+	public Instant startTime() {
+		return this.startTime;
+	}
+
+	@Override
+	public String description() {
+		return this.description;
+	}
+
+	@Override
+	public String bootstrapMode() {
+		return this.options.bootstrapMode();
+	}
+
+	List<String> command() {
+		return this.command;
+	}
+
+	@Override
+	public CompletableFuture<ChildJvm> onExit() {
+		return this.exited.copy();
+	}
+
+	@Override
+	public void terminate() {
+		signal(false);
+	}
+
+	@Override
+	public void kill() {
+		signal(true);
+	}
+
+	private void signal(boolean forcibly) {
+		Process started = this.process;
+		if (started == null) {
+			return;
+		}
+		// descendants first, so that none is re-parented and left behind
+		started.descendants().forEach((child) -> {
+			if (forcibly) {
+				child.destroyForcibly();
+			}
+			else {
+				child.destroy();
+			}
+		});
+		if (forcibly) {
+			started.destroyForcibly();
+		}
+		else {
+			started.destroy();
+		}
+	}
+
+	/** Waits for the exit, at most the given time; {@code true} if the child has exited. */
+	boolean awaitExit(long millis) {
+		try {
+			this.exited.get(millis, TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return this.exited.isDone();
+		}
+		catch (ExecutionException ex) {
+			return true;
+		}
+	}
+
+	private static void awaitQuietly(CompletableFuture<?> future) {
+		try {
+			future.get(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// drained as far as it goes
+		}
+	}
+
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof java.util.concurrent.CompletionException
+				|| current instanceof ExecutionException) && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private static void closeQuietly(FrameChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// closing is best effort
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ChildProcess[" + this.name + ", pid " + pid() + ", " + this.state + "]";
+	}
+
+}

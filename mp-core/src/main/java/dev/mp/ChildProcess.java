@@ -1,0 +1,51 @@
+package dev.mp;
+
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A child JVM as its parent sees it: what {@link ProcessTemplate#activeChildren()} lists, whether it was started as a
+ * {@link ManagedProcess} or to run a single call.
+ */
+public interface ChildProcess {
+
+	/** Unique within its template. */
+	String id();
+
+	String name();
+
+	/** The child's operating-system pid. */
+	long pid();
+
+	boolean isDaemon();
+
+	ProcessState state();
+
+	boolean isAlive();
+
+	/**
+	 * Empty while the child runs; then its exit code, negative when a signal ended it (-9 for SIGKILL, -15 for
+	 * SIGTERM), as Python's {@code exitcode} reports.
+	 */
+	OptionalInt exitCode();
+
+	/** When the JVM was started. */
+	Instant startTime();
+
+	/** What the child runs: a task class, or bean and method. */
+	String description();
+
+	/** The bootstrap mode the child was started in. */
+	String bootstrapMode();
+
+	/** Completes when the child has exited. */
+	CompletableFuture<? extends ChildProcess> onExit();
+
+	/** Asks the child and its descendants to stop (SIGTERM). */
+	void terminate();
+
+	/** Stops the child and its descendants at once (SIGKILL). */
+	void kill();
+
+}

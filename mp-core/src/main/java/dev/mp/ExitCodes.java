@@ -1,0 +1,28 @@
+package dev.mp;
+
+/**
+ * Reads a JVM's exit status the way Python reports it: the JDK gives 128+n for a process ended by signal n, which mp
+ * reports as -n. (A child that itself calls {@code System.exit(137)} therefore reads as -9; don't do that.)
+ */
+final class ExitCodes {
+
+	private static final String[] SIGNALS = { "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
+			"SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM" };
+
+	private ExitCodes() {
+	}
+
+	static int fromExitValue(int exitValue) {
+		return (exitValue > 128 && exitValue <= 128 + 64) ? -(exitValue - 128) : exitValue;
+	}
+
+	static String describe(int exitCode) {
+		if (exitCode >= 0) {
+			return "exit code " + exitCode;
+		}
+		int signal = -exitCode;
+		String name = (signal < SIGNALS.length) ? SIGNALS[signal] : "signal";
+		return "killed by " + name + " (" + signal + "), exit code " + exitCode;
+	}
+
+}

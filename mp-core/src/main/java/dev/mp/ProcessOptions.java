@@ -1,0 +1,227 @@
+package dev.mp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.mp.child.PlainBootstrap;
+
+/**
+ * How a child JVM is started: which {@code java}, JVM options, heap, system properties, class path, working directory,
+ * environment, bootstrap mode, and how long it may take to become ready. Immutable; derive variants with
+ * {@link #toBuilder()}. By default the child runs the parent's {@code java} and class path.
+ */
+public final class ProcessOptions {
+
+	private static final ProcessOptions DEFAULTS = builder().build();
+
+	private final Path javaHome;
+
+	private final List<String> jvmOptions;
+
+	private final String maxHeap;
+
+	private final Map<String, String> systemProperties;
+
+	private final String classPath;
+
+	private final Path workingDirectory;
+
+	private final Map<String, String> environment;
+
+	private final String bootstrapMode;
+
+	private final Map<String, String> bootstrapAttributes;
+
+	private final Duration startTimeout;
+
+	private ProcessOptions(Builder builder) {
+		this.javaHome = builder.javaHome;
+		this.jvmOptions = List.copyOf(builder.jvmOptions);
+		this.maxHeap = builder.maxHeap;
+		this.systemProperties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.systemProperties));
+		this.classPath = builder.classPath;
+		this.workingDirectory = builder.workingDirectory;
+		this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
+		this.bootstrapMode = builder.bootstrapMode;
+		this.bootstrapAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.bootstrapAttributes));
+		this.startTimeout = builder.startTimeout;
+	}
+
+	/** The parent's {@code java}, class path, no extra options, plain bootstrap, 60 seconds to start. */
+	public static ProcessOptions defaults() {
+		return DEFAULTS;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/** The Java installation whose {@code bin/java} starts the child. */
+	public Path javaHome() {
+		return this.javaHome;
+	}
+
+	/** Options placed before the main class, such as {@code -XX:+UseSerialGC}. */
+	public List<String> jvmOptions() {
+		return this.jvmOptions;
+	}
+
+	/** The {@code -Xmx} value ({@code 256m}, {@code 2g}), or {@code null} for the JVM's default. */
+	public String maxHeap() {
+		return this.maxHeap;
+	}
+
+	public Map<String, String> systemProperties() {
+		return this.systemProperties;
+	}
+
+	public String classPath() {
+		return this.classPath;
+	}
+
+	/** The child's working directory, or {@code null} for the parent's. */
+	public Path workingDirectory() {
+		return this.workingDirectory;
+	}
+
+	/** Variables added to the parent's environment for the child. */
+	public Map<String, String> environment() {
+		return this.environment;
+	}
+
+	/** {@code plain} (tasks only) or {@code spring} (the application's context, for bean methods). */
+	public String bootstrapMode() {
+		return this.bootstrapMode;
+	}
+
+	/** Mode-specific settings sent to the child's bootstrap. */
+	public Map<String, String> bootstrapAttributes() {
+		return this.bootstrapAttributes;
+	}
+
+	/** How long the child may take from launch to a completed handshake. */
+	public Duration startTimeout() {
+		return this.startTimeout;
+	}
+
+	/** Builds {@link ProcessOptions}; every setter replaces the value it names. */
+	public static final class Builder {
+
+		private Path javaHome = Path.of(System.getProperty("java.home"));
+
+		private List<String> jvmOptions = new ArrayList<>();
+
+		private String maxHeap;
+
+		private Map<String, String> systemProperties = new LinkedHashMap<>();
+
+		private String classPath = System.getProperty("java.class.path");
+
+		private Path workingDirectory;
+
+		private Map<String, String> environment = new LinkedHashMap<>();
+
+		private String bootstrapMode = PlainBootstrap.MODE;
+
+		private Map<String, String> bootstrapAttributes = new LinkedHashMap<>();
+
+		private Duration startTimeout = Duration.ofSeconds(60);
+
+		private Builder() {
+		}
+
+		private Builder(ProcessOptions options) {
+			this.javaHome = options.javaHome;
+			this.jvmOptions = new ArrayList<>(options.jvmOptions);
+			this.maxHeap = options.maxHeap;
+			this.systemProperties = new LinkedHashMap<>(options.systemProperties);
+			this.classPath = options.classPath;
+			this.workingDirectory = options.workingDirectory;
+			this.environment = new LinkedHashMap<>(options.environment);
+			this.bootstrapMode = options.bootstrapMode;
+			this.bootstrapAttributes = new LinkedHashMap<>(options.bootstrapAttributes);
+			this.startTimeout = options.startTimeout;
+		}
+
+		public Builder javaHome(Path javaHome) {
+			this.javaHome = Objects.requireNonNull(javaHome, "javaHome");
+			return this;
+		}
+
+		public Builder jvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = new ArrayList<>(jvmOptions);
+			return this;
+		}
+
+		public Builder jvmOptions(String... jvmOptions) {
+			return jvmOptions(List.of(jvmOptions));
+		}
+
+		/** Adds options after the ones already set. */
+		public Builder addJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions.addAll(jvmOptions);
+			return this;
+		}
+
+		public Builder maxHeap(String maxHeap) {
+			this.maxHeap = maxHeap;
+			return this;
+		}
+
+		public Builder systemProperties(Map<String, String> systemProperties) {
+			this.systemProperties = new LinkedHashMap<>(systemProperties);
+			return this;
+		}
+
+		public Builder systemProperty(String key, String value) {
+			this.systemProperties.put(key, value);
+			return this;
+		}
+
+		public Builder classPath(String classPath) {
+			this.classPath = Objects.requireNonNull(classPath, "classPath");
+			return this;
+		}
+
+		public Builder workingDirectory(Path workingDirectory) {
+			this.workingDirectory = workingDirectory;
+			return this;
+		}
+
+		public Builder environment(Map<String, String> environment) {
+			this.environment = new LinkedHashMap<>(environment);
+			return this;
+		}
+
+		public Builder bootstrapMode(String bootstrapMode) {
+			this.bootstrapMode = Objects.requireNonNull(bootstrapMode, "bootstrapMode");
+			return this;
+		}
+
+		public Builder bootstrapAttributes(Map<String, String> bootstrapAttributes) {
+			this.bootstrapAttributes = new LinkedHashMap<>(bootstrapAttributes);
+			return this;
+		}
+
+		public Builder startTimeout(Duration startTimeout) {
+			this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+			return this;
+		}
+
+		public ProcessOptions build() {
+			return new ProcessOptions(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,421 @@
+package dev.mp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mp.child.Invocation;
+import dev.mp.child.TaskInvocation;
+import dev.mp.wire.ClassAllowList;
+import dev.mp.wire.JavaSerializationCodec;
+
+/**
+ * The entry point to mp: starts child JVMs as processes or for single calls, keeps track of them, and cleans them up.
+ * Usable on its own (try-with-resources) or as the Spring bean that {@code mp-spring-boot-starter} registers.
+ *
+ * <pre>{@code
+ * try (ProcessTemplate mp = new ProcessTemplate()) {
+ *     ManagedProcess p = mp.process(() -> System.out.println("hello from a child JVM")).start();
+ *     p.join();
+ * }
+ * }</pre>
+ *
+ * On {@link #close()}: no new work is taken; daemon children are terminated; non-daemon children are joined for the
+ * shutdown grace period, then terminated, then killed. After close, no child of this template is alive.
+ */
+public final class ProcessTemplate implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProcessTemplate.class);
+
+	/** How long a terminated child has to exit before it is killed. */
+	private static final long TERMINATE_MILLIS = 5_000;
+
+	private final ProcessOptions defaults;
+
+	private final Duration shutdownGracePeriod;
+
+	private final int maxFrameBytes;
+
+	private final int retainExited;
+
+	private final String howToAllow;
+
+	private final Path runDirectoryBase;
+
+	private final ClassLoader classLoader;
+
+	private final Set<String> allowedPatterns = ConcurrentHashMap.newKeySet();
+
+	private volatile JavaSerializationCodec codec;
+
+	private final Deque<ChildJvm> children = new ConcurrentLinkedDeque<>();
+
+	private final AtomicInteger counter = new AtomicInteger();
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "mp-scheduler");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Executor callbacks = Executors.newCachedThreadPool((task) -> {
+		Thread thread = new Thread(task, "mp-exit-watch");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Object lifecycle = new Object();
+
+	private WorkerServer server;
+
+	private volatile boolean closed;
+
+	/** A template with default settings. */
+	public ProcessTemplate() {
+		this(builder());
+	}
+
+	private ProcessTemplate(Builder builder) {
+		this.defaults = builder.defaults;
+		this.shutdownGracePeriod = builder.shutdownGracePeriod;
+		this.maxFrameBytes = builder.maxFrameBytes;
+		this.retainExited = builder.retainExited;
+		this.howToAllow = builder.howToAllow;
+		this.runDirectoryBase = builder.runDirectoryBase;
+		this.classLoader = builder.classLoader;
+		this.allowedPatterns.addAll(builder.allowedClasses);
+		this.codec = newCodec();
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A process that runs {@code target} in a child JVM, as Python's {@code Process(target=...)}.
+	 * @param target the body; it and what it captures travel to the child
+	 */
+	public ProcessSpec<ManagedProcess> process(SerializableRunnable target) {
+		Objects.requireNonNull(target, "target");
+		return new ProcessSpec<>(this, new ManagedProcess(target));
+	}
+
+	/**
+	 * A process that runs {@code target(argument)} in a child JVM, as Python's {@code Process(target=f, args=(a,))}.
+	 */
+	public <A> ProcessSpec<ManagedProcess> process(SerializableConsumer<A> target, A argument) {
+		Objects.requireNonNull(target, "target");
+		return new ProcessSpec<>(this, new ManagedProcess(() -> target.accept(argument)));
+	}
+
+	/**
+	 * A process whose body is the {@code run()} method of a {@link ManagedProcess} subclass; the instance's fields
+	 * travel to the child.
+	 */
+	public <P extends ManagedProcess> ProcessSpec<P> bind(P process) {
+		Objects.requireNonNull(process, "process");
+		return new ProcessSpec<>(this, process);
+	}
+
+	/**
+	 * Runs a task in a fresh child JVM with the default options and returns its result.
+	 * @throws dev.mp.wire.SerializationException at once if the task cannot be serialized
+	 */
+	public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
+		return submit(task, this.defaults);
+	}
+
+	/** Runs a task in a fresh child JVM started with the given options. */
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
+		allowPackageOf(task.getClass());
+		String description = "task " + task.getClass().getName();
+		return (CompletableFuture<T>) invoke(new TaskInvocation(task, description), options, "task");
+	}
+
+	/**
+	 * Runs one invocation in a fresh child JVM, which exits after answering. The invocation is serialized before
+	 * anything is forked, so a value that cannot travel fails here, naming its type. Cancelling the returned future
+	 * kills the child.
+	 * @param invocation what to run
+	 * @param options how to start the child
+	 * @param namePrefix the child's name, before a sequence number
+	 */
+	public CompletableFuture<Object> invoke(Invocation invocation, ProcessOptions options, String namePrefix) {
+		byte[] request = this.codec.encode(invocation);
+		ChildJvm child = launch(namePrefix + "-" + this.counter.incrementAndGet(), false, options,
+				invocation.describe());
+		CompletableFuture<Object> result = child.call(request);
+		result.whenComplete((value, failure) -> {
+			if (result.isCancelled()) {
+				child.kill();
+			}
+		});
+		return result;
+	}
+
+	/** Starts a bound process; see {@link ManagedProcess#start()}. */
+	ChildJvm start(ManagedProcess process, ProcessOptions options) {
+		Class<?> bodyClass = (process.target() != null) ? process.target().getClass() : process.getClass();
+		allowPackageOf(bodyClass);
+		byte[] request = this.codec.encode(new TaskInvocation(new ProcessBody(process), bodyClass.getName()));
+		ChildJvm child = launch(process.name(), process.isDaemon(), options, "process " + bodyClass.getName());
+		child.call(request).whenComplete((value, failure) -> {
+			if (failure != null && !(failure instanceof ChildProcessException)) {
+				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
+			}
+		});
+		return child;
+	}
+
+	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
+		synchronized (this.lifecycle) {
+			if (this.closed) {
+				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
+			}
+			ChildJvm child = new ChildJvm(this, "w" + this.counter.incrementAndGet(), name, daemon, options,
+					description, true);
+			this.children.addLast(child);
+			child.onExit().thenRun(this::forgetOldExited);
+			child.launch();
+			return child;
+		}
+	}
+
+	String nextProcessName() {
+		return "process-" + this.counter.incrementAndGet();
+	}
+
+	/** Lets the package (and sub-packages) of a target class through the serialization allow-list. */
+	void allowPackageOf(Class<?> type) {
+		String pkg = type.getPackageName();
+		// a lambda's hidden class is a nestmate of the class that wrote it, which is what must be let through
+		String host = type.getNestHost().getName();
+		List<String> patterns = pkg.isEmpty() ? List.of(host, host + "$*") : List.of(pkg + ".**");
+		if (this.allowedPatterns.addAll(patterns)) {
+			this.codec = newCodec();
+		}
+	}
+
+	private JavaSerializationCodec newCodec() {
+		return new JavaSerializationCodec(ClassAllowList.withDefaults(this.allowedPatterns), this.howToAllow,
+				this.maxFrameBytes);
+	}
+
+	/** Children that are alive now, oldest first, as Python's {@code active_children()}. */
+	public List<ChildProcess> activeChildren() {
+		return this.children.stream().filter(ChildProcess::isAlive).map(ChildProcess.class::cast).toList();
+	}
+
+	/** Every child this template knows: the live ones and the most recent exited ones. */
+	public List<ChildProcess> children() {
+		return List.copyOf(this.children);
+	}
+
+	/** The child with this pid, if this template started it and still remembers it. */
+	public Optional<ChildProcess> child(long pid) {
+		return this.children.stream().filter((c) -> c.pid() == pid).map(ChildProcess.class::cast).findFirst();
+	}
+
+	/** The options a child gets unless told otherwise. */
+	public ProcessOptions defaults() {
+		return this.defaults;
+	}
+
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	private void forgetOldExited() {
+		List<ChildJvm> exited = this.children.stream().filter((c) -> !c.isAlive()).toList();
+		for (int i = 0; i < exited.size() - this.retainExited; i++) {
+			this.children.remove(exited.get(i));
+		}
+	}
+
+	/**
+	 * Stops taking work; terminates daemon children; joins the others for the grace period, then terminates them,
+	 * then kills what is left. Returns when no child is alive.
+	 */
+	@Override
+	public void close() {
+		synchronized (this.lifecycle) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+		}
+		List<ChildJvm> live = new ArrayList<>(this.children.stream().filter(ChildJvm::isAlive).toList());
+		live.stream().filter(ChildJvm::isDaemon).forEach(ChildJvm::terminate);
+		long graceEnd = System.nanoTime() + this.shutdownGracePeriod.toNanos();
+		for (ChildJvm child : live) {
+			if (!child.isDaemon()) {
+				child.awaitExit(Math.max(0, (graceEnd - System.nanoTime()) / 1_000_000));
+			}
+		}
+		stopRemaining(live);
+		synchronized (this.lifecycle) {
+			if (this.server != null) {
+				this.server.close();
+			}
+		}
+		this.scheduler.shutdownNow();
+	}
+
+	private static void stopRemaining(Collection<ChildJvm> children) {
+		List<ChildJvm> alive = children.stream().filter(ChildJvm::isAlive).toList();
+		if (!alive.isEmpty()) {
+			logger.info("Terminating {} child process(es) still running at shutdown", alive.size());
+			alive.forEach(ChildJvm::terminate);
+			long end = System.nanoTime() + TERMINATE_MILLIS * 1_000_000;
+			alive.forEach((child) -> child.awaitExit(Math.max(0, (end - System.nanoTime()) / 1_000_000)));
+		}
+		List<ChildJvm> stubborn = alive.stream().filter(ChildJvm::isAlive).toList();
+		if (!stubborn.isEmpty()) {
+			logger.warn("Killing {} child process(es) that ignored SIGTERM", stubborn.size());
+			stubborn.forEach(ChildJvm::kill);
+			stubborn.forEach((child) -> child.awaitExit(TERMINATE_MILLIS));
+		}
+	}
+
+	WorkerServer server() {
+		synchronized (this.lifecycle) {
+			if (this.server == null) {
+				try {
+					this.server = new WorkerServer(this.runDirectoryBase, this.maxFrameBytes, this.scheduler);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot open mp's worker socket under " + this.runDirectoryBase, ex);
+				}
+			}
+			return this.server;
+		}
+	}
+
+	JavaSerializationCodec codec() {
+		return this.codec;
+	}
+
+	ClassAllowList allowList() {
+		return this.codec.allowList();
+	}
+
+	int maxFrameBytes() {
+		return this.maxFrameBytes;
+	}
+
+	ClassLoader classLoader() {
+		return this.classLoader;
+	}
+
+	ScheduledExecutorService scheduler() {
+		return this.scheduler;
+	}
+
+	Executor callbacks() {
+		return this.callbacks;
+	}
+
+	/** Builds a {@link ProcessTemplate}. */
+	public static final class Builder {
+
+		private ProcessOptions defaults = ProcessOptions.defaults();
+
+		private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+
+		private int maxFrameBytes = 64 * 1024 * 1024;
+
+		private int retainExited = 100;
+
+		private final List<String> allowedClasses = new ArrayList<>();
+
+		private String howToAllow = "add a pattern for it with ProcessTemplate.builder().allowClasses(...)";
+
+		private Path runDirectoryBase = Path.of(System.getProperty("java.io.tmpdir"));
+
+		private ClassLoader classLoader = defaultClassLoader();
+
+		private Builder() {
+		}
+
+		/** How children start unless a process or call says otherwise. */
+		public Builder defaults(ProcessOptions defaults) {
+			this.defaults = Objects.requireNonNull(defaults, "defaults");
+			return this;
+		}
+
+		/** How long {@link ProcessTemplate#close()} waits for non-daemon children before terminating them. */
+		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
+			this.shutdownGracePeriod = Objects.requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+			return this;
+		}
+
+		/** The largest frame (one argument list, one result) accepted in either direction, in bytes. */
+		public Builder maxFrameBytes(int maxFrameBytes) {
+			this.maxFrameBytes = maxFrameBytes;
+			return this;
+		}
+
+		/** How many exited children {@link ProcessTemplate#children()} remembers. */
+		public Builder retainExited(int retainExited) {
+			this.retainExited = retainExited;
+			return this;
+		}
+
+		/**
+		 * Classes that may cross process boundaries besides the defaults ({@link ClassAllowList#DEFAULTS}) and the
+		 * packages of the targets started; patterns as in {@link ClassAllowList}.
+		 */
+		public Builder allowClasses(Collection<String> patterns) {
+			this.allowedClasses.addAll(patterns);
+			return this;
+		}
+
+		/** What a refused class's error message tells the user to do, for frameworks that configure by property. */
+		public Builder howToAllow(String howToAllow) {
+			this.howToAllow = Objects.requireNonNull(howToAllow, "howToAllow");
+			return this;
+		}
+
+		/** Where the private run directory (the worker socket) is created. */
+		public Builder runDirectoryBase(Path runDirectoryBase) {
+			this.runDirectoryBase = Objects.requireNonNull(runDirectoryBase, "runDirectoryBase");
+			return this;
+		}
+
+		/** The loader results and exceptions are read with. */
+		public Builder classLoader(ClassLoader classLoader) {
+			this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+			return this;
+		}
+
+		public ProcessTemplate build() {
+			return new ProcessTemplate(this);
+		}
+
+		private static ClassLoader defaultClassLoader() {
+			ClassLoader context = Thread.currentThread().getContextClassLoader();
+			return (context != null) ? context : ProcessTemplate.class.getClassLoader();
+		}
+
+	}
+
+}

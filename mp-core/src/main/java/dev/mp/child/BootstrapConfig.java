@@ -1,0 +1,82 @@
+package dev.mp.child;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the parent tells a new child on its stdin before anything else: never in argv or the environment, where other
+ * users of the machine could read the secret.
+ *
+ * @param workerId the id the child presents in its handshake
+ * @param name the process name, for logs
+ * @param secret the per-worker secret for the HMAC handshake
+ * @param socketPath the parent's Unix domain socket
+ * @param parentPid the parent's pid, watched so the child exits with it
+ * @param mode the bootstrap mode ({@code plain}, {@code spring}, ...)
+ * @param allowedClasses the serialization allow-list patterns
+ * @param maxFrameBytes the largest frame payload accepted
+ * @param oneShot {@code true} if the child exits once it has answered its first call: code 0 after a result, 1 after
+ * a failure, as Python's {@code Process} does
+ * @param attributes mode-specific settings
+ */
+public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
+		String mode, List<String> allowedClasses, int maxFrameBytes, boolean oneShot, Map<String, String> attributes) {
+
+	private static final int MAGIC = 0x6d700001;
+
+	public void write(DataOutputStream out) throws IOException {
+		out.writeInt(MAGIC);
+		out.writeUTF(this.workerId);
+		out.writeUTF(this.name);
+		out.writeShort(this.secret.length);
+		out.write(this.secret);
+		out.writeUTF(this.socketPath);
+		out.writeLong(this.parentPid);
+		out.writeUTF(this.mode);
+		out.writeInt(this.allowedClasses.size());
+		for (String pattern : this.allowedClasses) {
+			out.writeUTF(pattern);
+		}
+		out.writeInt(this.maxFrameBytes);
+		out.writeBoolean(this.oneShot);
+		out.writeInt(this.attributes.size());
+		for (Map.Entry<String, String> entry : this.attributes.entrySet()) {
+			out.writeUTF(entry.getKey());
+			out.writeUTF(entry.getValue());
+		}
+		out.flush();
+	}
+
+	public static BootstrapConfig read(DataInputStream in) throws IOException {
+		if (in.readInt() != MAGIC) {
+			throw new IOException("stdin does not start with an mp bootstrap block: this JVM must be started by mp");
+		}
+		String workerId = in.readUTF();
+		String name = in.readUTF();
+		byte[] secret = new byte[in.readUnsignedShort()];
+		in.readFully(secret);
+		String socketPath = in.readUTF();
+		long parentPid = in.readLong();
+		String mode = in.readUTF();
+		int patternCount = in.readInt();
+		List<String> patterns = new ArrayList<>(patternCount);
+		for (int i = 0; i < patternCount; i++) {
+			patterns.add(in.readUTF());
+		}
+		int maxFrameBytes = in.readInt();
+		boolean oneShot = in.readBoolean();
+		int attributeCount = in.readInt();
+		Map<String, String> attributes = new LinkedHashMap<>();
+		for (int i = 0; i < attributeCount; i++) {
+			attributes.put(in.readUTF(), in.readUTF());
+		}
+		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, patterns, maxFrameBytes,
+				oneShot, attributes);
+	}
+
+}

@@ -1,0 +1,234 @@
+package dev.mp.child;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.mp.wire.ClassAllowList;
+import dev.mp.wire.Codec;
+import dev.mp.wire.Frame;
+import dev.mp.wire.FrameChannel;
+import dev.mp.wire.FrameType;
+import dev.mp.wire.Handshake;
+import dev.mp.wire.JavaSerializationCodec;
+
+/**
+ * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames
+ * until told to stop. Calls run on their own threads so that the frame loop stays free for CANCEL and PING.
+ */
+final class ChildRuntime {
+
+	private static final int EXIT_OK = 0;
+
+	private static final int EXIT_FAILED = 1;
+
+	private final BootstrapConfig config;
+
+	private final Codec codec;
+
+	private final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+
+	private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
+
+	private final ExecutorService calls = Executors.newCachedThreadPool(new CallThreads());
+
+	private final Thread parentWatch;
+
+	private ChildBootstrap bootstrap;
+
+	private volatile FrameChannel channel;
+
+	private volatile boolean exiting;
+
+	ChildRuntime(BootstrapConfig config, Thread parentWatch) {
+		this.config = config;
+		this.parentWatch = parentWatch;
+		this.codec = new JavaSerializationCodec(ClassAllowList.of(config.allowedClasses()),
+				"allow it in the parent's serialization allow-list", config.maxFrameBytes());
+	}
+
+	void run() {
+		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
+		this.bootstrap = startBootstrap();
+		try {
+			this.channel = connect();
+		}
+		catch (IOException | RuntimeException ex) {
+			System.err.println("mp worker: cannot connect to the parent at " + this.config.socketPath() + ": " + ex);
+			System.exit(WorkerMain.EXIT_NO_PARENT);
+			return;
+		}
+		try {
+			Frame frame;
+			while ((frame = this.channel.read()) != null) {
+				handle(frame);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			if (this.exiting) {
+				return;
+			}
+			System.err.println("mp worker: connection to the parent failed: " + ex);
+		}
+		if (!this.exiting) {
+			ParentWatch.parentGone("socket closed");
+		}
+	}
+
+	/**
+	 * The JVM waits up to 300 ms at exit for threads blocked in native reads; the frame loop and the stdin watch are
+	 * two, so an orderly exit (ours or the user's {@code System.exit}) wakes them first.
+	 */
+	private void releaseNativeWaits() {
+		this.exiting = true;
+		this.parentWatch.interrupt();
+		FrameChannel open = this.channel;
+		if (open != null) {
+			try {
+				open.close();
+			}
+			catch (IOException ex) {
+				// exiting anyway
+			}
+		}
+	}
+
+	private ChildBootstrap startBootstrap() {
+		ChildBootstrap chosen = null;
+		if (PlainBootstrap.MODE.equals(this.config.mode())) {
+			chosen = new PlainBootstrap();
+		}
+		else {
+			for (ChildBootstrap candidate : ServiceLoader.load(ChildBootstrap.class, this.classLoader)) {
+				if (candidate.mode().equals(this.config.mode())) {
+					chosen = candidate;
+				}
+			}
+		}
+		if (chosen == null) {
+			System.err.println("mp worker: no bootstrap mode '" + this.config.mode() + "' on the class path");
+			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
+		}
+		try {
+			chosen.start(this.config.attributes());
+		}
+		catch (Throwable ex) {
+			System.err.println("mp worker: bootstrap mode '" + this.config.mode() + "' failed to start");
+			ex.printStackTrace();
+			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
+		}
+		return chosen;
+	}
+
+	private FrameChannel connect() throws IOException {
+		SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+		socket.connect(UnixDomainSocketAddress.of(this.config.socketPath()));
+		FrameChannel frames = new FrameChannel(socket, this.config.maxFrameBytes());
+		Frame challenge = frames.read();
+		if (challenge == null || challenge.type() != FrameType.HELLO) {
+			throw new IOException("the parent sent no challenge");
+		}
+		byte[] proof = Handshake.proof(this.config.secret(), challenge.payload(), this.config.workerId());
+		frames.write(new Frame(FrameType.HELLO, 0, Handshake.hello(this.config.workerId(), proof)));
+		return frames;
+	}
+
+	private void handle(Frame frame) throws IOException {
+		switch (frame.type()) {
+			case CALL -> {
+				long id = frame.correlationId();
+				this.running.put(id, this.calls.submit(() -> call(id, frame.payload())));
+			}
+			case CANCEL -> {
+				Future<?> call = this.running.get(frame.correlationId());
+				if (call != null) {
+					call.cancel(true);
+				}
+			}
+			case PING -> this.channel.write(Frame.of(FrameType.PONG, frame.correlationId()));
+			case SHUTDOWN -> exit(EXIT_OK);
+			default -> throw new IOException("Unexpected " + frame.type() + " frame from the parent");
+		}
+	}
+
+	private void call(long id, byte[] payload) {
+		Frame answer;
+		try {
+			answer = result(id, (Invocation) this.codec.decode(payload, this.classLoader));
+		}
+		catch (Throwable ex) {
+			answer = failure(id, ex);
+		}
+		finally {
+			this.running.remove(id);
+		}
+		try {
+			this.channel.write(answer);
+		}
+		catch (IOException ex) {
+			ParentWatch.parentGone("cannot answer: " + ex);
+		}
+		if (this.config.oneShot()) {
+			exit(answer.type() == FrameType.RESULT ? EXIT_OK : EXIT_FAILED);
+		}
+	}
+
+	private Frame result(long id, Invocation invocation) {
+		Object value;
+		try {
+			value = invocation.invoke(this.bootstrap);
+		}
+		catch (Throwable ex) {
+			return failure(id, ex);
+		}
+		try {
+			return new Frame(FrameType.RESULT, id, this.codec.encode(value));
+		}
+		catch (RuntimeException ex) {
+			return failure(id, new dev.mp.wire.SerializationException("The result of " + invocation.describe()
+					+ " could not be sent back to the caller: " + ex.getMessage(), ex));
+		}
+	}
+
+	private Frame failure(long id, Throwable thrown) {
+		byte[] serialized;
+		try {
+			serialized = this.codec.encode(thrown);
+		}
+		catch (RuntimeException ex) {
+			serialized = null;
+		}
+		Failure failure = new Failure(thrown instanceof TargetResolutionException, serialized,
+				ThrowableSnapshot.of(thrown));
+		return new Frame(FrameType.FAILURE, id, this.codec.encode(failure));
+	}
+
+	private void exit(int code) {
+		System.out.flush();
+		System.err.flush();
+		this.bootstrap.close();
+		System.exit(code);
+	}
+
+	private static final class CallThreads implements java.util.concurrent.ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = new Thread(task, "mp-call-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.mp.child;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
+
+/**
+ * Ends the child when its parent ends: stdin reaching end of file (the parent's end of the pipe closed, which the
+ * kernel does even on {@code kill -9}), or the parent's process handle exiting. The child's own descendants go first,
+ * so nothing is left behind.
+ */
+final class ParentWatch {
+
+	/** Exit code of a child whose parent went away. */
+	static final int EXIT_PARENT_GONE = 73;
+
+	private ParentWatch() {
+	}
+
+	/**
+	 * Starts watching.
+	 * @return the thread blocked on stdin; interrupt it to stop the watch before an orderly exit (a thread blocked in a
+	 * native read holds up JVM exit by 300 ms)
+	 */
+	static Thread start(FileChannel lifeline, long parentPid) {
+		Thread stdinWatch = new Thread(() -> {
+			ByteBuffer buffer = ByteBuffer.allocate(64);
+			try {
+				while (lifeline.read(buffer.clear()) != -1) {
+					// nothing else is sent on stdin; keep reading until it closes
+				}
+			}
+			catch (ClosedByInterruptException ex) {
+				return;
+			}
+			catch (IOException ex) {
+				// a broken pipe is the same news as end of file
+			}
+			parentGone("stdin closed");
+		}, "mp-parent-stdin-watch");
+		stdinWatch.setDaemon(true);
+		stdinWatch.start();
+		Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+		if (parent.isEmpty()) {
+			parentGone("parent pid " + parentPid + " is not running");
+		}
+		parent.get().onExit().thenRun(() -> parentGone("parent pid " + parentPid + " exited"));
+		return stdinWatch;
+	}
+
+	static void parentGone(String why) {
+		System.err.println("mp worker: parent is gone (" + why + "), exiting");
+		ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+		Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+	}
+
+}

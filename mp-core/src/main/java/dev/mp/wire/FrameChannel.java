@@ -1,0 +1,144 @@
+package dev.mp.wire;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Length-prefixed frames over a blocking socket: {@code int length, byte type, long correlationId, payload}, where
+ * {@code length} counts everything after itself. One thread reads; writes from any thread are serialized.
+ */
+public final class FrameChannel implements Closeable {
+
+	private static final int HEADER_BYTES = 1 + Long.BYTES;
+
+	private final SocketChannel socket;
+
+	private final DataInputStream in;
+
+	private final DataOutputStream out;
+
+	private final int maxFrameBytes;
+
+	public FrameChannel(SocketChannel socket, int maxFrameBytes) {
+		this.socket = socket;
+		this.in = new DataInputStream(new BufferedInputStream(new ChannelIn(socket), 64 * 1024));
+		this.out = new DataOutputStream(new BufferedOutputStream(new ChannelOut(socket), 64 * 1024));
+		this.maxFrameBytes = maxFrameBytes;
+	}
+
+	/**
+	 * Reads the next frame, blocking.
+	 * @return the frame, or {@code null} at a clean end of stream (the peer closed between frames)
+	 * @throws ProtocolException if the bytes are not a valid frame
+	 * @throws IOException if the socket fails
+	 */
+	public Frame read() throws IOException {
+		int length;
+		try {
+			length = this.in.readInt();
+		}
+		catch (EOFException ex) {
+			return null;
+		}
+		if (length < HEADER_BYTES || length - HEADER_BYTES > this.maxFrameBytes) {
+			throw new ProtocolException("Frame length " + length + " is outside 9.." + (this.maxFrameBytes + HEADER_BYTES)
+					+ " bytes (raise mp.protocol.max-frame-size if payloads are really this large)");
+		}
+		try {
+			FrameType type = FrameType.of(this.in.readByte());
+			long correlationId = this.in.readLong();
+			byte[] payload = new byte[length - HEADER_BYTES];
+			this.in.readFully(payload);
+			return new Frame(type, correlationId, payload);
+		}
+		catch (EOFException ex) {
+			throw new ProtocolException("Truncated frame: the stream ended inside a frame of " + length + " bytes", ex);
+		}
+	}
+
+	/**
+	 * Writes one frame and flushes it.
+	 * @throws ProtocolException if the payload is larger than the frame limit
+	 */
+	public void write(Frame frame) throws IOException {
+		if (frame.payload().length > this.maxFrameBytes) {
+			throw new ProtocolException("Payload of " + frame.payload().length + " bytes exceeds the frame limit of "
+					+ this.maxFrameBytes + " bytes (mp.protocol.max-frame-size)");
+		}
+		synchronized (this.out) {
+			this.out.writeInt(HEADER_BYTES + frame.payload().length);
+			this.out.writeByte(frame.type().code());
+			this.out.writeLong(frame.correlationId());
+			this.out.write(frame.payload());
+			this.out.flush();
+		}
+	}
+
+	public boolean isOpen() {
+		return this.socket.isOpen();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+	/**
+	 * Reads the channel directly: the JDK's {@code Channels.newInputStream} holds the channel's blocking lock while it
+	 * waits for bytes, which would stop every write until the peer sends something.
+	 */
+	private static final class ChannelIn extends InputStream {
+
+		private final SocketChannel socket;
+
+		ChannelIn(SocketChannel socket) {
+			this.socket = socket;
+		}
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			return (read(one, 0, 1) == -1) ? -1 : one[0] & 0xff;
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			return (length == 0) ? 0 : this.socket.read(ByteBuffer.wrap(bytes, offset, length));
+		}
+
+	}
+
+	/** Writes the channel directly, for the same reason as {@link ChannelIn}. */
+	private static final class ChannelOut extends OutputStream {
+
+		private final SocketChannel socket;
+
+		ChannelOut(SocketChannel socket) {
+			this.socket = socket;
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			write(new byte[] { (byte) b }, 0, 1);
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+			while (buffer.hasRemaining()) {
+				this.socket.write(buffer);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.mp.wire;
+
+/**
+ * What a {@link Frame} asks for or answers. The byte codes are the wire format: never renumber them.
+ */
+public enum FrameType {
+
+	/** Child to parent, first frame: the worker id and its proof of the secret. */
+	HELLO(1),
+
+	/** Parent to child: run an invocation; the payload is the encoded invocation. */
+	CALL(2),
+
+	/** Child to parent: the call with the same correlation id returned; the payload is the encoded value. */
+	RESULT(3),
+
+	/** Child to parent: the call with the same correlation id threw; the payload is an encoded failure. */
+	FAILURE(4),
+
+	/** Parent to child: interrupt the call with the same correlation id. */
+	CANCEL(5),
+
+	/** Either side: are you there? Answered by {@link #PONG}. */
+	PING(6),
+
+	/** Answer to {@link #PING}, same correlation id. */
+	PONG(7),
+
+	/** Parent to child: finish and exit with code 0. */
+	SHUTDOWN(8);
+
+	private static final FrameType[] BY_CODE = new FrameType[16];
+
+	static {
+		for (FrameType type : values()) {
+			BY_CODE[type.code] = type;
+		}
+	}
+
+	private final byte code;
+
+	FrameType(int code) {
+		this.code = (byte) code;
+	}
+
+	public byte code() {
+		return this.code;
+	}
+
+	/**
+	 * The frame type of a wire code.
+	 * @throws ProtocolException if the code names no frame type
+	 */
+	public static FrameType of(byte code) {
+		FrameType type = (code >= 0 && code < BY_CODE.length) ? BY_CODE[code] : null;
+		if (type == null) {
+			throw new ProtocolException("Unknown frame type " + code);
+		}
+		return type;
+	}
+
+}

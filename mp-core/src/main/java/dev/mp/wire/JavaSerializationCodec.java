@@ -1,0 +1,158 @@
+package dev.mp.wire;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+
+/**
+ * The default {@link Codec}: JDK serialization, guarded on both sides by a {@link ClassAllowList}. Encoding refuses an
+ * object whose class is not allowed (so the sender learns at once, before anything is forked); decoding installs an
+ * {@link ObjectInputFilter} that refuses unlisted classes and caps depth, references and array sizes.
+ */
+public final class JavaSerializationCodec implements Codec {
+
+	private static final long MAX_DEPTH = 1_000;
+
+	private static final long MAX_REFERENCES = 10_000_000;
+
+	private final ClassAllowList allowList;
+
+	private final String howToAllow;
+
+	private final long maxBytes;
+
+	/**
+	 * @param allowList classes that may be encoded and decoded
+	 * @param howToAllow what a user does to allow a refused class; ends the refusal message
+	 * @param maxBytes the largest stream accepted, in bytes
+	 */
+	public JavaSerializationCodec(ClassAllowList allowList, String howToAllow, long maxBytes) {
+		this.allowList = allowList;
+		this.howToAllow = howToAllow;
+		this.maxBytes = maxBytes;
+	}
+
+	public ClassAllowList allowList() {
+		return this.allowList;
+	}
+
+	@Override
+	public byte[] encode(Object value) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+		try (ObjectOutputStream out = new CheckingOutputStream(bytes)) {
+			out.writeObject(value);
+		}
+		catch (ClassRefusedException ex) {
+			throw ex;
+		}
+		catch (NotSerializableException ex) {
+			throw new SerializationException("Cannot send a " + ex.getMessage() + " to another process: it does not "
+					+ "implement java.io.Serializable (make it Serializable, or pass something that is)", ex);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new SerializationException("Cannot serialize " + describe(value) + ": " + ex, ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	@Override
+	public Object decode(byte[] bytes, ClassLoader classLoader) {
+		RefusalRecordingFilter filter = new RefusalRecordingFilter();
+		try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+			in.setObjectInputFilter(filter);
+			return in.readObject();
+		}
+		catch (InvalidClassException ex) {
+			if (filter.refused != null) {
+				throw new ClassRefusedException(filter.refused, this.howToAllow);
+			}
+			throw new SerializationException("Cannot deserialize: " + ex.getMessage(), ex);
+		}
+		catch (ClassNotFoundException ex) {
+			throw new SerializationException("Cannot deserialize: class " + ex.getMessage()
+					+ " is not on this JVM's class path", ex);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new SerializationException("Cannot deserialize: " + ex, ex);
+		}
+	}
+
+	private static String describe(Object value) {
+		return (value != null) ? "a " + value.getClass().getName() : "null";
+	}
+
+	/** Checks each object written against the allow-list, so a refused class never leaves the sender. */
+	private final class CheckingOutputStream extends ObjectOutputStream {
+
+		CheckingOutputStream(OutputStream out) throws IOException {
+			super(out);
+			enableReplaceObject(true);
+		}
+
+		@Override
+		protected Object replaceObject(Object obj) {
+			if (obj != null && !JavaSerializationCodec.this.allowList.allows(obj.getClass())) {
+				throw new ClassRefusedException(obj.getClass().getName(), JavaSerializationCodec.this.howToAllow);
+			}
+			return obj;
+		}
+
+	}
+
+	/** Resolves classes through a chosen loader (the application's, which may not be the system one in a fat jar). */
+	private static final class LoaderInputStream extends ObjectInputStream {
+
+		private final ClassLoader classLoader;
+
+		LoaderInputStream(ByteArrayInputStream in, ClassLoader classLoader) throws IOException {
+			super(in);
+			this.classLoader = classLoader;
+		}
+
+		@Override
+		protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+			try {
+				return Class.forName(desc.getName(), false, this.classLoader);
+			}
+			catch (ClassNotFoundException ex) {
+				return super.resolveClass(desc);
+			}
+		}
+
+	}
+
+	/** Allow-list and limits; remembers the first refused class for the error message. */
+	private final class RefusalRecordingFilter implements ObjectInputFilter {
+
+		private String refused;
+
+		@Override
+		public Status checkInput(FilterInfo info) {
+			if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES
+					|| info.streamBytes() > JavaSerializationCodec.this.maxBytes
+					|| info.arrayLength() > JavaSerializationCodec.this.maxBytes) {
+				return Status.REJECTED;
+			}
+			Class<?> type = info.serialClass();
+			if (type == null) {
+				return Status.UNDECIDED;
+			}
+			if (JavaSerializationCodec.this.allowList.allows(type)) {
+				return Status.ALLOWED;
+			}
+			if (this.refused == null) {
+				this.refused = type.getName();
+			}
+			return Status.REJECTED;
+		}
+
+	}
+
+}

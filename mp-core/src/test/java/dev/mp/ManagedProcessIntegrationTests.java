@@ -1,0 +1,127 @@
+package dev.mp;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.mp.test.NoChildProcessesLeft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The verbs of Python's {@code Process} on real child JVMs: lifecycle rules, exit codes, signals.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+class ManagedProcessIntegrationTests {
+
+	private final ProcessTemplate template = new ProcessTemplate();
+
+	@AfterEach
+	void close() {
+		this.template.close();
+	}
+
+	@Test
+	void startingTwiceJoiningBeforeStartAndSettingDaemonAfterStartAreRefused() throws Exception {
+		ManagedProcess process = this.template.process(() -> {
+		}).name("once").build();
+		assertThatIllegalStateException().isThrownBy(process::join).withMessageContaining("was not started");
+		assertThatIllegalStateException().isThrownBy(process::pid).withMessageContaining("was not started");
+		assertThat(process.exitCode()).isEmpty();
+		assertThat(process.state()).isEqualTo(ProcessState.NEW);
+		process.start();
+		assertThatIllegalStateException().isThrownBy(process::start).withMessageContaining("already started");
+		assertThatIllegalStateException().isThrownBy(() -> process.setDaemon(true))
+			.withMessageContaining("already started");
+		process.join();
+		assertThat(process.exitCode()).hasValue(0);
+		assertThat(process.isAlive()).isFalse();
+		assertThat(process.state()).isEqualTo(ProcessState.EXITED);
+		process.close();
+	}
+
+	@Test
+	void aProcessNotMadeByATemplateCannotStart() {
+		ManagedProcess orphan = new ManagedProcess() {
+		};
+		assertThatIllegalStateException().isThrownBy(orphan::start).withMessageContaining("processTemplate.process");
+	}
+
+	@Test
+	void runThrowingGivesExitCodeOne() throws Exception {
+		ManagedProcess process = this.template.process(() -> {
+			throw new IllegalStateException("boom");
+		}).start();
+		process.join();
+		assertThat(process.exitCode()).hasValue(1);
+	}
+
+	@Test
+	void haltGivesItsExitCode() throws Exception {
+		ManagedProcess process = this.template.process(() -> Runtime.getRuntime().halt(3)).start();
+		assertThat(process.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(process.exitCode()).hasValue(3);
+	}
+
+	@Test
+	void terminateAndKillReportTheSignalAsANegativeExitCode() throws Exception {
+		ManagedProcess terminated = this.template.process(() -> Thread.sleep(60_000)).start();
+		ManagedProcess killed = this.template.process(() -> Thread.sleep(60_000)).start();
+		awaitRunning(terminated);
+		awaitRunning(killed);
+		assertThat(this.template.activeChildren()).hasSize(2);
+		assertThat(terminated.isAlive()).isTrue();
+		terminated.terminate();
+		killed.kill();
+		terminated.join();
+		killed.join();
+		assertThat(terminated.exitCode()).hasValue(-15);
+		assertThat(killed.exitCode()).hasValue(-9);
+		assertThat(this.template.activeChildren()).isEmpty();
+		assertThat(this.template.children()).hasSize(2);
+	}
+
+	@Test
+	void onExitCompletesWithTheProcess() throws Exception {
+		ManagedProcess process = this.template.process(() -> System.exit(5)).start();
+		assertThat(process.onExit().get()).isSameAs(process);
+		assertThat(process.exitCode()).hasValue(5);
+	}
+
+	@Test
+	void aChildThatCannotStartMakesJoinThrowWithTheCommandAndItsStderr() {
+		ManagedProcess process = this.template.process(() -> {
+		}).options((o) -> o.jvmOptions("-XX:+NoSuchOptionAnywhere")).start();
+		assertThatThrownBy(process::join).isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("-XX:+NoSuchOptionAnywhere")
+			.hasMessageContaining("Unrecognized VM option")
+			.satisfies((ex) -> assertThat(((ProcessStartException) ex).exitCode()).hasValue(1));
+	}
+
+	@Test
+	void closeJoinsNonDaemonChildrenAndTerminatesDaemons() throws Exception {
+		ProcessTemplate shortGrace = ProcessTemplate.builder().shutdownGracePeriod(Duration.ofSeconds(1)).build();
+		ManagedProcess daemon = shortGrace.process(() -> Thread.sleep(60_000)).daemon(true).start();
+		ManagedProcess stubborn = shortGrace.process(() -> Thread.sleep(60_000)).start();
+		awaitRunning(daemon);
+		awaitRunning(stubborn);
+		shortGrace.close();
+		assertThat(daemon.isAlive()).isFalse();
+		assertThat(stubborn.isAlive()).isFalse();
+		assertThat(daemon.exitCode()).hasValue(-15);
+		assertThat(stubborn.exitCode()).hasValue(-15);
+		assertThatIllegalStateException().isThrownBy(() -> shortGrace.process(() -> {
+		}).start()).withMessageContaining("closed");
+	}
+
+	private static void awaitRunning(ManagedProcess process) {
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+			.until(() -> process.state() == ProcessState.RUNNING);
+	}
+
+}

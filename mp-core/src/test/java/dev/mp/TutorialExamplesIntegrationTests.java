@@ -1,0 +1,131 @@
+package dev.mp;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mp.test.JavaProcesses;
+import dev.mp.test.NoChildProcessesLeft;
+import dev.mp.testapp.ParentMain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The three classic examples of Python's {@code multiprocessing} documentation, ported.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+class TutorialExamplesIntegrationTests {
+
+	private final ProcessTemplate template = new ProcessTemplate();
+
+	@AfterEach
+	void close() {
+		this.template.close();
+	}
+
+	static void greet(String who) throws InterruptedException {
+		Thread.sleep(1000);
+		System.out.println("hello " + who + " from pid " + ProcessHandle.current().pid());
+	}
+
+	@Test
+	void processesFromATargetRunInParallel() throws Exception {
+		long start = System.nanoTime();
+		List<ManagedProcess> processes = new ArrayList<>();
+		for (String who : List.of("bob", "alice", "carol")) {
+			processes.add(this.template.process(TutorialExamplesIntegrationTests::greet, who).start());
+		}
+		for (ManagedProcess process : processes) {
+			process.join();
+		}
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(processes).allSatisfy((p) -> assertThat(p.exitCode()).hasValue(0));
+		assertThat(processes.stream().map(ManagedProcess::pid).distinct()).hasSize(3)
+			.doesNotContain(ProcessHandle.current().pid());
+		// run one after another, the three sleeps alone take 3 s; in parallel the wall time is one sleep plus the
+		// JVMs' start-up, which three JVMs starting at once on a 2-core machine share
+		assertThat(elapsed).as("three 1 s sleeps in parallel").isBetween(Duration.ofSeconds(1), Duration.ofMillis(2900));
+	}
+
+	/** Python's "subclass Process and override run()": the fields travel to the child. */
+	static final class Greeter extends ManagedProcess {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String who;
+
+		private final String outputFile;
+
+		Greeter(String who, Path outputFile) {
+			this.who = who;
+			this.outputFile = outputFile.toString();
+		}
+
+		@Override
+		public void run() throws IOException {
+			Files.writeString(Path.of(this.outputFile), "hello " + this.who + " " + ProcessHandle.current().pid());
+		}
+
+	}
+
+	@Test
+	void subclassOverridingRun(@TempDir Path dir) throws Exception {
+		List<Greeter> greeters = new ArrayList<>();
+		for (String who : List.of("bob", "alice", "carol")) {
+			greeters.add(this.template.bind(new Greeter(who, dir.resolve(who))).name("greeter-" + who).start());
+		}
+		for (Greeter greeter : greeters) {
+			greeter.join();
+			assertThat(greeter.exitCode()).hasValue(0);
+			assertThat(greeter.name()).startsWith("greeter-");
+			String written = Files.readString(dir.resolve(greeter.who), StandardCharsets.UTF_8);
+			assertThat(written).isEqualTo("hello " + greeter.who + " " + greeter.pid());
+		}
+	}
+
+	@Test
+	void daemonChildrenEndWithTheirParent() throws Exception {
+		JavaProcesses.Started parent = JavaProcesses.start(ParentMain.class, "daemon");
+		long first = Long.parseLong(parent.awaitLine("CHILD", 30));
+		long second = Long.parseLong(parent.awaitLine("CHILD", 30));
+		parent.awaitLine("PARENT DONE", 30);
+		long done = System.nanoTime();
+		assertThat(parent.process().onExit().get()).isNotNull();
+		assertThat(Duration.ofNanos(System.nanoTime() - done)).as("parent finishes at once")
+			.isLessThan(Duration.ofSeconds(5));
+		assertThat(parent.process().exitValue()).isZero();
+		for (long pid : List.of(first, second)) {
+			assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+				.as("daemon child %d alive after its parent exited", pid).isFalse();
+		}
+	}
+
+	@Test
+	void killingTheParentWithSigkillTakesItsChildrenWithinTwoSeconds() throws Exception {
+		JavaProcesses.Started parent = JavaProcesses.start(ParentMain.class, "wait");
+		long first = Long.parseLong(parent.awaitLine("CHILD", 30));
+		long second = Long.parseLong(parent.awaitLine("CHILD", 30));
+		parent.awaitLine("PARENT WAITING", 30);
+		List<ProcessHandle> children = List.of(ProcessHandle.of(first).orElseThrow(),
+				ProcessHandle.of(second).orElseThrow());
+		// the children must be up before the parent dies: wait until each is a running JVM with its own threads
+		await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().allMatch(ProcessHandle::isAlive));
+		parent.process().destroyForcibly();
+		parent.process().onExit().get();
+		long killed = System.nanoTime();
+		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+			.until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+		assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(2));
+	}
+
+}
