@@ -1,0 +1,89 @@
+package dev.mp.spring.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+import dev.mp.ChildProcess;
+import dev.mp.ProcessState;
+import dev.mp.ProcessTemplate;
+
+/**
+ * {@code /actuator/processes}: every child JVM mp started (live ones and the most recent exited ones), one child by
+ * pid, and terminating one. Reading is open to the usual exposure rules; terminating needs
+ * {@code management.endpoint.processes.access=unrestricted}.
+ */
+@Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
+public class ProcessesEndpoint {
+
+	private final ProcessTemplate template;
+
+	public ProcessesEndpoint(ProcessTemplate template) {
+		this.template = template;
+	}
+
+	@ReadOperation
+	public ProcessesDescriptor processes() {
+		return new ProcessesDescriptor(this.template.children().stream().map(ProcessDescriptor::of).toList());
+	}
+
+	@ReadOperation
+	public @Nullable ProcessDescriptor process(@Selector long pid) {
+		return this.template.child(pid).map(ProcessDescriptor::of).orElse(null);
+	}
+
+	/** Sends SIGTERM to the child and its descendants. */
+	@DeleteOperation
+	public @Nullable ProcessDescriptor terminate(@Selector long pid) {
+		return this.template.child(pid).map((child) -> {
+			child.terminate();
+			return ProcessDescriptor.of(child);
+		}).orElse(null);
+	}
+
+	/**
+	 * The children, oldest first.
+	 * @param processes one entry per child
+	 */
+	public record ProcessesDescriptor(List<ProcessDescriptor> processes) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One child.
+	 * @param id unique within the application
+	 * @param name its name, for logs
+	 * @param pid its operating-system pid
+	 * @param state NEW, STARTING, RUNNING or EXITED
+	 * @param alive whether it is running
+	 * @param daemon whether it is terminated rather than awaited at shutdown
+	 * @param startTime when it was started
+	 * @param uptime how long it has run (or ran), ISO-8601
+	 * @param exitCode its exit code once exited, negative for a signal
+	 * @param runs what it runs: bean and method, or task class
+	 * @param bootstrapMode plain or spring
+	 */
+	public record ProcessDescriptor(String id, String name, long pid, ProcessState state, boolean alive,
+			boolean daemon, @Nullable String startTime, @Nullable String uptime, @Nullable Integer exitCode,
+			String runs, String bootstrapMode) implements OperationResponseBody {
+
+		static ProcessDescriptor of(ChildProcess child) {
+			Instant started = child.startTime();
+			Integer exitCode = child.exitCode().isPresent() ? child.exitCode().getAsInt() : null;
+			String uptime = (started != null) ? Duration.between(started, Instant.now()).toString() : null;
+			return new ProcessDescriptor(child.id(), child.name(), child.pid(), child.state(), child.isAlive(),
+					child.isDaemon(), (started != null) ? started.toString() : null, uptime, exitCode,
+					child.description(), child.bootstrapMode());
+		}
+
+	}
+
+}

@@ -1,0 +1,217 @@
+package dev.mp.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of mp's child processes.
+ */
+@ConfigurationProperties("mp")
+public class MpProperties {
+
+	/**
+	 * Whether mp is enabled.
+	 */
+	private boolean enabled = true;
+
+	private final Worker worker = new Worker();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Serialization serialization = new Serialization();
+
+	private final Protocol protocol = new Protocol();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Serialization getSerialization() {
+		return this.serialization;
+	}
+
+	public Protocol getProtocol() {
+		return this.protocol;
+	}
+
+	/**
+	 * How child JVMs are started.
+	 */
+	public static class Worker {
+
+		/**
+		 * Java installation that runs the children. Defaults to the parent's.
+		 */
+		private Path javaHome;
+
+		/**
+		 * JVM options for every child, such as -XX:+UseSerialGC.
+		 */
+		private List<String> jvmOptions = new ArrayList<>();
+
+		/**
+		 * Maximum heap of each child (the -Xmx value, such as 256m). Defaults to the JVM's own default.
+		 */
+		private String maxHeap;
+
+		/**
+		 * System properties set on every child (passed as -D options, so visible in the process list: no secrets).
+		 */
+		private Map<String, String> systemProperties = new LinkedHashMap<>();
+
+		/**
+		 * Environment variables added to the parent's for every child.
+		 */
+		private Map<String, String> environment = new LinkedHashMap<>();
+
+		/**
+		 * Working directory of the children. Defaults to the parent's.
+		 */
+		private Path workingDirectory;
+
+		/**
+		 * How long a child may take from launch until it has connected back; it is killed after that.
+		 */
+		private Duration startTimeout = Duration.ofSeconds(60);
+
+		public Path getJavaHome() {
+			return this.javaHome;
+		}
+
+		public void setJavaHome(Path javaHome) {
+			this.javaHome = javaHome;
+		}
+
+		public List<String> getJvmOptions() {
+			return this.jvmOptions;
+		}
+
+		public void setJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = jvmOptions;
+		}
+
+		public String getMaxHeap() {
+			return this.maxHeap;
+		}
+
+		public void setMaxHeap(String maxHeap) {
+			this.maxHeap = maxHeap;
+		}
+
+		public Map<String, String> getSystemProperties() {
+			return this.systemProperties;
+		}
+
+		public void setSystemProperties(Map<String, String> systemProperties) {
+			this.systemProperties = systemProperties;
+		}
+
+		public Map<String, String> getEnvironment() {
+			return this.environment;
+		}
+
+		public void setEnvironment(Map<String, String> environment) {
+			this.environment = environment;
+		}
+
+		public Path getWorkingDirectory() {
+			return this.workingDirectory;
+		}
+
+		public void setWorkingDirectory(Path workingDirectory) {
+			this.workingDirectory = workingDirectory;
+		}
+
+		public Duration getStartTimeout() {
+			return this.startTimeout;
+		}
+
+		public void setStartTimeout(Duration startTimeout) {
+			this.startTimeout = startTimeout;
+		}
+
+	}
+
+	/**
+	 * What happens to children when the application context closes.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * How long non-daemon children may run on after the context starts closing, before they are terminated
+		 * (SIGTERM) and, 5 seconds later, killed. Daemon children are terminated at once.
+		 */
+		private Duration gracePeriod = Duration.ofSeconds(30);
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/**
+	 * What may cross process boundaries.
+	 */
+	public static class Serialization {
+
+		/**
+		 * Classes allowed in arguments, results and exceptions besides JDK value types, mp's own and the
+		 * application's packages. Patterns: com.acme.Type, com.acme.* (a package), com.acme.** (with sub-packages),
+		 * com.acme.Prefix*.
+		 */
+		private List<String> allowedClasses = new ArrayList<>();
+
+		public List<String> getAllowedClasses() {
+			return this.allowedClasses;
+		}
+
+		public void setAllowedClasses(List<String> allowedClasses) {
+			this.allowedClasses = allowedClasses;
+		}
+
+	}
+
+	/**
+	 * The wire protocol between parent and children.
+	 */
+	public static class Protocol {
+
+		/**
+		 * Largest frame (the arguments of one call, or one result) accepted in either direction.
+		 */
+		private DataSize maxFrameSize = DataSize.ofMegabytes(64);
+
+		public DataSize getMaxFrameSize() {
+			return this.maxFrameSize;
+		}
+
+		public void setMaxFrameSize(DataSize maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+		}
+
+	}
+
+}

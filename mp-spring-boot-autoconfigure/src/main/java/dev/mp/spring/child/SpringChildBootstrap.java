@@ -1,0 +1,105 @@
+package dev.mp.spring.child;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import org.springframework.beans.BeansException;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringApplicationRunListener;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.StringUtils;
+
+import dev.mp.child.ChildBootstrap;
+import dev.mp.child.TargetResolutionException;
+
+/**
+ * The {@code spring} bootstrap mode: the child boots the application's own sources, with no web server, lazy beans,
+ * and without calling {@code CommandLineRunner}s or {@code ApplicationRunner}s (they would do the application's
+ * start-up work again, or fork again). Found by {@link java.util.ServiceLoader}.
+ */
+public final class SpringChildBootstrap implements ChildBootstrap {
+
+	/** The mode name. */
+	public static final String MODE = "spring";
+
+	/** Attribute: comma-separated class names of the application's sources. */
+	public static final String SOURCES = "spring.sources";
+
+	/** Attribute: comma-separated active profiles of the parent. */
+	public static final String PROFILES = "spring.profiles";
+
+	/** Property set in a worker's environment: {@code @WorkerProcess} methods run in place there. */
+	public static final String CHILD_PROPERTY = "mp.child";
+
+	private ConfigurableApplicationContext context;
+
+	private String sources;
+
+	@Override
+	public String mode() {
+		return MODE;
+	}
+
+	@Override
+	public void start(Map<String, String> attributes) throws ClassNotFoundException {
+		this.sources = attributes.getOrDefault(SOURCES, "");
+		ClassLoader loader = Thread.currentThread().getContextClassLoader();
+		String[] names = StringUtils.commaDelimitedListToStringArray(this.sources);
+		Class<?>[] primarySources = new Class<?>[names.length];
+		for (int i = 0; i < names.length; i++) {
+			primarySources[i] = Class.forName(names[i], false, loader);
+		}
+		SpringApplication application = new SpringApplication(primarySources);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setLazyInitialization(true);
+		application.setBannerMode(Banner.Mode.OFF);
+		application.setDefaultProperties(Map.of(CHILD_PROPERTY, "true"));
+		application.setAdditionalProfiles(StringUtils.commaDelimitedListToStringArray(attributes.get(PROFILES)));
+		try {
+			this.context = SpringApplication.withHook((app) -> new StopBeforeRunners(), () -> application.run());
+		}
+		catch (SpringApplication.AbandonedRunException ex) {
+			this.context = ex.getApplicationContext();
+		}
+	}
+
+	@Override
+	public Object bean(String beanName, Class<?> type) {
+		try {
+			if (beanName != null && this.context.containsBean(beanName)) {
+				return this.context.getBean(beanName);
+			}
+			return this.context.getBean(type);
+		}
+		catch (BeansException ex) {
+			throw new TargetResolutionException("No bean " + ((beanName != null) ? "'" + beanName + "' " : "")
+					+ "of type " + type.getName() + " in the worker's application context (sources: "
+					+ Arrays.toString(StringUtils.commaDelimitedListToStringArray(this.sources))
+					+ "): is it conditional on a profile or property the worker does not have? " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	/**
+	 * Ends {@code SpringApplication.run} once the context has started, before the runners are called; Boot's own way
+	 * to leave a run early, keeping the context.
+	 */
+	private static final class StopBeforeRunners implements SpringApplicationRunListener {
+
+		@Override
+		public void started(ConfigurableApplicationContext context, java.time.Duration timeTaken) {
+			throw new SpringApplication.AbandonedRunException(context);
+		}
+
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.mp.spring.proxy;
+
+import java.util.List;
+
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
+import org.springframework.aop.interceptor.ExposeBeanNameAdvisors;
+import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationContext;
+
+import dev.mp.ProcessTemplate;
+import dev.mp.spring.WorkerProcess;
+
+/**
+ * Proxies beans with {@link WorkerProcess @WorkerProcess} methods (or the annotation on their class), as Spring's
+ * {@code @Async} processing does: an advisor and a {@code MethodInterceptor}, no AspectJ. Checks each such method as
+ * the bean is created, failing the start-up with the method's name if mp could not run it.
+ */
+public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+
+	public WorkerProcessBeanPostProcessor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
+		Pointcut onClass = new AnnotationMatchingPointcut(WorkerProcess.class, true);
+		Pointcut onMethod = new AnnotationMatchingPointcut(null, WorkerProcess.class, true);
+		this.advisor = new DefaultPointcutAdvisor(new ComposablePointcut(onClass).union(onMethod),
+				new WorkerProcessInterceptor(template, context));
+		setProxyTargetClass(true);
+		setBeforeExistingAdvisors(true);
+	}
+
+	@Override
+	protected boolean isEligible(Object bean, String beanName) {
+		boolean eligible = super.isEligible(bean, beanName);
+		if (eligible) {
+			Class<?> type = org.springframework.aop.support.AopUtils.getTargetClass(bean);
+			List<String> problems = WorkerProcessMethods.problems(type);
+			if (!problems.isEmpty()) {
+				throw new BeanInitializationException("Bean '" + beanName + "' has @WorkerProcess methods mp cannot "
+						+ "run in a child JVM:\n  - " + String.join("\n  - ", problems));
+			}
+		}
+		return eligible;
+	}
+
+	@Override
+	protected ProxyFactory prepareProxyFactory(Object bean, String beanName) {
+		ProxyFactory factory = super.prepareProxyFactory(bean, beanName);
+		// the interceptor reads the bean name, so the child looks the same bean up by name
+		factory.addAdvisor(ExposeBeanNameAdvisors.createAdvisorWithoutIntroduction(beanName));
+		return factory;
+	}
+
+}

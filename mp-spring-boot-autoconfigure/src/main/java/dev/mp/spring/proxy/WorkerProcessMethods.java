@@ -1,0 +1,136 @@
+package dev.mp.spring.proxy;
+
+import java.io.Serializable;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.stream.BaseStream;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
+
+import dev.mp.spring.WorkerProcess;
+
+/**
+ * Which methods of a class run in a worker, and whether each can: checked when the bean is created, so that a method
+ * mp cannot proxy or whose values cannot travel fails the application's start-up with its name, not its first call.
+ */
+final class WorkerProcessMethods {
+
+	private static final List<String> UNSUPPORTED_RETURN_TYPES = List.of("org.reactivestreams.Publisher",
+			"kotlinx.coroutines.flow.Flow");
+
+	private WorkerProcessMethods() {
+	}
+
+	/** The annotation that applies to a method: its own, or its class's for a public method the class declares. */
+	static WorkerProcess find(Method method, Class<?> targetClass) {
+		if (method.getDeclaringClass() == Object.class) {
+			return null;
+		}
+		WorkerProcess own = AnnotatedElementUtils.findMergedAnnotation(method, WorkerProcess.class);
+		if (own != null) {
+			return own;
+		}
+		return Modifier.isPublic(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
+				? AnnotatedElementUtils.findMergedAnnotation(targetClass, WorkerProcess.class) : null;
+	}
+
+	/** Whether the class has anything for mp to do. */
+	static boolean hasAny(Class<?> type) {
+		if (AnnotatedElementUtils.hasAnnotation(type, WorkerProcess.class)) {
+			return true;
+		}
+		List<Method> annotated = new ArrayList<>();
+		ReflectionUtils.doWithMethods(type, annotated::add,
+				(method) -> AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class));
+		return !annotated.isEmpty();
+	}
+
+	/**
+	 * Checks every {@code @WorkerProcess} method of a bean class.
+	 * @return the problems found, each naming its method; empty if none
+	 */
+	static List<String> problems(Class<?> type) {
+		List<String> problems = new ArrayList<>();
+		boolean onClass = AnnotatedElementUtils.hasAnnotation(type, WorkerProcess.class);
+		if (Modifier.isFinal(type.getModifiers())) {
+			problems.add(type.getName() + " is final, so mp cannot proxy its @WorkerProcess methods");
+		}
+		ReflectionUtils.doWithMethods(type, (method) -> {
+			boolean annotated = AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class);
+			boolean inherited = onClass && method.getDeclaringClass() != Object.class && !method.isBridge()
+					&& !method.isSynthetic() && Modifier.isPublic(method.getModifiers())
+					&& !Modifier.isStatic(method.getModifiers());
+			if (annotated || inherited) {
+				check(method, problems);
+			}
+		});
+		return problems;
+	}
+
+	private static void check(Method method, List<String> problems) {
+		String name = method.getDeclaringClass().getName() + "." + method.getName();
+		int modifiers = method.getModifiers();
+		if (Modifier.isStatic(modifiers)) {
+			problems.add(name + " is static: only bean methods can run in a worker");
+			return;
+		}
+		if (!Modifier.isPublic(modifiers) || Modifier.isFinal(modifiers)) {
+			problems.add(name + " must be public and not final for mp to run it in a worker");
+			return;
+		}
+		Class<?> returnType = method.getReturnType();
+		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
+			if (!returnType.isAssignableFrom(CompletableFuture.class)) {
+				problems.add(name + " returns " + returnType.getName()
+						+ ": a worker method returns T, void, CompletableFuture<T> or Future<T>");
+			}
+		}
+		else if (cannotTravel(returnType)) {
+			problems.add(name + " returns " + returnType.getName() + ", which cannot be sent back from another "
+					+ "process: return a Serializable value (a List instead of a Stream, a value instead of Optional)");
+		}
+		Class<?>[] parameters = method.getParameterTypes();
+		for (int i = 0; i < parameters.length; i++) {
+			if (cannotTravel(parameters[i])) {
+				problems.add(name + " takes a " + parameters[i].getName() + " as argument " + i
+						+ ", which cannot be sent to another process: pass Serializable values");
+			}
+		}
+	}
+
+	private static boolean cannotTravel(Class<?> type) {
+		if (type.isPrimitive() || type == Object.class) {
+			return false;
+		}
+		if (type == Optional.class || BaseStream.class.isAssignableFrom(type) || Iterator.class.isAssignableFrom(type)
+				|| java.io.InputStream.class.isAssignableFrom(type) || java.io.OutputStream.class.isAssignableFrom(type)
+				|| java.io.Reader.class.isAssignableFrom(type) || java.io.Writer.class.isAssignableFrom(type)) {
+			return true;
+		}
+		for (String unsupported : UNSUPPORTED_RETURN_TYPES) {
+			for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
+				if (candidate.getName().equals(unsupported)) {
+					return true;
+				}
+			}
+			for (Class<?> implemented : type.getInterfaces()) {
+				if (implemented.getName().equals(unsupported)) {
+					return true;
+				}
+			}
+		}
+		Class<?> component = type.isArray() ? type.getComponentType() : type;
+		// an interface or open class may have serializable implementations; a final one we can judge now
+		return Modifier.isFinal(component.getModifiers()) && !component.isPrimitive()
+				&& !Serializable.class.isAssignableFrom(component);
+	}
+
+}

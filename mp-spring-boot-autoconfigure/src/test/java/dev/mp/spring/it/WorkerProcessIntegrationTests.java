@@ -1,0 +1,177 @@
+package dev.mp.spring.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import dev.mp.CallSites;
+import dev.mp.ChildProcess;
+import dev.mp.ProcessDiedException;
+import dev.mp.ProcessStartException;
+import dev.mp.ProcessTemplate;
+import dev.mp.RemoteExceptionStandIn;
+import dev.mp.WorkerSetupException;
+import dev.mp.test.NoChildProcessesLeft;
+import dev.mp.wire.SerializationException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code @WorkerProcess} end to end: real child JVMs booting this test application in {@code spring} mode.
+ */
+@SpringBootTest(classes = WorkerTestApplication.class, properties = "it.parent-only=true")
+@ExtendWith(NoChildProcessesLeft.class)
+class WorkerProcessIntegrationTests {
+
+	private static final long PARENT_PID = ProcessHandle.current().pid();
+
+	@Autowired
+	private WorkerServices workers;
+
+	@Autowired
+	private InPlaceService inPlace;
+
+	@Autowired
+	private ParentOnlyService parentOnly;
+
+	@Autowired
+	private ProcessTemplate template;
+
+	@Test
+	void aBlockingCallRunsInAnotherJvmAndReturnsItsValue() {
+		assertThat(this.workers.pid()).isPositive().isNotEqualTo(PARENT_PID);
+		assertThat(this.workers.echo(new Payload("hi", 41))).isEqualTo(new Payload("hi!", 42));
+		ChildProcess last = this.template.children().get(this.template.children().size() - 1);
+		assertThat(last.description()).isEqualTo("workerServices.echo(dev.mp.spring.it.Payload)");
+		assertThat(last.bootstrapMode()).isEqualTo("spring");
+		assertThat(last.name()).startsWith("workerServices.echo-");
+	}
+
+	@Test
+	void annotationSettingsReachTheChildJvm() {
+		assertThat(this.workers.maxHeapBytes()).isLessThanOrEqualTo(96L * 1024 * 1024);
+	}
+
+	@Test
+	void aVoidCallBlocksUntilTheChildIsDone(@TempDir Path dir) throws IOException {
+		Path file = dir.resolve("out.txt");
+		this.workers.sideEffect(file.toString());
+		assertThat(Files.readString(file)).startsWith("written by ").doesNotEndWith(" " + PARENT_PID);
+	}
+
+	@Test
+	void futuresReturnAtOnceAndCompleteWithTheChildsValue() throws Exception {
+		CompletableFuture<Long> pid = this.workers.pidLater();
+		Future<String> greeting = this.workers.futureGreeting("bob");
+		assertThat(pid.get(60, TimeUnit.SECONDS)).isNotEqualTo(PARENT_PID);
+		assertThat(greeting.get(60, TimeUnit.SECONDS)).isEqualTo("hello bob");
+	}
+
+	@Test
+	void classLevelAnnotationForksAndInsideAWorkerCallsRunInPlace() {
+		assertThat(this.inPlace.pid()).isNotEqualTo(PARENT_PID);
+		long[] pids = this.workers.nestedPids();
+		assertThat(pids[0]).isNotEqualTo(PARENT_PID).isEqualTo(pids[1]);
+	}
+
+	@Test
+	void runnersDoNotRunInWorkers() {
+		assertThat(WorkerTestApplication.runnerRan).isTrue();
+		assertThat(this.workers.runnerRanInWorker()).isFalse();
+	}
+
+	@Test
+	void aDeclaredCheckedExceptionArrivesWithMessageCauseAndBothStacks() {
+		assertThatThrownBy(this.workers::failChecked).isInstanceOf(IOException.class)
+			.hasMessage("checked failure")
+			.hasCauseInstanceOf(IllegalArgumentException.class)
+			.satisfies((ex) -> {
+				StackTraceElement[] stack = ex.getStackTrace();
+				assertThat(stack[0].getMethodName()).isEqualTo("failChecked");
+				assertThat(stack).anySatisfy((frame) -> assertThat(frame.getClassName()).isEqualTo(CallSites.MARKER));
+				assertThat(stack).anySatisfy((frame) -> assertThat(frame.getMethodName())
+					.isEqualTo("aDeclaredCheckedExceptionArrivesWithMessageCauseAndBothStacks"));
+			});
+	}
+
+	@Test
+	void anUncheckedExceptionArrivesAsItself() {
+		assertThatThrownBy(this.workers::failUnchecked).isInstanceOf(IllegalStateException.class)
+			.hasMessage("unchecked failure");
+	}
+
+	@Test
+	void anUnserializableExceptionArrivesAsAStandIn() {
+		assertThatThrownBy(this.workers::failUnserializably).isInstanceOf(RemoteExceptionStandIn.class)
+			.hasMessageContaining(WorkerServices.UnserializableException.class.getName())
+			.hasMessageContaining("cannot travel");
+	}
+
+	@Test
+	void aChildThatHaltsGivesItsExitCodeAndTheApplicationServesOn() {
+		assertThatThrownBy(this.workers::halt).isInstanceOfSatisfying(ProcessDiedException.class, (died) -> {
+			assertThat(died.exitCode()).hasValue(3);
+			assertThat(died.outputTail()).contains("halting with 3");
+			assertThat(died.command()).contains("dev.mp.child.WorkerMain");
+		}).hasMessageContaining("exit code 3");
+		assertThat(this.workers.pid()).isNotEqualTo(PARENT_PID);
+	}
+
+	@Test
+	void aChildFloodingStdoutStillAnswers() {
+		assertThat(this.workers.flood(50_000)).isEqualTo(50_000);
+	}
+
+	@Test
+	void anArgumentThatCannotBeSerializedFailsBeforeAnyFork() {
+		int before = this.template.children().size();
+		assertThatThrownBy(() -> this.workers.length(new Object())).isInstanceOf(SerializationException.class)
+			.hasMessageContaining("java.lang.Object");
+		assertThat(this.template.children()).hasSize(before);
+	}
+
+	@Test
+	void aBeanTheWorkerDoesNotHaveGivesAClearErrorWithTheCommand() {
+		assertThatThrownBy(this.parentOnly::hello).isInstanceOfSatisfying(WorkerSetupException.class, (ex) -> {
+			assertThat(ex.command()).contains("dev.mp.child.WorkerMain");
+			assertThat(ex).hasMessageContaining("parentOnlyService").hasMessageContaining("command:");
+		});
+	}
+
+	@Test
+	void aChildThatCannotStartGivesTheCommandAndItsStderr() {
+		assertThatThrownBy(this.workers::badJvmOption).isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("-XX:+NoSuchOptionAnywhere")
+			.hasMessageContaining("Unrecognized VM option");
+	}
+
+	@Test
+	void cancellingAFutureKillsItsChild() throws Exception {
+		CompletableFuture<Long> slow = this.workers.sleepThenPid(60_000);
+		ChildProcess child = this.template.children().get(this.template.children().size() - 1);
+		assertThat(child.isAlive()).isTrue();
+		slow.cancel(true);
+		assertThat(child.onExit().get(30, TimeUnit.SECONDS).exitCode()).hasValue(-9);
+		assertThatThrownBy(slow::get).isInstanceOf(java.util.concurrent.CancellationException.class);
+	}
+
+	@Test
+	void activeChildrenListsARunningWorker() throws Exception {
+		CompletableFuture<Long> slow = this.workers.sleepThenPid(1_000);
+		assertThat(this.template.activeChildren()).isNotEmpty();
+		long pid = slow.get(60, TimeUnit.SECONDS);
+		assertThat(this.template.child(pid)).isPresent();
+	}
+
+}

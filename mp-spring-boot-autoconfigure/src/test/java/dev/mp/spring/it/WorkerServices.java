@@ -1,0 +1,122 @@
+package dev.mp.spring.it;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+import org.springframework.stereotype.Service;
+
+import dev.mp.spring.WorkerProcess;
+
+/**
+ * Worker methods of every supported shape, and ones that fail in every way.
+ */
+@Service
+public class WorkerServices {
+
+	private final InPlaceService inPlace;
+
+	public WorkerServices(InPlaceService inPlace) {
+		this.inPlace = inPlace;
+	}
+
+	@WorkerProcess
+	public long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	@WorkerProcess
+	public Payload echo(Payload payload) {
+		return new Payload(payload.text() + "!", payload.number() + 1);
+	}
+
+	@WorkerProcess(maxHeap = "96m")
+	public long maxHeapBytes() {
+		return Runtime.getRuntime().maxMemory();
+	}
+
+	@WorkerProcess
+	public void sideEffect(String file) throws IOException {
+		java.nio.file.Files.writeString(java.nio.file.Path.of(file), "written by " + ProcessHandle.current().pid());
+	}
+
+	@WorkerProcess
+	public CompletableFuture<Long> pidLater() {
+		return CompletableFuture.completedFuture(ProcessHandle.current().pid());
+	}
+
+	@WorkerProcess
+	public Future<String> futureGreeting(String who) {
+		return CompletableFuture.supplyAsync(() -> "hello " + who);
+	}
+
+	@WorkerProcess
+	public boolean runnerRanInWorker() {
+		return WorkerTestApplication.runnerRan.get();
+	}
+
+	/** Calls another @WorkerProcess method from inside a worker: it must run in place, in the same pid. */
+	@WorkerProcess
+	public long[] nestedPids() {
+		return new long[] { ProcessHandle.current().pid(), this.inPlace.pid() };
+	}
+
+	@WorkerProcess
+	public String failChecked() throws IOException {
+		throw new IOException("checked failure", new IllegalArgumentException("its cause"));
+	}
+
+	@WorkerProcess
+	public String failUnchecked() {
+		throw new IllegalStateException("unchecked failure");
+	}
+
+	@WorkerProcess
+	public String failUnserializably() {
+		throw new UnserializableException("cannot travel");
+	}
+
+	@WorkerProcess
+	public String halt() {
+		System.err.println("halting with 3");
+		Runtime.getRuntime().halt(3);
+		return "unreachable";
+	}
+
+	@WorkerProcess
+	public int flood(int lines) {
+		for (int i = 0; i < lines; i++) {
+			System.out.println("flooding the parent's log, line " + i);
+		}
+		return lines;
+	}
+
+	@WorkerProcess
+	public int length(Object anything) {
+		return String.valueOf(anything).length();
+	}
+
+	@WorkerProcess(jvmOptions = "-XX:+NoSuchOptionAnywhere")
+	public String badJvmOption() {
+		return "never";
+	}
+
+	@WorkerProcess
+	public CompletableFuture<Long> sleepThenPid(long millis) throws InterruptedException {
+		Thread.sleep(millis);
+		return CompletableFuture.completedFuture(ProcessHandle.current().pid());
+	}
+
+	/** An exception whose field cannot be serialized. */
+	static final class UnserializableException extends RuntimeException {
+
+		private final OutputStream stream = OutputStream.nullOutputStream();
+
+		UnserializableException(String message) {
+			super(message);
+		}
+
+	}
+
+}
