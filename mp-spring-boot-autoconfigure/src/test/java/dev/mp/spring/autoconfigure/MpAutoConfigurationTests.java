@@ -1,0 +1,153 @@
+package dev.mp.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.mp.ProcessTemplate;
+import dev.mp.spring.WorkerProcess;
+import dev.mp.spring.actuate.ProcessesEndpoint;
+import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MpAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(MpAutoConfiguration.class, ProcessesEndpointAutoConfiguration.class));
+
+	@Test
+	void registersTheTemplateAndTheAnnotationProcessing() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ProcessTemplate.class);
+			assertThat(context).hasSingleBean(WorkerProcessBeanPostProcessor.class);
+			assertThat(context).doesNotHaveBean(ProcessesEndpoint.class);
+		});
+	}
+
+	@Test
+	void propertiesReachTheTemplate() {
+		this.runner
+			.withPropertyValues("mp.worker.max-heap=128m", "mp.worker.jvm-options=-XX:+UseSerialGC,-Dx=y",
+					"mp.worker.start-timeout=5s", "mp.serialization.allowed-classes=com.acme.**")
+			.run((context) -> {
+				ProcessTemplate template = context.getBean(ProcessTemplate.class);
+				assertThat(template.defaults().maxHeap()).isEqualTo("128m");
+				assertThat(template.defaults().jvmOptions()).containsExactly("-XX:+UseSerialGC", "-Dx=y");
+				assertThat(template.defaults().startTimeout()).isEqualTo(Duration.ofSeconds(5));
+			});
+	}
+
+	@Test
+	void backsOffWhenTheUserDefinesATemplate() {
+		this.runner.withUserConfiguration(UserTemplate.class).run((context) -> {
+			assertThat(context).hasSingleBean(ProcessTemplate.class);
+			assertThat(context.getBean(ProcessTemplate.class)).isSameAs(context.getBean(UserTemplate.class).template);
+		});
+	}
+
+	@Test
+	void canBeDisabled() {
+		this.runner.withPropertyValues("mp.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(ProcessTemplate.class);
+			assertThat(context).doesNotHaveBean(WorkerProcessBeanPostProcessor.class);
+		});
+	}
+
+	@Test
+	void insideAWorkerMethodsAreNotProxied() {
+		this.runner.withPropertyValues("mp.child=true").withUserConfiguration(ValidWorker.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(WorkerProcessBeanPostProcessor.class);
+			assertThat(context.getBean(Worker.class).getClass()).isEqualTo(Worker.class);
+		});
+	}
+
+	@Test
+	void annotatedBeansAreProxied() {
+		this.runner.withUserConfiguration(ValidWorker.class)
+			.run((context) -> assertThat(context.getBean(Worker.class).getClass()).isNotEqualTo(Worker.class));
+	}
+
+	@Test
+	void theEndpointIsRegisteredWhenExposed() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=processes")
+			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class));
+	}
+
+	@Test
+	void aMethodThatCannotRunInAWorkerFailsStartUpNamingIt() {
+		this.runner.withUserConfiguration(InvalidWorker.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("BadWorker.maybe returns java.util.Optional")
+				.hasMessageContaining("BadWorker.locked must be public and not final")
+				.hasMessageContaining("BadWorker.stream returns java.util.stream.Stream");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTemplate {
+
+		final ProcessTemplate template = new ProcessTemplate();
+
+		@Bean
+		ProcessTemplate myTemplate() {
+			return this.template;
+		}
+
+	}
+
+	public static class Worker {
+
+		@WorkerProcess
+		public String work() {
+			return "done";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ValidWorker {
+
+		@Bean
+		Worker worker() {
+			return new Worker();
+		}
+
+	}
+
+	public static class BadWorker {
+
+		@WorkerProcess
+		public Optional<String> maybe() {
+			return Optional.empty();
+		}
+
+		@WorkerProcess
+		public final String locked() {
+			return "";
+		}
+
+		@WorkerProcess
+		public java.util.stream.Stream<String> stream() {
+			return java.util.stream.Stream.empty();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InvalidWorker {
+
+		@Bean
+		BadWorker badWorker() {
+			return new BadWorker();
+		}
+
+	}
+
+}
