@@ -78,6 +78,9 @@ final class ChildJvm implements ChildProcess {
 
 	private volatile Integer exitCode;
 
+	/** Set by terminate() and kill(): an exit before the handshake is then no start failure. */
+	private volatile boolean stopRequested;
+
 	private OutputPump stdout;
 
 	private OutputPump stderr;
@@ -296,9 +299,9 @@ final class ChildJvm implements ChildProcess {
 				this.name, pid(), this.command, (this.exitCode != null) ? this.exitCode : 0, this.tail.lines());
 	}
 
-	/** The failure that kept this child from becoming ready, or {@code null}. */
+	/** The failure that kept this child from becoming ready, or {@code null} (also if it was stopped on purpose). */
 	ProcessStartException startFailure() {
-		if (!this.ready.isCompletedExceptionally()) {
+		if (this.stopRequested || !this.ready.isCompletedExceptionally()) {
 			return null;
 		}
 		try {
@@ -388,6 +391,7 @@ final class ChildJvm implements ChildProcess {
 		if (started == null) {
 			return;
 		}
+		this.stopRequested = true;
 		// descendants first, so that none is re-parented and left behind
 		started.descendants().forEach((child) -> {
 			if (forcibly) {

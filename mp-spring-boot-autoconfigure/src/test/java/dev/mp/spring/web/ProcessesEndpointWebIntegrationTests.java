@@ -1,0 +1,113 @@
+package dev.mp.spring.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.mp.ManagedProcess;
+import dev.mp.ProcessTemplate;
+import dev.mp.test.NoChildProcessesLeft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code /actuator/processes} over real HTTP: listing is open once exposed; terminating is refused unless access to
+ * the endpoint is granted.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+class ProcessesEndpointWebIntegrationTests {
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@SpringBootApplication
+	static class WebApplication {
+
+	}
+
+	abstract static class Base {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		ProcessTemplate template;
+
+		ManagedProcess sleeper;
+
+		@AfterEach
+		void stopSleeper() throws InterruptedException {
+			if (this.sleeper != null && this.sleeper.isAlive()) {
+				this.sleeper.kill();
+				this.sleeper.join();
+			}
+		}
+
+		ManagedProcess startSleeper() {
+			this.sleeper = this.template.process(() -> Thread.sleep(60_000)).name("web-sleeper").start();
+			return this.sleeper;
+		}
+
+		HttpResponse<String> send(String method, String path) throws Exception {
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.method(method, HttpRequest.BodyPublishers.noBody())
+				.timeout(Duration.ofSeconds(30))
+				.build();
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = WebApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = "management.endpoints.web.exposure.include=processes")
+	class ReadOnlyByDefault extends Base {
+
+		@Test
+		void listsChildrenButRefusesToTerminate() throws Exception {
+			ManagedProcess child = startSleeper();
+			HttpResponse<String> list = send("GET", "/actuator/processes");
+			assertThat(list.statusCode()).isEqualTo(200);
+			assertThat(list.body()).contains("\"pid\":" + child.pid(), "\"name\":\"web-sleeper\"", "\"alive\":true");
+			assertThat(send("GET", "/actuator/processes/" + child.pid()).statusCode()).isEqualTo(200);
+			assertThat(send("GET", "/actuator/processes/999999999").statusCode()).isEqualTo(404);
+			assertThat(send("DELETE", "/actuator/processes/" + child.pid()).statusCode()).isEqualTo(405);
+			assertThat(child.isAlive()).isTrue();
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = WebApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "management.endpoints.web.exposure.include=processes",
+					"management.endpoint.processes.access=unrestricted" })
+	class TerminateWhenGranted extends Base {
+
+		@Test
+		void terminatesTheChild() throws Exception {
+			ManagedProcess child = startSleeper();
+			await().atMost(Duration.ofSeconds(30)).until(() -> child.state() == dev.mp.ProcessState.RUNNING);
+			HttpResponse<String> terminated = send("DELETE", "/actuator/processes/" + child.pid());
+			assertThat(terminated.statusCode()).isEqualTo(200);
+			child.onExit().get(30, TimeUnit.SECONDS);
+			assertThat(child.exitCode()).hasValue(-15);
+			assertThat(send("GET", "/actuator/processes/" + child.pid()).body()).contains("\"state\":\"EXITED\"",
+					"\"exitCode\":-15");
+		}
+
+	}
+
+}
