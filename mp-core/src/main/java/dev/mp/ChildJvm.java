@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
+import dev.mp.wire.ProtocolException;
 
 /**
  * The parent's side of one child JVM: launches it, hands it its bootstrap block, owns its connection, matches answers
@@ -211,7 +213,7 @@ final class ChildJvm implements ChildProcess {
 					case FAILURE -> completeFailure(call, frame);
 					case PONG -> {
 					}
-					default -> throw new dev.mp.wire.ProtocolException("Unexpected " + frame.type() + " frame");
+					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
 				}
 			}
 		}
@@ -441,7 +443,7 @@ final class ChildJvm implements ChildProcess {
 
 	static Throwable unwrap(Throwable failure) {
 		Throwable current = failure;
-		while ((current instanceof java.util.concurrent.CompletionException
+		while ((current instanceof CompletionException
 				|| current instanceof ExecutionException) && current.getCause() != null) {
 			current = current.getCause();
 		}

@@ -19,6 +19,7 @@ import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.wire.SerializationException;
 
 /**
  * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames
@@ -121,8 +122,13 @@ final class ChildRuntime {
 			chosen.start(this.config.attributes());
 		}
 		catch (Throwable ex) {
-			System.err.println("mp worker: bootstrap mode '" + this.config.mode() + "' failed to start");
 			ex.printStackTrace();
+			// last, so that it ends the output tail the parent reports
+			Throwable root = ex;
+			while (root.getCause() != null && root.getCause() != root) {
+				root = root.getCause();
+			}
+			System.err.println("mp worker: bootstrap mode '" + this.config.mode() + "' failed to start: " + root);
 			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
 		}
 		return chosen;
@@ -193,7 +199,7 @@ final class ChildRuntime {
 			return new Frame(FrameType.RESULT, id, this.codec.encode(value));
 		}
 		catch (RuntimeException ex) {
-			return failure(id, new dev.mp.wire.SerializationException("The result of " + invocation.describe()
+			return failure(id, new SerializationException("The result of " + invocation.describe()
 					+ " could not be sent back to the caller: " + ex.getMessage(), ex));
 		}
 	}
