@@ -76,6 +76,8 @@ final class ChildJvm implements ChildProcess {
 
 	private volatile Instant startTime;
 
+	private volatile Instant exitTime;
+
 	private volatile ProcessState state = ProcessState.NEW;
 
 	private volatile Integer exitCode;
@@ -286,6 +288,7 @@ final class ChildJvm implements ChildProcess {
 			Thread.currentThread().interrupt();
 		}
 		this.exitCode = ExitCodes.fromExitValue(this.process.exitValue());
+		this.exitTime = Instant.now();
 		this.state = ProcessState.EXITED;
 		this.template.server().forget(this.id);
 		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready", this.name,
@@ -360,6 +363,11 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	@Override
+	public Instant exitTime() {
+		return this.exitTime;
+	}
+
+	@Override
 	public String description() {
 		return this.description;
 	}
@@ -394,20 +402,18 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		this.stopRequested = true;
-		// descendants first, so that none is re-parented and left behind
-		started.descendants().forEach((child) -> {
-			if (forcibly) {
-				child.destroyForcibly();
-			}
-			else {
-				child.destroy();
-			}
-		});
+		// descendants first, so that none is re-parented and left behind; through ProcessHandle, because
+		// Process.destroy() also closes the child's stdin, which the child reads as its parent's death
+		started.descendants().forEach((child) -> signal(child, forcibly));
+		signal(started.toHandle(), forcibly);
+	}
+
+	private static void signal(ProcessHandle process, boolean forcibly) {
 		if (forcibly) {
-			started.destroyForcibly();
+			process.destroyForcibly();
 		}
 		else {
-			started.destroy();
+			process.destroy();
 		}
 	}
 

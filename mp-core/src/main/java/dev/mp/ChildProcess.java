@@ -33,6 +33,9 @@ public interface ChildProcess {
 	/** When the JVM was started. */
 	Instant startTime();
 
+	/** When the parent saw the child exit, or {@code null} while it runs. */
+	Instant exitTime();
+
 	/** What the child runs: a task class, or bean and method. */
 	String description();
 

@@ -123,7 +123,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 */
 	public <A> ProcessSpec<ManagedProcess> process(SerializableConsumer<A> target, A argument) {
 		Objects.requireNonNull(target, "target");
-		return new ProcessSpec<>(this, new ManagedProcess(() -> target.accept(argument)));
+		return new ProcessSpec<>(this, new ManagedProcess(new BoundTarget<>(target, argument)));
 	}
 
 	/**
@@ -147,7 +147,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
 		allowPackageOf(task.getClass());
-		String description = "task " + task.getClass().getName();
+		String description = "task " + describe(task.getClass());
 		return (CompletableFuture<T>) invoke(new TaskInvocation(task, description), options, "task");
 	}
 
@@ -174,16 +174,31 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/** Starts a bound process; see {@link ManagedProcess#start()}. */
 	ChildJvm start(ManagedProcess process, ProcessOptions options) {
-		Class<?> bodyClass = (process.target() != null) ? process.target().getClass() : process.getClass();
+		Class<?> bodyClass = bodyClass(process);
 		allowPackageOf(bodyClass);
-		byte[] request = this.codec.encode(new TaskInvocation(new ProcessBody(process), bodyClass.getName()));
-		ChildJvm child = launch(process.name(), process.isDaemon(), options, "process " + bodyClass.getName());
+		String description = "process " + describe(bodyClass);
+		byte[] request = this.codec.encode(new TaskInvocation(new ProcessBody(process), description));
+		ChildJvm child = launch(process.name(), process.isDaemon(), options, description);
 		child.call(request).whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
 			}
 		});
 		return child;
+	}
+
+	/** The user's class behind a process: its subclass, or the class that wrote its target. */
+	private static Class<?> bodyClass(ManagedProcess process) {
+		SerializableRunnable target = process.target();
+		if (target instanceof BoundTarget<?> bound) {
+			return bound.target().getClass();
+		}
+		return (target != null) ? target.getClass() : process.getClass();
+	}
+
+	/** A class name for people: a lambda's hidden class is named after the class that wrote it. */
+	private static String describe(Class<?> type) {
+		return type.isHidden() ? type.getNestHost().getName() + " (lambda)" : type.getName();
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {

@@ -57,6 +57,15 @@ class TutorialExamplesIntegrationTests {
 		assertThat(elapsed).as("three 1 s sleeps in parallel").isBetween(Duration.ofSeconds(1), Duration.ofMillis(2900));
 	}
 
+	@Test
+	void aTargetFromTheUsersOwnPackageIsAllowedAndDescribed() throws Exception {
+		ManagedProcess process = com.example.outside.OutsideTasks.startGreeting(this.template, "bob");
+		process.join();
+		assertThat(process.exitCode()).hasValue(0);
+		assertThat(this.template.child(process.pid()).orElseThrow().description())
+			.isEqualTo("process com.example.outside.OutsideTasks (lambda)");
+	}
+
 	/** Python's "subclass Process and override run()": the fields travel to the child. */
 	static final class Greeter extends ManagedProcess {
 

@@ -78,7 +78,8 @@ public class ProcessesEndpoint {
 		static ProcessDescriptor of(ChildProcess child) {
 			Instant started = child.startTime();
 			Integer exitCode = child.exitCode().isPresent() ? child.exitCode().getAsInt() : null;
-			String uptime = (started != null) ? Duration.between(started, Instant.now()).toString() : null;
+			Instant end = (child.exitTime() != null) ? child.exitTime() : Instant.now();
+			String uptime = (started != null) ? Duration.between(started, end).toString() : null;
 			return new ProcessDescriptor(child.id(), child.name(), child.pid(), child.state(), child.isAlive(),
 					child.isDaemon(), (started != null) ? started.toString() : null, uptime, exitCode,
 					child.description(), child.bootstrapMode());

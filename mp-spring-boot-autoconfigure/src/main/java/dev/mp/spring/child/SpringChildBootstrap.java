@@ -55,7 +55,13 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setLazyInitialization(true);
 		application.setBannerMode(Banner.Mode.OFF);
-		application.setDefaultProperties(Map.of(CHILD_PROPERTY, "true"));
+		if (primarySources.length > 0) {
+			application.setMainApplicationClass(primarySources[0]);
+		}
+		application.setLogStartupInfo(false);
+		// the parent's log adds its own time stamp and tags each line with the worker's name and pid
+		application.setDefaultProperties(Map.of(CHILD_PROPERTY, "true", "logging.pattern.console",
+				"%-5level %logger{36} : %msg%n%throwable"));
 		application.setAdditionalProfiles(StringUtils.commaDelimitedListToStringArray(attributes.get(PROFILES)));
 		try {
 			this.context = SpringApplication.withHook((app) -> new StopBeforeRunners(), () -> application.run());

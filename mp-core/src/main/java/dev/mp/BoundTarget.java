@@ -1,0 +1,17 @@
+package dev.mp;
+
+/**
+ * A one-argument target with its argument, as Python's {@code Process(target=f, args=(a,))}: both travel to the child.
+ *
+ * @param target the function
+ * @param argument its argument
+ * @param <A> the argument type
+ */
+record BoundTarget<A>(SerializableConsumer<A> target, A argument) implements SerializableRunnable {
+
+	@Override
+	public void run() throws Exception {
+		this.target.accept(this.argument);
+	}
+
+}

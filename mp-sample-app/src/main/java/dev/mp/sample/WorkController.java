@@ -1,0 +1,162 @@
+package dev.mp.sample;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.mp.ManagedProcess;
+import dev.mp.MpException;
+import dev.mp.ProcessTemplate;
+
+/**
+ * The sample's HTTP face: each endpoint calls a {@code @WorkerProcess} method or {@link ProcessTemplate}, and says
+ * which JVM did the work.
+ */
+@RestController
+public class WorkController {
+
+	private final PrimeService primes;
+
+	private final CrashService crashes;
+
+	private final ChattyService chatty;
+
+	private final WorkerInfoService workerInfo;
+
+	private final ProcessTemplate processTemplate;
+
+	public WorkController(PrimeService primes, CrashService crashes, ChattyService chatty,
+			WorkerInfoService workerInfo, ProcessTemplate processTemplate) {
+		this.primes = primes;
+		this.crashes = crashes;
+		this.chatty = chatty;
+		this.workerInfo = workerInfo;
+		this.processTemplate = processTemplate;
+	}
+
+	/** Counts primes in a worker JVM; this request thread blocks until the worker answers. */
+	@GetMapping("/primes")
+	public PrimeCount primes(@RequestParam int upTo) {
+		long start = System.nanoTime();
+		long count = this.primes.countPrimes(upTo);
+		return new PrimeCount(upTo, count, appPid(), millisSince(start));
+	}
+
+	/** The same through a {@code CompletableFuture}: the request is completed asynchronously by Spring MVC. */
+	@GetMapping("/primes/async")
+	public CompletableFuture<PrimeCount> primesAsync(@RequestParam int upTo) {
+		long start = System.nanoTime();
+		return this.primes.countPrimesAsync(upTo)
+			.thenApply((count) -> new PrimeCount(upTo, count, appPid(), millisSince(start)));
+	}
+
+	/**
+	 * A worker halts its JVM. The call fails with mp's {@code ProcessDiedException} (exit code 3), answered here as
+	 * HTTP 500; the application itself is unharmed.
+	 */
+	@GetMapping("/crash")
+	public ResponseEntity<Map<String, String>> crash() {
+		try {
+			return ResponseEntity.ok(Map.of("result", this.crashes.crash()));
+		}
+		catch (RuntimeException ex) {
+			return error(ex);
+		}
+	}
+
+	/** A worker prints {@code lines} lines to its stdout; look for them in this application's log. */
+	@GetMapping("/chatty")
+	public Map<String, Integer> chatty(@RequestParam(defaultValue = "3") int lines) {
+		return Map.of("lines", this.chatty.chatty(lines));
+	}
+
+	/** This application's pid and the pid of the worker that answered. */
+	@GetMapping("/pid")
+	public Pids pid() {
+		return new Pids(appPid(), this.workerInfo.pid());
+	}
+
+	/**
+	 * A worker sleeps for {@code seconds}, then answers with its pid; meanwhile it is listed by
+	 * {@code /actuator/processes} and can be terminated there.
+	 */
+	@GetMapping("/sleep")
+	public CompletableFuture<Map<String, Long>> sleep(@RequestParam(defaultValue = "10") int seconds)
+			throws InterruptedException {
+		return this.workerInfo.sleep(seconds).thenApply((pid) -> Map.of("seconds", (long) seconds, "workerPid", pid));
+	}
+
+	/**
+	 * {@link ProcessTemplate} used directly, as Python's tutorial does: three processes, each running
+	 * {@code greet(who)}, started together and joined. Each sleeps one second, so the elapsed time is about one
+	 * second plus a JVM start, not three.
+	 */
+	@GetMapping("/tutorial")
+	public Tutorial tutorial() throws InterruptedException {
+		long start = System.nanoTime();
+		List<ManagedProcess> processes = new ArrayList<>();
+		for (String who : List.of("bob", "alice", "carol")) {
+			processes.add(this.processTemplate.process(SampleTasks::greet, who).name("greeter-" + who).start());
+		}
+		for (ManagedProcess process : processes) {
+			process.join();
+		}
+		List<TutorialProcess> finished = processes.stream()
+			.map((p) -> new TutorialProcess(p.name(), p.pid(), p.exitCode().isPresent() ? p.exitCode().getAsInt() : null))
+			.toList();
+		return new Tutorial(appPid(), finished, millisSince(start));
+	}
+
+	/** A failure that reaches a handler after an asynchronous call, such as a worker terminated mid-call. */
+	@ExceptionHandler(MpException.class)
+	public ResponseEntity<Map<String, String>> workerFailed(MpException ex) {
+		return error(ex);
+	}
+
+	private static ResponseEntity<Map<String, String>> error(Throwable ex) {
+		Throwable reported = ex;
+		// report mp's own exception, should a proxy have wrapped it
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof MpException) {
+				reported = t;
+				break;
+			}
+		}
+		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+			.body(Map.of("error", reported.getClass().getName() + ": " + reported.getMessage()));
+	}
+
+	private static long appPid() {
+		return ProcessHandle.current().pid();
+	}
+
+	private static long millisSince(long startNanos) {
+		return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+	}
+
+	/** The answer of {@code /primes}. */
+	public record PrimeCount(int upTo, long count, long callerPid, long elapsedMillis) {
+	}
+
+	/** The answer of {@code /pid}. */
+	public record Pids(long appPid, long workerPid) {
+	}
+
+	/** One process of {@code /tutorial}. */
+	public record TutorialProcess(String name, long pid, Integer exitCode) {
+	}
+
+	/** The answer of {@code /tutorial}. */
+	public record Tutorial(long appPid, List<TutorialProcess> processes, long elapsedMillis) {
+	}
+
+}

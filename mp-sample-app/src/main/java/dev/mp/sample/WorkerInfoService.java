@@ -1,0 +1,31 @@
+package dev.mp.sample;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.springframework.stereotype.Service;
+
+import dev.mp.spring.WorkerProcess;
+
+/**
+ * Tells which JVM a call ran in.
+ */
+@Service
+public class WorkerInfoService {
+
+	/** The pid of the worker JVM that ran this call. */
+	@WorkerProcess(name = "pid")
+	public long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	/**
+	 * Sleeps in a worker, then returns its pid: a call that stays in flight long enough to be seen in
+	 * {@code /actuator/processes} (and terminated there).
+	 */
+	@WorkerProcess(name = "sleeper")
+	public CompletableFuture<Long> sleep(int seconds) throws InterruptedException {
+		Thread.sleep(seconds * 1000L);
+		return CompletableFuture.completedFuture(ProcessHandle.current().pid());
+	}
+
+}

@@ -1,0 +1,283 @@
+package dev.mp.sample;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.mp.test.NoChildProcessesLeft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample application end to end, as a user runs it: {@code java -jar mp-sample-app.jar}, called over HTTP. Its
+ * workers must be real child JVMs of the application, a crashing worker must cost only its call, a child's output
+ * must land in the application's log, a worker can be terminated through the actuator, and stopping the application
+ * (SIGTERM) must leave no worker behind.
+ * <p>
+ * The tests share one application and run in order; the last one stops it.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SampleAppIT {
+
+	private static final int OUTPUT_LINES_KEPT = 300;
+
+	private static final Deque<String> output = new ConcurrentLinkedDeque<>();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static Process app;
+
+	private static URI base;
+
+	@BeforeAll
+	static void startApplication() throws IOException {
+		Path jar = Path.of(System.getProperty("mp.sample.jar", "target/mp-sample-app.jar"));
+		assertThat(Files.isRegularFile(jar)).as("the packaged sample app at %s (run through failsafe after package)",
+				jar.toAbsolutePath()).isTrue();
+		int port = freePort();
+		base = URI.create("http://localhost:" + port);
+		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+				jar.toString(), "--server.port=" + port,
+				// stop at once on SIGTERM instead of waiting for in-flight requests, and give non-daemon workers
+				// one second before they are terminated: the last test checks that shutdown ends live workers
+				"--server.shutdown=immediate", "--mp.shutdown.grace-period=1s");
+		app = new ProcessBuilder(command).redirectErrorStream(true).start();
+		readOutput(app);
+		await("the sample app to report UP at /actuator/health").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptionsInstanceOf(ConnectException.class)
+			.until(() -> {
+				requireAppAlive();
+				HttpResponse<String> health = get("/actuator/health");
+				return health.statusCode() == 200 && "UP".equals(json.readTree(health.body()).path("status").asString());
+			});
+	}
+
+	@AfterAll
+	static void stopApplication() throws InterruptedException {
+		// normally the last test has stopped it; if a test failed midway, kill what this class started
+		if (app == null) {
+			return;
+		}
+		List<ProcessHandle> started = new ArrayList<>(app.descendants().toList());
+		if (app.isAlive()) {
+			app.destroyForcibly();
+			app.waitFor(10, TimeUnit.SECONDS);
+		}
+		started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+	}
+
+	@Test
+	@Order(1)
+	void workerCallsRunInChildJvmsOfTheApplication() throws Exception {
+		// independent calls go out together: each starts its own worker JVM
+		CompletableFuture<HttpResponse<String>> pid = getAsync("/pid");
+		CompletableFuture<HttpResponse<String>> primes = getAsync("/primes?upTo=10000");
+		CompletableFuture<HttpResponse<String>> primesAsync = getAsync("/primes/async?upTo=10000");
+
+		JsonNode pids = okJson(pid.get(60, TimeUnit.SECONDS));
+		long workerPid = pids.path("workerPid").asLong();
+		assertThat(pids.path("appPid").asLong()).isEqualTo(app.pid());
+		assertThat(workerPid).isPositive().isNotEqualTo(app.pid());
+
+		JsonNode blocking = okJson(primes.get(60, TimeUnit.SECONDS));
+		assertThat(blocking.path("count").asLong()).isEqualTo(1229);
+		assertThat(blocking.path("callerPid").asLong()).isEqualTo(app.pid());
+		assertThat(okJson(primesAsync.get(60, TimeUnit.SECONDS)).path("count").asLong()).isEqualTo(1229);
+
+		// a worker of a call exits once it has answered
+		await("worker " + workerPid + " to exit after its call").atMost(Duration.ofSeconds(10))
+			.until(() -> !isAlive(workerPid));
+	}
+
+	@Test
+	@Order(2)
+	void aCrashingWorkerFailsOnlyItsCall() throws Exception {
+		HttpResponse<String> crash = get("/crash");
+		assertThat(crash.statusCode()).as(crash.body()).isEqualTo(500);
+		String error = json.readTree(crash.body()).path("error").asString();
+		assertThat(error).contains("ProcessDiedException").contains("exit code 3");
+		assertThat(app.isAlive()).isTrue();
+		assertThat(okJson("/primes?upTo=10000").path("count").asLong()).as("a call after the crash").isEqualTo(1229);
+	}
+
+	@Test
+	@Order(3)
+	void processTemplateRunsThreeProcessesSideBySide() throws Exception {
+		JsonNode tutorial = okJson("/tutorial");
+		List<Long> pids = new ArrayList<>();
+		for (JsonNode process : tutorial.path("processes")) {
+			assertThat(process.path("name").asString()).startsWith("greeter-");
+			assertThat(process.path("exitCode").asInt(-1)).as("exit code of %s", process).isZero();
+			pids.add(process.path("pid").asLong());
+		}
+		assertThat(pids).hasSize(3).doesNotHaveDuplicates().doesNotContain(app.pid());
+		assertThat(tutorial.path("elapsedMillis").asLong()).as("each process sleeps 1 s").isGreaterThanOrEqualTo(1000);
+		// what a child prints lands in the application's log, tagged with the child's name and pid
+		for (String who : List.of("bob", "alice", "carol")) {
+			await(who + "'s greeting in the application's output").atMost(Duration.ofSeconds(10))
+				.until(() -> output.stream().anyMatch((line) -> line.contains("[greeter-" + who + ":")
+						&& line.contains("hello " + who + " from pid")));
+		}
+	}
+
+	@Test
+	@Order(4)
+	void aWorkerTerminatedThroughTheActuatorFailsOnlyItsCall() throws Exception {
+		CompletableFuture<HttpResponse<String>> sleeping = getAsync("/sleep?seconds=60");
+		long pid = awaitLiveSleeper();
+		JsonNode one = okJson("/actuator/processes/" + pid);
+		assertThat(one.path("pid").asLong()).isEqualTo(pid);
+		assertThat(one.path("alive").asBoolean()).isTrue();
+		assertThat(one.path("exitCode").isNull() || one.path("exitCode").isMissingNode())
+			.as("no exit code while running: %s", one).isTrue();
+
+		HttpResponse<String> terminate = send(HttpRequest.newBuilder(base.resolve("/actuator/processes/" + pid))
+			.DELETE()
+			.timeout(Duration.ofSeconds(30))
+			.build());
+		assertThat(terminate.statusCode()).as(terminate.body()).isBetween(200, 299);
+		await("worker " + pid + " to exit after DELETE").atMost(Duration.ofSeconds(10)).until(() -> !isAlive(pid));
+
+		HttpResponse<String> call = sleeping.get(30, TimeUnit.SECONDS);
+		assertThat(call.statusCode()).as(call.body()).isEqualTo(500);
+		assertThat(call.body()).contains("ProcessDiedException");
+		await("the actuator to report worker " + pid + " exited").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			JsonNode exited = okJson("/actuator/processes/" + pid);
+			assertThat(exited.path("state").asString()).isEqualTo("EXITED");
+			assertThat(exited.path("exitCode").asInt()).as("SIGTERM reads as -15").isEqualTo(-15);
+		});
+		assertThat(get("/actuator/processes/" + Integer.MAX_VALUE).statusCode()).as("an unknown pid").isEqualTo(404);
+		assertThat(app.isAlive()).isTrue();
+	}
+
+	@Test
+	@Order(5)
+	void stoppingTheApplicationTerminatesItsLiveWorkers() throws Exception {
+		getAsync("/sleep?seconds=60"); // never answers: the application stops first
+		long pid = awaitLiveSleeper();
+		assertThat(pid).isNotEqualTo(app.pid());
+		assertThat(isAlive(pid)).isTrue();
+		assertThat(app.descendants().map(ProcessHandle::pid)).as("descendants of the application").contains(pid);
+
+		app.destroy(); // SIGTERM: the context closes, and mp stops its children
+		assertThat(app.waitFor(30, TimeUnit.SECONDS)).as("the application exits after SIGTERM").isTrue();
+		await("worker " + pid + " to be gone once the application has stopped").atMost(Duration.ofSeconds(10))
+			.until(() -> !isAlive(pid));
+		assertThat(NoChildProcessesLeft.liveDescendants()).as("live descendants of the test JVM").isEmpty();
+	}
+
+	/** Waits until the actuator lists a running {@code sleeper} worker, and returns its pid. */
+	private static long awaitLiveSleeper() {
+		return await("a live 'sleeper' worker in /actuator/processes").atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(200))
+			.until(SampleAppIT::liveSleeper, Optional::isPresent)
+			.orElseThrow();
+	}
+
+	private static Optional<Long> liveSleeper() throws Exception {
+		requireAppAlive();
+		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
+			if (process.path("name").asString().startsWith("sleeper") && process.path("alive").asBoolean()
+					&& "RUNNING".equals(process.path("state").asString())) {
+				return Optional.of(process.path("pid").asLong());
+			}
+		}
+		return Optional.empty();
+	}
+
+	private static JsonNode okJson(String path) throws Exception {
+		return okJson(get(path));
+	}
+
+	private static JsonNode okJson(HttpResponse<String> response) {
+		assertThat(response.statusCode()).as("%s: %s", response.request().uri(), response.body()).isEqualTo(200);
+		return json.readTree(response.body());
+	}
+
+	private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).build());
+	}
+
+	private static CompletableFuture<HttpResponse<String>> getAsync(String path) {
+		return http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120)).build(),
+				BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+		return http.send(request, BodyHandlers.ofString());
+	}
+
+	private static boolean isAlive(long pid) {
+		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+	private static void requireAppAlive() {
+		if (!app.isAlive()) {
+			throw new IllegalStateException("The sample app exited with " + app.exitValue() + "; its last output:\n"
+					+ String.join("\n", output));
+		}
+	}
+
+	/** Copies the application's output to the test's, and keeps its last lines for assertions and failures. */
+	private static void readOutput(Process process) {
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					System.out.println("[app " + process.pid() + "] " + line);
+					output.addLast(line);
+					while (output.size() > OUTPUT_LINES_KEPT) {
+						output.pollFirst();
+					}
+				}
+			}
+			catch (IOException ex) {
+				// the application has exited
+			}
+		}, "sample-app-output");
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+	}
+
+}
