@@ -56,6 +56,10 @@ final class ChildJvm implements ChildProcess {
 
 	private final boolean oneShot;
 
+	private final String pool;
+
+	private final AtomicLong tasksCompleted = new AtomicLong();
+
 	private final List<String> command;
 
 	private final byte[] secret = Handshake.randomBytes();
@@ -91,9 +95,10 @@ final class ChildJvm implements ChildProcess {
 
 	/**
 	 * @param oneShot whether the child exits after answering its first call
+	 * @param pool the pool the child works for, or {@code null}
 	 */
 	ChildJvm(ProcessTemplate template, String id, String name, boolean daemon, ProcessOptions options,
-			String description, boolean oneShot) {
+			String description, boolean oneShot, String pool) {
 		this.template = template;
 		this.id = id;
 		this.name = name;
@@ -101,6 +106,7 @@ final class ChildJvm implements ChildProcess {
 		this.options = options;
 		this.description = description;
 		this.oneShot = oneShot;
+		this.pool = pool;
 		this.command = JvmCommand.build(options.javaHome(), options.jvmOptions(), options.maxHeap(),
 				options.systemProperties(), options.classPath(), WorkerMain.class.getName());
 	}
@@ -178,11 +184,16 @@ final class ChildJvm implements ChildProcess {
 		return this.secret;
 	}
 
+	/** Completes when the child has connected, or fails with the reason it never will. */
+	CompletableFuture<Void> whenReady() {
+		return this.ready.thenApply((channel) -> null);
+	}
+
 	/**
 	 * Sends an encoded {@link dev.mp.child.Invocation} once the child is ready.
-	 * @return the call's result, or its failure
+	 * @return the call's id and result, or its failure
 	 */
-	CompletableFuture<Object> call(byte[] request) {
+	ChildCall call(byte[] request) {
 		long callId = this.nextCallId.incrementAndGet();
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		this.pending.put(callId, result);
@@ -202,7 +213,30 @@ final class ChildJvm implements ChildProcess {
 		if (this.exited.isDone()) {
 			result.completeExceptionally(died());
 		}
-		return result;
+		return new ChildCall(callId, result);
+	}
+
+	/** Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. */
+	void cancel(long callId) {
+		send(Frame.of(FrameType.CANCEL, callId));
+	}
+
+	/** Asks the child to exit with code 0 once idle; the frame loop exits at once, running calls are dropped. */
+	void shutdown() {
+		send(Frame.of(FrameType.SHUTDOWN, 0));
+	}
+
+	private void send(Frame frame) {
+		FrameChannel channel = this.ready.getNow(null);
+		if (channel == null || this.ready.isCompletedExceptionally()) {
+			return;
+		}
+		try {
+			channel.write(frame);
+		}
+		catch (IOException ex) {
+			// the child is going away; its exit is reported as usual
+		}
 	}
 
 	private void read(FrameChannel channel) {
@@ -210,6 +244,9 @@ final class ChildJvm implements ChildProcess {
 			Frame frame;
 			while ((frame = channel.read()) != null) {
 				CompletableFuture<Object> call = this.pending.get(frame.correlationId());
+				if (frame.type() == FrameType.RESULT || frame.type() == FrameType.FAILURE) {
+					this.tasksCompleted.incrementAndGet();
+				}
 				switch (frame.type()) {
 					case RESULT -> completeResult(call, frame);
 					case FAILURE -> completeFailure(call, frame);
@@ -342,7 +379,21 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public ProcessState state() {
-		return this.state;
+		ProcessState current = this.state;
+		if (current != ProcessState.RUNNING || this.pool == null) {
+			return current;
+		}
+		return this.pending.isEmpty() ? ProcessState.IDLE : ProcessState.BUSY;
+	}
+
+	@Override
+	public String pool() {
+		return this.pool;
+	}
+
+	@Override
+	public long tasksCompleted() {
+		return this.tasksCompleted.get();
 	}
 
 	@Override
@@ -379,6 +430,10 @@ final class ChildJvm implements ChildProcess {
 
 	List<String> command() {
 		return this.command;
+	}
+
+	List<String> outputTail() {
+		return this.tail.lines();
 	}
 
 	@Override

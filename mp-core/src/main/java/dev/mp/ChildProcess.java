@@ -39,6 +39,12 @@ public interface ChildProcess {
 	/** What the child runs: a task class, or bean and method. */
 	String description();
 
+	/** The pool the child works for, or {@code null} for a process or a single call. */
+	String pool();
+
+	/** How many calls the child has answered. */
+	long tasksCompleted();
+
 	/** The bootstrap mode the child was started in. */
 	String bootstrapMode();
 

@@ -12,6 +12,12 @@ public enum ProcessState {
 	/** Connected and working. */
 	RUNNING,
 
+	/** A pool worker that is connected and waiting for a task. */
+	IDLE,
+
+	/** A pool worker running a task. */
+	BUSY,
+
 	/** The JVM has exited; {@code exitCode()} says how. */
 	EXITED
 

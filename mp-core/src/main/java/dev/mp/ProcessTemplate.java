@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +69,10 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final Deque<ChildJvm> children = new ConcurrentLinkedDeque<>();
 
+	private final Map<String, PoolOptions> poolOptions;
+
+	private final Map<String, ProcessPool> pools = new ConcurrentHashMap<>();
+
 	private final AtomicInteger counter = new AtomicInteger();
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -102,6 +107,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.runDirectoryBase = builder.runDirectoryBase;
 		this.classLoader = builder.classLoader;
 		this.allowedPatterns.addAll(builder.allowedClasses);
+		this.poolOptions = Map.copyOf(builder.pools);
 		this.codec = newCodec();
 	}
 
@@ -163,13 +169,49 @@ public final class ProcessTemplate implements AutoCloseable {
 		byte[] request = this.codec.encode(invocation);
 		ChildJvm child = launch(namePrefix + "-" + this.counter.incrementAndGet(), false, options,
 				invocation.describe());
-		CompletableFuture<Object> result = child.call(request);
+		CompletableFuture<Object> result = child.call(request).result();
 		result.whenComplete((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * The pool of that name: created on first use with the options the template was built with for it
+	 * ({@link Builder#pool}), or the default pool options (as many workers as cores, the template's process
+	 * options).
+	 */
+	public ProcessPool pool(String name) {
+		return pool(name, this.poolOptions.getOrDefault(name,
+				PoolOptions.builder().processOptions(this.defaults).build()));
+	}
+
+	/**
+	 * The pool of that name, created with these options if it does not exist yet.
+	 * @throws IllegalStateException if the template is closed
+	 */
+	public ProcessPool pool(String name, PoolOptions options) {
+		synchronized (this.lifecycle) {
+			if (this.closed) {
+				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new pools");
+			}
+			return this.pools.computeIfAbsent(name, (n) -> new ProcessPool(this, n, options));
+		}
+	}
+
+	/** The pools created so far. */
+	public List<ProcessPool> pools() {
+		return List.copyOf(this.pools.values());
+	}
+
+	void forgetPool(ProcessPool pool) {
+		this.pools.remove(pool.name(), pool);
+	}
+
+	Duration shutdownGracePeriod() {
+		return this.shutdownGracePeriod;
 	}
 
 	/** Starts a bound process; see {@link ManagedProcess#start()}. */
@@ -179,7 +221,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		String description = "process " + describe(bodyClass);
 		byte[] request = this.codec.encode(new TaskInvocation(new ProcessBody(process), description));
 		ChildJvm child = launch(process.name(), process.isDaemon(), options, description);
-		child.call(request).whenComplete((value, failure) -> {
+		child.call(request).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
 			}
@@ -197,17 +239,27 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	/** A class name for people: a lambda's hidden class is named after the class that wrote it. */
-	private static String describe(Class<?> type) {
+	static String describe(Class<?> type) {
 		return type.isHidden() ? type.getNestHost().getName() + " (lambda)" : type.getName();
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
+		return launch(name, daemon, options, description, true, null);
+	}
+
+	/** Starts a long-lived worker for a pool: it answers calls until told to shut down. */
+	ChildJvm launchWorker(String name, ProcessOptions options, String pool) {
+		return launch(name, true, options, "worker of pool " + pool, false, pool);
+	}
+
+	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
+			boolean oneShot, String pool) {
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
 			ChildJvm child = new ChildJvm(this, "w" + this.counter.incrementAndGet(), name, daemon, options,
-					description, true);
+					description, oneShot, pool);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
 			child.launch();
@@ -278,6 +330,7 @@ public final class ProcessTemplate implements AutoCloseable {
 			}
 			this.closed = true;
 		}
+		List.copyOf(this.pools.values()).forEach(ProcessPool::close);
 		List<ChildJvm> live = new ArrayList<>(this.children.stream().filter(ChildJvm::isAlive).toList());
 		live.stream().filter(ChildJvm::isDaemon).forEach(ChildJvm::terminate);
 		long graceEnd = System.nanoTime() + this.shutdownGracePeriod.toNanos();
@@ -368,6 +421,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private ClassLoader classLoader = defaultClassLoader();
 
+		private final Map<String, PoolOptions> pools = new java.util.LinkedHashMap<>();
+
 		private Builder() {
 		}
 
@@ -419,6 +474,12 @@ public final class ProcessTemplate implements AutoCloseable {
 		/** The loader results and exceptions are read with. */
 		public Builder classLoader(ClassLoader classLoader) {
 			this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+			return this;
+		}
+
+		/** Options for the pool of that name, used when {@link ProcessTemplate#pool(String)} first creates it. */
+		public Builder pool(String name, PoolOptions options) {
+			this.pools.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(options, "options"));
 			return this;
 		}
 

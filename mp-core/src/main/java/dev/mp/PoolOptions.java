@@ -1,0 +1,170 @@
+package dev.mp;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link ProcessPool} runs: how many workers, how many kept warm, how long they live, how long a task may take.
+ * Immutable; derive variants with {@link #toBuilder()}.
+ */
+public final class PoolOptions {
+
+	private final int size;
+
+	private final int minIdle;
+
+	private final int maxTasksPerWorker;
+
+	private final Duration idleTimeout;
+
+	private final Duration taskTimeout;
+
+	private final Duration cancelGrace;
+
+	private final SerializableRunnable initializer;
+
+	private final ProcessOptions processOptions;
+
+	private PoolOptions(Builder builder) {
+		if (builder.size < 1) {
+			throw new IllegalArgumentException("A pool needs at least one worker, not " + builder.size);
+		}
+		this.size = builder.size;
+		this.minIdle = Math.min(Math.max(0, builder.minIdle), builder.size);
+		this.maxTasksPerWorker = builder.maxTasksPerWorker;
+		this.idleTimeout = builder.idleTimeout;
+		this.taskTimeout = builder.taskTimeout;
+		this.cancelGrace = builder.cancelGrace;
+		this.initializer = builder.initializer;
+		this.processOptions = builder.processOptions;
+	}
+
+	/** A builder starting from the defaults: as many workers as cores, one kept warm, no limits. */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/** Most workers alive at once; at most one task runs in each. */
+	public int size() {
+		return this.size;
+	}
+
+	/** Workers started ahead of need and kept ready, even when idle. */
+	public int minIdle() {
+		return this.minIdle;
+	}
+
+	/** Tasks a worker runs before it is replaced by a fresh one (Python's {@code maxtasksperchild}); 0 = no limit. */
+	public int maxTasksPerWorker() {
+		return this.maxTasksPerWorker;
+	}
+
+	/** How long a worker beyond {@link #minIdle()} may sit idle before it exits; {@code null} = forever. */
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	/** How long one task may run before its worker is killed and the task fails; {@code null} = no limit. */
+	public Duration taskTimeout() {
+		return this.taskTimeout;
+	}
+
+	/** After a task is cancelled and interrupted, how long its worker has to answer before it is killed. */
+	public Duration cancelGrace() {
+		return this.cancelGrace;
+	}
+
+	/** Runs once in each new worker before its first task (Python's {@code initializer}); may be {@code null}. */
+	public SerializableRunnable initializer() {
+		return this.initializer;
+	}
+
+	/** How the pool's worker JVMs are started. */
+	public ProcessOptions processOptions() {
+		return this.processOptions;
+	}
+
+	/** Builds {@link PoolOptions}. */
+	public static final class Builder {
+
+		private int size = Runtime.getRuntime().availableProcessors();
+
+		private int minIdle = 1;
+
+		private int maxTasksPerWorker;
+
+		private Duration idleTimeout;
+
+		private Duration taskTimeout;
+
+		private Duration cancelGrace = Duration.ofSeconds(5);
+
+		private SerializableRunnable initializer;
+
+		private ProcessOptions processOptions = ProcessOptions.defaults();
+
+		private Builder() {
+		}
+
+		private Builder(PoolOptions options) {
+			this.size = options.size;
+			this.minIdle = options.minIdle;
+			this.maxTasksPerWorker = options.maxTasksPerWorker;
+			this.idleTimeout = options.idleTimeout;
+			this.taskTimeout = options.taskTimeout;
+			this.cancelGrace = options.cancelGrace;
+			this.initializer = options.initializer;
+			this.processOptions = options.processOptions;
+		}
+
+		public Builder size(int size) {
+			this.size = size;
+			return this;
+		}
+
+		public Builder minIdle(int minIdle) {
+			this.minIdle = minIdle;
+			return this;
+		}
+
+		public Builder maxTasksPerWorker(int maxTasksPerWorker) {
+			this.maxTasksPerWorker = maxTasksPerWorker;
+			return this;
+		}
+
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		public Builder taskTimeout(Duration taskTimeout) {
+			this.taskTimeout = taskTimeout;
+			return this;
+		}
+
+		public Builder cancelGrace(Duration cancelGrace) {
+			this.cancelGrace = Objects.requireNonNull(cancelGrace, "cancelGrace");
+			return this;
+		}
+
+		public Builder initializer(SerializableRunnable initializer) {
+			this.initializer = initializer;
+			return this;
+		}
+
+		public Builder processOptions(ProcessOptions processOptions) {
+			this.processOptions = Objects.requireNonNull(processOptions, "processOptions");
+			return this;
+		}
+
+		public PoolOptions build() {
+			return new PoolOptions(this);
+		}
+
+	}
+
+}

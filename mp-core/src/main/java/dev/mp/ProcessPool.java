@@ -1,0 +1,586 @@
+package dev.mp;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mp.child.Invocation;
+import dev.mp.child.TaskInvocation;
+
+/**
+ * Warm child JVMs that take tasks one at a time each, as Python's {@code Pool} and {@code ProcessPoolExecutor}:
+ * {@link #submit}, {@link #invokeAll}, {@link #map} (ordered, chunked), {@link #imap}, {@link #imapUnordered} and
+ * {@link #starmap}, with {@code maxTasksPerWorker}, an initializer, an idle timeout and a task timeout.
+ * <p>
+ * A worker that dies fails only the task it was running (with its exit code, signal and last output) and is replaced;
+ * queued tasks wait for the replacement, nothing is lost. A task past its timeout gets its worker killed. Cancelling a
+ * task's future with interruption interrupts it in the worker, and kills the worker if it does not answer within
+ * the cancel grace.
+ */
+public final class ProcessPool implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
+
+	private final ProcessTemplate template;
+
+	private final String name;
+
+	private final PoolOptions options;
+
+	private final Object lock = new Object();
+
+	private final Deque<Task> queue = new ArrayDeque<>();
+
+	private final Deque<Worker> idle = new ArrayDeque<>();
+
+	private final Set<Worker> workers = new LinkedHashSet<>();
+
+	private final AtomicInteger workerCount = new AtomicInteger();
+
+	private final ScheduledFuture<?> idleReaper;
+
+	private final byte[] initializer;
+
+	private boolean closed;
+
+	/** Workers in a row that failed to start; while above zero, no worker is started ahead of need. */
+	private int startFailures;
+
+	ProcessPool(ProcessTemplate template, String name, PoolOptions options) {
+		this.template = template;
+		this.name = name;
+		this.options = options;
+		this.initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
+				"initializer of pool " + name, options.initializer().getClass()) : null;
+		Duration idleTimeout = options.idleTimeout();
+		this.idleReaper = (idleTimeout != null) ? template.scheduler()
+			.scheduleWithFixedDelay(this::retireIdle, idleTimeout.toMillis(), Math.max(100, idleTimeout.toMillis() / 4),
+					TimeUnit.MILLISECONDS) : null;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public PoolOptions options() {
+		return this.options;
+	}
+
+	/** Starts workers until {@code minIdle} are starting or ready, in parallel; returns without waiting for them. */
+	public ProcessPool warmUp() {
+		synchronized (this.lock) {
+			ensureMinimum();
+		}
+		return this;
+	}
+
+	/** Completes when {@code minIdle} workers are ready. */
+	public CompletableFuture<Void> whenWarm() {
+		List<CompletableFuture<Void>> ready;
+		synchronized (this.lock) {
+			ensureMinimum();
+			ready = this.workers.stream().map((w) -> w.ready).toList();
+		}
+		return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Runs a task in a worker.
+	 * @throws dev.mp.wire.SerializationException at once if the task cannot be serialized
+	 * @throws IllegalStateException if the pool is closed
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
+		return (CompletableFuture<T>) submitEncoded(encodeTask(task, null, task.getClass()));
+	}
+
+	/** Runs an invocation (such as a bean method call) in a worker. */
+	public CompletableFuture<Object> invoke(Invocation invocation) {
+		return submitEncoded(this.template.codec().encode(invocation));
+	}
+
+	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */
+	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks)
+			throws InterruptedException {
+		List<CompletableFuture<T>> futures = tasks.stream().map(this::submit).toList();
+		for (CompletableFuture<T> future : futures) {
+			try {
+				future.get();
+			}
+			catch (ExecutionException | CancellationException ex) {
+				// reported by the future itself
+			}
+		}
+		return List.copyOf(futures);
+	}
+
+	/**
+	 * Applies {@code function} to every item in the workers and returns the results in input order, as Python's
+	 * {@code Pool.map}; items travel in chunks of about {@code items / (4 * size)}.
+	 * @throws CompletionException with the first failure, after all chunks have finished
+	 */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items) {
+		return map(function, items, defaultChunkSize(items.size()));
+	}
+
+	/** {@link #map(SerializableFunction, List)} with a chosen chunk size. */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
+		List<R> results = new ArrayList<>(items.size());
+		imap(function, items, chunkSize).forEachOrdered(results::add);
+		return results;
+	}
+
+	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
+		List<CompletableFuture<List<R>>> chunks = submitChunks(function, items, chunkSize);
+		return chunks.stream().flatMap((chunk) -> chunk.join().stream());
+	}
+
+	/** Streams results as they finish, in no particular order, as Python's {@code imap_unordered}. */
+	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
+		List<CompletableFuture<List<R>>> chunks = submitChunks(function, items, chunkSize);
+		BlockingQueue<CompletableFuture<List<R>>> done = new LinkedBlockingQueue<>();
+		chunks.forEach((chunk) -> chunk.whenComplete((value, failure) -> done.add(chunk)));
+		Iterator<List<R>> finished = new Iterator<>() {
+
+			private int taken;
+
+			@Override
+			public boolean hasNext() {
+				return this.taken < chunks.size();
+			}
+
+			@Override
+			public List<R> next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				this.taken++;
+				try {
+					return done.take().join();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new CancellationException("Interrupted while waiting for results of pool " + ProcessPool.this.name);
+				}
+			}
+
+		};
+		return StreamSupport.stream(Spliterators.spliterator(finished, chunks.size(), Spliterator.NONNULL), false)
+			.flatMap(List::stream);
+	}
+
+	/** Applies a two-argument function to each pair, as Python's {@code starmap}; results in input order. */
+	public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> function, List<Map.Entry<A, B>> arguments) {
+		// Map.entry() pairs are not serializable; these are
+		List<Map.Entry<A, B>> pairs = arguments.stream()
+			.map((pair) -> (Map.Entry<A, B>) new AbstractMap.SimpleImmutableEntry<>(pair))
+			.toList();
+		this.template.allowPackageOf(function.getClass());
+		return map(new Spread<>(function), new ArrayList<>(pairs));
+	}
+
+	private <T, R> List<CompletableFuture<List<R>>> submitChunks(SerializableFunction<T, R> function, List<T> items,
+			int chunkSize) {
+		if (chunkSize < 1) {
+			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
+		}
+		this.template.allowPackageOf(function.getClass());
+		List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
+		for (int from = 0; from < items.size(); from += chunkSize) {
+			List<T> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunkSize)));
+			chunks.add(submit(new MapChunk<>(function, chunk)));
+		}
+		return chunks;
+	}
+
+	private int defaultChunkSize(int items) {
+		return Math.max(1, (int) Math.ceil(items / (4.0 * this.options.size())));
+	}
+
+	private byte[] encodeTask(Callable<?> task, String description, Class<?> userClass) {
+		this.template.allowPackageOf(userClass);
+		String what = (description != null) ? description : "task " + ProcessTemplate.describe(userClass);
+		return this.template.codec().encode(new TaskInvocation(task, what));
+	}
+
+	private CompletableFuture<Object> submitEncoded(byte[] request) {
+		Task task = new Task(request);
+		task.result.whenComplete((value, failure) -> {
+			if (task.result.isCancelled()) {
+				cancelled(task);
+			}
+		});
+		synchronized (this.lock) {
+			if (this.closed) {
+				throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
+			}
+			this.queue.addLast(task);
+			dispatch();
+		}
+		return task.result;
+	}
+
+	/** Hands queued tasks to idle workers and starts workers for the rest, up to the pool size. Holds the lock. */
+	private void dispatch() {
+		while (!this.queue.isEmpty() && !this.idle.isEmpty()) {
+			assign(this.idle.pollFirst(), this.queue.pollFirst());
+		}
+		long starting = this.workers.stream().filter((w) -> !w.ready.isDone()).count();
+		long wanted = this.queue.size() - starting;
+		while (wanted > 0 && this.workers.size() < this.options.size() && !this.closed) {
+			startWorker();
+			wanted--;
+		}
+		ensureMinimum();
+	}
+
+	private void ensureMinimum() {
+		if (this.startFailures > 0) {
+			return;
+		}
+		long available = this.workers.stream().filter((w) -> w.current == null).count();
+		while (available < this.options.minIdle() && this.workers.size() < this.options.size() && !this.closed) {
+			startWorker();
+			available++;
+		}
+	}
+
+	private void startWorker() {
+		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
+		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name);
+		Worker worker = new Worker(jvm);
+		this.workers.add(worker);
+		CompletableFuture<Void> connected = jvm.whenReady();
+		CompletableFuture<?> prepared = (this.initializer != null)
+				? connected.thenCompose((ignored) -> jvm.call(this.initializer).result()) : connected;
+		prepared.whenComplete((value, failure) -> {
+			worker.ready.complete(null);
+			if (failure != null) {
+				startFailed(worker, ChildJvm.unwrap(failure));
+				return;
+			}
+			synchronized (this.lock) {
+				this.startFailures = 0;
+				if (this.workers.contains(worker) && worker.current == null) {
+					becomeIdle(worker);
+				}
+			}
+		});
+		jvm.onExit().thenRun(() -> workerExited(worker));
+	}
+
+	/**
+	 * A worker that cannot start (bad JVM option, failing initializer, broken application context) would fail the
+	 * same way again: the tasks waiting for it fail with the reason, and no worker is started ahead of need until one
+	 * starts; each new task still tries once.
+	 */
+	private void startFailed(Worker worker, Throwable failure) {
+		ChildJvm jvm = worker.jvm;
+		ProcessStartException reason = (failure instanceof ProcessStartException start) ? start
+				: new ProcessStartException("Worker of pool '" + this.name + "' failed its initializer: " + failure,
+						jvm.name(), jvm.pid(), jvm.command(), null, jvm.outputTail(), failure);
+		if (jvm.isAlive()) {
+			jvm.kill();
+		}
+		List<Task> failed;
+		synchronized (this.lock) {
+			this.startFailures++;
+			this.workers.remove(worker);
+			failed = new ArrayList<>(this.queue);
+			this.queue.clear();
+		}
+		logger.warn("A worker of pool '{}' could not start; {} queued task(s) fail with the reason", this.name,
+				failed.size());
+		failed.forEach((task) -> task.result.completeExceptionally(reason));
+	}
+
+	private void assign(Worker worker, Task task) {
+		worker.current = task;
+		task.worker = worker;
+		ChildCall call = worker.jvm.call(task.request);
+		task.callId = call.id();
+		Duration timeout = this.options.taskTimeout();
+		if (timeout != null) {
+			task.timer = this.template.scheduler()
+				.schedule(() -> timedOut(task, worker), timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		call.result().whenComplete((value, failure) -> finished(worker, task, value, failure));
+	}
+
+	private void finished(Worker worker, Task task, Object value, Throwable failure) {
+		if (task.timer != null) {
+			task.timer.cancel(false);
+		}
+		if (failure != null) {
+			task.result.completeExceptionally(ChildJvm.unwrap(failure));
+		}
+		else {
+			task.result.complete(value);
+		}
+		synchronized (this.lock) {
+			worker.current = null;
+			worker.tasksDone++;
+			if (!worker.jvm.isAlive() || failure instanceof ChildProcessException
+					|| !this.workers.contains(worker)) {
+				// a dead worker is replaced when its exit is seen
+				return;
+			}
+			if (this.closed || (this.options.maxTasksPerWorker() > 0
+					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
+				retire(worker);
+				dispatch();
+				return;
+			}
+			becomeIdle(worker);
+		}
+	}
+
+	private void becomeIdle(Worker worker) {
+		worker.idleSince = System.nanoTime();
+		this.idle.addFirst(worker);
+		dispatch();
+	}
+
+	private void retire(Worker worker) {
+		this.workers.remove(worker);
+		this.idle.remove(worker);
+		worker.jvm.shutdown();
+	}
+
+	private void timedOut(Task task, Worker worker) {
+		if (worker.current != task || task.result.isDone()) {
+			return;
+		}
+		task.result.completeExceptionally(new TaskTimeoutException("A task of pool '" + this.name + "'",
+				this.options.taskTimeout(), worker.jvm.name(), worker.jvm.pid()));
+		worker.jvm.kill();
+	}
+
+	private void cancelled(Task task) {
+		Worker worker;
+		synchronized (this.lock) {
+			if (this.queue.remove(task)) {
+				return;
+			}
+			worker = task.worker;
+		}
+		if (worker == null || worker.current != task) {
+			return;
+		}
+		worker.jvm.cancel(task.callId);
+		this.template.scheduler().schedule(() -> {
+			if (worker.current == task && worker.jvm.isAlive()) {
+				logger.warn("Worker '{}' of pool '{}' did not stop its cancelled task within {}; killing it",
+						worker.jvm.name(), this.name, this.options.cancelGrace());
+				worker.jvm.kill();
+			}
+		}, this.options.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void workerExited(Worker worker) {
+		synchronized (this.lock) {
+			boolean wasMember = this.workers.remove(worker);
+			this.idle.remove(worker);
+			if (wasMember && !this.closed) {
+				logger.info("Worker '{}' (pid {}) of pool '{}' exited ({}); replacing it as needed",
+						worker.jvm.name(), worker.jvm.pid(), this.name,
+						ExitCodes.describe(worker.jvm.exitCode().orElse(0)));
+			}
+			if (!this.closed) {
+				dispatch();
+			}
+		}
+	}
+
+	private void retireIdle() {
+		Duration timeout = this.options.idleTimeout();
+		synchronized (this.lock) {
+			long now = System.nanoTime();
+			Iterator<Worker> candidates = this.idle.descendingIterator();
+			while (candidates.hasNext() && this.workers.size() > this.options.minIdle()) {
+				Worker worker = candidates.next();
+				if (now - worker.idleSince >= timeout.toNanos()) {
+					candidates.remove();
+					retire(worker);
+				}
+			}
+		}
+	}
+
+	/** The pool's live workers. */
+	public List<ChildProcess> workers() {
+		synchronized (this.lock) {
+			return this.workers.stream().map((w) -> (ChildProcess) w.jvm).toList();
+		}
+	}
+
+	/** Tasks waiting for a worker. */
+	public int queued() {
+		synchronized (this.lock) {
+			return this.queue.size();
+		}
+	}
+
+	public boolean isClosed() {
+		synchronized (this.lock) {
+			return this.closed;
+		}
+	}
+
+	/**
+	 * Takes no new tasks; fails the queued ones; lets running tasks finish for up to {@code grace}, then kills their
+	 * workers; shuts idle workers down. Returns when every worker of the pool has exited.
+	 */
+	public void close(Duration grace) {
+		List<Task> dropped;
+		List<Worker> all;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			dropped = new ArrayList<>(this.queue);
+			this.queue.clear();
+			all = new ArrayList<>(this.workers);
+			new ArrayList<>(this.idle).forEach(this::retire);
+		}
+		if (this.idleReaper != null) {
+			this.idleReaper.cancel(false);
+		}
+		dropped.forEach((task) -> task.result.completeExceptionally(
+				new CancellationException("Pool '" + this.name + "' closed before the task started")));
+		long end = System.nanoTime() + grace.toNanos();
+		for (Worker worker : all) {
+			Task running = worker.current;
+			if (running != null) {
+				try {
+					running.result.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				catch (Exception ex) {
+					// its caller sees how it ended
+				}
+			}
+			if (worker.current != null || !worker.jvm.awaitExit(1_000)) {
+				worker.jvm.kill();
+			}
+			worker.jvm.awaitExit(5_000);
+		}
+		this.template.forgetPool(this);
+	}
+
+	/** Closes with the template's shutdown grace period. */
+	@Override
+	public void close() {
+		close(this.template.shutdownGracePeriod());
+	}
+
+	private static Callable<Object> wrap(SerializableRunnable runnable) {
+		return new RunnableTask(runnable);
+	}
+
+	private static final class Worker {
+
+		private final ChildJvm jvm;
+
+		private final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+		private volatile Task current;
+
+		private int tasksDone;
+
+		private long idleSince;
+
+		Worker(ChildJvm jvm) {
+			this.jvm = jvm;
+		}
+
+	}
+
+	private static final class Task {
+
+		private final byte[] request;
+
+		private final CompletableFuture<Object> result = new CompletableFuture<>();
+
+		private volatile Worker worker;
+
+		private volatile long callId;
+
+		private volatile ScheduledFuture<?> timer;
+
+		Task(byte[] request) {
+			this.request = request;
+		}
+
+	}
+
+	/** One chunk of a map: applies the function to each item, in the worker. */
+	private record MapChunk<T, R>(SerializableFunction<T, R> function, List<T> items)
+			implements SerializableCallable<List<R>> {
+
+		@Override
+		public List<R> call() throws Exception {
+			List<R> results = new ArrayList<>(this.items.size());
+			for (T item : this.items) {
+				results.add(this.function.apply(item));
+			}
+			return results;
+		}
+
+	}
+
+	/** Turns a two-argument function into one over pairs, for starmap. */
+	private record Spread<A, B, R>(SerializableBiFunction<A, B, R> function)
+			implements SerializableFunction<Map.Entry<A, B>, R> {
+
+		@Override
+		public R apply(Map.Entry<A, B> pair) throws Exception {
+			return this.function.apply(pair.getKey(), pair.getValue());
+		}
+
+	}
+
+	/** A runnable as a task, for the initializer. */
+	private record RunnableTask(SerializableRunnable runnable) implements Callable<Object>, Serializable {
+
+		@Override
+		public Object call() throws Exception {
+			this.runnable.run();
+			return null;
+		}
+
+	}
+
+}

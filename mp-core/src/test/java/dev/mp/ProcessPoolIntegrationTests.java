@@ -1,0 +1,249 @@
+package dev.mp;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.mp.test.NoChildProcessesLeft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pools of warm workers on real child JVMs: reuse, recycling, initializer, map variants, crashes under load,
+ * timeouts, cancellation, start failures and idle workers.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+class ProcessPoolIntegrationTests {
+
+	private final ProcessTemplate template = new ProcessTemplate();
+
+	@AfterEach
+	void close() {
+		this.template.close();
+	}
+
+	private ProcessPool pool(int size, PoolOptions.Builder options) {
+		return this.template.pool("test", options.size(size).build());
+	}
+
+	static long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	@Test
+	void workersAreReusedAndStayWithinTheSize() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		List<CompletableFuture<Long>> pids = IntStream.range(0, 20)
+			.mapToObj((i) -> pool.submit(ProcessPoolIntegrationTests::pid))
+			.toList();
+		Set<Long> distinct = new HashSet<>();
+		for (CompletableFuture<Long> pid : pids) {
+			distinct.add(pid.get(60, TimeUnit.SECONDS));
+		}
+		assertThat(distinct).hasSizeBetween(1, 2).doesNotContain(pid());
+		assertThat(pool.workers()).hasSizeLessThanOrEqualTo(2)
+			.allSatisfy((w) -> assertThat(w.pool()).isEqualTo("test"));
+		assertThat(pool.workers().stream().mapToLong(ChildProcess::tasksCompleted).sum()).isEqualTo(20);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().allMatch((w) -> w.state() == ProcessState.IDLE));
+	}
+
+	@Test
+	void mapKeepsInputOrderAndTheOtherShapesGiveEveryResult() {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		List<Integer> items = IntStream.range(0, 1000).boxed().toList();
+		List<Integer> expected = items.stream().map((i) -> i * i).toList();
+		assertThat(pool.map((Integer i) -> i * i, items)).containsExactlyElementsOf(expected);
+		assertThat(pool.map((Integer i) -> i * i, items, 7)).containsExactlyElementsOf(expected);
+		assertThat(pool.imap((Integer i) -> i * i, items, 50).toList()).containsExactlyElementsOf(expected);
+		assertThat(pool.imapUnordered((Integer i) -> i * i, items, 50).toList())
+			.containsExactlyInAnyOrderElementsOf(expected);
+		List<Map.Entry<Integer, String>> pairs = List.of(Map.entry(2, "a"), Map.entry(3, "b"));
+		assertThat(pool.starmap((Integer n, String s) -> s.repeat(n), pairs)).containsExactly("aa", "bbb");
+	}
+
+	@Test
+	void aFailingItemFailsTheMap() {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		assertThatThrownBy(() -> pool.map((Integer i) -> 10 / i, List.of(1, 2, 0, 4), 1))
+			.hasRootCauseInstanceOf(ArithmeticException.class);
+	}
+
+	@Test
+	void invokeAllWaitsForEveryTask() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		List<SerializableCallable<Integer>> tasks = List.of(() -> 1, () -> 2, () -> 3);
+		List<java.util.concurrent.Future<Integer>> done = pool.invokeAll(tasks);
+		assertThat(done).allSatisfy((f) -> assertThat(f.isDone()).isTrue());
+		assertThat(done.get(2).get()).isEqualTo(3);
+	}
+
+	@Test
+	void workersAreRecycledAfterMaxTasks() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().maxTasksPerWorker(2));
+		List<Long> pids = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			pids.add(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS));
+		}
+		assertThat(pids.get(0)).isEqualTo(pids.get(1));
+		assertThat(pids.get(2)).isEqualTo(pids.get(3)).isNotEqualTo(pids.get(1));
+		assertThat(new HashSet<>(pids)).hasSize(3);
+	}
+
+	@Test
+	void theInitializerRunsOncePerWorkerBeforeItsFirstTask() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder()
+			.initializer(() -> System.setProperty("initialized", Long.toString(System.nanoTime()))));
+		String first = pool.submit(() -> System.getProperty("initialized")).get(60, TimeUnit.SECONDS);
+		String second = pool.submit(() -> System.getProperty("initialized")).get(60, TimeUnit.SECONDS);
+		assertThat(first).isNotNull().isEqualTo(second);
+	}
+
+	static int maybeHalt(int i) {
+		if (i % 10 == 3) {
+			System.err.println("task " + i + " halts");
+			Runtime.getRuntime().halt(7);
+		}
+		return i;
+	}
+
+	@Test
+	void aDyingWorkerFailsOnlyItsOwnTaskUnderLoadAndIsReplaced() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		List<CompletableFuture<Integer>> calls = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			int item = i;
+			calls.add(pool.submit(() -> maybeHalt(item)));
+		}
+		int succeeded = 0;
+		List<Integer> failedItems = new ArrayList<>();
+		for (int i = 0; i < calls.size(); i++) {
+			try {
+				assertThat(calls.get(i).get(120, TimeUnit.SECONDS)).isEqualTo(i);
+				succeeded++;
+			}
+			catch (ExecutionException ex) {
+				assertThat(ex.getCause()).isInstanceOfSatisfying(ProcessDiedException.class, (died) -> {
+					assertThat(died.exitCode()).hasValue(7);
+					assertThat(died.outputTail()).anySatisfy((line) -> assertThat(line).endsWith("halts"));
+				});
+				failedItems.add(i);
+			}
+		}
+		assertThat(failedItems).containsExactly(3, 13, 23, 33, 43, 53, 63, 73, 83, 93);
+		assertThat(succeeded).isEqualTo(90);
+		assertThat(pool.submit(() -> "still working").get(60, TimeUnit.SECONDS)).isEqualTo("still working");
+		assertThat(pool.workers()).hasSizeLessThanOrEqualTo(2);
+	}
+
+	@Test
+	void aTaskPastItsTimeoutGetsItsWorkerKilledAndTheNextTaskRuns() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().taskTimeout(Duration.ofMillis(1500)));
+		long firstPid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Object> overrunning = pool.submit(() -> {
+			Thread.sleep(60_000);
+			return null;
+		});
+		assertThatThrownBy(() -> overrunning.get(30, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(TaskTimeoutException.class,
+					(ex) -> assertThat(ex.pid()).isEqualTo(firstPid));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(firstPid).isEmpty()
+				|| !ProcessHandle.of(firstPid).get().isAlive());
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isNotEqualTo(firstPid);
+	}
+
+	@Test
+	void cancellingInterruptsTheTaskInItsWorkerWhichStaysInThePool() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		long pid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Object> sleeping = pool.submit(() -> {
+			Thread.sleep(60_000);
+			return null;
+		});
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		sleeping.cancel(true);
+		assertThatThrownBy(sleeping::get).isInstanceOf(CancellationException.class);
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isEqualTo(pid);
+	}
+
+	static Object spinForever() {
+		long spins = 0;
+		while (spins >= 0) {
+			spins++;
+		}
+		return spins;
+	}
+
+	@Test
+	void aCancelledTaskThatIgnoresInterruptsGetsItsWorkerKilled() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().cancelGrace(Duration.ofMillis(500)));
+		long pid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Object> spinning = pool.submit(ProcessPoolIntegrationTests::spinForever);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		spinning.cancel(true);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).isEmpty()
+				|| !ProcessHandle.of(pid).get().isAlive());
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isNotEqualTo(pid);
+	}
+
+	@Test
+	void aPoolWhoseWorkersCannotStartFailsItsTasksWithTheReason() {
+		ProcessPool pool = pool(2, PoolOptions.builder()
+			.processOptions(ProcessOptions.builder().jvmOptions("-XX:+NoSuchOptionAnywhere").build()));
+		CompletableFuture<Integer> first = pool.submit(() -> 1);
+		CompletableFuture<Integer> second = pool.submit(() -> 2);
+		for (CompletableFuture<Integer> call : List.of(first, second)) {
+			assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).cause()
+				.isInstanceOf(ProcessStartException.class)
+				.hasMessageContaining("Unrecognized VM option");
+		}
+	}
+
+	@Test
+	void idleWorkersBeyondTheMinimumExitAfterTheIdleTimeout() throws Exception {
+		ProcessPool pool = pool(2,
+				PoolOptions.builder().minIdle(0).idleTimeout(Duration.ofMillis(300)));
+		long pid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().isEmpty());
+		await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).isEmpty()
+				|| !ProcessHandle.of(pid).get().isAlive());
+	}
+
+	@Test
+	void warmWorkersAreReadyBeforeTheFirstTask() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder().minIdle(2));
+		pool.whenWarm().get(60, TimeUnit.SECONDS);
+		assertThat(pool.workers()).hasSize(2).allSatisfy((w) -> assertThat(w.state()).isEqualTo(ProcessState.IDLE));
+		Set<Long> pids = pool.workers().stream().map(ChildProcess::pid).collect(Collectors.toSet());
+		assertThat(pids).contains(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS));
+	}
+
+	@Test
+	void closingThePoolEndsItsWorkersAndRefusesNewTasks() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder().minIdle(2));
+		pool.whenWarm().get(60, TimeUnit.SECONDS);
+		List<ChildProcess> workers = pool.workers();
+		pool.close();
+		assertThat(workers).allSatisfy((w) -> assertThat(w.isAlive()).isFalse());
+		assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(IllegalStateException.class);
+		assertThat(this.template.pools()).doesNotContain(pool);
+	}
+
+}
