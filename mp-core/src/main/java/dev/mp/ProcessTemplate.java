@@ -71,6 +71,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final Map<String, PoolOptions> poolOptions;
 
+	private final PoolOptions defaultPoolOptions;
+
 	private final Map<String, ProcessPool> pools = new ConcurrentHashMap<>();
 
 	private final AtomicInteger counter = new AtomicInteger();
@@ -108,6 +110,8 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.classLoader = builder.classLoader;
 		this.allowedPatterns.addAll(builder.allowedClasses);
 		this.poolOptions = Map.copyOf(builder.pools);
+		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
+				: PoolOptions.builder().processOptions(this.defaults).build();
 		this.codec = newCodec();
 	}
 
@@ -184,8 +188,12 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * options).
 	 */
 	public ProcessPool pool(String name) {
-		return pool(name, this.poolOptions.getOrDefault(name,
-				PoolOptions.builder().processOptions(this.defaults).build()));
+		return pool(name, poolOptions(name));
+	}
+
+	/** The options {@link #pool(String)} creates that pool with. */
+	public PoolOptions poolOptions(String name) {
+		return this.poolOptions.getOrDefault(name, this.defaultPoolOptions);
 	}
 
 	/**
@@ -423,6 +431,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private final Map<String, PoolOptions> pools = new java.util.LinkedHashMap<>();
 
+		private PoolOptions defaultPoolOptions;
+
 		private Builder() {
 		}
 
@@ -480,6 +490,15 @@ public final class ProcessTemplate implements AutoCloseable {
 		/** Options for the pool of that name, used when {@link ProcessTemplate#pool(String)} first creates it. */
 		public Builder pool(String name, PoolOptions options) {
 			this.pools.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(options, "options"));
+			return this;
+		}
+
+		/**
+		 * Options for pools created by name without options of their own; by default as many workers as cores and
+		 * the template's process options.
+		 */
+		public Builder defaultPoolOptions(PoolOptions options) {
+			this.defaultPoolOptions = Objects.requireNonNull(options, "options");
 			return this;
 		}
 

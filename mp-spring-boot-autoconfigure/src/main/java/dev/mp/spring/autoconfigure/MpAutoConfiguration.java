@@ -2,9 +2,11 @@ package dev.mp.spring.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -12,37 +14,47 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
-import org.springframework.beans.factory.config.BeanDefinition;
 
+import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
 import dev.mp.spring.child.SpringChildBootstrap;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 
 /**
- * Registers mp's {@link ProcessTemplate} and the processing of {@link dev.mp.spring.WorkerProcess @WorkerProcess}.
- * Inside a worker (a child JVM mp started), {@code @WorkerProcess} methods run in place instead of forking again.
+ * Registers mp's {@link ProcessTemplate}, its pools ({@code mp.pools.*}), and the processing of
+ * {@link dev.mp.spring.WorkerProcess @WorkerProcess}. Inside a worker (a child JVM mp started), {@code @WorkerProcess}
+ * methods run in place and no pool is warmed, so nothing forks again.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "mp.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MpProperties.class)
 public final class MpAutoConfiguration {
 
+	/** The pool {@code @WorkerProcess} uses when it names none. */
+	static final String DEFAULT_POOL = "default";
+
 	@Bean
 	@ConditionalOnMissingBean
-	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory) {
+	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context) {
 		List<String> allowed = new ArrayList<>(properties.getSerialization().getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((pkg) -> allowed.add(pkg + ".**"));
 		}
-		return ProcessTemplate.builder()
-			.defaults(processOptions(properties.getWorker()))
+		ProcessOptions defaults = processOptions(properties.getWorker());
+		Map<String, String> application = SpringChildBootstrap.attributesFor(context);
+		ProcessTemplate.Builder template = ProcessTemplate.builder()
+			.defaults(defaults)
 			.shutdownGracePeriod(properties.getShutdown().getGracePeriod())
 			.maxFrameBytes(Math.toIntExact(properties.getProtocol().getMaxFrameSize().toBytes()))
 			.allowClasses(allowed)
 			.howToAllow("add a pattern for it to mp.serialization.allowed-classes")
-			.build();
+			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
+		properties.getPools()
+			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
+		return template.build();
 	}
 
 	private static ProcessOptions processOptions(MpProperties.Worker worker) {
@@ -59,12 +71,49 @@ public final class MpAutoConfiguration {
 		return options.build();
 	}
 
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnBooleanProperty(name = SpringChildBootstrap.CHILD_PROPERTY, havingValue = false, matchIfMissing = true)
-	static WorkerProcessBeanPostProcessor workerProcessBeanPostProcessor(ObjectProvider<ProcessTemplate> template,
-			ApplicationContext context) {
-		return new WorkerProcessBeanPostProcessor(template, context);
+	private static PoolOptions poolOptions(MpProperties.Pool pool, ProcessOptions defaults,
+			Map<String, String> application) {
+		ProcessOptions.Builder process = defaults.toBuilder()
+			.addJvmOptions(pool.getJvmOptions())
+			.bootstrapMode(pool.getBootstrapMode());
+		if (SpringChildBootstrap.MODE.equals(pool.getBootstrapMode())) {
+			process.bootstrapAttributes(application);
+		}
+		if (pool.getMaxHeap() != null) {
+			process.maxHeap(pool.getMaxHeap());
+		}
+		PoolOptions.Builder options = PoolOptions.builder()
+			.minIdle(pool.getMinIdle())
+			.maxTasksPerWorker(pool.getMaxTasksPerWorker())
+			.idleTimeout(pool.getIdleTimeout())
+			.taskTimeout(pool.getTaskTimeout())
+			.cancelGrace(pool.getCancelGrace())
+			.processOptions(process.build());
+		if (pool.getSize() != null) {
+			options.size(pool.getSize());
+		}
+		return options.build();
+	}
+
+	/** What only the application itself does, never a worker: proxying {@code @WorkerProcess}, warming pools. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = SpringChildBootstrap.CHILD_PROPERTY, havingValue = false,
+			matchIfMissing = true)
+	static class ApplicationSideConfiguration {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static WorkerProcessBeanPostProcessor workerProcessBeanPostProcessor(
+				ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
+			return new WorkerProcessBeanPostProcessor(template, context);
+		}
+
+		@Bean
+		PoolWarmer mpPoolWarmer(ProcessTemplate template, MpProperties properties,
+				WorkerProcessBeanPostProcessor workerProcesses) {
+			return new PoolWarmer(template, properties.getPools().keySet(), workerProcesses);
+		}
+
 	}
 
 }

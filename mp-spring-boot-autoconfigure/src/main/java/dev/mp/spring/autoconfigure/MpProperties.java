@@ -29,6 +29,11 @@ public class MpProperties {
 
 	private final Protocol protocol = new Protocol();
 
+	/**
+	 * Pools of warm workers by name; {@code @WorkerProcess} methods use the one they name, "default" if none.
+	 */
+	private final Map<String, Pool> pools = new LinkedHashMap<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -51,6 +56,135 @@ public class MpProperties {
 
 	public Protocol getProtocol() {
 		return this.protocol;
+	}
+
+	public Map<String, Pool> getPools() {
+		return this.pools;
+	}
+
+	/**
+	 * One pool of warm workers.
+	 */
+	public static class Pool {
+
+		/**
+		 * Most workers alive at once; at most one call runs in each. Defaults to the number of cores.
+		 */
+		private Integer size;
+
+		/**
+		 * Workers started when the application starts, in parallel, and kept ready.
+		 */
+		private int minIdle = 1;
+
+		/**
+		 * Calls a worker runs before it is replaced by a fresh one; 0 for no limit.
+		 */
+		private int maxTasksPerWorker;
+
+		/**
+		 * How long a worker beyond min-idle may sit idle before it exits. Unset: it stays.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * How long one call may run before its worker is killed and the call fails. Unset: no limit.
+		 */
+		private Duration taskTimeout;
+
+		/**
+		 * After a cancelled call is interrupted, how long its worker has to answer before it is killed.
+		 */
+		private Duration cancelGrace = Duration.ofSeconds(5);
+
+		/**
+		 * JVM options for this pool's workers, added after mp.worker.jvm-options.
+		 */
+		private List<String> jvmOptions = new ArrayList<>();
+
+		/**
+		 * Maximum heap of this pool's workers (the -Xmx value); overrides mp.worker.max-heap.
+		 */
+		private String maxHeap;
+
+		/**
+		 * How workers start: "spring" boots the application's context (needed for @WorkerProcess beans); "plain"
+		 * runs serializable tasks only and starts faster.
+		 */
+		private String bootstrapMode = "spring";
+
+		public Integer getSize() {
+			return this.size;
+		}
+
+		public void setSize(Integer size) {
+			this.size = size;
+		}
+
+		public int getMinIdle() {
+			return this.minIdle;
+		}
+
+		public void setMinIdle(int minIdle) {
+			this.minIdle = minIdle;
+		}
+
+		public int getMaxTasksPerWorker() {
+			return this.maxTasksPerWorker;
+		}
+
+		public void setMaxTasksPerWorker(int maxTasksPerWorker) {
+			this.maxTasksPerWorker = maxTasksPerWorker;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getTaskTimeout() {
+			return this.taskTimeout;
+		}
+
+		public void setTaskTimeout(Duration taskTimeout) {
+			this.taskTimeout = taskTimeout;
+		}
+
+		public Duration getCancelGrace() {
+			return this.cancelGrace;
+		}
+
+		public void setCancelGrace(Duration cancelGrace) {
+			this.cancelGrace = cancelGrace;
+		}
+
+		public List<String> getJvmOptions() {
+			return this.jvmOptions;
+		}
+
+		public void setJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = jvmOptions;
+		}
+
+		public String getMaxHeap() {
+			return this.maxHeap;
+		}
+
+		public void setMaxHeap(String maxHeap) {
+			this.maxHeap = maxHeap;
+		}
+
+		public String getBootstrapMode() {
+			return this.bootstrapMode;
+		}
+
+		public void setBootstrapMode(String bootstrapMode) {
+			this.bootstrapMode = bootstrapMode;
+		}
+
 	}
 
 	/**

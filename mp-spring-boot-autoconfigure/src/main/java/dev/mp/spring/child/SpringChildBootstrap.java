@@ -2,13 +2,18 @@ package dev.mp.spring.child;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 import org.springframework.beans.BeansException;
 import org.springframework.boot.Banner;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationRunListener;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import dev.mp.child.ChildBootstrap;
@@ -33,6 +38,20 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 	/** Property set in a worker's environment: {@code @WorkerProcess} methods run in place there. */
 	public static final String CHILD_PROPERTY = "mp.child";
 
+	/**
+	 * The attributes a {@code spring} child needs to boot the same application as the parent: its
+	 * {@code @SpringBootConfiguration} sources and active profiles.
+	 */
+	public static Map<String, String> attributesFor(ApplicationContext parent) {
+		String sources = Arrays.stream(parent.getBeanNamesForAnnotation(SpringBootConfiguration.class))
+			.map(parent::getType)
+			.filter(Objects::nonNull)
+			.map((type) -> ClassUtils.getUserClass(type).getName())
+			.distinct()
+			.collect(Collectors.joining(","));
+		return Map.of(SOURCES, sources, PROFILES, String.join(",", parent.getEnvironment().getActiveProfiles()));
+	}
+
 	private ConfigurableApplicationContext context;
 
 	private String sources;
@@ -47,6 +66,10 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		this.sources = attributes.getOrDefault(SOURCES, "");
 		ClassLoader loader = Thread.currentThread().getContextClassLoader();
 		String[] names = StringUtils.commaDelimitedListToStringArray(this.sources);
+		if (names.length == 0) {
+			throw new IllegalStateException("The parent has no @SpringBootConfiguration class, so this worker cannot "
+					+ "boot its application: spring-mode workers and @WorkerProcess need a Spring Boot application");
+		}
 		Class<?>[] primarySources = new Class<?>[names.length];
 		for (int i = 0; i < names.length; i++) {
 			primarySources[i] = Class.forName(names[i], false, loader);
@@ -55,9 +78,7 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setLazyInitialization(true);
 		application.setBannerMode(Banner.Mode.OFF);
-		if (primarySources.length > 0) {
-			application.setMainApplicationClass(primarySources[0]);
-		}
+		application.setMainApplicationClass(primarySources[0]);
 		application.setLogStartupInfo(false);
 		// the parent's log adds its own time stamp and tags each line with the worker's name and pid
 		application.setDefaultProperties(Map.of(CHILD_PROPERTY, "true", "logging.pattern.console",

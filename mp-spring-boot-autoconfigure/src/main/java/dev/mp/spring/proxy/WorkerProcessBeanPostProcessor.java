@@ -1,6 +1,8 @@
 package dev.mp.spring.proxy;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.framework.ProxyFactory;
@@ -23,6 +25,8 @@ import dev.mp.spring.WorkerProcess;
  */
 public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
+	private final Set<String> poolsInUse = ConcurrentHashMap.newKeySet();
+
 	public WorkerProcessBeanPostProcessor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
 		Pointcut onClass = new AnnotationMatchingPointcut(WorkerProcess.class, true);
 		Pointcut onMethod = new AnnotationMatchingPointcut(null, WorkerProcess.class, true);
@@ -42,8 +46,14 @@ public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 				throw new BeanInitializationException("Bean '" + beanName + "' has @WorkerProcess methods mp cannot "
 						+ "run in a child JVM:\n  - " + String.join("\n  - ", problems));
 			}
+			this.poolsInUse.addAll(WorkerProcessMethods.pools(type));
 		}
 		return eligible;
+	}
+
+	/** The pools named by the {@code @WorkerProcess} beans created so far. */
+	public Set<String> poolsInUse() {
+		return Set.copyOf(this.poolsInUse);
 	}
 
 	@Override

@@ -8,27 +8,27 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.interceptor.ExposeBeanNameAdvisors;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.util.ClassUtils;
 
 import dev.mp.CallSites;
 import dev.mp.MpException;
+import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
+import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
 import dev.mp.child.BeanMethodInvocation;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.child.SpringChildBootstrap;
 
 /**
- * Sends a {@link WorkerProcess @WorkerProcess} call to a fresh child JVM booted in {@code spring} mode, and turns the
+ * Sends a {@link WorkerProcess @WorkerProcess} call to a worker of its pool (or to a fresh child JVM), and turns the
  * answer back into what the method's signature promises: the value (blocking), nothing (blocking), or a future.
  */
 final class WorkerProcessInterceptor implements MethodInterceptor {
@@ -37,9 +37,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 
 	private final ApplicationContext context;
 
-	private final Map<Method, ProcessOptions> options = new ConcurrentHashMap<>();
-
-	private volatile Map<String, String> bootstrapAttributes;
+	private final Map<Method, Route> routes = new ConcurrentHashMap<>();
 
 	WorkerProcessInterceptor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
 		this.template = template;
@@ -49,8 +47,8 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : invocation.getMethod()
-			.getDeclaringClass();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
+				: invocation.getMethod().getDeclaringClass();
 		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
 		WorkerProcess annotation = WorkerProcessMethods.find(method, targetClass);
 		if (annotation == null) {
@@ -59,11 +57,8 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		String beanName = beanName(invocation);
 		BeanMethodInvocation call = new BeanMethodInvocation(beanName, ClassUtils.getUserClass(targetClass), method,
 				invocation.getArguments());
-		String name = annotation.name().isEmpty()
-				? ((beanName != null) ? beanName : targetClass.getSimpleName()) + "." + method.getName()
-				: annotation.name();
-		CompletableFuture<Object> result = this.template.getObject()
-			.invoke(call, this.options.computeIfAbsent(method, (m) -> options(annotation)), name);
+		Route route = this.routes.computeIfAbsent(method, (m) -> route(annotation, beanName, targetClass, m));
+		CompletableFuture<Object> result = route.send(call);
 		Class<?> returnType = method.getReturnType();
 		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
 			return result;
@@ -77,8 +72,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		catch (InterruptedException ex) {
 			result.cancel(true);
 			Thread.currentThread().interrupt();
-			throw new MpException("Interrupted while waiting for " + call.describe() + "; its child JVM was killed",
-					ex);
+			throw new MpException("Interrupted while waiting for " + call.describe() + "; the call was cancelled", ex);
 		}
 	}
 
@@ -92,38 +86,47 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private ProcessOptions options(WorkerProcess annotation) {
-		ProcessOptions.Builder options = this.template.getObject()
-			.defaults()
-			.toBuilder()
-			.bootstrapMode(SpringChildBootstrap.MODE)
-			.bootstrapAttributes(bootstrapAttributes())
-			.addJvmOptions(Arrays.asList(annotation.jvmOptions()));
+	/** Where a method's calls go: a fresh JVM per call, or a pool whose workers fit the method's JVM settings. */
+	private Route route(WorkerProcess annotation, String beanName, Class<?> targetClass, Method method) {
+		ProcessTemplate processes = this.template.getObject();
+		boolean ownSettings = annotation.jvmOptions().length > 0 || !annotation.maxHeap().isEmpty();
+		if (annotation.fresh()) {
+			ProcessOptions options = withSettings(processes.defaults().toBuilder()
+				.bootstrapMode(SpringChildBootstrap.MODE)
+				.bootstrapAttributes(SpringChildBootstrap.attributesFor(this.context)), annotation);
+			String name = annotation.name().isEmpty()
+					? ((beanName != null) ? beanName : targetClass.getSimpleName()) + "." + method.getName()
+					: annotation.name();
+			return (call) -> processes.invoke(call, options, name);
+		}
+		if (!ownSettings) {
+			ProcessPool pool = processes.pool(annotation.pool());
+			return pool::invoke;
+		}
+		PoolOptions base = processes.poolOptions(annotation.pool());
+		PoolOptions fitting = base.toBuilder()
+			.minIdle(0)
+			.processOptions(withSettings(base.processOptions().toBuilder(), annotation))
+			.build();
+		String name = annotation.pool() + " " + String.join(" ", annotation.jvmOptions())
+				+ (annotation.maxHeap().isEmpty() ? "" : " -Xmx" + annotation.maxHeap());
+		ProcessPool pool = processes.pool(name.trim(), fitting);
+		return pool::invoke;
+	}
+
+	private static ProcessOptions withSettings(ProcessOptions.Builder options, WorkerProcess annotation) {
+		options.addJvmOptions(Arrays.asList(annotation.jvmOptions()));
 		if (!annotation.maxHeap().isEmpty()) {
 			options.maxHeap(annotation.maxHeap());
 		}
 		return options.build();
 	}
 
-	/** The application's sources and active profiles, so the child boots the same application. */
-	private Map<String, String> bootstrapAttributes() {
-		Map<String, String> attributes = this.bootstrapAttributes;
-		if (attributes == null) {
-			String sources = Arrays.stream(this.context.getBeanNamesForAnnotation(SpringBootConfiguration.class))
-				.map(this.context::getType)
-				.filter((type) -> type != null)
-				.map((type) -> ClassUtils.getUserClass(type).getName())
-				.distinct()
-				.collect(Collectors.joining(","));
-			if (sources.isEmpty()) {
-				throw new MpException("No @SpringBootConfiguration class in the application context, so a worker "
-						+ "cannot boot the application: @WorkerProcess needs a Spring Boot application");
-			}
-			attributes = Map.of(SpringChildBootstrap.SOURCES, sources, SpringChildBootstrap.PROFILES,
-					String.join(",", this.context.getEnvironment().getActiveProfiles()));
-			this.bootstrapAttributes = attributes;
-		}
-		return attributes;
+	@FunctionalInterface
+	private interface Route {
+
+		CompletableFuture<Object> send(BeanMethodInvocation call);
+
 	}
 
 }

@@ -5,8 +5,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -51,6 +53,18 @@ final class WorkerProcessMethods {
 		ReflectionUtils.doWithMethods(type, annotated::add,
 				(method) -> AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class));
 		return !annotated.isEmpty();
+	}
+
+	/** The pools the class's {@code @WorkerProcess} methods use (fresh-JVM methods use none). */
+	static Set<String> pools(Class<?> type) {
+		Set<String> pools = new LinkedHashSet<>();
+		ReflectionUtils.doWithMethods(type, (method) -> {
+			WorkerProcess annotation = find(method, type);
+			if (annotation != null && !annotation.fresh()) {
+				pools.add(annotation.pool());
+			}
+		});
+		return pools;
 	}
 
 	/**

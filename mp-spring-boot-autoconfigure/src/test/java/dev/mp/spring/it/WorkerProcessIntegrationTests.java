@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 
 import dev.mp.CallSites;
 import dev.mp.ChildProcess;
@@ -30,8 +31,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code @WorkerProcess} end to end: real child JVMs booting this test application in {@code spring} mode.
  */
-@SpringBootTest(classes = WorkerTestApplication.class, properties = "it.parent-only=true")
+// registered before Spring's extension, so it checks after the context (and its workers) has closed
 @ExtendWith(NoChildProcessesLeft.class)
+@SpringBootTest(classes = WorkerTestApplication.class,
+		properties = { "it.parent-only=true", "mp.pools.small.size=1", "mp.pools.small.min-idle=0" })
+@DirtiesContext
 class WorkerProcessIntegrationTests {
 
 	private static final long PARENT_PID = ProcessHandle.current().pid();
@@ -49,18 +53,42 @@ class WorkerProcessIntegrationTests {
 	private ProcessTemplate template;
 
 	@Test
-	void aBlockingCallRunsInAnotherJvmAndReturnsItsValue() {
-		assertThat(this.workers.pid()).isPositive().isNotEqualTo(PARENT_PID);
+	void aBlockingCallRunsInAWarmPoolWorkerThatIsReused() {
+		long pid = this.workers.pid();
+		assertThat(pid).isPositive().isNotEqualTo(PARENT_PID);
 		assertThat(this.workers.echo(new Payload("hi", 41))).isEqualTo(new Payload("hi!", 42));
-		ChildProcess last = this.template.children().get(this.template.children().size() - 1);
-		assertThat(last.description()).isEqualTo("workerServices.echo(dev.mp.spring.it.Payload)");
-		assertThat(last.bootstrapMode()).isEqualTo("spring");
-		assertThat(last.name()).startsWith("workerServices.echo-");
+		assertThat(this.workers.pid()).isEqualTo(pid);
+		ChildProcess worker = this.template.child(pid).orElseThrow();
+		assertThat(worker.pool()).isEqualTo("default");
+		assertThat(worker.bootstrapMode()).isEqualTo("spring");
+		assertThat(worker.tasksCompleted()).isGreaterThanOrEqualTo(3);
 	}
 
 	@Test
-	void annotationSettingsReachTheChildJvm() {
+	void aMethodUsesThePoolItNames() {
+		long pid = this.workers.smallPoolPid();
+		assertThat(this.template.pool("small").workers()).extracting(ChildProcess::pid).containsExactly(pid);
+		assertThat(this.template.child(pid).orElseThrow().pool()).isEqualTo("small");
+	}
+
+	@Test
+	void aFreshMethodGetsAJvmOfItsOwnPerCall() {
+		long first = this.workers.freshPid();
+		long second = this.workers.freshPid();
+		assertThat(first).isNotEqualTo(second).isNotEqualTo(PARENT_PID);
+		ChildProcess child = this.template.child(second).orElseThrow();
+		assertThat(child.description()).isEqualTo("workerServices.freshPid()");
+		assertThat(child.pool()).isNull();
+		assertThat(child.name()).startsWith("workerServices.freshPid-");
+	}
+
+	@Test
+	void annotationSettingsReachTheChildJvmAndItsWorkersServeOnlyThatMethod() {
 		assertThat(this.workers.maxHeapBytes()).isLessThanOrEqualTo(96L * 1024 * 1024);
+		assertThat(this.template.pool("default").workers()).allSatisfy((worker) -> assertThat(this.template.pools()
+			.stream()
+			.filter((pool) -> pool.name().endsWith("-Xmx96m"))
+			.flatMap((pool) -> pool.workers().stream())).doesNotContain(worker));
 	}
 
 	@Test

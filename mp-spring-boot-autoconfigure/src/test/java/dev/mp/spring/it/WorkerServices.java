@@ -26,6 +26,16 @@ public class WorkerServices {
 		return ProcessHandle.current().pid();
 	}
 
+	@WorkerProcess(fresh = true)
+	public long freshPid() {
+		return ProcessHandle.current().pid();
+	}
+
+	@WorkerProcess(pool = "small")
+	public long smallPoolPid() {
+		return ProcessHandle.current().pid();
+	}
+
 	@WorkerProcess
 	public Payload echo(Payload payload) {
 		return new Payload(payload.text() + "!", payload.number() + 1);
@@ -102,7 +112,7 @@ public class WorkerServices {
 		return "never";
 	}
 
-	@WorkerProcess
+	@WorkerProcess(fresh = true)
 	public CompletableFuture<Long> sleepThenPid(long millis) throws InterruptedException {
 		Thread.sleep(millis);
 		return CompletableFuture.completedFuture(ProcessHandle.current().pid());
