@@ -12,17 +12,17 @@ import dev.mp.spring.WorkerProcess;
 @Service
 public class WorkerInfoService {
 
-	/** The pid of the worker JVM that ran this call. */
-	@WorkerProcess(name = "pid")
+	/** The pid of the worker JVM that ran this call: a warm worker of the default pool. */
+	@WorkerProcess
 	public long pid() {
 		return ProcessHandle.current().pid();
 	}
 
 	/**
 	 * Sleeps in a worker, then returns its pid: a call that stays in flight long enough to be seen in
-	 * {@code /actuator/processes} (and terminated there).
+	 * {@code /actuator/processes} (and terminated there). Each call gets a JVM of its own.
 	 */
-	@WorkerProcess(name = "sleeper")
+	@WorkerProcess(name = "sleeper", fresh = true)
 	public CompletableFuture<Long> sleep(int seconds) throws InterruptedException {
 		Thread.sleep(seconds * 1000L);
 		return CompletableFuture.completedFuture(ProcessHandle.current().pid());

@@ -117,9 +117,15 @@ class SampleAppIT {
 		assertThat(blocking.path("callerPid").asLong()).isEqualTo(app.pid());
 		assertThat(okJson(primesAsync.get(60, TimeUnit.SECONDS)).path("count").asLong()).isEqualTo(1229);
 
-		// a worker of a call exits once it has answered
-		await("worker " + workerPid + " to exit after its call").atMost(Duration.ofSeconds(10))
-			.until(() -> !isAlive(workerPid));
+		// the worker is a warm member of the default pool: it stays, and the actuator shows it idle between calls
+		assertThat(isAlive(workerPid)).isTrue();
+		await("worker " + workerPid + " to be idle in /actuator/processes").atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> {
+				JsonNode worker = okJson("/actuator/processes/" + workerPid);
+				assertThat(worker.path("pool").asString()).isEqualTo("default");
+				assertThat(worker.path("state").asString()).isEqualTo("IDLE");
+				assertThat(worker.path("tasksCompleted").asLong()).isPositive();
+			});
 	}
 
 	@Test

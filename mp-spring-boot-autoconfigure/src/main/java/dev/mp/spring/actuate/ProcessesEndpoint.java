@@ -62,18 +62,21 @@ public class ProcessesEndpoint {
 	 * @param id unique within the application
 	 * @param name its name, for logs
 	 * @param pid its operating-system pid
-	 * @param state NEW, STARTING, RUNNING or EXITED
+	 * @param state NEW, STARTING, RUNNING (a process or single call), IDLE or BUSY (a pool worker), or EXITED
 	 * @param alive whether it is running
 	 * @param daemon whether it is terminated rather than awaited at shutdown
 	 * @param startTime when it was started
 	 * @param uptime how long it has run (or ran), ISO-8601
 	 * @param exitCode its exit code once exited, negative for a signal
-	 * @param runs what it runs: bean and method, or task class
+	 * @param runs what it runs: bean and method, task class, or the pool it works for
 	 * @param bootstrapMode plain or spring
+	 * @param pool the pool it works for, or {@code null}
+	 * @param tasksCompleted calls it has answered
 	 */
 	public record ProcessDescriptor(String id, String name, long pid, ProcessState state, boolean alive,
 			boolean daemon, @Nullable String startTime, @Nullable String uptime, @Nullable Integer exitCode,
-			String runs, String bootstrapMode) implements OperationResponseBody {
+			String runs, String bootstrapMode, @Nullable String pool, long tasksCompleted)
+			implements OperationResponseBody {
 
 		static ProcessDescriptor of(ChildProcess child) {
 			Instant started = child.startTime();
@@ -82,7 +85,7 @@ public class ProcessesEndpoint {
 			String uptime = (started != null) ? Duration.between(started, end).toString() : null;
 			return new ProcessDescriptor(child.id(), child.name(), child.pid(), child.state(), child.isAlive(),
 					child.isDaemon(), (started != null) ? started.toString() : null, uptime, exitCode,
-					child.description(), child.bootstrapMode());
+					child.description(), child.bootstrapMode(), child.pool(), child.tasksCompleted());
 		}
 
 	}
