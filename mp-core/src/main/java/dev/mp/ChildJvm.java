@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,8 +139,10 @@ final class ChildJvm implements ChildProcess {
 		this.startTime = Instant.now();
 		this.state = ProcessState.STARTING;
 		long pid = this.process.pid();
-		this.stdout = new OutputPump(this.process.getInputStream(), this.name, pid, false, this.tail).start();
-		this.stderr = new OutputPump(this.process.getErrorStream(), this.name, pid, true, this.tail).start();
+		// one logger per pool or name prefix, not per child: loggers are cached for the life of the JVM
+		String logger = (this.pool != null) ? this.pool : this.name.replaceFirst("-\\d+$", "");
+		this.stdout = new OutputPump(this.process.getInputStream(), logger, this.name, pid, false, this.tail).start();
+		this.stderr = new OutputPump(this.process.getErrorStream(), logger, this.name, pid, true, this.tail).start();
 		this.process.onExit().thenRunAsync(this::processExited, this.template.callbacks());
 		try {
 			DataOutputStream stdin = new DataOutputStream(this.process.getOutputStream());
@@ -154,16 +157,18 @@ final class ChildJvm implements ChildProcess {
 			// the child died before reading its bootstrap; processExited() reports why
 		}
 		long timeout = this.options.startTimeout().toMillis();
-		this.template.scheduler().schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
+		ScheduledFuture<?> deadline = this.template.scheduler()
+			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
+		this.ready.whenComplete((channel, failure) -> deadline.cancel(false));
 	}
 
 	private void checkStarted() {
-		if (!this.ready.isDone()) {
-			this.ready.completeExceptionally(new ProcessStartException(
-					"Child JVM did not complete its handshake within " + this.options.startTimeout()
-							+ " (raise the start timeout if it is just slow); it was killed",
-					this.name, pid(), this.command, null, this.tail.lines(), null));
-			kill();
+		if (this.ready.completeExceptionally(new ProcessStartException(
+				"Child JVM did not complete its handshake within " + this.options.startTimeout()
+						+ " (raise the start timeout if it is just slow); it was killed",
+				this.name, pid(), this.command, null, this.tail.lines(), null))) {
+			// not through kill(): this is a start failure, not a stop the caller asked for
+			signalTree(this.process, true);
 		}
 	}
 
@@ -173,7 +178,11 @@ final class ChildJvm implements ChildProcess {
 			closeQuietly(channel);
 			return;
 		}
-		this.state = ProcessState.RUNNING;
+		synchronized (this) {
+			if (this.state == ProcessState.STARTING) {
+				this.state = ProcessState.RUNNING;
+			}
+		}
 		Thread reader = new Thread(() -> read(channel), "mp-reader-" + pid());
 		reader.setDaemon(true);
 		reader.start();
@@ -209,11 +218,18 @@ final class ChildJvm implements ChildProcess {
 			catch (IOException ex) {
 				// the child is going away; processExited() fails this call with the facts
 			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
 		});
 		if (this.exited.isDone()) {
 			result.completeExceptionally(died());
 		}
-		return new ChildCall(callId, result);
+		// the outcome is decided on the reader thread; what the caller chains to it runs elsewhere, so that it
+		// cannot hold up this child's frames
+		CompletableFuture<Object> visible = new CompletableFuture<>();
+		result.whenCompleteAsync((value, failure) -> complete(visible, value, failure), this.template.callbacks());
+		return new ChildCall(callId, visible);
 	}
 
 	/** Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. */
@@ -259,6 +275,9 @@ final class ChildJvm implements ChildProcess {
 		catch (IOException | RuntimeException ex) {
 			if (isAlive()) {
 				logger.warn("Connection to child '{}' (pid {}) failed; killing it: {}", this.name, pid(), ex.toString());
+				MpException failure = new MpException("The connection to child '" + this.name + "' (pid " + pid()
+						+ ") failed, so it was killed: " + ex, ex);
+				this.pending.values().forEach((call) -> complete(call, null, failure));
 				kill();
 			}
 		}
@@ -272,24 +291,38 @@ final class ChildJvm implements ChildProcess {
 		if (call == null) {
 			return;
 		}
+		Object value;
 		try {
-			call.complete(this.template.codec().decode(frame.payload(), this.template.classLoader()));
+			value = this.template.codec().decode(frame.payload(), this.template.classLoader());
 		}
 		catch (RuntimeException ex) {
-			call.completeExceptionally(ex);
+			complete(call, null, ex);
+			return;
 		}
+		complete(call, value, null);
 	}
 
 	private void completeFailure(CompletableFuture<Object> call, Frame frame) {
 		if (call == null) {
 			return;
 		}
+		Throwable thrown;
 		try {
 			Failure failure = (Failure) this.template.codec().decode(frame.payload(), this.template.classLoader());
-			call.completeExceptionally(remoteThrowable(failure));
+			thrown = remoteThrowable(failure);
 		}
 		catch (RuntimeException ex) {
-			call.completeExceptionally(ex);
+			thrown = ex;
+		}
+		complete(call, null, thrown);
+	}
+
+	private static void complete(CompletableFuture<Object> call, Object value, Throwable failure) {
+		if (failure != null) {
+			call.completeExceptionally(failure);
+		}
+		else {
+			call.complete(value);
 		}
 	}
 
@@ -326,7 +359,9 @@ final class ChildJvm implements ChildProcess {
 		}
 		this.exitCode = ExitCodes.fromExitValue(this.process.exitValue());
 		this.exitTime = Instant.now();
-		this.state = ProcessState.EXITED;
+		synchronized (this) {
+			this.state = ProcessState.EXITED;
+		}
 		this.template.server().forget(this.id);
 		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready", this.name,
 				pid(), this.command, this.exitCode, this.tail.lines(), null));
@@ -457,10 +492,16 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		this.stopRequested = true;
-		// descendants first, so that none is re-parented and left behind; through ProcessHandle, because
-		// Process.destroy() also closes the child's stdin, which the child reads as its parent's death
-		started.descendants().forEach((child) -> signal(child, forcibly));
-		signal(started.toHandle(), forcibly);
+		signalTree(started, forcibly);
+	}
+
+	/**
+	 * Descendants first, so that none is re-parented and left behind; through ProcessHandle, because
+	 * Process.destroy() also closes the child's stdin, which the child reads as its parent's death.
+	 */
+	private static void signalTree(Process process, boolean forcibly) {
+		process.descendants().forEach((child) -> signal(child, forcibly));
+		signal(process.toHandle(), forcibly);
 	}
 
 	private static void signal(ProcessHandle process, boolean forcibly) {

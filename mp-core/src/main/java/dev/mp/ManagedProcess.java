@@ -151,6 +151,9 @@ public class ManagedProcess implements Serializable {
 		if (started != null && started.isAlive()) {
 			throw new IllegalStateException("Cannot close process '" + this.name + "': it is still running");
 		}
+		if (started != null) {
+			this.template.forget(started);
+		}
 	}
 
 	public final String name() {

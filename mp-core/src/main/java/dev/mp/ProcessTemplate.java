@@ -1,7 +1,6 @@
 package dev.mp;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,7 +83,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		return thread;
 	});
 
-	private final Executor callbacks = Executors.newCachedThreadPool((task) -> {
+	private final ExecutorService callbacks = Executors.newCachedThreadPool((task) -> {
 		Thread thread = new Thread(task, "mp-exit-watch");
 		thread.setDaemon(true);
 		return thread;
@@ -214,6 +214,11 @@ public final class ProcessTemplate implements AutoCloseable {
 		return List.copyOf(this.pools.values());
 	}
 
+	/** Drops an exited child from {@link #children()}. */
+	void forget(ChildProcess child) {
+		this.children.remove(child);
+	}
+
 	void forgetPool(ProcessPool pool) {
 		this.pools.remove(pool.name(), pool);
 	}
@@ -285,8 +290,13 @@ public final class ProcessTemplate implements AutoCloseable {
 		// a lambda's hidden class is a nestmate of the class that wrote it, which is what must be let through
 		String host = type.getNestHost().getName();
 		List<String> patterns = pkg.isEmpty() ? List.of(host, host + "$*") : List.of(pkg + ".**");
-		if (this.allowedPatterns.addAll(patterns)) {
-			this.codec = newCodec();
+		if (this.allowedPatterns.containsAll(patterns)) {
+			return;
+		}
+		synchronized (this.allowedPatterns) {
+			if (this.allowedPatterns.addAll(patterns)) {
+				this.codec = newCodec();
+			}
 		}
 	}
 
@@ -354,6 +364,7 @@ public final class ProcessTemplate implements AutoCloseable {
 			}
 		}
 		this.scheduler.shutdownNow();
+		this.callbacks.shutdown();
 	}
 
 	private static void stopRemaining(Collection<ChildJvm> children) {
@@ -379,7 +390,9 @@ public final class ProcessTemplate implements AutoCloseable {
 					this.server = new WorkerServer(this.runDirectoryBase, this.maxFrameBytes, this.scheduler);
 				}
 				catch (IOException ex) {
-					throw new UncheckedIOException("Cannot open mp's worker socket under " + this.runDirectoryBase, ex);
+					throw new MpException("Cannot open mp's worker socket in a private directory under "
+							+ this.runDirectoryBase + " (set ProcessTemplate.builder().runDirectoryBase(...)): " + ex,
+							ex);
 				}
 			}
 			return this.server;

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,9 @@ final class WorkerServer implements AutoCloseable {
 	private static final int MAX_SOCKET_PATH = 100;
 
 	private static final long HANDSHAKE_MILLIS = 10_000;
+
+	/** Largest frame a peer may send before it has proved the secret. */
+	private static final int HANDSHAKE_FRAME_BYTES = 1024;
 
 	private final Path directory;
 
@@ -68,10 +72,6 @@ final class WorkerServer implements AutoCloseable {
 		return this.socketPath;
 	}
 
-	Path directory() {
-		return this.directory;
-	}
-
 	void expect(String workerId, ChildJvm child) {
 		this.expected.put(workerId, child);
 	}
@@ -91,16 +91,18 @@ final class WorkerServer implements AutoCloseable {
 			catch (IOException ex) {
 				if (this.server.isOpen()) {
 					logger.warn("Accepting a worker connection on {} failed: {}", this.socketPath, ex.toString());
+					// such as too many open files: do not spin on it
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				}
 			}
 		}
 	}
 
 	private void handshake(SocketChannel socket) {
-		FrameChannel channel = new FrameChannel(socket, this.maxFrameBytes);
-		ScheduledFuture<?> deadline = this.scheduler.schedule(() -> closeQuietly(channel), HANDSHAKE_MILLIS,
-				TimeUnit.MILLISECONDS);
+		FrameChannel channel = new FrameChannel(socket, HANDSHAKE_FRAME_BYTES);
+		ScheduledFuture<?> deadline = null;
 		try {
+			deadline = this.scheduler.schedule(() -> closeQuietly(channel), HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
 			byte[] nonce = Handshake.randomBytes();
 			channel.write(new Frame(FrameType.HELLO, 0, nonce));
 			Frame answer = channel.read();
@@ -117,9 +119,13 @@ final class WorkerServer implements AutoCloseable {
 			}
 			this.expected.remove(hello.workerId(), child);
 			deadline.cancel(false);
+			channel.limit(this.maxFrameBytes);
 			child.connected(channel);
 		}
 		catch (IOException | RuntimeException ex) {
+			if (deadline != null) {
+				deadline.cancel(false);
+			}
 			refuse(channel, ex.toString());
 		}
 	}

@@ -173,6 +173,62 @@ class TaskIntegrationTests {
 	}
 
 	@Test
+	void anArgumentOverTheFrameLimitFailsBeforeAnyForkNamingTheProperty() {
+		ProcessTemplate small = ProcessTemplate.builder().maxFrameBytes(64 * 1024).build();
+		try {
+			byte[] big = new byte[256 * 1024];
+			assertThatThrownBy(() -> small.submit(() -> big.length)).isInstanceOf(SerializationException.class)
+				.hasMessageContaining("mp.protocol.max-frame-size");
+			assertThat(small.children()).isEmpty();
+		}
+		finally {
+			small.close();
+		}
+	}
+
+	@Test
+	void aResultOverTheFrameLimitFailsTheCallInsteadOfHanging() {
+		ProcessTemplate small = ProcessTemplate.builder().maxFrameBytes(64 * 1024).build();
+		try {
+			assertThatThrownBy(() -> small.submit(() -> new byte[256 * 1024]).get(60, TimeUnit.SECONDS)).cause()
+				.isInstanceOf(SerializationException.class)
+				.hasMessageContaining("could not be sent back");
+		}
+		finally {
+			small.close();
+		}
+	}
+
+	@Test
+	void aChildThatDoesNotConnectInTimeFailsWithAStartTimeout() {
+		ProcessOptions slow = ProcessOptions.builder().startTimeout(java.time.Duration.ofMillis(1)).build();
+		ManagedProcess process = this.template.process(() -> {
+		}).options(slow).start();
+		assertThatThrownBy(process::join).isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("did not complete its handshake");
+	}
+
+	@Test
+	void aStrangerWithoutTheSecretIsRefused() throws Exception {
+		ManagedProcess sleeper = this.template.process(() -> Thread.sleep(60_000)).start();
+		java.nio.file.Path socket = this.template.server().socketPath();
+		try (java.nio.channels.SocketChannel stranger = java.nio.channels.SocketChannel
+			.open(java.net.UnixDomainSocketAddress.of(socket))) {
+			dev.mp.wire.FrameChannel frames = new dev.mp.wire.FrameChannel(stranger, 1024);
+			assertThat(frames.read().type()).isEqualTo(dev.mp.wire.FrameType.HELLO);
+			frames.write(new dev.mp.wire.Frame(dev.mp.wire.FrameType.HELLO, 0,
+					dev.mp.wire.Handshake.hello("w1", new byte[32])));
+			assertThat(frames.read()).as("the parent closes the connection").isNull();
+		}
+		assertThat(java.nio.file.Files.getPosixFilePermissions(socket.getParent()))
+			.containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+					java.nio.file.attribute.PosixFilePermission.OWNER_WRITE,
+					java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+		sleeper.kill();
+		sleeper.join();
+	}
+
+	@Test
 	void aChildThatCannotStartFailsTheCallWithCommandAndStderr() {
 		ProcessOptions bad = ProcessOptions.builder().jvmOptions("-XX:+NoSuchOptionAnywhere").build();
 		assertThatThrownBy(() -> this.template.submit(() -> 1, bad).get(60, TimeUnit.SECONDS)).cause()

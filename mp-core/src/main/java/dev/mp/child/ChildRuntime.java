@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,6 +183,11 @@ final class ChildRuntime {
 		catch (IOException ex) {
 			ParentWatch.parentGone("cannot answer: " + ex);
 		}
+		catch (RuntimeException ex) {
+			// the codec caps sizes, so this is a bug; the parent must still hear that the call failed
+			System.err.println("mp worker: cannot send the answer to call " + id + ": " + ex);
+			exit(EXIT_FAILED);
+		}
 		if (this.config.oneShot()) {
 			exit(answer.type() == FrameType.RESULT ? EXIT_OK : EXIT_FAILED);
 		}
@@ -214,7 +220,17 @@ final class ChildRuntime {
 		}
 		Failure failure = new Failure(thrown instanceof TargetResolutionException, serialized,
 				ThrowableSnapshot.of(thrown));
-		return new Frame(FrameType.FAILURE, id, this.codec.encode(failure));
+		try {
+			return new Frame(FrameType.FAILURE, id, this.codec.encode(failure));
+		}
+		catch (RuntimeException ex) {
+			// too large even as a snapshot (a huge message or stack): send the bare facts
+			ThrowableSnapshot bare = new ThrowableSnapshot(thrown.getClass().getName(),
+					"(details too large to send: " + ex.getMessage() + ")", new StackTraceElement[0], null,
+					List.of());
+			return new Frame(FrameType.FAILURE, id,
+					this.codec.encode(new Failure(failure.setup(), null, bare)));
+		}
 	}
 
 	private void exit(int code) {

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 
 /**
  * Builds the command line of a child JVM. When the class path is a single Spring Boot fat jar (the parent runs as
@@ -43,9 +45,14 @@ public final class JvmCommand {
 		}
 		command.addAll(jvmOptions);
 		systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+		// absolute, so that a child with another working directory finds the same entries (java -jar gives app.jar)
+		String absolute = Arrays.stream(classPath.split(File.pathSeparator))
+			.filter((entry) -> !entry.isEmpty())
+			.map((entry) -> Path.of(entry).toAbsolutePath().toString())
+			.collect(Collectors.joining(File.pathSeparator));
 		command.add("-cp");
-		command.add(classPath);
-		if (isBootFatJar(classPath)) {
+		command.add(absolute);
+		if (isBootFatJar(absolute)) {
 			command.add("-Dloader.main=" + mainClass);
 			command.add(BOOT_PROPERTIES_LAUNCHER);
 		}

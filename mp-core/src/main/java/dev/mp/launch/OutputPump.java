@@ -38,14 +38,16 @@ public final class OutputPump implements Runnable {
 
 	/**
 	 * @param in the child's stdout or stderr
+	 * @param loggerName the last part of the logger's name ({@code dev.mp.worker.<loggerName>}): a pool or a name
+	 * prefix, shared by many children
 	 * @param name the worker's name
 	 * @param pid the worker's pid
 	 * @param error {@code true} for stderr (logged at WARN), {@code false} for stdout (INFO)
 	 * @param tail where the last lines are kept
 	 */
-	public OutputPump(InputStream in, String name, long pid, boolean error, OutputTail tail) {
+	public OutputPump(InputStream in, String loggerName, String name, long pid, boolean error, OutputTail tail) {
 		this.in = in;
-		this.logger = LoggerFactory.getLogger("dev.mp.worker." + name.replace('.', '_'));
+		this.logger = LoggerFactory.getLogger("dev.mp.worker." + loggerName);
 		this.name = name;
 		this.pid = pid;
 		this.error = error;

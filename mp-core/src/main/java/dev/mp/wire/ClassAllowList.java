@@ -4,22 +4,21 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Which classes may be deserialized. Patterns, as in {@code jdk.serialFilter}: {@code com.acme.Type} (one class),
  * {@code com.acme.*} (a package), {@code com.acme.**} (a package and its sub-packages), {@code com.acme.Prefix*} (names
  * starting with a prefix). Arrays are judged by their component type; primitives are always allowed.
  * <p>
- * The defaults are JDK value types (lang, util, time, math), JDK exceptions, and mp's own classes; the application
- * adds its own packages.
+ * The defaults are JDK value types (lang, util and util.concurrent, time, math), exceptions of {@code java.*}
+ * packages, and mp's own classes; the application adds its own packages.
  */
 public final class ClassAllowList {
 
 	/** The patterns every allow-list starts from. */
 	public static final List<String> DEFAULTS = List.of("java.lang.*", "java.lang.invoke.SerializedLambda",
-			"java.util.**", "java.time.**", "java.math.*", "java.net.URI", "java.sql.Date", "java.sql.Time",
-			"java.sql.Timestamp", "dev.mp.**");
+			"java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*", "java.time.**", "java.math.*",
+			"java.net.URI", "java.sql.Date", "java.sql.Time", "java.sql.Timestamp", "dev.mp.**");
 
 	private final List<String> patterns;
 
@@ -39,13 +38,6 @@ public final class ClassAllowList {
 		return new ClassAllowList(patterns);
 	}
 
-	/** This list plus more patterns. */
-	public ClassAllowList plus(Collection<String> extraPatterns) {
-		Set<String> all = new LinkedHashSet<>(this.patterns);
-		all.addAll(extraPatterns);
-		return new ClassAllowList(all);
-	}
-
 	public List<String> patterns() {
 		return this.patterns;
 	}
@@ -59,8 +51,9 @@ public final class ClassAllowList {
 			return true;
 		}
 		String name = component.getName();
-		if (Throwable.class.isAssignableFrom(component) && (name.startsWith("java.") || name.startsWith("javax.")
-				|| name.startsWith("jdk."))) {
+		// exceptions of the core JDK packages carry only messages, causes and stacks; javax.* ones (such as
+		// javax.management's BadAttributeValueExpException) may do more while being read
+		if (Throwable.class.isAssignableFrom(component) && name.startsWith("java.")) {
 			return true;
 		}
 		return allows(name);

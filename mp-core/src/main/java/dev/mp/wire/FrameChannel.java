@@ -26,7 +26,7 @@ public final class FrameChannel implements Closeable {
 
 	private final DataOutputStream out;
 
-	private final int maxFrameBytes;
+	private volatile int maxFrameBytes;
 
 	public FrameChannel(SocketChannel socket, int maxFrameBytes) {
 		this.socket = socket;
@@ -83,8 +83,9 @@ public final class FrameChannel implements Closeable {
 		}
 	}
 
-	public boolean isOpen() {
-		return this.socket.isOpen();
+	/** Changes the frame limit: small until a peer has proved who it is, the configured one after. */
+	public void limit(int maxFrameBytes) {
+		this.maxFrameBytes = maxFrameBytes;
 	}
 
 	@Override

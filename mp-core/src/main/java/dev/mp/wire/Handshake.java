@@ -2,12 +2,9 @@ package dev.mp.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The HMAC challenge both sides run on a new connection: the parent sends a random nonce; the child answers with its
@@ -19,29 +16,53 @@ public final class Handshake {
 	/** Bytes in a nonce and in a secret. */
 	public static final int SIZE = 32;
 
-	private static final String ALGORITHM = "HmacSHA256";
-
-	private static final SecureRandom RANDOM = new SecureRandom();
+	private static final int BLOCK = 64;
 
 	private Handshake() {
 	}
 
+	/** Random bytes for secrets and nonces; only the parent needs them, so a child never seeds the generator. */
 	public static byte[] randomBytes() {
 		byte[] bytes = new byte[SIZE];
-		RANDOM.nextBytes(bytes);
+		Random.GENERATOR.nextBytes(bytes);
 		return bytes;
 	}
 
+	/**
+	 * HMAC-SHA256 (RFC 2104) over the nonce and worker id, built on {@code MessageDigest}: the JCE {@code Mac}
+	 * gives the same bytes but loading its provider costs a fresh JVM about 90 ms, on every worker start.
+	 */
 	public static byte[] proof(byte[] secret, byte[] nonce, String workerId) {
+		MessageDigest sha256 = sha256();
+		byte[] key = (secret.length > BLOCK) ? sha256.digest(secret) : secret;
+		byte[] inner = new byte[BLOCK];
+		byte[] outer = new byte[BLOCK];
+		for (int i = 0; i < BLOCK; i++) {
+			byte k = (i < key.length) ? key[i] : 0;
+			inner[i] = (byte) (k ^ 0x36);
+			outer[i] = (byte) (k ^ 0x5c);
+		}
+		sha256.update(inner);
+		sha256.update(nonce);
+		byte[] innerHash = sha256.digest(workerId.getBytes(StandardCharsets.UTF_8));
+		sha256.update(outer);
+		return sha256.digest(innerHash);
+	}
+
+	private static MessageDigest sha256() {
 		try {
-			Mac mac = Mac.getInstance(ALGORITHM);
-			mac.init(new SecretKeySpec(secret, ALGORITHM));
-			mac.update(nonce);
-			return mac.doFinal(workerId.getBytes(StandardCharsets.UTF_8));
+			return MessageDigest.getInstance("SHA-256");
 		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is not available in this JVM", ex);
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is not available in this JVM", ex);
 		}
+	}
+
+	/** Holds the generator, so it is seeded on first use only. */
+	private static final class Random {
+
+		private static final SecureRandom GENERATOR = new SecureRandom();
+
 	}
 
 	/** The child's HELLO payload: its worker id and its proof. */

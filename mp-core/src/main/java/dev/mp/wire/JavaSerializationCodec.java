@@ -59,6 +59,11 @@ public final class JavaSerializationCodec implements Codec {
 		catch (IOException | RuntimeException ex) {
 			throw new SerializationException("Cannot serialize " + describe(value) + ": " + ex, ex);
 		}
+		if (bytes.size() > this.maxBytes) {
+			throw new SerializationException(describe(value) + " serializes to " + bytes.size()
+					+ " bytes, more than the frame limit of " + this.maxBytes
+					+ " bytes: send less, or raise mp.protocol.max-frame-size", null);
+		}
 		return bytes.toByteArray();
 	}
 
@@ -86,6 +91,19 @@ public final class JavaSerializationCodec implements Codec {
 
 	private static String describe(Object value) {
 		return (value != null) ? "a " + value.getClass().getName() : "null";
+	}
+
+	private static long elementBytes(Class<?> component) {
+		if (component == null || !component.isPrimitive()) {
+			return 4;
+		}
+		if (component == long.class || component == double.class) {
+			return 8;
+		}
+		if (component == int.class || component == float.class) {
+			return 4;
+		}
+		return (component == byte.class || component == boolean.class) ? 1 : 2;
 	}
 
 	/** Checks each object written against the allow-list, so a refused class never leaves the sender. */
@@ -135,12 +153,15 @@ public final class JavaSerializationCodec implements Codec {
 
 		@Override
 		public Status checkInput(FilterInfo info) {
+			Class<?> type = info.serialClass();
+			// an array is allocated before its elements are read: judge it by the bytes it would take
+			long arrayBytes = (info.arrayLength() > 0 && type != null)
+					? info.arrayLength() * elementBytes(type.getComponentType()) : 0;
 			if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES
 					|| info.streamBytes() > JavaSerializationCodec.this.maxBytes
-					|| info.arrayLength() > JavaSerializationCodec.this.maxBytes) {
+					|| arrayBytes > JavaSerializationCodec.this.maxBytes) {
 				return Status.REJECTED;
 			}
-			Class<?> type = info.serialClass();
 			if (type == null) {
 				return Status.UNDECIDED;
 			}
