@@ -1,0 +1,157 @@
+package dev.mp.bench;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures mp against its floors and against Python's {@code multiprocessing}, in one run on one machine, and prints
+ * a Markdown table (also written to {@code mp-benchmarks/target/benchmarks.md}). Every figure is the median (with
+ * p10/p90) of many repetitions after warm-up; the targets of issue 3 are printed as met or MISSED.
+ *
+ * <pre>
+ * mvn -B -q -pl mp-benchmarks -am package -DskipTests &amp;&amp; java -jar mp-benchmarks/target/mp-benchmarks.jar
+ * </pre>
+ *
+ * Options: {@code --quick} (a tenth of the repetitions, to try the harness), {@code --no-python}. System properties:
+ * {@code mp.bench.python} (interpreter; else {@code MP_BENCH_PYTHON}, else {@code python3} resolved to its real
+ * binary), {@code mp.bench.out} (report directory; default: the directory of this jar, i.e. {@code target}).
+ * Progress goes to stderr, the table to stdout.
+ */
+public final class Benchmarks {
+
+	/** The documented command, printed in the report. */
+	static final String COMMAND = "mvn -B -q -pl mp-benchmarks -am package -DskipTests && "
+			+ "java -jar mp-benchmarks/target/mp-benchmarks.jar";
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		// before anything touches SLF4J: show mp's warnings and errors only
+		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+				System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+		System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+		List<String> arguments = List.of(args);
+		boolean quick = arguments.contains("--quick");
+		boolean python = !arguments.contains("--no-python");
+		for (String argument : arguments) {
+			if (!argument.equals("--quick") && !argument.equals("--no-python")) {
+				System.err.println("Unknown argument " + argument + "; usage: [--quick] [--no-python]");
+				System.exit(2);
+			}
+		}
+		// whatever happens (an exception, Ctrl-C), no child of the harness outlives it
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+			.forEach(ProcessHandle::destroyForcibly), "mp-bench-reaper"));
+
+		Path outputDirectory = outputDirectory();
+		Files.createDirectories(outputDirectory);
+		Instant started = Instant.now();
+		String loadAtStart = loadAverage();
+		List<String> header = new ArrayList<>();
+		header.add("Command: `" + COMMAND + "`" + (quick ? " (run with `--quick`: a tenth of the repetitions)" : ""));
+		header.add("Date: " + started.truncatedTo(ChronoUnit.SECONDS));
+		header.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+				+ " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+		header.add("Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+				+ "; children run `" + Bench.javaExecutable() + " -cp " + Bench.classPath()
+				+ " <main>` with no JVM options");
+
+		boolean failed;
+		try (Bench bench = new Bench(quick, outputDirectory)) {
+			System.err.println("Floors");
+			run(bench, "empty JVM", Floors::emptyJvm);
+			run(bench, "JVM hello over a Unix socket", Floors::helloOverSocket);
+			run(bench, "Unix-socket ping-pong", Floors::socketPingPong);
+			run(bench, "ExecutorService submit/get", Floors::executorSubmitGet);
+			run(bench, "idle JVM RSS", Floors::idleJvmRss);
+
+			System.err.println("Python multiprocessing");
+			String interpreter = python ? PythonRows.resolveInterpreter() : null;
+			if (interpreter != null) {
+				run(bench, "Python (mp_bench.py)", (b) -> header.add("Python: " + PythonRows.run(b, interpreter)
+						+ ", timed inside Python with time.perf_counter_ns"));
+			}
+			else {
+				header.add("Python: not run (" + (python ? "no python3 found" : "--no-python") + ")");
+			}
+
+			System.err.println("mp");
+			run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
+			run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
+			run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
+			run(bench, "mp pool map", MpRows::poolMap);
+			run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
+			run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
+			run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+
+			header.add(String.format(Locale.ROOT, "Wall time of the run: %.0f s; load average (1 min) at start %s, at end %s"
+					+ " (other work on the machine slows and spreads every figure)",
+					(System.currentTimeMillis() - started.toEpochMilli()) / 1000.0, loadAtStart, loadAverage()));
+			String report = Report.render(bench, header);
+			Path file = outputDirectory.resolve("benchmarks.md");
+			Files.writeString(file, report, StandardCharsets.UTF_8);
+			System.out.print(report);
+			System.out.flush();
+			System.err.println("Written to " + file);
+			failed = !bench.failures().isEmpty();
+		}
+		if (failed) {
+			System.exit(1);
+		}
+	}
+
+	/** A figure method. */
+	@FunctionalInterface
+	interface Figure {
+
+		void measure(Bench bench) throws Exception;
+
+	}
+
+	/** Runs one figure method; a failure is reported in the table's Failures section and the run goes on. */
+	private static void run(Bench bench, String what, Figure figure) {
+		try {
+			figure.measure(bench);
+		}
+		catch (Exception | Error ex) {
+			bench.failed(what, ex);
+		}
+		finally {
+			// a figure's children must not disturb the next one
+			ProcessHandle.current().children().forEach((child) -> {
+				System.err.println("  WARNING: " + what + " left child " + child.pid() + " alive; killing it");
+				child.descendants().forEach(ProcessHandle::destroyForcibly);
+				child.destroyForcibly();
+			});
+		}
+	}
+
+	/** The 1-minute load average from {@code /proc/loadavg}, or {@code ?}. */
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (Exception ex) {
+			return "?";
+		}
+	}
+
+	private static Path outputDirectory() throws URISyntaxException {
+		String configured = System.getProperty("mp.bench.out");
+		if (configured != null) {
+			return Path.of(configured).toAbsolutePath();
+		}
+		// target/mp-benchmarks.jar or target/classes: either way, target
+		Path location = Path.of(Benchmarks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+		return location.toAbsolutePath().getParent();
+	}
+
+}

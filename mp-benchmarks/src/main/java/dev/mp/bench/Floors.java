@@ -1,0 +1,257 @@
+package dev.mp.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import dev.mp.bench.floor.EchoPeer;
+import dev.mp.bench.floor.EmptyMain;
+import dev.mp.bench.floor.HelloOverSocket;
+import dev.mp.bench.floor.IdleMain;
+
+/**
+ * The floors: what the machine and the JVM cost before mp does anything. Child JVMs run this harness's {@code java}
+ * and class path with no JVM options, as mp's children do by default.
+ */
+final class Floors {
+
+	/** How long a child JVM may take to connect before the figure fails (it never should). */
+	private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
+
+	private static volatile int sink;
+
+	private Floors() {
+	}
+
+	/** An empty {@code main}: start to exit. */
+	static void emptyJvm(Bench bench) throws Exception {
+		double[] millis = Bench.sample(3, bench.reps(30), () -> {
+			ProcessBuilder builder = Bench.javaMain(EmptyMain.class)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.DISCARD);
+			long start = System.nanoTime();
+			Process process = builder.start();
+			int exit = process.waitFor();
+			long end = System.nanoTime();
+			requireZero(exit, "EmptyMain");
+			return (end - start) / 1e6;
+		});
+		bench.add(Measurement.of(Figures.JVM_EMPTY, "Floor: bare JVM start+exit (empty main)", "ms", millis));
+	}
+
+	/** A JVM that connects to our Unix socket and writes one byte: start to byte received, and start to exit. */
+	static void helloOverSocket(Bench bench) throws Exception {
+		Path socket = bench.scratch().resolve("hello.sock");
+		int warmup = 3;
+		int reps = bench.reps(30);
+		double[] toByte = new double[reps];
+		double[] toExit = new double[reps];
+		try (ServerSocketChannel server = bind(socket); Selector selector = Selector.open()) {
+			server.configureBlocking(false);
+			server.register(selector, SelectionKey.OP_ACCEPT);
+			for (int i = -warmup; i < reps; i++) {
+				ProcessBuilder builder = Bench.javaMain(HelloOverSocket.class, socket.toString())
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.redirectError(ProcessBuilder.Redirect.INHERIT);
+				long start = System.nanoTime();
+				Process process = builder.start();
+				try (SocketChannel channel = accept(server, selector, process)) {
+					ByteBuffer one = ByteBuffer.allocate(1);
+					if (channel.read(one) != 1) {
+						throw new IOException("HelloOverSocket closed without its byte");
+					}
+					long byteAt = System.nanoTime();
+					int exit = process.waitFor();
+					long exitAt = System.nanoTime();
+					requireZero(exit, "HelloOverSocket");
+					if (i >= 0) {
+						toByte[i] = (byteAt - start) / 1e6;
+						toExit[i] = (exitAt - start) / 1e6;
+					}
+				}
+				finally {
+					process.destroyForcibly();
+				}
+			}
+		}
+		finally {
+			Files.deleteIfExists(socket);
+		}
+		bench.add(Measurement.of(Figures.JVM_HELLO_BYTE, "Floor: bare JVM start to 1 byte over a Unix socket", "ms",
+				toByte));
+		bench.add(Measurement.of(Figures.JVM_HELLO_EXIT,
+				"Floor: bare JVM start, 1 byte over a Unix socket, exit", "ms", toExit));
+	}
+
+	/** 64-byte messages echoed by a child JVM over a Unix socket: one round trip. */
+	static void socketPingPong(Bench bench) throws Exception {
+		int size = 64;
+		Path socket = bench.scratch().resolve("echo.sock");
+		Process process = null;
+		double[] micros;
+		try (ServerSocketChannel server = bind(socket); Selector selector = Selector.open()) {
+			server.configureBlocking(false);
+			server.register(selector, SelectionKey.OP_ACCEPT);
+			process = Bench.javaMain(EchoPeer.class, socket.toString(), Integer.toString(size))
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start();
+			try (SocketChannel channel = accept(server, selector, process)) {
+				ByteBuffer out = ByteBuffer.allocateDirect(size);
+				ByteBuffer in = ByteBuffer.allocateDirect(size);
+				for (int i = 0; i < size; i++) {
+					out.put(i, (byte) i);
+				}
+				micros = Bench.sample(5_000, bench.reps(20_000), () -> {
+					long start = System.nanoTime();
+					out.clear();
+					while (out.hasRemaining()) {
+						channel.write(out);
+					}
+					in.clear();
+					while (in.hasRemaining()) {
+						if (channel.read(in) < 0) {
+							throw new IOException("EchoPeer closed the socket");
+						}
+					}
+					long end = System.nanoTime();
+					return (end - start) / 1e3;
+				});
+			}
+			// our side closed: the peer reads EOF and exits
+			if (!process.waitFor(10, TimeUnit.SECONDS)) {
+				throw new IOException("EchoPeer did not exit after EOF");
+			}
+		}
+		finally {
+			if (process != null) {
+				process.destroyForcibly();
+			}
+			Files.deleteIfExists(socket);
+		}
+		bench.add(Measurement.of(Figures.SOCKET_PING_PONG, "Floor: Unix-socket ping-pong, 64 B, JVM to JVM", "µs",
+				micros));
+	}
+
+	/** {@code submit(() -> 1).get()} on a single-thread executor in this JVM. */
+	static void executorSubmitGet(Bench bench) throws Exception {
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			Callable<Integer> trivial = () -> 1;
+			double[] micros = Bench.sample(20_000, bench.reps(100_000), () -> {
+				long start = System.nanoTime();
+				int value = executor.submit(trivial).get();
+				long end = System.nanoTime();
+				sink += value;
+				return (end - start) / 1e3;
+			});
+			bench.add(Measurement.of(Figures.EXECUTOR_SUBMIT_GET,
+					"Floor: in-process ExecutorService submit/get (1 thread)", "µs", micros));
+		}
+		finally {
+			executor.shutdownNow();
+			executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Idle JVMs that said {@code ready} on stdout, left alone for {@link Bench#RSS_SETTLE_MILLIS}, then their VmRSS.
+	 * Several are started together (memory does not depend on the CPU they share) and read after one settle time.
+	 */
+	static void idleJvmRss(Bench bench) throws Exception {
+		int count = bench.quick() ? 3 : 7;
+		List<Process> processes = new ArrayList<>();
+		try {
+			for (int i = 0; i < count; i++) {
+				processes.add(Bench.javaMain(IdleMain.class).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+			}
+			for (Process process : processes) {
+				awaitLine(process, IdleMain.READY);
+			}
+			Thread.sleep(Bench.RSS_SETTLE_MILLIS);
+			double[] mib = new double[count];
+			for (int i = 0; i < count; i++) {
+				mib[i] = Bench.vmRssKiB(processes.get(i).pid()) / 1024.0;
+			}
+			for (Process process : processes) {
+				process.getOutputStream().close(); // EOF on stdin: IdleMain exits
+			}
+			for (Process process : processes) {
+				if (!process.waitFor(10, TimeUnit.SECONDS)) {
+					throw new IOException("IdleMain did not exit on EOF");
+				}
+			}
+			bench.add(Measurement.of(Figures.JVM_IDLE_RSS, "Floor: idle bare JVM RSS (VmRSS, 2 s after ready)", "MiB",
+					mib));
+		}
+		finally {
+			processes.forEach(Process::destroyForcibly);
+		}
+	}
+
+	/** Reads the child's stdout until {@code expected} (EOF first means the child died: an error). */
+	static void awaitLine(Process process, String expected) throws IOException {
+		BufferedReader reader = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+		String line;
+		while ((line = reader.readLine()) != null) {
+			if (line.trim().equals(expected)) {
+				return;
+			}
+		}
+		throw new IOException("pid " + process.pid() + " ended its stdout without '" + expected + "'");
+	}
+
+	private static ServerSocketChannel bind(Path socket) throws IOException {
+		Files.deleteIfExists(socket);
+		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		server.bind(UnixDomainSocketAddress.of(socket));
+		return server;
+	}
+
+	/** Accepts one connection (blocking mode), failing if the child exits or takes too long. */
+	private static SocketChannel accept(ServerSocketChannel server, Selector selector, Process process)
+			throws IOException {
+		long deadline = System.currentTimeMillis() + CONNECT_TIMEOUT_MILLIS;
+		while (true) {
+			SocketChannel channel = server.accept();
+			if (channel != null) {
+				selector.selectedKeys().clear();
+				channel.configureBlocking(true);
+				return channel;
+			}
+			if (!process.isAlive()) {
+				throw new IOException("child exited with " + process.exitValue() + " before connecting");
+			}
+			long left = deadline - System.currentTimeMillis();
+			if (left <= 0) {
+				throw new IOException("child did not connect within " + CONNECT_TIMEOUT_MILLIS + " ms");
+			}
+			selector.select(Math.min(left, 100));
+			selector.selectedKeys().clear();
+		}
+	}
+
+	private static void requireZero(int exit, String what) throws IOException {
+		if (exit != 0) {
+			throw new IOException(what + " exited with " + exit);
+		}
+	}
+
+}

@@ -1,0 +1,150 @@
+package dev.mp.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Python 3 {@code multiprocessing} on the same work, when a Python 3 exists. The script {@code mp_bench.py} (shipped at
+ * the root of this jar, source in {@code src/main/python}) times everything inside Python with
+ * {@code time.perf_counter_ns} and prints raw samples as JSON; this class only starts it and folds the samples in.
+ * <p>
+ * The interpreter: {@code -Dmp.bench.python=/path/to/python3} or the {@code MP_BENCH_PYTHON} environment variable if
+ * set, otherwise {@code python3} on the PATH resolved ONCE to its real binary with
+ * {@code python3 -c 'import sys; print(sys.executable)'} (a pyenv shim on the PATH adds ~0.5 s to every start; the
+ * spawn figure must not pay that, and Python's own children use {@code sys.executable} anyway).
+ */
+final class PythonRows {
+
+	private static final String SCRIPT = "mp_bench.py";
+
+	private static final long TIMEOUT_MINUTES = 4;
+
+	private PythonRows() {
+	}
+
+	/** The real interpreter, or {@code null} (with the reason on stderr) when there is no usable Python 3. */
+	static String resolveInterpreter() {
+		String configured = System.getProperty("mp.bench.python", System.getenv("MP_BENCH_PYTHON"));
+		String candidate = (configured != null && !configured.isBlank()) ? configured : "python3";
+		try {
+			Process process = new ProcessBuilder(candidate, "-c",
+					"import sys; assert sys.version_info[0] == 3; print(sys.executable)")
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			process.getOutputStream().close();
+			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				System.err.println("  " + candidate + " did not answer; Python rows skipped");
+				return null;
+			}
+			if (process.exitValue() != 0 || out.isEmpty()) {
+				System.err.println("  " + candidate + " is not a usable Python 3; Python rows skipped");
+				return null;
+			}
+			return out;
+		}
+		catch (IOException ex) {
+			System.err.println("  no " + candidate + " (" + ex.getMessage() + "); Python rows skipped");
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/** Runs the script with {@code python} and adds its four figures. */
+	@SuppressWarnings("unchecked")
+	static String run(Bench bench, String python) throws Exception {
+		Path script = extractScript(bench.outputDirectory());
+		List<String> command = new ArrayList<>(List.of(python, script.toString()));
+		if (bench.quick()) {
+			command.add("--quick");
+		}
+		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+		String out;
+		try {
+			process.getOutputStream().close();
+			CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+			if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+				throw new IOException(SCRIPT + " did not finish within " + TIMEOUT_MINUTES + " minutes");
+			}
+			out = new String(stdout.get(), StandardCharsets.UTF_8).trim();
+			if (process.exitValue() != 0) {
+				throw new IOException(SCRIPT + " exited with " + process.exitValue());
+			}
+		}
+		finally {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			process.destroyForcibly();
+		}
+		String json = out.substring(out.lastIndexOf('\n') + 1); // the JSON is the last line
+		Map<String, Object> root = (Map<String, Object>) MiniJson.parse(json);
+		Map<String, Object> info = (Map<String, Object>) root.get("python");
+		Map<String, Object> figures = (Map<String, Object>) root.get("figures");
+		String startMethod = (String) info.get("default_start_method");
+		bench.add(figure(figures, "ppe_roundtrip", Figures.PY_PPE_ROUND_TRIP,
+				"Python: ProcessPoolExecutor(1) submit/result round trip")
+			.withNote("start method " + startMethod + "; identity(1)"));
+		Map<String, Object> map = (Map<String, Object>) figures.get("pool_map");
+		bench.add(figure(figures, "pool_map", Figures.PY_POOL_MAP, "Python: Pool.map of 100,000 trivial items")
+			.withNote("Pool() = " + number(map.get("processes")) + " processes, start method " + startMethod
+					+ ", default chunksize"));
+		bench.add(figure(figures, "spawn_start_join", Figures.PY_SPAWN_START_JOIN,
+				"Python: Process start+join, spawn"));
+		bench.add(figure(figures, "ppe_1mib", Figures.PY_PPE_1MIB,
+				"Python: 1 MiB bytes round trip, ProcessPoolExecutor(1)")
+			.withNote("start method " + startMethod + "; 1 MiB there and back, counted once"));
+		return info.get("implementation") + " " + info.get("version") + " (" + info.get("executable") + ")";
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Measurement figure(Map<String, Object> figures, String key, String id, String label) {
+		Map<String, Object> figure = (Map<String, Object>) figures.get(key);
+		if (figure == null) {
+			throw new IllegalArgumentException(SCRIPT + " printed no figure '" + key + "'");
+		}
+		List<Object> values = (List<Object>) figure.get("samples");
+		double[] samples = values.stream().mapToDouble((value) -> (Double) value).toArray();
+		return Measurement.of(id, label, (String) figure.get("unit"), samples);
+	}
+
+	private static String number(Object value) {
+		return (value instanceof Double d) ? Long.toString(Math.round(d)) : String.valueOf(value);
+	}
+
+	/** Copies the script from this jar (or {@code target/classes}) next to the report, where Python can run it. */
+	private static Path extractScript(Path outputDirectory) throws IOException {
+		Path target = outputDirectory.resolve("python").resolve(SCRIPT);
+		Files.createDirectories(target.getParent());
+		try (InputStream in = PythonRows.class.getResourceAsStream("/" + SCRIPT)) {
+			if (in == null) {
+				throw new IOException(SCRIPT + " is not on the class path (is this the packaged mp-benchmarks.jar?)");
+			}
+			Files.write(target, in.readAllBytes());
+		}
+		return target;
+	}
+
+	private static byte[] readAll(InputStream in) {
+		try {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			in.transferTo(out);
+			return out.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
