@@ -11,6 +11,13 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringApplicationRunListener;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.scheduling.annotation.ScheduledAnnotationBeanPostProcessor;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
@@ -52,6 +59,10 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		return Map.of(SOURCES, sources, PROFILES, String.join(",", parent.getEnvironment().getActiveProfiles()));
 	}
 
+	private static final Map<String, Object> WORKER_PROPERTIES = Map.of(CHILD_PROPERTY, "true",
+			"spring.main.web-application-type", "none", "spring.main.lazy-initialization", "true",
+			"spring.quartz.auto-startup", "false");
+
 	private ConfigurableApplicationContext context;
 
 	private String sources;
@@ -81,8 +92,14 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		application.setMainApplicationClass(primarySources[0]);
 		application.setLogStartupInfo(false);
 		// the parent's log adds its own time stamp and tags each line with the worker's name and pid
-		application.setDefaultProperties(Map.of(CHILD_PROPERTY, "true", "logging.pattern.console",
-				"%-5level %logger{36} : %msg%n%throwable"));
+		application.setDefaultProperties(Map.of("logging.pattern.console", "%-5level %logger{36} : %msg%n%throwable"));
+		// first, so that the application's own spring.main.* settings cannot start a web server or eager beans here
+		application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) (event) -> event
+			.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("mpWorker", WORKER_PROPERTIES)));
+		// scheduled jobs and started schedulers are the application's own work, as runners are
+		application.addInitializers((context) -> context.addBeanFactoryPostProcessor(new NoSchedulingInWorkers()));
 		application.setAdditionalProfiles(StringUtils.commaDelimitedListToStringArray(attributes.get(PROFILES)));
 		try {
 			this.context = SpringApplication.withHook((app) -> new StopBeforeRunners(), () -> application.run());
@@ -114,6 +131,24 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		if (this.context != null) {
 			this.context.close();
 		}
+	}
+
+	/**
+	 * Removes Spring's {@code @Scheduled} processor, which lazy initialisation does not hold back; after the
+	 * configuration classes have been read, since {@code @EnableScheduling} registers it.
+	 */
+	private static final class NoSchedulingInWorkers implements BeanFactoryPostProcessor {
+
+		@Override
+		public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+			if (beanFactory instanceof BeanDefinitionRegistry registry) {
+				for (String name : beanFactory.getBeanNamesForType(ScheduledAnnotationBeanPostProcessor.class, true,
+						false)) {
+					registry.removeBeanDefinition(name);
+				}
+			}
+		}
+
 	}
 
 	/**

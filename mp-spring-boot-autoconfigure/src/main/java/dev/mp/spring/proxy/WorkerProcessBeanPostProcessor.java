@@ -14,6 +14,7 @@ import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
+import org.springframework.util.ClassUtils;
 
 import dev.mp.ProcessTemplate;
 import dev.mp.spring.WorkerProcess;
@@ -36,15 +37,19 @@ public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 		setBeforeExistingAdvisors(true);
 	}
 
+	/**
+	 * Also the path taken for a bean another proxy creator has already proxied (it is then advised in place), so
+	 * the checks run for every bean with {@code @WorkerProcess} methods; once per class.
+	 */
 	@Override
-	protected boolean isEligible(Object bean, String beanName) {
-		boolean eligible = super.isEligible(bean, beanName);
+	protected boolean isEligible(Class<?> targetClass) {
+		boolean eligible = super.isEligible(targetClass);
 		if (eligible) {
-			Class<?> type = org.springframework.aop.support.AopUtils.getTargetClass(bean);
+			Class<?> type = ClassUtils.getUserClass(targetClass);
 			List<String> problems = WorkerProcessMethods.problems(type);
 			if (!problems.isEmpty()) {
-				throw new BeanInitializationException("Bean '" + beanName + "' has @WorkerProcess methods mp cannot "
-						+ "run in a child JVM:\n  - " + String.join("\n  - ", problems));
+				throw new BeanInitializationException(type.getName() + " has @WorkerProcess methods mp cannot run "
+						+ "in a child JVM:\n  - " + String.join("\n  - ", problems));
 			}
 			this.poolsInUse.addAll(WorkerProcessMethods.pools(type));
 		}

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.stream.BaseStream;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import dev.mp.spring.WorkerProcess;
@@ -31,7 +32,11 @@ final class WorkerProcessMethods {
 	private WorkerProcessMethods() {
 	}
 
-	/** The annotation that applies to a method: its own, or its class's for a public method the class declares. */
+	/**
+	 * The annotation that applies to a method: its own, or its class's for a public method the class itself declares
+	 * (not inherited ones, nor {@code toString}, {@code equals} and {@code hashCode}, nor callbacks such as an
+	 * {@code ApplicationListener}'s, which Spring calls and which must not fork).
+	 */
 	static WorkerProcess find(Method method, Class<?> targetClass) {
 		if (method.getDeclaringClass() == Object.class) {
 			return null;
@@ -40,19 +45,28 @@ final class WorkerProcessMethods {
 		if (own != null) {
 			return own;
 		}
-		return Modifier.isPublic(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
+		return coveredByClassAnnotation(method, ClassUtils.getUserClass(targetClass))
 				? AnnotatedElementUtils.findMergedAnnotation(targetClass, WorkerProcess.class) : null;
 	}
 
-	/** Whether the class has anything for mp to do. */
-	static boolean hasAny(Class<?> type) {
-		if (AnnotatedElementUtils.hasAnnotation(type, WorkerProcess.class)) {
-			return true;
+	private static boolean coveredByClassAnnotation(Method method, Class<?> userClass) {
+		int modifiers = method.getModifiers();
+		return method.getDeclaringClass() == userClass && Modifier.isPublic(modifiers)
+				&& !Modifier.isStatic(modifiers) && !method.isBridge() && !method.isSynthetic()
+				&& !ReflectionUtils.isObjectMethod(method) && !ReflectionUtils.isEqualsMethod(method)
+				&& !ReflectionUtils.isHashCodeMethod(method) && !ReflectionUtils.isToStringMethod(method)
+				&& !isCallback(method, userClass);
+	}
+
+	/** Whether the method implements an interface Spring calls back on (Aware, listeners, lifecycle). */
+	private static boolean isCallback(Method method, Class<?> userClass) {
+		for (Class<?> implemented : ClassUtils.getAllInterfacesForClassAsSet(userClass)) {
+			if (implemented.getName().startsWith("org.springframework.")
+					&& ReflectionUtils.findMethod(implemented, method.getName(), method.getParameterTypes()) != null) {
+				return true;
+			}
 		}
-		List<Method> annotated = new ArrayList<>();
-		ReflectionUtils.doWithMethods(type, annotated::add,
-				(method) -> AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class));
-		return !annotated.isEmpty();
+		return false;
 	}
 
 	/** The pools the class's {@code @WorkerProcess} methods use (fresh-JVM methods use none). */
@@ -79,10 +93,7 @@ final class WorkerProcessMethods {
 		}
 		ReflectionUtils.doWithMethods(type, (method) -> {
 			boolean annotated = AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class);
-			boolean inherited = onClass && method.getDeclaringClass() != Object.class && !method.isBridge()
-					&& !method.isSynthetic() && Modifier.isPublic(method.getModifiers())
-					&& !Modifier.isStatic(method.getModifiers());
-			if (annotated || inherited) {
+			if (annotated || (onClass && coveredByClassAnnotation(method, type))) {
 				check(method, problems);
 			}
 		});

@@ -13,4 +13,9 @@ public class InPlaceService {
 		return ProcessHandle.current().pid();
 	}
 
+	@Override
+	public String toString() {
+		return "in place, pid " + ProcessHandle.current().pid();
+	}
+
 }

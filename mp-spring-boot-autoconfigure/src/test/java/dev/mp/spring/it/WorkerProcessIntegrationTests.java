@@ -120,6 +120,17 @@ class WorkerProcessIntegrationTests {
 	}
 
 	@Test
+	void scheduledJobsDoNotRunInWorkers() throws InterruptedException {
+		assertThat(this.workers.scheduledTicksInWorker()).isZero();
+		org.awaitility.Awaitility.await().until(() -> WorkerTestApplication.scheduledTicks.get() > 0);
+	}
+
+	@Test
+	void aClassLevelAnnotationLeavesObjectMethodsInPlace() {
+		assertThat(this.inPlace.toString()).isEqualTo("in place, pid " + PARENT_PID);
+	}
+
+	@Test
 	void aDeclaredCheckedExceptionArrivesWithMessageCauseAndBothStacks() {
 		assertThatThrownBy(this.workers::failChecked).isInstanceOf(IOException.class)
 			.hasMessage("checked failure")

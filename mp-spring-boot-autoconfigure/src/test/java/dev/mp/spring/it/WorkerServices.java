@@ -62,6 +62,12 @@ public class WorkerServices {
 	}
 
 	@WorkerProcess
+	public int scheduledTicksInWorker() throws InterruptedException {
+		Thread.sleep(500);
+		return WorkerTestApplication.scheduledTicks.get();
+	}
+
+	@WorkerProcess
 	public boolean runnerRanInWorker() {
 		return WorkerTestApplication.runnerRan.get();
 	}

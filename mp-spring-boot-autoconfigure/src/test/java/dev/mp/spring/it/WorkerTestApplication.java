@@ -1,17 +1,29 @@
 package dev.mp.spring.it;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * The application the Spring integration tests fork workers of.
  */
 @SpringBootApplication
+@EnableScheduling
 public class WorkerTestApplication {
+
+	/** Ticks of a scheduled job; a worker must never run it. */
+	static final AtomicInteger scheduledTicks = new AtomicInteger();
+
+	@Scheduled(fixedRate = 50)
+	void tick() {
+		scheduledTicks.incrementAndGet();
+	}
 
 	/** Set by the runner; a worker must never see it set. */
 	static final AtomicBoolean runnerRan = new AtomicBoolean();
