@@ -119,6 +119,34 @@ class ManagedProcessIntegrationTests {
 		}).start()).withMessageContaining("closed");
 	}
 
+	static void ignoreSigterm() throws InterruptedException {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try {
+				Thread.sleep(600_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}));
+		Thread.sleep(600_000);
+	}
+
+	@Test
+	void closeWaitsTheGracePeriodThenTerminatesThenKills() throws Exception {
+		ProcessTemplate template = ProcessTemplate.builder().shutdownGracePeriod(Duration.ofSeconds(2)).build();
+		ManagedProcess finishing = template.process(() -> Thread.sleep(500)).start();
+		ManagedProcess stubborn = template.process(ManagedProcessIntegrationTests::ignoreSigterm).start();
+		awaitRunning(finishing);
+		awaitRunning(stubborn);
+		long start = System.nanoTime();
+		template.close();
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(dev.mp.test.NoChildProcessesLeft.liveDescendants()).as("alive right after close").isEmpty();
+		assertThat(finishing.exitCode()).as("finished within the grace period").hasValue(0);
+		assertThat(stubborn.exitCode()).as("ignored SIGTERM, so was killed").hasValue(-9);
+		assertThat(took).as("joined for the grace period, then 5 s for SIGTERM").isGreaterThan(Duration.ofSeconds(2));
+	}
+
 	private static void awaitRunning(ManagedProcess process) {
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
 			.until(() -> process.state() == ProcessState.RUNNING);

@@ -44,6 +44,29 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
+	void poolPropertiesReachTheirPools() {
+		this.runner
+			.withPropertyValues("mp.worker.max-heap=128m", "mp.pools.reports.size=3", "mp.pools.reports.min-idle=2",
+					"mp.pools.reports.max-tasks-per-worker=50", "mp.pools.reports.task-timeout=30s",
+					"mp.pools.reports.jvm-options=-XX:+UseSerialGC", "mp.pools.reports.max-heap=1g",
+					"mp.pools.reports.bootstrap-mode=plain")
+			.run((context) -> {
+				ProcessTemplate template = context.getBean(ProcessTemplate.class);
+				dev.mp.PoolOptions reports = template.poolOptions("reports");
+				assertThat(reports.size()).isEqualTo(3);
+				assertThat(reports.minIdle()).isEqualTo(2);
+				assertThat(reports.maxTasksPerWorker()).isEqualTo(50);
+				assertThat(reports.taskTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(reports.processOptions().jvmOptions()).containsExactly("-XX:+UseSerialGC");
+				assertThat(reports.processOptions().maxHeap()).isEqualTo("1g");
+				assertThat(reports.processOptions().bootstrapMode()).isEqualTo("plain");
+				dev.mp.PoolOptions unnamed = template.poolOptions("anything-else");
+				assertThat(unnamed.processOptions().bootstrapMode()).isEqualTo("spring");
+				assertThat(unnamed.processOptions().maxHeap()).isEqualTo("128m");
+			});
+	}
+
+	@Test
 	void backsOffWhenTheUserDefinesATemplate() {
 		this.runner.withUserConfiguration(UserTemplate.class).run((context) -> {
 			assertThat(context).hasSingleBean(ProcessTemplate.class);
