@@ -158,6 +158,14 @@ public final class ProcessPool implements AutoCloseable {
 		return results;
 	}
 
+	/**
+	 * {@link #map(SerializableFunction, List, int)} over a stream's items; the stream is consumed first, and chunks
+	 * go out as they are formed.
+	 */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, Stream<T> items, int chunkSize) {
+		return map(function, items.toList(), chunkSize);
+	}
+
 	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */
 	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
 		List<CompletableFuture<List<R>>> chunks = submitChunks(function, items, chunkSize);

@@ -70,6 +70,7 @@ class ProcessPoolIntegrationTests {
 		List<Integer> expected = items.stream().map((i) -> i * i).toList();
 		assertThat(pool.map((Integer i) -> i * i, items)).containsExactlyElementsOf(expected);
 		assertThat(pool.map((Integer i) -> i * i, items, 7)).containsExactlyElementsOf(expected);
+		assertThat(pool.map((Integer i) -> i * i, items.stream(), 100)).containsExactlyElementsOf(expected);
 		assertThat(pool.imap((Integer i) -> i * i, items, 50).toList()).containsExactlyElementsOf(expected);
 		assertThat(pool.imapUnordered((Integer i) -> i * i, items, 50).toList())
 			.containsExactlyInAnyOrderElementsOf(expected);
