@@ -1,7 +1,26 @@
 package dev.mp.bench;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.mp.ChildProcess;
 import dev.mp.ManagedProcess;
+import dev.mp.PoolOptions;
+import dev.mp.ProcessPool;
+import dev.mp.ProcessState;
 import dev.mp.ProcessTemplate;
+import dev.mp.SerializableFunction;
+import dev.mp.bench.spring.BenchApplication;
+import dev.mp.bench.spring.BenchWorker;
+import dev.mp.spring.child.SpringChildBootstrap;
 
 /**
  * The mp rows. Each method measures one figure and adds it to the bench with the id of {@link Figures}; the targets
@@ -45,51 +64,171 @@ final class MpRows {
 	}
 
 	// ------------------------------------------------------------------------------------------------------------
-	// EXTENSION POINTS (issue 3): replace each bench.pending(...) with a measurement under the same id and unit.
+	// Pool rows (issue 3). Every pool is warmed (whenWarm) before anything is timed, and closed in its row.
 	// ------------------------------------------------------------------------------------------------------------
 
 	/**
+	 * Warm-up of the call round-trip rows. Both JVMs (this one and the worker) run the call path interpreted or at C1
+	 * for a long while: on a 2-core machine the median falls from ~300 µs to ~100 µs only after about 20,000 calls, once
+	 * C2 has compiled serialization and framing on both sides. A warm pool serves a long-running application, so its
+	 * steady state is what is measured; the first ~20,000 calls of a new worker are slower than the figure.
+	 */
+	private static final int ROUND_TRIP_WARMUP = 20_000;
+
+	/** Warm-up of the 1 MiB row: about 400 round trips before the median settles (JIT, heap sizing). */
+	private static final int MEGABYTE_WARMUP = 500;
+
+	/** Warm-up of the map row: about 25 maps of 100,000 items before the time settles (JIT on both sides). */
+	private static final int MAP_WARMUP = 30;
+
+	/** How long a row waits for a pool to be warm before it gives up (a hang is reported, not waited out). */
+	private static final long WARM_TIMEOUT_SECONDS = 120;
+
+	/** How long one timed call may take before the row fails instead of hanging the run. */
+	private static final long CALL_TIMEOUT_SECONDS = 60;
+
+	/**
 	 * Warm pool, one worker busy at a time: submit a trivial call with a small argument ({@code identity(1)}) and wait
-	 * for its result. Pool of 1 worker, like Python's {@code ProcessPoolExecutor(max_workers=1)}; warm-up 1,000, then
-	 * 5,000 round trips. Targets: <= 1.5x {@link Figures#SOCKET_PING_PONG}, <= 0.2x {@link Figures#PY_PPE_ROUND_TRIP}.
+	 * for its result. Pool of 1 worker, like Python's {@code ProcessPoolExecutor(max_workers=1)}; warm-up
+	 * {@link #ROUND_TRIP_WARMUP} calls, then 5,000 round trips. Targets: <= 1.5x {@link Figures#SOCKET_PING_PONG},
+	 * <= 0.2x {@link Figures#PY_PPE_ROUND_TRIP}.
 	 */
 	static void warmPoolRoundTrip(Bench bench) throws Exception {
-		bench.pending(Figures.MP_POOL_ROUND_TRIP, "mp: warm pool call round trip (trivial, small arg)", "µs",
-				"worker pool not in mp-core yet");
+		try (ProcessTemplate template = new ProcessTemplate()) {
+			ProcessPool pool = warmPool(template, "bench-round-trip", 1);
+			Integer argument = 1;
+			double[] micros = Bench.sample(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000), () -> {
+				long start = System.nanoTime();
+				Integer result = pool.submit(() -> argument).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				long end = System.nanoTime();
+				check(result == 1, "identity(1) returned " + result);
+				return (end - start) / 1e3;
+			});
+			bench.add(Measurement.of(Figures.MP_POOL_ROUND_TRIP, "mp: warm pool call round trip (trivial, small arg)",
+					"µs", micros)
+				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> argument).get(), argument = 1; after "
+						+ bench.reps(ROUND_TRIP_WARMUP) + " warm-up calls (JIT of both JVMs)"));
+			pool.close();
+		}
 	}
 
 	/**
 	 * The same call through a {@code @WorkerProcess} bean method on the pool, from a Spring context started in this
-	 * JVM (a small {@code @SpringBootApplication} in this module). Same unit and counts as the warm pool row.
+	 * JVM (a small {@code @SpringBootApplication} in this module, {@code mp.pools.default.size=1}, {@code min-idle=1}),
+	 * once its pool is warm. Same unit and counts as the warm pool row.
 	 */
 	static void proxyRoundTrip(Bench bench) throws Exception {
-		bench.pending(Figures.MP_PROXY_ROUND_TRIP, "mp: @WorkerProcess proxy round trip (warm pool)", "µs",
-				"worker pool not in mp-core yet");
+		try (ConfigurableApplicationContext context = BenchApplication.start()) {
+			ProcessTemplate template = context.getBean(ProcessTemplate.class);
+			template.pool("default").whenWarm().get(WARM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			BenchWorker worker = context.getBean(BenchWorker.class);
+			check(AopUtils.isAopProxy(worker), "BenchWorker is not proxied: @WorkerProcess is not applied");
+			long workerPid = worker.pid();
+			check(workerPid != ProcessHandle.current().pid(), "the @WorkerProcess call ran in the harness's own JVM");
+			double[] micros = Bench.sample(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000), () -> {
+				long start = System.nanoTime();
+				int result = worker.identity(1);
+				long end = System.nanoTime();
+				check(result == 1, "identity(1) returned " + result);
+				return (end - start) / 1e3;
+			});
+			bench.add(Measurement.of(Figures.MP_PROXY_ROUND_TRIP, "mp: @WorkerProcess proxy round trip (warm pool)",
+					"µs", micros)
+				.withNote("pool 'default', mp.pools.default.size=1, min-idle=1, spring bootstrap; bean.identity(1); after "
+						+ bench.reps(ROUND_TRIP_WARMUP) + " warm-up calls"));
+		}
 	}
 
 	/**
 	 * {@code map} of 100,000 trivial items, ordered, default chunk size, pool as large as Python's {@code Pool()}
-	 * (number of cores), warm workers; items/s per repetition (2 warm-up, 10 measured). Target: >= 2x
+	 * (number of cores), warm workers; items/s per repetition ({@link #MAP_WARMUP} warm-up, 10 measured). Target: >= 2x
 	 * {@link Figures#PY_POOL_MAP}.
 	 */
 	static void poolMap(Bench bench) throws Exception {
-		bench.pending(Figures.MP_POOL_MAP, "mp: pool map of 100,000 trivial items", "items/s",
-				"worker pool not in mp-core yet");
+		int cores = Runtime.getRuntime().availableProcessors();
+		int count = 100_000;
+		List<Integer> items = IntStream.range(0, count).boxed().toList();
+		try (ProcessTemplate template = new ProcessTemplate()) {
+			ProcessPool pool = warmPool(template, "bench-map", cores);
+			SerializableFunction<Integer, Integer> increment = (i) -> i + 1;
+			double[] rates = Bench.sample(bench.reps(MAP_WARMUP), bench.reps(10), () -> {
+				long start = System.nanoTime();
+				List<Integer> results = pool.map(increment, items);
+				long end = System.nanoTime();
+				check(results.size() == count && results.get(0) == 1 && results.get(count - 1) == count,
+						"map returned " + results.size() + " results, not 1.." + count);
+				return count / ((end - start) / 1e9);
+			});
+			bench.add(Measurement.of(Figures.MP_POOL_MAP, "mp: pool map of 100,000 trivial items", "items/s", rates)
+				.withNote("ProcessPool size " + cores + " (cores), plain bootstrap; map(i -> i + 1, 0..99,999), default "
+						+ "chunk size (items / (4 x size), as Python's); after " + bench.reps(MAP_WARMUP)
+						+ " warm-up maps"));
+			pool.close();
+		}
 	}
 
-	/** A Spring-mode worker (bootstrap mode {@code spring}) from start to ready for its first call, ms. */
+	/**
+	 * A Spring-mode worker (bootstrap mode {@code spring}) from start to ready for its first call, ms: a new 1-worker
+	 * pool with the {@code default} pool's options (spring bootstrap of {@link BenchApplication}) from the Spring
+	 * context's {@link ProcessTemplate}, timed from {@code pool(...)} to {@code whenWarm()} completing; a new pool name
+	 * per sample, closed after it (1 warm-up, 8 measured).
+	 */
 	static void springWorkerStartToReady(Bench bench) throws Exception {
-		bench.pending(Figures.MP_SPRING_START_READY, "mp: Spring-mode worker start to ready", "ms",
-				"needs the pool's 'ready' signal and a Spring app in this module");
+		try (ConfigurableApplicationContext context = BenchApplication.start()) {
+			ProcessTemplate template = context.getBean(ProcessTemplate.class);
+			// the context warms its default pool: let that finish so that it does not share the CPU with the samples
+			template.pool("default").whenWarm().get(WARM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			PoolOptions options = template.poolOptions("default").toBuilder().size(1).minIdle(1).build();
+			check(SpringChildBootstrap.MODE.equals(options.processOptions().bootstrapMode()),
+					"the default pool is not in spring mode: " + options.processOptions().bootstrapMode());
+			AtomicInteger counter = new AtomicInteger();
+			double[] millis = Bench.sample(1, bench.quick() ? 3 : 8, () -> {
+				String name = "bench-spring-start-" + counter.incrementAndGet();
+				long start = System.nanoTime();
+				ProcessPool pool = template.pool(name, options);
+				try {
+					pool.whenWarm().get(WARM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+					long end = System.nanoTime();
+					check(pool.workers().size() == 1 && pool.workers().get(0).isAlive(),
+							"pool " + name + " is warm but its worker is not alive: " + pool.workers());
+					return (end - start) / 1e6;
+				}
+				finally {
+					pool.close();
+				}
+			});
+			bench.add(Measurement.of(Figures.MP_SPRING_START_READY, "mp: Spring-mode worker start to ready", "ms",
+					millis)
+				.withNote("a new 1-worker pool with the default pool's spring options, from pool() to whenWarm(); the "
+						+ "worker boots BenchApplication (1 @Component, no web server, lazy beans)"));
+		}
 	}
 
 	/**
 	 * A {@code byte[1 << 20]} argument echoed back as the result by a warm worker; MB/s = 1,048,576 / 10^6 / seconds
-	 * per round trip (20 warm-up, 200 measured). Target: >= 10x {@link Figures#PY_PPE_1MIB}.
+	 * per round trip ({@link #MEGABYTE_WARMUP} warm-up, 200 measured). Target: >= 10x {@link Figures#PY_PPE_1MIB}.
 	 */
 	static void megabyteRoundTrip(Bench bench) throws Exception {
-		bench.pending(Figures.MP_POOL_1MIB, "mp: 1 MiB argument+result round trip (warm pool)", "MB/s",
-				"worker pool not in mp-core yet");
+		byte[] payload = new byte[1 << 20];
+		new Random(42).nextBytes(payload);
+		try (ProcessTemplate template = new ProcessTemplate()) {
+			ProcessPool pool = warmPool(template, "bench-1mib", 1);
+			double[] rates = Bench.sample(bench.reps(MEGABYTE_WARMUP), bench.reps(200), () -> {
+				long start = System.nanoTime();
+				byte[] echoed = pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				long end = System.nanoTime();
+				check(echoed.length == payload.length, "echoed " + echoed.length + " bytes, not " + payload.length);
+				return payload.length / 1e6 / ((end - start) / 1e9);
+			});
+			check(Arrays.equals(pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS), payload),
+					"the echoed 1 MiB differs from what was sent");
+			bench.add(Measurement.of(Figures.MP_POOL_1MIB, "mp: 1 MiB argument+result round trip (warm pool)", "MB/s",
+					rates)
+				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> payload).get(), payload a random "
+						+ "byte[1 << 20] captured by the task and returned; 1 MiB there and back, counted once; after "
+						+ bench.reps(MEGABYTE_WARMUP) + " warm-up round trips"));
+			pool.close();
+		}
 	}
 
 	/**
@@ -98,8 +237,56 @@ final class MpRows {
 	 * in MiB (7 workers, or 3 in a quick run). Target: <= 1.3x {@link Figures#JVM_IDLE_RSS}.
 	 */
 	static void idleWorkerRss(Bench bench) throws Exception {
-		bench.pending(Figures.MP_IDLE_RSS, "mp: idle plain pool worker RSS (2 s after ready)", "MiB",
-				"worker pool not in mp-core yet");
+		int count = bench.quick() ? 3 : 7;
+		try (ProcessTemplate template = new ProcessTemplate()) {
+			// all started at once, as the floor's 7 JVMs are
+			ProcessPool pool = warmPool(template, "bench-idle", count);
+			Thread.sleep(Bench.RSS_SETTLE_MILLIS);
+			List<ChildProcess> workers = pool.workers();
+			check(workers.size() == count, "the pool has " + workers.size() + " workers, not " + count);
+			double[] mib = new double[count];
+			for (int i = 0; i < count; i++) {
+				ChildProcess worker = workers.get(i);
+				check(worker.state() == ProcessState.IDLE, "worker " + worker.name() + " is " + worker.state());
+				mib[i] = Bench.vmRssKiB(worker.pid()) / 1024.0;
+			}
+			bench.add(Measurement.of(Figures.MP_IDLE_RSS, "mp: idle plain pool worker RSS (2 s after ready)", "MiB",
+					mib)
+				.withNote(count + " workers of one plain pool, started together, never given a task; VmRSS "
+						+ Bench.RSS_SETTLE_MILLIS + " ms after the pool was warm"));
+			pool.close();
+		}
+	}
+
+	/**
+	 * A pool of {@code size} plain workers, all started at once and ready when this returns. Note: a worker receives the
+	 * serialization allow-list when it starts, and a plain template adds a task's package to that list only when the
+	 * task is submitted; the harness's tasks are in {@code dev.mp.bench}, inside the default {@code dev.mp.**}, so its
+	 * pools can be warmed before the first task (a pool warmed for tasks of another package would refuse them).
+	 */
+	private static ProcessPool warmPool(ProcessTemplate template, String name, int size) throws Exception {
+		ProcessPool pool = template.pool(name, PoolOptions.builder().size(size).minIdle(size).build());
+		try {
+			pool.whenWarm().get(WARM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("pool " + name + " was not warm after " + WARM_TIMEOUT_SECONDS
+					+ " s; workers: " + describe(pool.workers()), ex);
+		}
+		List<ChildProcess> workers = pool.workers();
+		check(workers.size() == size && workers.stream().allMatch(ChildProcess::isAlive),
+				"pool " + name + " is warm but has " + describe(workers) + ", not " + size + " live workers");
+		return pool;
+	}
+
+	private static String describe(List<ChildProcess> workers) {
+		return workers.stream().map((w) -> w.name() + " pid " + w.pid() + " " + w.state()).toList().toString();
+	}
+
+	private static void check(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalStateException(message);
+		}
 	}
 
 }
