@@ -147,8 +147,8 @@ final class ChildJvm implements ChildProcess {
 		try {
 			DataOutputStream stdin = new DataOutputStream(this.process.getOutputStream());
 			new BootstrapConfig(this.id, this.name, this.secret, server.socketPath().toString(),
-					ProcessHandle.current().pid(), this.options.bootstrapMode(),
-					this.template.allowList().patterns(), this.template.maxFrameBytes(), this.oneShot,
+					ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(),
+					this.oneShot,
 					this.options.bootstrapAttributes())
 				.write(stdin);
 			// stdin stays open: its end of file tells the child that this JVM is gone

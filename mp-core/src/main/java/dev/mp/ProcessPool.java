@@ -224,8 +224,8 @@ public final class ProcessPool implements AutoCloseable {
 		this.template.allowPackageOf(function.getClass());
 		List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
 		for (int from = 0; from < items.size(); from += chunkSize) {
-			List<T> chunk = new ArrayList<>(items.subList(from, Math.min(items.size(), from + chunkSize)));
-			chunks.add(submit(new MapChunk<>(function, chunk)));
+			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
+			chunks.add(submit(new MapChunk<>(function, new CompactList<>(chunk))).thenApply(CompactList::items));
 		}
 		return chunks;
 	}
@@ -555,16 +555,17 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	/** One chunk of a map: applies the function to each item, in the worker. */
-	private record MapChunk<T, R>(SerializableFunction<T, R> function, List<T> items)
-			implements SerializableCallable<List<R>> {
+	private record MapChunk<T, R>(SerializableFunction<T, R> function, CompactList<T> items)
+			implements SerializableCallable<CompactList<R>> {
 
 		@Override
-		public List<R> call() throws Exception {
-			List<R> results = new ArrayList<>(this.items.size());
-			for (T item : this.items) {
+		public CompactList<R> call() throws Exception {
+			List<T> inputs = this.items.items();
+			List<R> results = new ArrayList<>(inputs.size());
+			for (T item : inputs) {
 				results.add(this.function.apply(item));
 			}
-			return results;
+			return new CompactList<>(results);
 		}
 
 	}

@@ -403,10 +403,6 @@ public final class ProcessTemplate implements AutoCloseable {
 		return this.codec;
 	}
 
-	ClassAllowList allowList() {
-		return this.codec.allowList();
-	}
-
 	int maxFrameBytes() {
 		return this.maxFrameBytes;
 	}

@@ -237,6 +237,14 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void aWarmWorkerTakesTasksFromPackagesItHasNotSeenBefore() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().minIdle(1));
+		pool.whenWarm().get(60, TimeUnit.SECONDS);
+		assertThat(com.example.outside.OutsideTasks.greetingIn(pool, "bob").get(60, TimeUnit.SECONDS))
+			.isEqualTo("hello bob");
+	}
+
+	@Test
 	void closingThePoolEndsItsWorkersAndRefusesNewTasks() throws Exception {
 		ProcessPool pool = pool(2, PoolOptions.builder().minIdle(2));
 		pool.whenWarm().get(60, TimeUnit.SECONDS);

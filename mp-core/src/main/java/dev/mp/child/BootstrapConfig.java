@@ -3,9 +3,7 @@ package dev.mp.child;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,14 +16,13 @@ import java.util.Map;
  * @param socketPath the parent's Unix domain socket
  * @param parentPid the parent's pid, watched so the child exits with it
  * @param mode the bootstrap mode ({@code plain}, {@code spring}, ...)
- * @param allowedClasses the serialization allow-list patterns
  * @param maxFrameBytes the largest frame payload accepted
  * @param oneShot {@code true} if the child exits once it has answered its first call: code 0 after a result, 1 after
  * a failure, as Python's {@code Process} does
  * @param attributes mode-specific settings
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
-		String mode, List<String> allowedClasses, int maxFrameBytes, boolean oneShot, Map<String, String> attributes) {
+		String mode, int maxFrameBytes, boolean oneShot, Map<String, String> attributes) {
 
 	private static final int MAGIC = 0x6d700001;
 
@@ -38,10 +35,6 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		out.writeUTF(this.socketPath);
 		out.writeLong(this.parentPid);
 		out.writeUTF(this.mode);
-		out.writeInt(this.allowedClasses.size());
-		for (String pattern : this.allowedClasses) {
-			out.writeUTF(pattern);
-		}
 		out.writeInt(this.maxFrameBytes);
 		out.writeBoolean(this.oneShot);
 		out.writeInt(this.attributes.size());
@@ -63,11 +56,6 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		String socketPath = in.readUTF();
 		long parentPid = in.readLong();
 		String mode = in.readUTF();
-		int patternCount = in.readInt();
-		List<String> patterns = new ArrayList<>(patternCount);
-		for (int i = 0; i < patternCount; i++) {
-			patterns.add(in.readUTF());
-		}
 		int maxFrameBytes = in.readInt();
 		boolean oneShot = in.readBoolean();
 		int attributeCount = in.readInt();
@@ -75,8 +63,8 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		for (int i = 0; i < attributeCount; i++) {
 			attributes.put(in.readUTF(), in.readUTF());
 		}
-		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, patterns, maxFrameBytes,
-				oneShot, attributes);
+		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, oneShot,
+				attributes);
 	}
 
 }

@@ -39,10 +39,6 @@ public final class JavaSerializationCodec implements Codec {
 		this.maxBytes = maxBytes;
 	}
 
-	public ClassAllowList allowList() {
-		return this.allowList;
-	}
-
 	@Override
 	public byte[] encode(Object value) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
