@@ -74,6 +74,8 @@ public final class ProcessPool implements AutoCloseable {
 	/** Workers in a row that failed to start; while above zero, no worker is started ahead of need. */
 	private int startFailures;
 
+	private volatile ProcessStartException lastStartFailure;
+
 	ProcessPool(ProcessTemplate template, String name, PoolOptions options) {
 		this.template = template;
 		this.name = name;
@@ -298,6 +300,7 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			synchronized (this.lock) {
 				this.startFailures = 0;
+				this.lastStartFailure = null;
 				if (this.workers.contains(worker) && worker.current == null) {
 					becomeIdle(worker);
 				}
@@ -320,6 +323,7 @@ public final class ProcessPool implements AutoCloseable {
 			jvm.kill();
 		}
 		List<Task> failed;
+		this.lastStartFailure = reason;
 		synchronized (this.lock) {
 			this.startFailures++;
 			this.workers.remove(worker);
@@ -449,6 +453,14 @@ public final class ProcessPool implements AutoCloseable {
 		synchronized (this.lock) {
 			return this.workers.stream().map((w) -> (ChildProcess) w.jvm).toList();
 		}
+	}
+
+	/**
+	 * Why the most recent worker failed to start, while no worker has started since; empty when the pool's workers
+	 * start. A health check reads it.
+	 */
+	public java.util.Optional<ProcessStartException> startFailure() {
+		return java.util.Optional.ofNullable(this.lastStartFailure);
 	}
 
 	/** Tasks waiting for a worker. */
