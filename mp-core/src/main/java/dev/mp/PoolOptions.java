@@ -23,6 +23,10 @@ public final class PoolOptions {
 
 	private final SerializableRunnable initializer;
 
+	private final int maxStartFailures;
+
+	private final Duration startFailurePeriod;
+
 	private final ProcessOptions processOptions;
 
 	private PoolOptions(Builder builder) {
@@ -37,6 +41,8 @@ public final class PoolOptions {
 		this.cancelGrace = builder.cancelGrace;
 		this.initializer = builder.initializer;
 		this.processOptions = builder.processOptions;
+		this.maxStartFailures = builder.maxStartFailures;
+		this.startFailurePeriod = builder.startFailurePeriod;
 	}
 
 	/** A builder starting from the defaults: as many workers as cores, one kept warm, no limits. */
@@ -88,6 +94,19 @@ public final class PoolOptions {
 		return this.processOptions;
 	}
 
+	/**
+	 * How many workers may fail to start within {@link #startFailurePeriod()} before the pool stops starting them
+	 * and fails tasks at once with the reason (a restart storm, as a supervisor's restart intensity bounds it).
+	 */
+	public int maxStartFailures() {
+		return this.maxStartFailures;
+	}
+
+	/** The window {@link #maxStartFailures()} counts in; after it has passed without a failure, starts resume. */
+	public Duration startFailurePeriod() {
+		return this.startFailurePeriod;
+	}
+
 	/** Builds {@link PoolOptions}. */
 	public static final class Builder {
 
@@ -107,6 +126,10 @@ public final class PoolOptions {
 
 		private ProcessOptions processOptions = ProcessOptions.defaults();
 
+		private int maxStartFailures = 3;
+
+		private Duration startFailurePeriod = Duration.ofSeconds(30);
+
 		private Builder() {
 		}
 
@@ -119,6 +142,8 @@ public final class PoolOptions {
 			this.cancelGrace = options.cancelGrace;
 			this.initializer = options.initializer;
 			this.processOptions = options.processOptions;
+			this.maxStartFailures = options.maxStartFailures;
+			this.startFailurePeriod = options.startFailurePeriod;
 		}
 
 		public Builder size(int size) {
@@ -158,6 +183,16 @@ public final class PoolOptions {
 
 		public Builder processOptions(ProcessOptions processOptions) {
 			this.processOptions = Objects.requireNonNull(processOptions, "processOptions");
+			return this;
+		}
+
+		public Builder maxStartFailures(int maxStartFailures) {
+			this.maxStartFailures = maxStartFailures;
+			return this;
+		}
+
+		public Builder startFailurePeriod(Duration startFailurePeriod) {
+			this.startFailurePeriod = Objects.requireNonNull(startFailurePeriod, "startFailurePeriod");
 			return this;
 		}
 

@@ -76,6 +76,9 @@ public final class ProcessPool implements AutoCloseable {
 
 	private volatile ProcessStartException lastStartFailure;
 
+	/** When recent workers failed to start, oldest first; guarded by the lock. */
+	private final Deque<Long> startFailureTimes = new ArrayDeque<>();
+
 	ProcessPool(ProcessTemplate template, String name, PoolOptions options) {
 		this.template = template;
 		this.name = name;
@@ -253,6 +256,11 @@ public final class ProcessPool implements AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
 			}
+			ProcessStartException storm = restartStorm();
+			if (storm != null) {
+				task.result.completeExceptionally(storm);
+				return task.result;
+			}
 			this.queue.addLast(task);
 			dispatch();
 		}
@@ -300,6 +308,7 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			synchronized (this.lock) {
 				this.startFailures = 0;
+				this.startFailureTimes.clear();
 				this.lastStartFailure = null;
 				if (this.workers.contains(worker) && worker.current == null) {
 					becomeIdle(worker);
@@ -326,6 +335,7 @@ public final class ProcessPool implements AutoCloseable {
 		this.lastStartFailure = reason;
 		synchronized (this.lock) {
 			this.startFailures++;
+			this.startFailureTimes.addLast(System.nanoTime());
 			this.workers.remove(worker);
 			failed = new ArrayList<>(this.queue);
 			this.queue.clear();
@@ -333,6 +343,27 @@ public final class ProcessPool implements AutoCloseable {
 		logger.warn("A worker of pool '{}' could not start; {} queued task(s) fail with the reason", this.name,
 				failed.size());
 		failed.forEach((task) -> task.result.completeExceptionally(reason));
+	}
+
+	/**
+	 * While more than {@code maxStartFailures} workers failed to start within the period, starting another is
+	 * pointless: the failure to give a task at once, with the last worker's facts. Holds the lock.
+	 */
+	private ProcessStartException restartStorm() {
+		long window = this.options.startFailurePeriod().toNanos();
+		long now = System.nanoTime();
+		while (!this.startFailureTimes.isEmpty() && now - this.startFailureTimes.peekFirst() > window) {
+			this.startFailureTimes.pollFirst();
+		}
+		ProcessStartException last = this.lastStartFailure;
+		if (last == null || this.startFailureTimes.size() < this.options.maxStartFailures()) {
+			return null;
+		}
+		return new ProcessStartException("Pool '" + this.name + "' starts no more workers for now: "
+				+ this.startFailureTimes.size() + " failed to start within " + this.options.startFailurePeriod()
+				+ "; the last one: " + last.getMessage().lines().findFirst().orElse(""), last.processName(),
+				last.pid(), last.command(), last.exitCode().isPresent() ? last.exitCode().getAsInt() : null,
+				last.outputTail(), last);
 	}
 
 	private void assign(Worker worker, Task task) {

@@ -218,6 +218,27 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void aRestartStormStopsStartingWorkersAndFailsTasksAtOnce() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder()
+			.maxStartFailures(2)
+			.startFailurePeriod(Duration.ofMinutes(1))
+			.processOptions(ProcessOptions.builder().jvmOptions("-XX:+NoSuchOptionAnywhere").build()));
+		for (int i = 0; i < 2; i++) {
+			assertThatThrownBy(() -> pool.submit(() -> 1).get(60, TimeUnit.SECONDS)).cause()
+				.isInstanceOf(ProcessStartException.class);
+		}
+		int launched = this.template.children().size();
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> pool.submit(() -> 1).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("starts no more workers for now")
+			.hasMessageContaining("Unrecognized VM option");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("failed fast").isLessThan(Duration.ofSeconds(1));
+		assertThat(this.template.children()).as("no JVM launched during the storm").hasSize(launched);
+		assertThat(pool.startFailure()).isPresent();
+	}
+
+	@Test
 	void idleWorkersBeyondTheMinimumExitAfterTheIdleTimeout() throws Exception {
 		ProcessPool pool = pool(2,
 				PoolOptions.builder().minIdle(0).idleTimeout(Duration.ofMillis(300)));

@@ -88,6 +88,8 @@ public final class MpAutoConfiguration {
 			.idleTimeout(pool.getIdleTimeout())
 			.taskTimeout(pool.getTaskTimeout())
 			.cancelGrace(pool.getCancelGrace())
+			.maxStartFailures(pool.getMaxStartFailures())
+			.startFailurePeriod(pool.getStartFailurePeriod())
 			.processOptions(process.build());
 		if (pool.getSize() != null) {
 			options.size(pool.getSize());

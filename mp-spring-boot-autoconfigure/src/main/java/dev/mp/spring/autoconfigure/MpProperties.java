@@ -113,6 +113,33 @@ public class MpProperties {
 		 */
 		private String bootstrapMode = "spring";
 
+		/**
+		 * Workers that may fail to start within start-failure-period before the pool stops starting them and fails
+		 * calls at once with the reason (its health is then DOWN).
+		 */
+		private int maxStartFailures = 3;
+
+		/**
+		 * The window max-start-failures counts in; once it passes without a failure, the pool starts workers again.
+		 */
+		private Duration startFailurePeriod = Duration.ofSeconds(30);
+
+		public int getMaxStartFailures() {
+			return this.maxStartFailures;
+		}
+
+		public void setMaxStartFailures(int maxStartFailures) {
+			this.maxStartFailures = maxStartFailures;
+		}
+
+		public Duration getStartFailurePeriod() {
+			return this.startFailurePeriod;
+		}
+
+		public void setStartFailurePeriod(Duration startFailurePeriod) {
+			this.startFailurePeriod = startFailurePeriod;
+		}
+
 		public Integer getSize() {
 			return this.size;
 		}
