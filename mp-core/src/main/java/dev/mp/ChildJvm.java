@@ -200,7 +200,8 @@ final class ChildJvm implements ChildProcess {
 
 	/**
 	 * Sends an encoded {@link dev.mp.child.Invocation} once the child is ready.
-	 * @return the call's id and result, or its failure
+	 * @return the call's id and result, or its failure; completed on the reader thread, so only mp's own short
+	 * bookkeeping may be chained to it (callers get a {@link CallbackFuture})
 	 */
 	ChildCall call(byte[] request) {
 		long callId = this.nextCallId.incrementAndGet();
@@ -225,11 +226,7 @@ final class ChildJvm implements ChildProcess {
 		if (this.exited.isDone()) {
 			result.completeExceptionally(died());
 		}
-		// the outcome is decided on the reader thread; what the caller chains to it runs elsewhere, so that it
-		// cannot hold up this child's frames
-		CompletableFuture<Object> visible = new CompletableFuture<>();
-		result.whenCompleteAsync((value, failure) -> complete(visible, value, failure), this.template.callbacks());
-		return new ChildCall(callId, visible);
+		return new ChildCall(callId, result);
 	}
 
 	/** Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. */

@@ -246,7 +246,7 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	private CompletableFuture<Object> submitEncoded(byte[] request) {
-		Task task = new Task(request);
+		Task task = new Task(request, new CallbackFuture<>(this.template.callbacks()));
 		task.result.whenComplete((value, failure) -> {
 			if (task.result.isCancelled()) {
 				cancelled(task);
@@ -583,7 +583,7 @@ public final class ProcessPool implements AutoCloseable {
 
 		private final byte[] request;
 
-		private final CompletableFuture<Object> result = new CompletableFuture<>();
+		private final CompletableFuture<Object> result;
 
 		private volatile Worker worker;
 
@@ -591,8 +591,9 @@ public final class ProcessPool implements AutoCloseable {
 
 		private volatile ScheduledFuture<?> timer;
 
-		Task(byte[] request) {
+		Task(byte[] request, CompletableFuture<Object> result) {
 			this.request = request;
+			this.result = result;
 		}
 
 	}

@@ -173,7 +173,15 @@ public final class ProcessTemplate implements AutoCloseable {
 		byte[] request = this.codec.encode(invocation);
 		ChildJvm child = launch(namePrefix + "-" + this.counter.incrementAndGet(), false, options,
 				invocation.describe());
-		CompletableFuture<Object> result = child.call(request).result();
+		CompletableFuture<Object> result = new CallbackFuture<>(this.callbacks);
+		child.call(request).result().whenComplete((value, failure) -> {
+			if (failure != null) {
+				result.completeExceptionally(failure);
+			}
+			else {
+				result.complete(value);
+			}
+		});
 		result.whenComplete((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();

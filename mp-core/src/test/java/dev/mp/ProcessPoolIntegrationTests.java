@@ -86,6 +86,20 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void whatACallerChainsToAFutureRunsOffTheReaderThread() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		CompletableFuture<Integer> call = pool.submit(() -> 1);
+		call.get(60, TimeUnit.SECONDS);
+		String before = call.thenApply((value) -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+		CompletableFuture<Integer> later = pool.submit(() -> {
+			Thread.sleep(200);
+			return 2;
+		});
+		String chained = later.thenApply((value) -> Thread.currentThread().getName()).get(60, TimeUnit.SECONDS);
+		assertThat(List.of(before, chained)).noneMatch((name) -> name.startsWith("mp-reader"));
+	}
+
+	@Test
 	void invokeAllWaitsForEveryTask() throws Exception {
 		ProcessPool pool = pool(2, PoolOptions.builder());
 		List<SerializableCallable<Integer>> tasks = List.of(() -> 1, () -> 2, () -> 3);

@@ -7,10 +7,10 @@ import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mp.wire.ClassAllowList;
@@ -24,7 +24,9 @@ import dev.mp.wire.SerializationException;
 
 /**
  * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames
- * until told to stop. Calls run on their own threads so that the frame loop stays free for CANCEL and PING.
+ * until told to stop. A call runs on the thread that read it, which first hands the reading on to another thread:
+ * frames (CANCEL, PING) are still read while the call runs, and no thread hand-off sits between a call's arrival
+ * and its start.
  */
 final class ChildRuntime {
 
@@ -38,7 +40,8 @@ final class ChildRuntime {
 
 	private final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
-	private final Map<Long, Future<?>> running = new ConcurrentHashMap<>();
+	/** The threads running calls, by call id; guarded by itself, so a cancel never interrupts a finished call. */
+	private final Map<Long, Thread> running = new HashMap<>();
 
 	private final ExecutorService calls = Executors.newCachedThreadPool(new CallThreads());
 
@@ -70,9 +73,29 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_NO_PARENT);
 			return;
 		}
+		this.calls.execute(this::readFrames);
+		// the JVM ends through exit() or the parent watch; until then main waits in Java, not in a native read
+		CountDownLatch never = new CountDownLatch(1);
+		while (true) {
+			try {
+				never.await();
+			}
+			catch (InterruptedException ex) {
+				// keep waiting
+			}
+		}
+	}
+
+	/** Reads frames until a CALL arrives; then hands the reading to another thread and runs the call. */
+	private void readFrames() {
 		try {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
+				if (frame.type() == FrameType.CALL) {
+					this.calls.execute(this::readFrames);
+					call(frame.correlationId(), frame.payload());
+					return;
+				}
 				handle(frame);
 			}
 		}
@@ -152,14 +175,12 @@ final class ChildRuntime {
 
 	private void handle(Frame frame) throws IOException {
 		switch (frame.type()) {
-			case CALL -> {
-				long id = frame.correlationId();
-				this.running.put(id, this.calls.submit(() -> call(id, frame.payload())));
-			}
 			case CANCEL -> {
-				Future<?> call = this.running.get(frame.correlationId());
-				if (call != null) {
-					call.cancel(true);
+				synchronized (this.running) {
+					Thread call = this.running.get(frame.correlationId());
+					if (call != null) {
+						call.interrupt();
+					}
 				}
 			}
 			case PING -> this.channel.write(Frame.of(FrameType.PONG, frame.correlationId()));
@@ -169,6 +190,9 @@ final class ChildRuntime {
 	}
 
 	private void call(long id, byte[] payload) {
+		synchronized (this.running) {
+			this.running.put(id, Thread.currentThread());
+		}
 		Frame answer;
 		try {
 			answer = result(id, (Invocation) this.codec.decode(payload, this.classLoader));
@@ -177,7 +201,11 @@ final class ChildRuntime {
 			answer = failure(id, ex);
 		}
 		finally {
-			this.running.remove(id);
+			synchronized (this.running) {
+				this.running.remove(id);
+			}
+			// a cancel that came as the call ended must not reach this thread's next work
+			Thread.interrupted();
 		}
 		try {
 			this.channel.write(answer);

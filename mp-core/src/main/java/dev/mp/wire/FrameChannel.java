@@ -42,12 +42,17 @@ public final class FrameChannel implements Closeable {
 	 * @throws IOException if the socket fails
 	 */
 	public Frame read() throws IOException {
+		// only an end before the first byte is clean: one inside the length prefix is a truncated frame
+		int first = this.in.read();
+		if (first == -1) {
+			return null;
+		}
 		int length;
 		try {
-			length = this.in.readInt();
+			length = (first << 24) | (this.in.readUnsignedByte() << 16) | this.in.readUnsignedShort();
 		}
 		catch (EOFException ex) {
-			return null;
+			throw new ProtocolException("Truncated frame: the stream ended inside a frame's length prefix", ex);
 		}
 		if (length < HEADER_BYTES || length - HEADER_BYTES > this.maxFrameBytes) {
 			throw new ProtocolException("Frame length " + length + " is outside 9.." + (this.maxFrameBytes + HEADER_BYTES)

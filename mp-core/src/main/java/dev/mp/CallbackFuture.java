@@ -1,0 +1,108 @@
+package dev.mp;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The future mp hands to callers. mp completes it on the thread that read the child's answer, so that a caller
+ * blocked in {@code get()} wakes without a further hand-off; whatever a caller chains to it ({@code thenApply},
+ * {@code whenComplete}, ...) runs on mp's callback executor instead, so it can never hold up a child's frames.
+ *
+ * @param <T> the result type
+ */
+final class CallbackFuture<T> extends CompletableFuture<T> {
+
+	private final Executor callbacks;
+
+	CallbackFuture(Executor callbacks) {
+		this.callbacks = callbacks;
+	}
+
+	@Override
+	public <U> CompletableFuture<U> newIncompleteFuture() {
+		return new CallbackFuture<>(this.callbacks);
+	}
+
+	@Override
+	public Executor defaultExecutor() {
+		return this.callbacks;
+	}
+
+	@Override
+	public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
+		return thenApplyAsync(fn);
+	}
+
+	@Override
+	public CompletableFuture<Void> thenAccept(Consumer<? super T> action) {
+		return thenAcceptAsync(action);
+	}
+
+	@Override
+	public CompletableFuture<Void> thenRun(Runnable action) {
+		return thenRunAsync(action);
+	}
+
+	@Override
+	public <U, V> CompletableFuture<V> thenCombine(CompletionStage<? extends U> other,
+			BiFunction<? super T, ? super U, ? extends V> fn) {
+		return thenCombineAsync(other, fn);
+	}
+
+	@Override
+	public <U> CompletableFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
+			BiConsumer<? super T, ? super U> action) {
+		return thenAcceptBothAsync(other, action);
+	}
+
+	@Override
+	public CompletableFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
+		return runAfterBothAsync(other, action);
+	}
+
+	@Override
+	public <U> CompletableFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
+		return applyToEitherAsync(other, fn);
+	}
+
+	@Override
+	public CompletableFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
+		return acceptEitherAsync(other, action);
+	}
+
+	@Override
+	public CompletableFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
+		return runAfterEitherAsync(other, action);
+	}
+
+	@Override
+	public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
+		return thenComposeAsync(fn);
+	}
+
+	@Override
+	public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
+		return handleAsync(fn);
+	}
+
+	@Override
+	public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
+		return whenCompleteAsync(action);
+	}
+
+	@Override
+	public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
+		return exceptionallyAsync(fn);
+	}
+
+	@Override
+	public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+		return exceptionallyComposeAsync(fn);
+	}
+
+}
