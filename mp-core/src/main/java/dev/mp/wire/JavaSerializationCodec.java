@@ -22,6 +22,14 @@ public final class JavaSerializationCodec implements Codec {
 
 	private static final long MAX_REFERENCES = 10_000_000;
 
+	/**
+	 * Caps the arrays of one stream together, relative to its size limit, so that a few bytes declaring arrays nested
+	 * in arrays cannot take the heap. A real stream stays well under it: a primitive array carries its elements in the
+	 * stream, a reference array takes at least one byte per element (4 in memory), and a hash table at most 8 slots per
+	 * mapping of at least 6 bytes.
+	 */
+	private static final long MAX_ARRAY_BYTES_PER_STREAM_BYTE = 8;
+
 	private final ClassAllowList allowList;
 
 	private final String howToAllow;
@@ -82,6 +90,16 @@ public final class JavaSerializationCodec implements Codec {
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new SerializationException("Cannot deserialize: " + ex, ex);
+		}
+		catch (LinkageError | InternalError ex) {
+			// a class in the stream is on the class path but cannot be loaded (a missing dependency) or initialized,
+			// or a JDK class refuses malformed state with an error (Map.of's serial form with an odd length)
+			throw new SerializationException("Cannot deserialize: " + ex, ex);
+		}
+		catch (StackOverflowError ex) {
+			// nesting within MAX_DEPTH can still be deeper than the reading thread's stack
+			throw new SerializationException("Cannot deserialize: the value is nested too deeply for this thread's "
+					+ "stack", ex);
 		}
 	}
 
@@ -147,15 +165,20 @@ public final class JavaSerializationCodec implements Codec {
 
 		private String refused;
 
+		/** Bytes of every array allocated so far: arrays nested in arrays are all allocated before any completes. */
+		private long allArrayBytes;
+
 		@Override
 		public Status checkInput(FilterInfo info) {
 			Class<?> type = info.serialClass();
 			// an array is allocated before its elements are read: judge it by the bytes it would take
 			long arrayBytes = (info.arrayLength() > 0 && type != null)
 					? info.arrayLength() * elementBytes(type.getComponentType()) : 0;
+			this.allArrayBytes += arrayBytes;
 			if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES
 					|| info.streamBytes() > JavaSerializationCodec.this.maxBytes
-					|| arrayBytes > JavaSerializationCodec.this.maxBytes) {
+					|| arrayBytes > JavaSerializationCodec.this.maxBytes
+					|| this.allArrayBytes / MAX_ARRAY_BYTES_PER_STREAM_BYTE > JavaSerializationCodec.this.maxBytes) {
 				return Status.REJECTED;
 			}
 			if (type == null) {
