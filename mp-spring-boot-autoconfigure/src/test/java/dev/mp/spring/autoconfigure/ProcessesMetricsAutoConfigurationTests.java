@@ -1,0 +1,124 @@
+package dev.mp.spring.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.mp.PoolOptions;
+import dev.mp.ProcessTemplate;
+import dev.mp.spring.metrics.ProcessMetrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcessesMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MpAutoConfiguration.class, ProcessesMetricsAutoConfiguration.class,
+				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class));
+
+	@Test
+	void bindsTheMetersToTheRegistry() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ProcessMetrics.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(ProcessMetrics.LIVE).tag("pool", "none").tag("state", "BUSY").gauge().value())
+				.isZero();
+			assertThat(registry.find(ProcessMetrics.LIVE).gauges()).hasSize(5);
+		});
+	}
+
+	@Test
+	void configuredPoolsHaveTheirMetersOnceTheContextIsRefreshed() {
+		this.runner.withPropertyValues("mp.pools.reports.size=2", "mp.pools.reports.min-idle=0").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(ProcessMetrics.SIZE).tag("pool", "reports").gauge().value()).isEqualTo(2);
+			assertThat(registry.find(ProcessMetrics.LIVE).tag("pool", "reports").gauges()).hasSize(5);
+		});
+	}
+
+	@Test
+	void poolsCreatedLaterGetTheirMetersOnTheNextRead() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(ProcessTemplate.class)
+				.pool("later", PoolOptions.builder().size(3).minIdle(0).build());
+			assertThat(registry.find(ProcessMetrics.SIZE).gauge()).isNull();
+			registry.get(ProcessMetrics.LIVE).tag("pool", "none").tag("state", "IDLE").gauge().value();
+			assertThat(registry.get(ProcessMetrics.SIZE).tag("pool", "later").gauge().value()).isEqualTo(3);
+			assertThat(registry.get(ProcessMetrics.QUEUED).tag("pool", "later").gauge().value()).isZero();
+			assertThat(registry.get(ProcessMetrics.COMPLETED).tag("pool", "later").functionCounter().count()).isZero();
+		});
+	}
+
+	@Test
+	void backsOffWithoutARegistry() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MpAutoConfiguration.class, ProcessesMetricsAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ProcessMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutATemplate() {
+		this.runner.withPropertyValues("mp.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ProcessMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutMicrometer() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MpAutoConfiguration.class, ProcessesMetricsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProcessTemplate.class);
+				assertThat(context).doesNotHaveBean(ProcessMetrics.class);
+			});
+	}
+
+	@Test
+	void backsOffForTheUsersOwnBinder() {
+		this.runner.withUserConfiguration(OwnBinder.class).run((context) -> {
+				assertThat(context).hasSingleBean(ProcessMetrics.class);
+				assertThat(context.getBean(MeterRegistry.class).get(ProcessMetrics.LIVE).tag("a", "b").gauges())
+					.hasSize(5);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBinder {
+
+		@Bean
+		ProcessMetrics myProcessMetrics(ProcessTemplate template) {
+			return new ProcessMetrics(template, Tags.of("a", "b"));
+		}
+
+	}
+
+	@Test
+	void metersCanBeSwitchedOffWithBootsMeterFilter() {
+		this.runner.withPropertyValues("management.metrics.enable.mp=false").run((context) -> {
+			assertThat(context).hasSingleBean(ProcessMetrics.class);
+			assertThat(context.getBean(MeterRegistry.class).find(ProcessMetrics.LIVE).meters()).isEmpty();
+		});
+	}
+
+	@Test
+	void worksWithAUserDefinedRegistry() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MpAutoConfiguration.class, ProcessesMetricsAutoConfiguration.class,
+					MetricsAutoConfiguration.class))
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> assertThat(context.getBean(MeterRegistry.class).find(ProcessMetrics.LIVE).gauges())
+				.hasSize(5));
+	}
+
+}
