@@ -2,10 +2,13 @@ package dev.mp;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -363,6 +366,11 @@ final class ChildJvm implements ChildProcess {
 		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready", this.name,
 				pid(), this.command, this.exitCode, this.tail.lines(), null));
 		ProcessDiedException died = died();
+		if (!this.pending.isEmpty() && !this.stopRequested) {
+			List<String> lines = this.tail.lines();
+			logger.warn("Child JVM '{}' (pid {}) died with a call running: {}; last output: {}", this.name, pid(),
+					ExitCodes.describe(this.exitCode), lines.isEmpty() ? "(none)" : lines.get(lines.size() - 1));
+		}
 		this.pending.values().forEach((call) -> call.completeExceptionally(died));
 		this.ready.thenAccept(ChildJvm::closeQuietly);
 		this.exited.complete(this);
@@ -451,6 +459,28 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	@Override
+	public Optional<String> exitReason() {
+		Integer code = this.exitCode;
+		return (code != null) ? Optional.of(ExitCodes.describe(code)) : Optional.empty();
+	}
+
+	@Override
+	public Optional<Duration> cpuTime() {
+		Process started = this.process;
+		return (started != null && isAlive()) ? started.toHandle().info().totalCpuDuration() : Optional.empty();
+	}
+
+	@Override
+	public OptionalLong residentMemoryBytes() {
+		return isAlive() ? ResidentMemory.of(pid()) : OptionalLong.empty();
+	}
+
+	@Override
+	public List<String> outputTail() {
+		return this.tail.lines();
+	}
+
+	@Override
 	public String description() {
 		return this.description;
 	}
@@ -462,10 +492,6 @@ final class ChildJvm implements ChildProcess {
 
 	List<String> command() {
 		return this.command;
-	}
-
-	List<String> outputTail() {
-		return this.tail.lines();
 	}
 
 	@Override

@@ -1,6 +1,10 @@
 package dev.mp;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,6 +39,18 @@ public interface ChildProcess {
 
 	/** When the parent saw the child exit, or {@code null} while it runs. */
 	Instant exitTime();
+
+	/** How the child ended ({@code exit code 3}, {@code killed by SIGKILL (9), exit code -9}); empty while it runs. */
+	Optional<String> exitReason();
+
+	/** CPU time the child has used, while it runs and where the platform tells. */
+	Optional<Duration> cpuTime();
+
+	/** The child's resident memory in bytes, while it runs and where the platform tells (Linux). */
+	OptionalLong residentMemoryBytes();
+
+	/** The child's last lines of stdout and stderr, oldest first: what it said before a crash. */
+	List<String> outputTail();
 
 	/** What the child runs: a task class, or bean and method. */
 	String description();

@@ -76,6 +76,8 @@ public final class ProcessPool implements AutoCloseable {
 
 	private volatile ProcessStartException lastStartFailure;
 
+	private long replaced;
+
 	/** When recent workers failed to start, oldest first; guarded by the lock. */
 	private final Deque<Long> startFailureTimes = new ArrayDeque<>();
 
@@ -454,6 +456,7 @@ public final class ProcessPool implements AutoCloseable {
 			boolean wasMember = this.workers.remove(worker);
 			this.idle.remove(worker);
 			if (wasMember && !this.closed) {
+				this.replaced++;
 				logger.info("Worker '{}' (pid {}) of pool '{}' exited ({}); replacing it as needed",
 						worker.jvm.name(), worker.jvm.pid(), this.name,
 						ExitCodes.describe(worker.jvm.exitCode().orElse(0)));
@@ -492,6 +495,13 @@ public final class ProcessPool implements AutoCloseable {
 	 */
 	public java.util.Optional<ProcessStartException> startFailure() {
 		return java.util.Optional.ofNullable(this.lastStartFailure);
+	}
+
+	/** Workers that exited on their own (crash, exit, kill) and were replaced as needed. */
+	public long workersReplaced() {
+		synchronized (this.lock) {
+			return this.replaced;
+		}
 	}
 
 	/** Tasks waiting for a worker. */

@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import dev.mp.ChildProcess;
+import dev.mp.ProcessPool;
 import dev.mp.ProcessState;
 import dev.mp.ProcessTemplate;
 
@@ -32,7 +33,8 @@ public class ProcessesEndpoint {
 
 	@ReadOperation
 	public ProcessesDescriptor processes() {
-		return new ProcessesDescriptor(this.template.children().stream().map(ProcessDescriptor::of).toList());
+		return new ProcessesDescriptor(this.template.children().stream().map(ProcessDescriptor::of).toList(),
+				this.template.pools().stream().map(PoolDescriptor::of).toList());
 	}
 
 	@ReadOperation
@@ -50,10 +52,33 @@ public class ProcessesEndpoint {
 	}
 
 	/**
-	 * The children, oldest first.
+	 * The children, oldest first, and the pools.
 	 * @param processes one entry per child
+	 * @param pools one entry per pool
 	 */
-	public record ProcessesDescriptor(List<ProcessDescriptor> processes) implements OperationResponseBody {
+	public record ProcessesDescriptor(List<ProcessDescriptor> processes, List<PoolDescriptor> pools)
+			implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One pool.
+	 * @param name its name
+	 * @param size most workers at once
+	 * @param workers live workers
+	 * @param queued tasks waiting for a worker
+	 * @param workersReplaced workers that exited on their own and were replaced
+	 * @param startFailure why its workers cannot start, while they cannot
+	 */
+	public record PoolDescriptor(String name, int size, int workers, int queued, long workersReplaced,
+			@Nullable String startFailure) {
+
+		static PoolDescriptor of(ProcessPool pool) {
+			return new PoolDescriptor(pool.name(), pool.options().size(), pool.workers().size(), pool.queued(),
+					pool.workersReplaced(), pool.startFailure()
+						.map((failure) -> failure.getMessage().lines().findFirst().orElse(""))
+						.orElse(null));
+		}
 
 	}
 
@@ -72,10 +97,15 @@ public class ProcessesEndpoint {
 	 * @param bootstrapMode plain or spring
 	 * @param pool the pool it works for, or {@code null}
 	 * @param tasksCompleted calls it has answered
+	 * @param cpuTime CPU time used while it runs, ISO-8601
+	 * @param residentMemory resident memory in bytes while it runs
+	 * @param exitReason how it ended
+	 * @param outputTail its last lines of output, once it has exited
 	 */
 	public record ProcessDescriptor(String id, String name, long pid, ProcessState state, boolean alive,
 			boolean daemon, @Nullable String startTime, @Nullable String uptime, @Nullable Integer exitCode,
-			String runs, String bootstrapMode, @Nullable String pool, long tasksCompleted)
+			String runs, String bootstrapMode, @Nullable String pool, long tasksCompleted, @Nullable String cpuTime,
+			@Nullable Long residentMemory, @Nullable String exitReason, @Nullable List<String> outputTail)
 			implements OperationResponseBody {
 
 		static ProcessDescriptor of(ChildProcess child) {
@@ -85,7 +115,10 @@ public class ProcessesEndpoint {
 			String uptime = (started != null) ? Duration.between(started, end).toString() : null;
 			return new ProcessDescriptor(child.id(), child.name(), child.pid(), child.state(), child.isAlive(),
 					child.isDaemon(), (started != null) ? started.toString() : null, uptime, exitCode,
-					child.description(), child.bootstrapMode(), child.pool(), child.tasksCompleted());
+					child.description(), child.bootstrapMode(), child.pool(), child.tasksCompleted(),
+					child.cpuTime().map(Duration::toString).orElse(null),
+					child.residentMemoryBytes().isPresent() ? child.residentMemoryBytes().getAsLong() : null,
+					child.exitReason().orElse(null), child.isAlive() ? null : child.outputTail());
 		}
 
 	}

@@ -38,6 +38,10 @@ class ProcessesEndpointTests {
 		assertThat(listed.runs()).startsWith("process ");
 		assertThat(listed.startTime()).isNotNull();
 		assertThat(ProcessHandle.of(listed.pid()).map(ProcessHandle::isAlive)).hasValue(true);
+		assertThat(listed.outputTail()).as("only for an exited child").isNull();
+		assertThat(listed.exitReason()).isNull();
+		org.awaitility.Awaitility.await().until(() -> this.endpoint.process(sleeper.pid()).residentMemory() != null);
+		assertThat(this.endpoint.process(sleeper.pid()).residentMemory()).isGreaterThan(1024L * 1024);
 
 		assertThat(this.endpoint.process(sleeper.pid())).isNotNull();
 		assertThat(this.endpoint.process(-42)).isNull();
@@ -49,6 +53,9 @@ class ProcessesEndpointTests {
 		assertThat(exited.state()).isEqualTo(ProcessState.EXITED);
 		assertThat(exited.alive()).isFalse();
 		assertThat(exited.exitCode()).isEqualTo(-15);
+		assertThat(exited.exitReason()).contains("SIGTERM");
+		assertThat(exited.outputTail()).isNotNull();
+		assertThat(exited.residentMemory()).isNull();
 	}
 
 }

@@ -111,6 +111,26 @@ class TasksCompletedCountsTests {
 		}
 
 		@Override
+		public java.util.Optional<String> exitReason() {
+			return java.util.Optional.empty();
+		}
+
+		@Override
+		public java.util.Optional<java.time.Duration> cpuTime() {
+			return java.util.Optional.empty();
+		}
+
+		@Override
+		public java.util.OptionalLong residentMemoryBytes() {
+			return java.util.OptionalLong.empty();
+		}
+
+		@Override
+		public java.util.List<String> outputTail() {
+			return java.util.List.of();
+		}
+
+		@Override
 		public String bootstrapMode() {
 			return "plain";
 		}
