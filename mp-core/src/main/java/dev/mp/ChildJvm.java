@@ -272,13 +272,19 @@ final class ChildJvm implements ChildProcess {
 				}
 			}
 		}
+		catch (ProtocolException ex) {
+			// the child speaks nonsense: its calls fail with what was wrong, then it goes
+			logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
+			MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
+					+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
+			this.pending.values().forEach((call) -> complete(call, null, failure));
+			signalTree(this.process, true);
+		}
 		catch (IOException | RuntimeException ex) {
+			// usually the child dying (a reset before the exit is seen): its exit fails the calls with the facts
 			if (isAlive()) {
-				logger.warn("Connection to child '{}' (pid {}) failed; killing it: {}", this.name, pid(), ex.toString());
-				MpException failure = new MpException("The connection to child '" + this.name + "' (pid " + pid()
-						+ ") failed, so it was killed: " + ex, ex);
-				this.pending.values().forEach((call) -> complete(call, null, failure));
-				kill();
+				logger.debug("Connection to child '{}' (pid {}) failed: {}", this.name, pid(), ex.toString());
+				signalTree(this.process, true);
 			}
 		}
 		finally {

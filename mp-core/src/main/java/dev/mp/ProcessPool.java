@@ -327,6 +327,13 @@ public final class ProcessPool implements AutoCloseable {
 	 */
 	private void startFailed(Worker worker, Throwable failure) {
 		ChildJvm jvm = worker.jvm;
+		if (failure instanceof ProcessStartException start && start.signal().isPresent()) {
+			// killed from outside while starting (an OOM killer, an operator): no sign that the next one cannot
+			// start, so the queue waits for the replacement its exit brings
+			logger.info("Worker '{}' of pool '{}' was killed while starting ({}); replacing it", jvm.name(),
+					this.name, ExitCodes.describe(start.exitCode().orElse(0)));
+			return;
+		}
 		ProcessStartException reason = (failure instanceof ProcessStartException start) ? start
 				: new ProcessStartException("Worker of pool '" + this.name + "' failed its initializer: " + failure,
 						jvm.name(), jvm.pid(), jvm.command(), null, jvm.outputTail(), failure);

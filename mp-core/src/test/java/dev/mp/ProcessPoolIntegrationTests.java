@@ -167,6 +167,16 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void anOutOfMemoryErrorUnderASmallHeapReachesTheCallerAndThePoolServesOn() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().processOptions(ProcessOptions.builder().maxHeap("48m").build()));
+		assertThatThrownBy(() -> pool.submit(() -> new long[64 * 1024 * 1024].length).get(60, TimeUnit.SECONDS))
+			.cause()
+			.isInstanceOf(OutOfMemoryError.class)
+			.hasMessageContaining("Java heap space");
+		assertThat(pool.submit(() -> "after the OOM").get(60, TimeUnit.SECONDS)).isEqualTo("after the OOM");
+	}
+
+	@Test
 	void aTaskPastItsTimeoutGetsItsWorkerKilledAndTheNextTaskRuns() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder().taskTimeout(Duration.ofMillis(1500)));
 		long firstPid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
