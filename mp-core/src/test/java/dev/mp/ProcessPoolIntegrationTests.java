@@ -167,6 +167,23 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void aWorkerKilledMidCallFailsItsCallWithinASecond() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		long pid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Object> sleeping = pool.submit(() -> {
+			Thread.sleep(60_000);
+			return null;
+		});
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		long killed = System.nanoTime();
+		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+		assertThatThrownBy(() -> sleeping.get(30, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(ProcessDiedException.class, (died) -> assertThat(died.signal()).hasValue(9));
+		assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
+	}
+
+	@Test
 	void anOutOfMemoryErrorUnderASmallHeapReachesTheCallerAndThePoolServesOn() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder().processOptions(ProcessOptions.builder().maxHeap("48m").build()));
 		assertThatThrownBy(() -> pool.submit(() -> new long[64 * 1024 * 1024].length).get(60, TimeUnit.SECONDS))

@@ -120,6 +120,35 @@ class TutorialExamplesIntegrationTests {
 	}
 
 	@Test
+	void aParentThatCallsSystemExitWithoutClosingTakesItsChildren() throws Exception {
+		JavaProcesses.Started parent = JavaProcesses.start(ParentMain.class, "exit");
+		long first = Long.parseLong(parent.awaitLine("CHILD", 30));
+		long second = Long.parseLong(parent.awaitLine("CHILD", 30));
+		parent.process().onExit().get();
+		long exited = System.nanoTime();
+		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+			.until(() -> List.of(first, second).stream().noneMatch(TutorialExamplesIntegrationTests::isAlive));
+		assertThat(Duration.ofNanos(System.nanoTime() - exited)).isLessThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void killingTheParentWithSigkillTakesGrandchildrenToo() throws Exception {
+		JavaProcesses.Started parent = JavaProcesses.start(ParentMain.class, "wait", "grandchildren");
+		List<Long> grandchildren = new ArrayList<>();
+		grandchildren.add(Long.parseLong(parent.awaitLineContaining("GRANDCHILD", 30)));
+		grandchildren.add(Long.parseLong(parent.awaitLineContaining("GRANDCHILD", 30)));
+		assertThat(grandchildren).allSatisfy((pid) -> assertThat(isAlive(pid)).isTrue());
+		parent.process().destroyForcibly();
+		parent.process().onExit().get();
+		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+			.until(() -> grandchildren.stream().noneMatch(TutorialExamplesIntegrationTests::isAlive));
+	}
+
+	private static boolean isAlive(long pid) {
+		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+	@Test
 	void killingTheParentWithSigkillTakesItsChildrenWithinTwoSeconds() throws Exception {
 		JavaProcesses.Started parent = JavaProcesses.start(ParentMain.class, "wait");
 		long first = Long.parseLong(parent.awaitLine("CHILD", 30));

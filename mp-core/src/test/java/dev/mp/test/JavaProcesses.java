@@ -61,6 +61,18 @@ public final class JavaProcesses {
 			return this.process;
 		}
 
+		/** Waits for a line containing the marker and returns what follows it. */
+		public String awaitLineContaining(String marker, long seconds) throws InterruptedException {
+			long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+			while (System.nanoTime() < end) {
+				String line = this.lines.poll(100, TimeUnit.MILLISECONDS);
+				if (line != null && line.contains(marker)) {
+					return line.substring(line.indexOf(marker) + marker.length()).trim();
+				}
+			}
+			throw new AssertionError("No line containing '" + marker + "' within " + seconds + " s");
+		}
+
 		/** Waits for a line starting with the prefix and returns the rest of it. */
 		public String awaitLine(String prefix, long seconds) throws InterruptedException {
 			long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

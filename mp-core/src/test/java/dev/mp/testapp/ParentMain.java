@@ -7,8 +7,9 @@ import dev.mp.ProcessTemplate;
 
 /**
  * A parent application for tests that must control the parent JVM itself: starts two children that sleep, prints
- * their pids as {@code CHILD <pid>}, then either ends ({@code daemon}: daemon children, template closed) or waits to
- * be killed ({@code wait}).
+ * their pids as {@code CHILD <pid>}, then either ends ({@code daemon}: daemon children, template closed), waits to
+ * be killed ({@code wait}; with {@code grandchildren} each child first starts a {@code sleep} of its own and prints
+ * {@code GRANDCHILD <pid>}), or calls {@code System.exit} without closing anything ({@code exit}).
  */
 public final class ParentMain {
 
@@ -17,10 +18,17 @@ public final class ParentMain {
 
 	public static void main(String[] args) throws Exception {
 		boolean daemon = args[0].equals("daemon");
-		try (ProcessTemplate template = new ProcessTemplate()) {
+		boolean grandchildren = args.length > 1 && args[1].equals("grandchildren");
+		ProcessTemplate template = new ProcessTemplate();
+		try {
 			for (int i = 0; i < 2; i++) {
-				ManagedProcess child = template.process(() -> Thread.sleep(60_000)).daemon(daemon).start();
+				ManagedProcess child = template.process(grandchildren ? ParentMain::sleepWithGrandchild
+						: ParentMain::sleep).daemon(daemon).start();
 				System.out.println("CHILD " + child.pid());
+			}
+			if (args[0].equals("exit")) {
+				System.out.println("PARENT EXITING");
+				System.exit(0);
 			}
 			if (daemon) {
 				System.out.println("PARENT DONE");
@@ -29,6 +37,20 @@ public final class ParentMain {
 			System.out.println("PARENT WAITING");
 			Thread.sleep(Duration.ofMinutes(5).toMillis());
 		}
+		finally {
+			template.close();
+		}
+	}
+
+	static void sleep() throws InterruptedException {
+		Thread.sleep(60_000);
+	}
+
+	static void sleepWithGrandchild() throws Exception {
+		Process grandchild = new ProcessBuilder("sleep", "600").start();
+		// the parent logs this line, tagged; the test finds it in the parent's output
+		System.out.println("GRANDCHILD " + grandchild.pid());
+		Thread.sleep(600_000);
 	}
 
 }
