@@ -307,6 +307,23 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void closingThePoolLetsRunningTasksFinishWithinTheGraceAndFailsQueuedOnes() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().minIdle(1));
+		pool.whenWarm().get(60, TimeUnit.SECONDS);
+		CompletableFuture<String> running = pool.submit(() -> {
+			Thread.sleep(700);
+			return "finished";
+		});
+		CompletableFuture<String> queued = pool.submit(() -> "never started");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		pool.close(Duration.ofSeconds(30));
+		assertThat(running).isCompletedWithValue("finished");
+		assertThatThrownBy(queued::get).isInstanceOf(CancellationException.class);
+		assertThat(pool.workers()).isEmpty();
+	}
+
+	@Test
 	void closingThePoolEndsItsWorkersAndRefusesNewTasks() throws Exception {
 		ProcessPool pool = pool(2, PoolOptions.builder().minIdle(2));
 		pool.whenWarm().get(60, TimeUnit.SECONDS);
