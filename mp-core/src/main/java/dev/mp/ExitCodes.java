@@ -16,6 +16,15 @@ final class ExitCodes {
 		return (exitValue > 128 && exitValue <= 128 + 64) ? -(exitValue - 128) : exitValue;
 	}
 
+	/** A short tag for an exit: {@code exit-3}, or the signal's name such as {@code SIGKILL}. */
+	static String cause(int exitCode) {
+		if (exitCode >= 0) {
+			return "exit-" + exitCode;
+		}
+		int signal = -exitCode;
+		return (signal < SIGNALS.length) ? SIGNALS[signal] : "signal-" + signal;
+	}
+
 	static String describe(int exitCode) {
 		if (exitCode >= 0) {
 			return "exit code " + exitCode;

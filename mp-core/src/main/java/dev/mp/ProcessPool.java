@@ -2,6 +2,7 @@ package dev.mp;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -308,6 +309,7 @@ public final class ProcessPool implements AutoCloseable {
 				startFailed(worker, ChildJvm.unwrap(failure));
 				return;
 			}
+			report((listener) -> listener.workerStarted(this.name, Duration.between(jvm.startTime(), Instant.now())));
 			synchronized (this.lock) {
 				this.startFailures = 0;
 				this.startFailureTimes.clear();
@@ -378,6 +380,7 @@ public final class ProcessPool implements AutoCloseable {
 	private void assign(Worker worker, Task task) {
 		worker.current = task;
 		task.worker = worker;
+		task.started = System.nanoTime();
 		ChildCall call = worker.jvm.call(task.request);
 		task.callId = call.id();
 		Duration timeout = this.options.taskTimeout();
@@ -398,6 +401,9 @@ public final class ProcessPool implements AutoCloseable {
 		else {
 			task.result.complete(value);
 		}
+		long now = System.nanoTime();
+		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
+				Duration.ofNanos(now - task.started), outcome(task.result)));
 		synchronized (this.lock) {
 			worker.current = null;
 			worker.tasksDone++;
@@ -464,6 +470,8 @@ public final class ProcessPool implements AutoCloseable {
 			this.idle.remove(worker);
 			if (wasMember && !this.closed) {
 				this.replaced++;
+				String cause = ExitCodes.cause(worker.jvm.exitCode().orElse(0));
+				report((listener) -> listener.workerDied(this.name, cause));
 				logger.info("Worker '{}' (pid {}) of pool '{}' exited ({}); replacing it as needed",
 						worker.jvm.name(), worker.jvm.pid(), this.name,
 						ExitCodes.describe(worker.jvm.exitCode().orElse(0)));
@@ -502,6 +510,36 @@ public final class ProcessPool implements AutoCloseable {
 	 */
 	public java.util.Optional<ProcessStartException> startFailure() {
 		return java.util.Optional.ofNullable(this.lastStartFailure);
+	}
+
+	private static PoolListener.TaskOutcome outcome(CompletableFuture<Object> result) {
+		if (result.isCancelled()) {
+			return PoolListener.TaskOutcome.CANCELLED;
+		}
+		try {
+			result.getNow(null);
+			return PoolListener.TaskOutcome.SUCCESS;
+		}
+		catch (CancellationException ex) {
+			return PoolListener.TaskOutcome.CANCELLED;
+		}
+		catch (CompletionException ex) {
+			Throwable cause = ex.getCause();
+			return (cause instanceof TaskTimeoutException) ? PoolListener.TaskOutcome.TIMEOUT
+					: (cause instanceof ChildProcessException) ? PoolListener.TaskOutcome.CRASH
+							: PoolListener.TaskOutcome.FAILURE;
+		}
+	}
+
+	private void report(java.util.function.Consumer<PoolListener> event) {
+		for (PoolListener listener : this.template.listeners()) {
+			try {
+				event.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Pool listener {} failed; ignoring it: {}", listener, ex.toString());
+			}
+		}
 	}
 
 	/** Workers that exited on their own (crash, exit, kill) and were replaced as needed. */
@@ -607,6 +645,10 @@ public final class ProcessPool implements AutoCloseable {
 		private volatile long callId;
 
 		private volatile ScheduledFuture<?> timer;
+
+		private final long submitted = System.nanoTime();
+
+		private volatile long started;
 
 		Task(byte[] request, CompletableFuture<Object> result) {
 			this.request = request;

@@ -71,6 +71,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final Map<String, PoolOptions> poolOptions;
 
+	private final List<PoolListener> listeners;
+
 	private final PoolOptions defaultPoolOptions;
 
 	private final Map<String, ProcessPool> pools = new ConcurrentHashMap<>();
@@ -110,6 +112,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.classLoader = builder.classLoader;
 		this.allowedPatterns.addAll(builder.allowedClasses);
 		this.poolOptions = Map.copyOf(builder.pools);
+		this.listeners = List.copyOf(builder.listeners);
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
 				: PoolOptions.builder().processOptions(this.defaults).build();
 		this.codec = newCodec();
@@ -229,6 +232,10 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	void forgetPool(ProcessPool pool) {
 		this.pools.remove(pool.name(), pool);
+	}
+
+	List<PoolListener> listeners() {
+		return this.listeners;
 	}
 
 	Duration shutdownGracePeriod() {
@@ -450,6 +457,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private PoolOptions defaultPoolOptions;
 
+		private final List<PoolListener> listeners = new ArrayList<>();
+
 		private Builder() {
 		}
 
@@ -516,6 +525,12 @@ public final class ProcessTemplate implements AutoCloseable {
 		 */
 		public Builder defaultPoolOptions(PoolOptions options) {
 			this.defaultPoolOptions = Objects.requireNonNull(options, "options");
+			return this;
+		}
+
+		/** Adds a listener to every pool's events, for metrics. */
+		public Builder listener(PoolListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener"));
 			return this;
 		}
 

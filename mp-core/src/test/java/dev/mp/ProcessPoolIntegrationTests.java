@@ -109,6 +109,43 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void listenersHearTaskOutcomesWorkerStartsAndDeaths() throws Exception {
+		List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+		PoolListener recorder = new PoolListener() {
+
+			@Override
+			public void taskEnded(String pool, Duration queued, Duration ran, TaskOutcome outcome) {
+				events.add("task " + pool + " " + outcome);
+			}
+
+			@Override
+			public void workerStarted(String pool, Duration startup) {
+				events.add("started " + pool);
+			}
+
+			@Override
+			public void workerDied(String pool, String cause) {
+				events.add("died " + pool + " " + cause);
+			}
+
+		};
+		try (ProcessTemplate listened = ProcessTemplate.builder().listener(recorder).build()) {
+			ProcessPool pool = listened.pool("heard", PoolOptions.builder().size(1).build());
+			pool.submit(() -> 1).get(60, TimeUnit.SECONDS);
+			assertThatThrownBy(() -> pool.submit(() -> {
+				throw new IllegalStateException("no");
+			}).get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+			assertThatThrownBy(() -> pool.submit(() -> {
+				Runtime.getRuntime().halt(4);
+				return null;
+			}).get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(ProcessDiedException.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("died heard exit-4"));
+			assertThat(events).contains("started heard", "task heard SUCCESS", "task heard FAILURE",
+					"task heard CRASH");
+		}
+	}
+
+	@Test
 	void workersAreRecycledAfterMaxTasks() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder().maxTasksPerWorker(2));
 		List<Long> pids = new ArrayList<>();

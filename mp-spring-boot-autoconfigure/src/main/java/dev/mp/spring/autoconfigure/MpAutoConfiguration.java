@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 
+import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
@@ -38,7 +39,8 @@ public final class MpAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context) {
+	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context,
+			ObjectProvider<PoolListener> listeners) {
 		List<String> allowed = new ArrayList<>(properties.getSerialization().getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((pkg) -> allowed.add(pkg + ".**"));
@@ -54,6 +56,7 @@ public final class MpAutoConfiguration {
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
+		listeners.orderedStream().forEach(template::listener);
 		return template.build();
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.context.annotation.Bean;
 
 import dev.mp.ProcessTemplate;
+import dev.mp.spring.metrics.PoolEventMetrics;
 import dev.mp.spring.metrics.ProcessMetrics;
 
 /**
@@ -28,6 +29,13 @@ public final class ProcessesMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ProcessMetrics processMetrics(ProcessTemplate processTemplate) {
 		return new ProcessMetrics(processTemplate);
+	}
+
+	/** Picked up by {@link MpAutoConfiguration} as a {@link dev.mp.PoolListener} of the template. */
+	@Bean
+	@ConditionalOnMissingBean
+	PoolEventMetrics poolEventMetrics(MeterRegistry meterRegistry) {
+		return new PoolEventMetrics(meterRegistry);
 	}
 
 }

@@ -38,6 +38,25 @@ class ProcessesMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void poolEventsFeedTaskTimersAndWorkerCounters() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			dev.mp.ProcessPool pool = context.getBean(ProcessTemplate.class)
+				.pool("timed", PoolOptions.builder()
+					.size(1)
+					.minIdle(0)
+					.processOptions(dev.mp.ProcessOptions.builder().build())
+					.build());
+			assertThat(pool.submit(() -> 7).get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(7);
+			org.awaitility.Awaitility.await()
+				.until(() -> registry.find("mp.pool.tasks").tag("pool", "timed").tag("outcome", "success").timer() != null);
+			assertThat(registry.get("mp.pool.tasks").tag("outcome", "success").timer().count()).isEqualTo(1);
+			assertThat(registry.get("mp.pool.queue.wait").tag("pool", "timed").timer().count()).isEqualTo(1);
+			assertThat(registry.get("mp.pool.worker.starts").tag("pool", "timed").counter().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void configuredPoolsHaveTheirMetersOnceTheContextIsRefreshed() {
 		this.runner.withPropertyValues("mp.pools.reports.size=2", "mp.pools.reports.min-idle=0").run((context) -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
