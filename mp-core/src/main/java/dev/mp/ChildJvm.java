@@ -177,14 +177,15 @@ final class ChildJvm implements ChildProcess {
 
 	/** Called by the server when the child has proved its secret. */
 	void connected(FrameChannel channel) {
-		if (!this.ready.complete(channel)) {
-			closeQuietly(channel);
-			return;
-		}
+		// RUNNING before ready completes: whoever waits for ready sees it running (never after EXITED, though)
 		synchronized (this) {
 			if (this.state == ProcessState.STARTING) {
 				this.state = ProcessState.RUNNING;
 			}
+		}
+		if (!this.ready.complete(channel)) {
+			closeQuietly(channel);
+			return;
 		}
 		Thread reader = new Thread(() -> read(channel), "mp-reader-" + pid());
 		reader.setDaemon(true);

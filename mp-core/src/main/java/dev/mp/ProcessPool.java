@@ -304,9 +304,9 @@ public final class ProcessPool implements AutoCloseable {
 		CompletableFuture<?> prepared = (this.initializer != null)
 				? connected.thenCompose((ignored) -> jvm.call(this.initializer).result()) : connected;
 		prepared.whenComplete((value, failure) -> {
-			worker.ready.complete(null);
 			if (failure != null) {
 				startFailed(worker, ChildJvm.unwrap(failure));
+				worker.ready.complete(null);
 				return;
 			}
 			report((listener) -> listener.workerStarted(this.name, Duration.between(jvm.startTime(), Instant.now())));
@@ -318,6 +318,8 @@ public final class ProcessPool implements AutoCloseable {
 					becomeIdle(worker);
 				}
 			}
+			// after it is idle in the pool, so that whoever waited for warm workers finds it there
+			worker.ready.complete(null);
 		});
 		jvm.onExit().thenRun(() -> workerExited(worker));
 	}
