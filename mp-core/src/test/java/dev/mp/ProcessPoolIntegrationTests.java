@@ -207,12 +207,7 @@ class ProcessPoolIntegrationTests {
 	void aWorkerKilledMidCallFailsItsCallWithinASecond() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder());
 		long pid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
-		CompletableFuture<Object> sleeping = pool.submit(() -> {
-			Thread.sleep(60_000);
-			return null;
-		});
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		CompletableFuture<Object> sleeping = startSleeping(pool);
 		long killed = System.nanoTime();
 		ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 		assertThatThrownBy(() -> sleeping.get(30, TimeUnit.SECONDS)).cause()
@@ -250,15 +245,23 @@ class ProcessPoolIntegrationTests {
 	void cancellingInterruptsTheTaskInItsWorkerWhichStaysInThePool() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder());
 		long pid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
-		CompletableFuture<Object> sleeping = pool.submit(() -> {
-			Thread.sleep(60_000);
-			return null;
-		});
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		CompletableFuture<Object> sleeping = startSleeping(pool);
 		sleeping.cancel(true);
 		assertThatThrownBy(sleeping::get).isInstanceOf(CancellationException.class);
 		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isEqualTo(pid);
+	}
+
+	static Object sleepLong() throws InterruptedException {
+		Thread.sleep(60_000);
+		return null;
+	}
+
+	/** Submits a long sleep and returns once a worker is busy with it. */
+	private static CompletableFuture<Object> startSleeping(ProcessPool pool) {
+		CompletableFuture<Object> sleeping = pool.submit(ProcessPoolIntegrationTests::sleepLong);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		return sleeping;
 	}
 
 	static Object spinForever() {
