@@ -77,7 +77,11 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final Map<String, ProcessPool> pools = new ConcurrentHashMap<>();
 
-	private final AtomicInteger counter = new AtomicInteger();
+	/** Numbers processes and single calls in their names: process-1, process-2, ... */
+	private final AtomicInteger names = new AtomicInteger();
+
+	/** Numbers child JVMs for their handshake ids. */
+	private final AtomicInteger ids = new AtomicInteger();
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "mp-scheduler");
@@ -174,7 +178,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> invoke(Invocation invocation, ProcessOptions options, String namePrefix) {
 		byte[] request = this.codec.encode(invocation);
-		ChildJvm child = launch(namePrefix + "-" + this.counter.incrementAndGet(), false, options,
+		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options,
 				invocation.describe());
 		CompletableFuture<Object> result = new CallbackFuture<>(this.callbacks);
 		child.call(request).result().whenComplete((value, failure) -> {
@@ -286,7 +290,7 @@ public final class ProcessTemplate implements AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
-			ChildJvm child = new ChildJvm(this, "w" + this.counter.incrementAndGet(), name, daemon, options,
+			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), name, daemon, options,
 					description, oneShot, pool);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
@@ -296,7 +300,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	String nextProcessName() {
-		return "process-" + this.counter.incrementAndGet();
+		return "process-" + this.names.incrementAndGet();
 	}
 
 	/** Lets the package (and sub-packages) of a target class through the serialization allow-list. */
