@@ -339,6 +339,14 @@ public final class ProcessTemplate implements AutoCloseable {
 		return this.children.stream().filter((c) -> c.pid() == pid).map(ChildProcess.class::cast).findFirst();
 	}
 
+	/**
+	 * Whether values of this class may cross to a child and back: it is on the serialization allow-list (the defaults,
+	 * what was added, and the packages of targets started so far).
+	 */
+	public boolean allowsClass(Class<?> type) {
+		return this.codec.allowList().allows(type);
+	}
+
 	/** The options a child gets unless told otherwise. */
 	public ProcessOptions defaults() {
 		return this.defaults;

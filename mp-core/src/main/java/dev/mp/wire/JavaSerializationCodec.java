@@ -47,6 +47,11 @@ public final class JavaSerializationCodec implements Codec {
 		this.maxBytes = maxBytes;
 	}
 
+	/** What this codec lets through. */
+	public ClassAllowList allowList() {
+		return this.allowList;
+	}
+
 	@Override
 	public byte[] encode(Object value) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);

@@ -13,6 +13,7 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
 import org.springframework.util.ClassUtils;
 
@@ -24,15 +25,21 @@ import dev.mp.spring.WorkerProcess;
  * {@code @Async} processing does: an advisor and a {@code MethodInterceptor}, no AspectJ. Checks each such method as
  * the bean is created, failing the start-up with the method's name if mp could not run it.
  */
-public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
+public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor
+		implements SmartInitializingSingleton {
 
 	private final Set<String> poolsInUse = ConcurrentHashMap.newKeySet();
+
+	private final Set<Class<?>> workerClasses = ConcurrentHashMap.newKeySet();
+
+	private final ObjectProvider<ProcessTemplate> template;
 
 	public WorkerProcessBeanPostProcessor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
 		Pointcut onClass = new AnnotationMatchingPointcut(WorkerProcess.class, true);
 		Pointcut onMethod = new AnnotationMatchingPointcut(null, WorkerProcess.class, true);
 		this.advisor = new DefaultPointcutAdvisor(new ComposablePointcut(onClass).union(onMethod),
 				new WorkerProcessInterceptor(template, context));
+		this.template = template;
 		setProxyTargetClass(true);
 		setBeforeExistingAdvisors(true);
 	}
@@ -52,8 +59,28 @@ public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 						+ "in a child JVM:\n  - " + String.join("\n  - ", problems));
 			}
 			this.poolsInUse.addAll(WorkerProcessMethods.pools(type));
+			this.workerClasses.add(type);
 		}
 		return eligible;
+	}
+
+	/**
+	 * Once every singleton exists (the template among them, so creating it here disturbs no bean's
+	 * post-processing), checks the values the worker methods send against the serialization allow-list.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		ProcessTemplate processes = this.template.getIfAvailable();
+		if (processes == null) {
+			return;
+		}
+		List<String> problems = this.workerClasses.stream()
+			.flatMap((type) -> WorkerProcessMethods.refusedTypes(type, processes::allowsClass).stream())
+			.toList();
+		if (!problems.isEmpty()) {
+			throw new BeanInitializationException("@WorkerProcess methods send values mp would refuse:\n  - "
+					+ String.join("\n  - ", problems));
+		}
 	}
 
 	/** The pools named by the {@code @WorkerProcess} beans created so far. */

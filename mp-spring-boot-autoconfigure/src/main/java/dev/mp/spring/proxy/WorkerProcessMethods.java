@@ -9,11 +9,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.stream.BaseStream;
 
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -67,6 +69,39 @@ final class WorkerProcessMethods {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Argument and result types of the class's {@code @WorkerProcess} methods that are final (so no subclass could be
+	 * allowed instead) and refused by the allow-list: every call would fail, so start-up should.
+	 */
+	static List<String> refusedTypes(Class<?> type, Predicate<Class<?>> allowed) {
+		List<String> problems = new ArrayList<>();
+		boolean onClass = AnnotatedElementUtils.hasAnnotation(type, WorkerProcess.class);
+		ReflectionUtils.doWithMethods(type, (method) -> {
+			if (!AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class)
+					&& !(onClass && coveredByClassAnnotation(method, type))) {
+				return;
+			}
+			List<Class<?>> travelling = new ArrayList<>(List.of(method.getParameterTypes()));
+			travelling.add(ResolvableType.forMethodReturnType(method).resolve(Object.class));
+			if (Future.class.isAssignableFrom(method.getReturnType())
+					|| CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+				travelling.add(ResolvableType.forMethodReturnType(method).getGeneric(0).resolve(Object.class));
+			}
+			for (Class<?> value : travelling) {
+				Class<?> component = value.isArray() ? value.getComponentType() : value;
+				if (Modifier.isFinal(component.getModifiers()) && !component.isPrimitive()
+						&& Serializable.class.isAssignableFrom(component) && !allowed.test(component)) {
+					String pkg = component.getPackageName();
+					problems.add(method.getDeclaringClass().getName() + "." + method.getName() + " sends or returns "
+							+ component.getName() + ", which mp's serialization allow-list refuses: add "
+							+ (pkg.isEmpty() ? component.getName() : pkg + ".**")
+							+ " to mp.serialization.allowed-classes if it is safe to deserialize");
+				}
+			}
+		});
+		return problems;
 	}
 
 	/** The pools the class's {@code @WorkerProcess} methods use (fresh-JVM methods use none). */

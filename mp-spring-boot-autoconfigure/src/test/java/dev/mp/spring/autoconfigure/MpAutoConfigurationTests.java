@@ -113,6 +113,39 @@ class MpAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void aWorkerMethodSendingAFinalClassOutsideTheAllowListFailsStartUpNamingTheProperty() {
+		this.runner.withUserConfiguration(RefusedWorker.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.isInstanceOf(org.springframework.beans.factory.BeanInitializationException.class)
+				.hasMessageContaining("PatternWorker.matches sends or returns java.util.regex.Pattern")
+				.hasMessageContaining("add java.util.regex.** to mp.serialization.allowed-classes");
+		});
+		this.runner.withUserConfiguration(RefusedWorker.class)
+			.withPropertyValues("mp.serialization.allowed-classes=java.util.regex.Pattern")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	public static class PatternWorker {
+
+		@WorkerProcess
+		public boolean matches(java.util.regex.Pattern pattern, String text) {
+			return pattern.matcher(text).matches();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RefusedWorker {
+
+		@Bean
+		PatternWorker patternWorker() {
+			return new PatternWorker();
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class UserTemplate {
 
