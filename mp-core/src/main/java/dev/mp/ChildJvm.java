@@ -278,7 +278,7 @@ final class ChildJvm implements ChildProcess {
 			logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
 			MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
 					+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
-			this.pending.values().forEach((call) -> complete(call, null, failure));
+			this.pending.values().forEach((call) -> call.completeExceptionally(failure));
 			signalTree(this.process, true);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -303,10 +303,10 @@ final class ChildJvm implements ChildProcess {
 			value = this.template.codec().decode(frame.payload(), this.template.classLoader());
 		}
 		catch (RuntimeException ex) {
-			complete(call, null, ex);
+			call.completeExceptionally(ex);
 			return;
 		}
-		complete(call, value, null);
+		call.complete(value);
 	}
 
 	private void completeFailure(CompletableFuture<Object> call, Frame frame) {
@@ -321,10 +321,11 @@ final class ChildJvm implements ChildProcess {
 		catch (RuntimeException ex) {
 			thrown = ex;
 		}
-		complete(call, null, thrown);
+		call.completeExceptionally(thrown);
 	}
 
-	private static void complete(CompletableFuture<Object> call, Object value, Throwable failure) {
+	/** Completes a future with a value, or with a failure when there is one. */
+	static void settle(CompletableFuture<Object> call, Object value, Throwable failure) {
 		if (failure != null) {
 			call.completeExceptionally(failure);
 		}

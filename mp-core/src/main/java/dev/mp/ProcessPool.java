@@ -397,12 +397,7 @@ public final class ProcessPool implements AutoCloseable {
 		if (task.timer != null) {
 			task.timer.cancel(false);
 		}
-		if (failure != null) {
-			task.result.completeExceptionally(ChildJvm.unwrap(failure));
-		}
-		else {
-			task.result.complete(value);
-		}
+		ChildJvm.settle(task.result, value, (failure != null) ? ChildJvm.unwrap(failure) : null);
 		long now = System.nanoTime();
 		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
 				Duration.ofNanos(now - task.started), outcome(task.result)));

@@ -181,14 +181,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options,
 				invocation.describe());
 		CompletableFuture<Object> result = new CallbackFuture<>(this.callbacks);
-		child.call(request).result().whenComplete((value, failure) -> {
-			if (failure != null) {
-				result.completeExceptionally(failure);
-			}
-			else {
-				result.complete(value);
-			}
-		});
+		child.call(request).result().whenComplete((value, failure) -> ChildJvm.settle(result, value, failure));
 		result.whenComplete((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();
