@@ -25,6 +25,18 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.child.Invocation;
 import dev.mp.child.TaskInvocation;
+import dev.mp.sync.ProcessBarrier;
+import dev.mp.sync.ProcessEvent;
+import dev.mp.sync.ProcessLock;
+import dev.mp.sync.ProcessSemaphore;
+import dev.mp.sync.SharedByteArray;
+import dev.mp.sync.SharedDouble;
+import dev.mp.sync.SharedDoubleArray;
+import dev.mp.sync.SharedInt;
+import dev.mp.sync.SharedIntArray;
+import dev.mp.sync.SharedLong;
+import dev.mp.sync.SharedLongArray;
+import dev.mp.sync.SharedObjects;
 import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.JavaSerializationCodec;
 
@@ -99,6 +111,10 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private WorkerServer server;
 
+	private final Path sharedMemoryBase;
+
+	private SharedObjects shared;
+
 	private volatile boolean closed;
 
 	/** A template with default settings. */
@@ -113,6 +129,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.retainExited = builder.retainExited;
 		this.howToAllow = builder.howToAllow;
 		this.runDirectoryBase = builder.runDirectoryBase;
+		this.sharedMemoryBase = builder.sharedMemoryBase;
 		this.classLoader = builder.classLoader;
 		this.allowedPatterns.addAll(builder.allowedClasses);
 		this.poolOptions = Map.copyOf(builder.pools);
@@ -220,6 +237,97 @@ public final class ProcessTemplate implements AutoCloseable {
 	/** The pools created so far. */
 	public List<ProcessPool> pools() {
 		return List.copyOf(this.pools.values());
+	}
+
+	// Shared objects, Python's multiprocessing.Lock(), Value(), Queue()...: made here, passed to children as arguments.
+
+	/** A lock for threads in all processes that have it, like Python's {@code Lock}; not reentrant. */
+	public ProcessLock lock() {
+		return shared().lock(false);
+	}
+
+	/** A lock its owner may take again, like Python's {@code RLock} and Java's {@code ReentrantLock}. */
+	public ProcessLock reentrantLock() {
+		return shared().lock(true);
+	}
+
+	/** A semaphore, like Python's {@code Semaphore}. */
+	public ProcessSemaphore semaphore(int permits) {
+		return shared().semaphore(permits, false);
+	}
+
+	/** A semaphore that refuses releases beyond {@code permits}, like Python's {@code BoundedSemaphore}. */
+	public ProcessSemaphore boundedSemaphore(int permits) {
+		return shared().semaphore(permits, true);
+	}
+
+	/** An event, initially clear, like Python's {@code Event}. */
+	public ProcessEvent event() {
+		return shared().event();
+	}
+
+	/** A barrier for {@code parties}, like Python's {@code Barrier}. */
+	public ProcessBarrier barrier(int parties) {
+		return shared().barrier(parties, null);
+	}
+
+	/** A barrier whose last arriving party runs {@code action} before releasing the others. */
+	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
+		return shared().barrier(parties, Objects.requireNonNull(action, "action"));
+	}
+
+	/** A {@code long} in shared memory, like Python's {@code Value('q')}. */
+	public SharedLong sharedLong(long initialValue) {
+		return shared().sharedLong(initialValue);
+	}
+
+	/** An {@code int} in shared memory, like Python's {@code Value('i')}. */
+	public SharedInt sharedInt(int initialValue) {
+		return shared().sharedInt(initialValue);
+	}
+
+	/** A {@code double} in shared memory, like Python's {@code Value('d')}. */
+	public SharedDouble sharedDouble(double initialValue) {
+		return shared().sharedDouble(initialValue);
+	}
+
+	/** A {@code long[]} of zeros in shared memory, like Python's {@code Array('q', length)}. */
+	public SharedLongArray sharedLongArray(int length) {
+		return shared().sharedLongArray(length);
+	}
+
+	/** An {@code int[]} of zeros in shared memory, like Python's {@code Array('i', length)}. */
+	public SharedIntArray sharedIntArray(int length) {
+		return shared().sharedIntArray(length);
+	}
+
+	/** A {@code double[]} of zeros in shared memory, like Python's {@code Array('d', length)}. */
+	public SharedDoubleArray sharedDoubleArray(int length) {
+		return shared().sharedDoubleArray(length);
+	}
+
+	/** A {@code byte[]} of zeros in shared memory, like Python's {@code Array('b', length)}. */
+	public SharedByteArray sharedByteArray(int length) {
+		return shared().sharedByteArray(length);
+	}
+
+	private SharedObjects shared() {
+		synchronized (this.lifecycle) {
+			if (this.closed) {
+				throw new IllegalStateException("This ProcessTemplate is closed");
+			}
+			if (this.shared == null) {
+				try {
+					this.shared = SharedObjects.open(this.sharedMemoryBase, () -> this.codec, this.classLoader);
+				}
+				catch (IOException ex) {
+					throw new MpException("Cannot make a private directory for shared objects under "
+							+ ((this.sharedMemoryBase != null) ? this.sharedMemoryBase : "/dev/shm or java.io.tmpdir")
+							+ " (set ProcessTemplate.builder().sharedMemoryBase(...)): " + ex, ex);
+				}
+			}
+			return this.shared;
+		}
 	}
 
 	/** Drops an exited child from {@link #children()}. */
@@ -382,6 +490,9 @@ public final class ProcessTemplate implements AutoCloseable {
 			if (this.server != null) {
 				this.server.close();
 			}
+			if (this.shared != null) {
+				this.shared.close();
+			}
 		}
 		this.scheduler.shutdownNow();
 		this.callbacks.shutdown();
@@ -456,6 +567,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private Path runDirectoryBase = Path.of(System.getProperty("java.io.tmpdir"));
 
+		private Path sharedMemoryBase;
+
 		private ClassLoader classLoader = defaultClassLoader();
 
 		private final Map<String, PoolOptions> pools = new java.util.LinkedHashMap<>();
@@ -509,6 +622,15 @@ public final class ProcessTemplate implements AutoCloseable {
 		/** Where the private run directory (the worker socket) is created. */
 		public Builder runDirectoryBase(Path runDirectoryBase) {
 			this.runDirectoryBase = Objects.requireNonNull(runDirectoryBase, "runDirectoryBase");
+			return this;
+		}
+
+		/**
+		 * Where the private directory of shared objects (locks, queues, values) is created; by default
+		 * {@code /dev/shm} when the system has it, else {@code java.io.tmpdir}.
+		 */
+		public Builder sharedMemoryBase(Path sharedMemoryBase) {
+			this.sharedMemoryBase = Objects.requireNonNull(sharedMemoryBase, "sharedMemoryBase");
 			return this;
 		}
 

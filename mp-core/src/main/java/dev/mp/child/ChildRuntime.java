@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mp.wire.ClassAllowList;
+import dev.mp.sync.SharedObjects;
 import dev.mp.wire.Codec;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
@@ -60,6 +61,8 @@ final class ChildRuntime {
 		// child only reads what its authenticated parent sent, and keeps the size limits
 		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),
 				"allow it in the parent's serialization allow-list", config.maxFrameBytes());
+		// queues and pipes this worker receives decode their messages the same way
+		SharedObjects.useInReceivingProcess(this.codec, this.classLoader);
 	}
 
 	void run() {

@@ -1,0 +1,173 @@
+package dev.mp.sync;
+
+import java.io.Serial;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.mp.SerializableRunnable;
+
+/**
+ * A barrier for a fixed number of parties in any processes, like Python's {@code multiprocessing.Barrier} with
+ * {@link java.util.concurrent.CyclicBarrier}'s behaviour: the last party to arrive runs the action (in its own process)
+ * and releases the others; it can be used again. A party that times out or is interrupted breaks the barrier for all
+ * the others until {@link #reset()}.
+ *
+ * <p>One word holds the generation (high half) and the parties arrived (low half); another holds the number of the
+ * last broken generation plus one.
+ */
+public final class ProcessBarrier extends SharedObject {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	private static final int STATE = 0;
+
+	private static final int BROKEN = 8;
+
+	private static final Runnable NOTHING = () -> {
+	};
+
+	private final int parties;
+
+	private final SerializableRunnable action;
+
+	ProcessBarrier(SharedObjects owner, int parties, SerializableRunnable action) {
+		super(owner, owner.allocate("barrier", ProcessLock.BYTES));
+		this.parties = parties;
+		this.action = action;
+	}
+
+	/** Parties needed to trip the barrier. */
+	public int parties() {
+		return this.parties;
+	}
+
+	/** Parties waiting now. */
+	public int numberWaiting() {
+		long state = memory().getLong(STATE);
+		return isBroken(generation(state)) ? 0 : (int) state;
+	}
+
+	/** Whether a party timed out, was interrupted, or the action failed, since the last reset. */
+	public boolean isBroken() {
+		return isBroken(generation(memory().getLong(STATE)));
+	}
+
+	/**
+	 * Waits for all parties.
+	 * @return the arrival index: {@code parties() - 1} for the first to arrive, 0 for the last
+	 */
+	public int await() throws InterruptedException, BrokenBarrierException {
+		try {
+			return await(Waiting.FOREVER);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("waiting without a deadline timed out", ex);
+		}
+	}
+
+	/** Waits for all parties, at most the given time; then breaks the barrier and throws. */
+	public int await(long timeout, TimeUnit unit)
+			throws InterruptedException, BrokenBarrierException, TimeoutException {
+		return await(Waiting.deadline(timeout, unit));
+	}
+
+	/** Breaks the barrier for the parties waiting now (they get {@link BrokenBarrierException}) and starts afresh. */
+	public void reset() {
+		SharedMemory memory = memory();
+		while (true) {
+			long state = memory.getLong(STATE);
+			int generation = generation(state);
+			if ((int) state > 0) {
+				breakGeneration(generation);
+			}
+			if (memory.compareAndSetLong(STATE, state, (long) (generation + 1) << 32)) {
+				return;
+			}
+		}
+	}
+
+	private int await(long deadline) throws InterruptedException, BrokenBarrierException, TimeoutException {
+		SharedMemory memory = memory();
+		long state;
+		int generation;
+		int arrived;
+		do {
+			state = memory.getLong(STATE);
+			generation = generation(state);
+			if (isBroken(generation)) {
+				throw broken();
+			}
+			arrived = (int) state + 1;
+		}
+		while (!memory.compareAndSetLong(STATE, state, state + 1));
+		if (arrived == this.parties) {
+			trip(generation);
+			return 0;
+		}
+		int mine = generation;
+		boolean passed;
+		try {
+			passed = Waiting.until(() -> generation(memory.getLong(STATE)) != mine || isBroken(mine), deadline,
+					NOTHING);
+		}
+		catch (InterruptedException ex) {
+			breakIfCurrent(mine);
+			throw ex;
+		}
+		if (isBroken(mine)) {
+			throw broken();
+		}
+		if (!passed) {
+			if (breakIfCurrent(mine)) {
+				throw new TimeoutException(name() + ": " + this.parties + " parties did not all arrive in time; the "
+						+ "barrier is broken until reset()");
+			}
+			// it tripped at the deadline
+		}
+		return this.parties - arrived;
+	}
+
+	private void trip(int generation) throws BrokenBarrierException {
+		if (this.action != null) {
+			try {
+				this.action.run();
+			}
+			catch (Exception | Error ex) {
+				breakGeneration(generation);
+				BrokenBarrierException broken = broken();
+				broken.initCause(ex);
+				throw broken;
+			}
+		}
+		memory().setLong(STATE, (long) (generation + 1) << 32);
+	}
+
+	/** Breaks the barrier when this generation is still the current one and not tripped. */
+	private boolean breakIfCurrent(int generation) {
+		if (generation(memory().getLong(STATE)) != generation) {
+			return false;
+		}
+		breakGeneration(generation);
+		return true;
+	}
+
+	private void breakGeneration(int generation) {
+		memory().setLong(BROKEN, generation + 1L);
+	}
+
+	private boolean isBroken(int generation) {
+		return memory().getLong(BROKEN) == generation + 1L;
+	}
+
+	private BrokenBarrierException broken() {
+		return new BrokenBarrierException(name() + " is broken: a party timed out, was interrupted or its action "
+				+ "failed; reset() it to use it again");
+	}
+
+	private static int generation(long state) {
+		return (int) (state >>> 32);
+	}
+
+}

@@ -1,0 +1,119 @@
+package dev.mp.sync;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A file mapped into this process's memory, shared with every process that maps the same file. Words are read and
+ * written with the atomic access modes of {@link VarHandle}s over the mapping, so a compare-and-set here is the
+ * processor's own instruction on memory that other processes see at once: no system call on the fast path.
+ */
+final class SharedMemory {
+
+	private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class,
+			ByteOrder.nativeOrder());
+
+	private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+	private final Path file;
+
+	private final MappedByteBuffer buffer;
+
+	private SharedMemory(Path file, MappedByteBuffer buffer) {
+		this.file = file;
+		this.buffer = buffer;
+	}
+
+	/** Maps all of an existing file. */
+	static SharedMemory map(Path file) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
+			buffer.order(ByteOrder.nativeOrder());
+			return new SharedMemory(file, buffer);
+		}
+	}
+
+	Path file() {
+		return this.file;
+	}
+
+	int size() {
+		return this.buffer.capacity();
+	}
+
+	long getLong(int offset) {
+		return (long) LONGS.getVolatile(this.buffer, offset);
+	}
+
+	void setLong(int offset, long value) {
+		LONGS.setVolatile(this.buffer, offset, value);
+	}
+
+	/** A release store: cheaper than {@link #setLong}, enough to publish bytes written before it. */
+	void setLongRelease(int offset, long value) {
+		LONGS.setRelease(this.buffer, offset, value);
+	}
+
+	boolean compareAndSetLong(int offset, long expected, long value) {
+		return LONGS.compareAndSet(this.buffer, offset, expected, value);
+	}
+
+	long getAndAddLong(int offset, long delta) {
+		return (long) LONGS.getAndAdd(this.buffer, offset, delta);
+	}
+
+	long getAndSetLong(int offset, long value) {
+		return (long) LONGS.getAndSet(this.buffer, offset, value);
+	}
+
+	int getInt(int offset) {
+		return (int) INTS.getVolatile(this.buffer, offset);
+	}
+
+	void setInt(int offset, int value) {
+		INTS.setVolatile(this.buffer, offset, value);
+	}
+
+	boolean compareAndSetInt(int offset, int expected, int value) {
+		return INTS.compareAndSet(this.buffer, offset, expected, value);
+	}
+
+	int getAndAddInt(int offset, int delta) {
+		return (int) INTS.getAndAdd(this.buffer, offset, delta);
+	}
+
+	int getAndSetInt(int offset, int value) {
+		return (int) INTS.getAndSet(this.buffer, offset, value);
+	}
+
+	byte getByte(int offset) {
+		return this.buffer.get(offset);
+	}
+
+	void setByte(int offset, byte value) {
+		this.buffer.put(offset, value);
+	}
+
+	/** Copies bytes out of shared memory; plain reads, ordered by the volatile word read that preceded them. */
+	void read(int offset, byte[] into, int start, int length) {
+		this.buffer.get(offset, into, start, length);
+	}
+
+	/** Copies bytes into shared memory; plain writes, published by the volatile or release store that follows. */
+	void write(int offset, byte[] from, int start, int length) {
+		this.buffer.put(offset, from, start, length);
+	}
+
+	/** A view of a range, for bulk copies between shared memory and other buffers. */
+	ByteBuffer slice(int offset, int length) {
+		return this.buffer.slice(offset, length).order(ByteOrder.nativeOrder());
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.mp.sync;
+
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.nio.file.Path;
+
+/**
+ * An object that lives in shared memory: a lock, a queue, a value. Passing one to another process, as an argument
+ * to a process, a pool task or a {@code @WorkerProcess} method, or in a queue, hands over the object itself: what is
+ * sent is the name of its memory, which the receiver maps, so both processes then work on the same bytes.
+ *
+ * <p>It lives until {@link #close()} in the process that created it, or until its template closes.
+ */
+public abstract class SharedObject implements Serializable, AutoCloseable {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	private final String file;
+
+	private transient SharedMemory memory;
+
+	/** The registry that created this object; {@code null} in the other processes that use it. */
+	private transient SharedObjects owner;
+
+	private transient volatile boolean closed;
+
+	SharedObject(SharedObjects owner, SharedMemory memory) {
+		this.owner = owner;
+		this.memory = memory;
+		this.file = memory.file().toString();
+	}
+
+	final SharedMemory memory() {
+		return this.memory;
+	}
+
+	/** The registry that made this object in this process, or {@code null} where it was received. */
+	final SharedObjects owner() {
+		return this.owner;
+	}
+
+	final String file() {
+		return this.file;
+	}
+
+	/** A short name for messages and logs, such as {@code lock-3}. */
+	public final String name() {
+		return Path.of(this.file).getFileName().toString();
+	}
+
+	/**
+	 * Releases this object's shared memory. In the process that created it, its backing file is removed: processes
+	 * that already use it keep their mapping, and it can no longer be sent to new ones. Elsewhere it only forgets it.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		SharedObjects.forget(this);
+	}
+
+	/** Called once in a receiving process, after its memory is mapped and before anyone uses it. */
+	void attached() {
+	}
+
+	/** Refuses to send a closed object: the receiver could not map it. */
+	@Serial
+	private void writeObject(ObjectOutputStream out) throws IOException {
+		if (this.closed) {
+			throw new InvalidObjectException("Shared object " + name() + " is closed: it cannot be sent to another "
+					+ "process");
+		}
+		out.defaultWriteObject();
+	}
+
+	/** The same object in this process if it already has it, else this copy attached to the shared memory. */
+	@Serial
+	protected final Object readResolve() throws ObjectStreamException {
+		SharedObject known = SharedObjects.known(this.file);
+		if (known != null && known.getClass() == getClass()) {
+			return known;
+		}
+		try {
+			this.memory = SharedMemory.map(Path.of(this.file));
+		}
+		catch (IOException ex) {
+			InvalidObjectException invalid = new InvalidObjectException("Shared object " + name()
+					+ " no longer exists (" + ex + "): its template closed, or it was closed, before it arrived");
+			invalid.initCause(ex);
+			throw invalid;
+		}
+		attached();
+		return SharedObjects.remember(this);
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[" + name() + "]";
+	}
+
+}

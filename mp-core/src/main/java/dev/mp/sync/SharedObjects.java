@@ -1,0 +1,290 @@
+package dev.mp.sync;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mp.SerializableRunnable;
+import dev.mp.wire.ClassAllowList;
+import dev.mp.wire.Codec;
+import dev.mp.wire.JavaSerializationCodec;
+
+/**
+ * Makes the shared objects of one {@code ProcessTemplate} and removes them when it closes. Each object is a file in
+ * a private directory (0700) under {@code /dev/shm} where the system has it (memory, never disk), else under the
+ * temporary directory; the directory name carries this process's pid, so one left behind by a killed parent is
+ * removed by the next template that starts on the machine.
+ *
+ * <p>Use it through {@code ProcessTemplate}'s factory methods ({@code lock()}, {@code queue()}, ...).
+ */
+public final class SharedObjects implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SharedObjects.class);
+
+	private static final String PREFIX = "mp-shm-";
+
+	private static final Pattern DIRECTORY_NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
+
+	/** Every shared object this process has, made or received, by file: a received object resolves to the same one. */
+	private static final Map<String, SharedObject> known = new ConcurrentHashMap<>();
+
+	/** How objects received from another process encode and decode messages; a child worker sets its own. */
+	private static volatile Supplier<Codec> receivedCodec = () -> new JavaSerializationCodec(
+			ClassAllowList.withDefaults(List.of()), "allow it in the template that made this object", 64 * 1024 * 1024);
+
+	private static volatile ClassLoader receivedClassLoader = SharedObjects.class.getClassLoader();
+
+	private final Path directory;
+
+	private final Supplier<Codec> codec;
+
+	private final ClassLoader classLoader;
+
+	private final AtomicInteger numbers = new AtomicInteger();
+
+	private final Map<String, SharedObject> made = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	private SharedObjects(Path directory, Supplier<Codec> codec, ClassLoader classLoader) {
+		this.directory = directory;
+		this.codec = codec;
+		this.classLoader = classLoader;
+	}
+
+	/**
+	 * Opens a private directory for shared objects.
+	 * @param base where to make it; {@code null} for {@code /dev/shm} when writable, else {@code java.io.tmpdir}
+	 * @param codec how queues and pipes encode their messages (read each time: the allow-list can grow)
+	 * @param classLoader the loader for classes in decoded messages
+	 * @return the registry
+	 * @throws IOException when the directory cannot be made
+	 */
+	public static SharedObjects open(Path base, Supplier<Codec> codec, ClassLoader classLoader) throws IOException {
+		Path parent = (base != null) ? base : defaultBase();
+		Files.createDirectories(parent);
+		removeAbandoned(parent);
+		Path directory = Files.createTempDirectory(parent, PREFIX + Owners.PID + "-",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		return new SharedObjects(directory, Objects.requireNonNull(codec, "codec"),
+				Objects.requireNonNull(classLoader, "classLoader"));
+	}
+
+	/**
+	 * Sets how a worker process decodes messages of shared objects it receives. mp's child runtime calls this.
+	 * @param codec the worker's codec
+	 * @param classLoader the worker's application class loader
+	 */
+	public static void useInReceivingProcess(Codec codec, ClassLoader classLoader) {
+		receivedCodec = () -> codec;
+		receivedClassLoader = classLoader;
+	}
+
+	private static Path defaultBase() {
+		Path shm = Path.of("/dev/shm");
+		return (Files.isDirectory(shm) && Files.isWritable(shm)) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+	}
+
+	/** Removes directories left by templates whose process is gone (killed before it could close). */
+	private static void removeAbandoned(Path parent) {
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, PREFIX + "*")) {
+			for (Path entry : entries) {
+				Matcher name = DIRECTORY_NAME.matcher(entry.getFileName().toString());
+				if (name.matches() && ownedByMe(entry) && !Owners.alive(Integer.parseInt(name.group(1)))) {
+					logger.info("Removing shared objects left by dead process {}: {}", name.group(1), entry);
+					deleteTree(entry);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not look for abandoned shared objects in {}: {}", parent, ex.toString());
+		}
+	}
+
+	private static boolean ownedByMe(Path path) throws IOException {
+		return Files.getOwner(path).getName().equals(System.getProperty("user.name"));
+	}
+
+	private static void deleteTree(Path root) {
+		try (Stream<Path> paths = Files.walk(root)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
+				try {
+					Files.deleteIfExists(path);
+				}
+				catch (IOException ex) {
+					logger.warn("Could not remove {}: {}", path, ex.toString());
+				}
+			});
+		}
+		catch (IOException ex) {
+			logger.warn("Could not remove {}: {}", root, ex.toString());
+		}
+	}
+
+	/** The directory that holds this registry's objects. */
+	public Path directory() {
+		return this.directory;
+	}
+
+	/**
+	 * A new file of zeros, mapped. Writing the zeros (rather than only setting a length) makes the file system commit
+	 * the space now, so a full {@code /dev/shm} is an exception here instead of a crash (SIGBUS) on first touch.
+	 */
+	SharedMemory allocate(String kind, int bytes) {
+		if (this.closed) {
+			throw new IllegalStateException("This template is closed: it makes no more shared objects");
+		}
+		Path file = this.directory.resolve(kind + "-" + this.numbers.incrementAndGet());
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			ByteBuffer zeros = ByteBuffer.allocate(Math.min(bytes, 64 * 1024));
+			long written = 0;
+			while (written < bytes) {
+				zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - written));
+				written += channel.write(zeros, written);
+			}
+		}
+		catch (IOException ex) {
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException ignored) {
+				// the original failure says more
+			}
+			throw new SharedMemoryException("Cannot make " + bytes + " bytes of shared memory in " + this.directory
+					+ ": " + ex + " (is the file system full? /dev/shm in a container is often 64 MB: raise it with "
+					+ "--shm-size, or make fewer or smaller objects)", ex);
+		}
+		try {
+			return SharedMemory.map(file);
+		}
+		catch (IOException ex) {
+			throw new SharedMemoryException("Cannot map shared memory " + file + ": " + ex, ex);
+		}
+	}
+
+	/** A lock; reentrant like {@code RLock} or not like {@code Lock}. */
+	public ProcessLock lock(boolean reentrant) {
+		return register(new ProcessLock(this, reentrant));
+	}
+
+	/** A semaphore; bounded like {@code BoundedSemaphore} or not like {@code Semaphore}. */
+	public ProcessSemaphore semaphore(int permits, boolean bounded) {
+		if (permits < 0) {
+			throw new IllegalArgumentException("permits must not be negative: " + permits);
+		}
+		return register(new ProcessSemaphore(this, permits, bounded));
+	}
+
+	/** An event, initially clear. */
+	public ProcessEvent event() {
+		return register(new ProcessEvent(this));
+	}
+
+	/** A barrier for {@code parties}, running {@code action} (may be {@code null}) when it trips. */
+	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
+		if (parties < 1) {
+			throw new IllegalArgumentException("parties must be positive: " + parties);
+		}
+		return register(new ProcessBarrier(this, parties, action));
+	}
+
+	public SharedLong sharedLong(long initialValue) {
+		return register(new SharedLong(this, initialValue));
+	}
+
+	public SharedInt sharedInt(int initialValue) {
+		return register(new SharedInt(this, initialValue));
+	}
+
+	public SharedDouble sharedDouble(double initialValue) {
+		return register(new SharedDouble(this, initialValue));
+	}
+
+	public SharedLongArray sharedLongArray(int length) {
+		return register(new SharedLongArray(this, length));
+	}
+
+	public SharedIntArray sharedIntArray(int length) {
+		return register(new SharedIntArray(this, length));
+	}
+
+	public SharedDoubleArray sharedDoubleArray(int length) {
+		return register(new SharedDoubleArray(this, length));
+	}
+
+	public SharedByteArray sharedByteArray(int length) {
+		return register(new SharedByteArray(this, length));
+	}
+
+	/** Records an object made here, so that it is closed with the registry and resolves to itself when received. */
+	<T extends SharedObject> T register(T object) {
+		this.made.put(object.file(), object);
+		known.put(object.file(), object);
+		return object;
+	}
+
+	Codec codec() {
+		return this.codec.get();
+	}
+
+	ClassLoader classLoader() {
+		return this.classLoader;
+	}
+
+	static Codec receivedCodec() {
+		return receivedCodec.get();
+	}
+
+	static ClassLoader receivedClassLoader() {
+		return receivedClassLoader;
+	}
+
+	static SharedObject known(String file) {
+		return known.get(file);
+	}
+
+	static SharedObject remember(SharedObject received) {
+		SharedObject earlier = known.putIfAbsent(received.file(), received);
+		return (earlier != null && earlier.getClass() == received.getClass()) ? earlier : received;
+	}
+
+	static void forget(SharedObject object) {
+		known.remove(object.file(), object);
+		SharedObjects owner = object.owner();
+		if (owner != null && owner.made.remove(object.file(), object)) {
+			try {
+				Files.deleteIfExists(Path.of(object.file()));
+			}
+			catch (IOException ex) {
+				logger.warn("Could not remove shared object {}: {}", object.file(), ex.toString());
+			}
+		}
+	}
+
+	/** Removes every object made here; processes still using one keep their mapping until they exit. */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.made.values().forEach(SharedObject::close);
+		deleteTree(this.directory);
+	}
+
+}
