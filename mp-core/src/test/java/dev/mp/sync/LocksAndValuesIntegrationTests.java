@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.mp.ManagedProcess;
+import dev.mp.PoolOptions;
+import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
 
@@ -60,6 +63,23 @@ class LocksAndValuesIntegrationTests {
 				counter.lock().unlock();
 			}
 		}
+	}
+
+	@Test
+	void poolTasksShareTheSameObjects() throws Exception {
+		Counter counter = new Counter(this.template.lock(), this.template.sharedLong(0));
+		ProcessPool pool = this.template.pool("sync", PoolOptions.builder().size(2).build());
+		List<CompletableFuture<Long>> tasks = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			tasks.add(pool.submit(() -> {
+				addTenThousand(counter);
+				return ProcessHandle.current().pid();
+			}));
+		}
+		for (CompletableFuture<Long> task : tasks) {
+			assertThat(task.get(60, TimeUnit.SECONDS)).isNotEqualTo(ProcessHandle.current().pid());
+		}
+		assertThat(counter.value().get()).isEqualTo(40_000);
 	}
 
 	@Test

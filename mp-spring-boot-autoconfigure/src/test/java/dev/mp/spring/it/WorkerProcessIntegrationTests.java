@@ -21,6 +21,8 @@ import dev.mp.ProcessStartException;
 import dev.mp.ProcessTemplate;
 import dev.mp.RemoteExceptionStandIn;
 import dev.mp.WorkerSetupException;
+import dev.mp.sync.ProcessLock;
+import dev.mp.sync.SharedLong;
 import dev.mp.test.NoChildProcessesLeft;
 import dev.mp.wire.SerializationException;
 
@@ -61,6 +63,19 @@ class WorkerProcessIntegrationTests {
 		assertThat(worker.pool()).isEqualTo("default");
 		assertThat(worker.bootstrapMode()).isEqualTo("spring");
 		assertThat(worker.tasksCompleted()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void sharedObjectsPassedToAWorkerMethodAreTheCallersOwn() throws Exception {
+		ProcessLock lock = this.template.lock();
+		SharedLong counter = this.template.sharedLong(0);
+		CompletableFuture<Long> other = CompletableFuture.supplyAsync(() -> this.workers.addUnderLock(lock, counter,
+				5_000));
+		long pid = this.workers.addUnderLock(lock, counter, 5_000);
+		assertThat(other.get(60, TimeUnit.SECONDS)).isNotEqualTo(PARENT_PID);
+		assertThat(pid).isNotEqualTo(PARENT_PID);
+		assertThat(counter.get()).isEqualTo(10_000);
+		assertThat(lock.isLocked()).isFalse();
 	}
 
 	@Test

@@ -8,6 +8,8 @@ import java.util.concurrent.Future;
 import org.springframework.stereotype.Service;
 
 import dev.mp.spring.WorkerProcess;
+import dev.mp.sync.ProcessLock;
+import dev.mp.sync.SharedLong;
 
 /**
  * Worker methods of every supported shape, and ones that fail in every way.
@@ -33,6 +35,21 @@ public class WorkerServices {
 
 	@WorkerProcess(pool = "small")
 	public long smallPoolPid() {
+		return ProcessHandle.current().pid();
+	}
+
+	/** Adds to a counter the caller passed, under the caller's lock: both are the caller's own shared objects. */
+	@WorkerProcess
+	public long addUnderLock(ProcessLock lock, SharedLong counter, int times) {
+		for (int i = 0; i < times; i++) {
+			lock.lock();
+			try {
+				counter.set(counter.get() + 1);
+			}
+			finally {
+				lock.unlock();
+			}
+		}
 		return ProcessHandle.current().pid();
 	}
 
