@@ -409,7 +409,13 @@ public final class ProcessPool implements AutoCloseable {
 				// a dead worker is replaced when its exit is seen
 				return;
 			}
-			if (this.closed || (this.options.maxTasksPerWorker() > 0
+			boolean inDoubt = leftInDoubt(failure);
+			if (inDoubt) {
+				logger.info("Worker '{}' (pid {}) of pool '{}' threw {}: retiring it, since its JVM may be left in a "
+						+ "bad state", worker.jvm.name(), worker.jvm.pid(), this.name,
+						ChildJvm.unwrap(failure).getClass().getName());
+			}
+			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
 					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
 				retire(worker);
 				dispatch();
@@ -417,6 +423,16 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			becomeIdle(worker);
 		}
+	}
+
+	/**
+	 * Whether a task's failure leaves its worker's JVM in doubt: after an {@link OutOfMemoryError} (or another
+	 * {@link VirtualMachineError}) any thread may have died half-way through changing shared state. A stack overflow
+	 * unwinds only its own thread.
+	 */
+	private static boolean leftInDoubt(Throwable failure) {
+		Throwable thrown = (failure != null) ? ChildJvm.unwrap(failure) : null;
+		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
 	}
 
 	private void becomeIdle(Worker worker) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -216,13 +217,78 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
-	void anOutOfMemoryErrorUnderASmallHeapReachesTheCallerAndThePoolServesOn() throws Exception {
+	void anOutOfMemoryErrorUnderASmallHeapReachesTheCallerWithinASecondAndItsWorkerIsReplaced() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder().processOptions(ProcessOptions.builder().maxHeap("48m").build()));
+		long firstPid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		long submitted = System.nanoTime();
 		assertThatThrownBy(() -> pool.submit(() -> new long[64 * 1024 * 1024].length).get(60, TimeUnit.SECONDS))
 			.cause()
 			.isInstanceOf(OutOfMemoryError.class)
 			.hasMessageContaining("Java heap space");
-		assertThat(pool.submit(() -> "after the OOM").get(60, TimeUnit.SECONDS)).isEqualTo("after the OOM");
+		assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(Duration.ofSeconds(1));
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).as("a new worker")
+			.isNotEqualTo(firstPid);
+	}
+
+	@Test
+	void aWorkerThatCallsSystemExitFailsItsCallWithinASecondOfExitingAndIsReplaced() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		long firstPid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Long> exited = ProcessHandle.of(firstPid).orElseThrow().onExit()
+			.thenApply((handle) -> System.nanoTime());
+		CompletableFuture<Object> exiting = pool.submit(() -> {
+			System.err.println("about to exit 5");
+			System.exit(5);
+			return null;
+		});
+		assertThatThrownBy(() -> exiting.get(30, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(ProcessDiedException.class, (died) -> {
+				assertThat(died.exitCode()).hasValue(5);
+				assertThat(died.outputTail()).anySatisfy((line) -> assertThat(line).endsWith("about to exit 5"));
+			});
+		long failed = System.nanoTime();
+		assertThat(Duration.ofNanos(failed - exited.get(10, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(1));
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isNotEqualTo(firstPid);
+	}
+
+	@Test
+	void aDeadlockedTaskTimesOutWithinASecondOfItsTimeoutAndItsWorkerIsReplaced() throws Exception {
+		Duration timeout = Duration.ofMillis(1000);
+		ProcessPool pool = pool(1, PoolOptions.builder().taskTimeout(timeout));
+		long firstPid = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		long submitted = System.nanoTime();
+		CompletableFuture<Object> deadlocked = pool.submit(ProcessPoolIntegrationTests::deadlock);
+		assertThatThrownBy(() -> deadlocked.get(30, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(TaskTimeoutException.class, (ex) -> assertThat(ex.pid()).isEqualTo(firstPid));
+		assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(timeout.plusSeconds(1));
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isNotEqualTo(firstPid);
+	}
+
+	/** Two threads taking two monitors in opposite orders, each waiting for the other to hold its first. */
+	static Object deadlock() throws InterruptedException {
+		Object first = new Object();
+		Object second = new Object();
+		CountDownLatch bothHoldOne = new CountDownLatch(2);
+		Thread other = new Thread(() -> lockBoth(second, first, bothHoldOne));
+		other.start();
+		lockBoth(first, second, bothHoldOne);
+		other.join();
+		return null;
+	}
+
+	private static void lockBoth(Object a, Object b, CountDownLatch bothHoldOne) {
+		synchronized (a) {
+			bothHoldOne.countDown();
+			try {
+				bothHoldOne.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			synchronized (b) {
+				bothHoldOne.countDown();
+			}
+		}
 	}
 
 	@Test
