@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.child.Invocation;
 import dev.mp.child.TaskInvocation;
+import dev.mp.sync.JoinableProcessQueue;
+import dev.mp.sync.Pipe;
 import dev.mp.sync.ProcessBarrier;
 import dev.mp.sync.ProcessEvent;
 import dev.mp.sync.ProcessLock;
+import dev.mp.sync.ProcessQueue;
 import dev.mp.sync.ProcessSemaphore;
 import dev.mp.sync.SharedByteArray;
 import dev.mp.sync.SharedDouble;
@@ -274,6 +277,52 @@ public final class ProcessTemplate implements AutoCloseable {
 	/** A barrier whose last arriving party runs {@code action} before releasing the others. */
 	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
 		return shared().barrier(parties, Objects.requireNonNull(action, "action"));
+	}
+
+	/** A queue with no limit on messages, like Python's {@code Queue()}; {@code put} waits only while its ring is full. */
+	public <E> ProcessQueue<E> queue() {
+		return queue(0, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+	}
+
+	/** A queue of at most {@code maxSize} messages, like Python's {@code Queue(maxsize)}. */
+	public <E> ProcessQueue<E> queue(int maxSize) {
+		return queue(maxSize, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+	}
+
+	/**
+	 * A queue of at most {@code maxSize} messages (0 for no limit) in a ring of {@code capacityBytes} of shared memory.
+	 * Larger messages still pass, streamed through the ring; a ring larger than the messages lets them flow faster.
+	 */
+	public <E> ProcessQueue<E> queue(int maxSize, int capacityBytes) {
+		return shared().queue(maxSize, capacityBytes);
+	}
+
+	/** Python's {@code SimpleQueue}: the same as {@link #queue()}, which needs no feeder thread to be simple. */
+	public <E> ProcessQueue<E> simpleQueue() {
+		return queue();
+	}
+
+	/** A queue with {@code taskDone()} and {@code join()}, like Python's {@code JoinableQueue()}. */
+	public <E> JoinableProcessQueue<E> joinableQueue() {
+		return joinableQueue(0);
+	}
+
+	/** A joinable queue of at most {@code maxSize} messages, like Python's {@code JoinableQueue(maxsize)}. */
+	public <E> JoinableProcessQueue<E> joinableQueue(int maxSize) {
+		return shared().joinableQueue(maxSize, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+	}
+
+	/** A duplex pipe, like Python's {@code Pipe()}: each end sends to and receives from the other. */
+	public <E> Pipe<E> pipe() {
+		return pipe(true);
+	}
+
+	/**
+	 * A pipe, like Python's {@code Pipe(duplex)}: one-way when {@code duplex} is false, where {@code first()} only
+	 * receives and {@code second()} only sends.
+	 */
+	public <E> Pipe<E> pipe(boolean duplex) {
+		return shared().pipe(duplex, ProcessQueue.DEFAULT_CAPACITY_BYTES);
 	}
 
 	/** A {@code long} in shared memory, like Python's {@code Value('q')}. */

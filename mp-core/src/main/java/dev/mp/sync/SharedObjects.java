@@ -206,6 +206,24 @@ public final class SharedObjects implements AutoCloseable {
 		return register(new ProcessBarrier(this, parties, action));
 	}
 
+	/** A queue of at most {@code maxSize} messages (0 for no limit) in a ring of {@code capacityBytes}. */
+	public <E> ProcessQueue<E> queue(int maxSize, int capacityBytes) {
+		return register(new ProcessQueue<>(this, maxSize, capacityBytes));
+	}
+
+	/** A queue whose consumers report each message done, so that producers can wait for all of them. */
+	public <E> JoinableProcessQueue<E> joinableQueue(int maxSize, int capacityBytes) {
+		return register(new JoinableProcessQueue<>(this, maxSize, capacityBytes));
+	}
+
+	/** Two connected ends; with {@code duplex} false the first only receives and the second only sends. */
+	public <E> Pipe<E> pipe(boolean duplex, int capacityBytes) {
+		Pipe<E> pipe = Pipe.create(this, duplex, capacityBytes);
+		register(pipe.first());
+		register(pipe.second());
+		return pipe;
+	}
+
 	public SharedLong sharedLong(long initialValue) {
 		return register(new SharedLong(this, initialValue));
 	}
