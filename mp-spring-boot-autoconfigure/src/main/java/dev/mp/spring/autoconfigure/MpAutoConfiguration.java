@@ -56,6 +56,9 @@ public final class MpAutoConfiguration {
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
+		if (properties.getSharedMemory().getDirectory() != null) {
+			template.sharedMemoryBase(properties.getSharedMemory().getDirectory());
+		}
 		listeners.orderedStream().forEach(template::listener);
 		return template.build();
 	}

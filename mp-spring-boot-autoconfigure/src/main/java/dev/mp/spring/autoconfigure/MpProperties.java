@@ -29,6 +29,8 @@ public class MpProperties {
 
 	private final Protocol protocol = new Protocol();
 
+	private final SharedMemory sharedMemory = new SharedMemory();
+
 	/**
 	 * Pools of warm workers by name; {@code @WorkerProcess} methods use the one they name, "default" if none.
 	 */
@@ -56,6 +58,10 @@ public class MpProperties {
 
 	public Protocol getProtocol() {
 		return this.protocol;
+	}
+
+	public SharedMemory getSharedMemory() {
+		return this.sharedMemory;
 	}
 
 	public Map<String, Pool> getPools() {
@@ -371,6 +377,26 @@ public class MpProperties {
 
 		public void setMaxFrameSize(DataSize maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
+		}
+
+	}
+
+	/**
+	 * Shared objects: locks, queues and values made by the ProcessTemplate.
+	 */
+	public static class SharedMemory {
+
+		/**
+		 * Where their private directory is made. Default: /dev/shm when the system has it, else java.io.tmpdir.
+		 */
+		private Path directory;
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
 		}
 
 	}

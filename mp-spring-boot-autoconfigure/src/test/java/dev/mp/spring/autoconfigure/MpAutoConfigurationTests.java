@@ -1,9 +1,13 @@
 package dev.mp.spring.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +45,18 @@ class MpAutoConfigurationTests {
 				assertThat(template.defaults().jvmOptions()).containsExactly("-XX:+UseSerialGC", "-Dx=y");
 				assertThat(template.defaults().startTimeout()).isEqualTo(Duration.ofSeconds(5));
 			});
+	}
+
+	@Test
+	void sharedObjectsLiveInTheConfiguredDirectory(@TempDir Path directory) {
+		this.runner.withPropertyValues("mp.shared-memory.directory=" + directory).run((context) -> {
+			context.getBean(ProcessTemplate.class).lock();
+			try (Stream<Path> made = Files.list(directory)) {
+				assertThat(made).singleElement()
+					.satisfies((dir) -> assertThat(dir.getFileName().toString()).startsWith("mp-shm-"));
+			}
+		});
+		assertThat(directory).isEmptyDirectory();
 	}
 
 	@Test
