@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
 
 import dev.mp.spring.WorkerProcess;
+import dev.mp.sync.ProcessQueue;
+import dev.mp.sync.SharedLong;
 
 /**
  * CPU-heavy work that runs in a worker JVM with its own heap limit.
@@ -27,9 +29,26 @@ public class PrimeService {
 		return CompletableFuture.completedFuture(count(upTo));
 	}
 
+	/**
+	 * Counts the primes in {@code [from, to]} into {@code total}, a value the caller shares with every worker, and
+	 * reports on {@code progress}, a queue the caller reads: both are the caller's own objects, not copies.
+	 */
+	@WorkerProcess
+	public CompletableFuture<Void> countPrimesShared(int from, int to, SharedLong total,
+			ProcessQueue<String> progress) throws InterruptedException {
+		long count = count(from, to);
+		total.addAndGet(count);
+		progress.put("[" + from + ", " + to + "]: " + count + " primes, counted by pid " + ProcessHandle.current().pid());
+		return CompletableFuture.completedFuture(null);
+	}
+
 	static long count(int upTo) {
+		return count(2, upTo);
+	}
+
+	private static long count(int from, int to) {
 		long count = 0;
-		for (int n = 2; n <= upTo; n++) {
+		for (int n = Math.max(2, from); n <= to; n++) {
 			if (isPrime(n)) {
 				count++;
 			}

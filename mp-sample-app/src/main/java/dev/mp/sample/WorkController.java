@@ -12,10 +12,13 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 import dev.mp.ManagedProcess;
 import dev.mp.MpException;
 import dev.mp.ProcessTemplate;
+import dev.mp.sync.ProcessQueue;
+import dev.mp.sync.SharedLong;
 
 /**
  * The sample's HTTP face: each endpoint calls a {@code @WorkerProcess} method or {@link ProcessTemplate}, and says
@@ -57,6 +60,34 @@ public class WorkController {
 		long start = System.nanoTime();
 		return this.primes.countPrimesAsync(upTo)
 			.thenApply((count) -> new PrimeCount(upTo, count, appPid(), millisSince(start)));
+	}
+
+	/**
+	 * Splits the count into {@code parts} calls that run side by side in the pool's workers. They add into one
+	 * {@code SharedLong} and report on one {@code ProcessQueue}, made here and passed as arguments, as Python's
+	 * {@code Value} and {@code Queue}.
+	 */
+	@GetMapping("/primes/shared")
+	public SharedPrimeCount primesShared(@RequestParam int upTo, @RequestParam(defaultValue = "4") int parts)
+			throws InterruptedException {
+		if (parts < 1 || parts > 64) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "parts must be between 1 and 64");
+		}
+		long start = System.nanoTime();
+		try (SharedLong total = this.processTemplate.sharedLong(0);
+				ProcessQueue<String> progress = this.processTemplate.queue()) {
+			List<CompletableFuture<Void>> calls = new ArrayList<>();
+			int step = (upTo + parts) / parts;
+			for (int from = 0; from <= upTo; from += step) {
+				calls.add(this.primes.countPrimesShared(from, Math.min(upTo, from + step - 1), total, progress));
+			}
+			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+			List<String> reports = new ArrayList<>();
+			for (String report = progress.poll(); report != null; report = progress.poll()) {
+				reports.add(report);
+			}
+			return new SharedPrimeCount(upTo, total.get(), reports, millisSince(start));
+		}
 	}
 
 	/**
@@ -145,6 +176,10 @@ public class WorkController {
 
 	/** The answer of {@code /primes}. */
 	public record PrimeCount(int upTo, long count, long callerPid, long elapsedMillis) {
+	}
+
+	/** The answer of {@code /primes/shared}: the shared total, and what each part reported on the queue. */
+	public record SharedPrimeCount(int upTo, long count, List<String> parts, long elapsedMillis) {
 	}
 
 	/** The answer of {@code /pid}. */

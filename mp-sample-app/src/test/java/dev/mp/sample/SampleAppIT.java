@@ -130,6 +130,15 @@ class SampleAppIT {
 
 	@Test
 	@Order(2)
+	void workersAddIntoASharedValueAndReportOnASharedQueue() throws Exception {
+		JsonNode shared = okJson(get("/primes/shared?upTo=100000&parts=4"));
+		assertThat(shared.path("count").asLong()).isEqualTo(9592);
+		assertThat(shared.path("parts")).hasSize(4);
+		assertThat(shared.path("parts").toString()).doesNotContain("pid " + app.pid());
+	}
+
+	@Test
+	@Order(2)
 	void aCrashingWorkerFailsOnlyItsCall() throws Exception {
 		HttpResponse<String> crash = get("/crash");
 		assertThat(crash.statusCode()).as(crash.body()).isEqualTo(500);
