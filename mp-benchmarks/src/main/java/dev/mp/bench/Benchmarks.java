@@ -13,13 +13,14 @@ import java.util.Locale;
 /**
  * Measures mp against its floors and against Python's {@code multiprocessing}, in one run on one machine, and prints
  * a Markdown table (also written to {@code mp-benchmarks/target/benchmarks.md}). Every figure is the median (with
- * p10/p90) of many repetitions after warm-up; the targets of issue 3 are printed as met or MISSED.
+ * p10/p90) of many repetitions after warm-up; the targets (issue 3, synchronization) are printed as met or MISSED.
  *
  * <pre>
  * mvn -B -q -pl mp-benchmarks -am package -DskipTests &amp;&amp; java -jar mp-benchmarks/target/mp-benchmarks.jar
  * </pre>
  *
- * Options: {@code --quick} (a tenth of the repetitions, to try the harness), {@code --no-python}. System properties:
+ * Options: {@code --quick} (a tenth of the repetitions, to try the harness), {@code --no-python}, {@code --sync-only}
+ * (only the rows of the synchronization primitives and queues, and Python's counterparts). System properties:
  * {@code mp.bench.python} (interpreter; else {@code MP_BENCH_PYTHON}, else {@code python3} resolved to its real
  * binary), {@code mp.bench.out} (report directory; default: the directory of this jar, i.e. {@code target}).
  * Progress goes to stderr, the table to stdout.
@@ -41,9 +42,10 @@ public final class Benchmarks {
 		List<String> arguments = List.of(args);
 		boolean quick = arguments.contains("--quick");
 		boolean python = !arguments.contains("--no-python");
+		boolean syncOnly = arguments.contains("--sync-only");
 		for (String argument : arguments) {
-			if (!argument.equals("--quick") && !argument.equals("--no-python")) {
-				System.err.println("Unknown argument " + argument + "; usage: [--quick] [--no-python]");
+			if (!List.of("--quick", "--no-python", "--sync-only").contains(argument)) {
+				System.err.println("Unknown argument " + argument + "; usage: [--quick] [--no-python] [--sync-only]");
 				System.exit(2);
 			}
 		}
@@ -56,7 +58,8 @@ public final class Benchmarks {
 		Instant started = Instant.now();
 		String loadAtStart = loadAverage();
 		List<String> header = new ArrayList<>();
-		header.add("Command: `" + COMMAND + "`" + (quick ? " (run with `--quick`: a tenth of the repetitions)" : ""));
+		header.add("Command: `" + COMMAND + "`" + (quick ? " (run with `--quick`: a tenth of the repetitions)" : "")
+				+ (syncOnly ? " (run with `--sync-only`: synchronization rows only)" : ""));
 		header.add("Date: " + started.truncatedTo(ChronoUnit.SECONDS));
 		header.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -66,31 +69,44 @@ public final class Benchmarks {
 
 		boolean failed;
 		try (Bench bench = new Bench(quick, outputDirectory)) {
-			System.err.println("Floors");
-			run(bench, "empty JVM", Floors::emptyJvm);
-			run(bench, "JVM hello over a Unix socket", Floors::helloOverSocket);
-			run(bench, "Unix-socket ping-pong", Floors::socketPingPong);
-			run(bench, "ExecutorService submit/get", Floors::executorSubmitGet);
-			run(bench, "idle JVM RSS", Floors::idleJvmRss);
+			if (!syncOnly) {
+				System.err.println("Floors");
+				run(bench, "empty JVM", Floors::emptyJvm);
+				run(bench, "JVM hello over a Unix socket", Floors::helloOverSocket);
+				run(bench, "Unix-socket ping-pong", Floors::socketPingPong);
+				run(bench, "ExecutorService submit/get", Floors::executorSubmitGet);
+				run(bench, "idle JVM RSS", Floors::idleJvmRss);
+			}
 
 			System.err.println("Python multiprocessing");
 			String interpreter = python ? PythonRows.resolveInterpreter() : null;
 			if (interpreter != null) {
-				run(bench, "Python (mp_bench.py)", (b) -> header.add("Python: " + PythonRows.run(b, interpreter)
+				run(bench, "Python (mp_bench.py)", (b) -> header.add("Python: " + PythonRows.run(b, interpreter, syncOnly)
 						+ ", timed inside Python with time.perf_counter_ns"));
 			}
 			else {
 				header.add("Python: not run (" + (python ? "no python3 found" : "--no-python") + ")");
 			}
 
-			System.err.println("mp");
-			run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
-			run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
-			run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
-			run(bench, "mp pool map", MpRows::poolMap);
-			run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
-			run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
-			run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+			if (!syncOnly) {
+				System.err.println("mp");
+				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
+				run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
+				run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
+				run(bench, "mp pool map", MpRows::poolMap);
+				run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
+				run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
+				run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+			}
+
+			System.err.println("mp synchronization primitives and queues");
+			run(bench, "mp lock acquire+release in a child", SyncRows::lockInChild);
+			run(bench, "mp lock acquire+release in the parent", SyncRows::lockInParent);
+			run(bench, "mp lock hand-off", SyncRows::lockHandOff);
+			run(bench, "mp event ping-pong", SyncRows::eventPingPong);
+			run(bench, "mp queue of small messages", SyncRows::queueSmallMessages);
+			run(bench, "mp queue of 1 MiB messages", SyncRows::queueMegabyteMessages);
+			run(bench, "mp counter under a lock, 4 processes", SyncRows::counterUnderLock);
 
 			header.add(String.format(Locale.ROOT, "Wall time of the run: %.0f s; load average (1 min) at start %s, at end %s"
 					+ " (other work on the machine slows and spreads every figure)",

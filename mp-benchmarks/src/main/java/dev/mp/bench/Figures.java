@@ -1,8 +1,11 @@
 package dev.mp.bench;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The ids of the figures, and the targets of issue 3 that relate them. */
+/** The ids of the figures, and the targets (of issue 3 and of the synchronization issue) that relate them. */
 public final class Figures {
 
 	// floors
@@ -27,6 +30,21 @@ public final class Figures {
 
 	public static final String PY_PPE_1MIB = "python.ppe.1mib";
 
+	// Python multiprocessing: synchronization primitives and queues (spawn context)
+	public static final String PY_LOCK_CHILD = "python.lock.child";
+
+	public static final String PY_LOCK_PARENT = "python.lock.parent";
+
+	public static final String PY_LOCK_HANDOFF = "python.lock.handoff";
+
+	public static final String PY_EVENT_PING_PONG = "python.event.pingpong";
+
+	public static final String PY_QUEUE_SMALL = "python.queue.small";
+
+	public static final String PY_QUEUE_1MIB = "python.queue.1mib";
+
+	public static final String PY_COUNTER = "python.counter.4x10k";
+
 	// mp
 	public static final String MP_POOL_ROUND_TRIP = "mp.pool.roundtrip";
 
@@ -42,6 +60,21 @@ public final class Figures {
 
 	public static final String MP_IDLE_RSS = "mp.pool.idle.rss";
 
+	// mp: synchronization primitives and queues (dev.mp.sync)
+	public static final String MP_LOCK_CHILD = "mp.lock.child";
+
+	public static final String MP_LOCK_PARENT = "mp.lock.parent";
+
+	public static final String MP_LOCK_HANDOFF = "mp.lock.handoff";
+
+	public static final String MP_EVENT_PING_PONG = "mp.event.pingpong";
+
+	public static final String MP_QUEUE_SMALL = "mp.queue.small";
+
+	public static final String MP_QUEUE_1MIB = "mp.queue.1mib";
+
+	public static final String MP_COUNTER = "mp.counter.4x10k";
+
 	/**
 	 * The targets of issue 3. Every one is printed: met, MISSED, or not measured yet (a figure or its floor absent).
 	 * Units must match: round trips in µs, start+join in ms, map in items/s, 1 MiB in MB/s, RSS in MiB.
@@ -53,6 +86,36 @@ public final class Figures {
 			Target.atLeast(MP_POOL_1MIB, 10.0, PY_PPE_1MIB),
 			Target.atMost(MP_FRESH_START_JOIN, 1.2, JVM_HELLO_EXIT),
 			Target.atMost(MP_IDLE_RSS, 1.3, JVM_IDLE_RSS));
+
+	/**
+	 * The targets of the synchronization issue (locks, events, queues, shared values in {@code dev.mp.sync}), all
+	 * against Python's {@code multiprocessing} on the same shape of work (see {@code mp_bench.py} and {@link SyncRows}).
+	 * Units: lock acquire+release in ns, hand-off and wake-up in µs, queues in messages/s and MB/s, the counter in
+	 * increments/s.
+	 */
+	public static final List<Target> SYNC_TARGETS = List.of(
+			Target.atMost(MP_LOCK_CHILD, 1.0, PY_LOCK_CHILD),
+			Target.atMost(MP_LOCK_PARENT, 1.0, PY_LOCK_PARENT),
+			Target.atMost(MP_LOCK_HANDOFF, 2.0, PY_LOCK_HANDOFF),
+			Target.atMost(MP_EVENT_PING_PONG, 2.0, PY_EVENT_PING_PONG),
+			Target.atLeast(MP_QUEUE_SMALL, 2.0, PY_QUEUE_SMALL),
+			Target.atLeast(MP_QUEUE_1MIB, 5.0, PY_QUEUE_1MIB),
+			Target.atLeast(MP_COUNTER, 1.0, PY_COUNTER));
+
+	/** Every group of targets, by the heading of its table in the report. */
+	public static final Map<String, List<Target>> TARGET_GROUPS = targetGroups();
+
+	private static Map<String, List<Target>> targetGroups() {
+		Map<String, List<Target>> groups = new LinkedHashMap<>();
+		groups.put("Targets (issue 3)", TARGETS);
+		groups.put("Targets (synchronization primitives and queues)", SYNC_TARGETS);
+		return Collections.unmodifiableMap(groups);
+	}
+
+	/** All targets, of every group. */
+	public static List<Target> allTargets() {
+		return TARGET_GROUPS.values().stream().flatMap(List::stream).toList();
+	}
 
 	private Figures() {
 	}

@@ -63,13 +63,16 @@ final class PythonRows {
 		}
 	}
 
-	/** Runs the script with {@code python} and adds its four figures. */
+	/** Runs the script with {@code python} and adds its figures (only the synchronization ones if {@code syncOnly}). */
 	@SuppressWarnings("unchecked")
-	static String run(Bench bench, String python) throws Exception {
+	static String run(Bench bench, String python, boolean syncOnly) throws Exception {
 		Path script = extractScript(bench.outputDirectory());
 		List<String> command = new ArrayList<>(List.of(python, script.toString()));
 		if (bench.quick()) {
 			command.add("--quick");
+		}
+		if (syncOnly) {
+			command.add("--sync-only");
 		}
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		String out;
@@ -93,19 +96,50 @@ final class PythonRows {
 		Map<String, Object> info = (Map<String, Object>) root.get("python");
 		Map<String, Object> figures = (Map<String, Object>) root.get("figures");
 		String startMethod = (String) info.get("default_start_method");
-		bench.add(figure(figures, "ppe_roundtrip", Figures.PY_PPE_ROUND_TRIP,
-				"Python: ProcessPoolExecutor(1) submit/result round trip")
-			.withNote("start method " + startMethod + "; identity(1)"));
-		Map<String, Object> map = (Map<String, Object>) figures.get("pool_map");
-		bench.add(figure(figures, "pool_map", Figures.PY_POOL_MAP, "Python: Pool.map of 100,000 trivial items")
-			.withNote("Pool() = " + number(map.get("processes")) + " processes, start method " + startMethod
-					+ ", default chunksize"));
-		bench.add(figure(figures, "spawn_start_join", Figures.PY_SPAWN_START_JOIN,
-				"Python: Process start+join, spawn"));
-		bench.add(figure(figures, "ppe_1mib", Figures.PY_PPE_1MIB,
-				"Python: 1 MiB bytes round trip, ProcessPoolExecutor(1)")
-			.withNote("start method " + startMethod + "; 1 MiB there and back, counted once"));
+		if (figures.containsKey("ppe_roundtrip")) { // absent in a --sync-only run
+			bench.add(figure(figures, "ppe_roundtrip", Figures.PY_PPE_ROUND_TRIP,
+					"Python: ProcessPoolExecutor(1) submit/result round trip")
+				.withNote("start method " + startMethod + "; identity(1)"));
+			Map<String, Object> map = (Map<String, Object>) figures.get("pool_map");
+			bench.add(figure(figures, "pool_map", Figures.PY_POOL_MAP, "Python: Pool.map of 100,000 trivial items")
+				.withNote("Pool() = " + number(map.get("processes")) + " processes, start method " + startMethod
+						+ ", default chunksize"));
+			bench.add(figure(figures, "spawn_start_join", Figures.PY_SPAWN_START_JOIN,
+					"Python: Process start+join, spawn"));
+			bench.add(figure(figures, "ppe_1mib", Figures.PY_PPE_1MIB,
+					"Python: 1 MiB bytes round trip, ProcessPoolExecutor(1)")
+				.withNote("start method " + startMethod + "; 1 MiB there and back, counted once"));
+		}
+		addSyncFigures(bench, figures);
 		return info.get("implementation") + " " + info.get("version") + " (" + info.get("executable") + ")";
+	}
+
+	/** The synchronization figures (spawn context), described as in {@code mp_bench.py}'s docstring. */
+	private static void addSyncFigures(Bench bench, Map<String, Object> figures) {
+		bench.add(figure(figures, "lock_child", Figures.PY_LOCK_CHILD,
+				"Python: Lock acquire+release, uncontended, in a child")
+			.withNote("spawn; lock.acquire(); lock.release() in batches of 10,000, timed inside the child"));
+		bench.add(figure(figures, "lock_parent", Figures.PY_LOCK_PARENT,
+				"Python: Lock acquire+release, uncontended, in the parent"));
+		bench.add(figure(figures, "lock_handoff", Figures.PY_LOCK_HANDOFF,
+				"Python: Lock hand-off between 2 processes (turn variable)")
+			.withNote("spawn; a Lock and a RawValue('i') turn; each process takes the lock and passes the turn when it "
+					+ "is its own; batches of 1,000 turns of the parent (2,000 hand-offs) timed in the parent"));
+		bench.add(figure(figures, "event_pingpong", Figures.PY_EVENT_PING_PONG,
+				"Python: Event set to wake-up, ping-pong / 2")
+			.withNote("spawn; parent: e1.set(), e2.wait(), e2.clear(); child: e1.wait(), e1.clear(), e2.set(); "
+					+ "round trip / 2"));
+		bench.add(figure(figures, "queue_small", Figures.PY_QUEUE_SMALL,
+				"Python: Queue of small messages (ints), parent to child")
+			.withNote("spawn; Queue(); 50,000 ints per sample, timed from the consumer's handshake (it got a first "
+					+ "message and set an Event) to its Event after the last"));
+		bench.add(figure(figures, "queue_1mib", Figures.PY_QUEUE_1MIB,
+				"Python: Queue of 1 MiB bytes messages, parent to child")
+			.withNote("spawn; Queue(); 100 messages of 1 MiB bytes per sample, timed as the small messages"));
+		bench.add(figure(figures, "counter_4x10k", Figures.PY_COUNTER,
+				"Python: counter under a Lock, 4 processes x 10,000")
+			.withNote("spawn; `with lock: counter.value += 1` on a RawValue('q'); from the start Barrier (all 4 "
+					+ "ready) to the 4 done Semaphore releases; total asserted"));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -45,10 +45,28 @@ final class Report {
 			}
 		}
 
-		out.append("\n## Targets (issue 3)\n\n");
+		for (Map.Entry<String, List<Target>> group : Figures.TARGET_GROUPS.entrySet()) {
+			// a group none of whose figures was measured (a run with --sync-only) is left out, not listed as all absent
+			boolean anyMeasured = group.getValue().stream()
+				.anyMatch((t) -> byId.containsKey(t.figureId()) || byId.containsKey(t.floorId()));
+			if (anyMeasured) {
+				renderTargets(out, bench, byId, group.getKey(), group.getValue());
+			}
+		}
+
+		if (!bench.failures().isEmpty()) {
+			out.append("\n## Failures\n\n");
+			bench.failures().forEach((failure) -> out.append("- ").append(failure).append('\n'));
+		}
+		return out.toString();
+	}
+
+	private static void renderTargets(StringBuilder out, Bench bench, Map<String, Measurement> byId, String heading,
+			List<Target> targets) {
+		out.append("\n## ").append(heading).append("\n\n");
 		out.append("| Figure | Compared with | Figure median | Floor median | Ratio | Required | Status |\n");
 		out.append("|---|---|---:|---:|---:|---|---|\n");
-		for (Target target : Figures.TARGETS) {
+		for (Target target : targets) {
 			Measurement figure = byId.get(target.figureId());
 			Measurement floor = byId.get(target.floorId());
 			out.append("| ").append(label(bench, target.figureId())).append(" | ")
@@ -66,17 +84,11 @@ final class Report {
 			}
 			out.append(" |\n");
 		}
-
-		if (!bench.failures().isEmpty()) {
-			out.append("\n## Failures\n\n");
-			bench.failures().forEach((failure) -> out.append("- ").append(failure).append('\n'));
-		}
-		return out.toString();
 	}
 
 	private static String ratioCell(Measurement m, Map<String, Measurement> byId) {
 		List<String> cells = new ArrayList<>();
-		for (Target target : Figures.TARGETS) {
+		for (Target target : Figures.allTargets()) {
 			if (!target.figureId().equals(m.id())) {
 				continue;
 			}

@@ -1,8 +1,8 @@
 package dev.mp.bench;
 
 /**
- * A goal from issue 3: a figure's median compared with another figure's median (its floor or Python's), in the same
- * unit. A target is always printed, whether met, missed or not measured yet.
+ * A goal (of issue 3 or of the synchronization issue): a figure's median compared with another figure's median (its
+ * floor or Python's), in the same unit. A target is always printed, whether met, missed or not measured yet.
  * @param figureId the figure being judged
  * @param floorId the figure it is compared with
  * @param factor the allowed ratio

@@ -79,10 +79,11 @@ public final class ProcessLock extends SharedObject implements Lock {
 		if (memory.getLong(OWNER) != me) {
 			throw new IllegalMonitorStateException(name() + " is not held by this thread");
 		}
-		long holds = memory.getLong(HOLDS) - 1;
-		memory.setLong(HOLDS, holds);
+		// the hold count is the owner's alone; the release store that frees the lock publishes it to the next owner
+		long holds = memory.getLongPlain(HOLDS) - 1;
+		memory.setLongPlain(HOLDS, holds);
 		if (holds == 0) {
-			memory.setLong(OWNER, 0);
+			memory.setLongRelease(OWNER, 0);
 		}
 	}
 
@@ -119,7 +120,7 @@ public final class ProcessLock extends SharedObject implements Lock {
 
 	/** The calling thread's holds: 0 when it does not own the lock. */
 	int holds() {
-		return isHeldByCurrentThread() ? (int) memory().getLong(HOLDS) : 0;
+		return isHeldByCurrentThread() ? (int) memory().getLongPlain(HOLDS) : 0;
 	}
 
 	/** Releases every hold of the calling thread, for a condition wait; returns them for {@link #restore}. */
@@ -128,15 +129,15 @@ public final class ProcessLock extends SharedObject implements Lock {
 		if (holds == 0) {
 			throw new IllegalMonitorStateException(name() + " is not held by this thread");
 		}
-		memory().setLong(HOLDS, 0);
-		memory().setLong(OWNER, 0);
+		memory().setLongPlain(HOLDS, 0);
+		memory().setLongRelease(OWNER, 0);
 		return holds;
 	}
 
 	/** Takes the lock back after a condition wait, with the holds it had. */
 	void restore(int holds) {
 		lock();
-		memory().setLong(HOLDS, holds);
+		memory().setLongPlain(HOLDS, holds);
 	}
 
 	private boolean tryAcquire() {
@@ -144,7 +145,7 @@ public final class ProcessLock extends SharedObject implements Lock {
 		long me = Owners.currentThread();
 		long owner = memory.getLong(OWNER);
 		if (owner == 0 && memory.compareAndSetLong(OWNER, 0, me)) {
-			memory.setLong(HOLDS, 1);
+			memory.setLongPlain(HOLDS, 1);
 			return true;
 		}
 		if (owner == me) {
@@ -152,7 +153,7 @@ public final class ProcessLock extends SharedObject implements Lock {
 				throw new IllegalStateException(name() + " is already held by this thread and is not reentrant: it "
 						+ "would wait for itself forever (use ProcessTemplate.reentrantLock() to take it again)");
 			}
-			memory.setLong(HOLDS, memory.getLong(HOLDS) + 1);
+			memory.setLongPlain(HOLDS, memory.getLongPlain(HOLDS) + 1);
 			return true;
 		}
 		return false;

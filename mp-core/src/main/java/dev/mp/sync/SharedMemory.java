@@ -56,6 +56,16 @@ final class SharedMemory {
 		LONGS.setVolatile(this.buffer, offset, value);
 	}
 
+	/** A plain read, for a word only the thread holding a lock on it writes. */
+	long getLongPlain(int offset) {
+		return (long) LONGS.get(this.buffer, offset);
+	}
+
+	/** A plain write, published to the next holder by the release store that frees the lock. */
+	void setLongPlain(int offset, long value) {
+		LONGS.set(this.buffer, offset, value);
+	}
+
 	/** A release store: cheaper than {@link #setLong}, enough to publish bytes written before it. */
 	void setLongRelease(int offset, long value) {
 		LONGS.setRelease(this.buffer, offset, value);
