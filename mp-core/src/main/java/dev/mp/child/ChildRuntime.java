@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.mp.wire.ClassAllowList;
-import dev.mp.sync.SharedObjects;
+import dev.mp.sync.ReceivingProcess;
 import dev.mp.wire.Codec;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
@@ -62,7 +62,7 @@ final class ChildRuntime {
 		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),
 				"allow it in the parent's serialization allow-list", config.maxFrameBytes());
 		// queues and pipes this worker receives decode their messages the same way
-		SharedObjects.useInReceivingProcess(this.codec, this.classLoader);
+		ReceivingProcess.use(this.codec, this.classLoader);
 	}
 
 	void run() {

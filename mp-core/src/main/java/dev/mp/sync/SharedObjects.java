@@ -46,11 +46,9 @@ public final class SharedObjects implements AutoCloseable {
 	/** Every shared object this process has, made or received, by file: a received object resolves to the same one. */
 	private static final Map<String, SharedObject> known = new ConcurrentHashMap<>();
 
-	/** How objects received from another process encode and decode messages; a child worker sets its own. */
-	private static volatile Supplier<Codec> receivedCodec = () -> new JavaSerializationCodec(
+	/** How objects received outside a worker decode messages: with the default allow-list. */
+	private static final Supplier<Codec> DEFAULT_RECEIVED_CODEC = () -> new JavaSerializationCodec(
 			ClassAllowList.withDefaults(List.of()), "allow it in the template that made this object", 64 * 1024 * 1024);
-
-	private static volatile ClassLoader receivedClassLoader = SharedObjects.class.getClassLoader();
 
 	private final Path directory;
 
@@ -86,16 +84,6 @@ public final class SharedObjects implements AutoCloseable {
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		return new SharedObjects(directory, Objects.requireNonNull(codec, "codec"),
 				Objects.requireNonNull(classLoader, "classLoader"));
-	}
-
-	/**
-	 * Sets how a worker process decodes messages of shared objects it receives. mp's child runtime calls this.
-	 * @param codec the worker's codec
-	 * @param classLoader the worker's application class loader
-	 */
-	public static void useInReceivingProcess(Codec codec, ClassLoader classLoader) {
-		receivedCodec = () -> codec;
-		receivedClassLoader = classLoader;
 	}
 
 	private static Path defaultBase() {
@@ -268,11 +256,13 @@ public final class SharedObjects implements AutoCloseable {
 	}
 
 	static Codec receivedCodec() {
-		return receivedCodec.get();
+		Codec worker = ReceivingProcess.codec();
+		return (worker != null) ? worker : DEFAULT_RECEIVED_CODEC.get();
 	}
 
 	static ClassLoader receivedClassLoader() {
-		return receivedClassLoader;
+		ClassLoader worker = ReceivingProcess.classLoader();
+		return (worker != null) ? worker : SharedObjects.class.getClassLoader();
 	}
 
 	static SharedObject known(String file) {
