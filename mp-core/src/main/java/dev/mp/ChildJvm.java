@@ -82,6 +82,9 @@ final class ChildJvm implements ChildProcess {
 
 	private volatile Process process;
 
+	/** The child's stdin, after its bootstrap block: where cancels go. */
+	private volatile DataOutputStream control;
+
 	private volatile Instant startTime;
 
 	private volatile Instant exitTime;
@@ -149,12 +152,13 @@ final class ChildJvm implements ChildProcess {
 		this.process.onExit().thenRunAsync(this::processExited, this.template.callbacks());
 		try {
 			DataOutputStream stdin = new DataOutputStream(this.process.getOutputStream());
+			this.control = stdin;
 			new BootstrapConfig(this.id, this.name, this.secret, server.socketPath().toString(),
 					ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(),
 					this.oneShot,
 					this.options.bootstrapAttributes())
 				.write(stdin);
-			// stdin stays open: its end of file tells the child that this JVM is gone
+			// stdin stays open: it carries cancels, and its end of file tells the child that this JVM is gone
 		}
 		catch (IOException ex) {
 			// the child died before reading its bootstrap; processExited() reports why
@@ -233,12 +237,27 @@ final class ChildJvm implements ChildProcess {
 		return new ChildCall(callId, result);
 	}
 
-	/** Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. */
+	/**
+	 * Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. The cancel
+	 * goes on stdin, which the child watches on a thread of its own while the call runs on the socket's reader.
+	 */
 	void cancel(long callId) {
-		send(Frame.of(FrameType.CANCEL, callId));
+		DataOutputStream stdin = this.control;
+		if (stdin == null) {
+			return;
+		}
+		synchronized (stdin) {
+			try {
+				stdin.writeLong(callId);
+				stdin.flush();
+			}
+			catch (IOException ex) {
+				// the child is going away; processExited() fails the call with the facts
+			}
+		}
 	}
 
-	/** Asks the child to exit with code 0 once idle; the frame loop exits at once, running calls are dropped. */
+	/** Asks the child to exit with code 0; a child running a call reads this once the call has answered. */
 	void shutdown() {
 		send(Frame.of(FrameType.SHUTDOWN, 0));
 	}

@@ -4,17 +4,16 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.HashMap;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.mp.wire.ClassAllowList;
 import dev.mp.sync.ReceivingProcess;
+import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.Codec;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
@@ -25,9 +24,10 @@ import dev.mp.wire.SerializationException;
 
 /**
  * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames
- * until told to stop. A call runs on the thread that read it, which first hands the reading on to another thread:
- * frames (CANCEL, PING) are still read while the call runs, and no thread hand-off sits between a call's arrival
- * and its start.
+ * until told to stop. One thread reads the socket and runs each call itself, so no thread hand-off sits between a
+ * call's arrival and its start or between its end and its answer: the parent sends a worker one call at a time.
+ * Cancels come on stdin, which another thread watches anyway (see {@link ParentWatch}), so a running call can be
+ * interrupted without a second reader of the socket.
  */
 final class ChildRuntime {
 
@@ -44,9 +44,15 @@ final class ChildRuntime {
 	/** The threads running calls, by call id; guarded by itself, so a cancel never interrupts a finished call. */
 	private final Map<Long, Thread> running = new HashMap<>();
 
-	private final ExecutorService calls = Executors.newCachedThreadPool(new CallThreads());
+	/**
+	 * Cancels of calls not started yet: stdin can overtake the socket. Call ids only grow, so an id above the last
+	 * started one is a call still to come. Guarded by {@link #running}.
+	 */
+	private final Set<Long> cancelledEarly = new HashSet<>();
 
-	private final Thread parentWatch;
+	private long lastStarted;
+
+	private Thread parentWatch;
 
 	private ChildBootstrap bootstrap;
 
@@ -54,9 +60,8 @@ final class ChildRuntime {
 
 	private volatile boolean exiting;
 
-	ChildRuntime(BootstrapConfig config, Thread parentWatch) {
+	ChildRuntime(BootstrapConfig config) {
 		this.config = config;
-		this.parentWatch = parentWatch;
 		// the parent checks every class against its allow-list, on what it sends and on what it reads back; the
 		// child only reads what its authenticated parent sent, and keeps the size limits
 		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),
@@ -65,7 +70,9 @@ final class ChildRuntime {
 		ReceivingProcess.use(this.codec, this.classLoader);
 	}
 
-	void run() {
+	/** Connects and answers calls until the JVM ends; {@code parentWatch} is the thread blocked on stdin. */
+	void run(Thread parentWatch) {
+		this.parentWatch = parentWatch;
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
 		try {
@@ -76,7 +83,9 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_NO_PARENT);
 			return;
 		}
-		this.calls.execute(this::readFrames);
+		Thread frames = new Thread(this::readFrames, "mp-call");
+		frames.setDaemon(true);
+		frames.start();
 		// the JVM ends through exit() or the parent watch; until then main waits in Java, not in a native read
 		CountDownLatch never = new CountDownLatch(1);
 		while (true) {
@@ -89,17 +98,17 @@ final class ChildRuntime {
 		}
 	}
 
-	/** Reads frames until a CALL arrives; then hands the reading to another thread and runs the call. */
+	/** Reads frames and runs each call as it comes. */
 	private void readFrames() {
 		try {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
 				if (frame.type() == FrameType.CALL) {
-					this.calls.execute(this::readFrames);
 					call(frame.correlationId(), frame.payload());
-					return;
 				}
-				handle(frame);
+				else {
+					handle(frame);
+				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -178,23 +187,32 @@ final class ChildRuntime {
 
 	private void handle(Frame frame) throws IOException {
 		switch (frame.type()) {
-			case CANCEL -> {
-				synchronized (this.running) {
-					Thread call = this.running.get(frame.correlationId());
-					if (call != null) {
-						call.interrupt();
-					}
-				}
-			}
 			case PING -> this.channel.write(Frame.of(FrameType.PONG, frame.correlationId()));
 			case SHUTDOWN -> exit(EXIT_OK);
 			default -> throw new IOException("Unexpected " + frame.type() + " frame from the parent");
 		}
 	}
 
+	/** Interrupts a call, now if it runs, or as it starts if it has not arrived yet. Called by the stdin watch. */
+	void cancel(long id) {
+		synchronized (this.running) {
+			Thread call = this.running.get(id);
+			if (call != null) {
+				call.interrupt();
+			}
+			else if (id > this.lastStarted) {
+				this.cancelledEarly.add(id);
+			}
+		}
+	}
+
 	private void call(long id, byte[] payload) {
 		synchronized (this.running) {
 			this.running.put(id, Thread.currentThread());
+			this.lastStarted = id;
+			if (this.cancelledEarly.remove(id)) {
+				Thread.currentThread().interrupt();
+			}
 		}
 		Frame answer;
 		try {
@@ -271,19 +289,6 @@ final class ChildRuntime {
 		System.err.flush();
 		this.bootstrap.close();
 		System.exit(code);
-	}
-
-	private static final class CallThreads implements java.util.concurrent.ThreadFactory {
-
-		private final AtomicInteger count = new AtomicInteger();
-
-		@Override
-		public Thread newThread(Runnable task) {
-			Thread thread = new Thread(task, "mp-call-" + this.count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		}
-
 	}
 
 }

@@ -5,11 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * Ends the child when its parent ends: stdin reaching end of file (the parent's end of the pipe closed, which the
  * kernel does even on {@code kill -9}), or the parent's process handle exiting. The child's own descendants go first,
- * so nothing is left behind.
+ * so nothing is left behind. Until then, stdin brings the ids of calls to cancel, 8 bytes each.
  */
 final class ParentWatch {
 
@@ -21,15 +22,22 @@ final class ParentWatch {
 
 	/**
 	 * Starts watching.
+	 * @param lifeline stdin, past the bootstrap block
+	 * @param parentPid the parent's pid
+	 * @param cancels takes the id of each call the parent cancels
 	 * @return the thread blocked on stdin; interrupt it to stop the watch before an orderly exit (a thread blocked in a
 	 * native read holds up JVM exit by 300 ms)
 	 */
-	static Thread start(FileChannel lifeline, long parentPid) {
+	static Thread start(FileChannel lifeline, long parentPid, LongConsumer cancels) {
 		Thread stdinWatch = new Thread(() -> {
 			ByteBuffer buffer = ByteBuffer.allocate(64);
 			try {
-				while (lifeline.read(buffer.clear()) != -1) {
-					// nothing else is sent on stdin; keep reading until it closes
+				while (lifeline.read(buffer) != -1) {
+					buffer.flip();
+					while (buffer.remaining() >= Long.BYTES) {
+						cancels.accept(buffer.getLong());
+					}
+					buffer.compact();
 				}
 			}
 			catch (ClosedByInterruptException ex) {

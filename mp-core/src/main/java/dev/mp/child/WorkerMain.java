@@ -10,7 +10,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * The child JVM's main class. Reads its bootstrap block from stdin, then keeps stdin open as a lifeline: end of file
- * there means the parent is gone (even after {@code kill -9}), and the child exits with it.
+ * there means the parent is gone (even after {@code kill -9}), and the child exits with it. The parent also sends
+ * cancels there.
  */
 public final class WorkerMain {
 
@@ -40,8 +41,8 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
-		Thread watch = ParentWatch.start(lifeline, config.parentPid());
-		new ChildRuntime(config, watch).run();
+		ChildRuntime runtime = new ChildRuntime(config);
+		runtime.run(ParentWatch.start(lifeline, config.parentPid(), runtime::cancel));
 	}
 
 }

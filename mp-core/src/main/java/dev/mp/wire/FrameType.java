@@ -17,9 +17,6 @@ public enum FrameType {
 	/** Child to parent: the call with the same correlation id threw; the payload is an encoded failure. */
 	FAILURE(4),
 
-	/** Parent to child: interrupt the call with the same correlation id. */
-	CANCEL(5),
-
 	/** Either side: are you there? Answered by {@link #PONG}. */
 	PING(6),
 
