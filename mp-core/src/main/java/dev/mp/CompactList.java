@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * A list that crosses to a worker and back as compactly as its items allow: lists of only {@code Integer},
@@ -64,43 +66,139 @@ final class CompactList<E> implements Serializable {
 	private void writeObject(ObjectOutputStream out) throws IOException {
 		byte kind = kindOf(this.items);
 		out.writeByte(kind);
-		if (kind == OBJECTS) {
-			out.writeObject(new ArrayList<>(this.items));
-			return;
-		}
-		out.writeInt(this.items.size());
-		for (Object item : this.items) {
-			switch (kind) {
-				case INTS -> out.writeInt((Integer) item);
-				case LONGS -> out.writeLong((Long) item);
-				case DOUBLES -> out.writeDouble((Double) item);
-				default -> out.writeUTF((String) item);
+		switch (kind) {
+			// primitive arrays: the stream copies them in bulk, where writeInt per item pays its checks every time
+			case INTS -> out.writeObject(ints());
+			case LONGS -> out.writeObject(longs());
+			case DOUBLES -> out.writeObject(doubles());
+			case STRINGS -> {
+				out.writeInt(this.items.size());
+				for (Object item : this.items) {
+					out.writeUTF((String) item);
+				}
 			}
+			default -> out.writeObject(new ArrayList<>(this.items));
 		}
+	}
+
+	private int[] ints() {
+		int[] values = new int[this.items.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = (Integer) this.items.get(i);
+		}
+		return values;
+	}
+
+	private long[] longs() {
+		long[] values = new long[this.items.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = (Long) this.items.get(i);
+		}
+		return values;
+	}
+
+	private double[] doubles() {
+		double[] values = new double[this.items.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = (Double) this.items.get(i);
+		}
+		return values;
 	}
 
 	@SuppressWarnings("unchecked")
 	private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
 		byte kind = in.readByte();
-		if (kind == OBJECTS) {
-			this.items = (List<E>) in.readObject();
-			return;
+		this.items = (List<E>) switch (kind) {
+			case OBJECTS -> in.readObject();
+			case INTS -> new IntItems(read(in, int[].class));
+			case LONGS -> new LongItems(read(in, long[].class));
+			case DOUBLES -> new DoubleItems(read(in, double[].class));
+			case STRINGS -> readStrings(in);
+			default -> throw new IOException("Unknown list kind " + kind);
+		};
+	}
+
+	private static <A> A read(ObjectInputStream in, Class<A> type) throws IOException, ClassNotFoundException {
+		Object array = in.readObject();
+		if (!type.isInstance(array)) {
+			throw new IOException("Expected a " + type.getSimpleName() + ", not "
+					+ ((array != null) ? array.getClass().getName() : "null"));
 		}
+		return type.cast(array);
+	}
+
+	private static List<String> readStrings(ObjectInputStream in) throws IOException {
 		int size = in.readInt();
 		if (size < 0) {
 			throw new IOException("Negative list size " + size);
 		}
-		List<Object> read = new ArrayList<>(Math.min(size, 1 << 16));
+		List<String> read = new ArrayList<>(Math.min(size, 1 << 16));
 		for (int i = 0; i < size; i++) {
-			read.add(switch (kind) {
-				case INTS -> in.readInt();
-				case LONGS -> in.readLong();
-				case DOUBLES -> in.readDouble();
-				case STRINGS -> in.readUTF();
-				default -> throw new IOException("Unknown list kind " + kind);
-			});
+			read.add(in.readUTF());
 		}
-		this.items = (List<E>) read;
+		return read;
+	}
+
+	// Read-only lists over the arrays read, boxing an item when it is read rather than all of them up front.
+
+	private static final class IntItems extends AbstractList<Integer> implements RandomAccess {
+
+		private final int[] values;
+
+		IntItems(int[] values) {
+			this.values = values;
+		}
+
+		@Override
+		public Integer get(int index) {
+			return this.values[index];
+		}
+
+		@Override
+		public int size() {
+			return this.values.length;
+		}
+
+	}
+
+	private static final class LongItems extends AbstractList<Long> implements RandomAccess {
+
+		private final long[] values;
+
+		LongItems(long[] values) {
+			this.values = values;
+		}
+
+		@Override
+		public Long get(int index) {
+			return this.values[index];
+		}
+
+		@Override
+		public int size() {
+			return this.values.length;
+		}
+
+	}
+
+	private static final class DoubleItems extends AbstractList<Double> implements RandomAccess {
+
+		private final double[] values;
+
+		DoubleItems(double[] values) {
+			this.values = values;
+		}
+
+		@Override
+		public Double get(int index) {
+			return this.values[index];
+		}
+
+		@Override
+		public int size() {
+			return this.values.length;
+		}
+
 	}
 
 }
