@@ -1,7 +1,6 @@
 package dev.mp.wire;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
@@ -59,7 +58,7 @@ public final class JavaSerializationCodec implements Codec {
 
 	@Override
 	public byte[] encode(Object value) {
-		ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+		ByteBlocks bytes = new ByteBlocks();
 		try (ObjectOutputStream out = new CheckingOutputStream(bytes)) {
 			out.writeObject(value);
 		}
