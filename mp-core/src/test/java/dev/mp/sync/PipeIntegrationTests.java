@@ -1,7 +1,5 @@
 package dev.mp.sync;
 
-import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,8 +8,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.mp.ManagedProcess;
 import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.JavaSerializationCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,10 +22,8 @@ class PipeIntegrationTests {
 	private SharedObjects shared;
 
 	@BeforeEach
-	void open() throws Exception {
-		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.withDefaults(List.of()), "allow it",
-				64 * 1024 * 1024);
-		this.shared = SharedObjects.open(null, () -> codec, getClass().getClassLoader());
+	void open() {
+		this.shared = TestSharedObjects.open();
 	}
 
 	@AfterEach

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.JavaSerializationCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -21,10 +20,8 @@ class PipeTests {
 	private SharedObjects shared;
 
 	@BeforeEach
-	void open() throws Exception {
-		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.withDefaults(List.of()), "allow it",
-				1 << 20);
-		this.shared = SharedObjects.open(null, () -> codec, getClass().getClassLoader());
+	void open() {
+		this.shared = TestSharedObjects.open(ClassAllowList.withDefaults(List.of()), 1 << 20);
 	}
 
 	@AfterEach

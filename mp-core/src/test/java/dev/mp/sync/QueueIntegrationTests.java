@@ -17,8 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.mp.ManagedProcess;
 import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.JavaSerializationCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -38,10 +36,8 @@ class QueueIntegrationTests {
 	private SharedObjects shared;
 
 	@BeforeEach
-	void open() throws Exception {
-		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.withDefaults(List.of()), "allow it",
-				64 * 1024 * 1024);
-		this.shared = SharedObjects.open(null, () -> codec, getClass().getClassLoader());
+	void open() {
+		this.shared = TestSharedObjects.open();
 	}
 
 	@AfterEach

@@ -36,11 +36,9 @@ class QueueTests {
 	private ExecutorService threads;
 
 	@BeforeEach
-	void open() throws Exception {
+	void open() {
 		// a narrow allow-list, so that a class of this package is refused
-		JavaSerializationCodec codec = new JavaSerializationCodec(
-				ClassAllowList.of(List.of("java.lang.*", "java.util.*")), "add it to the test's allow-list", 1 << 20);
-		this.shared = SharedObjects.open(null, () -> codec, getClass().getClassLoader());
+		this.shared = TestSharedObjects.open(ClassAllowList.of(List.of("java.lang.*", "java.util.*")), 1 << 20);
 		this.threads = Executors.newCachedThreadPool();
 	}
 

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.JavaSerializationCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,10 +33,8 @@ class RingTests {
 	private ExecutorService threads;
 
 	@BeforeEach
-	void open() throws Exception {
-		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.withDefaults(List.of()), "allow it",
-				64 * 1024 * 1024);
-		this.shared = SharedObjects.open(null, () -> codec, getClass().getClassLoader());
+	void open() {
+		this.shared = TestSharedObjects.open();
 		this.threads = Executors.newCachedThreadPool();
 	}
 
