@@ -18,6 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.launch.PrivateDirectories;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
@@ -56,9 +57,7 @@ final class WorkerServer implements AutoCloseable {
 		this.maxFrameBytes = maxFrameBytes;
 		this.scheduler = scheduler;
 		Path base = (baseDirectory.toString().length() > MAX_SOCKET_PATH - 30) ? Path.of("/tmp") : baseDirectory;
-		Files.createDirectories(base);
-		this.directory = Files.createTempDirectory(base, "mp-",
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		this.directory = PrivateDirectories.create(base, "mp-");
 		this.socketPath = this.directory.resolve("workers.sock");
 		this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		this.server.bind(UnixDomainSocketAddress.of(this.socketPath));

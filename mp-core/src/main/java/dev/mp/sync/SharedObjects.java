@@ -3,26 +3,21 @@ package dev.mp.sync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.SerializableRunnable;
+import dev.mp.launch.PrivateDirectories;
 import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.Codec;
 import dev.mp.wire.JavaSerializationCodec;
@@ -41,7 +36,6 @@ public final class SharedObjects implements AutoCloseable {
 
 	private static final String PREFIX = "mp-shm-";
 
-	private static final Pattern DIRECTORY_NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
 
 	/** Every shared object this process has, made or received, by file: a received object resolves to the same one. */
 	private static final Map<String, SharedObject> known = new ConcurrentHashMap<>();
@@ -77,11 +71,7 @@ public final class SharedObjects implements AutoCloseable {
 	 * @throws IOException when the directory cannot be made
 	 */
 	public static SharedObjects open(Path base, Supplier<Codec> codec, ClassLoader classLoader) throws IOException {
-		Path parent = (base != null) ? base : defaultBase();
-		Files.createDirectories(parent);
-		removeAbandoned(parent);
-		Path directory = Files.createTempDirectory(parent, PREFIX + Owners.PID + "-",
-				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Path directory = PrivateDirectories.create((base != null) ? base : defaultBase(), PREFIX);
 		return new SharedObjects(directory, Objects.requireNonNull(codec, "codec"),
 				Objects.requireNonNull(classLoader, "classLoader"));
 	}
@@ -89,42 +79,6 @@ public final class SharedObjects implements AutoCloseable {
 	private static Path defaultBase() {
 		Path shm = Path.of("/dev/shm");
 		return (Files.isDirectory(shm) && Files.isWritable(shm)) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-	}
-
-	/** Removes directories left by templates whose process is gone (killed before it could close). */
-	private static void removeAbandoned(Path parent) {
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, PREFIX + "*")) {
-			for (Path entry : entries) {
-				Matcher name = DIRECTORY_NAME.matcher(entry.getFileName().toString());
-				if (name.matches() && ownedByMe(entry) && !Owners.alive(Integer.parseInt(name.group(1)))) {
-					logger.info("Removing shared objects left by dead process {}: {}", name.group(1), entry);
-					deleteTree(entry);
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not look for abandoned shared objects in {}: {}", parent, ex.toString());
-		}
-	}
-
-	private static boolean ownedByMe(Path path) throws IOException {
-		return Files.getOwner(path).getName().equals(System.getProperty("user.name"));
-	}
-
-	private static void deleteTree(Path root) {
-		try (Stream<Path> paths = Files.walk(root)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
-				try {
-					Files.deleteIfExists(path);
-				}
-				catch (IOException ex) {
-					logger.warn("Could not remove {}: {}", path, ex.toString());
-				}
-			});
-		}
-		catch (IOException ex) {
-			logger.warn("Could not remove {}: {}", root, ex.toString());
-		}
 	}
 
 	/** The directory that holds this registry's objects. */
@@ -292,7 +246,7 @@ public final class SharedObjects implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.made.values().forEach(SharedObject::close);
-		deleteTree(this.directory);
+		PrivateDirectories.delete(this.directory);
 	}
 
 }

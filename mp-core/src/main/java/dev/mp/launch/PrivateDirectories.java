@@ -1,0 +1,85 @@
+package dev.mp.launch;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Private directories (mode 0700) named after the process that made them: {@code <prefix><pid>-<random>}. A process
+ * killed before it could remove its own leaves it behind; the next one to make a directory with the same prefix in
+ * the same place removes those whose process is gone.
+ */
+public final class PrivateDirectories {
+
+	private static final Logger logger = LoggerFactory.getLogger(PrivateDirectories.class);
+
+	private static final long PID = ProcessHandle.current().pid();
+
+	private PrivateDirectories() {
+	}
+
+	/**
+	 * Makes a private directory, first removing ones with the same prefix left by dead processes of this user.
+	 * @param parent where to make it (created if missing)
+	 * @param prefix the start of its name, such as {@code mp-}
+	 * @return the new directory
+	 * @throws IOException when it cannot be made
+	 */
+	public static Path create(Path parent, String prefix) throws IOException {
+		Files.createDirectories(parent);
+		removeAbandoned(parent, prefix);
+		return Files.createTempDirectory(parent, prefix + PID + "-",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+	}
+
+	/** Removes a directory and everything in it, as far as possible; what cannot be removed is logged. */
+	public static void delete(Path root) {
+		try (Stream<Path> paths = Files.walk(root)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
+				try {
+					Files.deleteIfExists(path);
+				}
+				catch (IOException ex) {
+					logger.warn("Could not remove {}: {}", path, ex.toString());
+				}
+			});
+		}
+		catch (IOException ex) {
+			logger.warn("Could not remove {}: {}", root, ex.toString());
+		}
+	}
+
+	private static void removeAbandoned(Path parent, String prefix) {
+		Pattern named = Pattern.compile(Pattern.quote(prefix) + "(\\d+)-.*");
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, prefix + "*")) {
+			for (Path entry : entries) {
+				Matcher name = named.matcher(entry.getFileName().toString());
+				if (name.matches() && ownedByMe(entry) && !alive(Long.parseLong(name.group(1)))) {
+					logger.info("Removing {}, left by process {} which is gone", entry, name.group(1));
+					delete(entry);
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not look for abandoned directories in {}: {}", parent, ex.toString());
+		}
+	}
+
+	private static boolean ownedByMe(Path path) throws IOException {
+		return Files.getOwner(path).getName().equals(System.getProperty("user.name"));
+	}
+
+	private static boolean alive(long pid) {
+		return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	}
+
+}
