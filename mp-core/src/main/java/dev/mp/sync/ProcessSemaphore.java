@@ -1,6 +1,8 @@
 package dev.mp.sync;
 
 import java.io.Serial;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -13,10 +15,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A bounded semaphore refuses a release that would raise the permits above the initial count.
  *
- * <p><b>When a holder dies.</b> Each process's outstanding permits are counted in a table of {@value #SLOTS} slots; a
- * waiter that finds a slot of a dead process returns its permits to the semaphore (within about 20 ms) and logs a
- * warning. Permits taken by more than {@value #SLOTS} processes at once, or released by a process that did not take
- * them, are not tracked and cannot be recovered.
+ * <p><b>When a holder dies.</b> Each process counts the permits it took and has not given back in a slot of a table of
+ * {@value #SLOTS}; a waiter that finds the slot of a process that died (killed, crashed, halted) returns those
+ * permits to the semaphore (within about 20 ms) and logs a warning. A process that exits in order (its shutdown
+ * hooks run) clears its slot: what it took was used, as when a consumer takes a signal another process released.
+ * Beyond {@value #SLOTS} processes, permits are not tracked and cannot be recovered.
  */
 public final class ProcessSemaphore extends SharedObject {
 
@@ -33,7 +36,13 @@ public final class ProcessSemaphore extends SharedObject {
 
 	static final int SLOTS = 64;
 
+	/** Semaphores whose slot this process holds, cleared when it exits in order. */
+	private static final Set<ProcessSemaphore> HELD_HERE = new HashSet<>();
+
 	private final int initialPermits;
+
+	/** The offset of this process's slot in the table; 0 before it is claimed, -1 if the table was full. */
+	private transient int slot;
 
 	private final boolean bounded;
 
@@ -140,41 +149,67 @@ public final class ProcessSemaphore extends SharedObject {
 		return false;
 	}
 
-	/** Counts permits this process holds in its slot, claiming a free slot the first time. */
+	/** Counts permits this process took, in its slot. */
 	private void track(int permits) {
-		SharedMemory memory = memory();
-		int free = -1;
-		for (int slot = 0; slot < SLOTS; slot++) {
-			int offset = TABLE + slot * 8;
-			long word = memory.getLong(offset);
-			if (Owners.pid(word) == Owners.PID) {
-				memory.getAndAddLong(offset, permits);
-				return;
-			}
-			if (word == 0 && free < 0) {
-				free = offset;
-			}
-		}
-		if (free >= 0 && memory.compareAndSetLong(free, 0, ((long) Owners.PID << 32) | permits)) {
-			return;
-		}
-		if (free >= 0) {
-			track(permits);
+		int offset = slot();
+		if (offset >= 0) {
+			addToSlot(offset, permits);
 		}
 	}
 
+	/** Counts permits this process gave back, down to 0: it may also release permits others took. */
 	private void untrack(int permits) {
+		int offset = slot();
+		if (offset >= 0) {
+			addToSlot(offset, -permits);
+		}
+	}
+
+	/** Changes this process's count; only its own threads change its slot while it lives, but they race. */
+	private void addToSlot(int offset, int delta) {
 		SharedMemory memory = memory();
-		for (int slot = 0; slot < SLOTS; slot++) {
-			int offset = TABLE + slot * 8;
+		while (true) {
 			long word = memory.getLong(offset);
-			if (Owners.pid(word) == Owners.PID) {
-				long held = word & 0xFFFF_FFFFL;
-				long next = (held <= permits) ? 0 : word - permits;
-				// only this process changes its own slot, except a recovery, which needs the process dead
-				memory.setLong(offset, next);
+			long count = Math.max(0, (word & 0xFFFF_FFFFL) + delta);
+			if (memory.compareAndSetLong(offset, word, ((long) Owners.PID << 32) | count)) {
 				return;
 			}
+		}
+	}
+
+	/**
+	 * This process's slot, claimed the first time: it keeps it, with its pid, until it exits. An orderly exit
+	 * clears it (what it took was used, not lost); a death leaves it for a waiter to recover. -1 when the table is
+	 * full.
+	 */
+	private synchronized int slot() {
+		if (this.slot != 0) {
+			return this.slot;
+		}
+		SharedMemory memory = memory();
+		for (int index = 0; index < SLOTS && this.slot == 0; index++) {
+			int offset = TABLE + index * 8;
+			if (memory.compareAndSetLong(offset, 0, (long) Owners.PID << 32)) {
+				this.slot = offset;
+				clearAtExit(this);
+			}
+		}
+		if (this.slot == 0) {
+			this.slot = -1;
+		}
+		return this.slot;
+	}
+
+	private static void clearAtExit(ProcessSemaphore semaphore) {
+		synchronized (HELD_HERE) {
+			if (HELD_HERE.isEmpty()) {
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+					synchronized (HELD_HERE) {
+						HELD_HERE.forEach((held) -> held.memory().setLong(held.slot, 0));
+					}
+				}, "mp-semaphores-exit"));
+			}
+			HELD_HERE.add(semaphore);
 		}
 	}
 
@@ -183,7 +218,8 @@ public final class ProcessSemaphore extends SharedObject {
 		for (int slot = 0; slot < SLOTS; slot++) {
 			int offset = TABLE + slot * 8;
 			long word = memory.getLong(offset);
-			if (word != 0 && !Owners.alive(Owners.pid(word)) && memory.compareAndSetLong(offset, word, 0)) {
+			if (word != 0 && !Owners.alive(Owners.pid(word)) && memory.compareAndSetLong(offset, word, 0)
+					&& (word & 0xFFFF_FFFFL) > 0) {
 				long held = word & 0xFFFF_FFFFL;
 				memory.getAndAddLong(PERMITS, held);
 				memory.getAndAddLong(RECOVERED, held);

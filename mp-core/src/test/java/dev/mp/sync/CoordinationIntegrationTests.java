@@ -166,6 +166,20 @@ class CoordinationIntegrationTests {
 		assertThat(semaphore.availablePermits()).isEqualTo(2);
 	}
 
+	@Test
+	void aPermitTakenByAProcessThatExitsInOrderIsUsedNotRecovered() throws Exception {
+		ProcessSemaphore signals = this.template.semaphore(0);
+		signals.release();
+		ManagedProcess consumer = this.template.process((ProcessSemaphore s) -> {
+			if (!s.tryAcquire(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("no signal");
+			}
+		}, signals).start();
+		joinAll(List.of(consumer));
+		assertThat(signals.tryAcquire(200, TimeUnit.MILLISECONDS)).as("the consumed signal came back").isFalse();
+		assertThat(signals.recoveredPermits()).isZero();
+	}
+
 	private List<ManagedProcess> startAll(int count, SerializableConsumer<Integer> body) {
 		List<ManagedProcess> started = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
