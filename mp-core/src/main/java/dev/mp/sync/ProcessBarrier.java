@@ -93,15 +93,26 @@ public final class ProcessBarrier extends SharedObject {
 		long state;
 		int generation;
 		int arrived;
-		do {
+		while (true) {
 			state = memory.getLong(STATE);
 			generation = generation(state);
 			if (isBroken(generation)) {
 				throw broken();
 			}
 			arrived = (int) state + 1;
+			if (arrived > this.parties) {
+				// every party of this generation is in and the last runs the action: arrive in the next one
+				int full = generation;
+				if (!Waiting.until(() -> generation(memory.getLong(STATE)) != full || isBroken(full), deadline,
+						NOTHING)) {
+					throw new TimeoutException(name() + ": the previous trip did not finish in time");
+				}
+				continue;
+			}
+			if (memory.compareAndSetLong(STATE, state, state + 1)) {
+				break;
+			}
 		}
-		while (!memory.compareAndSetLong(STATE, state, state + 1));
 		if (arrived == this.parties) {
 			trip(generation);
 			return 0;
@@ -141,7 +152,8 @@ public final class ProcessBarrier extends SharedObject {
 				throw broken;
 			}
 		}
-		memory().setLong(STATE, (long) (generation + 1) << 32);
+		// all parties are in, so nobody else changes the word until this moves it to the next generation
+		memory().compareAndSetLong(STATE, ((long) generation << 32) | this.parties, (long) (generation + 1) << 32);
 	}
 
 	/** Breaks the barrier when this generation is still the current one and not tripped. */

@@ -6,10 +6,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 
 /**
- * A {@link Condition} of a {@link ProcessLock}, shared between processes. One word of shared memory counts the
- * waiters (high half) and the wake-ups handed out but not yet taken (low half): {@link #signal()} hands out one,
- * {@link #signalAll()} one per waiter, and a waiter leaves when it takes one. As the interface allows, a waiter that
- * arrives after a signal may take that wake-up before an earlier one; none is lost.
+ * A {@link Condition} of a {@link ProcessLock}, shared between processes. Waiters take tickets in order; one word
+ * holds the next ticket (high half) and how many tickets are released (low half): {@link #signal()} releases the
+ * oldest waiting ticket, {@link #signalAll()} every ticket taken so far, and a waiter leaves once its ticket is
+ * released, so a signal reaches the waiters that were waiting when it was sent, never a later one. A waiter that
+ * gives up (timeout, interrupt) before its ticket is released leaves a credit that the next signal spends on one
+ * more ticket, so no signal is lost to it; at worst a waiter wakes spuriously, as the interface allows.
  */
 final class ProcessCondition extends SharedObject implements Condition {
 
@@ -17,6 +19,9 @@ final class ProcessCondition extends SharedObject implements Condition {
 	private static final long serialVersionUID = 1L;
 
 	private static final int STATE = 0;
+
+	/** Tickets given up before they were released, each owed one more release by the next signal. */
+	private static final int CREDITS = 8;
 
 	private static final Runnable NOTHING = () -> {
 	};
@@ -35,8 +40,9 @@ final class ProcessCondition extends SharedObject implements Condition {
 
 	@Override
 	public void awaitUninterruptibly() {
-		int holds = enter();
-		Waiting.untilUninterruptibly(this::takeWakeUp, Waiting.FOREVER, NOTHING);
+		long ticket = enter();
+		int holds = this.lock.releaseAll();
+		Waiting.untilUninterruptibly(() -> released(ticket), Waiting.FOREVER, NOTHING);
 		this.lock.restore(holds);
 	}
 
@@ -68,49 +74,46 @@ final class ProcessCondition extends SharedObject implements Condition {
 	}
 
 	private boolean awaitUntilDeadline(long deadline) throws InterruptedException {
-		int holds = enter();
+		long ticket = enter();
+		int holds = this.lock.releaseAll();
 		boolean woken;
 		try {
-			woken = Waiting.until(this::takeWakeUp, deadline, NOTHING);
+			woken = Waiting.until(() -> released(ticket), deadline, NOTHING);
 		}
 		catch (InterruptedException ex) {
-			leave();
+			leave(ticket);
 			this.lock.restore(holds);
 			throw ex;
 		}
 		if (!woken) {
-			leave();
+			woken = !leave(ticket);
 		}
 		this.lock.restore(holds);
 		return woken;
 	}
 
-	/** Counts the caller as a waiter, then lets go of the lock. */
-	private int enter() {
+	/** Takes the next ticket; the caller holds the lock. */
+	private long enter() {
 		if (!this.lock.isHeldByCurrentThread()) {
 			throw new IllegalMonitorStateException(this.lock.name() + " is not held by this thread");
 		}
-		memory().getAndAddLong(STATE, 1L << 32);
-		return this.lock.releaseAll();
+		return memory().getAndAddLong(STATE, 1L << 32) >>> 32;
 	}
 
-	private boolean takeWakeUp() {
-		SharedMemory memory = memory();
-		long state = memory.getLong(STATE);
-		return (int) state > 0 && memory.compareAndSetLong(STATE, state, state - (1L << 32) - 1);
+	private boolean released(long ticket) {
+		return (memory().getLong(STATE) & 0xFFFF_FFFFL) > ticket;
 	}
 
-	/** A waiter that timed out or was interrupted stops counting; a wake-up left over becomes a spurious one. */
-	private void leave() {
-		SharedMemory memory = memory();
-		while (true) {
-			long state = memory.getLong(STATE);
-			long waiters = (state >>> 32) - 1;
-			long wakeUps = Math.min((int) state, waiters);
-			if (memory.compareAndSetLong(STATE, state, (waiters << 32) | wakeUps)) {
-				return;
-			}
+	/**
+	 * Gives up a ticket not released yet, leaving a credit for the next signal.
+	 * @return false if it was released meanwhile (the caller was woken after all)
+	 */
+	private boolean leave(long ticket) {
+		if (released(ticket)) {
+			return false;
 		}
+		memory().getAndAddLong(CREDITS, 1);
+		return true;
 	}
 
 	private void handOut(boolean all) {
@@ -118,18 +121,17 @@ final class ProcessCondition extends SharedObject implements Condition {
 			throw new IllegalMonitorStateException(this.lock.name() + " is not held by this thread");
 		}
 		SharedMemory memory = memory();
+		long credits = all ? 0 : memory.getAndSetLong(CREDITS, 0);
 		while (true) {
 			long state = memory.getLong(STATE);
-			long waiters = state >>> 32;
-			long wakeUps = (int) state;
-			if (wakeUps >= waiters) {
-				return;
-			}
-			long next = (waiters << 32) | (all ? waiters : wakeUps + 1);
-			if (memory.compareAndSetLong(STATE, state, next)) {
+			long tickets = state >>> 32;
+			long released = state & 0xFFFF_FFFFL;
+			long next = all ? tickets : Math.min(tickets, released + 1 + credits);
+			if (next == released || memory.compareAndSetLong(STATE, state, (tickets << 32) | next)) {
 				return;
 			}
 		}
 	}
+
 
 }

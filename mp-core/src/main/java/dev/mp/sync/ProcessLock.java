@@ -62,9 +62,10 @@ public final class ProcessLock extends SharedObject implements Lock {
 		}
 	}
 
+	/** Takes the lock if it is free now; false if another thread holds it, or this one and it is not reentrant. */
 	@Override
 	public boolean tryLock() {
-		return tryAcquire();
+		return (this.reentrant || !isHeldByCurrentThread()) && tryAcquire();
 	}
 
 	@Override
