@@ -3,6 +3,7 @@ package dev.mp.child;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -111,11 +112,26 @@ final class ChildRuntime {
 				}
 			}
 		}
+		catch (ClosedByInterruptException ex) {
+			if (!this.exiting) {
+				// the thread reading the socket runs the calls: something a call left behind interrupted it
+				System.err.println("mp worker: the thread that runs calls was interrupted while it waited for the "
+						+ "next one, which closes the socket (does a task keep and interrupt its thread?)");
+				exit(EXIT_FAILED);
+			}
+			return;
+		}
 		catch (IOException | RuntimeException ex) {
 			if (this.exiting) {
 				return;
 			}
 			System.err.println("mp worker: connection to the parent failed: " + ex);
+		}
+		catch (Throwable ex) {
+			// an error the call path could not even report (out of memory while encoding an answer): without this
+			// thread the worker would live on deaf, and its caller would wait forever
+			System.err.println("mp worker: the call thread failed: " + ex);
+			Runtime.getRuntime().halt(EXIT_FAILED);
 		}
 		if (!this.exiting) {
 			ParentWatch.parentGone("socket closed");
@@ -213,6 +229,8 @@ final class ChildRuntime {
 			if (this.cancelledEarly.remove(id)) {
 				Thread.currentThread().interrupt();
 			}
+			// calls reach a worker in order of id, so a cancel for an id passed over is for a call never sent
+			this.cancelledEarly.removeIf((early) -> early < id);
 		}
 		Frame answer;
 		try {
