@@ -83,24 +83,27 @@ final class CompactList<E> implements Serializable {
 
 	private int[] ints() {
 		int[] values = new int[this.items.size()];
-		for (int i = 0; i < values.length; i++) {
-			values[i] = (Integer) this.items.get(i);
+		int i = 0;
+		for (Object item : this.items) {
+			values[i++] = (Integer) item;
 		}
 		return values;
 	}
 
 	private long[] longs() {
 		long[] values = new long[this.items.size()];
-		for (int i = 0; i < values.length; i++) {
-			values[i] = (Long) this.items.get(i);
+		int i = 0;
+		for (Object item : this.items) {
+			values[i++] = (Long) item;
 		}
 		return values;
 	}
 
 	private double[] doubles() {
 		double[] values = new double[this.items.size()];
-		for (int i = 0; i < values.length; i++) {
-			values[i] = (Double) this.items.get(i);
+		int i = 0;
+		for (Object item : this.items) {
+			values[i++] = (Double) item;
 		}
 		return values;
 	}

@@ -3,6 +3,7 @@ package dev.mp.launch;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -36,9 +37,10 @@ public final class PrivateDirectories {
 	 */
 	public static Path create(Path parent, String prefix) throws IOException {
 		Files.createDirectories(parent);
-		removeAbandoned(parent, prefix);
-		return Files.createTempDirectory(parent, prefix + PID + "-",
+		Path made = Files.createTempDirectory(parent, prefix + PID + "-",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		removeAbandoned(parent, prefix, made);
+		return made;
 	}
 
 	/** Removes a directory and everything in it, as far as possible; what cannot be removed is logged. */
@@ -58,14 +60,22 @@ public final class PrivateDirectories {
 		}
 	}
 
-	private static void removeAbandoned(Path parent, String prefix) {
+	/** Removes directories with the prefix whose process is gone and whose owner is this user (by uid). */
+	private static void removeAbandoned(Path parent, String prefix, Path mine) {
 		Pattern named = Pattern.compile(Pattern.quote(prefix) + "(\\d+)-.*");
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, prefix + "*")) {
+			Object uid = uid(mine);
 			for (Path entry : entries) {
-				Matcher name = named.matcher(entry.getFileName().toString());
-				if (name.matches() && ownedByMe(entry) && !alive(Long.parseLong(name.group(1)))) {
-					logger.info("Removing {}, left by process {} which is gone", entry, name.group(1));
-					delete(entry);
+				try {
+					Matcher name = named.matcher(entry.getFileName().toString());
+					if (name.matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+							&& uid(entry).equals(uid) && !alive(Long.parseLong(name.group(1)))) {
+						logger.info("Removing {}, left by process {} which is gone", entry, name.group(1));
+						delete(entry);
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.debug("Could not judge {}: {}", entry, ex.toString());
 				}
 			}
 		}
@@ -74,8 +84,8 @@ public final class PrivateDirectories {
 		}
 	}
 
-	private static boolean ownedByMe(Path path) throws IOException {
-		return Files.getOwner(path).getName().equals(System.getProperty("user.name"));
+	private static Object uid(Path path) throws IOException {
+		return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
 	}
 
 	private static boolean alive(long pid) {

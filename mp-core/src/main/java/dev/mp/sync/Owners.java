@@ -23,7 +23,8 @@ final class Owners {
 
 	/**
 	 * Whether a process is alive. A pid the kernel has since given to another process reads as alive: the cost is a
-	 * recovery that does not happen, never one that takes a live owner's lock.
+	 * recovery that does not happen. A pid from another PID namespace reads as dead, so processes of different
+	 * namespaces must not share objects (see the README's limits).
 	 */
 	static boolean alive(int pid) {
 		return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);

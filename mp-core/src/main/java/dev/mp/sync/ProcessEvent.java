@@ -5,7 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A flag shared between processes that threads can wait for, like Python's {@code multiprocessing.Event}: {@link #set()}
- * wakes every waiter, in every process, and later waits return at once until {@link #clear()}.
+ * wakes every waiter, in every process, and later waits return at once until {@link #clear()}. Waiters look at the
+ * flag (spinning, then every millisecond at most): a {@code clear()} right after {@code set()} can hide the set from a
+ * waiter that was parked.
  */
 public final class ProcessEvent extends SharedObject {
 

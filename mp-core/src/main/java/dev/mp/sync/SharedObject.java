@@ -6,7 +6,10 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * An object that lives in shared memory: a lock, a queue, a value. Passing one to another process, as an argument
@@ -19,6 +22,8 @@ public abstract class SharedObject implements Serializable, AutoCloseable {
 
 	@Serial
 	private static final long serialVersionUID = 1L;
+
+	private static final Pattern OBJECT_FILE = Pattern.compile("[a-z]+(-[a-z]+)*-\\d+");
 
 	private final String file;
 
@@ -84,8 +89,12 @@ public abstract class SharedObject implements Serializable, AutoCloseable {
 		if (known != null && known.getClass() == getClass()) {
 			return known;
 		}
+		Path path = Path.of(this.file);
+		if (!isSharedObjectFile(path)) {
+			throw new InvalidObjectException("Refused to map " + this.file + ": not a file of mp's shared objects");
+		}
 		try {
-			this.memory = SharedMemory.map(Path.of(this.file));
+			this.memory = SharedMemory.map(path);
 		}
 		catch (IOException ex) {
 			InvalidObjectException invalid = new InvalidObjectException("Shared object " + name()
@@ -95,6 +104,19 @@ public abstract class SharedObject implements Serializable, AutoCloseable {
 		}
 		attached();
 		return SharedObjects.remember(this);
+	}
+
+	/**
+	 * Whether a path received in a stream names a shared object's file, {@code .../mp-shm-<pid>-<random>/<kind>-<n>},
+	 * with no link on the way: a stream must not make this process map any file it can write.
+	 */
+	private static boolean isSharedObjectFile(Path path) {
+		Path directory = path.getParent();
+		return path.isAbsolute() && path.normalize().equals(path) && directory != null
+				&& OBJECT_FILE.matcher(path.getFileName().toString()).matches()
+				&& SharedObjects.isDirectoryName(directory.getFileName().toString())
+				&& Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)
+				&& Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	@Override

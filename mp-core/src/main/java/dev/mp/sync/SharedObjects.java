@@ -1,6 +1,7 @@
 package dev.mp.sync;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +38,11 @@ public final class SharedObjects implements AutoCloseable {
 
 	private static final String PREFIX = "mp-shm-";
 
+	private static final Pattern DIRECTORY_NAME = Pattern.compile(Pattern.quote(PREFIX) + "\\d+-\\d+");
+
 
 	/** Every shared object this process has, made or received, by file: a received object resolves to the same one. */
-	private static final Map<String, SharedObject> known = new ConcurrentHashMap<>();
+	private static final Map<String, WeakReference<SharedObject>> known = new ConcurrentHashMap<>();
 
 	/** How objects received outside a worker decode messages: with the default allow-list. */
 	private static final Supplier<Codec> DEFAULT_RECEIVED_CODEC = () -> new JavaSerializationCodec(
@@ -79,6 +83,11 @@ public final class SharedObjects implements AutoCloseable {
 	private static Path defaultBase() {
 		Path shm = Path.of("/dev/shm");
 		return (Files.isDirectory(shm) && Files.isWritable(shm)) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+	}
+
+	/** Whether a directory's name is one this class makes. */
+	static boolean isDirectoryName(String name) {
+		return DIRECTORY_NAME.matcher(name).matches();
 	}
 
 	/** The directory that holds this registry's objects. */
@@ -197,7 +206,7 @@ public final class SharedObjects implements AutoCloseable {
 	/** Records an object made here, so that it is closed with the registry and resolves to itself when received. */
 	<T extends SharedObject> T register(T object) {
 		this.made.put(object.file(), object);
-		known.put(object.file(), object);
+		known.put(object.file(), new WeakReference<>(object));
 		return object;
 	}
 
@@ -220,16 +229,25 @@ public final class SharedObjects implements AutoCloseable {
 	}
 
 	static SharedObject known(String file) {
-		return known.get(file);
+		WeakReference<SharedObject> reference = known.get(file);
+		return (reference != null) ? reference.get() : null;
 	}
 
+	/**
+	 * The object this process already has for the same file, else this one, remembered. Weakly: a worker that
+	 * receives a new queue with every task lets go of each one (and its mapping) once nothing uses it.
+	 */
 	static SharedObject remember(SharedObject received) {
-		SharedObject earlier = known.putIfAbsent(received.file(), received);
-		return (earlier != null && earlier.getClass() == received.getClass()) ? earlier : received;
+		known.values().removeIf((reference) -> reference.get() == null);
+		WeakReference<SharedObject> mine = new WeakReference<>(received);
+		WeakReference<SharedObject> earlier = known.merge(received.file(), mine,
+				(old, fresh) -> (old.get() != null) ? old : fresh);
+		SharedObject kept = earlier.get();
+		return (kept != null && kept.getClass() == received.getClass()) ? kept : received;
 	}
 
 	static void forget(SharedObject object) {
-		known.remove(object.file(), object);
+		known.computeIfPresent(object.file(), (file, reference) -> (reference.get() == object) ? null : reference);
 		SharedObjects owner = object.owner();
 		if (owner != null && owner.made.remove(object.file(), object)) {
 			try {

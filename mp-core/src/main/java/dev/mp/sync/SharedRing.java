@@ -190,6 +190,10 @@ final class SharedRing {
 			long region = align(length);
 			long end = tail + RECORD_HEADER + region;
 			long total = end - tail;
+			if (total > this.capacity && deadline == NOW) {
+				// streaming it would wait for consumers: "put it if there is room now" means room for all of it
+				return false;
+			}
 			long start = (total <= this.capacity) ? total : this.capacity / 2;
 			if (free(tail) < start && !await(() -> freeNow(tail) >= start, deadline)) {
 				return false;

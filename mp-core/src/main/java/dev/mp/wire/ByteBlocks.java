@@ -3,6 +3,7 @@ package dev.mp.wire;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Collects written bytes in blocks that are never copied as they grow, unlike {@code ByteArrayOutputStream}, which
@@ -16,6 +17,8 @@ final class ByteBlocks extends OutputStream {
 
 	private static final int MAX_BLOCK = 256 * 1024;
 
+	private final long limit;
+
 	private final List<byte[]> full = new ArrayList<>();
 
 	private byte[] current = new byte[FIRST_BLOCK];
@@ -24,8 +27,14 @@ final class ByteBlocks extends OutputStream {
 
 	private long size;
 
+	/** @param limit the most bytes it takes; writing more throws {@link LimitExceededException} at once */
+	ByteBlocks(long limit) {
+		this.limit = limit;
+	}
+
 	@Override
 	public void write(int b) {
+		checkRoom(1);
 		if (this.position == this.current.length) {
 			nextBlock();
 		}
@@ -35,6 +44,8 @@ final class ByteBlocks extends OutputStream {
 
 	@Override
 	public void write(byte[] bytes, int offset, int length) {
+		Objects.checkFromIndexSize(offset, length, bytes.length);
+		checkRoom(length);
 		int written = 0;
 		while (written < length) {
 			if (this.position == this.current.length) {
@@ -65,10 +76,27 @@ final class ByteBlocks extends OutputStream {
 		return all;
 	}
 
+	private void checkRoom(int length) {
+		if (this.size + length > this.limit) {
+			throw new LimitExceededException();
+		}
+	}
+
 	private void nextBlock() {
 		this.full.add(this.current);
 		this.current = new byte[Math.min(MAX_BLOCK, this.current.length * 2)];
 		this.position = 0;
+	}
+
+	/** More was written than the limit: the value is refused before it takes more memory. */
+	static final class LimitExceededException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		LimitExceededException() {
+			super(null, null, false, false);
+		}
+
 	}
 
 }

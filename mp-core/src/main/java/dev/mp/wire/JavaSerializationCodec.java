@@ -58,12 +58,16 @@ public final class JavaSerializationCodec implements Codec {
 
 	@Override
 	public byte[] encode(Object value) {
-		ByteBlocks bytes = new ByteBlocks();
+		ByteBlocks bytes = new ByteBlocks(this.maxBytes);
 		try (ObjectOutputStream out = new CheckingOutputStream(bytes)) {
 			out.writeObject(value);
 		}
 		catch (ClassRefusedException ex) {
 			throw ex;
+		}
+		catch (ByteBlocks.LimitExceededException ex) {
+			throw new SerializationException(describe(value) + " serializes to more than the frame limit of "
+					+ this.maxBytes + " bytes: send less, or raise mp.protocol.max-frame-size", null);
 		}
 		catch (NotSerializableException ex) {
 			throw new SerializationException("Cannot send a " + ex.getMessage() + " to another process: it does not "
@@ -71,11 +75,6 @@ public final class JavaSerializationCodec implements Codec {
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new SerializationException("Cannot serialize " + describe(value) + ": " + ex, ex);
-		}
-		if (bytes.size() > this.maxBytes) {
-			throw new SerializationException(describe(value) + " serializes to " + bytes.size()
-					+ " bytes, more than the frame limit of " + this.maxBytes
-					+ " bytes: send less, or raise mp.protocol.max-frame-size", null);
 		}
 		return bytes.toByteArray();
 	}
