@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.mp.ManagedProcess;
 import dev.mp.ProcessTemplate;
+import dev.mp.sync.ProcessSemaphore;
 
 /**
  * A parent application for tests that must control the parent JVM itself: starts two children that sleep, prints
@@ -21,11 +22,14 @@ public final class ParentMain {
 		boolean grandchildren = args.length > 1 && args[1].equals("grandchildren");
 		ProcessTemplate template = new ProcessTemplate();
 		try {
+			// each child says when it runs its body, so that what the test times afterwards excludes JVM start-up
+			ProcessSemaphore running = template.semaphore(0);
 			for (int i = 0; i < 2; i++) {
 				ManagedProcess child = template.process(grandchildren ? ParentMain::sleepWithGrandchild
-						: ParentMain::sleep).daemon(daemon).start();
+						: ParentMain::sleep, running).daemon(daemon).start();
 				System.out.println("CHILD " + child.pid());
 			}
+			running.acquire(2);
 			if (args[0].equals("exit")) {
 				System.out.println("PARENT EXITING");
 				System.exit(0);
@@ -42,11 +46,13 @@ public final class ParentMain {
 		}
 	}
 
-	static void sleep() throws InterruptedException {
+	static void sleep(ProcessSemaphore running) throws InterruptedException {
+		running.release();
 		Thread.sleep(60_000);
 	}
 
-	static void sleepWithGrandchild() throws Exception {
+	static void sleepWithGrandchild(ProcessSemaphore running) throws Exception {
+		running.release();
 		Process grandchild = new ProcessBuilder("sleep", "600").start();
 		// the parent logs this line, tagged; the test finds it in the parent's output
 		System.out.println("GRANDCHILD " + grandchild.pid());
