@@ -2,6 +2,7 @@ package dev.mp;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import dev.mp.child.BootstrapConfig;
 import dev.mp.child.Failure;
 import dev.mp.child.WorkerMain;
+import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
 import dev.mp.launch.OutputPump;
 import dev.mp.launch.OutputTail;
@@ -115,7 +117,20 @@ final class ChildJvm implements ChildProcess {
 		this.oneShot = oneShot;
 		this.pool = pool;
 		this.command = JvmCommand.build(options.javaHome(), options.jvmOptions(), options.maxHeap(),
-				options.systemProperties(), options.classPath(), WorkerMain.class.getName());
+				options.systemProperties(), classPath(options), WorkerMain.class.getName());
+	}
+
+	/** The class path as given, or the extracted application jar in place of a Spring Boot fat jar. */
+	static String classPath(ProcessOptions options) {
+		String classPath = options.classPath();
+		if (options.extractFatJar() && JvmCommand.isBootFatJar(JvmCommand.absolute(classPath))) {
+			Optional<Path> extracted = ExtractedJars.extracted(options.javaHome(),
+					Path.of(JvmCommand.absolute(classPath)), options.cacheDirectory());
+			if (extracted.isPresent()) {
+				return extracted.get().toString();
+			}
+		}
+		return classPath;
 	}
 
 	/**

@@ -436,6 +436,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
 			boolean oneShot, String pool) {
+		// a fat jar's first extraction (about a second) runs here, not while holding the lifecycle lock
+		ChildJvm.classPath(options);
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");

@@ -70,7 +70,11 @@ public final class MpAutoConfiguration {
 			.systemProperties(worker.getSystemProperties())
 			.environment(worker.getEnvironment())
 			.workingDirectory(worker.getWorkingDirectory())
-			.startTimeout(worker.getStartTimeout());
+			.startTimeout(worker.getStartTimeout())
+			.extractFatJar(worker.isExtractFatJar());
+		if (worker.getCacheDir() != null) {
+			options.cacheDirectory(worker.getCacheDir());
+		}
 		if (worker.getJavaHome() != null) {
 			options.javaHome(worker.getJavaHome());
 		}
