@@ -45,6 +45,8 @@ public final class ProcessOptions {
 
 	private final Path cacheDirectory;
 
+	private final boolean classDataSharing;
+
 	private ProcessOptions(Builder builder) {
 		this.javaHome = builder.javaHome;
 		this.jvmOptions = List.copyOf(builder.jvmOptions);
@@ -58,6 +60,7 @@ public final class ProcessOptions {
 		this.startTimeout = builder.startTimeout;
 		this.extractFatJar = builder.extractFatJar;
 		this.cacheDirectory = builder.cacheDirectory;
+		this.classDataSharing = builder.classDataSharing;
 	}
 
 	/** The parent's {@code java}, class path, no extra options, plain bootstrap, 60 seconds to start. */
@@ -137,6 +140,15 @@ public final class ProcessOptions {
 		return this.cacheDirectory;
 	}
 
+	/**
+	 * Whether children whose class path is made of jar files (such as an extracted fat jar) map a class-data archive
+	 * recorded once by a training child in the {@link #cacheDirectory()}, which makes them start faster. On by
+	 * default; it never applies to a directory class path or with Boot's {@code PropertiesLauncher}.
+	 */
+	public boolean classDataSharing() {
+		return this.classDataSharing;
+	}
+
 	/** The system property that sets the default {@link #cacheDirectory()}. */
 	public static final String CACHE_DIRECTORY_PROPERTY = "mp.worker.cache-dir";
 
@@ -167,6 +179,8 @@ public final class ProcessOptions {
 
 		private Path cacheDirectory = defaultCacheDirectory();
 
+		private boolean classDataSharing = true;
+
 		private Builder() {
 		}
 
@@ -183,6 +197,7 @@ public final class ProcessOptions {
 			this.startTimeout = options.startTimeout;
 			this.extractFatJar = options.extractFatJar;
 			this.cacheDirectory = options.cacheDirectory;
+			this.classDataSharing = options.classDataSharing;
 		}
 
 		private static Path defaultCacheDirectory() {
@@ -259,6 +274,12 @@ public final class ProcessOptions {
 		/** Whether a Spring Boot fat jar class path is extracted once for faster child starts (default true). */
 		public Builder extractFatJar(boolean extractFatJar) {
 			this.extractFatJar = extractFatJar;
+			return this;
+		}
+
+		/** Whether children of a jar class path map a class-data archive recorded once (default true). */
+		public Builder classDataSharing(boolean classDataSharing) {
+			this.classDataSharing = classDataSharing;
 			return this;
 		}
 

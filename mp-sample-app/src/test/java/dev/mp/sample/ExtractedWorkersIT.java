@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,16 +20,19 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
+import dev.mp.launch.ClassDataArchives;
 import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Workers of a parent whose class path is the packaged sample app (a Spring Boot fat jar): the jar is extracted once
  * per version into the cache directory, workers start from the extracted jar, and a failed extraction falls back to
- * Boot's {@code PropertiesLauncher}.
+ * Boot's {@code PropertiesLauncher}. The extracted jar's workers map a class-data archive that one training child
+ * records the first time.
  */
 @ExtendWith(NoChildProcessesLeft.class)
 class ExtractedWorkersIT {
@@ -41,6 +45,8 @@ class ExtractedWorkersIT {
 	private Path cache;
 
 	private ProcessTemplate template;
+
+	private ProcessPool pool;
 
 	@BeforeEach
 	void copyTheFatJar() throws IOException {
@@ -95,6 +101,56 @@ class ExtractedWorkersIT {
 		assertThat(this.cache).doesNotExist();
 	}
 
+	@Test
+	void aTrainingChildRecordsAClassDataArchiveOnceAndLaterWorkersMapIt() throws Exception {
+		int before = ClassDataArchives.trainings();
+		warmWorkers(this.cache, 1);
+		await("the training child to record a class-data archive").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> archives().size() == 1);
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		this.template.close();
+
+		Path archive = archives().get(0);
+		List<List<String>> commands = warmWorkers(this.cache, 1);
+		assertThat(commands.get(0)).contains("-XX:SharedArchiveFile=" + archive);
+		long pid = this.pool.workers().get(0).pid();
+		Path maps = Path.of("/proc", Long.toString(pid), "maps");
+		if (Files.isReadable(maps)) {
+			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(archive.toString());
+		}
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		this.template.close();
+
+		// a corrupt archive costs only its speed-up
+		Files.delete(archive);
+		Files.writeString(archive, "not a class-data archive");
+		commands = warmWorkers(this.cache, 1);
+		assertThat(commands.get(0)).contains("-XX:SharedArchiveFile=" + archive);
+		assertThat(this.pool.workers().get(0).isAlive()).isTrue();
+	}
+
+	@Test
+	void classDataSharingCanBeTurnedOff() throws Exception {
+		int before = ClassDataArchives.trainings();
+		ProcessOptions options = options(this.cache).toBuilder().classDataSharing(false).build();
+		List<List<String>> commands = warmWorkers(options, 1);
+		assertThat(String.join(" ", commands.get(0))).doesNotContain("SharedArchiveFile");
+		this.template.close();
+		assertThat(ClassDataArchives.trainings()).isEqualTo(before);
+		assertThat(this.cache.resolve("cds")).doesNotExist();
+	}
+
+	private List<Path> archives() throws IOException {
+		Path directory = this.cache.resolve("cds");
+		if (!Files.isDirectory(directory)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.filter((file) -> file.getFileName().toString().endsWith(".jsa")).toList();
+		}
+	}
+
 	private ProcessOptions options(Path cacheDirectory) {
 		return ProcessOptions.builder().classPath(this.jar.toString()).cacheDirectory(cacheDirectory).build();
 	}
@@ -106,10 +162,10 @@ class ExtractedWorkersIT {
 	/** The command lines of {@code count} plain workers, once all have connected. */
 	private List<List<String>> warmWorkers(ProcessOptions options, int count) throws Exception {
 		this.template = ProcessTemplate.builder().defaults(options).build();
-		ProcessPool pool = this.template.pool("extracted",
+		this.pool = this.template.pool("extracted",
 				PoolOptions.builder().size(count).minIdle(count).processOptions(options).build());
-		pool.whenWarm().get(60, TimeUnit.SECONDS);
-		return pool.workers()
+		this.pool.whenWarm().get(60, TimeUnit.SECONDS);
+		return this.pool.workers()
 			.stream()
 			.map((worker) -> ProcessHandle.of(worker.pid())
 				.flatMap((handle) -> handle.info().arguments())

@@ -71,7 +71,8 @@ public final class MpAutoConfiguration {
 			.environment(worker.getEnvironment())
 			.workingDirectory(worker.getWorkingDirectory())
 			.startTimeout(worker.getStartTimeout())
-			.extractFatJar(worker.isExtractFatJar());
+			.extractFatJar(worker.isExtractFatJar())
+			.classDataSharing(worker.isClassDataSharing());
 		if (worker.getCacheDir() != null) {
 			options.cacheDirectory(worker.getCacheDir());
 		}

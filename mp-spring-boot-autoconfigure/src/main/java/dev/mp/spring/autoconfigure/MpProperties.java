@@ -268,9 +268,25 @@ public class MpProperties {
 		private boolean extractFatJar = true;
 
 		/**
-		 * Where mp keeps extracted fat jars between runs. Defaults to $XDG_CACHE_HOME/mp, else ~/.cache/mp.
+		 * Whether workers whose class path is made of jars (such as an extracted fat jar) map a class-data archive
+		 * that one extra training child records, in the background, the first time: they start faster. A worker
+		 * starts without it if the archive is unusable.
+		 */
+		private boolean classDataSharing = true;
+
+		/**
+		 * Where mp keeps extracted fat jars and class-data archives between runs. Defaults to $XDG_CACHE_HOME/mp,
+		 * else ~/.cache/mp.
 		 */
 		private Path cacheDir;
+
+		public boolean isClassDataSharing() {
+			return this.classDataSharing;
+		}
+
+		public void setClassDataSharing(boolean classDataSharing) {
+			this.classDataSharing = classDataSharing;
+		}
 
 		public boolean isExtractFatJar() {
 			return this.extractFatJar;
