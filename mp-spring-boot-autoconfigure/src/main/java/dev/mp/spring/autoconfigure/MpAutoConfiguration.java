@@ -93,6 +93,9 @@ public final class MpAutoConfiguration {
 		if (pool.getMaxHeap() != null) {
 			process.maxHeap(pool.getMaxHeap());
 		}
+		if (pool.getClassDataSharing() != null) {
+			process.classDataSharing(pool.getClassDataSharing());
+		}
 		PoolOptions.Builder options = PoolOptions.builder()
 			.minIdle(pool.getMinIdle())
 			.maxTasksPerWorker(pool.getMaxTasksPerWorker())

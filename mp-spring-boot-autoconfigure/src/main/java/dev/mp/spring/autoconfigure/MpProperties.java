@@ -120,6 +120,12 @@ public class MpProperties {
 		private String bootstrapMode = "spring";
 
 		/**
+		 * Whether this pool's workers map a class-data archive (see mp.worker.class-data-sharing). Unset: as
+		 * mp.worker.class-data-sharing.
+		 */
+		private Boolean classDataSharing;
+
+		/**
 		 * Workers that may fail to start within start-failure-period before the pool stops starting them and fails
 		 * calls at once with the reason (its health is then DOWN).
 		 */
@@ -216,6 +222,14 @@ public class MpProperties {
 
 		public void setBootstrapMode(String bootstrapMode) {
 			this.bootstrapMode = bootstrapMode;
+		}
+
+		public Boolean getClassDataSharing() {
+			return this.classDataSharing;
+		}
+
+		public void setClassDataSharing(Boolean classDataSharing) {
+			this.classDataSharing = classDataSharing;
 		}
 
 	}
