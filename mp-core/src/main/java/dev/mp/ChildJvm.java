@@ -2,8 +2,10 @@ package dev.mp;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 import dev.mp.child.BootstrapConfig;
 import dev.mp.child.Failure;
 import dev.mp.child.WorkerMain;
+import dev.mp.launch.ClassDataArchives;
+import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
 import dev.mp.launch.OutputPump;
 import dev.mp.launch.OutputTail;
@@ -67,6 +71,9 @@ final class ChildJvm implements ChildProcess {
 	private final List<String> command;
 
 	private final byte[] secret = Handshake.randomBytes();
+
+	/** The class-data archive a training child should record for children like this one, or {@code null}. */
+	private Path trainingArchive;
 
 	private final OutputTail tail = new OutputTail(TAIL_LINES);
 
@@ -114,8 +121,36 @@ final class ChildJvm implements ChildProcess {
 		this.description = description;
 		this.oneShot = oneShot;
 		this.pool = pool;
-		this.command = JvmCommand.build(options.javaHome(), options.jvmOptions(), options.maxHeap(),
-				options.systemProperties(), options.classPath(), WorkerMain.class.getName());
+		String classPath = classPath(options);
+		List<String> jvmOptions = options.jvmOptions();
+		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
+			List<String> keyOptions = new ArrayList<>(jvmOptions);
+			keyOptions.add("-Xmx" + options.maxHeap());
+			Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions,
+					classPath, options.bootstrapMode());
+			if (ClassDataArchives.isUsable(archive)) {
+				jvmOptions = new ArrayList<>(jvmOptions);
+				jvmOptions.add("-XX:SharedArchiveFile=" + archive);
+			}
+			else {
+				this.trainingArchive = archive;
+			}
+		}
+		this.command = JvmCommand.build(options.javaHome(), jvmOptions, options.maxHeap(),
+				options.systemProperties(), classPath, WorkerMain.class.getName());
+	}
+
+	/** The class path as given, or the extracted application jar in place of a Spring Boot fat jar. */
+	static String classPath(ProcessOptions options) {
+		String classPath = options.classPath();
+		if (options.extractFatJar() && JvmCommand.isBootFatJar(JvmCommand.absolute(classPath))) {
+			Optional<Path> extracted = ExtractedJars.extracted(options.javaHome(),
+					Path.of(JvmCommand.absolute(classPath)), options.cacheDirectory());
+			if (extracted.isPresent()) {
+				return extracted.get().toString();
+			}
+		}
+		return classPath;
 	}
 
 	/**
@@ -167,6 +202,31 @@ final class ChildJvm implements ChildProcess {
 		ScheduledFuture<?> deadline = this.template.scheduler()
 			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
 		this.ready.whenComplete((channel, failure) -> deadline.cancel(false));
+		if (this.trainingArchive != null) {
+			// after this child is ready, so that the training does not slow its start
+			this.ready.thenRun(this::trainClassDataArchive);
+		}
+	}
+
+	/** Starts a child that boots like this one and records the classes it loads, unless one has (see there). */
+	private void trainClassDataArchive() {
+		if (this.template.isClosed()) {
+			return;
+		}
+		ProcessBuilder settings = new ProcessBuilder();
+		if (this.options.workingDirectory() != null) {
+			settings.directory(this.options.workingDirectory().toFile());
+		}
+		settings.environment().putAll(this.options.environment());
+		BootstrapConfig config = new BootstrapConfig(this.id + "-training", this.name + "-training",
+				Handshake.randomBytes(), this.template.server().socketPath().toString(), ProcessHandle.current().pid(),
+				this.options.bootstrapMode(), this.template.maxFrameBytes(), false, this.options.bootstrapAttributes());
+		ClassDataArchives.trainIfMissing(this.trainingArchive, this.command, settings,
+				(stdin) -> {
+					DataOutputStream out = new DataOutputStream(stdin);
+					config.write(out);
+					out.flush();
+				}, this.options.startTimeout().plusSeconds(60), this.template.trainings());
 	}
 
 	private void checkStarted() {

@@ -84,6 +84,9 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final Deque<ChildJvm> children = new ConcurrentLinkedDeque<>();
 
+	/** Training children recording class-data archives (see {@code ClassDataArchives}); stopped by close(). */
+	private final Set<Process> trainings = ConcurrentHashMap.newKeySet();
+
 	private final Map<String, PoolOptions> poolOptions;
 
 	private final List<PoolListener> listeners;
@@ -436,6 +439,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
 			boolean oneShot, String pool) {
+		// a fat jar's first extraction (about a second) runs here, not while holding the lifecycle lock
+		ChildJvm.classPath(options);
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
@@ -526,6 +531,11 @@ public final class ProcessTemplate implements AutoCloseable {
 			this.closed = true;
 		}
 		List.copyOf(this.pools.values()).forEach(ProcessPool::close);
+		for (Process training : List.copyOf(this.trainings)) {
+			// removed first: its training thread then knows the kill was no failure
+			this.trainings.remove(training);
+			training.destroyForcibly();
+		}
 		List<ChildJvm> live = new ArrayList<>(this.children.stream().filter(ChildJvm::isAlive).toList());
 		live.stream().filter(ChildJvm::isDaemon).forEach(ChildJvm::terminate);
 		long graceEnd = System.nanoTime() + this.shutdownGracePeriod.toNanos();
@@ -561,6 +571,10 @@ public final class ProcessTemplate implements AutoCloseable {
 			stubborn.forEach(ChildJvm::kill);
 			stubborn.forEach((child) -> child.awaitExit(TERMINATE_MILLIS));
 		}
+	}
+
+	Set<Process> trainings() {
+		return this.trainings;
 	}
 
 	WorkerServer server() {

@@ -76,6 +76,10 @@ final class ChildRuntime {
 		this.parentWatch = parentWatch;
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
+		if (Boolean.getBoolean(WorkerMain.TRAIN_PROPERTY)) {
+			exit(EXIT_OK);
+			return;
+		}
 		try {
 			this.channel = connect();
 		}

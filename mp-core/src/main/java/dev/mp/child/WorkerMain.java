@@ -24,6 +24,12 @@ public final class WorkerMain {
 	/** Exit code when the parent could not be reached or refused the handshake. */
 	public static final int EXIT_NO_PARENT = 72;
 
+	/**
+	 * System property of a training child (see {@code ClassDataArchives}): it starts its bootstrap mode like a worker,
+	 * then exits 0 at once, so that {@code -XX:ArchiveClassesAtExit} records the classes a worker loads.
+	 */
+	public static final String TRAIN_PROPERTY = "mp.worker.train";
+
 	private WorkerMain() {
 	}
 

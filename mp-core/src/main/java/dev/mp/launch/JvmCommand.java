@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
 /**
  * Builds the command line of a child JVM. When the class path is a single Spring Boot fat jar (the parent runs as
  * {@code java -jar app.jar}), the child is started through Boot's {@code PropertiesLauncher} with {@code loader.main},
- * because the worker's classes sit inside the jar's {@code BOOT-INF} where a plain {@code -cp} cannot see them.
+ * because the worker's classes sit inside the jar's {@code BOOT-INF} where a plain {@code -cp} cannot see them. (By
+ * default the parent first extracts such a jar, see {@link ExtractedJars}, and passes the extracted application jar
+ * here instead, which starts faster.)
  */
 public final class JvmCommand {
 
@@ -45,11 +47,7 @@ public final class JvmCommand {
 		}
 		command.addAll(jvmOptions);
 		systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-		// absolute, so that a child with another working directory finds the same entries (java -jar gives app.jar)
-		String absolute = Arrays.stream(classPath.split(File.pathSeparator))
-			.filter((entry) -> !entry.isEmpty())
-			.map((entry) -> Path.of(entry).toAbsolutePath().toString())
-			.collect(Collectors.joining(File.pathSeparator));
+		String absolute = absolute(classPath);
 		command.add("-cp");
 		command.add(absolute);
 		if (isBootFatJar(absolute)) {
@@ -60,6 +58,17 @@ public final class JvmCommand {
 			command.add(mainClass);
 		}
 		return command;
+	}
+
+	/**
+	 * The class path with absolute entries, so that a child with another working directory finds the same entries
+	 * ({@code java -jar} gives {@code app.jar}).
+	 */
+	public static String absolute(String classPath) {
+		return Arrays.stream(classPath.split(File.pathSeparator))
+			.filter((entry) -> !entry.isEmpty())
+			.map((entry) -> Path.of(entry).toAbsolutePath().toString())
+			.collect(Collectors.joining(File.pathSeparator));
 	}
 
 	/** Whether the class path is one jar whose manifest starts it through Spring Boot's loader. */

@@ -68,8 +68,9 @@ class SampleAppIT {
 				jar.toAbsolutePath()).isTrue();
 		int port = freePort();
 		base = URI.create("http://localhost:" + port);
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-				jar.toString(), "--server.port=" + port,
+		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				// where the app extracts itself for its workers: under target, not the user's ~/.cache
+				"-Dmp.worker.cache-dir=" + cacheDirectory(), "-jar", jar.toString(), "--server.port=" + port,
 				// stop at once on SIGTERM instead of waiting for in-flight requests, and give non-daemon workers
 				// one second before they are terminated: the last test checks that shutdown ends live workers
 				"--server.shutdown=immediate", "--mp.shutdown.grace-period=1s");
@@ -119,6 +120,16 @@ class SampleAppIT {
 
 		// the worker is a warm member of the default pool: it stays, and the actuator shows it idle between calls
 		assertThat(isAlive(workerPid)).isTrue();
+		// it started from the jar the app extracted for its workers, not through Boot's PropertiesLauncher
+		List<String> workerCommand = ProcessHandle.of(workerPid)
+			.flatMap((worker) -> worker.info().arguments())
+			.map(List::of)
+			.orElseThrow();
+		assertThat(workerCommand).doesNotContain("org.springframework.boot.loader.launch.PropertiesLauncher")
+			.contains("dev.mp.child.WorkerMain");
+		String classPath = workerCommand.get(workerCommand.indexOf("-cp") + 1);
+		assertThat(Path.of(classPath)).startsWith(cacheDirectory().resolve("extracted").toAbsolutePath())
+			.hasFileName("mp-sample-app.jar");
 		await("worker " + workerPid + " to be idle in /actuator/processes").atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> {
 				JsonNode worker = okJson("/actuator/processes/" + workerPid);
@@ -287,6 +298,10 @@ class SampleAppIT {
 		}, "sample-app-output");
 		reader.setDaemon(true);
 		reader.start();
+	}
+
+	private static Path cacheDirectory() {
+		return Path.of(System.getProperty("mp.worker.cache-dir", "target/mp-cache")).toAbsolutePath();
 	}
 
 	private static int freePort() throws IOException {

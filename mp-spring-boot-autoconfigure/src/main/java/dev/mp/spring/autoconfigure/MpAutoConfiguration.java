@@ -70,7 +70,12 @@ public final class MpAutoConfiguration {
 			.systemProperties(worker.getSystemProperties())
 			.environment(worker.getEnvironment())
 			.workingDirectory(worker.getWorkingDirectory())
-			.startTimeout(worker.getStartTimeout());
+			.startTimeout(worker.getStartTimeout())
+			.extractFatJar(worker.isExtractFatJar())
+			.classDataSharing(worker.isClassDataSharing());
+		if (worker.getCacheDir() != null) {
+			options.cacheDirectory(worker.getCacheDir());
+		}
 		if (worker.getJavaHome() != null) {
 			options.javaHome(worker.getJavaHome());
 		}
@@ -87,6 +92,9 @@ public final class MpAutoConfiguration {
 		}
 		if (pool.getMaxHeap() != null) {
 			process.maxHeap(pool.getMaxHeap());
+		}
+		if (pool.getClassDataSharing() != null) {
+			process.classDataSharing(pool.getClassDataSharing());
 		}
 		PoolOptions.Builder options = PoolOptions.builder()
 			.minIdle(pool.getMinIdle())

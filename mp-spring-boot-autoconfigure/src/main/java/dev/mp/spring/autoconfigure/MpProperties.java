@@ -120,6 +120,12 @@ public class MpProperties {
 		private String bootstrapMode = "spring";
 
 		/**
+		 * Whether this pool's workers map a class-data archive (see mp.worker.class-data-sharing). Unset: as
+		 * mp.worker.class-data-sharing.
+		 */
+		private Boolean classDataSharing;
+
+		/**
 		 * Workers that may fail to start within start-failure-period before the pool stops starting them and fails
 		 * calls at once with the reason (its health is then DOWN).
 		 */
@@ -218,6 +224,14 @@ public class MpProperties {
 			this.bootstrapMode = bootstrapMode;
 		}
 
+		public Boolean getClassDataSharing() {
+			return this.classDataSharing;
+		}
+
+		public void setClassDataSharing(Boolean classDataSharing) {
+			this.classDataSharing = classDataSharing;
+		}
+
 	}
 
 	/**
@@ -259,6 +273,50 @@ public class MpProperties {
 		 * How long a child may take from launch until it has connected back; it is killed after that.
 		 */
 		private Duration startTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Whether, when the application runs as a Spring Boot fat jar (java -jar app.jar), the jar is extracted once
+		 * into the cache directory and workers start from the extracted jars: they start faster than through Boot's
+		 * PropertiesLauncher. If extraction fails, workers start from the fat jar.
+		 */
+		private boolean extractFatJar = true;
+
+		/**
+		 * Whether workers whose class path is made of jars (such as an extracted fat jar) map a class-data archive
+		 * that one extra training child records, in the background, the first time: they start faster. A worker
+		 * starts without it if the archive is unusable.
+		 */
+		private boolean classDataSharing = true;
+
+		/**
+		 * Where mp keeps extracted fat jars and class-data archives between runs. Defaults to $XDG_CACHE_HOME/mp,
+		 * else ~/.cache/mp.
+		 */
+		private Path cacheDir;
+
+		public boolean isClassDataSharing() {
+			return this.classDataSharing;
+		}
+
+		public void setClassDataSharing(boolean classDataSharing) {
+			this.classDataSharing = classDataSharing;
+		}
+
+		public boolean isExtractFatJar() {
+			return this.extractFatJar;
+		}
+
+		public void setExtractFatJar(boolean extractFatJar) {
+			this.extractFatJar = extractFatJar;
+		}
+
+		public Path getCacheDir() {
+			return this.cacheDir;
+		}
+
+		public void setCacheDir(Path cacheDir) {
+			this.cacheDir = cacheDir;
+		}
 
 		public Path getJavaHome() {
 			return this.javaHome;
