@@ -121,7 +121,7 @@ public final class ClassDataArchives {
 		Path failed = sibling(archive, ".failed");
 		Path lock = sibling(archive, ".lock");
 		try {
-			ExtractedJars.createPrivateDirectories(archive.getParent());
+			PrivateDirectories.ensure(archive.getParent());
 			if (Files.isRegularFile(failed) && Files.getLastModifiedTime(failed)
 				.toInstant()
 				.isAfter(Instant.now().minus(RETRY_AFTER_FAILURE))) {

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,19 +103,17 @@ public final class ExtractedJars {
 			return applicationJar;
 		}
 		Path parent = entry.getParent();
-		createPrivateDirectories(parent);
+		PrivateDirectories.ensure(parent);
 		Path temporary = parent.resolve(".tmp-" + UUID.randomUUID());
 		extractions.incrementAndGet();
 		try {
 			Path log = Files.createTempFile(parent, ".extract-", ".log");
 			try {
-				List<String> command = List.of(javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java")
-					.toString(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
-						temporary.toString());
+				List<String> command = List.of(JvmCommand.java(javaHome), "-Djarmode=tools", "-jar", jar.toString(),
+						"extract", "--destination", temporary.toString());
 				Process process = new ProcessBuilder(command).redirectErrorStream(true)
 					.redirectOutput(log.toFile())
-					.redirectInput(ProcessBuilder.Redirect.from(isWindows() ? Path.of("NUL").toFile()
-							: Path.of("/dev/null").toFile()))
+					.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
 					.start();
 				if (!process.waitFor(EXTRACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 					process.destroyForcibly();
@@ -152,7 +147,7 @@ public final class ExtractedJars {
 			return applicationJar;
 		}
 		finally {
-			deleteTree(temporary);
+			PrivateDirectories.delete(temporary);
 		}
 	}
 
@@ -168,42 +163,6 @@ public final class ExtractedJars {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	static void createPrivateDirectories(Path directory) throws IOException {
-		if (Files.isDirectory(directory)) {
-			return;
-		}
-		Files.createDirectories(directory);
-		try {
-			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-		}
-		catch (UnsupportedOperationException ex) {
-			// not a POSIX file system: its defaults apply
-		}
-	}
-
-	private static void deleteTree(Path root) {
-		if (!Files.exists(root)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(root)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
-				try {
-					Files.deleteIfExists(path);
-				}
-				catch (IOException ex) {
-					// best effort: a leftover temporary directory is harmless
-				}
-			});
-		}
-		catch (IOException ex) {
-			// best effort
-		}
-	}
-
-	private static boolean isWindows() {
-		return java.io.File.separatorChar == '\\';
 	}
 
 }

@@ -41,7 +41,7 @@ public final class JvmCommand {
 	public static List<String> build(Path javaHome, List<String> jvmOptions, String maxHeap,
 			Map<String, String> systemProperties, String classPath, String mainClass) {
 		List<String> command = new ArrayList<>();
-		command.add(javaHome.resolve("bin").resolve(isWindows() ? "java.exe" : "java").toString());
+		command.add(java(javaHome));
 		if (maxHeap != null && !maxHeap.isBlank()) {
 			command.add("-Xmx" + maxHeap);
 		}
@@ -90,8 +90,9 @@ public final class JvmCommand {
 		}
 	}
 
-	private static boolean isWindows() {
-		return File.separatorChar == '\\';
+	/** The {@code java} launcher of a Java installation. */
+	static String java(Path javaHome) {
+		return javaHome.resolve("bin").resolve("java").toString();
 	}
 
 }

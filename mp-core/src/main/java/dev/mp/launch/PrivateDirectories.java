@@ -43,8 +43,19 @@ public final class PrivateDirectories {
 		return made;
 	}
 
+	/** Makes a directory of a fixed name, with its parents, private (0700) when it is new. */
+	public static void ensure(Path directory) throws IOException {
+		if (!Files.isDirectory(directory)) {
+			Files.createDirectories(directory);
+			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+		}
+	}
+
 	/** Removes a directory and everything in it, as far as possible; what cannot be removed is logged. */
 	public static void delete(Path root) {
+		if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
 		try (Stream<Path> paths = Files.walk(root)) {
 			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
 				try {
