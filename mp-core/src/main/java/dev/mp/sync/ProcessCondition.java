@@ -121,7 +121,8 @@ final class ProcessCondition extends SharedObject implements Condition {
 			throw new IllegalMonitorStateException(this.lock.name() + " is not held by this thread");
 		}
 		SharedMemory memory = memory();
-		long credits = all ? 0 : memory.getAndSetLong(CREDITS, 0);
+		// signalAll releases every ticket, the given-up ones too: their credits are spent either way
+		long credits = memory.getAndSetLong(CREDITS, 0);
 		while (true) {
 			long state = memory.getLong(STATE);
 			long tickets = state >>> 32;

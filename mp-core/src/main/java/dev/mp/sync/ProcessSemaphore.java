@@ -42,7 +42,7 @@ public final class ProcessSemaphore extends SharedObject {
 	private final int initialPermits;
 
 	/** The offset of this process's slot in the table; 0 before it is claimed, -1 if the table was full. */
-	private transient int slot;
+	private transient volatile int slot;
 
 	private final boolean bounded;
 
@@ -182,7 +182,12 @@ public final class ProcessSemaphore extends SharedObject {
 	 * clears it (what it took was used, not lost); a death leaves it for a waiter to recover. -1 when the table is
 	 * full.
 	 */
-	private synchronized int slot() {
+	private int slot() {
+		int claimed = this.slot;
+		return (claimed != 0) ? claimed : claimSlot();
+	}
+
+	private synchronized int claimSlot() {
 		if (this.slot != 0) {
 			return this.slot;
 		}

@@ -45,8 +45,12 @@ public final class SharedObjects implements AutoCloseable {
 	private static final Map<String, WeakReference<SharedObject>> known = new ConcurrentHashMap<>();
 
 	/** How objects received outside a worker decode messages: with the default allow-list. */
-	private static final Supplier<Codec> DEFAULT_RECEIVED_CODEC = () -> new JavaSerializationCodec(
-			ClassAllowList.withDefaults(List.of()), "allow it in the template that made this object", 64 * 1024 * 1024);
+	private static final class DefaultReceivedCodec {
+
+		static final Codec CODEC = new JavaSerializationCodec(ClassAllowList.withDefaults(List.of()),
+				"allow it in the template that made this object", 64 * 1024 * 1024);
+
+	}
 
 	private final Path directory;
 
@@ -220,7 +224,7 @@ public final class SharedObjects implements AutoCloseable {
 
 	static Codec receivedCodec() {
 		Codec worker = ReceivingProcess.codec();
-		return (worker != null) ? worker : DEFAULT_RECEIVED_CODEC.get();
+		return (worker != null) ? worker : DefaultReceivedCodec.CODEC;
 	}
 
 	static ClassLoader receivedClassLoader() {

@@ -9,7 +9,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
-import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -147,18 +146,21 @@ public final class JavaSerializationCodec implements Codec {
 
 	}
 
-	/** The classes one loader resolved, by name: {@code Class.forName} costs about a microsecond per class per call. */
-	private record ResolvedClasses(WeakReference<ClassLoader> loader, Map<String, Class<?>> byName) {
+	/**
+	 * The classes one loader resolved, by name: {@code Class.forName} costs about a microsecond per class per call.
+	 * The classes hold their loader anyway, so the loader is held plainly.
+	 */
+	private record ResolvedClasses(ClassLoader loader, Map<String, Class<?>> byName) {
 
 		static ResolvedClasses of(ClassLoader loader) {
-			return new ResolvedClasses(new WeakReference<>(loader), new ConcurrentHashMap<>());
+			return new ResolvedClasses(loader, new ConcurrentHashMap<>());
 		}
 
 	}
 
 	private ResolvedClasses resolvedFor(ClassLoader classLoader) {
 		ResolvedClasses resolved = this.resolved;
-		if (resolved.loader().get() != classLoader) {
+		if (resolved.loader() != classLoader) {
 			// one loader per codec in practice; another one starts afresh rather than holding both
 			resolved = ResolvedClasses.of(classLoader);
 			this.resolved = resolved;

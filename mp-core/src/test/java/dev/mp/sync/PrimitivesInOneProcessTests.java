@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Threads of one process racing on shared objects: the races there are the same as between processes, and cheaper
@@ -69,6 +70,31 @@ class PrimitivesInOneProcessTests {
 		assertThat(List.of(early.get(30, TimeUnit.SECONDS), partner.get(30, TimeUnit.SECONDS)))
 			.as("the next generation's arrival indexes").containsExactlyInAnyOrder(0, 1);
 		assertThat(barrier.isBroken()).isFalse();
+	}
+
+	@Test
+	void lockInterruptiblyGivesUpWhenInterruptedAndLeavesTheLockToItsOwner() throws Exception {
+		ProcessLock lock = this.shared.lock(false);
+		lock.lock();
+		CountDownLatch waiting = new CountDownLatch(1);
+		Future<Boolean> waiter = this.threads.submit(() -> {
+			waiting.countDown();
+			try {
+				lock.lockInterruptibly();
+				return true;
+			}
+			catch (InterruptedException ex) {
+				return false;
+			}
+		});
+		assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+		waiter.cancel(true);
+		assertThatThrownBy(() -> waiter.get()).isInstanceOf(java.util.concurrent.CancellationException.class);
+		this.threads.shutdown();
+		assertThat(this.threads.awaitTermination(30, TimeUnit.SECONDS)).as("the waiter gave up").isTrue();
+		assertThat(lock.isHeldByCurrentThread()).isTrue();
+		lock.unlock();
+		assertThat(lock.isLocked()).isFalse();
 	}
 
 	@Test
