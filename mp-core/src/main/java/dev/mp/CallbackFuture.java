@@ -2,7 +2,10 @@ package dev.mp;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -12,6 +15,8 @@ import java.util.function.Function;
  * The future mp hands to callers. mp completes it on the thread that read the child's answer, so that a caller
  * blocked in {@code get()} wakes without a further hand-off; whatever a caller chains to it ({@code thenApply},
  * {@code whenComplete}, ...) runs on mp's callback executor instead, so it can never hold up a child's frames.
+ * A pool task's future may also carry a short look for the answer in the worker's shared memory, which a caller
+ * blocking in {@code get()} or {@code join()} takes first (see {@link PoolOptions#spinWait()}).
  *
  * @param <T> the result type
  */
@@ -19,8 +24,40 @@ final class CallbackFuture<T> extends CompletableFuture<T> {
 
 	private final Executor callbacks;
 
+	private volatile Runnable beforeWaiting;
+
 	CallbackFuture(Executor callbacks) {
 		this.callbacks = callbacks;
+	}
+
+	/** What a caller about to block on this future does first, while it is not done. */
+	void beforeWaiting(Runnable look) {
+		this.beforeWaiting = look;
+	}
+
+	private void look() {
+		Runnable look = this.beforeWaiting;
+		if (look != null && !isDone()) {
+			look.run();
+		}
+	}
+
+	@Override
+	public T get() throws InterruptedException, ExecutionException {
+		look();
+		return super.get();
+	}
+
+	@Override
+	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+		look();
+		return super.get(timeout, unit);
+	}
+
+	@Override
+	public T join() {
+		look();
+		return super.join();
 	}
 
 	@Override

@@ -31,6 +31,7 @@ import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
 import dev.mp.launch.OutputPump;
 import dev.mp.launch.OutputTail;
+import dev.mp.sync.CallMailbox;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
@@ -46,6 +47,9 @@ final class ChildJvm implements ChildProcess {
 	private static final Logger logger = LoggerFactory.getLogger(ChildJvm.class);
 
 	private static final int TAIL_LINES = 40;
+
+	/** The bytes a call or an answer may have to pass through a worker's mailbox; larger ones use the socket. */
+	private static final int MAILBOX_BYTES = 256 * 1024;
 
 	/** How long an exited child's socket and output may take to drain before its calls are failed. */
 	private static final long DRAIN_MILLIS = 2_000;
@@ -71,6 +75,12 @@ final class ChildJvm implements ChildProcess {
 	private final List<String> command;
 
 	private final byte[] secret = Handshake.randomBytes();
+
+	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
+	private final long spinNanos;
+
+	/** The pool worker's shared-memory short cut for calls, or {@code null}. */
+	private CallMailbox mailbox;
 
 	/** The class-data archive a training child should record for children like this one, or {@code null}. */
 	private Path trainingArchive;
@@ -110,9 +120,10 @@ final class ChildJvm implements ChildProcess {
 	/**
 	 * @param oneShot whether the child exits after answering its first call
 	 * @param pool the pool the child works for, or {@code null}
+	 * @param spinWait how long the worker and its callers look at its call mailbox; zero for none
 	 */
 	ChildJvm(ProcessTemplate template, String id, String name, boolean daemon, ProcessOptions options,
-			String description, boolean oneShot, String pool) {
+			String description, boolean oneShot, String pool, Duration spinWait) {
 		this.template = template;
 		this.id = id;
 		this.name = name;
@@ -121,6 +132,7 @@ final class ChildJvm implements ChildProcess {
 		this.description = description;
 		this.oneShot = oneShot;
 		this.pool = pool;
+		this.spinNanos = spinWait.toNanos();
 		String classPath = classPath(options);
 		List<String> jvmOptions = options.jvmOptions();
 		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
@@ -164,12 +176,14 @@ final class ChildJvm implements ChildProcess {
 		}
 		builder.environment().putAll(this.options.environment());
 		WorkerServer server = this.template.server();
+		openMailbox();
 		server.expect(this.id, this);
 		try {
 			this.process = builder.start();
 		}
 		catch (IOException ex) {
 			server.forget(this.id);
+			closeMailbox();
 			this.state = ProcessState.EXITED;
 			ProcessStartException failure = new ProcessStartException("Cannot start a child JVM: " + ex.getMessage(),
 					this.name, -1, this.command, null, List.of(), ex);
@@ -190,8 +204,8 @@ final class ChildJvm implements ChildProcess {
 			this.control = stdin;
 			new BootstrapConfig(this.id, this.name, this.secret, server.socketPath().toString(),
 					ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(),
-					this.oneShot,
-					this.options.bootstrapAttributes())
+					this.oneShot, this.options.bootstrapAttributes(),
+					(this.mailbox != null) ? this.mailbox.file().toString() : "", this.spinNanos)
 				.write(stdin);
 			// stdin stays open: it carries cancels, and its end of file tells the child that this JVM is gone
 		}
@@ -208,6 +222,26 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
+	private void openMailbox() {
+		if (this.spinNanos <= 0) {
+			return;
+		}
+		try {
+			this.mailbox = this.template.sharedObjects().mailbox(MAILBOX_BYTES);
+		}
+		catch (RuntimeException ex) {
+			// a full /dev/shm costs the short cut, not the worker
+			logger.debug("Worker '{}' gets no call mailbox; its calls all use the socket: {}", this.name,
+					ex.toString());
+		}
+	}
+
+	private void closeMailbox() {
+		if (this.mailbox != null) {
+			this.mailbox.close();
+		}
+	}
+
 	/** Starts a child that boots like this one and records the classes it loads, unless one has (see there). */
 	private void trainClassDataArchive() {
 		if (this.template.isClosed()) {
@@ -220,7 +254,8 @@ final class ChildJvm implements ChildProcess {
 		settings.environment().putAll(this.options.environment());
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", this.name + "-training",
 				Handshake.randomBytes(), this.template.server().socketPath().toString(), ProcessHandle.current().pid(),
-				this.options.bootstrapMode(), this.template.maxFrameBytes(), false, this.options.bootstrapAttributes());
+				this.options.bootstrapMode(), this.template.maxFrameBytes(), false, this.options.bootstrapAttributes(),
+				"", 0);
 		ClassDataArchives.trainIfMissing(this.trainingArchive, this.command, settings,
 				(stdin) -> {
 					DataOutputStream out = new DataOutputStream(stdin);
@@ -282,7 +317,10 @@ final class ChildJvm implements ChildProcess {
 				return;
 			}
 			try {
-				channel.write(new Frame(FrameType.CALL, callId, request));
+				Frame call = new Frame(FrameType.CALL, callId, request);
+				if (this.mailbox == null || !this.mailbox.post(call)) {
+					channel.write(call);
+				}
 			}
 			catch (IOException ex) {
 				// the child is going away; processExited() fails this call with the facts
@@ -295,6 +333,21 @@ final class ChildJvm implements ChildProcess {
 			result.completeExceptionally(died());
 		}
 		return new ChildCall(callId, result);
+	}
+
+	/**
+	 * Looks at the mailbox for a call's answer for up to the spin wait, and takes it if it comes there; the caller
+	 * then waits as usual, for an answer that came or comes over the socket.
+	 */
+	void spinForAnswer(long callId) {
+		CompletableFuture<Object> call = this.pending.get(callId);
+		if (this.mailbox == null || call == null) {
+			return;
+		}
+		Frame answer = this.mailbox.awaitAnswer(this.spinNanos, call::isDone);
+		if (answer != null) {
+			answered(answer);
+		}
 	}
 
 	/**
@@ -339,13 +392,8 @@ final class ChildJvm implements ChildProcess {
 		try {
 			Frame frame;
 			while ((frame = channel.read()) != null) {
-				CompletableFuture<Object> call = this.pending.get(frame.correlationId());
-				if (frame.type() == FrameType.RESULT || frame.type() == FrameType.FAILURE) {
-					this.tasksCompleted.incrementAndGet();
-				}
 				switch (frame.type()) {
-					case RESULT -> completeResult(call, frame);
-					case FAILURE -> completeFailure(call, frame);
+					case RESULT, FAILURE -> answered(frame);
 					case PONG -> {
 					}
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
@@ -370,6 +418,18 @@ final class ChildJvm implements ChildProcess {
 		finally {
 			closeQuietly(channel);
 			this.readerDone.complete(null);
+		}
+	}
+
+	/** A call's answer, from the socket or the mailbox. */
+	private void answered(Frame answer) {
+		this.tasksCompleted.incrementAndGet();
+		CompletableFuture<Object> call = this.pending.get(answer.correlationId());
+		if (answer.type() == FrameType.RESULT) {
+			completeResult(call, answer);
+		}
+		else {
+			completeFailure(call, answer);
 		}
 	}
 
@@ -450,6 +510,7 @@ final class ChildJvm implements ChildProcess {
 			this.state = ProcessState.EXITED;
 		}
 		this.template.server().forget(this.id);
+		closeMailbox();
 		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready", this.name,
 				pid(), this.command, this.exitCode, this.tail.lines(), null));
 		ProcessDiedException died = died();

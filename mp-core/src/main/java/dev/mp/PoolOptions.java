@@ -27,6 +27,8 @@ public final class PoolOptions {
 
 	private final Duration startFailurePeriod;
 
+	private final Duration spinWait;
+
 	private final ProcessOptions processOptions;
 
 	private PoolOptions(Builder builder) {
@@ -43,6 +45,10 @@ public final class PoolOptions {
 		this.processOptions = builder.processOptions;
 		this.maxStartFailures = builder.maxStartFailures;
 		this.startFailurePeriod = builder.startFailurePeriod;
+		if (builder.spinWait.isNegative()) {
+			throw new IllegalArgumentException("spinWait must not be negative, not " + builder.spinWait);
+		}
+		this.spinWait = builder.spinWait;
 	}
 
 	/** A builder starting from the defaults: as many workers as cores, one kept warm, no limits. */
@@ -107,6 +113,17 @@ public final class PoolOptions {
 		return this.startFailurePeriod;
 	}
 
+	/**
+	 * How long a worker that has just answered keeps looking for its next call, and a caller blocked on a task's
+	 * {@code get()} or {@code join()} looks for the answer, before they sleep. A call that starts or ends within it
+	 * passes through shared memory, without a system call or a thread wake-up: back-to-back calls take a fraction
+	 * of a socket round trip. The look costs a core for that long; {@link Duration#ZERO} turns it off, and every
+	 * call goes over the socket.
+	 */
+	public Duration spinWait() {
+		return this.spinWait;
+	}
+
 	/** Builds {@link PoolOptions}. */
 	public static final class Builder {
 
@@ -130,6 +147,8 @@ public final class PoolOptions {
 
 		private Duration startFailurePeriod = Duration.ofSeconds(30);
 
+		private Duration spinWait = Duration.ofNanos(50_000);
+
 		private Builder() {
 		}
 
@@ -144,6 +163,7 @@ public final class PoolOptions {
 			this.processOptions = options.processOptions;
 			this.maxStartFailures = options.maxStartFailures;
 			this.startFailurePeriod = options.startFailurePeriod;
+			this.spinWait = options.spinWait;
 		}
 
 		public Builder size(int size) {
@@ -193,6 +213,11 @@ public final class PoolOptions {
 
 		public Builder startFailurePeriod(Duration startFailurePeriod) {
 			this.startFailurePeriod = Objects.requireNonNull(startFailurePeriod, "startFailurePeriod");
+			return this;
+		}
+
+		public Builder spinWait(Duration spinWait) {
+			this.spinWait = Objects.requireNonNull(spinWait, "spinWait");
 			return this;
 		}
 

@@ -297,7 +297,8 @@ public final class ProcessPool implements AutoCloseable {
 
 	private void startWorker() {
 		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
-		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name);
+		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name,
+				this.options.spinWait());
 		Worker worker = new Worker(jvm);
 		this.workers.add(worker);
 		CompletableFuture<Void> connected = jvm.whenReady();
@@ -385,6 +386,7 @@ public final class ProcessPool implements AutoCloseable {
 		task.started = System.nanoTime();
 		ChildCall call = worker.jvm.call(task.request);
 		task.callId = call.id();
+		task.result.beforeWaiting(() -> worker.jvm.spinForAnswer(call.id()));
 		Duration timeout = this.options.taskTimeout();
 		if (timeout != null) {
 			task.timer = this.template.scheduler()
@@ -651,7 +653,7 @@ public final class ProcessPool implements AutoCloseable {
 
 		private final byte[] request;
 
-		private final CompletableFuture<Object> result;
+		private final CallbackFuture<Object> result;
 
 		private volatile Worker worker;
 
@@ -663,7 +665,7 @@ public final class ProcessPool implements AutoCloseable {
 
 		private volatile long started;
 
-		Task(byte[] request, CompletableFuture<Object> result) {
+		Task(byte[] request, CallbackFuture<Object> result) {
 			this.request = request;
 			this.result = result;
 		}

@@ -249,37 +249,37 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/** A lock for threads in all processes that have it, like Python's {@code Lock}; not reentrant. */
 	public ProcessLock lock() {
-		return shared().lock(false);
+		return sharedObjects().lock(false);
 	}
 
 	/** A lock its owner may take again, like Python's {@code RLock} and Java's {@code ReentrantLock}. */
 	public ProcessLock reentrantLock() {
-		return shared().lock(true);
+		return sharedObjects().lock(true);
 	}
 
 	/** A semaphore, like Python's {@code Semaphore}. */
 	public ProcessSemaphore semaphore(int permits) {
-		return shared().semaphore(permits, false);
+		return sharedObjects().semaphore(permits, false);
 	}
 
 	/** A semaphore that refuses releases beyond {@code permits}, like Python's {@code BoundedSemaphore}. */
 	public ProcessSemaphore boundedSemaphore(int permits) {
-		return shared().semaphore(permits, true);
+		return sharedObjects().semaphore(permits, true);
 	}
 
 	/** An event, initially clear, like Python's {@code Event}. */
 	public ProcessEvent event() {
-		return shared().event();
+		return sharedObjects().event();
 	}
 
 	/** A barrier for {@code parties}, like Python's {@code Barrier}. */
 	public ProcessBarrier barrier(int parties) {
-		return shared().barrier(parties, null);
+		return sharedObjects().barrier(parties, null);
 	}
 
 	/** A barrier whose last arriving party runs {@code action} before releasing the others. */
 	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
-		return shared().barrier(parties, Objects.requireNonNull(action, "action"));
+		return sharedObjects().barrier(parties, Objects.requireNonNull(action, "action"));
 	}
 
 	/** A queue with no limit on messages, like Python's {@code Queue()}; {@code put} waits only while its ring is full. */
@@ -297,7 +297,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * Larger messages still pass, streamed through the ring; a ring larger than the messages lets them flow faster.
 	 */
 	public <E> ProcessQueue<E> queue(int maxSize, int capacityBytes) {
-		return shared().queue(maxSize, capacityBytes);
+		return sharedObjects().queue(maxSize, capacityBytes);
 	}
 
 	/** Python's {@code SimpleQueue}: the same as {@link #queue()}, which needs no feeder thread to be simple. */
@@ -312,7 +312,7 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/** A joinable queue of at most {@code maxSize} messages, like Python's {@code JoinableQueue(maxsize)}. */
 	public <E> JoinableProcessQueue<E> joinableQueue(int maxSize) {
-		return shared().joinableQueue(maxSize, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+		return sharedObjects().joinableQueue(maxSize, ProcessQueue.DEFAULT_CAPACITY_BYTES);
 	}
 
 	/** A duplex pipe, like Python's {@code Pipe()}: each end sends to and receives from the other. */
@@ -325,45 +325,45 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * receives and {@code second()} only sends.
 	 */
 	public <E> Pipe<E> pipe(boolean duplex) {
-		return shared().pipe(duplex, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+		return sharedObjects().pipe(duplex, ProcessQueue.DEFAULT_CAPACITY_BYTES);
 	}
 
 	/** A {@code long} in shared memory, like Python's {@code Value('q')}. */
 	public SharedLong sharedLong(long initialValue) {
-		return shared().sharedLong(initialValue);
+		return sharedObjects().sharedLong(initialValue);
 	}
 
 	/** An {@code int} in shared memory, like Python's {@code Value('i')}. */
 	public SharedInt sharedInt(int initialValue) {
-		return shared().sharedInt(initialValue);
+		return sharedObjects().sharedInt(initialValue);
 	}
 
 	/** A {@code double} in shared memory, like Python's {@code Value('d')}. */
 	public SharedDouble sharedDouble(double initialValue) {
-		return shared().sharedDouble(initialValue);
+		return sharedObjects().sharedDouble(initialValue);
 	}
 
 	/** A {@code long[]} of zeros in shared memory, like Python's {@code Array('q', length)}. */
 	public SharedLongArray sharedLongArray(int length) {
-		return shared().sharedLongArray(length);
+		return sharedObjects().sharedLongArray(length);
 	}
 
 	/** An {@code int[]} of zeros in shared memory, like Python's {@code Array('i', length)}. */
 	public SharedIntArray sharedIntArray(int length) {
-		return shared().sharedIntArray(length);
+		return sharedObjects().sharedIntArray(length);
 	}
 
 	/** A {@code double[]} of zeros in shared memory, like Python's {@code Array('d', length)}. */
 	public SharedDoubleArray sharedDoubleArray(int length) {
-		return shared().sharedDoubleArray(length);
+		return sharedObjects().sharedDoubleArray(length);
 	}
 
 	/** A {@code byte[]} of zeros in shared memory, like Python's {@code Array('b', length)}. */
 	public SharedByteArray sharedByteArray(int length) {
-		return shared().sharedByteArray(length);
+		return sharedObjects().sharedByteArray(length);
 	}
 
-	private SharedObjects shared() {
+	SharedObjects sharedObjects() {
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed");
@@ -429,16 +429,16 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
-		return launch(name, daemon, options, description, true, null);
+		return launch(name, daemon, options, description, true, null, Duration.ZERO);
 	}
 
 	/** Starts a long-lived worker for a pool: it answers calls until told to shut down. */
-	ChildJvm launchWorker(String name, ProcessOptions options, String pool) {
-		return launch(name, true, options, "worker of pool " + pool, false, pool);
+	ChildJvm launchWorker(String name, ProcessOptions options, String pool, Duration spinWait) {
+		return launch(name, true, options, "worker of pool " + pool, false, pool, spinWait);
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
-			boolean oneShot, String pool) {
+			boolean oneShot, String pool, Duration spinWait) {
 		// a fat jar's first extraction (about a second) runs here, not while holding the lifecycle lock
 		ChildJvm.classPath(options);
 		synchronized (this.lifecycle) {
@@ -446,7 +446,7 @@ public final class ProcessTemplate implements AutoCloseable {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
 			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), name, daemon, options,
-					description, oneShot, pool);
+					description, oneShot, pool, spinWait);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
 			child.launch();

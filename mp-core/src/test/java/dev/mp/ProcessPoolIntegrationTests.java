@@ -1,13 +1,18 @@
 package dev.mp;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +148,80 @@ class ProcessPoolIntegrationTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("died heard exit-4"));
 			assertThat(events).contains("started heard", "task heard SUCCESS", "task heard FAILURE",
 					"task heard CRASH");
+		}
+	}
+
+	/**
+	 * Back-to-back calls pass through the worker's shared-memory mailbox: the caller takes its own answer there (the
+	 * pool hears the task end on the caller's thread, not on the socket's reader; only an answer that beats the
+	 * pool's own bookkeeping does that otherwise), every call gets its own answer, and payloads too large for the
+	 * mailbox still go over the socket. The mailbox goes with its worker.
+	 */
+	@Test
+	void backToBackCallsTakeTheirAnswersFromTheMailboxAndLargeOnesUseTheSocket() throws Exception {
+		Map<String, Integer> endedOn = new ConcurrentHashMap<>();
+		try (ProcessTemplate listened = ProcessTemplate.builder().listener(threadRecorder(endedOn)).build()) {
+			// a long look, so that a loaded machine cannot make every answer miss it
+			ProcessPool pool = listened.pool("spin",
+					PoolOptions.builder().size(1).spinWait(Duration.ofMillis(20)).build());
+			byte[] large = new byte[300 * 1024];
+			new Random(3).nextBytes(large);
+			for (int i = 0; i < 300; i++) {
+				int n = i;
+				assertThat(pool.submit(() -> n * 2).get(60, TimeUnit.SECONDS)).isEqualTo(2 * n);
+				if (i % 50 == 0) {
+					assertThat(pool.submit(() -> large).get(60, TimeUnit.SECONDS)).isEqualTo(large);
+				}
+			}
+			assertThat(endedOn.get(Thread.currentThread().getName())).isGreaterThan(150);
+			assertThat(endedOn.keySet()).anySatisfy((name) -> assertThat(name).startsWith("mp-reader"));
+			Path directory = listened.sharedObjects().directory();
+			assertThat(mailboxes(directory)).hasSize(1);
+			pool.close();
+			await().atMost(Duration.ofSeconds(30)).until(() -> mailboxes(directory).isEmpty());
+		}
+	}
+
+	@Test
+	void withoutSpinWaitThereIsNoMailbox() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ZERO));
+		for (int i = 0; i < 50; i++) {
+			int n = i;
+			assertThat(pool.submit(() -> n + 1).get(60, TimeUnit.SECONDS)).isEqualTo(n + 1);
+		}
+		assertThat(mailboxes(this.template.sharedObjects().directory())).isEmpty();
+	}
+
+	/** A caller looking at the mailbox stops as soon as the worker dies, long before its look would end. */
+	@Test
+	void aWorkerThatDiesWhileItsCallerLooksAtTheMailboxFailsTheCallAtOnce() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ofSeconds(60)));
+		assertThat(pool.submit(() -> 1).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> pool.submit(() -> {
+			Runtime.getRuntime().halt(6);
+			return null;
+		}).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(ProcessDiedException.class,
+					(died) -> assertThat(died.exitCode()).hasValue(6));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		assertThat(pool.submit(() -> 2).get(60, TimeUnit.SECONDS)).isEqualTo(2);
+	}
+
+	private static PoolListener threadRecorder(Map<String, Integer> threads) {
+		return new PoolListener() {
+
+			@Override
+			public void taskEnded(String pool, Duration queued, Duration ran, TaskOutcome outcome) {
+				threads.merge(Thread.currentThread().getName(), 1, Integer::sum);
+			}
+
+		};
+	}
+
+	private static List<Path> mailboxes(Path directory) throws IOException {
+		try (var files = Files.list(directory)) {
+			return files.filter((file) -> file.getFileName().toString().startsWith("call-")).toList();
 		}
 	}
 

@@ -20,11 +20,14 @@ import java.util.Map;
  * @param oneShot {@code true} if the child exits once it has answered its first call: code 0 after a result, 1 after
  * a failure, as Python's {@code Process} does
  * @param attributes mode-specific settings
+ * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.sync.CallMailbox}), or {@code ""} for none
+ * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
-		String mode, int maxFrameBytes, boolean oneShot, Map<String, String> attributes) {
+		String mode, int maxFrameBytes, boolean oneShot, Map<String, String> attributes, String mailbox,
+		long spinNanos) {
 
-	private static final int MAGIC = 0x6d700001;
+	private static final int MAGIC = 0x6d700002;
 
 	public void write(DataOutputStream out) throws IOException {
 		out.writeInt(MAGIC);
@@ -42,6 +45,8 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 			out.writeUTF(entry.getKey());
 			out.writeUTF(entry.getValue());
 		}
+		out.writeUTF(this.mailbox);
+		out.writeLong(this.spinNanos);
 		out.flush();
 	}
 
@@ -64,7 +69,7 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 			attributes.put(in.readUTF(), in.readUTF());
 		}
 		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, oneShot,
-				attributes);
+				attributes, in.readUTF(), in.readLong());
 	}
 
 }

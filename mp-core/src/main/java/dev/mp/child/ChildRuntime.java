@@ -5,6 +5,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
+import dev.mp.sync.CallMailbox;
 import dev.mp.sync.ReceivingProcess;
 import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.Codec;
@@ -28,7 +30,9 @@ import dev.mp.wire.SerializationException;
  * until told to stop. One thread reads the socket and runs each call itself, so no thread hand-off sits between a
  * call's arrival and its start or between its end and its answer: the parent sends a worker one call at a time.
  * Cancels come on stdin, which another thread watches anyway (see {@link ParentWatch}), so a running call can be
- * interrupted without a second reader of the socket.
+ * interrupted without a second reader of the socket. A pool worker that has just answered looks at its
+ * {@link CallMailbox} for a moment before it reads the socket again: back-to-back calls then pass through shared
+ * memory.
  */
 final class ChildRuntime {
 
@@ -59,6 +63,9 @@ final class ChildRuntime {
 
 	private volatile FrameChannel channel;
 
+	/** The pool worker's shared-memory short cut for calls, or {@code null}. */
+	private CallMailbox mailbox;
+
 	private volatile boolean exiting;
 
 	ChildRuntime(BootstrapConfig config) {
@@ -88,6 +95,7 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_NO_PARENT);
 			return;
 		}
+		this.mailbox = openMailbox();
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
 		frames.start();
@@ -109,7 +117,7 @@ final class ChildRuntime {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
 				if (frame.type() == FrameType.CALL) {
-					call(frame.correlationId(), frame.payload());
+					callAndNext(frame);
 				}
 				else {
 					handle(frame);
@@ -139,6 +147,28 @@ final class ChildRuntime {
 		}
 		if (!this.exiting) {
 			ParentWatch.parentGone("socket closed");
+		}
+	}
+
+	private CallMailbox openMailbox() {
+		if (this.config.mailbox().isEmpty()) {
+			return null;
+		}
+		try {
+			return CallMailbox.open(Path.of(this.config.mailbox()));
+		}
+		catch (IOException | RuntimeException ex) {
+			System.err.println("mp worker: no call mailbox, every call uses the socket: " + ex);
+			return null;
+		}
+	}
+
+	/** Runs a call, then the calls posted to the mailbox while this worker looks at it. */
+	private void callAndNext(Frame first) {
+		Frame next = first;
+		while (next != null) {
+			call(next.correlationId(), next.payload());
+			next = (this.mailbox != null) ? this.mailbox.awaitCall(this.config.spinNanos()) : null;
 		}
 	}
 
@@ -251,7 +281,9 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		try {
-			this.channel.write(answer);
+			if (this.mailbox == null || !this.mailbox.answer(answer)) {
+				this.channel.write(answer);
+			}
 		}
 		catch (IOException ex) {
 			ParentWatch.parentGone("cannot answer: " + ex);

@@ -135,6 +135,11 @@ public final class SharedObjects implements AutoCloseable {
 		}
 	}
 
+	/** A pool worker's call mailbox, with slots of {@code capacity} bytes; its owner closes it when the worker goes. */
+	public CallMailbox mailbox(int capacity) {
+		return CallMailbox.create(this, capacity);
+	}
+
 	/** A lock; reentrant like {@code RLock} or not like {@code Lock}. */
 	public ProcessLock lock(boolean reentrant) {
 		return register(new ProcessLock(this, reentrant));

@@ -104,6 +104,7 @@ public final class MpAutoConfiguration {
 			.cancelGrace(pool.getCancelGrace())
 			.maxStartFailures(pool.getMaxStartFailures())
 			.startFailurePeriod(pool.getStartFailurePeriod())
+			.spinWait(pool.getSpinWait())
 			.processOptions(process.build());
 		if (pool.getSize() != null) {
 			options.size(pool.getSize());

@@ -136,6 +136,21 @@ public class MpProperties {
 		 */
 		private Duration startFailurePeriod = Duration.ofSeconds(30);
 
+		/**
+		 * How long a worker that has just answered looks for its next call, and a caller blocked on a call looks
+		 * for its answer, in shared memory before they sleep: back-to-back calls then skip the socket. Costs a core
+		 * for that long; 0 turns it off.
+		 */
+		private Duration spinWait = Duration.ofNanos(50_000);
+
+		public Duration getSpinWait() {
+			return this.spinWait;
+		}
+
+		public void setSpinWait(Duration spinWait) {
+			this.spinWait = spinWait;
+		}
+
 		public int getMaxStartFailures() {
 			return this.maxStartFailures;
 		}

@@ -70,7 +70,8 @@ class MpAutoConfigurationTests {
 			.withPropertyValues("mp.worker.max-heap=128m", "mp.pools.reports.size=3", "mp.pools.reports.min-idle=2",
 					"mp.pools.reports.max-tasks-per-worker=50", "mp.pools.reports.task-timeout=30s",
 					"mp.pools.reports.jvm-options=-XX:+UseSerialGC", "mp.pools.reports.max-heap=1g",
-					"mp.pools.reports.bootstrap-mode=plain", "mp.pools.reports.class-data-sharing=false")
+					"mp.pools.reports.bootstrap-mode=plain", "mp.pools.reports.class-data-sharing=false",
+					"mp.pools.reports.spin-wait=0")
 			.run((context) -> {
 				ProcessTemplate template = context.getBean(ProcessTemplate.class);
 				dev.mp.PoolOptions reports = template.poolOptions("reports");
@@ -82,11 +83,13 @@ class MpAutoConfigurationTests {
 				assertThat(reports.processOptions().maxHeap()).isEqualTo("1g");
 				assertThat(reports.processOptions().bootstrapMode()).isEqualTo("plain");
 				assertThat(reports.processOptions().classDataSharing()).isFalse();
+				assertThat(reports.spinWait()).isZero();
 				dev.mp.PoolOptions unnamed = template.poolOptions("anything-else");
 				assertThat(unnamed.processOptions().bootstrapMode()).isEqualTo("spring");
 				assertThat(unnamed.processOptions().maxHeap()).isEqualTo("128m");
 				assertThat(unnamed.processOptions().classDataSharing()).isTrue();
 				assertThat(unnamed.processOptions().extractFatJar()).isTrue();
+				assertThat(unnamed.spinWait()).isEqualTo(Duration.ofNanos(50_000));
 			});
 	}
 

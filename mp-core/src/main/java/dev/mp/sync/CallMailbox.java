@@ -1,0 +1,171 @@
+package dev.mp.sync;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+import dev.mp.wire.Frame;
+import dev.mp.wire.FrameType;
+
+/**
+ * mp's own short cut for a pool worker's calls, not an API for applications: one request and one answer slot in
+ * shared memory between the parent and one worker. A worker that has just answered keeps looking at its inbox for a
+ * moment, and a caller blocked on an answer looks at the outbox for a moment; a call that starts or ends within that
+ * moment passes without a system call and without waking a thread. Otherwise it goes over the socket as always.
+ * <p>
+ * Each box is one word whose value decides who may touch the slot: {@link #CLOSED} (nobody is looking: use the
+ * socket), {@link #OPEN} (the other side is spinning on it) or a call id (the slot holds that call's bytes). The
+ * writer fills the slot, then compare-and-sets {@code OPEN} to the call id, which publishes the bytes; the looker
+ * closes the box with a compare-and-set from {@code OPEN}, so a message posted as it gave up is still taken, never
+ * lost and never sent twice. A worker runs one call at a time, so a slot is never refilled before it is read.
+ */
+public final class CallMailbox implements AutoCloseable {
+
+	static final long CLOSED = 0;
+
+	static final long OPEN = -1;
+
+	/** Control words on their own cache lines: the two sides spin on different ones. */
+	private static final int INBOX = 0;
+
+	private static final int REQUEST_LENGTH = 8;
+
+	private static final int OUTBOX = 64;
+
+	private static final int ANSWER_LENGTH = 72;
+
+	private static final int ANSWER_TYPE = 76;
+
+	private static final int SLOTS = 128;
+
+	/** How often a spin reads the clock: reading it costs more than a look at the box. */
+	private static final int LOOKS_PER_CLOCK_READ = 32;
+
+	private final SharedMemory memory;
+
+	private final int capacity;
+
+	private final boolean owner;
+
+	private CallMailbox(SharedMemory memory, boolean owner) {
+		this.memory = memory;
+		this.capacity = (memory.size() - SLOTS) / 2;
+		this.owner = owner;
+	}
+
+	/** Makes a mailbox whose slots hold up to {@code capacity} bytes each; for {@link SharedObjects}. */
+	static CallMailbox create(SharedObjects objects, int capacity) {
+		return new CallMailbox(objects.allocate("call", SLOTS + 2 * capacity), true);
+	}
+
+	/** The worker's side: maps the mailbox its parent made. */
+	public static CallMailbox open(Path file) throws IOException {
+		return new CallMailbox(SharedMemory.map(file), false);
+	}
+
+	/** The file to hand to the worker. */
+	public Path file() {
+		return this.memory.file();
+	}
+
+	/**
+	 * The parent's side: puts a {@link FrameType#CALL} in the inbox if the worker is looking at it.
+	 * @return {@code false} if the worker is not looking or the call does not fit: send it over the socket
+	 */
+	public boolean post(Frame call) {
+		byte[] request = call.payload();
+		if (request.length > this.capacity || this.memory.getLong(INBOX) != OPEN) {
+			return false;
+		}
+		this.memory.write(SLOTS, request, 0, request.length);
+		this.memory.setLongPlain(REQUEST_LENGTH, request.length);
+		return this.memory.compareAndSetLong(INBOX, OPEN, call.correlationId());
+	}
+
+	/**
+	 * The worker's side: opens the inbox and spins on it.
+	 * @return the call posted within {@code spinNanos}, or {@code null}
+	 */
+	public Frame awaitCall(long spinNanos) {
+		this.memory.setLong(INBOX, OPEN);
+		long posted = spin(INBOX, spinNanos, null);
+		if (posted <= 0) {
+			return null;
+		}
+		byte[] request = new byte[(int) this.memory.getLongPlain(REQUEST_LENGTH)];
+		this.memory.read(SLOTS, request, 0, request.length);
+		this.memory.setLong(INBOX, CLOSED);
+		return new Frame(FrameType.CALL, posted, request);
+	}
+
+	/**
+	 * The worker's side: puts an answer in the outbox if a caller is looking at it.
+	 * @return {@code false} if nobody is looking or the answer does not fit: send it over the socket
+	 */
+	public boolean answer(Frame answer) {
+		byte[] payload = answer.payload();
+		if (payload.length > this.capacity || this.memory.getLong(OUTBOX) != OPEN) {
+			return false;
+		}
+		this.memory.write(SLOTS + this.capacity, payload, 0, payload.length);
+		this.memory.setInt(ANSWER_LENGTH, payload.length);
+		this.memory.setByte(ANSWER_TYPE, answer.type().code());
+		return this.memory.compareAndSetLong(OUTBOX, OPEN, answer.correlationId());
+	}
+
+	/**
+	 * The parent's side: opens the outbox and spins on it until an answer is posted, the time is up, or
+	 * {@code answeredElsewhere} says the answer came another way (over the socket, or as the worker's death).
+	 * @return the answer, or {@code null}
+	 */
+	public Frame awaitAnswer(long spinNanos, BooleanSupplier answeredElsewhere) {
+		if (!this.memory.compareAndSetLong(OUTBOX, CLOSED, OPEN)) {
+			return null;
+		}
+		long posted = spin(OUTBOX, spinNanos, answeredElsewhere);
+		if (posted <= 0) {
+			return null;
+		}
+		byte[] payload = new byte[this.memory.getInt(ANSWER_LENGTH)];
+		this.memory.read(SLOTS + this.capacity, payload, 0, payload.length);
+		Frame answer = new Frame(FrameType.of(this.memory.getByte(ANSWER_TYPE)), posted, payload);
+		this.memory.setLong(OUTBOX, CLOSED);
+		return answer;
+	}
+
+	/** Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. */
+	private long spin(int box, long spinNanos, BooleanSupplier givenUp) {
+		long deadline = System.nanoTime() + spinNanos;
+		int looks = 0;
+		while (true) {
+			long value = this.memory.getLong(box);
+			if (value > 0) {
+				return value;
+			}
+			if (++looks % LOOKS_PER_CLOCK_READ == 0
+					&& (System.nanoTime() - deadline > 0 || (givenUp != null && givenUp.getAsBoolean()))) {
+				if (this.memory.compareAndSetLong(box, OPEN, CLOSED)) {
+					return 0;
+				}
+				// posted as the time ran out
+				return this.memory.getLong(box);
+			}
+			Thread.onSpinWait();
+		}
+	}
+
+	/** The parent removes the file once the worker is gone; the worker only unmaps (at exit). */
+	@Override
+	public void close() {
+		if (this.owner) {
+			try {
+				Files.deleteIfExists(file());
+			}
+			catch (IOException ex) {
+				// the template's directory goes when it closes
+			}
+		}
+	}
+
+}
