@@ -36,6 +36,7 @@ import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
+import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 
 /**
@@ -306,7 +307,7 @@ final class ChildJvm implements ChildProcess {
 	 * @return the call's id and result, or its failure; completed on the reader thread, so only mp's own short
 	 * bookkeeping may be chained to it (callers get a {@link CallbackFuture})
 	 */
-	ChildCall call(byte[] request) {
+	ChildCall call(CallRequest request) {
 		long callId = this.nextCallId.incrementAndGet();
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		this.pending.put(callId, result);
@@ -317,9 +318,9 @@ final class ChildJvm implements ChildProcess {
 				return;
 			}
 			try {
-				Frame call = new Frame(FrameType.CALL, callId, request);
+				Frame call = new Frame(request.type(), callId, request.payload());
 				if (this.mailbox == null || !this.mailbox.post(call)) {
-					channel.write(call);
+					write(channel, call);
 				}
 			}
 			catch (IOException ex) {
@@ -381,11 +382,19 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		try {
-			channel.write(frame);
+			write(channel, frame);
 		}
 		catch (IOException ex) {
 			// the child is going away; its exit is reported as usual
 		}
+	}
+
+	/** Every frame to the child goes here, so that a worker looking at its mailbox knows to read the socket. */
+	private void write(FrameChannel channel, Frame frame) throws IOException {
+		if (this.mailbox != null) {
+			this.mailbox.announceSocketFrame();
+		}
+		channel.write(frame);
 	}
 
 	private void read(FrameChannel channel) {
@@ -393,7 +402,7 @@ final class ChildJvm implements ChildProcess {
 			Frame frame;
 			while ((frame = channel.read()) != null) {
 				switch (frame.type()) {
-					case RESULT, FAILURE -> answered(frame);
+					case RESULT, PLAIN_RESULT, FAILURE -> answered(frame);
 					case PONG -> {
 					}
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
@@ -425,11 +434,10 @@ final class ChildJvm implements ChildProcess {
 	private void answered(Frame answer) {
 		this.tasksCompleted.incrementAndGet();
 		CompletableFuture<Object> call = this.pending.get(answer.correlationId());
-		if (answer.type() == FrameType.RESULT) {
-			completeResult(call, answer);
-		}
-		else {
-			completeFailure(call, answer);
+		switch (answer.type()) {
+			case RESULT -> completeResult(call, answer);
+			case PLAIN_RESULT -> completePlainResult(call, answer);
+			default -> completeFailure(call, answer);
 		}
 	}
 
@@ -446,6 +454,18 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		call.complete(value);
+	}
+
+	private void completePlainResult(CompletableFuture<Object> call, Frame frame) {
+		if (call == null) {
+			return;
+		}
+		try {
+			call.complete(PlainValues.decode(frame.payload()));
+		}
+		catch (RuntimeException ex) {
+			call.completeExceptionally(ex);
+		}
 	}
 
 	private void completeFailure(CompletableFuture<Object> call, Frame frame) {

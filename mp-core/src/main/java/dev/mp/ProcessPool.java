@@ -34,7 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.child.Invocation;
+import dev.mp.child.LambdaTasks;
 import dev.mp.child.TaskInvocation;
+import dev.mp.wire.FrameType;
+import dev.mp.wire.JavaSerializationCodec;
 
 /**
  * Warm child JVMs that take tasks one at a time each, as Python's {@code Pool} and {@code ProcessPoolExecutor}:
@@ -68,7 +71,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	private final ScheduledFuture<?> idleReaper;
 
-	private final byte[] initializer;
+	private final CallRequest initializer;
 
 	private boolean closed;
 
@@ -132,7 +135,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Runs an invocation (such as a bean method call) in a worker. */
 	public CompletableFuture<Object> invoke(Invocation invocation) {
-		return submitEncoded(this.template.codec().encode(invocation));
+		return submitEncoded(CallRequest.encoded(this.template.codec().encode(invocation)));
 	}
 
 	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */
@@ -242,13 +245,24 @@ public final class ProcessPool implements AutoCloseable {
 		return Math.max(1, (int) Math.ceil(items / (4.0 * this.options.size())));
 	}
 
-	private byte[] encodeTask(Callable<?> task, String description, Class<?> userClass) {
+	/**
+	 * A lambda whose captured values are all plain travels in its compact form (see {@link LambdaTasks}), after the
+	 * same allow-list check the codec makes; anything else through the codec.
+	 */
+	private CallRequest encodeTask(Callable<?> task, String description, Class<?> userClass) {
 		this.template.allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + ProcessTemplate.describe(userClass);
-		return this.template.codec().encode(new TaskInvocation(task, what));
+		JavaSerializationCodec codec = this.template.codec();
+		if (codec.allowList().allows(task.getClass())) {
+			byte[] lambda = LambdaTasks.encode(task, what, this.template.maxFrameBytes());
+			if (lambda != null) {
+				return new CallRequest(FrameType.LAMBDA_CALL, lambda);
+			}
+		}
+		return CallRequest.encoded(codec.encode(new TaskInvocation(task, what)));
 	}
 
-	private CompletableFuture<Object> submitEncoded(byte[] request) {
+	private CompletableFuture<Object> submitEncoded(CallRequest request) {
 		Task task = new Task(request, new CallbackFuture<>(this.template.callbacks()));
 		task.result.whenComplete((value, failure) -> {
 			if (task.result.isCancelled()) {
@@ -651,7 +665,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	private static final class Task {
 
-		private final byte[] request;
+		private final CallRequest request;
 
 		private final CallbackFuture<Object> result;
 
@@ -665,7 +679,7 @@ public final class ProcessPool implements AutoCloseable {
 
 		private volatile long started;
 
-		Task(byte[] request, CallbackFuture<Object> result) {
+		Task(CallRequest request, CallbackFuture<Object> result) {
 			this.request = request;
 			this.result = result;
 		}

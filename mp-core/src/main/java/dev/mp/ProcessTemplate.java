@@ -204,7 +204,8 @@ public final class ProcessTemplate implements AutoCloseable {
 		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options,
 				invocation.describe());
 		CompletableFuture<Object> result = new CallbackFuture<>(this.callbacks);
-		child.call(request).result().whenComplete((value, failure) -> ChildJvm.settle(result, value, failure));
+		child.call(CallRequest.encoded(request)).result()
+			.whenComplete((value, failure) -> ChildJvm.settle(result, value, failure));
 		result.whenComplete((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();
@@ -406,7 +407,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		String description = "process " + describe(bodyClass);
 		byte[] request = this.codec.encode(new TaskInvocation(new ProcessBody(process), description));
 		ChildJvm child = launch(process.name(), process.isDaemon(), options, description);
-		child.call(request).result().whenComplete((value, failure) -> {
+		child.call(CallRequest.encoded(request)).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
 			}

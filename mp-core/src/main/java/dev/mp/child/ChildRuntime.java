@@ -23,6 +23,7 @@ import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.wire.PlainValues;
 import dev.mp.wire.SerializationException;
 
 /**
@@ -46,6 +47,8 @@ final class ChildRuntime {
 
 	private final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
+	private final LambdaTasks lambdas = new LambdaTasks(this.classLoader);
+
 	/** The threads running calls, by call id; guarded by itself, so a cancel never interrupts a finished call. */
 	private final Map<Long, Thread> running = new HashMap<>();
 
@@ -65,6 +68,9 @@ final class ChildRuntime {
 
 	/** The pool worker's shared-memory short cut for calls, or {@code null}. */
 	private CallMailbox mailbox;
+
+	/** Frames read from the socket since the handshake; only the frame thread touches it. */
+	private long framesRead;
 
 	private volatile boolean exiting;
 
@@ -116,7 +122,8 @@ final class ChildRuntime {
 		try {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
-				if (frame.type() == FrameType.CALL) {
+				this.framesRead++;
+				if (frame.type() == FrameType.CALL || frame.type() == FrameType.LAMBDA_CALL) {
 					callAndNext(frame);
 				}
 				else {
@@ -167,8 +174,8 @@ final class ChildRuntime {
 	private void callAndNext(Frame first) {
 		Frame next = first;
 		while (next != null) {
-			call(next.correlationId(), next.payload());
-			next = (this.mailbox != null) ? this.mailbox.awaitCall(this.config.spinNanos()) : null;
+			call(next);
+			next = (this.mailbox != null) ? this.mailbox.awaitCall(this.config.spinNanos(), this.framesRead) : null;
 		}
 	}
 
@@ -256,7 +263,8 @@ final class ChildRuntime {
 		}
 	}
 
-	private void call(long id, byte[] payload) {
+	private void call(Frame request) {
+		long id = request.correlationId();
 		synchronized (this.running) {
 			this.running.put(id, Thread.currentThread());
 			this.lastStarted = id;
@@ -268,7 +276,10 @@ final class ChildRuntime {
 		}
 		Frame answer;
 		try {
-			answer = result(id, (Invocation) this.codec.decode(payload, this.classLoader));
+			Invocation invocation = (request.type() == FrameType.LAMBDA_CALL)
+					? this.lambdas.decode(request.payload())
+					: (Invocation) this.codec.decode(request.payload(), this.classLoader);
+			answer = result(id, invocation);
 		}
 		catch (Throwable ex) {
 			answer = failure(id, ex);
@@ -281,6 +292,9 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		try {
+			if (this.mailbox != null) {
+				this.mailbox.openInbox();
+			}
 			if (this.mailbox == null || !this.mailbox.answer(answer)) {
 				this.channel.write(answer);
 			}
@@ -294,7 +308,7 @@ final class ChildRuntime {
 			exit(EXIT_FAILED);
 		}
 		if (this.config.oneShot()) {
-			exit(answer.type() == FrameType.RESULT ? EXIT_OK : EXIT_FAILED);
+			exit(answer.type() == FrameType.FAILURE ? EXIT_FAILED : EXIT_OK);
 		}
 	}
 
@@ -307,6 +321,13 @@ final class ChildRuntime {
 			return failure(id, ex);
 		}
 		try {
+			if (PlainValues.isPlain(value)) {
+				byte[] plain = PlainValues.encode(value);
+				if (plain.length <= this.config.maxFrameBytes()) {
+					return new Frame(FrameType.PLAIN_RESULT, id, plain);
+				}
+			}
+			// the codec also says what to do about a value over the frame limit
 			return new Frame(FrameType.RESULT, id, this.codec.encode(value));
 		}
 		catch (RuntimeException ex) {

@@ -10,9 +10,11 @@ import dev.mp.wire.FrameType;
 
 /**
  * mp's own short cut for a pool worker's calls, not an API for applications: one request and one answer slot in
- * shared memory between the parent and one worker. A worker that has just answered keeps looking at its inbox for a
- * moment, and a caller blocked on an answer looks at the outbox for a moment; a call that starts or ends within that
- * moment passes without a system call and without waking a thread. Otherwise it goes over the socket as always.
+ * shared memory between the parent and one worker. A worker opens its inbox as it answers a call and keeps looking
+ * at it for a moment, and a caller blocked on an answer looks at the outbox for a moment; a call that starts or ends
+ * within that moment passes without a system call and without waking a thread. Otherwise it goes over the socket as
+ * always, and the parent counts each frame it writes there, so that a worker looking at its inbox stops as soon as
+ * something waits for it on the socket.
  * <p>
  * Each box is one word whose value decides who may touch the slot: {@link #CLOSED} (nobody is looking: use the
  * socket), {@link #OPEN} (the other side is spinning on it) or a call id (the slot holds that call's bytes). The
@@ -30,6 +32,11 @@ public final class CallMailbox implements AutoCloseable {
 	private static final int INBOX = 0;
 
 	private static final int REQUEST_LENGTH = 8;
+
+	private static final int REQUEST_TYPE = 16;
+
+	/** Frames the parent has written to the socket, counted before each is written. */
+	private static final int SOCKET_FRAMES = 24;
 
 	private static final int OUTBOX = 64;
 
@@ -70,7 +77,7 @@ public final class CallMailbox implements AutoCloseable {
 	}
 
 	/**
-	 * The parent's side: puts a {@link FrameType#CALL} in the inbox if the worker is looking at it.
+	 * The parent's side: puts a call in the inbox if the worker is looking at it.
 	 * @return {@code false} if the worker is not looking or the call does not fit: send it over the socket
 	 */
 	public boolean post(Frame call) {
@@ -80,23 +87,38 @@ public final class CallMailbox implements AutoCloseable {
 		}
 		this.memory.write(SLOTS, request, 0, request.length);
 		this.memory.setLongPlain(REQUEST_LENGTH, request.length);
+		this.memory.setByte(REQUEST_TYPE, call.type().code());
 		return this.memory.compareAndSetLong(INBOX, OPEN, call.correlationId());
 	}
 
+	/** The parent's side: about to write a frame to the socket (see {@link #awaitCall}). */
+	public void announceSocketFrame() {
+		this.memory.getAndAddLong(SOCKET_FRAMES, 1);
+	}
+
 	/**
-	 * The worker's side: opens the inbox and spins on it.
-	 * @return the call posted within {@code spinNanos}, or {@code null}
+	 * The worker's side, before it sends an answer: from now on the parent may post the next call here. Opening
+	 * first means a caller who has the answer finds the box open.
 	 */
-	public Frame awaitCall(long spinNanos) {
+	public void openInbox() {
 		this.memory.setLong(INBOX, OPEN);
-		long posted = spin(INBOX, spinNanos, null);
+	}
+
+	/**
+	 * The worker's side, after {@link #openInbox}: spins on the inbox until a call is posted, the time is up, or the
+	 * parent has written a frame to the socket beyond the {@code framesRead} the worker has read; then closes it.
+	 * @return the call posted, or {@code null}: read the socket
+	 */
+	public Frame awaitCall(long spinNanos, long framesRead) {
+		long posted = spin(INBOX, spinNanos, () -> this.memory.getLong(SOCKET_FRAMES) > framesRead);
 		if (posted <= 0) {
 			return null;
 		}
 		byte[] request = new byte[(int) this.memory.getLongPlain(REQUEST_LENGTH)];
 		this.memory.read(SLOTS, request, 0, request.length);
+		FrameType type = FrameType.of(this.memory.getByte(REQUEST_TYPE));
 		this.memory.setLong(INBOX, CLOSED);
-		return new Frame(FrameType.CALL, posted, request);
+		return new Frame(type, posted, request);
 	}
 
 	/**

@@ -24,7 +24,16 @@ public enum FrameType {
 	PONG(7),
 
 	/** Parent to child: finish and exit with code 0. */
-	SHUTDOWN(8);
+	SHUTDOWN(8),
+
+	/**
+	 * Parent to child: run a task lambda whose captured values are plain; the payload is its serialized form's parts
+	 * (see {@code dev.mp.child.LambdaTasks}), not the codec's stream.
+	 */
+	LAMBDA_CALL(9),
+
+	/** Child to parent: the call returned a plain value; the payload is in {@link PlainValues}' form. */
+	PLAIN_RESULT(10);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The pool worker's call mailbox, with two threads standing for the parent and the worker: what is posted while the
- * other side looks is taken with its bytes, nothing is posted to a side that does not look, and under races between
- * posting and giving up every call and answer arrives exactly once, by the mailbox or by the fallback.
+ * other side looks is taken with its bytes, nothing is posted to a side that does not look, a frame on the socket
+ * ends the worker's look, and under races between posting and giving up every call and answer arrives exactly once,
+ * by the mailbox or by the fallback.
  */
 class CallMailboxTests {
 
@@ -47,11 +48,12 @@ class CallMailboxTests {
 
 	@Test
 	void aCallPostedWhileTheWorkerLooksIsTakenWithItsBytesAndSoIsItsAnswer() throws Exception {
-		CompletableFuture<Frame> taken = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK));
-		Frame call = new Frame(FrameType.CALL, 7, bytes(100, 1));
+		this.worker.openInbox();
+		CompletableFuture<Frame> taken = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 0));
+		Frame call = new Frame(FrameType.LAMBDA_CALL, 7, bytes(100, 1));
 		postWhenLooking(call);
 		Frame received = taken.get(10, TimeUnit.SECONDS);
-		assertThat(received.type()).isEqualTo(FrameType.CALL);
+		assertThat(received.type()).isEqualTo(FrameType.LAMBDA_CALL);
 		assertThat(received.correlationId()).isEqualTo(7);
 		assertThat(received.payload()).isEqualTo(call.payload());
 
@@ -72,10 +74,13 @@ class CallMailboxTests {
 	void nothingIsPostedToASideThatDoesNotLookOrThatItDoesNotFit() {
 		assertThat(this.parent.post(new Frame(FrameType.CALL, 1, bytes(10, 3)))).isFalse();
 		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(10, 3)))).isFalse();
-		CompletableFuture<Frame> taken = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK));
+		this.worker.openInbox();
+		CompletableFuture<Frame> taken = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 0));
 		postWhenLooking(new Frame(FrameType.CALL, 2, bytes(1, 0)));
 		assertThat(taken.join().correlationId()).isEqualTo(2);
-		CompletableFuture<Frame> next = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK));
+		assertThat(this.parent.post(new Frame(FrameType.CALL, 3, bytes(1, 0)))).isFalse();
+		this.worker.openInbox();
+		CompletableFuture<Frame> next = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 0));
 		assertThat(this.parent.post(new Frame(FrameType.CALL, 3, bytes(1025, 4)))).isFalse();
 		postWhenLooking(new Frame(FrameType.CALL, 4, bytes(0, 0)));
 		assertThat(next.join().correlationId()).isEqualTo(4);
@@ -84,12 +89,29 @@ class CallMailboxTests {
 
 	@Test
 	void aLookThatEndsReturnsNothingAndALookGivenUpForAnAnswerElsewhereEndsAtOnce() {
-		assertThat(this.worker.awaitCall(TimeUnit.MICROSECONDS.toNanos(50))).isNull();
+		this.worker.openInbox();
+		assertThat(this.worker.awaitCall(TimeUnit.MICROSECONDS.toNanos(50), 0)).isNull();
 		assertThat(this.parent.post(new Frame(FrameType.CALL, 1, bytes(1, 0)))).isFalse();
 		long start = System.nanoTime();
 		assertThat(this.parent.awaitAnswer(LONG_LOOK, () -> true)).isNull();
 		assertThat(System.nanoTime() - start).isLessThan(LONG_LOOK);
 		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(1, 0)))).isFalse();
+	}
+
+	@Test
+	void aFrameWrittenToTheSocketEndsTheWorkersLookAtOnce() throws Exception {
+		this.worker.openInbox();
+		long start = System.nanoTime();
+		CompletableFuture<Frame> look = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 0));
+		this.parent.announceSocketFrame();
+		assertThat(look.get(LONG_LOOK / 2, TimeUnit.NANOSECONDS)).isNull();
+		assertThat(System.nanoTime() - start).isLessThan(LONG_LOOK / 2);
+		assertThat(this.parent.post(new Frame(FrameType.CALL, 1, bytes(1, 0)))).isFalse();
+		// that frame read, the next look lasts until a call comes
+		this.worker.openInbox();
+		CompletableFuture<Frame> next = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 1));
+		postWhenLooking(new Frame(FrameType.CALL, 2, bytes(1, 0)));
+		assertThat(next.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(2);
 	}
 
 	/**
@@ -105,11 +127,14 @@ class CallMailboxTests {
 		AtomicInteger byMailbox = new AtomicInteger();
 		CompletableFuture<Void> workerSide = CompletableFuture.runAsync(() -> {
 			Random random = new Random(1);
+			long framesRead = 0;
 			try {
+				this.worker.openInbox();
 				for (int i = 1; i <= calls; i++) {
-					Frame call = this.worker.awaitCall(random.nextInt(200_000));
+					Frame call = this.worker.awaitCall(random.nextInt(200_000), framesRead);
 					if (call == null) {
 						call = callSocket.take();
+						framesRead++;
 					}
 					else {
 						byMailbox.incrementAndGet();
@@ -117,6 +142,7 @@ class CallMailboxTests {
 					assertThat(call.correlationId()).isEqualTo(i);
 					assertThat(call.payload()).isEqualTo(bytes(i % 200, i));
 					Frame answer = new Frame(FrameType.RESULT, i, bytes(i % 300, -i));
+					this.worker.openInbox();
 					if (!this.worker.answer(answer)) {
 						answerSocket.put(answer);
 					}
@@ -130,6 +156,7 @@ class CallMailboxTests {
 		for (int i = 1; i <= calls; i++) {
 			Frame call = new Frame(FrameType.CALL, i, bytes(i % 200, i));
 			if (!this.parent.post(call)) {
+				this.parent.announceSocketFrame();
 				callSocket.put(call);
 			}
 			Frame answer = this.parent.awaitAnswer(random.nextInt(200_000), () -> !answerSocket.isEmpty());

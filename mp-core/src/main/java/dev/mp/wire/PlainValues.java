@@ -1,0 +1,144 @@
+package dev.mp.wire;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The values most calls return and most task lambdas capture, in a compact form of mp's own: {@code null},
+ * {@code Boolean}, {@code Integer}, {@code Long}, {@code Double}, {@code String} and {@code byte[]}. JDK
+ * serialization spends microseconds setting up its streams for each such value; this writes a tag and the bytes.
+ * Nothing else is ever written this way, so reading this form can make no other class.
+ */
+public final class PlainValues {
+
+	private static final byte NULL = 0;
+
+	private static final byte TRUE = 1;
+
+	private static final byte FALSE = 2;
+
+	private static final byte INT = 3;
+
+	private static final byte LONG = 4;
+
+	private static final byte DOUBLE = 5;
+
+	private static final byte STRING = 6;
+
+	private static final byte BYTES = 7;
+
+	private PlainValues() {
+	}
+
+	/** Whether a value has this form. */
+	public static boolean isPlain(Object value) {
+		return value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
+				|| value instanceof Double || value instanceof String || value instanceof byte[];
+	}
+
+	/** A plain value alone; see {@link #isPlain}. */
+	public static byte[] encode(Object value) {
+		int size = (value instanceof byte[] bytes) ? bytes.length + 5 : 16;
+		ExactBytes out = new ExactBytes(size);
+		try {
+			write(new DataOutputStream(out), value);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.bytes();
+	}
+
+	/** Reads what {@link #encode} wrote. */
+	public static Object decode(byte[] encoded) {
+		try {
+			return read(new DataInputStream(new ByteArrayInputStream(encoded)));
+		}
+		catch (IOException ex) {
+			throw new ProtocolException("Malformed plain value: " + ex);
+		}
+	}
+
+	/** Writes a plain value; see {@link #isPlain}. */
+	public static void write(DataOutput out, Object value) throws IOException {
+		if (value == null) {
+			out.writeByte(NULL);
+		}
+		else if (value instanceof Boolean bool) {
+			out.writeByte(bool ? TRUE : FALSE);
+		}
+		else if (value instanceof Integer number) {
+			out.writeByte(INT);
+			out.writeInt(number);
+		}
+		else if (value instanceof Long number) {
+			out.writeByte(LONG);
+			out.writeLong(number);
+		}
+		else if (value instanceof Double number) {
+			out.writeByte(DOUBLE);
+			out.writeDouble(number);
+		}
+		else if (value instanceof String string) {
+			byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
+			out.writeByte(STRING);
+			out.writeInt(utf8.length);
+			out.write(utf8);
+		}
+		else if (value instanceof byte[] bytes) {
+			out.writeByte(BYTES);
+			out.writeInt(bytes.length);
+			out.write(bytes);
+		}
+		else {
+			throw new IllegalArgumentException("Not a plain value: a " + value.getClass().getName());
+		}
+	}
+
+	/** Reads a value {@link #write} wrote, from a stream over the bytes of one frame. */
+	public static Object read(DataInputStream in) throws IOException {
+		byte tag = in.readByte();
+		return switch (tag) {
+			case NULL -> null;
+			case TRUE -> Boolean.TRUE;
+			case FALSE -> Boolean.FALSE;
+			case INT -> in.readInt();
+			case LONG -> in.readLong();
+			case DOUBLE -> in.readDouble();
+			case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
+			case BYTES -> readBytes(in);
+			default -> throw new ProtocolException("Unknown plain value tag " + tag);
+		};
+	}
+
+	private static byte[] readBytes(DataInputStream in) throws IOException {
+		int length = in.readInt();
+		// over a frame's bytes, available() is what is left of it: no length can make a larger array
+		if (length < 0 || length > in.available()) {
+			throw new ProtocolException("Length " + length + " beyond the frame");
+		}
+		byte[] bytes = new byte[length];
+		in.readFully(bytes);
+		return bytes;
+	}
+
+	/** Hands over its buffer without a copy when the size guess was exact. */
+	private static final class ExactBytes extends ByteArrayOutputStream {
+
+		ExactBytes(int size) {
+			super(size);
+		}
+
+		byte[] bytes() {
+			return (this.count == this.buf.length) ? this.buf : toByteArray();
+		}
+
+	}
+
+}
