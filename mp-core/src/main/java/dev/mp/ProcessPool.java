@@ -179,14 +179,16 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */
 	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CompletableFuture<List<R>>> chunks = submitChunks(function, items, chunkSize);
-		return chunks.stream().flatMap((chunk) -> chunk.join().stream());
+		List<CompletableFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
+		// joined as submitted, not through thenApply: that would cost each chunk a hop to the callback executor, and
+		// a wait on the task's own future may take its answer from the worker's mailbox
+		return chunks.stream().flatMap((chunk) -> chunk.join().items().stream());
 	}
 
 	/** Streams results as they finish, in no particular order, as Python's {@code imap_unordered}. */
 	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CompletableFuture<List<R>>> chunks = submitChunks(function, items, chunkSize);
-		BlockingQueue<CompletableFuture<List<R>>> done = new LinkedBlockingQueue<>();
+		List<CompletableFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
+		BlockingQueue<CompletableFuture<CompactList<R>>> done = new LinkedBlockingQueue<>();
 		chunks.forEach((chunk) -> chunk.whenComplete((value, failure) -> done.add(chunk)));
 		Iterator<List<R>> finished = new Iterator<>() {
 
@@ -204,7 +206,7 @@ public final class ProcessPool implements AutoCloseable {
 				}
 				this.taken++;
 				try {
-					return done.take().join();
+					return done.take().join().items();
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -227,16 +229,16 @@ public final class ProcessPool implements AutoCloseable {
 		return map(new Spread<>(function), new ArrayList<>(pairs));
 	}
 
-	private <T, R> List<CompletableFuture<List<R>>> submitChunks(SerializableFunction<T, R> function, List<T> items,
+	private <T, R> List<CompletableFuture<CompactList<R>>> submitChunks(SerializableFunction<T, R> function, List<T> items,
 			int chunkSize) {
 		if (chunkSize < 1) {
 			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
 		}
 		this.template.allowPackageOf(function.getClass());
-		List<CompletableFuture<List<R>>> chunks = new ArrayList<>();
+		List<CompletableFuture<CompactList<R>>> chunks = new ArrayList<>();
 		for (int from = 0; from < items.size(); from += chunkSize) {
 			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
-			chunks.add(submit(new MapChunk<>(function, new CompactList<>(chunk))).thenApply(CompactList::items));
+			chunks.add(submit(new MapChunk<>(function, new CompactList<>(chunk))));
 		}
 		return chunks;
 	}
