@@ -4,7 +4,7 @@ import dev.mp.wire.FrameType;
 
 /**
  * A call on its way to a child, before it has an id: an invocation encoded by the codec ({@link FrameType#CALL}), or a
- * task lambda in its compact form ({@link FrameType#LAMBDA_CALL}).
+ * task lambda or bean call in mp's compact form ({@link FrameType#COMPACT_CALL}).
  *
  * @param type the frame type it travels as
  * @param payload its bytes

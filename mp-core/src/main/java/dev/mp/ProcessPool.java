@@ -34,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.child.Invocation;
-import dev.mp.child.LambdaTasks;
+import dev.mp.child.BeanMethodInvocation;
+import dev.mp.child.CompactCalls;
 import dev.mp.child.TaskInvocation;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.JavaSerializationCodec;
@@ -135,6 +136,12 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Runs an invocation (such as a bean method call) in a worker. */
 	public CompletableFuture<Object> invoke(Invocation invocation) {
+		if (invocation instanceof BeanMethodInvocation call) {
+			byte[] compact = CompactCalls.encodeBeanCall(call, this.template.maxFrameBytes());
+			if (compact != null) {
+				return submitEncoded(new CallRequest(FrameType.COMPACT_CALL, compact));
+			}
+		}
 		return submitEncoded(CallRequest.encoded(this.template.codec().encode(invocation)));
 	}
 
@@ -248,17 +255,18 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	/**
-	 * A lambda whose captured values are all plain travels in its compact form (see {@link LambdaTasks}), after the
-	 * same allow-list check the codec makes; anything else through the codec.
+	 * A lambda whose captured values are all plain travels in its compact form (see {@link CompactCalls}), after the
+	 * same allow-list check the codec makes; anything else through the codec. (A bean call's plain arguments need no
+	 * check: the allow-list always lets JDK value types through.)
 	 */
 	private CallRequest encodeTask(Callable<?> task, String description, Class<?> userClass) {
 		this.template.allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + ProcessTemplate.describe(userClass);
 		JavaSerializationCodec codec = this.template.codec();
 		if (codec.allowList().allows(task.getClass())) {
-			byte[] lambda = LambdaTasks.encode(task, what, this.template.maxFrameBytes());
-			if (lambda != null) {
-				return new CallRequest(FrameType.LAMBDA_CALL, lambda);
+			byte[] compact = CompactCalls.encodeTask(task, what, this.template.maxFrameBytes());
+			if (compact != null) {
+				return new CallRequest(FrameType.COMPACT_CALL, compact);
 			}
 		}
 		return CallRequest.encoded(codec.encode(new TaskInvocation(task, what)));

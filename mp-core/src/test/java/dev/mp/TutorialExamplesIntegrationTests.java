@@ -132,7 +132,7 @@ class TutorialExamplesIntegrationTests {
 		parent.process().onExit().get();
 		long exited = System.nanoTime();
 		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-			.until(() -> List.of(first, second).stream().noneMatch(TutorialExamplesIntegrationTests::isAlive));
+			.until(() -> List.of(first, second).stream().allMatch(JavaProcesses::hasExited));
 		assertThat(Duration.ofNanos(System.nanoTime() - exited)).isLessThan(Duration.ofSeconds(2));
 	}
 
@@ -146,7 +146,7 @@ class TutorialExamplesIntegrationTests {
 		parent.process().destroyForcibly();
 		parent.process().onExit().get();
 		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-			.until(() -> grandchildren.stream().noneMatch(TutorialExamplesIntegrationTests::isAlive));
+			.until(() -> grandchildren.stream().allMatch(JavaProcesses::hasExited));
 	}
 
 	private static boolean isAlive(long pid) {
@@ -167,7 +167,7 @@ class TutorialExamplesIntegrationTests {
 		parent.process().onExit().get();
 		long killed = System.nanoTime();
 		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-			.until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+			.until(() -> children.stream().map(ProcessHandle::pid).allMatch(JavaProcesses::hasExited));
 		assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(2));
 	}
 

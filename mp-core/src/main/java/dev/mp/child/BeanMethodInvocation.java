@@ -25,11 +25,19 @@ public final class BeanMethodInvocation implements Invocation {
 	private final Object[] arguments;
 
 	public BeanMethodInvocation(String beanName, Class<?> beanType, Method method, Object[] arguments) {
+		this(beanName, beanType.getName(), method.getName(),
+				Arrays.stream(method.getParameterTypes()).map(Class::getName).toArray(String[]::new),
+				(arguments != null) ? arguments.clone() : new Object[0]);
+	}
+
+	/** As read from a compact call (see {@link CompactCalls}). */
+	BeanMethodInvocation(String beanName, String beanType, String methodName, String[] parameterTypes,
+			Object[] arguments) {
 		this.beanName = beanName;
-		this.beanType = beanType.getName();
-		this.methodName = method.getName();
-		this.parameterTypes = Arrays.stream(method.getParameterTypes()).map(Class::getName).toArray(String[]::new);
-		this.arguments = (arguments != null) ? arguments.clone() : new Object[0];
+		this.beanType = beanType;
+		this.methodName = methodName;
+		this.parameterTypes = parameterTypes;
+		this.arguments = arguments;
 	}
 
 	@Override
@@ -86,6 +94,22 @@ public final class BeanMethodInvocation implements Invocation {
 
 	public String beanName() {
 		return this.beanName;
+	}
+
+	String beanType() {
+		return this.beanType;
+	}
+
+	String methodName() {
+		return this.methodName;
+	}
+
+	String[] parameterTypes() {
+		return this.parameterTypes;
+	}
+
+	Object[] arguments() {
+		return this.arguments;
 	}
 
 	@Override

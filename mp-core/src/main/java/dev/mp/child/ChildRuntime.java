@@ -47,7 +47,7 @@ final class ChildRuntime {
 
 	private final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
-	private final LambdaTasks lambdas = new LambdaTasks(this.classLoader);
+	private final CompactCalls compactCalls = new CompactCalls(this.classLoader);
 
 	/** The threads running calls, by call id; guarded by itself, so a cancel never interrupts a finished call. */
 	private final Map<Long, Thread> running = new HashMap<>();
@@ -123,7 +123,7 @@ final class ChildRuntime {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
 				this.framesRead++;
-				if (frame.type() == FrameType.CALL || frame.type() == FrameType.LAMBDA_CALL) {
+				if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL) {
 					callAndNext(frame);
 				}
 				else {
@@ -276,8 +276,8 @@ final class ChildRuntime {
 		}
 		Frame answer;
 		try {
-			Invocation invocation = (request.type() == FrameType.LAMBDA_CALL)
-					? this.lambdas.decode(request.payload())
+			Invocation invocation = (request.type() == FrameType.COMPACT_CALL)
+					? this.compactCalls.decode(request.payload())
 					: (Invocation) this.codec.decode(request.payload(), this.classLoader);
 			answer = result(id, invocation);
 		}

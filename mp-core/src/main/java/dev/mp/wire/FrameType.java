@@ -27,10 +27,10 @@ public enum FrameType {
 	SHUTDOWN(8),
 
 	/**
-	 * Parent to child: run a task lambda whose captured values are plain; the payload is its serialized form's parts
-	 * (see {@code dev.mp.child.LambdaTasks}), not the codec's stream.
+	 * Parent to child: run a task lambda or a bean method call whose values are all plain, in mp's compact form (see
+	 * {@code dev.mp.child.CompactCalls}) rather than the codec's stream.
 	 */
-	LAMBDA_CALL(9),
+	COMPACT_CALL(9),
 
 	/** Child to parent: the call returned a plain value; the payload is in {@link PlainValues}' form. */
 	PLAIN_RESULT(10);

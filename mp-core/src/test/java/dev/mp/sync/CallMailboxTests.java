@@ -50,10 +50,10 @@ class CallMailboxTests {
 	void aCallPostedWhileTheWorkerLooksIsTakenWithItsBytesAndSoIsItsAnswer() throws Exception {
 		this.worker.openInbox();
 		CompletableFuture<Frame> taken = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 0));
-		Frame call = new Frame(FrameType.LAMBDA_CALL, 7, bytes(100, 1));
+		Frame call = new Frame(FrameType.COMPACT_CALL, 7, bytes(100, 1));
 		postWhenLooking(call);
 		Frame received = taken.get(10, TimeUnit.SECONDS);
-		assertThat(received.type()).isEqualTo(FrameType.LAMBDA_CALL);
+		assertThat(received.type()).isEqualTo(FrameType.COMPACT_CALL);
 		assertThat(received.correlationId()).isEqualTo(7);
 		assertThat(received.payload()).isEqualTo(call.payload());
 

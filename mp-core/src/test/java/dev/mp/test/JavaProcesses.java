@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,26 @@ import java.util.concurrent.TimeUnit;
 public final class JavaProcesses {
 
 	private JavaProcesses() {
+	}
+
+	/**
+	 * Whether a process has ended. An orphan (its parent killed) that has exited stays a zombie until the system's
+	 * init reaps it, and {@link ProcessHandle#isAlive()} counts a zombie as alive: in some containers init reaps only
+	 * every couple of seconds. On Linux, a zombie has state {@code Z} in {@code /proc/<pid>/stat}.
+	 */
+	public static boolean hasExited(long pid) {
+		if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+			return true;
+		}
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			// pid (comm) state ...: the command may contain spaces and parentheses, the state follows the last ')'
+			return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+		}
+		catch (IOException | RuntimeException ex) {
+			// gone meanwhile, or no /proc (macOS): isAlive() has answered
+			return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+		}
 	}
 
 	public static Started start(Class<?> mainClass, String... args) throws IOException {

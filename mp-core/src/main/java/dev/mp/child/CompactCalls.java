@@ -19,12 +19,17 @@ import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 
 /**
- * Task lambdas whose captured values are all plain ({@link PlainValues}), sent as the parts of their serialized form
- * instead of through JDK serialization, which spends most of a small call's time setting up its streams and
- * looking up the capturing class's {@code $deserializeLambda$} again for every lambda it reads. The child finds that
- * method once per capturing class and rebuilds each lambda with it, as {@link SerializedLambda} itself would.
+ * The two most common calls in a form of mp's own instead of JDK serialization, which spends most of a small call's
+ * time setting up its streams: a task lambda whose captured values are all plain ({@link PlainValues}), sent as the
+ * parts of its serialized form, and a bean method call whose arguments are all plain, sent as names and values. For a
+ * lambda the child finds its capturing class's {@code $deserializeLambda$} once, where JDK serialization looks it up
+ * again for every lambda it reads, and rebuilds each lambda with it, as {@link SerializedLambda} itself would.
  */
-public final class LambdaTasks {
+public final class CompactCalls {
+
+	private static final byte LAMBDA = 1;
+
+	private static final byte BEAN_METHOD = 2;
 
 	/** A serializable lambda's {@code writeReplace}, which gives its {@link SerializedLambda}; empty for others. */
 	private static final ClassValue<Optional<Method>> WRITE_REPLACE = new ClassValue<>() {
@@ -67,17 +72,17 @@ public final class LambdaTasks {
 	private final Map<String, Class<?>> capturingClasses = new ConcurrentHashMap<>();
 
 	/** @param classLoader the loader of the classes that wrote the lambdas */
-	public LambdaTasks(ClassLoader classLoader) {
+	public CompactCalls(ClassLoader classLoader) {
 		this.classLoader = classLoader;
 	}
 
 	/**
-	 * The parent's side.
+	 * The parent's side, for a task.
 	 * @param maxBytes the frame limit
 	 * @return the task's compact form, or {@code null} if it is not a serializable lambda with plain captured values
 	 * or would not fit in a frame
 	 */
-	public static byte[] encode(Callable<?> task, String description, int maxBytes) {
+	public static byte[] encodeTask(Callable<?> task, String description, int maxBytes) {
 		Optional<Method> writeReplace = WRITE_REPLACE.get(task.getClass());
 		if (writeReplace.isEmpty()) {
 			return null;
@@ -93,6 +98,7 @@ public final class LambdaTasks {
 			}
 			ByteArrayOutputStream bytes = new ByteArrayOutputStream(384);
 			DataOutputStream out = new DataOutputStream(bytes);
+			out.writeByte(LAMBDA);
 			out.writeUTF(description);
 			out.writeUTF(lambda.getCapturingClass());
 			out.writeUTF(lambda.getFunctionalInterfaceClass());
@@ -107,8 +113,7 @@ public final class LambdaTasks {
 			for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
 				PlainValues.write(out, lambda.getCapturedArg(i));
 			}
-			// over the limit, the codec's way says what to do about it
-			return (bytes.size() <= maxBytes) ? bytes.toByteArray() : null;
+			return fitting(bytes, maxBytes);
 		}
 		catch (ReflectiveOperationException | IOException | RuntimeException ex) {
 			// the codec's way then says what is wrong, if anything is
@@ -117,13 +122,95 @@ public final class LambdaTasks {
 	}
 
 	/**
-	 * The child's side: rebuilds the task.
-	 * @throws ProtocolException if the bytes are not a compact lambda
-	 * @throws ReflectiveOperationException if its capturing class is missing here or cannot rebuild it
+	 * The parent's side, for a bean method call.
+	 * @param maxBytes the frame limit
+	 * @return the call's compact form, or {@code null} if an argument is not plain or it would not fit in a frame
 	 */
-	public TaskInvocation decode(byte[] payload) throws ReflectiveOperationException {
+	public static byte[] encodeBeanCall(BeanMethodInvocation call, int maxBytes) {
+		Object[] arguments = call.arguments();
+		for (Object argument : arguments) {
+			if (!PlainValues.isPlain(argument)) {
+				return null;
+			}
+		}
+		try {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+			DataOutputStream out = new DataOutputStream(bytes);
+			out.writeByte(BEAN_METHOD);
+			PlainValues.write(out, call.beanName());
+			out.writeUTF(call.beanType());
+			out.writeUTF(call.methodName());
+			out.writeInt(call.parameterTypes().length);
+			for (String type : call.parameterTypes()) {
+				out.writeUTF(type);
+			}
+			out.writeInt(arguments.length);
+			for (Object argument : arguments) {
+				PlainValues.write(out, argument);
+			}
+			return fitting(bytes, maxBytes);
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/** Over the limit, the codec's way says what to do about it. */
+	private static byte[] fitting(ByteArrayOutputStream bytes, int maxBytes) {
+		return (bytes.size() <= maxBytes) ? bytes.toByteArray() : null;
+	}
+
+	/**
+	 * The child's side: rebuilds the call.
+	 * @throws ProtocolException if the bytes are not a compact call
+	 * @throws ReflectiveOperationException if a lambda's capturing class is missing here or cannot rebuild it
+	 */
+	public Invocation decode(byte[] payload) throws ReflectiveOperationException {
 		try {
 			DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+			byte kind = in.readByte();
+			return switch (kind) {
+				case LAMBDA -> readTask(in);
+				case BEAN_METHOD -> readBeanCall(in);
+				default -> throw new ProtocolException("Unknown compact call kind " + kind);
+			};
+		}
+		catch (IOException ex) {
+			throw new ProtocolException("Malformed compact call: " + ex);
+		}
+	}
+
+	private static BeanMethodInvocation readBeanCall(DataInputStream in) throws IOException {
+		String beanName = (String) PlainValues.read(in);
+		String beanType = in.readUTF();
+		String methodName = in.readUTF();
+		String[] parameterTypes = new String[count(in)];
+		for (int i = 0; i < parameterTypes.length; i++) {
+			parameterTypes[i] = in.readUTF();
+		}
+		Object[] arguments = readValues(in);
+		return new BeanMethodInvocation(beanName, beanType, methodName, parameterTypes, arguments);
+	}
+
+	private static Object[] readValues(DataInputStream in) throws IOException {
+		Object[] values = new Object[count(in)];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = PlainValues.read(in);
+		}
+		return values;
+	}
+
+	/** A count of items of at least a byte each, so never more than the bytes left. */
+	private static int count(DataInputStream in) throws IOException {
+		int count = in.readInt();
+		if (count < 0 || count > in.available()) {
+			throw new ProtocolException("Impossible count " + count);
+		}
+		return count;
+	}
+
+	private TaskInvocation readTask(DataInputStream in) throws IOException, ReflectiveOperationException {
+		try {
 			String description = in.readUTF();
 			Class<?> capturingClass = capturingClass(in.readUTF());
 			String functionalInterface = in.readUTF();
@@ -134,23 +221,13 @@ public final class LambdaTasks {
 			String implMethod = in.readUTF();
 			String implSignature = in.readUTF();
 			String instantiatedType = in.readUTF();
-			int count = in.readInt();
-			if (count < 0 || count > in.available()) {
-				throw new ProtocolException("Impossible count of captured values: " + count);
-			}
-			Object[] captured = new Object[count];
-			for (int i = 0; i < count; i++) {
-				captured[i] = PlainValues.read(in);
-			}
+			Object[] captured = readValues(in);
 			SerializedLambda lambda = new SerializedLambda(capturingClass, functionalInterface, functionalMethod,
 					functionalSignature, implKind, implClass, implMethod, implSignature, instantiatedType, captured);
 			Object task = DESERIALIZE_LAMBDA.get(capturingClass).invoke(lambda);
 			return new TaskInvocation((Callable<?>) task, description);
 		}
-		catch (IOException ex) {
-			throw new ProtocolException("Malformed lambda call: " + ex);
-		}
-		catch (ReflectiveOperationException | RuntimeException | Error ex) {
+		catch (IOException | ReflectiveOperationException | RuntimeException | Error ex) {
 			throw ex;
 		}
 		catch (Throwable ex) {

@@ -1,0 +1,82 @@
+package dev.mp.child;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.junit.jupiter.api.Test;
+
+import dev.mp.SerializableCallable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Calls in their compact form: a lambda capturing plain values is rebuilt into a task that computes the same thing,
+ * a bean call with plain arguments into the same call; anything else is left to the codec.
+ */
+class CompactCallsTests {
+
+	private final CompactCalls reader = new CompactCalls(getClass().getClassLoader());
+
+	@Test
+	void aLambdaCapturingPlainValuesIsRebuiltWithThem() throws Throwable {
+		int number = 20;
+		String text = "x";
+		byte[] bytes = { 1, 2 };
+		Long nothing = null;
+		SerializableCallable<String> task = () -> text.repeat(number + 1) + bytes.length + nothing;
+		byte[] encoded = CompactCalls.encodeTask(task, "task under test", 1 << 20);
+		assertThat(encoded).isNotNull();
+		Invocation rebuilt = this.reader.decode(encoded);
+		assertThat(rebuilt.describe()).isEqualTo("task under test");
+		assertThat(rebuilt.invoke(null)).isEqualTo(task.call()).isEqualTo("x".repeat(21) + "2null");
+		// twice, through what the first reading found
+		SerializableCallable<Integer> another = () -> number * 2;
+		assertThat(this.reader.decode(CompactCalls.encodeTask(another, "again", 1 << 20)).invoke(null)).isEqualTo(40);
+	}
+
+	@Test
+	void whatIsNotALambdaWithPlainCapturesIsLeftToTheCodec() {
+		List<Integer> list = List.of(1);
+		SerializableCallable<Integer> capturesAList = () -> list.size();
+		assertThat(CompactCalls.encodeTask(capturesAList, "list", 1 << 20)).isNull();
+		assertThat(CompactCalls.encodeTask(new Named(), "record", 1 << 20)).isNull();
+		Callable<Integer> notSerializable = () -> 1;
+		assertThat(CompactCalls.encodeTask(notSerializable, "plain lambda", 1 << 20)).isNull();
+		byte[] large = new byte[2048];
+		assertThat(CompactCalls.encodeTask((SerializableCallable<Integer>) () -> large.length, "large", 1024)).isNull();
+	}
+
+	@Test
+	void aBeanCallWithPlainArgumentsIsRebuiltAndOneWithOtherArgumentsIsLeftToTheCodec() throws Exception {
+		Method method = String.class.getMethod("regionMatches", boolean.class, int.class, String.class, int.class,
+				int.class);
+		Object[] arguments = { true, 0, "ABC", 0, 3 };
+		BeanMethodInvocation call = new BeanMethodInvocation(null, String.class, method, arguments);
+		Invocation rebuilt = this.reader.decode(CompactCalls.encodeBeanCall(call, 1 << 20));
+		assertThat(rebuilt).isInstanceOfSatisfying(BeanMethodInvocation.class, (bean) -> {
+			assertThat(bean.describe()).isEqualTo(call.describe())
+				.isEqualTo("java.lang.String.regionMatches(boolean, int, java.lang.String, int, int)");
+			assertThat(bean.beanName()).isNull();
+			assertThat(bean.arguments()).containsExactly(arguments);
+		});
+		BeanMethodInvocation named = new BeanMethodInvocation("text", String.class, method, arguments);
+		assertThat(((BeanMethodInvocation) this.reader.decode(CompactCalls.encodeBeanCall(named, 1 << 20)))
+			.beanName()).isEqualTo("text");
+		Method withAList = List.class.getMethod("addAll", java.util.Collection.class);
+		assertThat(CompactCalls.encodeBeanCall(
+				new BeanMethodInvocation("list", List.class, withAList, new Object[] { List.of(1) }), 1 << 20))
+			.isNull();
+		assertThat(CompactCalls.encodeBeanCall(call, 10)).isNull();
+	}
+
+	private record Named() implements SerializableCallable<Integer> {
+
+		@Override
+		public Integer call() {
+			return 1;
+		}
+
+	}
+
+}
