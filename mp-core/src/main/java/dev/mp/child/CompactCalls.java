@@ -91,12 +91,15 @@ public final class CompactCalls {
 			if (!(writeReplace.get().invoke(task) instanceof SerializedLambda lambda)) {
 				return null;
 			}
+			long size = 384;
 			for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
 				if (!PlainValues.isPlain(lambda.getCapturedArg(i))) {
 					return null;
 				}
+				size += PlainValues.sizeOf(lambda.getCapturedArg(i));
 			}
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream(384);
+			// sized up front: a captured megabyte is then copied once, not once per doubling
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream(initialSize(size, maxBytes));
 			DataOutputStream out = new DataOutputStream(bytes);
 			out.writeByte(LAMBDA);
 			out.writeUTF(description);
@@ -128,13 +131,15 @@ public final class CompactCalls {
 	 */
 	public static byte[] encodeBeanCall(BeanMethodInvocation call, int maxBytes) {
 		Object[] arguments = call.arguments();
+		long size = 256;
 		for (Object argument : arguments) {
 			if (!PlainValues.isPlain(argument)) {
 				return null;
 			}
+			size += PlainValues.sizeOf(argument);
 		}
 		try {
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream(initialSize(size, maxBytes));
 			DataOutputStream out = new DataOutputStream(bytes);
 			out.writeByte(BEAN_METHOD);
 			PlainValues.write(out, call.beanName());
@@ -153,6 +158,10 @@ public final class CompactCalls {
 		catch (IOException ex) {
 			return null;
 		}
+	}
+
+	private static int initialSize(long expected, int maxBytes) {
+		return (int) Math.min(Math.min(expected, maxBytes + 1L), Integer.MAX_VALUE - 8);
 	}
 
 	/** Over the limit, the codec's way says what to do about it. */

@@ -42,10 +42,20 @@ public final class PlainValues {
 				|| value instanceof Double || value instanceof String || value instanceof byte[];
 	}
 
+	/** The bytes {@link #write} takes for a plain value: exact, but for a string at most this. */
+	public static int sizeOf(Object value) {
+		if (value instanceof byte[] bytes) {
+			return bytes.length + 5;
+		}
+		if (value instanceof String string) {
+			return string.length() * 3 + 5;
+		}
+		return 9;
+	}
+
 	/** A plain value alone; see {@link #isPlain}. */
 	public static byte[] encode(Object value) {
-		int size = (value instanceof byte[] bytes) ? bytes.length + 5 : 16;
-		ExactBytes out = new ExactBytes(size);
+		ExactBytes out = new ExactBytes(sizeOf(value));
 		try {
 			write(new DataOutputStream(out), value);
 		}
