@@ -49,6 +49,12 @@ public final class CallMailbox implements AutoCloseable {
 	/** How often a spin reads the clock: reading it costs more than a look at the box. */
 	private static final int LOOKS_PER_CLOCK_READ = 32;
 
+	/**
+	 * How long a look spins before it also yields its core now and then: on a busy machine a pure spin would keep
+	 * the other side, or the parent's socket reader with an answer in hand, waiting for that core.
+	 */
+	private static final long PURE_SPIN_NANOS = 5_000;
+
 	private final SharedMemory memory;
 
 	private final int capacity;
@@ -158,20 +164,27 @@ public final class CallMailbox implements AutoCloseable {
 
 	/** Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. */
 	private long spin(int box, long spinNanos, BooleanSupplier givenUp) {
-		long deadline = System.nanoTime() + spinNanos;
+		long start = System.nanoTime();
+		long deadline = start + spinNanos;
+		long yieldFrom = start + PURE_SPIN_NANOS;
 		int looks = 0;
 		while (true) {
 			long value = this.memory.getLong(box);
 			if (value > 0) {
 				return value;
 			}
-			if (++looks % LOOKS_PER_CLOCK_READ == 0
-					&& (System.nanoTime() - deadline > 0 || (givenUp != null && givenUp.getAsBoolean()))) {
-				if (this.memory.compareAndSetLong(box, OPEN, CLOSED)) {
-					return 0;
+			if (++looks % LOOKS_PER_CLOCK_READ == 0) {
+				long now = System.nanoTime();
+				if (now - deadline > 0 || (givenUp != null && givenUp.getAsBoolean())) {
+					if (this.memory.compareAndSetLong(box, OPEN, CLOSED)) {
+						return 0;
+					}
+					// posted as the time ran out
+					return this.memory.getLong(box);
 				}
-				// posted as the time ran out
-				return this.memory.getLong(box);
+				if (now - yieldFrom > 0) {
+					Thread.yield();
+				}
 			}
 			Thread.onSpinWait();
 		}
