@@ -3,6 +3,8 @@ package dev.mp;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.mp.launch.LocalWorkerLauncher;
+
 /**
  * How a {@link ProcessPool} runs: how many workers, how many kept warm, how long they live, how long a task may take.
  * Immutable; derive variants with {@link #toBuilder()}.
@@ -29,6 +31,8 @@ public final class PoolOptions {
 
 	private final ProcessOptions processOptions;
 
+	private final String launcher;
+
 	private PoolOptions(Builder builder) {
 		if (builder.size < 1) {
 			throw new IllegalArgumentException("A pool needs at least one worker, not " + builder.size);
@@ -43,6 +47,7 @@ public final class PoolOptions {
 		this.processOptions = builder.processOptions;
 		this.maxStartFailures = builder.maxStartFailures;
 		this.startFailurePeriod = builder.startFailurePeriod;
+		this.launcher = builder.launcher;
 	}
 
 	/** A builder starting from the defaults: as many workers as cores, one kept warm, no limits. */
@@ -107,6 +112,15 @@ public final class PoolOptions {
 		return this.startFailurePeriod;
 	}
 
+	/**
+	 * The name of the {@link dev.mp.launch.WorkerLauncher} that starts the pool's workers: {@code local} (child JVMs
+	 * of this one, the default) or one registered with {@link ProcessTemplate.Builder#launcher}, such as
+	 * {@code kubernetes}.
+	 */
+	public String launcher() {
+		return this.launcher;
+	}
+
 	/** Builds {@link PoolOptions}. */
 	public static final class Builder {
 
@@ -130,6 +144,8 @@ public final class PoolOptions {
 
 		private Duration startFailurePeriod = Duration.ofSeconds(30);
 
+		private String launcher = LocalWorkerLauncher.NAME;
+
 		private Builder() {
 		}
 
@@ -144,6 +160,7 @@ public final class PoolOptions {
 			this.processOptions = options.processOptions;
 			this.maxStartFailures = options.maxStartFailures;
 			this.startFailurePeriod = options.startFailurePeriod;
+			this.launcher = options.launcher;
 		}
 
 		public Builder size(int size) {
@@ -193,6 +210,11 @@ public final class PoolOptions {
 
 		public Builder startFailurePeriod(Duration startFailurePeriod) {
 			this.startFailurePeriod = Objects.requireNonNull(startFailurePeriod, "startFailurePeriod");
+			return this;
+		}
+
+		public Builder launcher(String launcher) {
+			this.launcher = Objects.requireNonNull(launcher, "launcher");
 			return this;
 		}
 

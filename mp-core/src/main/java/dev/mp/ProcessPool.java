@@ -297,7 +297,8 @@ public final class ProcessPool implements AutoCloseable {
 
 	private void startWorker() {
 		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
-		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name);
+		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name,
+				this.options.launcher());
 		Worker worker = new Worker(jvm);
 		this.workers.add(worker);
 		CompletableFuture<Void> connected = jvm.whenReady();
