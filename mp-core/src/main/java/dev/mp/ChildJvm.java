@@ -443,7 +443,7 @@ final class ChildJvm implements ChildProcess {
 		if (!this.pending.isEmpty() && !this.stopRequested) {
 			List<String> lines = this.tail.lines();
 			logger.warn("Child JVM '{}' (pid {}) died with a call running: {}; last output: {}", this.name, pid(),
-					ExitCodes.describe(this.exitCode), lines.isEmpty() ? "(none)" : lines.get(lines.size() - 1));
+					exitReason().orElse("no exit code"), lines.isEmpty() ? "(none)" : lines.get(lines.size() - 1));
 		}
 		this.pending.values().forEach((call) -> call.completeExceptionally(died));
 		this.ready.thenAccept(ChildJvm::closeQuietly);
@@ -545,7 +545,12 @@ final class ChildJvm implements ChildProcess {
 	@Override
 	public Optional<String> exitReason() {
 		Integer code = this.exitCode;
-		return (code != null) ? Optional.of(ExitCodes.describe(code)) : Optional.empty();
+		WorkerExit end = this.exit;
+		String reason = (end != null) ? end.reason() : null;
+		if (code == null) {
+			return Optional.ofNullable(reason);
+		}
+		return Optional.of(ExitCodes.describe(code) + ((reason != null) ? " (" + reason + ")" : ""));
 	}
 
 	@Override
