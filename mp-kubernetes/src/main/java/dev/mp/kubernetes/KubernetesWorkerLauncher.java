@@ -113,6 +113,11 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		return this.access;
 	}
 
+	/** How pods are made. */
+	public KubernetesSettings settings() {
+		return this.settings;
+	}
+
 	/** The namespace worker pods go to. */
 	public String namespace() {
 		return this.namespace;
