@@ -29,8 +29,12 @@ import dev.mp.child.WorkerMain;
 import dev.mp.launch.ClassDataArchives;
 import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
-import dev.mp.launch.OutputPump;
+import dev.mp.launch.LaunchedWorker;
 import dev.mp.launch.OutputTail;
+import dev.mp.launch.RemoteEndpoint;
+import dev.mp.launch.WorkerExit;
+import dev.mp.launch.WorkerLaunch;
+import dev.mp.launch.WorkerLauncher;
 import dev.mp.sync.CallMailbox;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
@@ -40,8 +44,9 @@ import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 
 /**
- * The parent's side of one child JVM: launches it, hands it its bootstrap block, owns its connection, matches answers
- * to calls, and turns its exit into facts (exit code, signal, last output) for every call still waiting.
+ * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), owns its
+ * connection, matches answers to calls, and turns its exit into facts (exit code, signal, last output) for every call
+ * still waiting.
  */
 final class ChildJvm implements ChildProcess {
 
@@ -75,7 +80,10 @@ final class ChildJvm implements ChildProcess {
 
 	private final List<String> command;
 
-	private final byte[] secret = Handshake.randomBytes();
+	private final WorkerLauncher launcher;
+
+	/** The secret the child must prove: its own for a local child, the run's for a remote one (see launch()). */
+	private volatile byte[] secret = Handshake.randomBytes();
 
 	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
 	private final long spinNanos;
@@ -98,10 +106,7 @@ final class ChildJvm implements ChildProcess {
 
 	private final AtomicLong nextCallId = new AtomicLong();
 
-	private volatile Process process;
-
-	/** The child's stdin, after its bootstrap block: where cancels go. */
-	private volatile DataOutputStream control;
+	private volatile LaunchedWorker worker;
 
 	private volatile Instant startTime;
 
@@ -111,21 +116,22 @@ final class ChildJvm implements ChildProcess {
 
 	private volatile Integer exitCode;
 
+	private volatile WorkerExit exit;
+
 	/** Set by terminate() and kill(): an exit before the handshake is then no start failure. */
 	private volatile boolean stopRequested;
-
-	private OutputPump stdout;
-
-	private OutputPump stderr;
 
 	/**
 	 * @param oneShot whether the child exits after answering its first call
 	 * @param pool the pool the child works for, or {@code null}
-	 * @param spinWait how long the worker and its callers look at its call mailbox; zero for none
+	 * @param launcher what starts the child
+	 * @param spinWait how long the worker and its callers look at its call mailbox; zero for none (a remote worker
+	 * has none: it shares no memory with this JVM)
 	 */
 	ChildJvm(ProcessTemplate template, String id, String name, boolean daemon, ProcessOptions options,
-			String description, boolean oneShot, String pool, Duration spinWait) {
+			String description, boolean oneShot, String pool, WorkerLauncher launcher, Duration spinWait) {
 		this.template = template;
+		this.launcher = launcher;
 		this.id = id;
 		this.name = name;
 		this.daemon = daemon;
@@ -133,7 +139,7 @@ final class ChildJvm implements ChildProcess {
 		this.description = description;
 		this.oneShot = oneShot;
 		this.pool = pool;
-		this.spinNanos = spinWait.toNanos();
+		this.spinNanos = (launcher.remoteAccess() == null) ? spinWait.toNanos() : 0;
 		String classPath = classPath(options);
 		List<String> jvmOptions = options.jvmOptions();
 		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
@@ -167,22 +173,30 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/**
-	 * Starts the JVM and returns once the OS process exists; the handshake completes in the background.
+	 * Starts the JVM and returns once the OS process (or pod) exists; the handshake completes in the background.
 	 * @throws ProcessStartException if the process cannot be created at all
 	 */
 	void launch() {
-		ProcessBuilder builder = new ProcessBuilder(this.command);
-		if (this.options.workingDirectory() != null) {
-			builder.directory(this.options.workingDirectory().toFile());
-		}
-		builder.environment().putAll(this.options.environment());
 		WorkerServer server = this.template.server();
+		RemoteEndpoint remote = null;
+		if (this.launcher.remoteAccess() != null) {
+			remote = server.remoteEndpoint(this.launcher.remoteAccess());
+			this.secret = remote.secret();
+		}
 		openMailbox();
 		server.expect(this.id, this);
+		// one logger per pool or name prefix, not per child: loggers are cached for the life of the JVM
+		String logger = (this.pool != null) ? this.pool : this.name.replaceFirst("-\\d+$", "");
+		BootstrapConfig bootstrap = new BootstrapConfig(this.id, this.name, this.secret,
+				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
+				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(), this.oneShot,
+				this.options.bootstrapAttributes(), (this.mailbox != null) ? this.mailbox.file().toString() : "",
+				this.spinNanos);
 		try {
-			this.process = builder.start();
+			this.worker = this.launcher.launch(new WorkerLaunch(this.id, this.name, this.pool, this.options,
+					this.command, bootstrap, remote, this.tail, logger));
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			server.forget(this.id);
 			closeMailbox();
 			this.state = ProcessState.EXITED;
@@ -194,25 +208,7 @@ final class ChildJvm implements ChildProcess {
 		}
 		this.startTime = Instant.now();
 		this.state = ProcessState.STARTING;
-		long pid = this.process.pid();
-		// one logger per pool or name prefix, not per child: loggers are cached for the life of the JVM
-		String logger = (this.pool != null) ? this.pool : this.name.replaceFirst("-\\d+$", "");
-		this.stdout = new OutputPump(this.process.getInputStream(), logger, this.name, pid, false, this.tail).start();
-		this.stderr = new OutputPump(this.process.getErrorStream(), logger, this.name, pid, true, this.tail).start();
-		this.process.onExit().thenRunAsync(this::processExited, this.template.callbacks());
-		try {
-			DataOutputStream stdin = new DataOutputStream(this.process.getOutputStream());
-			this.control = stdin;
-			new BootstrapConfig(this.id, this.name, this.secret, server.socketPath().toString(),
-					ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(),
-					this.oneShot, this.options.bootstrapAttributes(),
-					(this.mailbox != null) ? this.mailbox.file().toString() : "", this.spinNanos)
-				.write(stdin);
-			// stdin stays open: it carries cancels, and its end of file tells the child that this JVM is gone
-		}
-		catch (IOException ex) {
-			// the child died before reading its bootstrap; processExited() reports why
-		}
+		this.worker.onExit().thenAcceptAsync(this::processExited, this.template.callbacks());
 		long timeout = this.options.startTimeout().toMillis();
 		ScheduledFuture<?> deadline = this.template.scheduler()
 			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
@@ -269,9 +265,9 @@ final class ChildJvm implements ChildProcess {
 		if (this.ready.completeExceptionally(new ProcessStartException(
 				"Child JVM did not complete its handshake within " + this.options.startTimeout()
 						+ " (raise the start timeout if it is just slow); it was killed",
-				this.name, pid(), this.command, null, this.tail.lines(), null))) {
+				this.name, pid(), command(), null, this.tail.lines(), null))) {
 			// not through kill(): this is a start failure, not a stop the caller asked for
-			signalTree(this.process, true);
+			this.worker.kill();
 		}
 	}
 
@@ -352,22 +348,14 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/**
-	 * Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. The cancel
-	 * goes on stdin, which the child watches on a thread of its own while the call runs on the socket's reader.
+	 * Asks the child to interrupt a call; its answer still comes, usually an {@code InterruptedException}. A local child
+	 * takes the cancel on stdin, which it watches on a thread of its own while the call runs on the socket's reader; a
+	 * remote one as a frame, which its connection's reader thread hands over.
 	 */
 	void cancel(long callId) {
-		DataOutputStream stdin = this.control;
-		if (stdin == null) {
-			return;
-		}
-		synchronized (stdin) {
-			try {
-				stdin.writeLong(callId);
-				stdin.flush();
-			}
-			catch (IOException ex) {
-				// the child is going away; processExited() fails the call with the facts
-			}
+		LaunchedWorker started = this.worker;
+		if (started != null && !started.cancel(callId)) {
+			send(Frame.of(FrameType.CANCEL, callId));
 		}
 	}
 
@@ -415,13 +403,13 @@ final class ChildJvm implements ChildProcess {
 			MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
 					+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
 			this.pending.values().forEach((call) -> call.completeExceptionally(failure));
-			signalTree(this.process, true);
+			this.worker.kill();
 		}
 		catch (IOException | RuntimeException ex) {
 			// usually the child dying (a reset before the exit is seen): its exit fails the calls with the facts
 			if (isAlive()) {
 				logger.debug("Connection to child '{}' (pid {}) failed: {}", this.name, pid(), ex.toString());
-				signalTree(this.process, true);
+				this.worker.kill();
 			}
 		}
 		finally {
@@ -508,36 +496,37 @@ final class ChildJvm implements ChildProcess {
 		}
 		if (failure.setup()) {
 			return new WorkerSetupException("Child JVM could not run " + this.description + ": " + thrown.getMessage(),
-					this.name, pid(), this.command, this.tail.lines(), thrown);
+					this.name, pid(), command(), this.tail.lines(), thrown);
 		}
 		return thrown;
 	}
 
-	private void processExited() {
+	private void processExited(WorkerExit exit) {
 		if (this.ready.isDone() && !this.ready.isCompletedExceptionally()) {
 			awaitQuietly(this.readerDone);
 		}
 		try {
-			this.stdout.awaitEnd(DRAIN_MILLIS);
-			this.stderr.awaitEnd(DRAIN_MILLIS);
+			this.worker.awaitOutput(DRAIN_MILLIS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.exitCode = ExitCodes.fromExitValue(this.process.exitValue());
+		this.exit = exit;
+		this.exitCode = exit.exitCode();
 		this.exitTime = Instant.now();
 		synchronized (this) {
 			this.state = ProcessState.EXITED;
 		}
 		this.template.server().forget(this.id);
 		closeMailbox();
-		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready", this.name,
-				pid(), this.command, this.exitCode, this.tail.lines(), null));
+		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready"
+				+ ((exit.reason() != null) ? " (" + exit.reason() + ")" : ""), this.name, pid(), command(),
+				this.exitCode, this.tail.lines(), null));
 		ProcessDiedException died = died();
 		if (!this.pending.isEmpty() && !this.stopRequested) {
 			List<String> lines = this.tail.lines();
 			logger.warn("Child JVM '{}' (pid {}) died with a call running: {}; last output: {}", this.name, pid(),
-					ExitCodes.describe(this.exitCode), lines.isEmpty() ? "(none)" : lines.get(lines.size() - 1));
+					exitReason().orElse("no exit code"), lines.isEmpty() ? "(none)" : lines.get(lines.size() - 1));
 		}
 		this.pending.values().forEach((call) -> call.completeExceptionally(died));
 		this.ready.thenAccept(ChildJvm::closeQuietly);
@@ -545,8 +534,18 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	private ProcessDiedException died() {
-		return new ProcessDiedException("Child JVM exited before it answered a call to " + this.description,
-				this.name, pid(), this.command, (this.exitCode != null) ? this.exitCode : 0, this.tail.lines());
+		String what = "Child JVM exited before it answered a call to " + this.description;
+		int code = (this.exitCode != null) ? this.exitCode : 0;
+		WorkerExit end = this.exit;
+		if (end != null && end.outOfMemory()) {
+			return new ProcessOutOfMemoryException(what + " (killed for exceeding its memory limit"
+					+ ((end.reason() != null) ? ": " + end.reason() : "") + ")", this.name, pid(), command(), code,
+					this.tail.lines());
+		}
+		if (end != null && end.reason() != null) {
+			what += " (" + end.reason() + ")";
+		}
+		return new ProcessDiedException(what, this.name, pid(), command(), code, this.tail.lines());
 	}
 
 	/** The failure that kept this child from becoming ready, or {@code null} (also if it was stopped on purpose). */
@@ -576,7 +575,7 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public long pid() {
-		Process started = this.process;
+		LaunchedWorker started = this.worker;
 		return (started != null) ? started.pid() : -1;
 	}
 
@@ -606,7 +605,7 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public boolean isAlive() {
-		Process started = this.process;
+		LaunchedWorker started = this.worker;
 		return started != null && !this.exited.isDone();
 	}
 
@@ -629,18 +628,35 @@ final class ChildJvm implements ChildProcess {
 	@Override
 	public Optional<String> exitReason() {
 		Integer code = this.exitCode;
-		return (code != null) ? Optional.of(ExitCodes.describe(code)) : Optional.empty();
+		WorkerExit end = this.exit;
+		String reason = (end != null) ? end.reason() : null;
+		if (code == null) {
+			return Optional.ofNullable(reason);
+		}
+		return Optional.of(ExitCodes.describe(code) + ((reason != null) ? " (" + reason + ")" : ""));
 	}
 
 	@Override
 	public Optional<Duration> cpuTime() {
-		Process started = this.process;
-		return (started != null && isAlive()) ? started.toHandle().info().totalCpuDuration() : Optional.empty();
+		LaunchedWorker started = this.worker;
+		return (started != null && isAlive()) ? started.cpuTime() : Optional.empty();
 	}
 
 	@Override
 	public OptionalLong residentMemoryBytes() {
-		return isAlive() ? ResidentMemory.of(pid()) : OptionalLong.empty();
+		LaunchedWorker started = this.worker;
+		return (started != null && isAlive()) ? started.residentMemoryBytes() : OptionalLong.empty();
+	}
+
+	@Override
+	public String launcher() {
+		return this.launcher.name();
+	}
+
+	@Override
+	public Map<String, String> details() {
+		LaunchedWorker started = this.worker;
+		return (started != null) ? started.details() : Map.of();
 	}
 
 	@Override
@@ -658,8 +674,10 @@ final class ChildJvm implements ChildProcess {
 		return this.options.bootstrapMode();
 	}
 
+	/** The command the child runs: its launcher's (a pod's differs from a local JVM's), or the local one. */
 	List<String> command() {
-		return this.command;
+		LaunchedWorker started = this.worker;
+		return (started != null) ? started.command() : this.command;
 	}
 
 	@Override
@@ -678,29 +696,16 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	private void signal(boolean forcibly) {
-		Process started = this.process;
+		LaunchedWorker started = this.worker;
 		if (started == null) {
 			return;
 		}
 		this.stopRequested = true;
-		signalTree(started, forcibly);
-	}
-
-	/**
-	 * Descendants first, so that none is re-parented and left behind; through ProcessHandle, because
-	 * Process.destroy() also closes the child's stdin, which the child reads as its parent's death.
-	 */
-	private static void signalTree(Process process, boolean forcibly) {
-		process.descendants().forEach((child) -> signal(child, forcibly));
-		signal(process.toHandle(), forcibly);
-	}
-
-	private static void signal(ProcessHandle process, boolean forcibly) {
 		if (forcibly) {
-			process.destroyForcibly();
+			started.kill();
 		}
 		else {
-			process.destroy();
+			started.terminate();
 		}
 	}
 

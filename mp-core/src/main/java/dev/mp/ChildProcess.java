@@ -3,6 +3,7 @@ package dev.mp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.OptionalInt;
@@ -19,7 +20,7 @@ public interface ChildProcess {
 
 	String name();
 
-	/** The child's operating-system pid. */
+	/** The child's operating-system pid, or -1 when it runs on another machine (a pod). */
 	long pid();
 
 	boolean isDaemon();
@@ -63,6 +64,19 @@ public interface ChildProcess {
 
 	/** The bootstrap mode the child was started in. */
 	String bootstrapMode();
+
+	/** The launcher that started the child: {@code local}, {@code kubernetes}... */
+	default String launcher() {
+		return "local";
+	}
+
+	/**
+	 * Where the child runs, as its launcher knows it: for a pod its name ({@code pod}), node ({@code node}) and phase
+	 * ({@code phase}); empty for a local process.
+	 */
+	default Map<String, String> details() {
+		return Map.of();
+	}
 
 	/** Completes when the child has exited. */
 	CompletableFuture<? extends ChildProcess> onExit();

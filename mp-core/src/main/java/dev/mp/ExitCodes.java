@@ -1,8 +1,9 @@
 package dev.mp;
 
 /**
- * Reads a JVM's exit status the way Python reports it: the JDK gives 128+n for a process ended by signal n, which mp
- * reports as -n. (A child that itself calls {@code System.exit(137)} therefore reads as -9; don't do that.)
+ * Describes exit codes the way Python reports them, negative for a signal (see
+ * {@link dev.mp.launch.WorkerExit#fromExitValue}: a child that itself calls {@code System.exit(137)} therefore reads as
+ * -9; don't do that).
  */
 final class ExitCodes {
 
@@ -10,10 +11,6 @@ final class ExitCodes {
 			"SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM" };
 
 	private ExitCodes() {
-	}
-
-	static int fromExitValue(int exitValue) {
-		return (exitValue > 128 && exitValue <= 128 + 64) ? -(exitValue - 128) : exitValue;
 	}
 
 	/** A short tag for an exit: {@code exit-3}, or the signal's name such as {@code SIGKILL}. */

@@ -3,6 +3,8 @@ package dev.mp;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.mp.launch.LocalWorkerLauncher;
+
 /**
  * How a {@link ProcessPool} runs: how many workers, how many kept warm, how long they live, how long a task may take.
  * Immutable; derive variants with {@link #toBuilder()}.
@@ -31,6 +33,8 @@ public final class PoolOptions {
 
 	private final ProcessOptions processOptions;
 
+	private final String launcher;
+
 	private PoolOptions(Builder builder) {
 		if (builder.size < 1) {
 			throw new IllegalArgumentException("A pool needs at least one worker, not " + builder.size);
@@ -49,6 +53,7 @@ public final class PoolOptions {
 			throw new IllegalArgumentException("spinWait must not be negative, not " + builder.spinWait);
 		}
 		this.spinWait = builder.spinWait;
+		this.launcher = builder.launcher;
 	}
 
 	/** A builder starting from the defaults: as many workers as cores, one kept warm, no limits. */
@@ -118,10 +123,19 @@ public final class PoolOptions {
 	 * {@code get()} or {@code join()} looks for the answer, before they sleep. A call that starts or ends within it
 	 * passes through shared memory, without a system call or a thread wake-up: back-to-back calls take a fraction
 	 * of a socket round trip. The look costs a core for that long; {@link Duration#ZERO} turns it off, and every
-	 * call goes over the socket.
+	 * call goes over the socket. Only workers of the local launcher share memory with this JVM; others ignore it.
 	 */
 	public Duration spinWait() {
 		return this.spinWait;
+	}
+
+	/**
+	 * The name of the {@link dev.mp.launch.WorkerLauncher} that starts the pool's workers: {@code local} (child JVMs
+	 * of this one, the default) or one registered with {@link ProcessTemplate.Builder#launcher}, such as
+	 * {@code kubernetes}.
+	 */
+	public String launcher() {
+		return this.launcher;
 	}
 
 	/** Builds {@link PoolOptions}. */
@@ -149,6 +163,8 @@ public final class PoolOptions {
 
 		private Duration spinWait = Duration.ofNanos(50_000);
 
+		private String launcher = LocalWorkerLauncher.NAME;
+
 		private Builder() {
 		}
 
@@ -164,6 +180,7 @@ public final class PoolOptions {
 			this.maxStartFailures = options.maxStartFailures;
 			this.startFailurePeriod = options.startFailurePeriod;
 			this.spinWait = options.spinWait;
+			this.launcher = options.launcher;
 		}
 
 		public Builder size(int size) {
@@ -218,6 +235,11 @@ public final class PoolOptions {
 
 		public Builder spinWait(Duration spinWait) {
 			this.spinWait = Objects.requireNonNull(spinWait, "spinWait");
+			return this;
+		}
+
+		public Builder launcher(String launcher) {
+			this.launcher = Objects.requireNonNull(launcher, "launcher");
 			return this;
 		}
 

@@ -322,7 +322,7 @@ public final class ProcessPool implements AutoCloseable {
 	private void startWorker() {
 		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
 		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name,
-				this.options.spinWait());
+				this.options.launcher(), this.options.spinWait());
 		Worker worker = new Worker(jvm);
 		this.workers.add(worker);
 		CompletableFuture<Void> connected = jvm.whenReady();

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.child.Invocation;
 import dev.mp.child.TaskInvocation;
+import dev.mp.launch.LocalWorkerLauncher;
+import dev.mp.launch.WorkerLauncher;
 import dev.mp.sync.JoinableProcessQueue;
 import dev.mp.sync.Pipe;
 import dev.mp.sync.ProcessBarrier;
@@ -89,6 +91,9 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final Map<String, PoolOptions> poolOptions;
 
+	/** By name: the local launcher and those the builder was given. */
+	private final Map<String, WorkerLauncher> launchers;
+
 	private final List<PoolListener> listeners;
 
 	private final PoolOptions defaultPoolOptions;
@@ -139,6 +144,8 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.classLoader = builder.classLoader;
 		this.allowedPatterns.addAll(builder.allowedClasses);
 		this.poolOptions = Map.copyOf(builder.pools);
+		this.launchers = Map.copyOf(builder.launchers);
+		this.poolOptions.forEach((name, options) -> launcher(options.launcher()));
 		this.listeners = List.copyOf(builder.listeners);
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
 				: PoolOptions.builder().processOptions(this.defaults).build();
@@ -237,6 +244,7 @@ public final class ProcessTemplate implements AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new pools");
 			}
+			launcher(options.launcher());
 			return this.pools.computeIfAbsent(name, (n) -> new ProcessPool(this, n, options));
 		}
 	}
@@ -430,16 +438,31 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
-		return launch(name, daemon, options, description, true, null, Duration.ZERO);
+		return launch(name, daemon, options, description, true, null, LocalWorkerLauncher.NAME, Duration.ZERO);
 	}
 
 	/** Starts a long-lived worker for a pool: it answers calls until told to shut down. */
-	ChildJvm launchWorker(String name, ProcessOptions options, String pool, Duration spinWait) {
-		return launch(name, true, options, "worker of pool " + pool, false, pool, spinWait);
+	ChildJvm launchWorker(String name, ProcessOptions options, String pool, String launcher, Duration spinWait) {
+		return launch(name, true, options, "worker of pool " + pool, false, pool, launcher, spinWait);
+	}
+
+	/**
+	 * The launcher of that name.
+	 * @throws IllegalArgumentException if there is none
+	 */
+	WorkerLauncher launcher(String name) {
+		WorkerLauncher launcher = this.launchers.get(name);
+		if (launcher == null) {
+			throw new IllegalArgumentException("No worker launcher named '" + name + "'; known: "
+					+ new java.util.TreeSet<>(this.launchers.keySet())
+					+ " (register one with ProcessTemplate.builder().launcher(...), or add mp-kubernetes)");
+		}
+		return launcher;
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
-			boolean oneShot, String pool, Duration spinWait) {
+			boolean oneShot, String pool, String launcherName, Duration spinWait) {
+		WorkerLauncher launcher = launcher(launcherName);
 		// a fat jar's first extraction (about a second) runs here, not while holding the lifecycle lock
 		ChildJvm.classPath(options);
 		synchronized (this.lifecycle) {
@@ -447,7 +470,7 @@ public final class ProcessTemplate implements AutoCloseable {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
 			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), name, daemon, options,
-					description, oneShot, pool, spinWait);
+					description, oneShot, pool, launcher, spinWait);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
 			child.launch();
@@ -546,6 +569,14 @@ public final class ProcessTemplate implements AutoCloseable {
 			}
 		}
 		stopRemaining(live);
+		for (WorkerLauncher launcher : this.launchers.values()) {
+			try {
+				launcher.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Closing worker launcher '{}' failed: {}", launcher.name(), ex.toString());
+			}
+		}
 		synchronized (this.lifecycle) {
 			if (this.server != null) {
 				this.server.close();
@@ -641,6 +672,9 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private final List<PoolListener> listeners = new ArrayList<>();
 
+		private final Map<String, WorkerLauncher> launchers = new java.util.LinkedHashMap<>(
+				Map.of(LocalWorkerLauncher.NAME, new LocalWorkerLauncher()));
+
 		private Builder() {
 		}
 
@@ -716,6 +750,15 @@ public final class ProcessTemplate implements AutoCloseable {
 		 */
 		public Builder defaultPoolOptions(PoolOptions options) {
 			this.defaultPoolOptions = Objects.requireNonNull(options, "options");
+			return this;
+		}
+
+		/**
+		 * Adds a way to start workers, chosen by pools whose {@link PoolOptions#launcher()} names it; the template
+		 * closes it on {@link ProcessTemplate#close()}, after its workers are gone.
+		 */
+		public Builder launcher(WorkerLauncher launcher) {
+			this.launchers.put(Objects.requireNonNull(launcher, "launcher").name(), launcher);
 			return this;
 		}
 

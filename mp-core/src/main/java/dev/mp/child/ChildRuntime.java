@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongConsumer;
 
 import dev.mp.sync.CallMailbox;
 import dev.mp.sync.ReceivingProcess;
@@ -42,6 +43,8 @@ final class ChildRuntime {
 	private static final int EXIT_FAILED = 1;
 
 	private final BootstrapConfig config;
+
+	private final Connector connector;
 
 	private final Codec codec;
 
@@ -75,7 +78,13 @@ final class ChildRuntime {
 	private volatile boolean exiting;
 
 	ChildRuntime(BootstrapConfig config) {
+		this(config, ChildRuntime::connectUnix);
+	}
+
+	/** A runtime that reaches its parent another way than the Unix socket (a remote worker: TLS). */
+	ChildRuntime(BootstrapConfig config, Connector connector) {
 		this.config = config;
+		this.connector = connector;
 		// the parent checks every class against its allow-list, on what it sends and on what it reads back; the
 		// child only reads what its authenticated parent sent, and keeps the size limits
 		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),
@@ -94,7 +103,7 @@ final class ChildRuntime {
 			return;
 		}
 		try {
-			this.channel = connect();
+			this.channel = this.connector.connect(this.config, this::cancel);
 		}
 		catch (IOException | RuntimeException ex) {
 			System.err.println("mp worker: cannot connect to the parent at " + this.config.socketPath() + ": " + ex);
@@ -229,17 +238,39 @@ final class ChildRuntime {
 		return chosen;
 	}
 
-	private FrameChannel connect() throws IOException {
+	private static FrameChannel connectUnix(BootstrapConfig config, LongConsumer cancels) throws IOException {
 		SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-		socket.connect(UnixDomainSocketAddress.of(this.config.socketPath()));
-		FrameChannel frames = new FrameChannel(socket, this.config.maxFrameBytes());
-		Frame challenge = frames.read();
+		socket.connect(UnixDomainSocketAddress.of(config.socketPath()));
+		FrameChannel frames = new FrameChannel(socket, config.maxFrameBytes());
+		proveSecret(frames, config);
+		return frames;
+	}
+
+	/** Answers the parent's challenge with the HMAC of its nonce and this worker's id. */
+	static void proveSecret(FrameChannel frames, BootstrapConfig config) throws IOException {
+		proveSecret(frames, frames, config);
+	}
+
+	/** The same, reading the challenge from one channel and answering on another over the same connection. */
+	static void proveSecret(FrameChannel reads, FrameChannel writes, BootstrapConfig config) throws IOException {
+		Frame challenge = reads.read();
 		if (challenge == null || challenge.type() != FrameType.HELLO) {
 			throw new IOException("the parent sent no challenge");
 		}
-		byte[] proof = Handshake.proof(this.config.secret(), challenge.payload(), this.config.workerId());
-		frames.write(new Frame(FrameType.HELLO, 0, Handshake.hello(this.config.workerId(), proof)));
-		return frames;
+		byte[] proof = Handshake.proof(config.secret(), challenge.payload(), config.workerId());
+		writes.write(new Frame(FrameType.HELLO, 0, Handshake.hello(config.workerId(), proof)));
+	}
+
+	/** Opens the connection to the parent and proves the secret. */
+	@FunctionalInterface
+	interface Connector {
+
+		/**
+		 * @param cancels takes the ids of calls the parent cancels, where they come on the connection
+		 * @return the connection, past the handshake
+		 */
+		FrameChannel connect(BootstrapConfig config, LongConsumer cancels) throws IOException;
+
 	}
 
 	private void handle(Frame frame) throws IOException {

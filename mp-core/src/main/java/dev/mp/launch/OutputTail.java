@@ -18,7 +18,8 @@ public final class OutputTail {
 		this.capacity = capacity;
 	}
 
-	synchronized void add(String line) {
+	/** Adds a line, dropping the oldest when full; launchers add what they learn of a worker that is not its output. */
+	public synchronized void add(String line) {
 		if (this.lines.size() == this.capacity) {
 			this.lines.removeFirst();
 		}

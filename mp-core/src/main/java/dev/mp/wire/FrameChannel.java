@@ -13,14 +13,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * Length-prefixed frames over a blocking socket: {@code int length, byte type, long correlationId, payload}, where
- * {@code length} counts everything after itself. One thread reads; writes from any thread are serialized.
+ * Length-prefixed frames over a blocking socket or a pair of streams: {@code int length, byte type, long correlationId,
+ * payload}, where {@code length} counts everything after itself. One thread reads; writes from any thread are
+ * serialized.
  */
 public final class FrameChannel implements Closeable {
 
 	private static final int HEADER_BYTES = 1 + Long.BYTES;
 
-	private final SocketChannel socket;
+	private final Closeable resource;
 
 	private final DataInputStream in;
 
@@ -29,9 +30,17 @@ public final class FrameChannel implements Closeable {
 	private volatile int maxFrameBytes;
 
 	public FrameChannel(SocketChannel socket, int maxFrameBytes) {
-		this.socket = socket;
-		this.in = new DataInputStream(new BufferedInputStream(new ChannelIn(socket), 64 * 1024));
-		this.out = new DataOutputStream(new BufferedOutputStream(new ChannelOut(socket), 64 * 1024));
+		this(new ChannelIn(socket), new ChannelOut(socket), socket, maxFrameBytes);
+	}
+
+	/**
+	 * Frames over any pair of streams, such as a TLS socket's.
+	 * @param resource what {@link #close()} closes
+	 */
+	public FrameChannel(InputStream in, OutputStream out, Closeable resource, int maxFrameBytes) {
+		this.resource = resource;
+		this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
+		this.out = new DataOutputStream(new BufferedOutputStream(out, 64 * 1024));
 		this.maxFrameBytes = maxFrameBytes;
 	}
 
@@ -95,7 +104,7 @@ public final class FrameChannel implements Closeable {
 
 	@Override
 	public void close() throws IOException {
-		this.socket.close();
+		this.resource.close();
 	}
 
 	/**

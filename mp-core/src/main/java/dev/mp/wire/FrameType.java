@@ -17,6 +17,11 @@ public enum FrameType {
 	/** Child to parent: the call with the same correlation id threw; the payload is an encoded failure. */
 	FAILURE(4),
 
+	/**
+	 * Parent to a remote child: interrupt the call with this correlation id. (A local child takes cancels on stdin.)
+	 */
+	CANCEL(5),
+
 	/** Either side: are you there? Answered by {@link #PONG}. */
 	PING(6),
 

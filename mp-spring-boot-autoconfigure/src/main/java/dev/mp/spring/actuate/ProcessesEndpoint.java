@@ -3,6 +3,7 @@ package dev.mp.spring.actuate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -101,12 +102,15 @@ public class ProcessesEndpoint {
 	 * @param residentMemory resident memory in bytes while it runs
 	 * @param exitReason how it ended
 	 * @param outputTail its last lines of output, once it has exited
+	 * @param launcher what started it: {@code local}, {@code kubernetes}
+	 * @param placement where it runs, for a pod its name ({@code pod}), {@code node} and {@code phase}; empty for a
+	 * local process
 	 */
 	public record ProcessDescriptor(String id, String name, long pid, ProcessState state, boolean alive,
 			boolean daemon, @Nullable String startTime, @Nullable String uptime, @Nullable Integer exitCode,
 			String runs, String bootstrapMode, @Nullable String pool, long tasksCompleted, @Nullable String cpuTime,
-			@Nullable Long residentMemory, @Nullable String exitReason, @Nullable List<String> outputTail)
-			implements OperationResponseBody {
+			@Nullable Long residentMemory, @Nullable String exitReason, @Nullable List<String> outputTail,
+			String launcher, Map<String, String> placement) implements OperationResponseBody {
 
 		static ProcessDescriptor of(ChildProcess child) {
 			Instant started = child.startTime();
@@ -118,7 +122,8 @@ public class ProcessesEndpoint {
 					child.description(), child.bootstrapMode(), child.pool(), child.tasksCompleted(),
 					child.cpuTime().map(Duration::toString).orElse(null),
 					child.residentMemoryBytes().isPresent() ? child.residentMemoryBytes().getAsLong() : null,
-					child.exitReason().orElse(null), child.isAlive() ? null : child.outputTail());
+					child.exitReason().orElse(null), child.isAlive() ? null : child.outputTail(), child.launcher(),
+					child.details());
 		}
 
 	}

@@ -21,6 +21,7 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
+import dev.mp.launch.WorkerLauncher;
 import dev.mp.spring.child.SpringChildBootstrap;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 
@@ -40,7 +41,7 @@ public final class MpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context,
-			ObjectProvider<PoolListener> listeners) {
+			ObjectProvider<PoolListener> listeners, ObjectProvider<WorkerLauncher> launchers) {
 		List<String> allowed = new ArrayList<>(properties.getSerialization().getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((pkg) -> allowed.add(pkg + ".**"));
@@ -60,6 +61,7 @@ public final class MpAutoConfiguration {
 			template.sharedMemoryBase(properties.getSharedMemory().getDirectory());
 		}
 		listeners.orderedStream().forEach(template::listener);
+		launchers.orderedStream().forEach(template::launcher);
 		return template.build();
 	}
 
@@ -105,6 +107,7 @@ public final class MpAutoConfiguration {
 			.maxStartFailures(pool.getMaxStartFailures())
 			.startFailurePeriod(pool.getStartFailurePeriod())
 			.spinWait(pool.getSpinWait())
+			.launcher(pool.getLauncher())
 			.processOptions(process.build());
 		if (pool.getSize() != null) {
 			options.size(pool.getSize());

@@ -69,6 +69,66 @@ public class MpProperties {
 	}
 
 	/**
+	 * CPU and memory of one pool's worker pods, as Kubernetes quantities.
+	 */
+	public static class Pod {
+
+		/**
+		 * CPU requested for each worker pod, such as 500m.
+		 */
+		private String cpuRequest;
+
+		/**
+		 * CPU limit of each worker pod, such as 2.
+		 */
+		private String cpuLimit;
+
+		/**
+		 * Memory requested for each worker pod, such as 512Mi.
+		 */
+		private String memoryRequest;
+
+		/**
+		 * Memory limit of each worker pod, such as 1Gi; with one, the worker's maximum heap follows it
+		 * (mp.kubernetes.heap-percentage) instead of max-heap.
+		 */
+		private String memoryLimit;
+
+		public String getCpuRequest() {
+			return this.cpuRequest;
+		}
+
+		public void setCpuRequest(String cpuRequest) {
+			this.cpuRequest = cpuRequest;
+		}
+
+		public String getCpuLimit() {
+			return this.cpuLimit;
+		}
+
+		public void setCpuLimit(String cpuLimit) {
+			this.cpuLimit = cpuLimit;
+		}
+
+		public String getMemoryRequest() {
+			return this.memoryRequest;
+		}
+
+		public void setMemoryRequest(String memoryRequest) {
+			this.memoryRequest = memoryRequest;
+		}
+
+		public String getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(String memoryLimit) {
+			this.memoryLimit = memoryLimit;
+		}
+
+	}
+
+	/**
 	 * One pool of warm workers.
 	 */
 	public static class Pool {
@@ -165,6 +225,29 @@ public class MpProperties {
 
 		public void setStartFailurePeriod(Duration startFailurePeriod) {
 			this.startFailurePeriod = startFailurePeriod;
+		}
+
+		/**
+		 * What starts the pool's workers: "local" (child JVMs of the application) or "kubernetes" (pods, with
+		 * mp-kubernetes on the class path; see mp.kubernetes.*).
+		 */
+		private String launcher = "local";
+
+		/**
+		 * CPU and memory of the pool's worker pods, when its launcher is "kubernetes".
+		 */
+		private final Pod pod = new Pod();
+
+		public String getLauncher() {
+			return this.launcher;
+		}
+
+		public void setLauncher(String launcher) {
+			this.launcher = launcher;
+		}
+
+		public Pod getPod() {
+			return this.pod;
 		}
 
 		public Integer getSize() {

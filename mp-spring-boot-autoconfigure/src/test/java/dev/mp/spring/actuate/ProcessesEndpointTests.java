@@ -40,6 +40,8 @@ class ProcessesEndpointTests {
 		assertThat(ProcessHandle.of(listed.pid()).map(ProcessHandle::isAlive)).hasValue(true);
 		assertThat(listed.outputTail()).as("only for an exited child").isNull();
 		assertThat(listed.exitReason()).isNull();
+		assertThat(listed.launcher()).isEqualTo("local");
+		assertThat(listed.placement()).isEmpty();
 		org.awaitility.Awaitility.await().until(() -> this.endpoint.process(sleeper.pid()).residentMemory() != null);
 		assertThat(this.endpoint.process(sleeper.pid()).residentMemory()).isGreaterThan(1024L * 1024);
 

@@ -1,4 +1,4 @@
-package dev.mp;
+package dev.mp.launch;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,0 +1,230 @@
+package dev.mp;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
+
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mp.child.BootstrapConfig;
+import dev.mp.child.RemoteBootstrap;
+import dev.mp.child.WorkerMain;
+import dev.mp.launch.RemoteEndpoint;
+import dev.mp.launch.RemoteWorkerCommand;
+import dev.mp.test.FileBootstrapLauncher;
+import dev.mp.test.NoChildProcessesLeft;
+import dev.mp.wire.Frame;
+import dev.mp.wire.FrameChannel;
+import dev.mp.wire.FrameType;
+import dev.mp.wire.Handshake;
+import dev.mp.wire.Tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Remote workers end to end without a cluster: real worker JVMs started with the remote worker command, bootstrapped
+ * from files, connecting back over TCP with TLS and the HMAC handshake, as a pod does.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+class RemoteWorkerIntegrationTests {
+
+	@TempDir
+	Path directory;
+
+	private ProcessTemplate template;
+
+	@AfterEach
+	void close() {
+		if (this.template != null) {
+			this.template.close();
+		}
+	}
+
+	private ProcessPool pool(BiConsumer<Path, Path> tamper) {
+		this.template = ProcessTemplate.builder()
+			.launcher(new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5), tamper))
+			.build();
+		return this.template.pool("remote", PoolOptions.builder().size(1).launcher("files").build());
+	}
+
+	static long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	static Object sleepLong() throws InterruptedException {
+		Thread.sleep(60_000);
+		return null;
+	}
+
+	static Object halt() {
+		Runtime.getRuntime().halt(3);
+		return null;
+	}
+
+	@Test
+	void callsRunInARemoteWorkerThatHoldsNoSecretInItsCommand() throws Exception {
+		ProcessPool pool = pool((config, secrets) -> {
+		});
+		long workerPid = pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		assertThat(workerPid).isNotEqualTo(pid());
+		List<Integer> items = IntStream.range(0, 200).boxed().toList();
+		assertThat(pool.map((Integer i) -> i * 2, items, 20)).containsExactlyElementsOf(
+				items.stream().map((i) -> i * 2).toList());
+		ChildProcess worker = pool.workers().get(0);
+		assertThat(worker.launcher()).isEqualTo("files");
+		String command = String.join(" ", ((ChildJvm) worker).command());
+		assertThat(command).contains("dev.mp.child.RemoteWorkerMain");
+		byte[] secret = this.template.server().remoteEndpoint(new FileBootstrapLauncher("files", this.directory,
+				Duration.ofSeconds(5), (c, s) -> {
+				}).remoteAccess()).secret();
+		assertThat(command).doesNotContain(HexFormat.of().formatHex(secret));
+		String config = Files.readString(Path.of(worker.details().get("config")));
+		assertThat(config).doesNotContain(HexFormat.of().formatHex(secret)).contains("server-sha256");
+	}
+
+	@Test
+	void aCancelTravelsAsAFrameAndTheWorkerStays() throws Exception {
+		ProcessPool pool = pool((config, secrets) -> {
+		});
+		long workerPid = pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Object> sleeping = pool.submit(RemoteWorkerIntegrationTests::sleepLong);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pool.workers().stream().anyMatch((w) -> w.state() == ProcessState.BUSY));
+		sleeping.cancel(true);
+		assertThatThrownBy(sleeping::get).isInstanceOf(CancellationException.class);
+		assertThat(pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isEqualTo(workerPid);
+	}
+
+	@Test
+	void aCrashFailsItsTaskWithTheExitCodeAndTheWorkerIsReplaced() throws Exception {
+		ProcessPool pool = pool((config, secrets) -> {
+		});
+		long first = pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		assertThatThrownBy(() -> pool.submit(RemoteWorkerIntegrationTests::halt).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(ProcessDiedException.class,
+					(ex) -> assertThat(ex.exitCode()).hasValue(3));
+		assertThat(pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isNotEqualTo(first);
+	}
+
+	@Test
+	void aWorkerWithTheWrongSecretIsRefused() {
+		ProcessPool pool = pool((config, secrets) -> write(secrets.resolve(RemoteBootstrap.SECRET_FILE),
+				Handshake.randomBytes()));
+		assertThatThrownBy(() -> pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("parent is gone");
+	}
+
+	@Test
+	void aWorkerPinnedToAnotherParentCertificateDoesNotConnect() {
+		ProcessPool pool = pool((config, secrets) -> {
+			try {
+				Files.writeString(config, Files.readString(config).replaceAll("server-sha256=\\w+",
+						"server-sha256=" + Tls.selfSigned("impostor", Duration.ofDays(1)).fingerprint()));
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThatThrownBy(() -> pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(ProcessStartException.class,
+					(ex) -> assertThat(ex.exitCode()).hasValue(WorkerMain.EXIT_NO_PARENT))
+			.hasMessageContaining("is not the one pinned");
+	}
+
+	@Test
+	void aClientWithAnotherCertificateIsRefusedByTheParent() throws Exception {
+		ProcessPool pool = pool((config, secrets) -> {
+		});
+		pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		RemoteEndpoint endpoint = this.template.server()
+			.remoteEndpoint(new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5), (c, s) -> {
+			}).remoteAccess());
+		Tls.Identity stranger = Tls.selfSigned("mp worker", Duration.ofDays(1));
+		try (SSLSocket socket = (SSLSocket) Tls.context(stranger, endpoint.serverFingerprint())
+			.getSocketFactory()
+			.createSocket()) {
+			socket.setEnabledProtocols(Tls.protocols());
+			socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
+			socket.setSoTimeout(10_000);
+			// TLS 1.3 finishes the client's side first; the parent's refusal shows on the first read
+			assertThatThrownBy(() -> {
+				socket.startHandshake();
+				if (socket.getInputStream().read() == -1) {
+					throw new IOException("closed by the parent");
+				}
+			}).isInstanceOf(IOException.class);
+		}
+	}
+
+	@Test
+	void aWorkerWhoseParentFallsSilentExitsAfterItsGrace() throws Exception {
+		Tls.Identity parent = Tls.selfSigned("mp parent", Duration.ofDays(1));
+		Tls.Identity worker = Tls.selfSigned("mp worker", Duration.ofDays(1));
+		byte[] secret = Handshake.randomBytes();
+		try (SSLServerSocket server = (SSLServerSocket) Tls.context(parent, worker.fingerprint())
+			.getServerSocketFactory()
+			.createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			server.setNeedClientAuth(true);
+			RemoteEndpoint endpoint = new RemoteEndpoint("127.0.0.1", server.getLocalPort(), parent.fingerprint(),
+					worker.certificateBytes(), worker.keyBytes(), secret, Duration.ofSeconds(1));
+			Path config = this.directory.resolve("silent.properties");
+			Files.writeString(config, RemoteBootstrap.configText(new BootstrapConfig("w1", "silent", secret, "", -1,
+					"plain", 1024 * 1024, false, Map.of(), "", 0), endpoint));
+			Path secrets = Files.createDirectory(this.directory.resolve("silent-secret"));
+			RemoteBootstrap.secretFiles(endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));
+			Process process = new ProcessBuilder(RemoteWorkerCommand.build(
+					Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), Map.of(),
+					System.getProperty("java.class.path"), config.toString(), secrets.toString()))
+				.redirectErrorStream(true)
+				.redirectOutput(this.directory.resolve("silent.log").toFile())
+				.redirectInput(new File("/dev/null"))
+				.start();
+			try (SSLSocket accepted = (SSLSocket) server.accept()) {
+				FrameChannel channel = new FrameChannel(accepted.getInputStream(), accepted.getOutputStream(), accepted,
+						1024);
+				byte[] nonce = Handshake.randomBytes();
+				channel.write(new Frame(FrameType.HELLO, 0, nonce));
+				Handshake.Hello hello = Handshake.parseHello(channel.read().payload());
+				assertThat(Handshake.verify(secret, nonce, hello.workerId(), hello.proof())).isTrue();
+				// and then not a word, with the connection open
+				assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			}
+			finally {
+				process.destroyForcibly();
+			}
+			assertThat(process.exitValue()).isEqualTo(73);
+			assertThat(this.directory.resolve("silent.log")).content().contains("no word from the parent");
+		}
+	}
+
+	private static void write(Path file, byte[] bytes) {
+		try {
+			Files.write(file, bytes);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
