@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The future mp hands to callers. mp completes it on the thread that read the child's answer, so that a caller
@@ -24,39 +25,39 @@ final class CallbackFuture<T> extends CompletableFuture<T> {
 
 	private final Executor callbacks;
 
-	private volatile Runnable beforeWaiting;
+	private volatile LongConsumer beforeWaiting;
 
 	CallbackFuture(Executor callbacks) {
 		this.callbacks = callbacks;
 	}
 
-	/** What a caller about to block on this future does first, while it is not done. */
-	void beforeWaiting(Runnable look) {
+	/** What a caller about to block on this future does first, while it is not done, for at most the nanos given. */
+	void beforeWaiting(LongConsumer look) {
 		this.beforeWaiting = look;
 	}
 
-	private void look() {
-		Runnable look = this.beforeWaiting;
-		if (look != null && !isDone()) {
-			look.run();
+	private void look(long maxNanos) {
+		LongConsumer look = this.beforeWaiting;
+		if (look != null && maxNanos > 0 && !isDone()) {
+			look.accept(maxNanos);
 		}
 	}
 
 	@Override
 	public T get() throws InterruptedException, ExecutionException {
-		look();
+		look(Long.MAX_VALUE);
 		return super.get();
 	}
 
 	@Override
 	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-		look();
+		look(unit.toNanos(timeout));
 		return super.get(timeout, unit);
 	}
 
 	@Override
 	public T join() {
-		look();
+		look(Long.MAX_VALUE);
 		return super.join();
 	}
 

@@ -55,7 +55,7 @@ final class ChildJvm implements ChildProcess {
 	private static final int TAIL_LINES = 40;
 
 	/** The bytes a call or an answer may have to pass through a worker's mailbox; larger ones use the socket. */
-	private static final int MAILBOX_BYTES = 256 * 1024;
+	private static final int MAILBOX_BYTES = 128 * 1024;
 
 	/** How long an exited child's socket and output may take to drain before its calls are failed. */
 	private static final long DRAIN_MILLIS = 2_000;
@@ -88,8 +88,11 @@ final class ChildJvm implements ChildProcess {
 	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
 	private final long spinNanos;
 
-	/** The pool worker's shared-memory short cut for calls, or {@code null}. */
-	private CallMailbox mailbox;
+	/**
+	 * The pool worker's shared-memory short cut for calls, or {@code null}; dropped when the worker exits, so that
+	 * its memory goes with the next collection even while this object is kept to show the exited worker.
+	 */
+	private volatile CallMailbox mailbox;
 
 	/** The class-data archive a training child should record for children like this one, or {@code null}. */
 	private Path trainingArchive;
@@ -234,8 +237,10 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	private void closeMailbox() {
-		if (this.mailbox != null) {
-			this.mailbox.close();
+		CallMailbox open = this.mailbox;
+		this.mailbox = null;
+		if (open != null) {
+			open.close();
 		}
 	}
 
@@ -315,7 +320,8 @@ final class ChildJvm implements ChildProcess {
 			}
 			try {
 				Frame call = new Frame(request.type(), callId, request.payload());
-				if (this.mailbox == null || !this.mailbox.post(call)) {
+				CallMailbox box = this.mailbox;
+				if (box == null || !box.post(call)) {
 					write(channel, call);
 				}
 			}
@@ -333,17 +339,23 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/**
-	 * Looks at the mailbox for a call's answer for up to the spin wait, and takes it if it comes there; the caller
-	 * then waits as usual, for an answer that came or comes over the socket.
+	 * Looks at the mailbox for a call's answer for up to the spin wait (and no longer than {@code maxNanos}), and
+	 * takes it if it comes there; the caller then waits as usual, for an answer that came or comes over the socket.
 	 */
-	void spinForAnswer(long callId) {
+	void spinForAnswer(long callId, long maxNanos) {
 		CompletableFuture<Object> call = this.pending.get(callId);
-		if (this.mailbox == null || call == null) {
+		CallMailbox box = this.mailbox;
+		if (box == null || call == null) {
 			return;
 		}
-		Frame answer = this.mailbox.awaitAnswer(this.spinNanos, call::isDone);
-		if (answer != null) {
-			answered(answer);
+		try {
+			Frame answer = box.awaitAnswer(Math.min(this.spinNanos, maxNanos), call::isDone);
+			if (answer != null) {
+				answered(answer);
+			}
+		}
+		catch (ProtocolException ex) {
+			brokeProtocol(ex);
 		}
 	}
 
@@ -379,8 +391,9 @@ final class ChildJvm implements ChildProcess {
 
 	/** Every frame to the child goes here, so that a worker looking at its mailbox knows to read the socket. */
 	private void write(FrameChannel channel, Frame frame) throws IOException {
-		if (this.mailbox != null) {
-			this.mailbox.announceSocketFrame();
+		CallMailbox box = this.mailbox;
+		if (box != null) {
+			box.announceSocketFrame();
 		}
 		channel.write(frame);
 	}
@@ -398,12 +411,7 @@ final class ChildJvm implements ChildProcess {
 			}
 		}
 		catch (ProtocolException ex) {
-			// the child speaks nonsense: its calls fail with what was wrong, then it goes
-			logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
-			MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
-					+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
-			this.pending.values().forEach((call) -> call.completeExceptionally(failure));
-			this.worker.kill();
+			brokeProtocol(ex);
 		}
 		catch (IOException | RuntimeException ex) {
 			// usually the child dying (a reset before the exit is seen): its exit fails the calls with the facts
@@ -416,6 +424,15 @@ final class ChildJvm implements ChildProcess {
 			closeQuietly(channel);
 			this.readerDone.complete(null);
 		}
+	}
+
+	/** The child speaks nonsense, on its socket or in its mailbox: its calls fail with what was wrong, then it goes. */
+	private void brokeProtocol(ProtocolException ex) {
+		logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
+		MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
+				+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
+		this.pending.values().forEach((call) -> call.completeExceptionally(failure));
+		this.worker.kill();
 	}
 
 	/** A call's answer, from the socket or the mailbox. */

@@ -410,7 +410,7 @@ public final class ProcessPool implements AutoCloseable {
 		task.started = System.nanoTime();
 		ChildCall call = worker.jvm.call(task.request);
 		task.callId = call.id();
-		task.result.beforeWaiting(() -> worker.jvm.spinForAnswer(call.id()));
+		task.result.beforeWaiting((maxNanos) -> worker.jvm.spinForAnswer(call.id(), maxNanos));
 		Duration timeout = this.options.taskTimeout();
 		if (timeout != null) {
 			task.timer = this.template.scheduler()

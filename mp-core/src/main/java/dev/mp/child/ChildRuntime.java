@@ -352,11 +352,8 @@ final class ChildRuntime {
 			return failure(id, ex);
 		}
 		try {
-			if (PlainValues.isPlain(value)) {
-				byte[] plain = PlainValues.encode(value);
-				if (plain.length <= this.config.maxFrameBytes()) {
-					return new Frame(FrameType.PLAIN_RESULT, id, plain);
-				}
+			if (PlainValues.isPlain(value) && PlainValues.sizeOf(value) <= this.config.maxFrameBytes()) {
+				return new Frame(FrameType.PLAIN_RESULT, id, PlainValues.encode(value));
 			}
 			// the codec also says what to do about a value over the frame limit
 			return new Frame(FrameType.RESULT, id, this.codec.encode(value));

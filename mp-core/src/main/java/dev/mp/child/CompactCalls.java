@@ -98,8 +98,12 @@ public final class CompactCalls {
 				}
 				size += PlainValues.sizeOf(lambda.getCapturedArg(i));
 			}
+			if (size > maxBytes) {
+				// the codec's way says what to do about it, having stopped at the limit
+				return null;
+			}
 			// sized up front: a captured megabyte is then copied once, not once per doubling
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream(initialSize(size, maxBytes));
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
 			DataOutputStream out = new DataOutputStream(bytes);
 			out.writeByte(LAMBDA);
 			out.writeUTF(description);
@@ -138,8 +142,11 @@ public final class CompactCalls {
 			}
 			size += PlainValues.sizeOf(argument);
 		}
+		if (size > maxBytes) {
+			return null;
+		}
 		try {
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream(initialSize(size, maxBytes));
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
 			DataOutputStream out = new DataOutputStream(bytes);
 			out.writeByte(BEAN_METHOD);
 			PlainValues.write(out, call.beanName());
@@ -158,10 +165,6 @@ public final class CompactCalls {
 		catch (IOException ex) {
 			return null;
 		}
-	}
-
-	private static int initialSize(long expected, int maxBytes) {
-		return (int) Math.min(Math.min(expected, maxBytes + 1L), Integer.MAX_VALUE - 8);
 	}
 
 	/** Over the limit, the codec's way says what to do about it. */

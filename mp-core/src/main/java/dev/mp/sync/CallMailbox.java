@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameType;
+import dev.mp.wire.ProtocolException;
 
 /**
  * mp's own short cut for a pool worker's calls, not an API for applications: one request and one answer slot in
@@ -146,6 +147,7 @@ public final class CallMailbox implements AutoCloseable {
 	 * The parent's side: opens the outbox and spins on it until an answer is posted, the time is up, or
 	 * {@code answeredElsewhere} says the answer came another way (over the socket, or as the worker's death).
 	 * @return the answer, or {@code null}
+	 * @throws ProtocolException if what the worker posted cannot be an answer
 	 */
 	public Frame awaitAnswer(long spinNanos, BooleanSupplier answeredElsewhere) {
 		if (!this.memory.compareAndSetLong(OUTBOX, CLOSED, OPEN)) {
@@ -155,11 +157,24 @@ public final class CallMailbox implements AutoCloseable {
 		if (posted <= 0) {
 			return null;
 		}
-		byte[] payload = new byte[this.memory.getInt(ANSWER_LENGTH)];
-		this.memory.read(SLOTS + this.capacity, payload, 0, payload.length);
-		Frame answer = new Frame(FrameType.of(this.memory.getByte(ANSWER_TYPE)), posted, payload);
-		this.memory.setLong(OUTBOX, CLOSED);
-		return answer;
+		// the worker wrote these: a broken one (or native code scribbling on its memory) must not make this JVM
+		// allocate what it likes or throw from a caller's get()
+		try {
+			int length = this.memory.getInt(ANSWER_LENGTH);
+			if (length < 0 || length > this.capacity) {
+				throw new ProtocolException("Answer of " + length + " bytes in a mailbox of " + this.capacity);
+			}
+			FrameType type = FrameType.of(this.memory.getByte(ANSWER_TYPE));
+			if (type != FrameType.RESULT && type != FrameType.PLAIN_RESULT && type != FrameType.FAILURE) {
+				throw new ProtocolException("A " + type + " frame in the answer box");
+			}
+			byte[] payload = new byte[length];
+			this.memory.read(SLOTS + this.capacity, payload, 0, length);
+			return new Frame(type, posted, payload);
+		}
+		finally {
+			this.memory.setLong(OUTBOX, CLOSED);
+		}
 	}
 
 	/** Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. */

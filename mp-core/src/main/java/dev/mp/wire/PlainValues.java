@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The values most calls return and most task lambdas capture, in a compact form of mp's own: {@code null},
- * {@code Boolean}, {@code Integer}, {@code Long}, {@code Double}, {@code String} and {@code byte[]}. JDK
- * serialization spends microseconds setting up its streams for each such value; this writes a tag and the bytes.
- * Nothing else is ever written this way, so reading this form can make no other class.
+ * {@code Boolean}, {@code Integer}, {@code Long}, {@code Double}, strings of up to {@value #MAX_STRING_CHARS}
+ * characters and {@code byte[]}. JDK serialization spends microseconds setting up its streams for each such value;
+ * this writes a tag and the bytes. Nothing else is ever written this way, so reading this form can make no other
+ * class. Strings travel as Latin-1 bytes when every character fits, else as UTF-16 units: either way exactly, unpaired
+ * surrogates included (UTF-8 would replace those).
  */
 public final class PlainValues {
 
@@ -29,9 +31,14 @@ public final class PlainValues {
 
 	private static final byte DOUBLE = 5;
 
-	private static final byte STRING = 6;
+	private static final byte LATIN1_STRING = 6;
 
 	private static final byte BYTES = 7;
+
+	private static final byte UTF16_STRING = 8;
+
+	/** Longer strings go through the codec, which writes them as it goes instead of sizing them first. */
+	static final int MAX_STRING_CHARS = 64 * 1024;
 
 	private PlainValues() {
 	}
@@ -39,23 +46,36 @@ public final class PlainValues {
 	/** Whether a value has this form. */
 	public static boolean isPlain(Object value) {
 		return value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
-				|| value instanceof Double || value instanceof String || value instanceof byte[];
+				|| value instanceof Double || value instanceof byte[]
+				|| (value instanceof String string && string.length() <= MAX_STRING_CHARS);
 	}
 
-	/** The bytes {@link #write} takes for a plain value: exact, but for a string at most this. */
-	public static int sizeOf(Object value) {
+	/** The bytes {@link #write} takes for a plain value. */
+	public static long sizeOf(Object value) {
 		if (value instanceof byte[] bytes) {
-			return bytes.length + 5;
+			return bytes.length + 5L;
 		}
 		if (value instanceof String string) {
-			return string.length() * 3 + 5;
+			return (isLatin1(string) ? string.length() : 2L * string.length()) + 5;
 		}
-		return 9;
+		if (value == null || value instanceof Boolean) {
+			return 1;
+		}
+		return (value instanceof Integer) ? 5 : 9;
+	}
+
+	private static boolean isLatin1(String string) {
+		for (int i = 0; i < string.length(); i++) {
+			if (string.charAt(i) > 0xFF) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** A plain value alone; see {@link #isPlain}. */
 	public static byte[] encode(Object value) {
-		ExactBytes out = new ExactBytes(sizeOf(value));
+		ExactBytes out = new ExactBytes((int) sizeOf(value));
 		try {
 			write(new DataOutputStream(out), value);
 		}
@@ -77,6 +97,9 @@ public final class PlainValues {
 
 	/** Writes a plain value; see {@link #isPlain}. */
 	public static void write(DataOutput out, Object value) throws IOException {
+		if (!isPlain(value)) {
+			throw new IllegalArgumentException("Not a plain value: a " + value.getClass().getName());
+		}
 		if (value == null) {
 			out.writeByte(NULL);
 		}
@@ -95,19 +118,21 @@ public final class PlainValues {
 			out.writeByte(DOUBLE);
 			out.writeDouble(number);
 		}
-		else if (value instanceof String string) {
-			byte[] utf8 = string.getBytes(StandardCharsets.UTF_8);
-			out.writeByte(STRING);
-			out.writeInt(utf8.length);
-			out.write(utf8);
+		else if (value instanceof String string && isLatin1(string)) {
+			out.writeByte(LATIN1_STRING);
+			out.writeInt(string.length());
+			out.write(string.getBytes(StandardCharsets.ISO_8859_1));
 		}
-		else if (value instanceof byte[] bytes) {
-			out.writeByte(BYTES);
-			out.writeInt(bytes.length);
-			out.write(bytes);
+		else if (value instanceof String string) {
+			out.writeByte(UTF16_STRING);
+			out.writeInt(string.length());
+			out.writeChars(string);
 		}
 		else {
-			throw new IllegalArgumentException("Not a plain value: a " + value.getClass().getName());
+			out.writeByte(BYTES);
+			byte[] bytes = (byte[]) value;
+			out.writeInt(bytes.length);
+			out.write(bytes);
 		}
 	}
 
@@ -121,10 +146,23 @@ public final class PlainValues {
 			case INT -> in.readInt();
 			case LONG -> in.readLong();
 			case DOUBLE -> in.readDouble();
-			case STRING -> new String(readBytes(in), StandardCharsets.UTF_8);
+			case LATIN1_STRING -> new String(readBytes(in), StandardCharsets.ISO_8859_1);
+			case UTF16_STRING -> readChars(in);
 			case BYTES -> readBytes(in);
 			default -> throw new ProtocolException("Unknown plain value tag " + tag);
 		};
+	}
+
+	private static String readChars(DataInputStream in) throws IOException {
+		int length = in.readInt();
+		if (length < 0 || length > in.available() / 2) {
+			throw new ProtocolException("Length of " + length + " characters beyond the frame");
+		}
+		char[] chars = new char[length];
+		for (int i = 0; i < length; i++) {
+			chars[i] = in.readChar();
+		}
+		return new String(chars);
 	}
 
 	private static byte[] readBytes(DataInputStream in) throws IOException {

@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameType;
+import dev.mp.wire.ProtocolException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The pool worker's call mailbox, with two threads standing for the parent and the worker: what is posted while the
@@ -96,6 +98,24 @@ class CallMailboxTests {
 		assertThat(this.parent.awaitAnswer(LONG_LOOK, () -> true)).isNull();
 		assertThat(System.nanoTime() - start).isLessThan(LONG_LOOK);
 		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(1, 0)))).isFalse();
+	}
+
+	/** What a broken worker leaves in its outbox fails as a protocol error and does not block the box. */
+	@Test
+	void anAnswerThatCannotBeOneIsAProtocolErrorAndTheBoxStaysUsable() throws Exception {
+		CompletableFuture<Frame> look = CompletableFuture
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
+		while (!this.worker.answer(new Frame(FrameType.SHUTDOWN, 1, bytes(3, 1)))) {
+			Thread.onSpinWait();
+		}
+		assertThatThrownBy(() -> look.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
+			.hasMessageContaining("SHUTDOWN frame in the answer box");
+		CompletableFuture<Frame> next = CompletableFuture
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
+		while (!this.worker.answer(new Frame(FrameType.RESULT, 2, bytes(3, 2)))) {
+			Thread.onSpinWait();
+		}
+		assertThat(next.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(2);
 	}
 
 	@Test

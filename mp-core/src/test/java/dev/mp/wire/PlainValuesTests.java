@@ -10,18 +10,25 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** mp's compact form for the values most calls return: each comes back equal, and nothing else goes in. */
+/**
+ * mp's compact form for the values most calls return: each comes back equal (strings exactly, unpaired surrogates
+ * included), its size is known before it is written, and nothing else goes in.
+ */
 class PlainValuesTests {
 
 	@Test
 	void everyPlainValueComesBackEqual() {
 		byte[] large = new byte[1 << 20];
 		Arrays.fill(large, (byte) 7);
+		String unpairedSurrogate = "ok 😀".substring(0, 4);
 		List<Object> values = Arrays.asList(null, true, false, 0, -1, Integer.MAX_VALUE, Long.MIN_VALUE, 2.5,
-				Double.NaN, "", "plain ascii", "ünïcödé ✓ 𝄞", new byte[0], large);
+				Double.NaN, "", "plain ascii", "Latin-1: ünïcödé", "beyond: ✓ 𝄞", unpairedSurrogate,
+				"x".repeat(PlainValues.MAX_STRING_CHARS), new byte[0], large);
 		for (Object value : values) {
 			assertThat(PlainValues.isPlain(value)).isTrue();
-			Object back = PlainValues.decode(PlainValues.encode(value));
+			byte[] encoded = PlainValues.encode(value);
+			assertThat(encoded).hasSize((int) PlainValues.sizeOf(value));
+			Object back = PlainValues.decode(encoded);
 			if (value instanceof byte[] bytes) {
 				assertThat((byte[]) back).isEqualTo(bytes);
 			}
@@ -33,7 +40,8 @@ class PlainValuesTests {
 
 	@Test
 	void otherTypesAreNotPlainAndAreRefused() {
-		for (Object value : List.of(1.5f, (short) 1, 'c', List.of(1), new int[] { 1 }, new Object())) {
+		for (Object value : List.of(1.5f, (short) 1, 'c', List.of(1), new int[] { 1 }, new Object(),
+				"x".repeat(PlainValues.MAX_STRING_CHARS + 1))) {
 			assertThat(PlainValues.isPlain(value)).isFalse();
 			assertThatThrownBy(() -> PlainValues.encode(value)).isInstanceOf(IllegalArgumentException.class);
 		}
