@@ -190,6 +190,8 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		if (options.workingDirectory() != null) {
 			container.withWorkingDir(options.workingDirectory().toString());
 		}
+		// what mp.worker.environment adds for a local child; never the secret, which is only in the mounted Secret
+		options.environment().forEach((name, value) -> container.addNewEnv().withName(name).withValue(value).endEnv());
 		return new PodBuilder().withNewMetadata()
 			.withName(podName)
 			.withNamespace(this.namespace)
@@ -219,7 +221,9 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			.withName("mp-secret")
 			.withNewSecret()
 			.withSecretName(secretName)
-			.withDefaultMode(0400)
+			// readable by whatever user the image runs as (buildpack images are not root): the volume is mounted in
+			// this worker's one container only
+			.withDefaultMode(0444)
 			.endSecret()
 			.endVolume()
 			.endSpec()

@@ -109,7 +109,10 @@ class KubernetesWorkerLauncherTests {
 				PoolOptions.builder()
 					.size(1)
 					.minIdle(1)
-					.processOptions(ProcessOptions.builder().maxHeap("2g").build())
+					.processOptions(ProcessOptions.builder()
+						.maxHeap("2g")
+						.environment(Map.of("REPORTS_DIR", "/data"))
+						.build())
 					.launcher(KubernetesWorkerLauncher.NAME)
 					.build());
 	}
@@ -187,7 +190,10 @@ class KubernetesWorkerLauncherTests {
 			assertThat(mount.getName()).isEqualTo(secretVolume.getName());
 			assertThat(mount.getMountPath()).isEqualTo("/etc/mp/secret");
 		});
-		assertThat(container.getEnv()).isEmpty();
+		assertThat(container.getEnv()).singleElement().satisfies((variable) -> {
+			assertThat(variable.getName()).isEqualTo("REPORTS_DIR");
+			assertThat(variable.getValue()).isEqualTo("/data");
+		});
 		// no secret byte anywhere in the pod: not in its env, args, annotations or labels, in any encoding
 		String podJson = Serialization.asJson(pod);
 		for (String encoded : secrets.get(0).getData().values()) {
