@@ -54,7 +54,7 @@ public final class CallMailbox implements AutoCloseable {
 	 * How long a look spins before it also yields its core now and then: on a busy machine a pure spin would keep
 	 * the other side, or the parent's socket reader with an answer in hand, waiting for that core.
 	 */
-	private static final long PURE_SPIN_NANOS = 5_000;
+	private static final long PURE_SPIN_NANOS = 20_000;
 
 	private final SharedMemory memory;
 
