@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.mp.child.PlainBootstrap;
+import dev.mp.launch.CacheDirectory;
 import dev.mp.launch.ExtractedJars;
 
 /**
@@ -47,6 +48,8 @@ public final class ProcessOptions {
 
 	private final boolean classDataSharing;
 
+	private final long cacheMaxSize;
+
 	private ProcessOptions(Builder builder) {
 		this.javaHome = builder.javaHome;
 		this.jvmOptions = List.copyOf(builder.jvmOptions);
@@ -61,6 +64,7 @@ public final class ProcessOptions {
 		this.extractFatJar = builder.extractFatJar;
 		this.cacheDirectory = builder.cacheDirectory;
 		this.classDataSharing = builder.classDataSharing;
+		this.cacheMaxSize = builder.cacheMaxSize;
 	}
 
 	/** The parent's {@code java}, class path, no extra options, plain bootstrap, 60 seconds to start. */
@@ -149,6 +153,15 @@ public final class ProcessOptions {
 		return this.classDataSharing;
 	}
 
+	/**
+	 * The bound, in bytes, of what the {@link #cacheDirectory()} holds (extracted fat jars and class-data archives):
+	 * after adding an entry, mp deletes the least recently used entries that no running parent uses until the rest
+	 * fit. 1 GiB by default; zero or less means no bound.
+	 */
+	public long cacheMaxSize() {
+		return this.cacheMaxSize;
+	}
+
 	/** The system property that sets the default {@link #cacheDirectory()}. */
 	public static final String CACHE_DIRECTORY_PROPERTY = "mp.worker.cache-dir";
 
@@ -181,6 +194,8 @@ public final class ProcessOptions {
 
 		private boolean classDataSharing = true;
 
+		private long cacheMaxSize = CacheDirectory.DEFAULT_MAX_BYTES;
+
 		private Builder() {
 		}
 
@@ -198,6 +213,7 @@ public final class ProcessOptions {
 			this.extractFatJar = options.extractFatJar;
 			this.cacheDirectory = options.cacheDirectory;
 			this.classDataSharing = options.classDataSharing;
+			this.cacheMaxSize = options.cacheMaxSize;
 		}
 
 		private static Path defaultCacheDirectory() {
@@ -285,6 +301,12 @@ public final class ProcessOptions {
 
 		public Builder cacheDirectory(Path cacheDirectory) {
 			this.cacheDirectory = Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+			return this;
+		}
+
+		/** The bound of the cache directory in bytes (default 1 GiB; zero or less: none). */
+		public Builder cacheMaxSize(long cacheMaxSize) {
+			this.cacheMaxSize = cacheMaxSize;
 			return this;
 		}
 
