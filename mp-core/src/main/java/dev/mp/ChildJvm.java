@@ -122,7 +122,7 @@ final class ChildJvm implements ChildProcess {
 		this.oneShot = oneShot;
 		this.pool = pool;
 		String classPath = classPath(options);
-		List<String> jvmOptions = options.jvmOptions();
+		List<String> jvmOptions = options.childJvmOptions();
 		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
 			List<String> keyOptions = new ArrayList<>(jvmOptions);
 			keyOptions.add("-Xmx" + options.maxHeap());
