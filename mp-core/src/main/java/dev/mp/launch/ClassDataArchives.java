@@ -73,6 +73,9 @@ public final class ClassDataArchives {
 	/** Java feature versions by installation. */
 	private static final Map<Path, Integer> featureVersions = new ConcurrentHashMap<>();
 
+	/** {@code JAVA_VERSION} by installation. */
+	private static final Map<Path, String> javaVersions = new ConcurrentHashMap<>();
+
 	private static final AtomicInteger rejections = new AtomicInteger();
 
 	private static final AtomicInteger trainings = new AtomicInteger();
@@ -164,6 +167,10 @@ public final class ClassDataArchives {
 
 	/** {@code JAVA_VERSION} of an installation's {@code release} file, or {@code ?}. */
 	private static String javaVersion(Path javaHome) {
+		return javaVersions.computeIfAbsent(javaHome.toAbsolutePath(), ClassDataArchives::readJavaVersion);
+	}
+
+	private static String readJavaVersion(Path javaHome) {
 		try {
 			for (String line : Files.readAllLines(javaHome.resolve("release"), StandardCharsets.UTF_8)) {
 				if (line.startsWith("JAVA_VERSION=")) {
@@ -208,7 +215,18 @@ public final class ClassDataArchives {
 		if (check != null) {
 			return check.join();
 		}
-		Optional<String> problem = verify(archive, javaHome, workerCommand, settings);
+		Optional<String> problem;
+		try {
+			problem = verify(archive, javaHome, workerCommand, settings);
+		}
+		catch (CannotCheckException ex) {
+			// not the archive's fault (no process, a machine too busy): without it this time, checked again next time
+			logger.info("Cannot check the class-data archive {} ({}); this worker starts without it", archive,
+					ex.getMessage());
+			verified.remove(key, mine);
+			mine.complete(false);
+			return false;
+		}
 		problem.ifPresent((reason) -> {
 			rejections.incrementAndGet();
 			logger.warn("The class-data archive {} is unusable ({}); workers start without it, and it is recorded again",
@@ -220,8 +238,13 @@ public final class ClassDataArchives {
 		return problem.isEmpty();
 	}
 
-	/** Maps the archive in a JVM that must use it and check its checksum; empty if it can, else why not. */
-	static Optional<String> verify(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings) {
+	/**
+	 * Maps the archive in a JVM that must use it and check its checksum.
+	 * @return empty if it can, else what the JVM said
+	 * @throws CannotCheckException if the check itself could not run to its end
+	 */
+	static Optional<String> verify(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings)
+			throws CannotCheckException {
 		Path errorFile = sibling(archive, ".verify-" + ProcessHandle.current().pid() + ".log");
 		Path outputFile = sibling(archive, ".verify-" + ProcessHandle.current().pid() + ".out");
 		List<String> command = new ArrayList<>(workerCommand.subList(0, workerCommand.size() - 1));
@@ -240,7 +263,7 @@ public final class ClassDataArchives {
 			builder.environment().putAll(settings.environment());
 			process = builder.start();
 			if (!process.waitFor(VERIFY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				return Optional.of("checking it took longer than " + VERIFY_TIMEOUT);
+				throw new CannotCheckException("the check took longer than " + VERIFY_TIMEOUT);
 			}
 			if (process.exitValue() == 0) {
 				return Optional.empty();
@@ -261,11 +284,11 @@ public final class ClassDataArchives {
 					+ ", exit code " + process.exitValue());
 		}
 		catch (IOException ex) {
-			return Optional.of("cannot check it: " + ex.getMessage());
+			throw new CannotCheckException(ex.toString());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return Optional.of("interrupted while checking it");
+			throw new CannotCheckException("interrupted");
 		}
 		finally {
 			if (process != null && process.isAlive()) {
@@ -347,7 +370,13 @@ public final class ClassDataArchives {
 				}
 				else {
 					// checked before it is published: no worker of any parent maps a broken one
-					Optional<String> broken = verify(temporary, javaHome, workerCommand, settings);
+					Optional<String> broken;
+					try {
+						broken = verify(temporary, javaHome, workerCommand, settings);
+					}
+					catch (CannotCheckException ex) {
+						broken = Optional.of("cannot check the recorded archive: " + ex.getMessage());
+					}
 					if (broken.isPresent()) {
 						problem = "the recorded archive is unusable: " + broken.get();
 					}
@@ -442,6 +471,17 @@ public final class ClassDataArchives {
 		catch (IOException ex) {
 			// best effort
 		}
+	}
+
+	/** The check of an archive could not run to its end: no verdict on the archive. */
+	static final class CannotCheckException extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		CannotCheckException(String message) {
+			super(message);
+		}
+
 	}
 
 	/** Writes a child's stdin. */
