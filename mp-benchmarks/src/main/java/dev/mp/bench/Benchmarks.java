@@ -95,21 +95,18 @@ public final class Benchmarks {
 				header.add("Python: not run (" + (python ? "no python3 found" : "--no-python") + ")");
 			}
 
-			if (startOnly) {
+			if (!syncOnly) {
 				System.err.println("mp");
 				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
 				run(bench, "mp plain worker start to ready", StartRows::plainWorkerStartToReady);
-			}
-			if (!syncOnly && !startOnly) {
-				System.err.println("mp");
-				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
-				run(bench, "mp plain worker start to ready", StartRows::plainWorkerStartToReady);
-				run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
-				run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
-				run(bench, "mp pool map", MpRows::poolMap);
-				run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
-				run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
-				run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+				if (!startOnly) {
+					run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
+					run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
+					run(bench, "mp pool map", MpRows::poolMap);
+					run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
+					run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
+					run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+				}
 			}
 
 			if (!startOnly) {

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
@@ -99,27 +98,11 @@ public final class FatJarWorkerStart {
 				pool.whenWarm().get(120, TimeUnit.SECONDS);
 				times.add((System.nanoTime() - start) / 1_000_000);
 				if (mode.equals("archive") && i == 0) {
-					awaitArchive(cache.resolve("cds"));
+					StartRows.awaitArchive(cache.resolve("cds"));
 				}
 			}
 		}
 		return times;
-	}
-
-	/** The training child runs after the first worker is ready; the harness waits for its archive, polling. */
-	private static void awaitArchive(Path directory) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (System.nanoTime() < deadline) {
-			if (Files.isDirectory(directory)) {
-				try (Stream<Path> files = Files.list(directory)) {
-					if (files.anyMatch((file) -> file.toString().endsWith(".jsa") || file.toString().endsWith(".aot"))) {
-						return;
-					}
-				}
-			}
-			Thread.sleep(100);
-		}
-		throw new IllegalStateException("no class-data archive in " + directory);
 	}
 
 	private static List<Long> appStart(Path javaHome, Path jar, Path cache, List<String> arguments) throws Exception {

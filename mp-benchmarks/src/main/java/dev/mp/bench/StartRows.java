@@ -96,10 +96,17 @@ final class StartRows {
 		}
 	}
 
-	/** Starts one worker, whose training child records the archive, and waits for the archive (polling the file). */
+	/** Starts one worker, whose training child records the archive, and waits for the archive. */
 	private static void recordArchive(ProcessTemplate template, ProcessOptions options, Path cache) throws Exception {
 		startToReady(template, options, new AtomicInteger(1_000));
-		Path directory = cache.resolve("cds");
+		awaitArchive(cache.resolve("cds"));
+	}
+
+	/**
+	 * Waits for a class-data archive or ahead-of-time cache in {@code directory} (the {@code cds} directory of a cache),
+	 * polling: the training child runs after its worker is ready, and says nothing to its parent's caller.
+	 */
+	static void awaitArchive(Path directory) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
 		while (System.nanoTime() < deadline) {
 			if (Files.isDirectory(directory)) {
