@@ -183,20 +183,15 @@ public final class ProcessOptions {
 
 	/**
 	 * Whether mp adds its start-up flags ({@link #STARTUP_FLAGS}) in front of the {@link #jvmOptions()}. On by
-	 * default. The JVM options come after them, so an option of the same name there wins; a garbage collector chosen
-	 * there replaces mp's.
+	 * default. The JVM options come after them, so an option of the same name there wins.
 	 */
 	public boolean startupFlags() {
 		return this.startupFlags;
 	}
 
-	/** The start-up flags mp adds for these options: {@link #STARTUP_FLAGS} less what the JVM options choose. */
+	/** The start-up flags mp adds for these options: {@link #STARTUP_FLAGS}, or none. */
 	public List<String> startupFlagList() {
-		if (!this.startupFlags) {
-			return List.of();
-		}
-		boolean ownCollector = this.jvmOptions.stream().anyMatch((option) -> option.matches("-XX:\\+Use\\w*GC"));
-		return STARTUP_FLAGS.stream().filter((flag) -> !(ownCollector && flag.matches("-XX:\\+Use\\w*GC"))).toList();
+		return this.startupFlags ? STARTUP_FLAGS : List.of();
 	}
 
 	/** What the child's command gets before its main class: {@link #startupFlagList()}, then the JVM options. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import dev.mp.ProcessTemplate;
 import dev.mp.launch.ClassDataArchives;
 import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
+import dev.mp.test.JavaProcesses;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -257,6 +259,48 @@ class ExtractedWorkersIT {
 				.as("no temporary or lock files left")
 				.allMatch((name) -> name.endsWith(".jsa") || name.endsWith(".aot") || name.endsWith(".used"));
 		}
+	}
+
+	@Test
+	void fourParentsStartingAtOnceExtractOnceTrainOnceAndLeaveAWholeCache() throws Exception {
+		List<JavaProcesses.Started> parents = new ArrayList<>();
+		try {
+			for (int i = 0; i < 4; i++) {
+				parents.add(JavaProcesses.start(CacheParent.class, this.jar.toString(), this.cache.toString()));
+			}
+			for (JavaProcesses.Started parent : parents) {
+				parent.awaitLine("READY", 120);
+			}
+			awaitArchives(1);
+		}
+		finally {
+			for (JavaProcesses.Started parent : parents) {
+				parent.process().getOutputStream().close();
+			}
+		}
+		int trainings = 0;
+		int extractions = 0;
+		for (JavaProcesses.Started parent : parents) {
+			String[] counts = parent.awaitLine("TRAININGS", 60).split(" ");
+			trainings += Integer.parseInt(counts[0]);
+			extractions += Integer.parseInt(counts[2]);
+			assertThat(parent.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(parent.process().exitValue()).isZero();
+		}
+		// a parent that found the entry in the making waited for, or lost the race to, the one that made it
+		assertThat(trainings).as("trainings of the four parents").isEqualTo(1);
+		assertThat(extractions).as("extractions of the four parents").isBetween(1, 4);
+		assertThat(entries()).as("extracted entries").hasSize(1);
+		try (Stream<Path> files = Files.list(this.cache.resolve("cds"))) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("no temporary, lock or failure files")
+				.allMatch((name) -> name.endsWith(".jsa") || name.endsWith(".aot") || name.endsWith(".used"));
+		}
+
+		// what they left is whole: this parent's check passes and its worker maps the archive
+		int rejections = ClassDataArchives.rejections();
+		List<List<String>> commands = warmWorkers(this.cache, 1);
+		assertThat(commands.get(0)).contains(mapping(archives().get(0)));
+		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
 	}
 
 	private void awaitArchives(int count) {
