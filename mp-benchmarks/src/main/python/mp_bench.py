@@ -34,6 +34,7 @@ handshake with the running child):
                   increments/s (one sample per round, the same 4 children run every round)
 
     python3 mp_bench.py --sync-only     only the synchronization figures
+    python3 mp_bench.py --start-only    only spawn_start_join
 """
 
 import json
@@ -343,18 +344,22 @@ def sync_figures(reps):
 def main():
     quick = "--quick" in sys.argv[1:]
     sync_only = "--sync-only" in sys.argv[1:]
+    start_only = "--start-only" in sys.argv[1:]
 
     def reps(n):
         return max(3, n // 10) if quick else n
 
     figures = {}
-    if not sync_only:
+    if start_only:
+        figures["spawn_start_join"] = {"unit": "ms", "samples": spawn_start_join(3, reps(20))}
+    elif not sync_only:
         map_samples, map_processes = pool_map(2, reps(10))
         figures["ppe_roundtrip"] = {"unit": "µs", "samples": ppe_roundtrip(1_000, reps(5_000))}
         figures["pool_map"] = {"unit": "items/s", "samples": map_samples, "processes": map_processes}
         figures["spawn_start_join"] = {"unit": "ms", "samples": spawn_start_join(3, reps(20))}
         figures["ppe_1mib"] = {"unit": "MB/s", "samples": ppe_1mib(20, reps(200))}
-    figures.update(sync_figures(reps))
+    if not start_only:
+        figures.update(sync_figures(reps))
     result = {
         "python": {
             "executable": sys.executable,

@@ -144,15 +144,17 @@ final class ChildJvm implements ChildProcess {
 		this.pool = pool;
 		this.spinNanos = (launcher.remoteAccess() == null) ? spinWait.toNanos() : 0;
 		String classPath = classPath(options);
-		List<String> jvmOptions = options.jvmOptions();
+		List<String> jvmOptions = options.childJvmOptions();
 		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
 			List<String> keyOptions = new ArrayList<>(jvmOptions);
 			keyOptions.add("-Xmx" + options.maxHeap());
 			Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions,
 					classPath, options.bootstrapMode());
-			if (ClassDataArchives.isUsable(archive)) {
+			List<String> plain = JvmCommand.build(options.javaHome(), jvmOptions, options.maxHeap(),
+					options.systemProperties(), classPath, WorkerMain.class.getName());
+			if (ClassDataArchives.usable(archive, options.javaHome(), plain, settings(options))) {
 				jvmOptions = new ArrayList<>(jvmOptions);
-				jvmOptions.add("-XX:SharedArchiveFile=" + archive);
+				jvmOptions.addAll(ClassDataArchives.mappingOptions(archive, options.javaHome()));
 			}
 			else {
 				this.trainingArchive = archive;
@@ -167,7 +169,7 @@ final class ChildJvm implements ChildProcess {
 		String classPath = options.classPath();
 		if (options.extractFatJar() && JvmCommand.isBootFatJar(JvmCommand.absolute(classPath))) {
 			Optional<Path> extracted = ExtractedJars.extracted(options.javaHome(),
-					Path.of(JvmCommand.absolute(classPath)), options.cacheDirectory());
+					Path.of(JvmCommand.absolute(classPath)), options.cacheDirectory(), options.cacheMaxSize());
 			if (extracted.isPresent()) {
 				return extracted.get().toString();
 			}
@@ -249,21 +251,27 @@ final class ChildJvm implements ChildProcess {
 		if (this.template.isClosed()) {
 			return;
 		}
-		ProcessBuilder settings = new ProcessBuilder();
-		if (this.options.workingDirectory() != null) {
-			settings.directory(this.options.workingDirectory().toFile());
-		}
-		settings.environment().putAll(this.options.environment());
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", this.name + "-training",
 				Handshake.randomBytes(), this.template.server().socketPath().toString(), ProcessHandle.current().pid(),
 				this.options.bootstrapMode(), this.template.maxFrameBytes(), false, this.options.bootstrapAttributes(),
 				"", 0);
-		ClassDataArchives.trainIfMissing(this.trainingArchive, this.command, settings,
+		ClassDataArchives.trainIfMissing(this.trainingArchive, this.options.javaHome(), this.command,
+				settings(this.options),
 				(stdin) -> {
 					DataOutputStream out = new DataOutputStream(stdin);
 					config.write(out);
 					out.flush();
-				}, this.options.startTimeout().plusSeconds(60), this.template.trainings());
+				}, this.options.startTimeout().plusSeconds(60), this.template.trainings(), this.options.cacheMaxSize());
+	}
+
+	/** A child's working directory and environment, for the JVMs that train and check its class-data archive. */
+	private static ProcessBuilder settings(ProcessOptions options) {
+		ProcessBuilder settings = new ProcessBuilder();
+		if (options.workingDirectory() != null) {
+			settings.directory(options.workingDirectory().toFile());
+		}
+		settings.environment().putAll(options.environment());
+		return settings;
 	}
 
 	private void checkStarted() {

@@ -20,7 +20,8 @@ import java.util.Locale;
  * </pre>
  *
  * Options: {@code --quick} (a tenth of the repetitions, to try the harness), {@code --no-python}, {@code --sync-only}
- * (only the rows of the synchronization primitives and queues, and Python's counterparts). System properties:
+ * (only the rows of the synchronization primitives and queues, and Python's counterparts), {@code --start-only} (only
+ * the start-up rows of issue 6, their floors and Python's spawn start+join). System properties:
  * {@code mp.bench.python} (interpreter; else {@code MP_BENCH_PYTHON}, else {@code python3} resolved to its real
  * binary), {@code mp.bench.out} (report directory; default: the directory of this jar, i.e. {@code target}).
  * Progress goes to stderr, the table to stdout.
@@ -43,9 +44,11 @@ public final class Benchmarks {
 		boolean quick = arguments.contains("--quick");
 		boolean python = !arguments.contains("--no-python");
 		boolean syncOnly = arguments.contains("--sync-only");
+		boolean startOnly = arguments.contains("--start-only");
 		for (String argument : arguments) {
-			if (!List.of("--quick", "--no-python", "--sync-only").contains(argument)) {
-				System.err.println("Unknown argument " + argument + "; usage: [--quick] [--no-python] [--sync-only]");
+			if (!List.of("--quick", "--no-python", "--sync-only", "--start-only").contains(argument)) {
+				System.err.println("Unknown argument " + argument
+						+ "; usage: [--quick] [--no-python] [--sync-only | --start-only]");
 				System.exit(2);
 			}
 		}
@@ -59,7 +62,8 @@ public final class Benchmarks {
 		String loadAtStart = loadAverage();
 		List<String> header = new ArrayList<>();
 		header.add("Command: `" + COMMAND + "`" + (quick ? " (run with `--quick`: a tenth of the repetitions)" : "")
-				+ (syncOnly ? " (run with `--sync-only`: synchronization rows only)" : ""));
+				+ (syncOnly ? " (run with `--sync-only`: synchronization rows only)" : "")
+				+ (startOnly ? " (run with `--start-only`: start-up rows only)" : ""));
 		header.add("Date: " + started.truncatedTo(ChronoUnit.SECONDS));
 		header.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -73,15 +77,18 @@ public final class Benchmarks {
 				System.err.println("Floors");
 				run(bench, "empty JVM", Floors::emptyJvm);
 				run(bench, "JVM hello over a Unix socket", Floors::helloOverSocket);
-				run(bench, "Unix-socket ping-pong", Floors::socketPingPong);
-				run(bench, "ExecutorService submit/get", Floors::executorSubmitGet);
-				run(bench, "idle JVM RSS", Floors::idleJvmRss);
+				if (!startOnly) {
+					run(bench, "Unix-socket ping-pong", Floors::socketPingPong);
+					run(bench, "ExecutorService submit/get", Floors::executorSubmitGet);
+					run(bench, "idle JVM RSS", Floors::idleJvmRss);
+				}
 			}
 
 			System.err.println("Python multiprocessing");
 			String interpreter = python ? PythonRows.resolveInterpreter() : null;
 			if (interpreter != null) {
-				run(bench, "Python (mp_bench.py)", (b) -> header.add("Python: " + PythonRows.run(b, interpreter, syncOnly)
+				run(bench, "Python (mp_bench.py)", (b) -> header.add("Python: "
+						+ PythonRows.run(b, interpreter, syncOnly, startOnly)
 						+ ", timed inside Python with time.perf_counter_ns"));
 			}
 			else {
@@ -91,22 +98,27 @@ public final class Benchmarks {
 			if (!syncOnly) {
 				System.err.println("mp");
 				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
-				run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
-				run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
-				run(bench, "mp pool map", MpRows::poolMap);
-				run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
-				run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
-				run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+				run(bench, "mp plain worker start to ready", StartRows::plainWorkerStartToReady);
+				if (!startOnly) {
+					run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
+					run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
+					run(bench, "mp pool map", MpRows::poolMap);
+					run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
+					run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
+					run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+				}
 			}
 
-			System.err.println("mp synchronization primitives and queues");
-			run(bench, "mp lock acquire+release in a child", SyncRows::lockInChild);
-			run(bench, "mp lock acquire+release in the parent", SyncRows::lockInParent);
-			run(bench, "mp lock hand-off", SyncRows::lockHandOff);
-			run(bench, "mp event ping-pong", SyncRows::eventPingPong);
-			run(bench, "mp queue of small messages", SyncRows::queueSmallMessages);
-			run(bench, "mp queue of 1 MiB messages", SyncRows::queueMegabyteMessages);
-			run(bench, "mp counter under a lock, 4 processes", SyncRows::counterUnderLock);
+			if (!startOnly) {
+				System.err.println("mp synchronization primitives and queues");
+				run(bench, "mp lock acquire+release in a child", SyncRows::lockInChild);
+				run(bench, "mp lock acquire+release in the parent", SyncRows::lockInParent);
+				run(bench, "mp lock hand-off", SyncRows::lockHandOff);
+				run(bench, "mp event ping-pong", SyncRows::eventPingPong);
+				run(bench, "mp queue of small messages", SyncRows::queueSmallMessages);
+				run(bench, "mp queue of 1 MiB messages", SyncRows::queueMegabyteMessages);
+				run(bench, "mp counter under a lock, 4 processes", SyncRows::counterUnderLock);
+			}
 
 			header.add(String.format(Locale.ROOT, "Wall time of the run: %.0f s; load average (1 min) at start %s, at end %s"
 					+ " (other work on the machine slows and spreads every figure)",

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
@@ -33,7 +32,9 @@ import dev.mp.ProcessTemplate;
  * Arguments: the fat jar, its {@code @SpringBootApplication} class, then arguments for the application's own start
  * (above: no warm workers, which would start during the application's start and slow it down).
  * Each mode gets a fresh cache directory under {@code java.io.tmpdir}; the first start of a mode (which extracts, and
- * for the archive mode trains) is reported apart from the medians of the later ones.
+ * for the archive mode trains) is reported apart from the medians of the later ones. When a Java 25 is installed
+ * (see {@link StartRows#java25()}), the archive mode again with the child on it (an ahead-of-time cache), and the
+ * application's own start on it.
  */
 public final class FatJarWorkerStart {
 
@@ -47,18 +48,41 @@ public final class FatJarWorkerStart {
 		String application = (args.length > 1) ? args[1] : "dev.mp.sample.SampleApplication";
 		List<String> applicationArguments = (args.length > 2) ? List.of(args).subList(2, args.length) : List.of();
 		Path base = Files.createTempDirectory("mp-fatjar-bench");
+		Path java = Path.of(System.getProperty("java.home"));
+		Path java25 = StartRows.java25();
 		System.out.println("load average " + loadAverage());
-		System.out.println("app java -jar to Started: " + describe(appStart(jar, base.resolve("app-cache"), applicationArguments)));
+		long app = median(report("app java -jar to Started",
+				appStart(java, jar, base.resolve("app-cache"), applicationArguments)));
 		for (String mode : List.of("launcher", "extracted", "archive")) {
-			System.out.println("worker " + mode + ": " + describe(workerStarts(jar, application, mode,
+			long worker = median(report("worker " + mode, workerStarts(java, jar, application, mode,
 					base.resolve("cache-" + mode))));
+			System.out.printf("  %.2fx the app's own start%n", worker / (double) app);
+		}
+		if (java25 != null) {
+			// the child on Java 25 with its ahead-of-time cache; the application's own start on Java 25 for comparison
+			long worker = median(report("worker archive, child on " + java25,
+					workerStarts(java25, jar, application, "archive", base.resolve("cache-archive-25"))));
+			long app25 = median(report("app java -jar to Started on " + java25,
+					appStart(java25, jar, base.resolve("app-cache-25"), applicationArguments)));
+			System.out.printf("  the Java 25 worker: %.2fx the app's own start, %.2fx the app's own start on Java 25%n",
+					worker / (double) app, worker / (double) app25);
+		}
+		else {
+			System.out.println("no Java 25 (set -Dmp.bench.java25=<java home>): its rows not measured");
 		}
 		System.out.println("load average " + loadAverage());
 	}
 
-	private static List<Long> workerStarts(Path jar, String application, String mode, Path cache) throws Exception {
+	private static List<Long> report(String what, List<Long> times) {
+		System.out.println(what + ": " + describe(times));
+		return times;
+	}
+
+	private static List<Long> workerStarts(Path javaHome, Path jar, String application, String mode, Path cache)
+			throws Exception {
 		List<Long> times = new ArrayList<>();
 		ProcessOptions options = ProcessOptions.builder()
+			.javaHome(javaHome)
 			.classPath(jar.toString())
 			.extractFatJar(!mode.equals("launcher"))
 			.classDataSharing(mode.equals("archive"))
@@ -74,33 +98,17 @@ public final class FatJarWorkerStart {
 				pool.whenWarm().get(120, TimeUnit.SECONDS);
 				times.add((System.nanoTime() - start) / 1_000_000);
 				if (mode.equals("archive") && i == 0) {
-					awaitArchive(cache.resolve("cds"));
+					StartRows.awaitArchive(cache.resolve("cds"));
 				}
 			}
 		}
 		return times;
 	}
 
-	/** The training child runs after the first worker is ready; the harness waits for its archive, polling. */
-	private static void awaitArchive(Path directory) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (System.nanoTime() < deadline) {
-			if (Files.isDirectory(directory)) {
-				try (Stream<Path> files = Files.list(directory)) {
-					if (files.anyMatch((file) -> file.toString().endsWith(".jsa"))) {
-						return;
-					}
-				}
-			}
-			Thread.sleep(100);
-		}
-		throw new IllegalStateException("no class-data archive in " + directory);
-	}
-
-	private static List<Long> appStart(Path jar, Path cache, List<String> arguments) throws Exception {
+	private static List<Long> appStart(Path javaHome, Path jar, Path cache, List<String> arguments) throws Exception {
 		List<Long> times = new ArrayList<>();
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-			.toString(), "-Dmp.worker.cache-dir=" + cache, "-jar", jar.toString(), "--server.port=0"));
+		List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(),
+				"-Dmp.worker.cache-dir=" + cache, "-jar", jar.toString(), "--server.port=0"));
 		command.addAll(arguments);
 		for (int i = 0; i <= RUNS; i++) {
 			long start = System.nanoTime();
@@ -129,6 +137,12 @@ public final class FatJarWorkerStart {
 			}
 		}
 		return times;
+	}
+
+	private static long median(List<Long> times) {
+		List<Long> later = new ArrayList<>(times.subList(1, times.size()));
+		Collections.sort(later);
+		return later.get(later.size() / 2);
 	}
 
 	private static String describe(List<Long> times) {

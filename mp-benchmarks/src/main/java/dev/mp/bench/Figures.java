@@ -58,6 +58,13 @@ public final class Figures {
 
 	public static final String MP_POOL_1MIB = "mp.pool.1mib";
 
+	// mp: worker start-up (issue 6)
+	public static final String MP_PLAIN_START_READY = "mp.plain.startready";
+
+	public static final String MP_PLAIN_START_READY_UNAIDED = "mp.plain.startready.unaided";
+
+	public static final String MP_PLAIN_START_READY_25 = "mp.plain.startready.java25";
+
 	public static final String MP_IDLE_RSS = "mp.pool.idle.rss";
 
 	// mp: synchronization primitives and queues (dev.mp.sync)
@@ -102,6 +109,15 @@ public final class Figures {
 			Target.atLeast(MP_QUEUE_1MIB, 5.0, PY_QUEUE_1MIB),
 			Target.atLeast(MP_COUNTER, 1.0, PY_COUNTER));
 
+	/**
+	 * The plain-worker targets of issue 6: start to ready with mp's start-up help (archive, flags) against the same
+	 * child without it, and with the child on Java 25 against Python's {@code spawn} start+join. (The Spring-mode
+	 * targets are measured by {@link FatJarWorkerStart}, which needs the sample app's fat jar.)
+	 */
+	public static final List<Target> START_TARGETS = List.of(
+			Target.atMost(MP_PLAIN_START_READY, 0.85, MP_PLAIN_START_READY_UNAIDED),
+			Target.atMost(MP_PLAIN_START_READY_25, 1.0, PY_SPAWN_START_JOIN));
+
 	/** Every group of targets, by the heading of its table in the report. */
 	public static final Map<String, List<Target>> TARGET_GROUPS = targetGroups();
 
@@ -109,6 +125,7 @@ public final class Figures {
 		Map<String, List<Target>> groups = new LinkedHashMap<>();
 		groups.put("Targets (issue 3)", TARGETS);
 		groups.put("Targets (synchronization primitives and queues)", SYNC_TARGETS);
+		groups.put("Targets (worker start-up, issue 6)", START_TARGETS);
 		return Collections.unmodifiableMap(groups);
 	}
 

@@ -65,7 +65,7 @@ final class PythonRows {
 
 	/** Runs the script with {@code python} and adds its figures (only the synchronization ones if {@code syncOnly}). */
 	@SuppressWarnings("unchecked")
-	static String run(Bench bench, String python, boolean syncOnly) throws Exception {
+	static String run(Bench bench, String python, boolean syncOnly, boolean startOnly) throws Exception {
 		Path script = extractScript(bench.outputDirectory());
 		List<String> command = new ArrayList<>(List.of(python, script.toString()));
 		if (bench.quick()) {
@@ -73,6 +73,9 @@ final class PythonRows {
 		}
 		if (syncOnly) {
 			command.add("--sync-only");
+		}
+		if (startOnly) {
+			command.add("--start-only");
 		}
 		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		String out;
@@ -96,6 +99,11 @@ final class PythonRows {
 		Map<String, Object> info = (Map<String, Object>) root.get("python");
 		Map<String, Object> figures = (Map<String, Object>) root.get("figures");
 		String startMethod = (String) info.get("default_start_method");
+		if (startOnly) {
+			bench.add(figure(figures, "spawn_start_join", Figures.PY_SPAWN_START_JOIN,
+					"Python: Process start+join, spawn"));
+			return info.get("implementation") + " " + info.get("version") + " (" + info.get("executable") + ")";
+		}
 		if (figures.containsKey("ppe_roundtrip")) { // absent in a --sync-only run
 			bench.add(figure(figures, "ppe_roundtrip", Figures.PY_PPE_ROUND_TRIP,
 					"Python: ProcessPoolExecutor(1) submit/result round trip")

@@ -99,6 +99,7 @@ final class ChildRuntime {
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
 		if (Boolean.getBoolean(WorkerMain.TRAIN_PROPERTY)) {
+			Rehearsal.run(this.config);
 			exit(EXIT_OK);
 			return;
 		}

@@ -26,7 +26,8 @@ public final class WorkerMain {
 
 	/**
 	 * System property of a training child (see {@code ClassDataArchives}): it starts its bootstrap mode like a worker,
-	 * then exits 0 at once, so that {@code -XX:ArchiveClassesAtExit} records the classes a worker loads.
+	 * rehearses the way to ready on a socket of its own (see {@code Rehearsal}), then exits 0, so that the archive it
+	 * records at exit ({@code -XX:ArchiveClassesAtExit}, {@code -XX:AOTCacheOutput}) holds the classes a worker loads.
 	 */
 	public static final String TRAIN_PROPERTY = "mp.worker.train";
 
@@ -34,6 +35,7 @@ public final class WorkerMain {
 	}
 
 	public static void main(String[] args) {
+		warmUpSockets();
 		// an interruptible channel, so the watch can be stopped at exit (see ParentWatch); user code reading System.in
 		// must not eat the lifeline
 		FileChannel lifeline = new FileInputStream(FileDescriptor.in).getChannel();
@@ -49,6 +51,40 @@ public final class WorkerMain {
 		}
 		ChildRuntime runtime = new ChildRuntime(config);
 		runtime.run(ParentWatch.start(lifeline, config.parentPid(), runtime::cancel));
+	}
+
+	/**
+	 * The first Unix-domain socket of a JVM is slow, about 20 to 40 ms before the connect itself on Java 17 and 25:
+	 * the selector provider is looked up as a service, which opens every jar of the class path, and the socket
+	 * support seeds a {@code SecureRandom} (it reads the JDK's security configuration and loads its provider). The
+	 * first is not needed: the provider is always the JDK's own, so this names it (unless the property is set or this
+	 * JDK lacks the class). The second cannot be skipped, so it runs on a thread of its own while the main thread reads
+	 * its bootstrap block and starts its bootstrap mode; the connect then finds the classes initialized.
+	 */
+	private static void warmUpSockets() {
+		String property = "java.nio.channels.spi.SelectorProvider";
+		String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+		String provider = os.contains("linux") ? "sun.nio.ch.EPollSelectorProvider"
+				: os.contains("mac") ? "sun.nio.ch.KQueueSelectorProvider" : null;
+		if (provider != null && System.getProperty(property) == null) {
+			try {
+				Class.forName(provider, false, null);
+				System.setProperty(property, provider);
+			}
+			catch (ClassNotFoundException | LinkageError ex) {
+				// another JDK: it looks the provider up itself
+			}
+		}
+		Thread warmUp = new Thread(() -> {
+			try {
+				java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX).close();
+			}
+			catch (IOException | RuntimeException ex) {
+				// the connect reports what is wrong
+			}
+		}, "mp-socket-warm-up");
+		warmUp.setDaemon(true);
+		warmUp.start();
 	}
 
 }

@@ -63,9 +63,10 @@ public final class ExtractedJars {
 	 * @param javaHome the Java installation that runs the extraction
 	 * @param jar the fat jar
 	 * @param cacheDirectory the cache's base directory; entries go to its {@code extracted} directory
+	 * @param cacheMaxBytes the cache directory's bound, enforced after a new extraction (see {@link CacheDirectory})
 	 * @return the extracted application jar, or empty if extraction failed (then start the fat jar as it is)
 	 */
-	public static Optional<Path> extracted(Path javaHome, Path jar, Path cacheDirectory) {
+	public static Optional<Path> extracted(Path javaHome, Path jar, Path cacheDirectory, long cacheMaxBytes) {
 		Path entry;
 		try {
 			entry = cacheDirectory.toAbsolutePath().resolve("extracted").resolve(key(jar.toAbsolutePath()));
@@ -80,7 +81,13 @@ public final class ExtractedJars {
 		}
 		Optional<Path> extracted;
 		try {
+			// in use before it is looked at, so that no parent prunes it between the look and the workers' start
+			CacheDirectory.use(cacheDirectory, entry);
+			int before = extractions.get();
 			extracted = Optional.of(extract(javaHome, jar.toAbsolutePath(), entry));
+			if (extractions.get() != before) {
+				CacheDirectory.prune(cacheDirectory, cacheMaxBytes);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Cannot extract {} for faster worker starts ({}); workers start from the fat jar", jar,

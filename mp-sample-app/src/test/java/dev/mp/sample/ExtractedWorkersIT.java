@@ -1,13 +1,17 @@
 package dev.mp.sample;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
@@ -23,10 +29,12 @@ import dev.mp.ProcessTemplate;
 import dev.mp.launch.ClassDataArchives;
 import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
+import dev.mp.test.JavaProcesses;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Workers of a parent whose class path is the packaged sample app (a Spring Boot fat jar): the jar is extracted once
@@ -34,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * Boot's {@code PropertiesLauncher}. The extracted jar's workers map a class-data archive that one training child
  * records the first time.
  */
-@ExtendWith(NoChildProcessesLeft.class)
+@ExtendWith({ NoChildProcessesLeft.class, OutputCaptureExtension.class })
 class ExtractedWorkersIT {
 
 	@TempDir
@@ -120,14 +128,189 @@ class ExtractedWorkersIT {
 			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(archive.toString());
 		}
 		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+	}
+
+	@Test
+	void aJava25ChildGetsAnAheadOfTimeCacheTrainedOnce() throws Exception {
+		Path java25 = Path.of(System.getProperty("mp.test.java25-home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+		assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
+		assumeTrue(ClassDataArchives.featureVersion(java25) >= 25, java25 + " is not Java 25+");
+		ProcessOptions options = options(this.cache).toBuilder().javaHome(java25).build();
+		int before = ClassDataArchives.trainings();
+		warmWorkers(options, 1);
+		awaitArchives(1);
+		Path cache = archives().get(0);
+		assertThat(cache.getFileName().toString()).endsWith(".aot");
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
-		// a corrupt archive costs only its speed-up
-		Files.delete(archive);
-		Files.writeString(archive, "not a class-data archive");
+		List<List<String>> commands = warmWorkers(options, 2);
+		assertThat(commands).allSatisfy((command) -> assertThat(command).contains("-XX:AOTCache=" + cache));
+		long pid = this.pool.workers().get(0).pid();
+		assertThat(ProcessHandle.of(pid).flatMap((handle) -> handle.info().command()).map(Path::of))
+			.contains(java25.resolve("bin/java").toRealPath());
+		Path maps = Path.of("/proc", Long.toString(pid), "maps");
+		if (Files.isReadable(maps)) {
+			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(cache.toString());
+		}
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		this.template.close();
+
+		// the same class path on Java 17 is a key of its own, with a dynamic archive
+		warmWorkers(this.cache, 1);
+		awaitArchives(2);
+		assertThat(archives()).anySatisfy((archive) -> assertThat(archive.toString()).endsWith(".jsa"));
+	}
+
+	@Test
+	void aChangedClassPathGetsAnArchiveOfItsOwn() throws Exception {
+		int before = ClassDataArchives.trainings();
+		warmWorkers(this.cache, 1);
+		awaitArchives(1);
+		Path first = archives().get(0);
+		this.template.close();
+
+		// a rebuilt jar is extracted again, and the new class path is trained again, next to the old archive
+		Files.setLastModifiedTime(this.jar, FileTime.from(Instant.now().plusSeconds(5)));
+		List<List<String>> commands = warmWorkers(this.cache, 1);
+		assertThat(String.join(" ", commands.get(0))).doesNotContain(first.toString());
+		awaitArchives(2);
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(2);
+		this.template.close();
+
+		Path second = archives().stream().filter((archive) -> !archive.equals(first)).findFirst().orElseThrow();
 		commands = warmWorkers(this.cache, 1);
-		assertThat(commands.get(0)).contains("-XX:SharedArchiveFile=" + archive);
-		assertThat(this.pool.workers().get(0).isAlive()).isTrue();
+		assertThat(commands.get(0)).contains(mapping(second));
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(2);
+	}
+
+	@Test
+	void aTruncatedArchiveIsLoggedDeletedAndRecordedAgain(CapturedOutput output) throws Exception {
+		// a truncated archive made a Java 17 worker die of SIGBUS at start-up, -Xshare:auto or not
+		brokenArchiveFallsBack(output, (bytes) -> Arrays.copyOf(bytes, bytes.length / 3));
+	}
+
+	@Test
+	void aGarbledArchiveIsLoggedDeletedAndRecordedAgain(CapturedOutput output) throws Exception {
+		// a garbled one was mapped without complaint, or cost the worker all class data sharing
+		brokenArchiveFallsBack(output, (bytes) -> {
+			byte[] garbled = bytes.clone();
+			for (int i = garbled.length / 2; i < garbled.length / 2 + 64; i++) {
+				garbled[i] ^= 0x5a;
+			}
+			return garbled;
+		});
+	}
+
+	@Test
+	void notAnArchiveAtAllIsLoggedDeletedAndRecordedAgain(CapturedOutput output) throws Exception {
+		brokenArchiveFallsBack(output, (bytes) -> "not a class-data archive".getBytes(StandardCharsets.UTF_8));
+	}
+
+	private void brokenArchiveFallsBack(CapturedOutput output, UnaryOperator<byte[]> breaking) throws Exception {
+		warmWorkers(this.cache, 1);
+		awaitArchives(1);
+		Path archive = archives().get(0);
+		this.template.close();
+		byte[] broken = breaking.apply(Files.readAllBytes(archive));
+		Files.delete(archive); // recorded read-only
+		Files.write(archive, broken);
+		FileTime brokenAt = Files.getLastModifiedTime(archive);
+
+		int rejections = ClassDataArchives.rejections();
+		int trainings = ClassDataArchives.trainings();
+		List<List<String>> commands = warmWorkers(this.cache, 2);
+		assertThat(String.join(" ", commands.get(0))).doesNotContain(archive.toString());
+		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
+		assertThat(this.pool.startFailure()).isEmpty();
+		assertThat(ClassDataArchives.rejections() - rejections).as("archives found broken").isEqualTo(1);
+		assertThat(output).contains("The class-data archive " + archive + " is unusable (a JVM that maps it");
+
+		// recorded again, once, and mapped by the next worker
+		await("a new archive").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> Files.isRegularFile(archive) && !Files.getLastModifiedTime(archive).equals(brokenAt));
+		assertThat(ClassDataArchives.trainings() - trainings).as("trainings").isEqualTo(1);
+		this.template.close();
+		commands = warmWorkers(this.cache, 1);
+		assertThat(commands.get(0)).contains(mapping(archive));
+	}
+
+	@Test
+	void fourConcurrentFirstStartsAllSucceedAndTrainOnce() throws Exception {
+		int before = ClassDataArchives.trainings();
+		int extractions = ExtractedJars.extractions();
+		List<List<String>> commands = warmWorkers(this.cache, 4);
+		assertThat(commands).hasSize(4);
+		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
+		awaitArchives(1);
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ExtractedJars.extractions() - extractions).as("extractions").isEqualTo(1);
+		this.template.close();
+
+		// what they left is whole: a fresh parent's check passes, and its workers map the archive
+		int rejections = ClassDataArchives.rejections();
+		commands = warmWorkers(this.cache, 4);
+		assertThat(commands).allSatisfy((command) -> assertThat(command).contains(mapping(archives().get(0))));
+		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
+		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		try (Stream<Path> files = Files.list(this.cache.resolve("cds"))) {
+			assertThat(files.map((file) -> file.getFileName().toString()))
+				.as("no temporary or lock files left")
+				.allMatch((name) -> name.endsWith(".jsa") || name.endsWith(".aot") || name.endsWith(".used"));
+		}
+	}
+
+	@Test
+	void fourParentsStartingAtOnceExtractOnceTrainOnceAndLeaveAWholeCache() throws Exception {
+		List<JavaProcesses.Started> parents = new ArrayList<>();
+		try {
+			for (int i = 0; i < 4; i++) {
+				parents.add(JavaProcesses.start(CacheParent.class, this.jar.toString(), this.cache.toString()));
+			}
+			for (JavaProcesses.Started parent : parents) {
+				parent.awaitLine("READY", 120);
+			}
+			awaitArchives(1);
+		}
+		finally {
+			for (JavaProcesses.Started parent : parents) {
+				parent.process().getOutputStream().close();
+			}
+		}
+		int trainings = 0;
+		int extractions = 0;
+		for (JavaProcesses.Started parent : parents) {
+			String[] counts = parent.awaitLine("TRAININGS", 60).split(" ");
+			trainings += Integer.parseInt(counts[0]);
+			extractions += Integer.parseInt(counts[2]);
+			assertThat(parent.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(parent.process().exitValue()).isZero();
+		}
+		// a parent that found the entry in the making waited for, or lost the race to, the one that made it
+		assertThat(trainings).as("trainings of the four parents").isEqualTo(1);
+		assertThat(extractions).as("extractions of the four parents").isBetween(1, 4);
+		assertThat(entries()).as("extracted entries").hasSize(1);
+		try (Stream<Path> files = Files.list(this.cache.resolve("cds"))) {
+			assertThat(files.map((file) -> file.getFileName().toString())).as("no temporary, lock or failure files")
+				.allMatch((name) -> name.endsWith(".jsa") || name.endsWith(".aot") || name.endsWith(".used"));
+		}
+
+		// what they left is whole: this parent's check passes and its worker maps the archive
+		int rejections = ClassDataArchives.rejections();
+		List<List<String>> commands = warmWorkers(this.cache, 1);
+		assertThat(commands.get(0)).contains(mapping(archives().get(0)));
+		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
+	}
+
+	private void awaitArchives(int count) {
+		await("the training child to record a class-data archive").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> archives().size() == count);
+	}
+
+	private static String mapping(Path archive) {
+		return ClassDataArchives.mappingOptions(archive, Path.of(System.getProperty("java.home"))).get(0);
 	}
 
 	@Test
@@ -147,7 +330,9 @@ class ExtractedWorkersIT {
 			return List.of();
 		}
 		try (Stream<Path> files = Files.list(directory)) {
-			return files.filter((file) -> file.getFileName().toString().endsWith(".jsa")).toList();
+			return files.filter((file) -> file.getFileName().toString().endsWith(".jsa")
+					|| file.getFileName().toString().endsWith(".aot"))
+				.toList();
 		}
 	}
 

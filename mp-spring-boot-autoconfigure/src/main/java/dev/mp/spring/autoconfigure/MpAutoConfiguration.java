@@ -74,7 +74,9 @@ public final class MpAutoConfiguration {
 			.workingDirectory(worker.getWorkingDirectory())
 			.startTimeout(worker.getStartTimeout())
 			.extractFatJar(worker.isExtractFatJar())
-			.classDataSharing(worker.isClassDataSharing());
+			.classDataSharing(worker.isClassDataSharing())
+			.startupFlags(worker.isStartupFlags())
+			.cacheMaxSize(worker.getCacheMaxSize().toBytes());
 		if (worker.getCacheDir() != null) {
 			options.cacheDirectory(worker.getCacheDir());
 		}
@@ -97,6 +99,9 @@ public final class MpAutoConfiguration {
 		}
 		if (pool.getClassDataSharing() != null) {
 			process.classDataSharing(pool.getClassDataSharing());
+		}
+		if (pool.getStartupFlags() != null) {
+			process.startupFlags(pool.getStartupFlags());
 		}
 		PoolOptions.Builder options = PoolOptions.builder()
 			.minIdle(pool.getMinIdle())

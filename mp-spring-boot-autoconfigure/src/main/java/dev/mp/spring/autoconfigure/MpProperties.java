@@ -186,6 +186,12 @@ public class MpProperties {
 		private Boolean classDataSharing;
 
 		/**
+		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData) in front of this pool's JVM options (see
+		 * mp.worker.startup-flags). Unset: as mp.worker.startup-flags.
+		 */
+		private Boolean startupFlags;
+
+		/**
 		 * Workers that may fail to start within start-failure-period before the pool stops starting them and fails
 		 * calls at once with the reason (its health is then DOWN).
 		 */
@@ -322,6 +328,14 @@ public class MpProperties {
 			this.bootstrapMode = bootstrapMode;
 		}
 
+		public Boolean getStartupFlags() {
+			return this.startupFlags;
+		}
+
+		public void setStartupFlags(Boolean startupFlags) {
+			this.startupFlags = startupFlags;
+		}
+
 		public Boolean getClassDataSharing() {
 			return this.classDataSharing;
 		}
@@ -381,16 +395,48 @@ public class MpProperties {
 
 		/**
 		 * Whether workers whose class path is made of jars (such as an extracted fat jar) map a class-data archive
-		 * that one extra training child records, in the background, the first time: they start faster. A worker
-		 * starts without it if the archive is unusable.
+		 * that one extra training child records, in the background, the first time: they start faster. A child on
+		 * Java 25 or later gets an ahead-of-time cache (-XX:AOTCache) instead of a dynamic archive
+		 * (-XX:SharedArchiveFile). Each application checks an archive once before its workers map it; a broken one is
+		 * logged, deleted and recorded again, and workers start without it meanwhile.
 		 */
 		private boolean classDataSharing = true;
+
+		/**
+		 * Whether mp puts its start-up JVM flags in front of mp.worker.jvm-options: -XX:-UsePerfData (no statistics
+		 * file per worker in /tmp; jps and jstat then do not list workers). An option of the same name in the JVM
+		 * options wins.
+		 */
+		private boolean startupFlags = true;
+
+		/**
+		 * Bound of the cache directory (extracted fat jars and class-data archives). After adding an entry, mp
+		 * deletes the least recently used entries that no running application uses until the rest fit. Zero: no
+		 * bound.
+		 */
+		private DataSize cacheMaxSize = DataSize.ofGigabytes(1);
 
 		/**
 		 * Where mp keeps extracted fat jars and class-data archives between runs. Defaults to $XDG_CACHE_HOME/mp,
 		 * else ~/.cache/mp.
 		 */
 		private Path cacheDir;
+
+		public boolean isStartupFlags() {
+			return this.startupFlags;
+		}
+
+		public void setStartupFlags(boolean startupFlags) {
+			this.startupFlags = startupFlags;
+		}
+
+		public DataSize getCacheMaxSize() {
+			return this.cacheMaxSize;
+		}
+
+		public void setCacheMaxSize(DataSize cacheMaxSize) {
+			this.cacheMaxSize = cacheMaxSize;
+		}
 
 		public boolean isClassDataSharing() {
 			return this.classDataSharing;
