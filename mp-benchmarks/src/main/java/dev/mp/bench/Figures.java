@@ -52,6 +52,8 @@ public final class Figures {
 
 	public static final String MP_POOL_MAP = "mp.pool.map";
 
+	public static final String MP_POOL_MAP_EARLY = "mp.pool.map.early";
+
 	public static final String MP_FRESH_START_JOIN = "mp.fresh.startjoin";
 
 	public static final String MP_SPRING_START_READY = "mp.spring.startready";

@@ -42,6 +42,9 @@ final class ChildRuntime {
 
 	private static final int EXIT_FAILED = 1;
 
+	/** How long an answer to a call from the mailbox waits for its caller to look (see CallMailbox.answer). */
+	private static final long CALLER_WAIT_NANOS = 10_000;
+
 	private final BootstrapConfig config;
 
 	private final Connector connector;
@@ -183,8 +186,10 @@ final class ChildRuntime {
 	/** Runs a call, then the calls posted to the mailbox while this worker looks at it. */
 	private void callAndNext(Frame first) {
 		Frame next = first;
+		boolean posted = false;
 		while (next != null) {
-			call(next);
+			call(next, posted);
+			posted = true;
 			next = (this.mailbox != null) ? this.mailbox.awaitCall(this.config.spinNanos(), this.framesRead) : null;
 		}
 	}
@@ -295,7 +300,8 @@ final class ChildRuntime {
 		}
 	}
 
-	private void call(Frame request) {
+	/** @param posted whether the call came through the mailbox, so that its caller is likely to be waiting */
+	private void call(Frame request, boolean posted) {
 		long id = request.correlationId();
 		synchronized (this.running) {
 			this.running.put(id, Thread.currentThread());
@@ -327,7 +333,7 @@ final class ChildRuntime {
 			if (this.mailbox != null) {
 				this.mailbox.openInbox();
 			}
-			if (this.mailbox == null || !this.mailbox.answer(answer)) {
+			if (this.mailbox == null || !this.mailbox.answer(answer, posted ? CALLER_WAIT_NANOS : 0)) {
 				this.channel.write(answer);
 			}
 		}

@@ -62,7 +62,7 @@ class CallMailboxTests {
 		CompletableFuture<Frame> answer = CompletableFuture
 			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
 		Frame failure = new Frame(FrameType.FAILURE, 7, bytes(1024, 2));
-		while (!this.worker.answer(failure)) {
+		while (!this.worker.answer(failure, 0)) {
 			assertThat(answer).isNotDone();
 			Thread.onSpinWait();
 		}
@@ -75,7 +75,7 @@ class CallMailboxTests {
 	@Test
 	void nothingIsPostedToASideThatDoesNotLookOrThatItDoesNotFit() {
 		assertThat(this.parent.post(new Frame(FrameType.CALL, 1, bytes(10, 3)))).isFalse();
-		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(10, 3)))).isFalse();
+		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(10, 3)), 0)).isFalse();
 		this.worker.openInbox();
 		CompletableFuture<Frame> taken = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 0));
 		postWhenLooking(new Frame(FrameType.CALL, 2, bytes(1, 0)));
@@ -97,7 +97,7 @@ class CallMailboxTests {
 		long start = System.nanoTime();
 		assertThat(this.parent.awaitAnswer(LONG_LOOK, () -> true)).isNull();
 		assertThat(System.nanoTime() - start).isLessThan(LONG_LOOK);
-		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(1, 0)))).isFalse();
+		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(1, 0)), 0)).isFalse();
 	}
 
 	/** What a broken worker leaves in its outbox fails as a protocol error and does not block the box. */
@@ -105,14 +105,14 @@ class CallMailboxTests {
 	void anAnswerThatCannotBeOneIsAProtocolErrorAndTheBoxStaysUsable() throws Exception {
 		CompletableFuture<Frame> look = CompletableFuture
 			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
-		while (!this.worker.answer(new Frame(FrameType.SHUTDOWN, 1, bytes(3, 1)))) {
+		while (!this.worker.answer(new Frame(FrameType.SHUTDOWN, 1, bytes(3, 1)), 0)) {
 			Thread.onSpinWait();
 		}
 		assertThatThrownBy(() -> look.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
 			.hasMessageContaining("SHUTDOWN frame in the answer box");
 		CompletableFuture<Frame> next = CompletableFuture
 			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
-		while (!this.worker.answer(new Frame(FrameType.RESULT, 2, bytes(3, 2)))) {
+		while (!this.worker.answer(new Frame(FrameType.RESULT, 2, bytes(3, 2)), 0)) {
 			Thread.onSpinWait();
 		}
 		assertThat(next.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(2);
@@ -163,7 +163,7 @@ class CallMailboxTests {
 					assertThat(call.payload()).isEqualTo(bytes(i % 200, i));
 					Frame answer = new Frame(FrameType.RESULT, i, bytes(i % 300, -i));
 					this.worker.openInbox();
-					if (!this.worker.answer(answer)) {
+					if (!this.worker.answer(answer, random.nextInt(2) * 5_000)) {
 						answerSocket.put(answer);
 					}
 				}
