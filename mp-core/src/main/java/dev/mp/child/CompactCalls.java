@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,18 +32,18 @@ public final class CompactCalls {
 
 	private static final byte BEAN_METHOD = 2;
 
-	/** A serializable lambda's {@code writeReplace}, which gives its {@link SerializedLambda}; empty for others. */
-	private static final ClassValue<Optional<Method>> WRITE_REPLACE = new ClassValue<>() {
+	/** How to write a serializable lambda's class; empty for other classes. */
+	private static final ClassValue<Optional<LambdaWriter>> WRITERS = new ClassValue<>() {
 
 		@Override
-		protected Optional<Method> computeValue(Class<?> type) {
+		protected Optional<LambdaWriter> computeValue(Class<?> type) {
 			if (!type.isSynthetic()) {
 				return Optional.empty();
 			}
 			try {
 				Method writeReplace = type.getDeclaredMethod("writeReplace");
 				writeReplace.setAccessible(true);
-				return Optional.of(writeReplace);
+				return Optional.of(new LambdaWriter(writeReplace));
 			}
 			catch (NoSuchMethodException | RuntimeException ex) {
 				return Optional.empty();
@@ -50,6 +51,9 @@ public final class CompactCalls {
 		}
 
 	};
+
+	/** Lambda shapes read so far, by the bytes of their header; bounded, since each is a lambda class of the app. */
+	private static final int MAX_SHAPES = 4096;
 
 	private static final ClassValue<MethodHandle> DESERIALIZE_LAMBDA = new ClassValue<>() {
 
@@ -71,6 +75,8 @@ public final class CompactCalls {
 
 	private final Map<String, Class<?>> capturingClasses = new ConcurrentHashMap<>();
 
+	private final Map<ByteBuffer, LambdaShape> shapes = new ConcurrentHashMap<>();
+
 	/** @param classLoader the loader of the classes that wrote the lambdas */
 	public CompactCalls(ClassLoader classLoader) {
 		this.classLoader = classLoader;
@@ -83,15 +89,16 @@ public final class CompactCalls {
 	 * or would not fit in a frame
 	 */
 	public static byte[] encodeTask(Callable<?> task, String description, int maxBytes) {
-		Optional<Method> writeReplace = WRITE_REPLACE.get(task.getClass());
-		if (writeReplace.isEmpty()) {
+		Optional<LambdaWriter> writer = WRITERS.get(task.getClass());
+		if (writer.isEmpty()) {
 			return null;
 		}
 		try {
-			if (!(writeReplace.get().invoke(task) instanceof SerializedLambda lambda)) {
+			if (!(writer.get().writeReplace.invoke(task) instanceof SerializedLambda lambda)) {
 				return null;
 			}
-			long size = 384;
+			byte[] header = writer.get().header(lambda);
+			long size = 64 + 3L * description.length() + header.length;
 			for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
 				if (!PlainValues.isPlain(lambda.getCapturedArg(i))) {
 					return null;
@@ -107,15 +114,8 @@ public final class CompactCalls {
 			DataOutputStream out = new DataOutputStream(bytes);
 			out.writeByte(LAMBDA);
 			out.writeUTF(description);
-			out.writeUTF(lambda.getCapturingClass());
-			out.writeUTF(lambda.getFunctionalInterfaceClass());
-			out.writeUTF(lambda.getFunctionalInterfaceMethodName());
-			out.writeUTF(lambda.getFunctionalInterfaceMethodSignature());
-			out.writeInt(lambda.getImplMethodKind());
-			out.writeUTF(lambda.getImplClass());
-			out.writeUTF(lambda.getImplMethodName());
-			out.writeUTF(lambda.getImplMethodSignature());
-			out.writeUTF(lambda.getInstantiatedMethodType());
+			out.writeInt(header.length);
+			out.write(header);
 			out.writeInt(lambda.getCapturedArgCount());
 			for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
 				PlainValues.write(out, lambda.getCapturedArg(i));
@@ -224,19 +224,18 @@ public final class CompactCalls {
 	private TaskInvocation readTask(DataInputStream in) throws IOException, ReflectiveOperationException {
 		try {
 			String description = in.readUTF();
-			Class<?> capturingClass = capturingClass(in.readUTF());
-			String functionalInterface = in.readUTF();
-			String functionalMethod = in.readUTF();
-			String functionalSignature = in.readUTF();
-			int implKind = in.readInt();
-			String implClass = in.readUTF();
-			String implMethod = in.readUTF();
-			String implSignature = in.readUTF();
-			String instantiatedType = in.readUTF();
+			byte[] header = new byte[count(in)];
+			in.readFully(header);
+			LambdaShape shape = this.shapes.get(ByteBuffer.wrap(header));
+			if (shape == null) {
+				shape = readShape(header);
+				if (this.shapes.size() >= MAX_SHAPES) {
+					this.shapes.clear();
+				}
+				this.shapes.put(ByteBuffer.wrap(header), shape);
+			}
 			Object[] captured = readValues(in);
-			SerializedLambda lambda = new SerializedLambda(capturingClass, functionalInterface, functionalMethod,
-					functionalSignature, implKind, implClass, implMethod, implSignature, instantiatedType, captured);
-			Object task = DESERIALIZE_LAMBDA.get(capturingClass).invoke(lambda);
+			Object task = shape.deserialize().invoke(shape.lambda(captured));
 			return new TaskInvocation((Callable<?>) task, description);
 		}
 		catch (IOException | ReflectiveOperationException | RuntimeException | Error ex) {
@@ -247,6 +246,13 @@ public final class CompactCalls {
 		}
 	}
 
+	private LambdaShape readShape(byte[] header) throws IOException, ReflectiveOperationException {
+		DataInputStream in = new DataInputStream(new ByteArrayInputStream(header));
+		Class<?> capturingClass = capturingClass(in.readUTF());
+		return new LambdaShape(capturingClass, in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(), in.readUTF(),
+				in.readUTF(), in.readUTF(), in.readUTF(), DESERIALIZE_LAMBDA.get(capturingClass));
+	}
+
 	private Class<?> capturingClass(String internalName) throws ClassNotFoundException {
 		Class<?> known = this.capturingClasses.get(internalName);
 		if (known == null) {
@@ -254,6 +260,52 @@ public final class CompactCalls {
 			this.capturingClasses.put(internalName, known);
 		}
 		return known;
+	}
+
+	/** A lambda class's {@code writeReplace}, and the part of its serialized form that every instance shares. */
+	private static final class LambdaWriter {
+
+		private final Method writeReplace;
+
+		private volatile byte[] header;
+
+		LambdaWriter(Method writeReplace) {
+			this.writeReplace = writeReplace;
+		}
+
+		byte[] header(SerializedLambda lambda) throws IOException {
+			byte[] known = this.header;
+			if (known == null) {
+				ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+				DataOutputStream out = new DataOutputStream(bytes);
+				out.writeUTF(lambda.getCapturingClass());
+				out.writeUTF(lambda.getFunctionalInterfaceClass());
+				out.writeUTF(lambda.getFunctionalInterfaceMethodName());
+				out.writeUTF(lambda.getFunctionalInterfaceMethodSignature());
+				out.writeInt(lambda.getImplMethodKind());
+				out.writeUTF(lambda.getImplClass());
+				out.writeUTF(lambda.getImplMethodName());
+				out.writeUTF(lambda.getImplMethodSignature());
+				out.writeUTF(lambda.getInstantiatedMethodType());
+				known = bytes.toByteArray();
+				this.header = known;
+			}
+			return known;
+		}
+
+	}
+
+	/** What a header says, read once: everything a {@link SerializedLambda} needs but its captured values. */
+	private record LambdaShape(Class<?> capturingClass, String functionalInterface, String functionalMethod,
+			String functionalSignature, int implKind, String implClass, String implMethod, String implSignature,
+			String instantiatedType, MethodHandle deserialize) {
+
+		SerializedLambda lambda(Object[] captured) {
+			return new SerializedLambda(this.capturingClass, this.functionalInterface, this.functionalMethod,
+					this.functionalSignature, this.implKind, this.implClass, this.implMethod, this.implSignature,
+					this.instantiatedType, captured);
+		}
+
 	}
 
 }
