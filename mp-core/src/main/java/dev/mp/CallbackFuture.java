@@ -36,6 +36,14 @@ final class CallbackFuture<T> extends CompletableFuture<T> {
 		this.beforeWaiting = look;
 	}
 
+	/**
+	 * mp's own short bookkeeping on completion, on the completing thread as with a plain future: through
+	 * {@link #whenComplete} it would cost every call a hand-off to the callback executor.
+	 */
+	void whenDone(BiConsumer<? super T, ? super Throwable> action) {
+		super.whenComplete(action);
+	}
+
 	private void look(long maxNanos) {
 		LongConsumer look = this.beforeWaiting;
 		if (look != null && maxNanos > 0 && !isDone()) {

@@ -186,7 +186,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */
 	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CompletableFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
 		// joined as submitted, not through thenApply: that would cost each chunk a hop to the callback executor, and
 		// a wait on the task's own future may take its answer from the worker's mailbox
 		return chunks.stream().flatMap((chunk) -> chunk.join().items().stream());
@@ -194,9 +194,9 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Streams results as they finish, in no particular order, as Python's {@code imap_unordered}. */
 	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CompletableFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
 		BlockingQueue<CompletableFuture<CompactList<R>>> done = new LinkedBlockingQueue<>();
-		chunks.forEach((chunk) -> chunk.whenComplete((value, failure) -> done.add(chunk)));
+		chunks.forEach((chunk) -> chunk.whenDone((value, failure) -> done.add(chunk)));
 		Iterator<List<R>> finished = new Iterator<>() {
 
 			private int taken;
@@ -236,16 +236,18 @@ public final class ProcessPool implements AutoCloseable {
 		return map(new Spread<>(function), new ArrayList<>(pairs));
 	}
 
-	private <T, R> List<CompletableFuture<CompactList<R>>> submitChunks(SerializableFunction<T, R> function, List<T> items,
-			int chunkSize) {
+	@SuppressWarnings("unchecked")
+	private <T, R> List<CallbackFuture<CompactList<R>>> submitChunks(SerializableFunction<T, R> function,
+			List<T> items, int chunkSize) {
 		if (chunkSize < 1) {
 			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
 		}
 		this.template.allowPackageOf(function.getClass());
-		List<CompletableFuture<CompactList<R>>> chunks = new ArrayList<>();
+		List<CallbackFuture<CompactList<R>>> chunks = new ArrayList<>();
 		for (int from = 0; from < items.size(); from += chunkSize) {
 			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
-			chunks.add(submit(new MapChunk<>(function, new CompactList<>(chunk))));
+			// a pool's futures are its task results: callback futures
+			chunks.add((CallbackFuture<CompactList<R>>) submit(new MapChunk<>(function, new CompactList<>(chunk))));
 		}
 		return chunks;
 	}
@@ -274,7 +276,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	private CompletableFuture<Object> submitEncoded(CallRequest request) {
 		Task task = new Task(request, new CallbackFuture<>(this.template.callbacks()));
-		task.result.whenComplete((value, failure) -> {
+		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
 				cancelled(task);
 			}
@@ -298,6 +300,10 @@ public final class ProcessPool implements AutoCloseable {
 	private void dispatch() {
 		while (!this.queue.isEmpty() && !this.idle.isEmpty()) {
 			assign(this.idle.pollFirst(), this.queue.pollFirst());
+		}
+		// a full pool starts nothing: the common case of every call, spared the counting below
+		if (this.workers.size() >= this.options.size()) {
+			return;
 		}
 		long starting = this.workers.stream().filter((w) -> !w.ready.isDone()).count();
 		long wanted = this.queue.size() - starting;

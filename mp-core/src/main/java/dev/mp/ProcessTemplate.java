@@ -210,10 +210,10 @@ public final class ProcessTemplate implements AutoCloseable {
 		byte[] request = this.codec.encode(invocation);
 		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options,
 				invocation.describe());
-		CompletableFuture<Object> result = new CallbackFuture<>(this.callbacks);
+		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
 		child.call(CallRequest.encoded(request)).result()
 			.whenComplete((value, failure) -> ChildJvm.settle(result, value, failure));
-		result.whenComplete((value, failure) -> {
+		result.whenDone((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();
 			}
