@@ -18,12 +18,15 @@ import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
+import dev.mp.wire.PlainValues;
 
 /**
  * What a training child (see {@link WorkerMain#TRAIN_PROPERTY}) does after its bootstrap and before it exits, so that
  * its class-data archive also holds the classes of a worker's way to ready: a Unix-socket connect (whose first use
  * loads and seeds the JDK's {@code SecureRandom} and looks up the selector provider), a frame each way, the handshake's
- * HMAC, and a JDK-serialization round trip like a first call's. It talks to a socket of its own, never to the parent.
+ * HMAC, a JDK-serialization round trip like a first call's, and a compact one (a task lambda rebuilt, run, and its
+ * plain result written and read, as most calls to a pool worker go). It talks to a socket of its own, never to the
+ * parent.
  */
 final class Rehearsal {
 
@@ -59,8 +62,15 @@ final class Rehearsal {
 			try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
 				in.readObject();
 			}
+			String captured = "rehearsal";
+			byte[] compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
+					"rehearsal", config.maxFrameBytes());
+			if (compact != null) {
+				Object value = new CompactCalls(Rehearsal.class.getClassLoader()).decode(compact).invoke(null);
+				PlainValues.decode(PlainValues.encode(value));
+			}
 		}
-		catch (IOException | ClassNotFoundException | RuntimeException ex) {
+		catch (Throwable ex) {
 			System.err.println("mp training: the rehearsal of a worker's start failed, the archive will be smaller: " + ex);
 		}
 		finally {
