@@ -510,13 +510,13 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	private void workerExited(Worker worker) {
+		String died = null;
 		synchronized (this.lock) {
 			boolean wasMember = this.workers.remove(worker);
 			this.idle.remove(worker);
 			if (wasMember && !this.closed) {
 				this.replaced++;
-				String cause = ExitCodes.cause(worker.jvm.exitCode().orElse(0));
-				report((listener) -> listener.workerDied(this.name, cause));
+				died = ExitCodes.cause(worker.jvm.exitCode().orElse(0));
 				logger.info("Worker '{}' (pid {}) of pool '{}' exited ({}); replacing it as needed",
 						worker.jvm.name(), worker.jvm.pid(), this.name,
 						ExitCodes.describe(worker.jvm.exitCode().orElse(0)));
@@ -524,6 +524,11 @@ public final class ProcessPool implements AutoCloseable {
 			if (!this.closed) {
 				dispatch();
 			}
+		}
+		if (died != null) {
+			// outside the lock: a listener may take locks of its own, as may a thread cancelling a task
+			String cause = died;
+			report((listener) -> listener.workerDied(this.name, cause));
 		}
 	}
 

@@ -81,8 +81,8 @@ final class MpRows {
 	/**
 	 * Warm-up of the map row. Its time keeps falling long after the first maps: on a 2-core machine (2026-11-25)
 	 * 9.3-10.4 M items/s after 30 maps, 24-33 M after 1,000, as C2 compiles each chunk's serialization on both sides
-	 * (a chunk is one call, and 1,000 maps are 8,000 of them, fewer than the round trips' warm-up). The row after
-	 * {@link #MAP_EARLY_WARMUP} maps shows the early figure in the same run.
+	 * (a chunk is one call, and 1,000 maps are 4,000 of them per core, fewer than the round trips' warm-up). The row
+	 * after {@link #MAP_EARLY_WARMUP} maps shows the early figure in the same run.
 	 */
 	private static final int MAP_WARMUP = 1_000;
 

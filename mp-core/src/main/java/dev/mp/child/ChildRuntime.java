@@ -42,7 +42,7 @@ final class ChildRuntime {
 
 	private static final int EXIT_FAILED = 1;
 
-	/** How long an answer to a call from the mailbox waits for its caller to look (see CallMailbox.answer). */
+	/** How long an answer waits for its caller to look, where callers look (see CallMailbox.answer). */
 	private static final long CALLER_WAIT_NANOS = 10_000;
 
 	private final BootstrapConfig config;
@@ -186,10 +186,8 @@ final class ChildRuntime {
 	/** Runs a call, then the calls posted to the mailbox while this worker looks at it. */
 	private void callAndNext(Frame first) {
 		Frame next = first;
-		boolean posted = false;
 		while (next != null) {
-			call(next, posted);
-			posted = true;
+			call(next);
 			next = (this.mailbox != null) ? this.mailbox.awaitCall(this.config.spinNanos(), this.framesRead) : null;
 		}
 	}
@@ -300,8 +298,7 @@ final class ChildRuntime {
 		}
 	}
 
-	/** @param posted whether the call came through the mailbox, so that its caller is likely to be waiting */
-	private void call(Frame request, boolean posted) {
+	private void call(Frame request) {
 		long id = request.correlationId();
 		synchronized (this.running) {
 			this.running.put(id, Thread.currentThread());
@@ -333,7 +330,8 @@ final class ChildRuntime {
 			if (this.mailbox != null) {
 				this.mailbox.openInbox();
 			}
-			if (this.mailbox == null || !this.mailbox.answer(answer, posted ? CALLER_WAIT_NANOS : 0)) {
+			if (this.mailbox == null
+					|| !this.mailbox.answer(answer, Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()))) {
 				this.channel.write(answer);
 			}
 		}

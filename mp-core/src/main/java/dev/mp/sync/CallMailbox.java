@@ -45,6 +45,9 @@ public final class CallMailbox implements AutoCloseable {
 
 	private static final int ANSWER_TYPE = 76;
 
+	/** Times a caller has started to look at the outbox: the worker waits for callers only where some look. */
+	private static final int LOOKS = 80;
+
 	private static final int SLOTS = 128;
 
 	/** How often a spin reads the clock: reading it costs more than a look at the box. */
@@ -61,6 +64,11 @@ public final class CallMailbox implements AutoCloseable {
 	private final int capacity;
 
 	private final boolean owner;
+
+	/** The worker's side: {@link #LOOKS} at its last answer, and whether that answer was taken here. */
+	private long looksSeen;
+
+	private boolean lastTaken;
 
 	private CallMailbox(SharedMemory memory, boolean owner) {
 		this.memory = memory;
@@ -129,21 +137,32 @@ public final class CallMailbox implements AutoCloseable {
 	}
 
 	/**
-	 * The worker's side: puts an answer in the outbox if a caller is looking at it, or starts to within
-	 * {@code waitNanos}. A call that came through the inbox was posted by a caller that is about to wait, more often
-	 * than not: a worker that answers within a microsecond can beat it to its outbox, and the socket then costs that
-	 * caller a thread wake-up (tens of µs on some machines) where waiting a moment for it costs a few µs.
+	 * The worker's side: puts an answer in the outbox if a caller is looking at it, or, where callers have been
+	 * looking, starts to within {@code waitNanos}. A worker that answers within a microsecond can beat a caller that
+	 * is about to wait to its outbox, and the socket then costs that caller a thread wake-up (tens of µs on some
+	 * machines) where waiting a moment costs a few µs. Where nobody waits (tasks submitted in a batch, map chunks
+	 * nobody is joining yet) the wait would only delay every answer, so it is made only after the last answer was
+	 * taken here or a caller has looked since.
 	 * @return {@code false} if nobody looks or the answer does not fit: send it over the socket
 	 */
 	public boolean answer(Frame answer, long waitNanos) {
+		long looks = this.memory.getLong(LOOKS);
+		boolean callersLook = this.lastTaken || looks != this.looksSeen;
+		this.looksSeen = looks;
+		this.lastTaken = postAnswer(answer, callersLook ? waitNanos : 0);
+		return this.lastTaken;
+	}
+
+	private boolean postAnswer(Frame answer, long waitNanos) {
 		byte[] payload = answer.payload();
 		if (payload.length > this.capacity) {
 			return false;
 		}
 		if (this.memory.getLong(OUTBOX) != OPEN) {
 			long deadline = System.nanoTime() + waitNanos;
+			int looks = 0;
 			do {
-				if (System.nanoTime() - deadline > 0) {
+				if (++looks % LOOKS_PER_CLOCK_READ == 0 && System.nanoTime() - deadline > 0) {
 					return false;
 				}
 				Thread.onSpinWait();
@@ -163,6 +182,7 @@ public final class CallMailbox implements AutoCloseable {
 	 * @throws ProtocolException if what the worker posted cannot be an answer
 	 */
 	public Frame awaitAnswer(long spinNanos, BooleanSupplier answeredElsewhere) {
+		this.memory.getAndAddLong(LOOKS, 1);
 		if (!this.memory.compareAndSetLong(OUTBOX, CLOSED, OPEN)) {
 			return null;
 		}
