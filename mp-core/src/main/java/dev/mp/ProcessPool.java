@@ -36,9 +36,7 @@ import org.slf4j.LoggerFactory;
 import dev.mp.child.Invocation;
 import dev.mp.child.BeanMethodInvocation;
 import dev.mp.child.CompactCalls;
-import dev.mp.child.TaskInvocation;
 import dev.mp.wire.FrameType;
-import dev.mp.wire.JavaSerializationCodec;
 
 /**
  * Warm child JVMs that take tasks one at a time each, as Python's {@code Pool} and {@code ProcessPoolExecutor}:
@@ -256,22 +254,11 @@ public final class ProcessPool implements AutoCloseable {
 		return Math.max(1, (int) Math.ceil(items / (4.0 * this.options.size())));
 	}
 
-	/**
-	 * A lambda whose captured values are all plain travels in its compact form (see {@link CompactCalls}), after the
-	 * same allow-list check the codec makes; anything else through the codec. (A bean call's plain arguments need no
-	 * check: the allow-list always lets JDK value types through.)
-	 */
+	/** See {@link ProcessTemplate#encodeTask}. */
 	private CallRequest encodeTask(Callable<?> task, String description, Class<?> userClass) {
 		this.template.allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + ProcessTemplate.describe(userClass);
-		JavaSerializationCodec codec = this.template.codec();
-		if (codec.allowList().allows(task.getClass())) {
-			byte[] compact = CompactCalls.encodeTask(task, what, this.template.maxFrameBytes());
-			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
-			}
-		}
-		return CallRequest.encoded(codec.encode(new TaskInvocation(task, what)));
+		return this.template.encodeTask(task, what);
 	}
 
 	private CompletableFuture<Object> submitEncoded(CallRequest request) {

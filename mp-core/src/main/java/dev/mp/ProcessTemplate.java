@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.child.CompactCalls;
 import dev.mp.child.Invocation;
 import dev.mp.child.TaskInvocation;
 import dev.mp.launch.LocalWorkerLauncher;
@@ -43,6 +45,7 @@ import dev.mp.sync.SharedLong;
 import dev.mp.sync.SharedLongArray;
 import dev.mp.sync.SharedObjects;
 import dev.mp.wire.ClassAllowList;
+import dev.mp.wire.FrameType;
 import dev.mp.wire.JavaSerializationCodec;
 
 /**
@@ -195,7 +198,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
 		allowPackageOf(task.getClass());
 		String description = "task " + describe(task.getClass());
-		return (CompletableFuture<T>) invoke(new TaskInvocation(task, description), options, "task");
+		return (CompletableFuture<T>) invoke(encodeTask(task, description), description, options, "task");
 	}
 
 	/**
@@ -207,11 +210,14 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * @param namePrefix the child's name, before a sequence number
 	 */
 	public CompletableFuture<Object> invoke(Invocation invocation, ProcessOptions options, String namePrefix) {
-		byte[] request = this.codec.encode(invocation);
-		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options,
-				invocation.describe());
+		return invoke(CallRequest.encoded(this.codec.encode(invocation)), invocation.describe(), options, namePrefix);
+	}
+
+	private CompletableFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
+			String namePrefix) {
+		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options, description);
 		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
-		child.call(CallRequest.encoded(request)).result()
+		child.call(request).result()
 			.whenComplete((value, failure) -> ChildJvm.settle(result, value, failure));
 		result.whenDone((value, failure) -> {
 			if (result.isCancelled()) {
@@ -413,14 +419,46 @@ public final class ProcessTemplate implements AutoCloseable {
 		Class<?> bodyClass = bodyClass(process);
 		allowPackageOf(bodyClass);
 		String description = "process " + describe(bodyClass);
-		byte[] request = this.codec.encode(new TaskInvocation(new ProcessBody(process), description));
+		CallRequest request = encodeProcess(process, description);
 		ChildJvm child = launch(process.name(), process.isDaemon(), options, description);
-		child.call(CallRequest.encoded(request)).result().whenComplete((value, failure) -> {
+		child.call(request).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
 			}
 		});
 		return child;
+	}
+
+	/**
+	 * A task in mp's compact form when it is a serializable lambda with plain captured values (see
+	 * {@link CompactCalls}), after the same allow-list check the codec makes; through the codec otherwise.
+	 */
+	CallRequest encodeTask(Callable<?> task, String description) {
+		JavaSerializationCodec codec = this.codec;
+		if (codec.allowList().allows(task.getClass())) {
+			byte[] compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
+			if (compact != null) {
+				return new CallRequest(FrameType.COMPACT_CALL, compact);
+			}
+		}
+		return CallRequest.encoded(codec.encode(new TaskInvocation(task, description)));
+	}
+
+	/**
+	 * A plain process whose target is such a lambda sends only its target, which is all its body runs; a subclass's
+	 * fields and overridden {@code run()} travel through the codec.
+	 */
+	private CallRequest encodeProcess(ManagedProcess process, String description) {
+		SerializableRunnable target = process.target();
+		JavaSerializationCodec codec = this.codec;
+		if (process.getClass() == ManagedProcess.class && target != null
+				&& codec.allowList().allows(target.getClass())) {
+			byte[] compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
+			if (compact != null) {
+				return new CallRequest(FrameType.COMPACT_CALL, compact);
+			}
+		}
+		return CallRequest.encoded(codec.encode(new TaskInvocation(new ProcessBody(process), description)));
 	}
 
 	/** The user's class behind a process: its subclass, or the class that wrote its target. */

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.mp.SerializableRunnable;
 import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 
@@ -31,6 +32,9 @@ public final class CompactCalls {
 	private static final byte LAMBDA = 1;
 
 	private static final byte BEAN_METHOD = 2;
+
+	/** A process's target lambda ({@code SerializableRunnable}), run as the body of a plain {@code ManagedProcess}. */
+	private static final byte PROCESS_TARGET = 3;
 
 	/** How to write a serializable lambda's class; empty for other classes. */
 	private static final ClassValue<Optional<LambdaWriter>> WRITERS = new ClassValue<>() {
@@ -89,6 +93,18 @@ public final class CompactCalls {
 	 * or would not fit in a frame
 	 */
 	public static byte[] encodeTask(Callable<?> task, String description, int maxBytes) {
+		return encodeLambda(task, LAMBDA, description, maxBytes);
+	}
+
+	/**
+	 * The parent's side, for the target of a plain process (whose body only runs its target).
+	 * @return the target's compact form, or {@code null} as for {@link #encodeTask}
+	 */
+	public static byte[] encodeProcessTarget(SerializableRunnable target, String description, int maxBytes) {
+		return encodeLambda(target, PROCESS_TARGET, description, maxBytes);
+	}
+
+	private static byte[] encodeLambda(Object task, byte kind, String description, int maxBytes) {
 		Optional<LambdaWriter> writer = WRITERS.get(task.getClass());
 		if (writer.isEmpty()) {
 			return null;
@@ -112,7 +128,7 @@ public final class CompactCalls {
 			// sized up front: a captured megabyte is then copied once, not once per doubling
 			ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
 			DataOutputStream out = new DataOutputStream(bytes);
-			out.writeByte(LAMBDA);
+			out.writeByte(kind);
 			out.writeUTF(description);
 			out.writeInt(header.length);
 			out.write(header);
@@ -182,7 +198,8 @@ public final class CompactCalls {
 			DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
 			byte kind = in.readByte();
 			return switch (kind) {
-				case LAMBDA -> readTask(in);
+				case LAMBDA -> readTask(in, false);
+				case PROCESS_TARGET -> readTask(in, true);
 				case BEAN_METHOD -> readBeanCall(in);
 				default -> throw new ProtocolException("Unknown compact call kind " + kind);
 			};
@@ -221,7 +238,8 @@ public final class CompactCalls {
 		return count;
 	}
 
-	private TaskInvocation readTask(DataInputStream in) throws IOException, ReflectiveOperationException {
+	private TaskInvocation readTask(DataInputStream in, boolean processTarget)
+			throws IOException, ReflectiveOperationException {
 		try {
 			String description = in.readUTF();
 			byte[] header = new byte[count(in)];
@@ -236,6 +254,13 @@ public final class CompactCalls {
 			}
 			Object[] captured = readValues(in);
 			Object task = shape.deserialize().invoke(shape.lambda(captured));
+			if (processTarget) {
+				SerializableRunnable target = (SerializableRunnable) task;
+				return new TaskInvocation(() -> {
+					target.run();
+					return null;
+				}, description);
+			}
 			return new TaskInvocation((Callable<?>) task, description);
 		}
 		catch (IOException | ReflectiveOperationException | RuntimeException | Error ex) {

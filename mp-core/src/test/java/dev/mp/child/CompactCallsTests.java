@@ -7,8 +7,10 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 import dev.mp.SerializableCallable;
+import dev.mp.SerializableRunnable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Calls in their compact form: a lambda capturing plain values is rebuilt into a task that computes the same thing,
@@ -68,6 +70,20 @@ class CompactCallsTests {
 				new BeanMethodInvocation("list", List.class, withAList, new Object[] { List.of(1) }), 1 << 20))
 			.isNull();
 		assertThat(CompactCalls.encodeBeanCall(call, 10)).isNull();
+	}
+
+	@Test
+	void aProcessTargetIsRebuiltIntoATaskThatRunsIt() throws Throwable {
+		String message = "ran in the rebuilt target";
+		SerializableRunnable target = () -> {
+			throw new IllegalStateException(message);
+		};
+		Invocation rebuilt = this.reader.decode(CompactCalls.encodeProcessTarget(target, "process target", 1 << 20));
+		assertThat(rebuilt.describe()).isEqualTo("process target");
+		assertThatThrownBy(() -> rebuilt.invoke(null)).isInstanceOf(IllegalStateException.class).hasMessage(message);
+		SerializableRunnable quiet = () -> {
+		};
+		assertThat(this.reader.decode(CompactCalls.encodeProcessTarget(quiet, "quiet", 1 << 20)).invoke(null)).isNull();
 	}
 
 	private record Named() implements SerializableCallable<Integer> {
