@@ -34,9 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.child.Invocation;
-import dev.mp.child.BeanMethodInvocation;
-import dev.mp.child.CompactCalls;
-import dev.mp.wire.FrameType;
 
 /**
  * Warm child JVMs that take tasks one at a time each, as Python's {@code Pool} and {@code ProcessPoolExecutor}:
@@ -134,13 +131,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Runs an invocation (such as a bean method call) in a worker. */
 	public CompletableFuture<Object> invoke(Invocation invocation) {
-		if (invocation instanceof BeanMethodInvocation call) {
-			byte[] compact = CompactCalls.encodeBeanCall(call, this.template.maxFrameBytes());
-			if (compact != null) {
-				return submitEncoded(new CallRequest(FrameType.COMPACT_CALL, compact));
-			}
-		}
-		return submitEncoded(CallRequest.encoded(this.template.codec().encode(invocation)));
+		return submitEncoded(this.template.encodeInvocation(invocation));
 	}
 
 	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.child.BeanMethodInvocation;
 import dev.mp.child.CompactCalls;
 import dev.mp.child.Invocation;
 import dev.mp.child.TaskInvocation;
@@ -210,7 +211,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * @param namePrefix the child's name, before a sequence number
 	 */
 	public CompletableFuture<Object> invoke(Invocation invocation, ProcessOptions options, String namePrefix) {
-		return invoke(CallRequest.encoded(this.codec.encode(invocation)), invocation.describe(), options, namePrefix);
+		return invoke(encodeInvocation(invocation), invocation.describe(), options, namePrefix);
 	}
 
 	private CompletableFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
@@ -442,6 +443,20 @@ public final class ProcessTemplate implements AutoCloseable {
 			}
 		}
 		return CallRequest.encoded(codec.encode(new TaskInvocation(task, description)));
+	}
+
+	/**
+	 * A bean method call in mp's compact form when its arguments are plain (the allow-list always lets those JDK
+	 * value types through); any other invocation through the codec.
+	 */
+	CallRequest encodeInvocation(Invocation invocation) {
+		if (invocation instanceof BeanMethodInvocation call) {
+			byte[] compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
+			if (compact != null) {
+				return new CallRequest(FrameType.COMPACT_CALL, compact);
+			}
+		}
+		return CallRequest.encoded(this.codec.encode(invocation));
 	}
 
 	/**
