@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -115,13 +116,15 @@ public class ProcessesEndpoint {
 		static ProcessDescriptor of(ChildProcess child) {
 			Instant started = child.startTime();
 			Integer exitCode = child.exitCode().isPresent() ? child.exitCode().getAsInt() : null;
+			// read once: a child that exits between two reads (as one just terminated does) has none the second time
+			OptionalLong residentMemory = child.residentMemoryBytes();
 			Instant end = (child.exitTime() != null) ? child.exitTime() : Instant.now();
 			String uptime = (started != null) ? Duration.between(started, end).toString() : null;
 			return new ProcessDescriptor(child.id(), child.name(), child.pid(), child.state(), child.isAlive(),
 					child.isDaemon(), (started != null) ? started.toString() : null, uptime, exitCode,
 					child.description(), child.bootstrapMode(), child.pool(), child.tasksCompleted(),
 					child.cpuTime().map(Duration::toString).orElse(null),
-					child.residentMemoryBytes().isPresent() ? child.residentMemoryBytes().getAsLong() : null,
+					residentMemory.isPresent() ? residentMemory.getAsLong() : null,
 					child.exitReason().orElse(null), child.isAlive() ? null : child.outputTail(), child.launcher(),
 					child.details());
 		}
