@@ -1,19 +1,20 @@
 package dev.mp;
 
 import dev.mp.wire.FrameType;
+import dev.mp.wire.Payload;
 
 /**
  * A call on its way to a child, before it has an id: an invocation encoded by the codec ({@link FrameType#CALL}), or a
  * task lambda or bean call in mp's compact form ({@link FrameType#COMPACT_CALL}).
  *
  * @param type the frame type it travels as
- * @param payload its bytes
+ * @param payload its bytes, or what makes them where they go
  */
-record CallRequest(FrameType type, byte[] payload) {
+record CallRequest(FrameType type, Payload payload) {
 
 	/** An invocation the codec encoded. */
 	static CallRequest encoded(byte[] payload) {
-		return new CallRequest(FrameType.CALL, payload);
+		return new CallRequest(FrameType.CALL, Payload.of(payload));
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.mp;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,8 @@ import dev.mp.launch.WorkerExit;
 import dev.mp.launch.WorkerLaunch;
 import dev.mp.launch.WorkerLauncher;
 import dev.mp.sync.CallMailbox;
+import dev.mp.sync.StagedPayload;
+import dev.mp.wire.BufferStreams;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
@@ -327,8 +330,12 @@ final class ChildJvm implements ChildProcess {
 				return;
 			}
 			try {
-				Frame call = new Frame(request.type(), callId, request.payload());
 				CallMailbox box = this.mailbox;
+				Frame call = (box != null)
+						? box.stage(request.type(), callId, request.payload(), this.template.maxFrameBytes()) : null;
+				if (call == null) {
+					call = new Frame(request.type(), callId, request.payload().bytes());
+				}
 				if (box == null || !box.post(call)) {
 					write(channel, call);
 				}
@@ -357,7 +364,7 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		try {
-			Frame answer = box.awaitAnswer(Math.min(this.spinNanos, maxNanos), call::isDone);
+			Frame answer = box.awaitAnswer(this.spinNanos, maxNanos, call::isDone);
 			if (answer != null) {
 				answered(answer);
 			}
@@ -411,7 +418,7 @@ final class ChildJvm implements ChildProcess {
 			Frame frame;
 			while ((frame = channel.read()) != null) {
 				switch (frame.type()) {
-					case RESULT, PLAIN_RESULT, FAILURE -> answered(frame);
+					case RESULT, PLAIN_RESULT, FAILURE, STAGED -> answered(frame);
 					case PONG -> {
 					}
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
@@ -443,24 +450,41 @@ final class ChildJvm implements ChildProcess {
 		this.worker.kill();
 	}
 
-	/** A call's answer, from the socket or the mailbox. */
+	/** A call's answer, from the socket or the mailbox, whole or staged in shared memory. */
 	private void answered(Frame answer) {
-		this.tasksCompleted.incrementAndGet();
-		CompletableFuture<Object> call = this.pending.get(answer.correlationId());
-		switch (answer.type()) {
-			case RESULT -> completeResult(call, answer);
-			case PLAIN_RESULT -> completePlainResult(call, answer);
-			default -> completeFailure(call, answer);
+		if (answer.type() != FrameType.STAGED) {
+			answered(answer.type(), answer.correlationId(), ByteBuffer.wrap(answer.payload()));
+			return;
+		}
+		CallMailbox box = this.mailbox;
+		if (box == null) {
+			throw new ProtocolException("A staged answer from a worker without a mailbox");
+		}
+		try (StagedPayload staged = box.openStaged(answer)) {
+			answered(staged.type(), answer.correlationId(), staged.payload());
 		}
 	}
 
-	private void completeResult(CompletableFuture<Object> call, Frame frame) {
+	private void answered(FrameType type, long callId, ByteBuffer payload) {
+		if (type != FrameType.RESULT && type != FrameType.PLAIN_RESULT && type != FrameType.FAILURE) {
+			throw new ProtocolException("A " + type + " frame as an answer");
+		}
+		this.tasksCompleted.incrementAndGet();
+		CompletableFuture<Object> call = this.pending.get(callId);
 		if (call == null) {
 			return;
 		}
+		switch (type) {
+			case RESULT -> completeResult(call, BufferStreams.bytes(payload));
+			case PLAIN_RESULT -> completePlainResult(call, payload);
+			default -> completeFailure(call, BufferStreams.bytes(payload));
+		}
+	}
+
+	private void completeResult(CompletableFuture<Object> call, byte[] payload) {
 		Object value;
 		try {
-			value = this.template.codec().decode(frame.payload(), this.template.classLoader());
+			value = this.template.codec().decode(payload, this.template.classLoader());
 		}
 		catch (RuntimeException ex) {
 			call.completeExceptionally(ex);
@@ -469,25 +493,19 @@ final class ChildJvm implements ChildProcess {
 		call.complete(value);
 	}
 
-	private void completePlainResult(CompletableFuture<Object> call, Frame frame) {
-		if (call == null) {
-			return;
-		}
+	private void completePlainResult(CompletableFuture<Object> call, ByteBuffer payload) {
 		try {
-			call.complete(PlainValues.decode(frame.payload()));
+			call.complete(PlainValues.decode(payload));
 		}
 		catch (RuntimeException ex) {
 			call.completeExceptionally(ex);
 		}
 	}
 
-	private void completeFailure(CompletableFuture<Object> call, Frame frame) {
-		if (call == null) {
-			return;
-		}
+	private void completeFailure(CompletableFuture<Object> call, byte[] payload) {
 		Throwable thrown;
 		try {
-			Failure failure = (Failure) this.template.codec().decode(frame.payload(), this.template.classLoader());
+			Failure failure = (Failure) this.template.codec().decode(payload, this.template.classLoader());
 			thrown = remoteThrowable(failure);
 		}
 		catch (RuntimeException ex) {

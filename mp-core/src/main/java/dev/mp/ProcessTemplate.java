@@ -48,6 +48,7 @@ import dev.mp.sync.SharedObjects;
 import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.wire.Payload;
 
 /**
  * The entry point to mp: starts child JVMs as processes or for single calls, keeps track of them, and cleans them up.
@@ -437,7 +438,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	CallRequest encodeTask(Callable<?> task, String description) {
 		JavaSerializationCodec codec = this.codec;
 		if (codec.allowList().allows(task.getClass())) {
-			byte[] compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
+			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
 			if (compact != null) {
 				return new CallRequest(FrameType.COMPACT_CALL, compact);
 			}
@@ -451,7 +452,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 */
 	CallRequest encodeInvocation(Invocation invocation) {
 		if (invocation instanceof BeanMethodInvocation call) {
-			byte[] compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
+			Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
 			if (compact != null) {
 				return new CallRequest(FrameType.COMPACT_CALL, compact);
 			}
@@ -468,7 +469,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		JavaSerializationCodec codec = this.codec;
 		if (process.getClass() == ManagedProcess.class && target != null
 				&& codec.allowList().allows(target.getClass())) {
-			byte[] compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
+			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
 			if (compact != null) {
 				return new CallRequest(FrameType.COMPACT_CALL, compact);
 			}

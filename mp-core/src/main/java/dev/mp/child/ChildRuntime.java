@@ -3,6 +3,7 @@ package dev.mp.child;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.function.LongConsumer;
 
 import dev.mp.sync.CallMailbox;
 import dev.mp.sync.ReceivingProcess;
+import dev.mp.sync.StagedPayload;
+import dev.mp.wire.BufferStreams;
 import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.Codec;
 import dev.mp.wire.Frame;
@@ -24,7 +27,9 @@ import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.wire.Payload;
 import dev.mp.wire.PlainValues;
+import dev.mp.wire.ProtocolException;
 import dev.mp.wire.SerializationException;
 
 /**
@@ -136,7 +141,8 @@ final class ChildRuntime {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
 				this.framesRead++;
-				if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL) {
+				if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL
+						|| frame.type() == FrameType.STAGED) {
 					callAndNext(frame);
 				}
 				else {
@@ -309,15 +315,12 @@ final class ChildRuntime {
 			// calls reach a worker in order of id, so a cancel for an id passed over is for a call never sent
 			this.cancelledEarly.removeIf((early) -> early < id);
 		}
-		Frame answer;
+		Answer answer;
 		try {
-			Invocation invocation = (request.type() == FrameType.COMPACT_CALL)
-					? this.compactCalls.decode(request.payload())
-					: (Invocation) this.codec.decode(request.payload(), this.classLoader);
-			answer = result(id, invocation);
+			answer = result(invocation(request));
 		}
 		catch (Throwable ex) {
-			answer = failure(id, ex);
+			answer = failure(ex);
 		}
 		finally {
 			synchronized (this.running) {
@@ -327,13 +330,7 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		try {
-			if (this.mailbox != null) {
-				this.mailbox.openInbox();
-			}
-			if (this.mailbox == null
-					|| !this.mailbox.answer(answer, Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()))) {
-				this.channel.write(answer);
-			}
+			send(id, answer);
 		}
 		catch (IOException ex) {
 			ParentWatch.parentGone("cannot answer: " + ex);
@@ -348,28 +345,66 @@ final class ChildRuntime {
 		}
 	}
 
-	private Frame result(long id, Invocation invocation) {
+	/** Rebuilds a call, from the frame or from shared memory where the parent staged it. */
+	private Invocation invocation(Frame request) throws ReflectiveOperationException {
+		if (request.type() != FrameType.STAGED) {
+			return invocation(request.type(), ByteBuffer.wrap(request.payload()));
+		}
+		if (this.mailbox == null) {
+			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
+					+ "not map (see its output)");
+		}
+		try (StagedPayload staged = this.mailbox.openStaged(request)) {
+			return invocation(staged.type(), staged.payload());
+		}
+	}
+
+	private Invocation invocation(FrameType type, ByteBuffer payload) throws ReflectiveOperationException {
+		return switch (type) {
+			case COMPACT_CALL -> this.compactCalls.decode(payload);
+			case CALL -> (Invocation) this.codec.decode(BufferStreams.bytes(payload), this.classLoader);
+			default -> throw new ProtocolException("A " + type + " frame as a call");
+		};
+	}
+
+	/** Sends an answer: through the mailbox if the caller looks, staged in shared memory if it is large. */
+	private void send(long id, Answer answer) throws IOException {
+		CallMailbox box = this.mailbox;
+		Frame frame = (box != null) ? box.stage(answer.type(), id, answer.payload(), this.config.maxFrameBytes())
+				: null;
+		if (frame == null) {
+			frame = new Frame(answer.type(), id, answer.payload().bytes());
+		}
+		if (box != null) {
+			box.openInbox();
+		}
+		if (box == null || !box.answer(frame, Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()))) {
+			this.channel.write(frame);
+		}
+	}
+
+	private Answer result(Invocation invocation) {
 		Object value;
 		try {
 			value = invocation.invoke(this.bootstrap);
 		}
 		catch (Throwable ex) {
-			return failure(id, ex);
+			return failure(ex);
 		}
 		try {
 			if (PlainValues.isPlain(value) && PlainValues.sizeOf(value) <= this.config.maxFrameBytes()) {
-				return new Frame(FrameType.PLAIN_RESULT, id, PlainValues.encode(value));
+				return new Answer(FrameType.PLAIN_RESULT, Payload.plain(value));
 			}
 			// the codec also says what to do about a value over the frame limit
-			return new Frame(FrameType.RESULT, id, this.codec.encode(value));
+			return new Answer(FrameType.RESULT, Payload.of(this.codec.encode(value)));
 		}
 		catch (RuntimeException ex) {
-			return failure(id, new SerializationException("The result of " + invocation.describe()
+			return failure(new SerializationException("The result of " + invocation.describe()
 					+ " could not be sent back to the caller: " + ex.getMessage(), ex));
 		}
 	}
 
-	private Frame failure(long id, Throwable thrown) {
+	private Answer failure(Throwable thrown) {
 		byte[] serialized;
 		try {
 			serialized = this.codec.encode(thrown);
@@ -380,16 +415,20 @@ final class ChildRuntime {
 		Failure failure = new Failure(thrown instanceof TargetResolutionException, serialized,
 				ThrowableSnapshot.of(thrown));
 		try {
-			return new Frame(FrameType.FAILURE, id, this.codec.encode(failure));
+			return new Answer(FrameType.FAILURE, Payload.of(this.codec.encode(failure)));
 		}
 		catch (RuntimeException ex) {
 			// too large even as a snapshot (a huge message or stack): send the bare facts
 			ThrowableSnapshot bare = new ThrowableSnapshot(thrown.getClass().getName(),
 					"(details too large to send: " + ex.getMessage() + ")", new StackTraceElement[0], null,
 					List.of());
-			return new Frame(FrameType.FAILURE, id,
-					this.codec.encode(new Failure(failure.setup(), null, bare)));
+			return new Answer(FrameType.FAILURE,
+					Payload.of(this.codec.encode(new Failure(failure.setup(), null, bare))));
 		}
+	}
+
+	/** A call's answer before it has a frame: its type, and its payload not yet written anywhere. */
+	private record Answer(FrameType type, Payload payload) {
 	}
 
 	private void exit(int code) {

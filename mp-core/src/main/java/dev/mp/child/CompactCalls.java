@@ -17,6 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.mp.SerializableRunnable;
+import dev.mp.wire.BufferStreams;
+import dev.mp.wire.Payload;
 import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 
@@ -92,7 +94,7 @@ public final class CompactCalls {
 	 * @return the task's compact form, or {@code null} if it is not a serializable lambda with plain captured values
 	 * or would not fit in a frame
 	 */
-	public static byte[] encodeTask(Callable<?> task, String description, int maxBytes) {
+	public static Payload encodeTask(Callable<?> task, String description, int maxBytes) {
 		return encodeLambda(task, LAMBDA, description, maxBytes);
 	}
 
@@ -100,11 +102,11 @@ public final class CompactCalls {
 	 * The parent's side, for the target of a plain process (whose body only runs its target).
 	 * @return the target's compact form, or {@code null} as for {@link #encodeTask}
 	 */
-	public static byte[] encodeProcessTarget(SerializableRunnable target, String description, int maxBytes) {
+	public static Payload encodeProcessTarget(SerializableRunnable target, String description, int maxBytes) {
 		return encodeLambda(target, PROCESS_TARGET, description, maxBytes);
 	}
 
-	private static byte[] encodeLambda(Object task, byte kind, String description, int maxBytes) {
+	private static Payload encodeLambda(Object task, byte kind, String description, int maxBytes) {
 		Optional<LambdaWriter> writer = WRITERS.get(task.getClass());
 		if (writer.isEmpty()) {
 			return null;
@@ -113,30 +115,24 @@ public final class CompactCalls {
 			if (!(writer.get().writeReplace.invoke(task) instanceof SerializedLambda lambda)) {
 				return null;
 			}
-			byte[] header = writer.get().header(lambda);
-			long size = 64 + 3L * description.length() + header.length;
-			for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-				if (!PlainValues.isPlain(lambda.getCapturedArg(i))) {
+			Object[] captured = new Object[lambda.getCapturedArgCount()];
+			for (int i = 0; i < captured.length; i++) {
+				captured[i] = lambda.getCapturedArg(i);
+				if (!PlainValues.isPlain(captured[i])) {
 					return null;
 				}
-				size += PlainValues.sizeOf(lambda.getCapturedArg(i));
 			}
-			if (size > maxBytes) {
-				// the codec's way says what to do about it, having stopped at the limit
-				return null;
-			}
-			// sized up front: a captured megabyte is then copied once, not once per doubling
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
-			DataOutputStream out = new DataOutputStream(bytes);
+			ByteArrayOutputStream head = new ByteArrayOutputStream(256);
+			DataOutputStream out = new DataOutputStream(head);
 			out.writeByte(kind);
 			out.writeUTF(description);
+			byte[] header = writer.get().header(lambda);
 			out.writeInt(header.length);
 			out.write(header);
-			out.writeInt(lambda.getCapturedArgCount());
-			for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-				PlainValues.write(out, lambda.getCapturedArg(i));
-			}
-			return fitting(bytes, maxBytes);
+			out.writeInt(captured.length);
+			// the captured values stay values until the payload is written where it goes: a captured megabyte is
+			// then copied once, into the socket's buffer or into shared memory
+			return fitting(Payload.withValues(head.toByteArray(), captured), maxBytes);
 		}
 		catch (ReflectiveOperationException | IOException | RuntimeException ex) {
 			// the codec's way then says what is wrong, if anything is
@@ -149,21 +145,16 @@ public final class CompactCalls {
 	 * @param maxBytes the frame limit
 	 * @return the call's compact form, or {@code null} if an argument is not plain or it would not fit in a frame
 	 */
-	public static byte[] encodeBeanCall(BeanMethodInvocation call, int maxBytes) {
+	public static Payload encodeBeanCall(BeanMethodInvocation call, int maxBytes) {
 		Object[] arguments = call.arguments();
-		long size = 256;
 		for (Object argument : arguments) {
 			if (!PlainValues.isPlain(argument)) {
 				return null;
 			}
-			size += PlainValues.sizeOf(argument);
-		}
-		if (size > maxBytes) {
-			return null;
 		}
 		try {
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) size);
-			DataOutputStream out = new DataOutputStream(bytes);
+			ByteArrayOutputStream head = new ByteArrayOutputStream(256);
+			DataOutputStream out = new DataOutputStream(head);
 			out.writeByte(BEAN_METHOD);
 			PlainValues.write(out, call.beanName());
 			out.writeUTF(call.beanType());
@@ -173,19 +164,16 @@ public final class CompactCalls {
 				out.writeUTF(type);
 			}
 			out.writeInt(arguments.length);
-			for (Object argument : arguments) {
-				PlainValues.write(out, argument);
-			}
-			return fitting(bytes, maxBytes);
+			return fitting(Payload.withValues(head.toByteArray(), arguments), maxBytes);
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			return null;
 		}
 	}
 
 	/** Over the limit, the codec's way says what to do about it. */
-	private static byte[] fitting(ByteArrayOutputStream bytes, int maxBytes) {
-		return (bytes.size() <= maxBytes) ? bytes.toByteArray() : null;
+	private static Payload fitting(Payload payload, int maxBytes) {
+		return (payload.size() <= maxBytes) ? payload : null;
 	}
 
 	/**
@@ -194,8 +182,17 @@ public final class CompactCalls {
 	 * @throws ReflectiveOperationException if a lambda's capturing class is missing here or cannot rebuild it
 	 */
 	public Invocation decode(byte[] payload) throws ReflectiveOperationException {
+		return decode(ByteBuffer.wrap(payload));
+	}
+
+	/**
+	 * The same, reading the buffer's remaining bytes in place (a frame's payload in shared memory).
+	 * @throws ProtocolException if the bytes are not a compact call
+	 * @throws ReflectiveOperationException if a lambda's capturing class is missing here or cannot rebuild it
+	 */
+	public Invocation decode(ByteBuffer payload) throws ReflectiveOperationException {
 		try {
-			DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+			DataInputStream in = BufferStreams.input(payload);
 			byte kind = in.readByte();
 			return switch (kind) {
 				case LAMBDA -> readTask(in, false);

@@ -18,6 +18,7 @@ import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
+import dev.mp.wire.Payload;
 import dev.mp.wire.PlainValues;
 
 /**
@@ -63,10 +64,10 @@ final class Rehearsal {
 				in.readObject();
 			}
 			String captured = "rehearsal";
-			byte[] compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
+			Payload compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
 					"rehearsal", config.maxFrameBytes());
 			if (compact != null) {
-				Object value = new CompactCalls(Rehearsal.class.getClassLoader()).decode(compact).invoke(null);
+				Object value = new CompactCalls(Rehearsal.class.getClassLoader()).decode(compact.bytes()).invoke(null);
 				PlainValues.decode(PlainValues.encode(value));
 			}
 		}

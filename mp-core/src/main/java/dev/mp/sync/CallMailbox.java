@@ -1,12 +1,14 @@
 package dev.mp.sync;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameType;
+import dev.mp.wire.Payload;
 import dev.mp.wire.ProtocolException;
 
 /**
@@ -22,6 +24,11 @@ import dev.mp.wire.ProtocolException;
  * writer fills the slot, then compare-and-sets {@code OPEN} to the call id, which publishes the bytes; the looker
  * closes the box with a compare-and-set from {@code OPEN}, so a message posted as it gave up is still taken, never
  * lost and never sent twice. A worker runs one call at a time, so a slot is never refilled before it is read.
+ * <p>
+ * A payload too large for a slot is {@linkplain #stage staged}: written straight into a file of its own (a
+ * {@link BulkSlot} each way) and read where it lies, while only a small frame that points at it travels, through a
+ * slot or over the socket. A megabyte then costs a copy on each side instead of several, and no trip through the
+ * kernel.
  */
 public final class CallMailbox implements AutoCloseable {
 
@@ -39,6 +46,9 @@ public final class CallMailbox implements AutoCloseable {
 	/** Frames the parent has written to the socket, counted before each is written. */
 	private static final int SOCKET_FRAMES = 24;
 
+	/** Non-zero while the parent writes a staged call; a worker looking for its next call keeps looking meanwhile. */
+	private static final int CALL_STAGING = 32;
+
 	private static final int OUTBOX = 64;
 
 	private static final int ANSWER_LENGTH = 72;
@@ -47,6 +57,9 @@ public final class CallMailbox implements AutoCloseable {
 
 	/** Times a caller has started to look at the outbox: the worker waits for callers only where some look. */
 	private static final int LOOKS = 80;
+
+	/** Non-zero while the worker writes a staged answer; its caller keeps looking meanwhile. */
+	private static final int ANSWER_STAGING = 88;
 
 	private static final int SLOTS = 128;
 
@@ -59,11 +72,22 @@ public final class CallMailbox implements AutoCloseable {
 	 */
 	private static final long PURE_SPIN_NANOS = 20_000;
 
+	/**
+	 * The longest a look waits for staged payloads to be read and written before its own time starts: far longer than
+	 * copying the largest frame takes, so it ends only where the other side stopped (a garbage collection, a kill).
+	 */
+	private static final long MAX_STAGED_NANOS = 100_000_000;
+
 	private final SharedMemory memory;
 
 	private final int capacity;
 
 	private final boolean owner;
+
+	/** This side's payloads too large for a slot, and the other side's. */
+	private final BulkSlot outgoing;
+
+	private final BulkSlot incoming;
 
 	/** The worker's side: {@link #LOOKS} at its last answer, and whether that answer was taken here. */
 	private long looksSeen;
@@ -74,6 +98,10 @@ public final class CallMailbox implements AutoCloseable {
 		this.memory = memory;
 		this.capacity = (memory.size() - SLOTS) / 2;
 		this.owner = owner;
+		String calls = memory.file() + "-down-";
+		String answers = memory.file() + "-up-";
+		this.outgoing = new BulkSlot(owner ? calls : answers);
+		this.incoming = new BulkSlot(owner ? answers : calls);
 	}
 
 	/** Makes a mailbox whose slots hold up to {@code capacity} bytes each; for {@link SharedObjects}. */
@@ -106,6 +134,35 @@ public final class CallMailbox implements AutoCloseable {
 		return this.memory.compareAndSetLong(INBOX, OPEN, call.correlationId());
 	}
 
+	/**
+	 * Either side: writes a payload too large for a slot into shared memory of its own, if the other side has read the
+	 * last one written there.
+	 * @param maxBytes the frame limit, which no payload exceeds
+	 * @return the {@link FrameType#STAGED} frame to send in the payload's place, by {@link #post}, {@link #answer} or
+	 * over the socket; {@code null} if the payload fits a slot or cannot be staged: send it whole
+	 */
+	public Frame stage(FrameType type, long id, Payload payload, int maxBytes) {
+		if (payload.size() <= this.capacity) {
+			return null;
+		}
+		int staging = this.owner ? CALL_STAGING : ANSWER_STAGING;
+		this.memory.setLong(staging, 1);
+		try {
+			return this.outgoing.stage(type, id, payload, maxBytes);
+		}
+		finally {
+			this.memory.setLong(staging, 0);
+		}
+	}
+
+	/**
+	 * Either side: the payload a {@link FrameType#STAGED} frame from the other side names; read it, then close it.
+	 * @throws ProtocolException if the frame names nothing the other side can have staged
+	 */
+	public StagedPayload openStaged(Frame staged) {
+		return this.incoming.open(staged);
+	}
+
 	/** The parent's side: about to write a frame to the socket (see {@link #awaitCall}). */
 	public void announceSocketFrame() {
 		this.memory.getAndAddLong(SOCKET_FRAMES, 1);
@@ -125,7 +182,8 @@ public final class CallMailbox implements AutoCloseable {
 	 * @return the call posted, or {@code null}: read the socket
 	 */
 	public Frame awaitCall(long spinNanos, long framesRead) {
-		long posted = spin(INBOX, spinNanos, () -> this.memory.getLong(SOCKET_FRAMES) > framesRead);
+		long posted = spin(INBOX, spinNanos, MAX_STAGED_NANOS,
+				() -> this.memory.getLong(SOCKET_FRAMES) > framesRead);
 		if (posted <= 0) {
 			return null;
 		}
@@ -178,15 +236,18 @@ public final class CallMailbox implements AutoCloseable {
 	/**
 	 * The parent's side: opens the outbox and spins on it until an answer is posted, the time is up, or
 	 * {@code answeredElsewhere} says the answer came another way (over the socket, or as the worker's death).
+	 * @param spinNanos how long to look once staged payloads are read and written (see {@link #spin})
+	 * @param maxNanos the longest to look in all (the caller's own timeout)
 	 * @return the answer, or {@code null}
 	 * @throws ProtocolException if what the worker posted cannot be an answer
 	 */
-	public Frame awaitAnswer(long spinNanos, BooleanSupplier answeredElsewhere) {
+	public Frame awaitAnswer(long spinNanos, long maxNanos, BooleanSupplier answeredElsewhere) {
 		this.memory.getAndAddLong(LOOKS, 1);
 		if (!this.memory.compareAndSetLong(OUTBOX, CLOSED, OPEN)) {
 			return null;
 		}
-		long posted = spin(OUTBOX, spinNanos, answeredElsewhere);
+		long posted = spin(OUTBOX, Math.min(spinNanos, maxNanos), Math.min(maxNanos, MAX_STAGED_NANOS),
+				answeredElsewhere);
 		if (posted <= 0) {
 			return null;
 		}
@@ -198,7 +259,8 @@ public final class CallMailbox implements AutoCloseable {
 				throw new ProtocolException("Answer of " + length + " bytes in a mailbox of " + this.capacity);
 			}
 			FrameType type = FrameType.of(this.memory.getByte(ANSWER_TYPE));
-			if (type != FrameType.RESULT && type != FrameType.PLAIN_RESULT && type != FrameType.FAILURE) {
+			if (type != FrameType.RESULT && type != FrameType.PLAIN_RESULT && type != FrameType.FAILURE
+					&& type != FrameType.STAGED) {
 				throw new ProtocolException("A " + type + " frame in the answer box");
 			}
 			byte[] payload = new byte[length];
@@ -210,11 +272,18 @@ public final class CallMailbox implements AutoCloseable {
 		}
 	}
 
-	/** Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. */
-	private long spin(int box, long spinNanos, BooleanSupplier givenUp) {
+	/**
+	 * Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. The time
+	 * counts from when the other side is done reading the payload this side staged last, and done writing one it
+	 * stages for this side: a call or answer that takes a megabyte's copy cannot come sooner, and a look that ran out
+	 * meanwhile would cost a thread wake-up on both sides.
+	 */
+	private long spin(int box, long spinNanos, long maxNanos, BooleanSupplier givenUp) {
 		long start = System.nanoTime();
 		long deadline = start + spinNanos;
 		long yieldFrom = start + PURE_SPIN_NANOS;
+		long stagedBy = start + maxNanos;
+		int otherStaging = this.owner ? ANSWER_STAGING : CALL_STAGING;
 		int looks = 0;
 		while (true) {
 			long value = this.memory.getLong(box);
@@ -223,6 +292,9 @@ public final class CallMailbox implements AutoCloseable {
 			}
 			if (++looks % LOOKS_PER_CLOCK_READ == 0) {
 				long now = System.nanoTime();
+				if (now - stagedBy < 0 && (this.outgoing.unread() || this.memory.getLong(otherStaging) != 0)) {
+					deadline = now + spinNanos;
+				}
 				if (now - deadline > 0 || (givenUp != null && givenUp.getAsBoolean())) {
 					if (this.memory.compareAndSetLong(box, OPEN, CLOSED)) {
 						return 0;
@@ -238,16 +310,22 @@ public final class CallMailbox implements AutoCloseable {
 		}
 	}
 
-	/** The parent removes the file once the worker is gone; the worker only unmaps (at exit). */
+	/**
+	 * The parent removes the files once the worker is gone, staged payloads' files too (the worker makes those of its
+	 * answers); the worker only unmaps (at exit).
+	 */
 	@Override
 	public void close() {
-		if (this.owner) {
-			try {
-				Files.deleteIfExists(file());
-			}
-			catch (IOException ex) {
-				// the template's directory goes when it closes
-			}
+		if (!this.owner) {
+			return;
+		}
+		BulkSlot.deleteQuietly(file());
+		try (DirectoryStream<Path> staged = Files.newDirectoryStream(file().getParent(),
+				file().getFileName() + "-*")) {
+			staged.forEach(BulkSlot::deleteQuietly);
+		}
+		catch (IOException ex) {
+			// the template's directory goes when it closes
 		}
 	}
 

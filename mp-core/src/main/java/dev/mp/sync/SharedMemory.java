@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -29,6 +30,32 @@ final class SharedMemory {
 	private SharedMemory(Path file, MappedByteBuffer buffer) {
 		this.file = file;
 		this.buffer = buffer;
+	}
+
+	/**
+	 * Makes a new file of zeros and maps it. Writing the zeros (rather than only setting a length) makes the file system
+	 * commit the space now, so a full {@code /dev/shm} is an exception here instead of a crash (SIGBUS) on first touch.
+	 * @throws IOException if the file exists or there is no room; nothing is left behind
+	 */
+	static SharedMemory create(Path file, int bytes) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			ByteBuffer zeros = ByteBuffer.allocate(Math.min(bytes, 64 * 1024));
+			long written = 0;
+			while (written < bytes) {
+				zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - written));
+				written += channel.write(zeros, written);
+			}
+		}
+		catch (IOException ex) {
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException ignored) {
+				// the original failure says more
+			}
+			throw ex;
+		}
+		return map(file);
 	}
 
 	/** Maps all of an existing file. */

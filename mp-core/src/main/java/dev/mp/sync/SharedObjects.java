@@ -2,11 +2,8 @@ package dev.mp.sync;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,39 +96,19 @@ public final class SharedObjects implements AutoCloseable {
 		return this.directory;
 	}
 
-	/**
-	 * A new file of zeros, mapped. Writing the zeros (rather than only setting a length) makes the file system commit
-	 * the space now, so a full {@code /dev/shm} is an exception here instead of a crash (SIGBUS) on first touch.
-	 */
+	/** A new file of zeros, mapped (see {@link SharedMemory#create}). */
 	SharedMemory allocate(String kind, int bytes) {
 		if (this.closed) {
 			throw new IllegalStateException("This template is closed: it makes no more shared objects");
 		}
 		Path file = this.directory.resolve(kind + "-" + this.numbers.incrementAndGet());
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-			ByteBuffer zeros = ByteBuffer.allocate(Math.min(bytes, 64 * 1024));
-			long written = 0;
-			while (written < bytes) {
-				zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - written));
-				written += channel.write(zeros, written);
-			}
+		try {
+			return SharedMemory.create(file, bytes);
 		}
 		catch (IOException ex) {
-			try {
-				Files.deleteIfExists(file);
-			}
-			catch (IOException ignored) {
-				// the original failure says more
-			}
 			throw new SharedMemoryException("Cannot make " + bytes + " bytes of shared memory in " + this.directory
 					+ ": " + ex + " (is the file system full? /dev/shm in a container is often 64 MB: raise it with "
 					+ "--shm-size, or make fewer or smaller objects)", ex);
-		}
-		try {
-			return SharedMemory.map(file);
-		}
-		catch (IOException ex) {
-			throw new SharedMemoryException("Cannot map shared memory " + file + ": " + ex, ex);
 		}
 	}
 

@@ -38,7 +38,13 @@ public enum FrameType {
 	COMPACT_CALL(9),
 
 	/** Child to parent: the call returned a plain value; the payload is in {@link PlainValues}' form. */
-	PLAIN_RESULT(10);
+	PLAIN_RESULT(10),
+
+	/**
+	 * Either side, for a call or an answer too large for the worker's mailbox slots: the payload lies in shared memory
+	 * (see {@code dev.mp.sync.CallMailbox#stage}); this frame's payload says its own type, where and how long it is.
+	 */
+	STAGED(11);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -1,12 +1,9 @@
 package dev.mp.wire;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -75,20 +72,18 @@ public final class PlainValues {
 
 	/** A plain value alone; see {@link #isPlain}. */
 	public static byte[] encode(Object value) {
-		ExactBytes out = new ExactBytes((int) sizeOf(value));
-		try {
-			write(new DataOutputStream(out), value);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return out.bytes();
+		return Payload.plain(value).bytes();
 	}
 
 	/** Reads what {@link #encode} wrote. */
 	public static Object decode(byte[] encoded) {
+		return decode(ByteBuffer.wrap(encoded));
+	}
+
+	/** Reads what {@link #encode} or {@link Payload#plain} wrote, from the buffer's remaining bytes (in place). */
+	public static Object decode(ByteBuffer encoded) {
 		try {
-			return read(new DataInputStream(new ByteArrayInputStream(encoded)));
+			return read(BufferStreams.input(encoded));
 		}
 		catch (IOException ex) {
 			throw new ProtocolException("Malformed plain value: " + ex);
@@ -174,19 +169,6 @@ public final class PlainValues {
 		byte[] bytes = new byte[length];
 		in.readFully(bytes);
 		return bytes;
-	}
-
-	/** Hands over its buffer without a copy when the size guess was exact. */
-	private static final class ExactBytes extends ByteArrayOutputStream {
-
-		ExactBytes(int size) {
-			super(size);
-		}
-
-		byte[] bytes() {
-			return (this.count == this.buf.length) ? this.buf : toByteArray();
-		}
-
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.mp.child;
 
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.mp.SerializableCallable;
 import dev.mp.SerializableRunnable;
+import dev.mp.wire.Payload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,14 +29,16 @@ class CompactCallsTests {
 		byte[] bytes = { 1, 2 };
 		Long nothing = null;
 		SerializableCallable<String> task = () -> text.repeat(number + 1) + bytes.length + nothing;
-		byte[] encoded = CompactCalls.encodeTask(task, "task under test", 1 << 20);
+		Payload encoded = CompactCalls.encodeTask(task, "task under test", 1 << 20);
 		assertThat(encoded).isNotNull();
-		Invocation rebuilt = this.reader.decode(encoded);
+		assertThat(encoded.bytes()).hasSize((int) encoded.size());
+		assertThat(this.reader.decode(encoded.bytes()).invoke(null)).isEqualTo(task.call());
+		Invocation rebuilt = decode(encoded);
 		assertThat(rebuilt.describe()).isEqualTo("task under test");
 		assertThat(rebuilt.invoke(null)).isEqualTo(task.call()).isEqualTo("x".repeat(21) + "2null");
 		// twice, through what the first reading found
 		SerializableCallable<Integer> another = () -> number * 2;
-		assertThat(this.reader.decode(CompactCalls.encodeTask(another, "again", 1 << 20)).invoke(null)).isEqualTo(40);
+		assertThat(decode(CompactCalls.encodeTask(another, "again", 1 << 20)).invoke(null)).isEqualTo(40);
 	}
 
 	@Test
@@ -55,7 +59,7 @@ class CompactCallsTests {
 				int.class);
 		Object[] arguments = { true, 0, "ABC", 0, 3 };
 		BeanMethodInvocation call = new BeanMethodInvocation(null, String.class, method, arguments);
-		Invocation rebuilt = this.reader.decode(CompactCalls.encodeBeanCall(call, 1 << 20));
+		Invocation rebuilt = decode(CompactCalls.encodeBeanCall(call, 1 << 20));
 		assertThat(rebuilt).isInstanceOfSatisfying(BeanMethodInvocation.class, (bean) -> {
 			assertThat(bean.describe()).isEqualTo(call.describe())
 				.isEqualTo("java.lang.String.regionMatches(boolean, int, java.lang.String, int, int)");
@@ -63,7 +67,7 @@ class CompactCallsTests {
 			assertThat(bean.arguments()).containsExactly(arguments);
 		});
 		BeanMethodInvocation named = new BeanMethodInvocation("text", String.class, method, arguments);
-		assertThat(((BeanMethodInvocation) this.reader.decode(CompactCalls.encodeBeanCall(named, 1 << 20)))
+		assertThat(((BeanMethodInvocation) decode(CompactCalls.encodeBeanCall(named, 1 << 20)))
 			.beanName()).isEqualTo("text");
 		Method withAList = List.class.getMethod("addAll", java.util.Collection.class);
 		assertThat(CompactCalls.encodeBeanCall(
@@ -78,12 +82,20 @@ class CompactCallsTests {
 		SerializableRunnable target = () -> {
 			throw new IllegalStateException(message);
 		};
-		Invocation rebuilt = this.reader.decode(CompactCalls.encodeProcessTarget(target, "process target", 1 << 20));
+		Invocation rebuilt = decode(CompactCalls.encodeProcessTarget(target, "process target", 1 << 20));
 		assertThat(rebuilt.describe()).isEqualTo("process target");
 		assertThatThrownBy(() -> rebuilt.invoke(null)).isInstanceOf(IllegalStateException.class).hasMessage(message);
 		SerializableRunnable quiet = () -> {
 		};
-		assertThat(this.reader.decode(CompactCalls.encodeProcessTarget(quiet, "quiet", 1 << 20)).invoke(null)).isNull();
+		assertThat(decode(CompactCalls.encodeProcessTarget(quiet, "quiet", 1 << 20)).invoke(null)).isNull();
+	}
+
+	/** Decodes as a worker decodes a staged call: in place, from memory off the heap. */
+	private Invocation decode(Payload payload) throws ReflectiveOperationException {
+		ByteBuffer direct = ByteBuffer.allocateDirect((int) payload.size());
+		payload.writeTo(direct);
+		assertThat(direct.hasRemaining()).isFalse();
+		return this.reader.decode(direct.flip());
 	}
 
 	private record Named() implements SerializableCallable<Integer> {

@@ -1,19 +1,29 @@
 package dev.mp.sync;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mp.wire.BufferStreams;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameType;
+import dev.mp.wire.Payload;
+import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CallMailboxTests {
 
 	private static final long LONG_LOOK = TimeUnit.SECONDS.toNanos(10);
+
+	private static final int MAX_FRAME = 64 << 20;
 
 	private SharedObjects shared;
 
@@ -60,7 +72,7 @@ class CallMailboxTests {
 		assertThat(received.payload()).isEqualTo(call.payload());
 
 		CompletableFuture<Frame> answer = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> false));
 		Frame failure = new Frame(FrameType.FAILURE, 7, bytes(1024, 2));
 		while (!this.worker.answer(failure, 0)) {
 			assertThat(answer).isNotDone();
@@ -95,7 +107,7 @@ class CallMailboxTests {
 		assertThat(this.worker.awaitCall(TimeUnit.MICROSECONDS.toNanos(50), 0)).isNull();
 		assertThat(this.parent.post(new Frame(FrameType.CALL, 1, bytes(1, 0)))).isFalse();
 		long start = System.nanoTime();
-		assertThat(this.parent.awaitAnswer(LONG_LOOK, () -> true)).isNull();
+		assertThat(this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> true)).isNull();
 		assertThat(System.nanoTime() - start).isLessThan(LONG_LOOK);
 		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(1, 0)), 0)).isFalse();
 	}
@@ -104,14 +116,14 @@ class CallMailboxTests {
 	@Test
 	void anAnswerThatCannotBeOneIsAProtocolErrorAndTheBoxStaysUsable() throws Exception {
 		CompletableFuture<Frame> look = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> false));
 		while (!this.worker.answer(new Frame(FrameType.SHUTDOWN, 1, bytes(3, 1)), 0)) {
 			Thread.onSpinWait();
 		}
 		assertThatThrownBy(() -> look.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
 			.hasMessageContaining("SHUTDOWN frame in the answer box");
 		CompletableFuture<Frame> next = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, () -> false));
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> false));
 		while (!this.worker.answer(new Frame(FrameType.RESULT, 2, bytes(3, 2)), 0)) {
 			Thread.onSpinWait();
 		}
@@ -132,6 +144,99 @@ class CallMailboxTests {
 		CompletableFuture<Frame> next = CompletableFuture.supplyAsync(() -> this.worker.awaitCall(LONG_LOOK, 1));
 		postWhenLooking(new Frame(FrameType.CALL, 2, bytes(1, 0)));
 		assertThat(next.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(2);
+	}
+
+	/**
+	 * A payload too large for a slot is staged: written into a file of its own and read where it lies, while the frame
+	 * that travels only names it. Until it is read nothing more is staged that way (the caller sends whole); a larger
+	 * payload makes a new generation of the file and removes the old one. Both ways; the parent removes all at close.
+	 */
+	@Test
+	void aPayloadTooLargeForASlotIsStagedReadInPlaceAndItsRoomUsedAgainOnceRead() throws Exception {
+		assertThat(this.parent.stage(FrameType.COMPACT_CALL, 1, Payload.of(bytes(1024, 1)), MAX_FRAME)).isNull();
+		byte[] call = bytes(4096, 2);
+		Frame staged = this.parent.stage(FrameType.COMPACT_CALL, 2, Payload.plain(call), MAX_FRAME);
+		assertThat(staged.type()).isEqualTo(FrameType.STAGED);
+		assertThat(staged.correlationId()).isEqualTo(2);
+		assertThat(staged.payload()).hasSizeLessThan(16);
+		assertThat(this.parent.stage(FrameType.CALL, 3, Payload.of(bytes(4096, 3)), MAX_FRAME)).as("unread").isNull();
+		try (StagedPayload read = this.worker.openStaged(staged)) {
+			assertThat(read.type()).isEqualTo(FrameType.COMPACT_CALL);
+			assertThat(read.payload().isDirect()).isTrue();
+			assertThat(PlainValues.decode(read.payload())).isEqualTo(call);
+		}
+		byte[] larger = bytes(3 << 20, 4);
+		Frame grown = this.parent.stage(FrameType.CALL, 4, Payload.of(larger), MAX_FRAME);
+		assertThat(stagedFiles()).containsExactly("down-2");
+		try (StagedPayload read = this.worker.openStaged(grown)) {
+			assertThat(read.type()).isEqualTo(FrameType.CALL);
+			assertThat(BufferStreams.bytes(read.payload())).isEqualTo(larger);
+		}
+		Frame answer = this.worker.stage(FrameType.PLAIN_RESULT, 4, Payload.plain(call), MAX_FRAME);
+		try (StagedPayload read = this.parent.openStaged(answer)) {
+			assertThat(read.type()).isEqualTo(FrameType.PLAIN_RESULT);
+			assertThat(PlainValues.decode(read.payload())).isEqualTo(call);
+		}
+		assertThat(stagedFiles()).containsExactlyInAnyOrder("down-2", "up-1");
+		this.parent.close();
+		assertThat(stagedFiles()).isEmpty();
+		assertThat(this.parent.file()).doesNotExist();
+	}
+
+	@Test
+	void aStagedFrameThatNamesNothingStagedIsAProtocolError() {
+		assertThatThrownBy(() -> this.worker.openStaged(new Frame(FrameType.STAGED, 1, new byte[3])))
+			.isInstanceOf(ProtocolException.class).hasMessageContaining("staged frame of 3 bytes");
+		assertThatThrownBy(() -> this.worker.openStaged(pointer(1, 10)))
+			.isInstanceOf(ProtocolException.class).hasMessageContaining("cannot be mapped");
+		Frame staged = this.parent.stage(FrameType.CALL, 2, Payload.of(bytes(4096, 1)), MAX_FRAME);
+		assertThatThrownBy(() -> this.worker.openStaged(pointer(1, Integer.MAX_VALUE)))
+			.isInstanceOf(ProtocolException.class).hasMessageContaining("Staged payload of " + Integer.MAX_VALUE);
+		this.worker.openStaged(staged).close();
+		assertThatThrownBy(() -> this.worker.openStaged(staged)).isInstanceOf(ProtocolException.class)
+			.hasMessageContaining("marked free");
+		assertThatThrownBy(() -> this.worker.openStaged(pointer(0, 10))).isInstanceOf(ProtocolException.class)
+			.hasMessageContaining("generation 0");
+	}
+
+	/** Where no file can be made (a full /dev/shm), nothing is staged and the payload goes whole. */
+	@Test
+	void whereNoFileCanBeMadeNothingIsStaged() {
+		BulkSlot nowhere = new BulkSlot(this.shared.directory().resolve("missing").resolve("call-0-down-").toString());
+		assertThat(nowhere.stage(FrameType.CALL, 1, Payload.of(bytes(4096, 1)), MAX_FRAME)).isNull();
+		assertThat(nowhere.unread()).isFalse();
+	}
+
+	/**
+	 * A look lasts while the other side reads the payload this side staged: the worker that staged a large answer is
+	 * still looking for the next call, far beyond its own spin, when the caller has read the answer and calls again.
+	 */
+	@Test
+	void aLookLastsWhileTheOtherSideReadsWhatThisSideStaged() throws Exception {
+		Frame answer = this.worker.stage(FrameType.PLAIN_RESULT, 1, Payload.plain(bytes(4096, 1)), MAX_FRAME);
+		this.worker.openInbox();
+		CompletableFuture<Frame> look = CompletableFuture
+			.supplyAsync(() -> this.worker.awaitCall(TimeUnit.MICROSECONDS.toNanos(200), 0));
+		assertThatThrownBy(() -> look.get(20, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+		this.parent.openStaged(answer).close();
+		postWhenLooking(new Frame(FrameType.COMPACT_CALL, 2, bytes(10, 2)));
+		assertThat(look.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(2);
+	}
+
+	private static Frame pointer(int generation, int length) {
+		return new Frame(FrameType.STAGED, 1,
+				ByteBuffer.allocate(9).put(FrameType.CALL.code()).putInt(generation).putInt(length).array());
+	}
+
+	/** The staged payloads' files of the mailbox under test, without its own name. */
+	private List<String> stagedFiles() throws IOException {
+		String prefix = this.parent.file().getFileName() + "-";
+		try (Stream<Path> files = Files.list(this.shared.directory())) {
+			return files.map((file) -> file.getFileName().toString())
+				.filter((name) -> name.startsWith(prefix))
+				.map((name) -> name.substring(prefix.length()))
+				.toList();
+		}
 	}
 
 	/**
@@ -179,7 +284,7 @@ class CallMailboxTests {
 				this.parent.announceSocketFrame();
 				callSocket.put(call);
 			}
-			Frame answer = this.parent.awaitAnswer(random.nextInt(200_000), () -> !answerSocket.isEmpty());
+			Frame answer = this.parent.awaitAnswer(random.nextInt(200_000), LONG_LOOK, () -> !answerSocket.isEmpty());
 			if (answer == null) {
 				answer = answerSocket.poll(10, TimeUnit.SECONDS);
 			}
