@@ -85,8 +85,8 @@ final class ChildJvm implements ChildProcess {
 
 	private final WorkerLauncher launcher;
 
-	/** The secret the child must prove: its own for a local child, the run's for a remote one (see launch()). */
-	private volatile byte[] secret = Handshake.randomBytes();
+	/** The secret the child must prove, its own: another worker's secret proves nothing here. */
+	private final byte[] secret = Handshake.randomBytes();
 
 	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
 	private final long spinNanos;
@@ -189,7 +189,6 @@ final class ChildJvm implements ChildProcess {
 		RemoteEndpoint remote = null;
 		if (this.launcher.remoteAccess() != null) {
 			remote = server.remoteEndpoint(this.launcher.remoteAccess());
-			this.secret = remote.secret();
 		}
 		openMailbox();
 		server.expect(this.id, this);

@@ -213,7 +213,7 @@ final class WorkerServer implements AutoCloseable {
 			this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
 			int port = this.socket.getLocalPort();
 			this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
-					workers.certificateBytes(), workers.keyBytes(), Handshake.randomBytes(), access.disconnectGrace());
+					workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
 			this.pingInterval = access.pingInterval();
 			this.door = "tls://" + access.bindAddress() + ":" + port;
 			logger.info("Listening for remote workers on {} (TLS, certificate sha256 {})", this.door,

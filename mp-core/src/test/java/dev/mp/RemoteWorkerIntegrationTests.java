@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 
@@ -94,9 +95,7 @@ class RemoteWorkerIntegrationTests {
 		assertThat(worker.launcher()).isEqualTo("files");
 		String command = String.join(" ", ((ChildJvm) worker).command());
 		assertThat(command).contains("dev.mp.child.RemoteWorkerMain");
-		byte[] secret = this.template.server().remoteEndpoint(new FileBootstrapLauncher("files", this.directory,
-				Duration.ofSeconds(5), (c, s) -> {
-				}).remoteAccess()).secret();
+		byte[] secret = ((ChildJvm) worker).secret();
 		assertThat(command).doesNotContain(HexFormat.of().formatHex(secret));
 		String config = Files.readString(Path.of(worker.details().get("config")));
 		assertThat(config).doesNotContain(HexFormat.of().formatHex(secret)).contains("server-sha256");
@@ -130,6 +129,25 @@ class RemoteWorkerIntegrationTests {
 	void aWorkerWithTheWrongSecretIsRefused() {
 		ProcessPool pool = pool((config, secrets) -> write(secrets.resolve(RemoteBootstrap.SECRET_FILE),
 				Handshake.randomBytes()));
+		assertThatThrownBy(() -> pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("parent is gone");
+	}
+
+	/** Each worker proves a secret of its own: one that has another worker's secret is refused. */
+	@Test
+	void aWorkerWithAnotherWorkersSecretIsRefused() throws Exception {
+		AtomicReference<Path> first = new AtomicReference<>();
+		ProcessPool pool = pool((config, secrets) -> {
+			if (!first.compareAndSet(null, secrets)) {
+				write(secrets.resolve(RemoteBootstrap.SECRET_FILE),
+						read(first.get().resolve(RemoteBootstrap.SECRET_FILE)));
+			}
+		});
+		assertThat(pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isNotEqualTo(pid());
+		ChildProcess worker = pool.workers().get(0);
+		worker.kill();
+		await().atMost(Duration.ofSeconds(30)).until(() -> !pool.workers().contains(worker));
 		assertThatThrownBy(() -> pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).cause()
 			.isInstanceOf(ProcessStartException.class)
 			.hasMessageContaining("parent is gone");
@@ -187,12 +205,13 @@ class RemoteWorkerIntegrationTests {
 			.createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			server.setNeedClientAuth(true);
 			RemoteEndpoint endpoint = new RemoteEndpoint("127.0.0.1", server.getLocalPort(), parent.fingerprint(),
-					worker.certificateBytes(), worker.keyBytes(), secret, Duration.ofSeconds(1));
+					worker.certificateBytes(), worker.keyBytes(), Duration.ofSeconds(1));
 			Path config = this.directory.resolve("silent.properties");
-			Files.writeString(config, RemoteBootstrap.configText(new BootstrapConfig("w1", "silent", secret, "", -1,
-					"plain", 1024 * 1024, false, Map.of(), "", 0), endpoint));
+			BootstrapConfig bootstrap = new BootstrapConfig("w1", "silent", secret, "", -1, "plain", 1024 * 1024,
+					false, Map.of(), "", 0);
+			Files.writeString(config, RemoteBootstrap.configText(bootstrap, endpoint));
 			Path secrets = Files.createDirectory(this.directory.resolve("silent-secret"));
-			RemoteBootstrap.secretFiles(endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));
+			RemoteBootstrap.secretFiles(bootstrap, endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));
 			Process process = new ProcessBuilder(RemoteWorkerCommand.build(
 					Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of(), Map.of(),
 					System.getProperty("java.class.path"), config.toString(), secrets.toString()))
@@ -215,6 +234,15 @@ class RemoteWorkerIntegrationTests {
 			}
 			assertThat(process.exitValue()).isEqualTo(73);
 			assertThat(this.directory.resolve("silent.log")).content().contains("no word from the parent");
+		}
+	}
+
+	private static byte[] read(Path file) {
+		try {
+			return Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -18,8 +18,8 @@ import dev.mp.wire.Tls;
 /**
  * What a remote worker (a pod) is told, in two parts: a config file with nothing secret in it (who it is, its bootstrap
  * mode, where the parent listens and the fingerprint of the parent's certificate), and a directory of secret files
- * (the HMAC secret, the worker's TLS certificate and key), which for a pod is a mounted Kubernetes Secret: never the
- * pod's environment or arguments.
+ * (the worker's own HMAC secret, the run's worker TLS certificate and key), which for a pod is a mounted Kubernetes
+ * Secret of its own: never the pod's environment or arguments.
  *
  * @param config the bootstrap config, secret included
  * @param host where the parent listens
@@ -65,10 +65,10 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		return text.toString();
 	}
 
-	/** The secret directory's files: name to content. */
-	public static Map<String, byte[]> secretFiles(RemoteEndpoint endpoint) {
+	/** One worker's secret directory, name to content: its own HMAC secret, the run's worker certificate and key. */
+	public static Map<String, byte[]> secretFiles(BootstrapConfig config, RemoteEndpoint endpoint) {
 		Map<String, byte[]> files = new LinkedHashMap<>();
-		files.put(SECRET_FILE, endpoint.secret());
+		files.put(SECRET_FILE, config.secret());
 		files.put(CERTIFICATE_FILE, endpoint.clientCertificate());
 		files.put(KEY_FILE, endpoint.clientKey());
 		return files;

@@ -32,7 +32,7 @@ public interface WorkerLauncher extends AutoCloseable {
 	 */
 	LaunchedWorker launch(WorkerLaunch launch) throws IOException;
 
-	/** Releases what the launcher holds once no worker of it is left (for pods: the run's Secret). */
+	/** Releases what the launcher holds (for pods: the pods and Secrets still there, the informer). */
 	@Override
 	default void close() {
 	}

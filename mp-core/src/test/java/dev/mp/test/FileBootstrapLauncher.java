@@ -62,7 +62,7 @@ public final class FileBootstrapLauncher implements WorkerLauncher {
 		Files.writeString(config, RemoteBootstrap.configText(launch.bootstrap(), launch.remote()));
 		Path secrets = Files.createDirectory(this.directory.resolve(launch.workerId() + "-secret"),
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		for (Map.Entry<String, byte[]> file : RemoteBootstrap.secretFiles(launch.remote()).entrySet()) {
+		for (Map.Entry<String, byte[]> file : RemoteBootstrap.secretFiles(launch.bootstrap(), launch.remote()).entrySet()) {
 			Files.write(secrets.resolve(file.getKey()), file.getValue());
 		}
 		this.tamper.accept(config, secrets);

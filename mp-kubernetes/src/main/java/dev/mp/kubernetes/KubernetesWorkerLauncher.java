@@ -9,7 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +46,10 @@ import dev.mp.wire.Handshake;
 /**
  * Starts pool workers as Kubernetes pods, one worker per pod, through the fabric8 client. A pod runs the app's image
  * (or a configured one) with the remote worker command; its config (nothing secret) is a pod annotation the pod reads
- * through a downward-API file, and its secrets (the run's HMAC secret and the workers' TLS key) are a Kubernetes Secret
- * mounted as files, never in the pod's environment or arguments. One informer on the run's pods turns phases and
- * container states into worker exits; pods are deleted once ended, on terminate and kill, and the Secret goes with the
- * last worker.
+ * through a downward-API file, and its secrets (its own HMAC secret, the run's worker TLS key) are a Kubernetes Secret
+ * of its own mounted as files, never in the pod's environment or arguments. One informer on the run's pods turns
+ * phases and container states into worker exits; pods are deleted once ended, on terminate and kill, and a worker's
+ * Secret goes with it.
  */
 public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
@@ -70,6 +76,12 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
 	private static final Logger logger = LoggerFactory.getLogger(KubernetesWorkerLauncher.class);
 
+	/** API calls at once: pods of a pool warming up are created side by side. */
+	private static final int API_THREADS = 4;
+
+	/** How long close() waits for API calls under way before it deletes what it knows. */
+	private static final long CLOSE_WAIT_SECONDS = 30;
+
 	private final KubernetesClient client;
 
 	private final KubernetesSettings settings;
@@ -80,7 +92,13 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
 	private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
 
+	/** Guards the informer; held only by API threads and close(), never by a launch. */
 	private final Object lock = new Object();
+
+	/** Where API calls that may block run (see launch()); threads go when idle. */
+	private final ThreadPoolExecutor api = apiThreads();
+
+	private volatile boolean closed;
 
 	/** The app's own pod, when it runs in one and can be read; looked up once. */
 	private Pod ownPod;
@@ -89,9 +107,19 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
 	private SharedIndexInformer<Pod> informer;
 
-	private String secretName;
-
 	private RemoteAccess access;
+
+	private static ThreadPoolExecutor apiThreads() {
+		AtomicInteger numbers = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(API_THREADS, API_THREADS, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "mp-kubernetes-api-" + numbers.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
 
 	public KubernetesWorkerLauncher(KubernetesClient client, KubernetesSettings settings) {
 		this.client = client;
@@ -123,33 +151,62 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		return this.namespace;
 	}
 
+	/**
+	 * Returns at once with the worker; its Secret and pod are created on the launcher's own threads, so that a slow or
+	 * unreachable API server holds up no pool and no caller. A pod that cannot be created ends the worker with the
+	 * reason, which its pool reports as a start failure.
+	 */
 	@Override
 	public LaunchedWorker launch(WorkerLaunch launch) throws IOException {
-		String podName = podName(launch);
-		PodWorker worker;
-		synchronized (this.lock) {
-			startInformer();
-			Secret secret = ensureSecret(launch);
-			Pod pod = pod(launch, podName, secret.getMetadata().getName());
-			worker = new PodWorker(this, podName, pod.getSpec().getContainers().get(0).getCommand(), launch.tail(),
-					this.settings.terminationGrace());
-			this.workers.put(podName, worker);
-			try {
-				this.client.pods().inNamespace(this.namespace).resource(pod).create();
-			}
-			catch (KubernetesClientException ex) {
-				this.workers.remove(podName);
-				releaseSecretIfUnused();
-				throw new IOException("Cannot create worker pod " + podName + " in namespace " + this.namespace
-						+ ": " + ex.getMessage(), ex);
-			}
+		if (this.closed) {
+			throw new IOException("The Kubernetes launcher is closed");
 		}
+		String podName = podName(launch);
+		PodWorker worker = new PodWorker(this, podName, command(launch), launch.tail(),
+				this.settings.terminationGrace());
+		// known before its pod exists, so that the informer's first word of it finds it
+		this.workers.put(podName, worker);
+		CompletableFuture<Void> creation = new CompletableFuture<>();
+		worker.creating(creation);
 		worker.onExit().whenComplete((exit, failure) -> ended(worker));
+		try {
+			this.api.execute(() -> {
+				try {
+					create(launch, worker);
+				}
+				finally {
+					creation.complete(null);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			creation.complete(null);
+			worker.notCreated("the Kubernetes launcher is closed");
+		}
 		return worker;
 	}
 
-	/** The pod of one worker: see the class comment. */
-	Pod pod(WorkerLaunch launch, String podName, String secretName) {
+	/** Creates a worker's Secret, then its pod (a pod whose Secret is missing would wait for it to be mounted). */
+	private void create(WorkerLaunch launch, PodWorker worker) {
+		try {
+			synchronized (this.lock) {
+				if (this.closed) {
+					worker.notCreated("the Kubernetes launcher closed before its pod was created");
+					return;
+				}
+				startInformer();
+			}
+			this.client.secrets().inNamespace(this.namespace).resource(secret(launch, worker.podName())).create();
+			this.client.pods().inNamespace(this.namespace).resource(pod(launch, worker.podName())).create();
+		}
+		catch (RuntimeException ex) {
+			worker.notCreated("cannot create worker pod " + worker.podName() + " in namespace " + this.namespace + ": "
+					+ ex.getMessage());
+		}
+	}
+
+	/** The command a worker's container runs. */
+	private List<String> command(WorkerLaunch launch) {
 		ProcessOptions options = launch.options();
 		PodResources resources = this.settings.resources(launch.pool());
 		List<String> jvmOptions = new ArrayList<>();
@@ -162,8 +219,15 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		}
 		jvmOptions.addAll(options.jvmOptions());
 		String classPath = (this.settings.classPath() != null) ? this.settings.classPath() : options.classPath();
-		List<String> command = RemoteWorkerCommand.build(this.settings.javaCommand(), jvmOptions,
-				options.systemProperties(), classPath, CONFIG_DIRECTORY + "/" + CONFIG_FILE, SECRET_DIRECTORY);
+		return RemoteWorkerCommand.build(this.settings.javaCommand(), jvmOptions, options.systemProperties(),
+				classPath, CONFIG_DIRECTORY + "/" + CONFIG_FILE, SECRET_DIRECTORY);
+	}
+
+	/** The pod of one worker: see the class comment. */
+	Pod pod(WorkerLaunch launch, String podName) {
+		ProcessOptions options = launch.options();
+		PodResources resources = this.settings.resources(launch.pool());
+		List<String> command = command(launch);
 		Map<String, String> labels = labels();
 		labels.put(LABEL_POOL, label(launch.pool()));
 		labels.put(LABEL_WORKER, label(launch.workerId()));
@@ -220,7 +284,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			.addNewVolume()
 			.withName("mp-secret")
 			.withNewSecret()
-			.withSecretName(secretName)
+			.withSecretName(podName)
 			// readable by whatever user the image runs as (buildpack images are not root): the volume is mounted in
 			// this worker's one container only
 			.withDefaultMode(0444)
@@ -251,43 +315,40 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		return labels;
 	}
 
-	/** The run's Secret, created with the first worker of the run (or the first after the last one ended). */
-	private Secret ensureSecret(WorkerLaunch launch) {
-		String name = label(this.settings.appName()) + "-mp-" + this.run;
-		Secret existing = (this.secretName != null)
-				? this.client.secrets().inNamespace(this.namespace).withName(this.secretName).get() : null;
-		if (existing != null) {
-			return existing;
-		}
+	/**
+	 * A worker's own Secret: its HMAC secret (no other worker's proves anything for it) and the run's worker TLS
+	 * certificate and key. Named after its pod, owned like it by the app's pod, and deleted when the worker ends.
+	 */
+	private Secret secret(WorkerLaunch launch, String name) {
 		Map<String, String> data = new LinkedHashMap<>();
-		RemoteBootstrap.secretFiles(launch.remote())
+		RemoteBootstrap.secretFiles(launch.bootstrap(), launch.remote())
 			.forEach((file, bytes) -> data.put(file, Base64.getEncoder().encodeToString(bytes)));
-		Secret secret = new SecretBuilder().withNewMetadata()
+		Map<String, String> labels = labels();
+		labels.put(LABEL_POOL, label(launch.pool()));
+		labels.put(LABEL_WORKER, label(launch.workerId()));
+		return new SecretBuilder().withNewMetadata()
 			.withName(name)
 			.withNamespace(this.namespace)
-			.withLabels(labels())
+			.withLabels(labels)
 			.withOwnerReferences(ownerReferences())
 			.endMetadata()
 			.withType("Opaque")
 			.withImmutable(true)
 			.withData(data)
 			.build();
-		Secret created = this.client.secrets().inNamespace(this.namespace).resource(secret).create();
-		this.secretName = name;
-		return created;
 	}
 
+	/** A worker that ended takes its Secret with it. */
 	private void ended(PodWorker worker) {
-		synchronized (this.lock) {
-			this.workers.remove(worker.podName(), worker);
-			releaseSecretIfUnused();
+		this.workers.remove(worker.podName(), worker);
+		try {
+			worker.created().whenCompleteAsync((created, failure) -> deleteQuietly(() -> this.client.secrets()
+				.inNamespace(this.namespace)
+				.withName(worker.podName())
+				.delete()), this.api);
 		}
-	}
-
-	private void releaseSecretIfUnused() {
-		if (this.workers.isEmpty() && this.secretName != null) {
-			deleteQuietly(() -> this.client.secrets().inNamespace(this.namespace).withName(this.secretName).delete());
-			this.secretName = null;
+		catch (RejectedExecutionException ex) {
+			// closing: close() deletes the run's Secrets
 		}
 	}
 
@@ -326,7 +387,18 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		}
 	}
 
-	void deletePod(String podName, long graceSeconds) {
+	/** Deletes a worker's pod on the launcher's threads, once its creation has been tried. */
+	void deletePod(PodWorker worker, long graceSeconds) {
+		try {
+			worker.created().whenCompleteAsync((created, failure) -> deletePodNow(worker.podName(), graceSeconds),
+					this.api);
+		}
+		catch (RejectedExecutionException ex) {
+			// closing: close() deletes every pod it knows
+		}
+	}
+
+	private void deletePodNow(String podName, long graceSeconds) {
 		deleteQuietly(() -> this.client.pods()
 			.inNamespace(this.namespace)
 			.withName(podName)
@@ -419,15 +491,30 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		return cleaned.isEmpty() ? "x" : (cleaned.length() > 63) ? cleaned.substring(0, 63) : cleaned;
 	}
 
-	/** Deletes the pods still known and the Secret, and stops watching. */
+	/**
+	 * Lets creations and deletions under way finish (those not started find the launcher closed), then deletes the
+	 * pods still known and the run's Secrets, and stops watching.
+	 */
 	@Override
 	public void close() {
+		this.closed = true;
+		this.api.shutdown();
+		try {
+			if (!this.api.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+				logger.warn("Kubernetes API calls still under way after {} s; deleting the worker pods anyway",
+						CLOSE_WAIT_SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		synchronized (this.lock) {
 			for (PodWorker worker : List.copyOf(this.workers.values())) {
-				deletePod(worker.podName(), 0);
+				deletePodNow(worker.podName(), 0);
 			}
 			this.workers.clear();
-			releaseSecretIfUnused();
+			// every Secret of the run, those of workers whose end is still on its way included
+			deleteQuietly(() -> this.client.secrets().inNamespace(this.namespace).withLabel(LABEL_RUN, this.run).delete());
 			if (this.informer != null) {
 				this.informer.close();
 				this.informer = null;

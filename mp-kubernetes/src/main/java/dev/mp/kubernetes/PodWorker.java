@@ -30,6 +30,9 @@ final class PodWorker implements LaunchedWorker {
 
 	private final CompletableFuture<WorkerExit> exit = new CompletableFuture<>();
 
+	/** Completes once the pod's creation has been tried (see KubernetesWorkerLauncher#launch). */
+	private volatile CompletableFuture<Void> created;
+
 	private volatile String phase = "Pending";
 
 	private volatile String node;
@@ -54,6 +57,21 @@ final class PodWorker implements LaunchedWorker {
 		return this.podName;
 	}
 
+	void creating(CompletableFuture<Void> creation) {
+		this.created = creation;
+	}
+
+	CompletableFuture<Void> created() {
+		return this.created;
+	}
+
+	/** The pod could not be created: the worker ends without having run, with the reason. */
+	void notCreated(String reason) {
+		this.phase = "NotCreated";
+		this.tail.add("[pod " + this.podName + "] " + reason);
+		this.exit.complete(new WorkerExit(null, reason, false));
+	}
+
 	/** A change the informer saw. */
 	void changed(Pod pod, boolean deleted) {
 		this.phase = deleted ? "Deleted" : PodStatuses.phase(pod);
@@ -73,7 +91,7 @@ final class PodWorker implements LaunchedWorker {
 			ended = new WorkerExit(signal, (signal != null) ? null : "pod " + this.podName + " deleted", false);
 		}
 		if (ended != null && this.exit.complete(ended) && !deleted) {
-			this.launcher.deletePod(this.podName, 0);
+			this.launcher.deletePod(this, 0);
 		}
 	}
 
@@ -111,7 +129,7 @@ final class PodWorker implements LaunchedWorker {
 		if (this.stopSignal == null || signal == -9) {
 			this.stopSignal = signal;
 		}
-		this.launcher.deletePod(this.podName, graceSeconds);
+		this.launcher.deletePod(this, graceSeconds);
 	}
 
 	/** Cancels go as frames on the worker's connection. */

@@ -206,6 +206,29 @@ class KubernetesWorkerLauncherTests {
 			.contains("server-sha256=", "port=", "worker-id=w1");
 	}
 
+	/** Each worker proves a handshake secret of its own; only the TLS client identity is the run's. */
+	@Test
+	void eachWorkerPodMountsASecretOfItsOwn() {
+		this.template.pool("images", PoolOptions.builder()
+			.size(2)
+			.minIdle(2)
+			.launcher(KubernetesWorkerLauncher.NAME)
+			.build()).warmUp();
+		List<Secret> secrets = await().atMost(Duration.ofSeconds(20)).until(this::secrets, (all) -> all.size() == 2);
+		assertThat(secrets).extracting((secret) -> secret.getData().get(RemoteBootstrap.SECRET_FILE))
+			.doesNotHaveDuplicates();
+		assertThat(secrets).extracting((secret) -> secret.getData().get(RemoteBootstrap.KEY_FILE))
+			.containsOnly(secrets.get(0).getData().get(RemoteBootstrap.KEY_FILE));
+		List<Pod> pods = this.client.pods()
+			.inNamespace(NAMESPACE)
+			.withLabel(KubernetesWorkerLauncher.LABEL_POOL, "images")
+			.list()
+			.getItems();
+		assertThat(pods).hasSize(2).allSatisfy((pod) -> assertThat(pod.getSpec().getVolumes())
+			.anySatisfy((volume) -> assertThat(volume.getSecret()).isNotNull()
+				.satisfies((secret) -> assertThat(secret.getSecretName()).isEqualTo(pod.getMetadata().getName()))));
+	}
+
 	@Test
 	void aPodRunByTheNodeServesCallsAndShowsPodNodeAndPhase() throws Exception {
 		ProcessPool pool = pool();
@@ -268,7 +291,11 @@ class KubernetesWorkerLauncherTests {
 		// the pool keeps one warm: a new pod
 		Pod second = await().atMost(Duration.ofSeconds(20))
 			.until(this::workerPod, (pod) -> pod != null && !pod.getMetadata().getName().equals(first.getMetadata().getName()));
-		assertThat(secrets()).hasSize(1);
+		// the first worker's Secret went with it
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(secrets()).singleElement()
+				.satisfies((secret) -> assertThat(secret.getMetadata().getName())
+					.isEqualTo(second.getMetadata().getName())));
 		this.template.close();
 		assertThat(this.client.pods().inNamespace(NAMESPACE).withName(second.getMetadata().getName()).get()).isNull();
 		assertThat(secrets()).isEmpty();
