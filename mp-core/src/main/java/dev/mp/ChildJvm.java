@@ -31,6 +31,7 @@ import dev.mp.launch.ClassDataArchives;
 import dev.mp.launch.ExtractedJars;
 import dev.mp.launch.JvmCommand;
 import dev.mp.launch.LaunchedWorker;
+import dev.mp.launch.OutputLines;
 import dev.mp.launch.OutputTail;
 import dev.mp.launch.RemoteEndpoint;
 import dev.mp.launch.WorkerExit;
@@ -101,6 +102,9 @@ final class ChildJvm implements ChildProcess {
 	private Path trainingArchive;
 
 	private final OutputTail tail = new OutputTail(TAIL_LINES);
+
+	/** A remote worker's stdout and stderr as it sends them (see {@link FrameType#OUTPUT}); made on first use. */
+	private OutputLines[] sentOutput;
 
 	private final CompletableFuture<FrameChannel> ready = new CompletableFuture<>();
 
@@ -192,8 +196,7 @@ final class ChildJvm implements ChildProcess {
 		}
 		openMailbox();
 		server.expect(this.id, this);
-		// one logger per pool or name prefix, not per child: loggers are cached for the life of the JVM
-		String logger = (this.pool != null) ? this.pool : this.name.replaceFirst("-\\d+$", "");
+		String logger = loggerName();
 		BootstrapConfig bootstrap = new BootstrapConfig(this.id, this.name, this.secret,
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(), this.oneShot,
@@ -224,6 +227,11 @@ final class ChildJvm implements ChildProcess {
 			// after this child is ready, so that the training does not slow its start
 			this.ready.thenRun(this::trainClassDataArchive);
 		}
+	}
+
+	/** One logger per pool or name prefix, not per child: loggers are cached for the life of the JVM. */
+	private String loggerName() {
+		return (this.pool != null) ? this.pool : this.name.replaceFirst("-\\d+$", "");
 	}
 
 	private void openMailbox() {
@@ -420,6 +428,7 @@ final class ChildJvm implements ChildProcess {
 					case RESULT, PLAIN_RESULT, FAILURE, STAGED -> answered(frame);
 					case PONG -> {
 					}
+					case OUTPUT -> output(frame.payload());
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
 				}
 			}
@@ -436,8 +445,26 @@ final class ChildJvm implements ChildProcess {
 		}
 		finally {
 			closeQuietly(channel);
+			if (this.sentOutput != null) {
+				this.sentOutput[0].finish();
+				this.sentOutput[1].finish();
+			}
 			this.readerDone.complete(null);
 		}
+	}
+
+	/** Output a remote worker sends, logged as a local worker's pipes are; only the reader thread calls this. */
+	private void output(byte[] payload) {
+		if (payload.length == 0) {
+			return;
+		}
+		if (this.sentOutput == null) {
+			this.sentOutput = new OutputLines[] { new OutputLines(loggerName(), this.name, -1, false, this.tail),
+					new OutputLines(loggerName(), this.name, -1, true, this.tail) };
+		}
+		// the first byte says which stream: 2 for stderr
+		OutputLines lines = this.sentOutput[(payload[0] == 2) ? 1 : 0];
+		lines.accept(payload, 1, payload.length - 1);
 	}
 
 	/** The child speaks nonsense, on its socket or in its mailbox: its calls fail with what was wrong, then it goes. */

@@ -20,10 +20,15 @@ import java.util.stream.IntStream;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import dev.mp.child.BootstrapConfig;
 import dev.mp.child.RemoteBootstrap;
@@ -99,6 +104,41 @@ class RemoteWorkerIntegrationTests {
 		assertThat(command).doesNotContain(HexFormat.of().formatHex(secret));
 		String config = Files.readString(Path.of(worker.details().get("config")));
 		assertThat(config).doesNotContain(HexFormat.of().formatHex(secret)).contains("server-sha256");
+	}
+
+	/** What a remote worker prints reaches the parent's log as a local worker's does, and its output tail. */
+	@Test
+	void whatARemoteWorkerPrintsIsLoggedByTheParentAndKeptInItsTail() throws Exception {
+		ListAppender<ILoggingEvent> events = new ListAppender<>();
+		events.start();
+		Logger workerLog = (Logger) LoggerFactory.getLogger("dev.mp.worker.remote");
+		workerLog.addAppender(events);
+		try {
+			ProcessPool pool = pool((config, secrets) -> {
+			});
+			assertThat(pool.submit(RemoteWorkerIntegrationTests::speak).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+			ChildProcess worker = pool.workers().get(0);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.copyOf(events.list))
+				.anySatisfy((event) -> {
+					assertThat(event.getLevel()).isEqualTo(Level.INFO);
+					assertThat(event.getFormattedMessage()).isEqualTo("[" + worker.name() + "] report ready");
+					assertThat(event.getMDCPropertyMap()).containsEntry("mp.worker", worker.name());
+				})
+				.anySatisfy((event) -> {
+					assertThat(event.getLevel()).isEqualTo(Level.WARN);
+					assertThat(event.getFormattedMessage()).isEqualTo("[" + worker.name() + "] disk almost full");
+				}));
+			assertThat(worker.outputTail()).contains("report ready", "disk almost full");
+		}
+		finally {
+			workerLog.detachAppender(events);
+		}
+	}
+
+	static int speak() {
+		System.out.println("report ready");
+		System.err.println("disk almost full");
+		return 1;
 	}
 
 	@Test

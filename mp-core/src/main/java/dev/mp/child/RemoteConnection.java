@@ -70,6 +70,7 @@ final class RemoteConnection {
 			FrameChannel runtime = new FrameChannel(fromNetwork, socket.getOutputStream(), both,
 					config.maxFrameBytes());
 			ChildRuntime.proveSecret(network, runtime, config);
+			OutputForwarding.install(runtime);
 			this.lastHeard = System.nanoTime();
 			FrameChannel forward = new FrameChannel(InputStream.nullInputStream(), toRuntime, pipe.sink(),
 					config.maxFrameBytes());

@@ -27,6 +27,9 @@ public final class FrameChannel implements Closeable {
 
 	private final DataOutputStream out;
 
+	/** The thread writing a frame, guarded by the output stream's lock. */
+	private Thread writer;
+
 	private volatile int maxFrameBytes;
 
 	public FrameChannel(SocketChannel socket, int maxFrameBytes) {
@@ -89,11 +92,21 @@ public final class FrameChannel implements Closeable {
 					+ this.maxFrameBytes + " bytes (mp.protocol.max-frame-size)");
 		}
 		synchronized (this.out) {
-			this.out.writeInt(HEADER_BYTES + frame.payload().length);
-			this.out.writeByte(frame.type().code());
-			this.out.writeLong(frame.correlationId());
-			this.out.write(frame.payload());
-			this.out.flush();
+			if (this.writer == Thread.currentThread()) {
+				// something the write itself called (a TLS debug line, forwarded output) would land inside this frame
+				throw new IllegalStateException("A frame written in the middle of another on the same thread");
+			}
+			this.writer = Thread.currentThread();
+			try {
+				this.out.writeInt(HEADER_BYTES + frame.payload().length);
+				this.out.writeByte(frame.type().code());
+				this.out.writeLong(frame.correlationId());
+				this.out.write(frame.payload());
+				this.out.flush();
+			}
+			finally {
+				this.writer = null;
+			}
 		}
 	}
 

@@ -44,7 +44,13 @@ public enum FrameType {
 	 * Either side, for a call or an answer too large for the worker's mailbox slots: the payload lies in shared memory
 	 * (see {@code dev.mp.sync.CallMailbox#stage}); this frame's payload says its own type, where and how long it is.
 	 */
-	STAGED(11);
+	STAGED(11),
+
+	/**
+	 * A remote worker to its parent: bytes its program wrote to stdout (first payload byte 1) or stderr (2), which a
+	 * local worker's parent reads from its pipes; the parent logs them as it logs a local worker's output.
+	 */
+	OUTPUT(12);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 
