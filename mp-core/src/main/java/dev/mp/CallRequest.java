@@ -12,6 +12,12 @@ import dev.mp.wire.Payload;
  */
 record CallRequest(FrameType type, Payload payload) {
 
+	/** The same call, kept for later (see {@link Payload#frozen()}). */
+	CallRequest frozen() {
+		Payload kept = this.payload.frozen();
+		return (kept == this.payload) ? this : new CallRequest(this.type, kept);
+	}
+
 	/** An invocation the codec encoded. */
 	static CallRequest encoded(byte[] payload) {
 		return new CallRequest(FrameType.CALL, Payload.of(payload));

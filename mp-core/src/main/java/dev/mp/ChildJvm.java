@@ -331,6 +331,8 @@ final class ChildJvm implements ChildProcess {
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		this.pending.put(callId, result);
 		result.whenComplete((value, failure) -> this.pending.remove(callId));
+		// sent once the child is ready: what the caller may change after submitting must not change the call
+		CallRequest sent = this.ready.isDone() ? request : request.frozen();
 		this.ready.whenComplete((channel, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(unwrap(failure));
@@ -339,9 +341,9 @@ final class ChildJvm implements ChildProcess {
 			try {
 				CallMailbox box = this.mailbox;
 				Frame call = (box != null)
-						? box.stage(request.type(), callId, request.payload(), this.template.maxFrameBytes()) : null;
+						? box.stage(sent.type(), callId, sent.payload(), this.template.maxFrameBytes()) : null;
 				if (call == null) {
-					call = new Frame(request.type(), callId, request.payload().bytes());
+					call = new Frame(sent.type(), callId, sent.payload().bytes());
 				}
 				if (box == null || !box.post(call)) {
 					write(channel, call);
@@ -373,11 +375,15 @@ final class ChildJvm implements ChildProcess {
 		try {
 			Frame answer = box.awaitAnswer(this.spinNanos, maxNanos, call::isDone);
 			if (answer != null) {
-				answered(answer);
+				answered(answer, box);
 			}
 		}
 		catch (ProtocolException ex) {
 			brokeProtocol(ex);
+		}
+		catch (RuntimeException ex) {
+			// the answer was taken from the box: the call must not be left waiting for it
+			brokeProtocol(new ProtocolException("Unreadable answer in the mailbox: " + ex));
 		}
 	}
 
@@ -425,7 +431,7 @@ final class ChildJvm implements ChildProcess {
 			Frame frame;
 			while ((frame = channel.read()) != null) {
 				switch (frame.type()) {
-					case RESULT, PLAIN_RESULT, FAILURE, STAGED -> answered(frame);
+					case RESULT, PLAIN_RESULT, FAILURE, STAGED -> answered(frame, this.mailbox);
 					case PONG -> {
 					}
 					case OUTPUT -> output(frame.payload());
@@ -476,68 +482,63 @@ final class ChildJvm implements ChildProcess {
 		this.worker.kill();
 	}
 
-	/** A call's answer, from the socket or the mailbox, whole or staged in shared memory. */
-	private void answered(Frame answer) {
+	/**
+	 * A call's answer, from the socket or the mailbox ({@code box}, the one it came through), whole or staged in
+	 * shared memory. A staged one is decoded and its room handed back before the call completes: completing it may
+	 * send the pool's next call, whose answer should find the room free.
+	 */
+	private void answered(Frame answer, CallMailbox box) {
+		long callId = answer.correlationId();
 		if (answer.type() != FrameType.STAGED) {
-			answered(answer.type(), answer.correlationId(), ByteBuffer.wrap(answer.payload()));
+			settle(callId, outcome(answer.type(), callId, ByteBuffer.wrap(answer.payload())));
 			return;
 		}
-		CallMailbox box = this.mailbox;
 		if (box == null) {
 			throw new ProtocolException("A staged answer from a worker without a mailbox");
 		}
-		try (StagedPayload staged = box.openStaged(answer)) {
-			answered(staged.type(), answer.correlationId(), staged.payload());
+		Outcome outcome;
+		try (StagedPayload staged = box.openStaged(answer, this.template.maxFrameBytes())) {
+			outcome = outcome(staged.type(), callId, staged.payload());
 		}
+		settle(callId, outcome);
 	}
 
-	private void answered(FrameType type, long callId, ByteBuffer payload) {
+	/** What an answer says, decoded; {@code null} when nobody waits for it any more. */
+	private Outcome outcome(FrameType type, long callId, ByteBuffer payload) {
 		if (type != FrameType.RESULT && type != FrameType.PLAIN_RESULT && type != FrameType.FAILURE) {
 			throw new ProtocolException("A " + type + " frame as an answer");
 		}
 		this.tasksCompleted.incrementAndGet();
-		CompletableFuture<Object> call = this.pending.get(callId);
-		if (call == null) {
-			return;
+		if (!this.pending.containsKey(callId)) {
+			return null;
 		}
-		switch (type) {
-			case RESULT -> completeResult(call, BufferStreams.bytes(payload));
-			case PLAIN_RESULT -> completePlainResult(call, payload);
-			default -> completeFailure(call, BufferStreams.bytes(payload));
+		try {
+			return switch (type) {
+				case RESULT -> new Outcome(
+						this.template.codec().decode(BufferStreams.bytes(payload), this.template.classLoader()), null);
+				case PLAIN_RESULT -> new Outcome(PlainValues.decode(payload), null);
+				default -> new Outcome(null, thrown(BufferStreams.bytes(payload)));
+			};
+		}
+		catch (RuntimeException ex) {
+			return new Outcome(null, ex);
 		}
 	}
 
-	private void completeResult(CompletableFuture<Object> call, byte[] payload) {
-		Object value;
-		try {
-			value = this.template.codec().decode(payload, this.template.classLoader());
-		}
-		catch (RuntimeException ex) {
-			call.completeExceptionally(ex);
-			return;
-		}
-		call.complete(value);
+	private Throwable thrown(byte[] payload) {
+		Failure failure = (Failure) this.template.codec().decode(payload, this.template.classLoader());
+		return remoteThrowable(failure);
 	}
 
-	private void completePlainResult(CompletableFuture<Object> call, ByteBuffer payload) {
-		try {
-			call.complete(PlainValues.decode(payload));
-		}
-		catch (RuntimeException ex) {
-			call.completeExceptionally(ex);
+	private void settle(long callId, Outcome outcome) {
+		CompletableFuture<Object> call = (outcome != null) ? this.pending.get(callId) : null;
+		if (call != null) {
+			settle(call, outcome.value(), outcome.failure());
 		}
 	}
 
-	private void completeFailure(CompletableFuture<Object> call, byte[] payload) {
-		Throwable thrown;
-		try {
-			Failure failure = (Failure) this.template.codec().decode(payload, this.template.classLoader());
-			thrown = remoteThrowable(failure);
-		}
-		catch (RuntimeException ex) {
-			thrown = ex;
-		}
-		call.completeExceptionally(thrown);
+	/** A decoded answer: the call's value, or what it threw (or why its answer could not be read). */
+	private record Outcome(Object value, Throwable failure) {
 	}
 
 	/** Completes a future with a value, or with a failure when there is one. */

@@ -86,7 +86,7 @@ public final class ProcessPool implements AutoCloseable {
 		this.name = name;
 		this.options = options;
 		this.initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
-				"initializer of pool " + name, options.initializer().getClass()) : null;
+				"initializer of pool " + name, options.initializer().getClass()).frozen() : null;
 		Duration idleTimeout = options.idleTimeout();
 		this.idleReaper = (idleTimeout != null) ? template.scheduler()
 			.scheduleWithFixedDelay(this::retireIdle, idleTimeout.toMillis(), Math.max(100, idleTimeout.toMillis() / 4),
@@ -270,6 +270,10 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			this.queue.addLast(task);
 			dispatch();
+			if (task.worker == null) {
+				// waits for a worker: what the caller changes after submitting must not change the task
+				task.request = task.request.frozen();
+			}
 		}
 		return task.result;
 	}
@@ -664,7 +668,8 @@ public final class ProcessPool implements AutoCloseable {
 
 	private static final class Task {
 
-		private final CallRequest request;
+		/** Frozen while it waits in the queue; read and written under the pool's lock. */
+		private CallRequest request;
 
 		private final CallbackFuture<Object> result;
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.mp.sync.ProcessEvent;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -178,37 +179,111 @@ class ProcessPoolIntegrationTests {
 
 	/**
 	 * Calls and answers too large for the mailbox are staged in shared memory of their own, whatever form they
-	 * travel in (compact or the codec's, result or failure) and whichever way; a larger one grows it. Its files go with
-	 * the worker.
+	 * travel in (compact or the codec's; result or failure) and whichever way, each path proven by the file it leaves;
+	 * a larger one grows it. The files go with the worker.
 	 */
 	@Test
 	void largeCallsAndAnswersAreStagedInSharedMemoryBothWays() throws Exception {
-		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ofMillis(20)));
 		byte[] large = new byte[300 * 1024];
 		new Random(3).nextBytes(large);
 		int[] numbers = new Random(4).ints(100_000).toArray();
+		// a large compact call, a small plain answer
+		assertThat(stagedOnly((pool) -> assertThat(pool.submit(() -> large.length).get(60, TimeUnit.SECONDS))
+			.isEqualTo(large.length))).containsExactly("-down-1");
+		// a large codec call
+		assertThat(stagedOnly((pool) -> assertThat(pool.submit(() -> Arrays.stream(numbers).sum())
+			.get(60, TimeUnit.SECONDS)).isEqualTo(Arrays.stream(numbers).sum()))).containsExactly("-down-1");
+		// a large plain answer, a large codec answer, a large failure, to small calls
+		assertThat(stagedOnly((pool) -> assertThat(pool.submit(() -> new byte[200_000]).get(60, TimeUnit.SECONDS))
+			.hasSize(200_000))).containsExactly("-up-1");
+		assertThat(stagedOnly((pool) -> assertThat(pool.submit(() -> new int[100_000]).get(60, TimeUnit.SECONDS))
+			.hasSize(100_000))).containsExactly("-up-1");
+		assertThat(stagedOnly((pool) -> assertThatThrownBy(() -> pool.submit(() -> {
+			throw new IllegalStateException("x".repeat(200_000));
+		}).get(60, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class)
+			.hasMessage("x".repeat(200_000)))).containsExactly("-up-1");
+		// both ways, many times over, then larger
+		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ofMillis(20)));
 		for (int i = 0; i < 20; i++) {
 			assertThat(pool.submit(() -> large).get(60, TimeUnit.SECONDS)).isEqualTo(large);
-			assertThat(pool.submit(() -> large.length).get(60, TimeUnit.SECONDS)).isEqualTo(large.length);
-			assertThat(pool.submit(() -> new byte[200_000]).get(60, TimeUnit.SECONDS)).hasSize(200_000);
 			assertThat(pool.submit(() -> numbers).get(60, TimeUnit.SECONDS)).isEqualTo(numbers);
-			assertThat(pool.submit(() -> Arrays.stream(numbers).sum()).get(60, TimeUnit.SECONDS))
-				.isEqualTo(Arrays.stream(numbers).sum());
 		}
-		String longMessage = "x".repeat(200_000);
-		assertThatThrownBy(() -> pool.submit(() -> {
-			throw new IllegalStateException(longMessage);
-		}).get(60, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class).hasMessage(longMessage);
 		Path directory = this.template.sharedObjects().directory();
-		assertThat(mailboxes(directory)).map((file) -> file.getFileName().toString().replaceFirst("^call-\\d+", ""))
-			.containsExactlyInAnyOrder("", "-down-1", "-up-1");
+		assertThat(stagedFiles(directory)).containsExactlyInAnyOrder("-down-1", "-up-1");
 		byte[] larger = new byte[3 << 20];
 		new Random(5).nextBytes(larger);
 		assertThat(pool.submit(() -> larger).get(60, TimeUnit.SECONDS)).isEqualTo(larger);
-		assertThat(mailboxes(directory)).map((file) -> file.getFileName().toString().replaceFirst("^call-\\d+", ""))
-			.containsExactlyInAnyOrder("", "-down-2", "-up-2");
+		assertThat(stagedFiles(directory)).containsExactlyInAnyOrder("-down-2", "-up-2");
 		pool.close();
 		await().atMost(Duration.ofSeconds(30)).until(() -> mailboxes(directory).isEmpty());
+	}
+
+	/** The staged files a fresh one-worker pool leaves after the given calls, by their suffix. */
+	private static List<String> stagedOnly(PoolCalls calls) throws Exception {
+		try (ProcessTemplate own = new ProcessTemplate()) {
+			ProcessPool pool = own.pool("staged", PoolOptions.builder().size(1).build());
+			calls.make(pool);
+			return stagedFiles(own.sharedObjects().directory());
+		}
+	}
+
+	@FunctionalInterface
+	private interface PoolCalls {
+
+		void make(ProcessPool pool) throws Exception;
+
+	}
+
+	private static List<String> stagedFiles(Path directory) throws IOException {
+		return mailboxes(directory).stream()
+			.map((file) -> file.getFileName().toString().replaceFirst("^call-\\d+", ""))
+			.filter((suffix) -> !suffix.isEmpty())
+			.toList();
+	}
+
+	/**
+	 * A caller whose thread has a pending interrupt (join() does not throw it) still reads a staged answer: the
+	 * mapping sets the flag aside, and the worker stays.
+	 */
+	@Test
+	void aCallerWithAPendingInterruptReadsAStagedAnswerAndTheWorkerStays() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ofMillis(20)));
+		long worker = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+		byte[] large = new byte[300 * 1024];
+		new Random(6).nextBytes(large);
+		Thread.currentThread().interrupt();
+		try {
+			assertThat(pool.submit(() -> large).join()).isEqualTo(large);
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isEqualTo(worker);
+	}
+
+	/**
+	 * A task that waits for a worker runs with the arrays it captured as they were when it was submitted, as JDK
+	 * serialization would have had them: changes the caller makes meanwhile do not reach it.
+	 */
+	@Test
+	void aQueuedTaskRunsWithItsCapturedArrayAsItWasWhenSubmitted() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		ProcessEvent release = this.template.event();
+		ProcessEvent running = this.template.event();
+		CompletableFuture<Object> busy = pool.submit(() -> {
+			running.set();
+			release.await();
+			return null;
+		});
+		assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+		byte[] data = new byte[300 * 1024];
+		data[0] = 1;
+		CompletableFuture<Byte> queued = pool.submit(() -> data[0]);
+		data[0] = 99;
+		release.set();
+		busy.get(60, TimeUnit.SECONDS);
+		assertThat(queued.get(60, TimeUnit.SECONDS)).isEqualTo((byte) 1);
 	}
 
 	@Test

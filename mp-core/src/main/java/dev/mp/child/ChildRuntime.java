@@ -111,6 +111,8 @@ final class ChildRuntime {
 			exit(EXIT_OK);
 			return;
 		}
+		// mapped before the handshake: the parent stages a first call only for a worker that has its mailbox
+		this.mailbox = openMailbox();
 		try {
 			this.channel = this.connector.connect(this.config, this::cancel);
 		}
@@ -119,7 +121,6 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_NO_PARENT);
 			return;
 		}
-		this.mailbox = openMailbox();
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
 		frames.start();
@@ -354,7 +355,7 @@ final class ChildRuntime {
 			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
 					+ "not map (see its output)");
 		}
-		try (StagedPayload staged = this.mailbox.openStaged(request)) {
+		try (StagedPayload staged = this.mailbox.openStaged(request, this.config.maxFrameBytes())) {
 			return invocation(staged.type(), staged.payload());
 		}
 	}

@@ -34,12 +34,18 @@ final class BulkSlot {
 	/** Bytes of a {@link FrameType#STAGED} frame's payload: type, generation, length. */
 	private static final int POINTER_BYTES = 9;
 
+	/** How long a staged payload counts as being read: longer than reading the largest frame takes. */
+	private static final long UNREAD_NANOS = 100_000_000;
+
 	private final String prefix;
 
 	/** The writer's file, or the last one the reader mapped. */
 	private volatile SharedMemory memory;
 
 	private int generation;
+
+	/** When the writer staged its last payload ({@code System.nanoTime()}). */
+	private volatile long stagedAt;
 
 	/** The writer's smallest size that could not be made (a full file system): not tried again. */
 	private long refusedSize = Long.MAX_VALUE;
@@ -64,6 +70,7 @@ final class BulkSlot {
 			return null;
 		}
 		payload.writeTo(this.memory.slice(DATA, (int) size));
+		this.stagedAt = System.nanoTime();
 		// a volatile store: publishes the bytes before the frame that names them can be sent
 		this.memory.setLong(STATE, FULL);
 		ByteBuffer pointer = ByteBuffer.allocate(POINTER_BYTES);
@@ -71,10 +78,14 @@ final class BulkSlot {
 		return new Frame(FrameType.STAGED, id, pointer.array());
 	}
 
-	/** The writing side: whether the last payload staged here is still being read (or not yet). */
+	/**
+	 * The writing side: whether the last payload staged here is still being read (or not yet), for at most
+	 * {@link #UNREAD_NANOS} after it was staged: a reader that never frees it (one that could not map it) must not keep
+	 * the writer's looks going.
+	 */
 	boolean unread() {
 		SharedMemory written = this.memory;
-		return written != null && written.getLong(STATE) != FREE;
+		return written != null && written.getLong(STATE) != FREE && System.nanoTime() - this.stagedAt < UNREAD_NANOS;
 	}
 
 	private boolean grow(long size, int maxBytes) {
@@ -104,7 +115,7 @@ final class BulkSlot {
 	 * The reading side: the payload a {@link FrameType#STAGED} frame names, to read before {@link StagedPayload#close()}.
 	 * @throws ProtocolException if the frame names nothing the writer can have staged
 	 */
-	synchronized StagedPayload open(Frame pointer) {
+	synchronized StagedPayload open(Frame pointer, int maxBytes) {
 		ByteBuffer fields = ByteBuffer.wrap(pointer.payload());
 		if (fields.remaining() != POINTER_BYTES) {
 			throw new ProtocolException("A staged frame of " + fields.remaining() + " bytes");
@@ -124,9 +135,15 @@ final class BulkSlot {
 			}
 			this.generation = generation;
 		}
-		if (length < 0 || length > this.memory.size() - DATA || this.memory.getLong(STATE) != FULL) {
+		if (this.memory.size() < DATA) {
+			throw new ProtocolException("Staged payload in a file of " + this.memory.size() + " bytes");
+		}
+		if (length < 0 || length > this.memory.size() - DATA || length > maxBytes) {
 			throw new ProtocolException("Staged payload of " + length + " bytes in " + (this.memory.size() - DATA)
-					+ (this.memory.getLong(STATE) != FULL ? ", marked free" : ""));
+					+ " (frame limit " + maxBytes + ")");
+		}
+		if (this.memory.getLong(STATE) != FULL) {
+			throw new ProtocolException("Staged payload of " + length + " bytes marked free");
 		}
 		SharedMemory holder = this.memory;
 		return new StagedPayload(type, holder.slice(DATA, length), () -> holder.setLong(STATE, FREE));

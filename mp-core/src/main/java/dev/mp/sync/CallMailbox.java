@@ -49,6 +49,9 @@ public final class CallMailbox implements AutoCloseable {
 	/** Non-zero while the parent writes a staged call; a worker looking for its next call keeps looking meanwhile. */
 	private static final int CALL_STAGING = 32;
 
+	/** Set by the worker once it has mapped the mailbox: only then can it read a staged call. */
+	private static final int WORKER_MAPPED = 40;
+
 	private static final int OUTBOX = 64;
 
 	private static final int ANSWER_LENGTH = 72;
@@ -111,7 +114,9 @@ public final class CallMailbox implements AutoCloseable {
 
 	/** The worker's side: maps the mailbox its parent made. */
 	public static CallMailbox open(Path file) throws IOException {
-		return new CallMailbox(SharedMemory.map(file), false);
+		CallMailbox box = new CallMailbox(SharedMemory.map(file), false);
+		box.memory.setLong(WORKER_MAPPED, 1);
+		return box;
 	}
 
 	/** The file to hand to the worker. */
@@ -142,7 +147,7 @@ public final class CallMailbox implements AutoCloseable {
 	 * over the socket; {@code null} if the payload fits a slot or cannot be staged: send it whole
 	 */
 	public Frame stage(FrameType type, long id, Payload payload, int maxBytes) {
-		if (payload.size() <= this.capacity) {
+		if (payload.size() <= this.capacity || this.memory.getLong(WORKER_MAPPED) == 0) {
 			return null;
 		}
 		int staging = this.owner ? CALL_STAGING : ANSWER_STAGING;
@@ -157,10 +162,11 @@ public final class CallMailbox implements AutoCloseable {
 
 	/**
 	 * Either side: the payload a {@link FrameType#STAGED} frame from the other side names; read it, then close it.
+	 * @param maxBytes the frame limit, which no payload exceeds
 	 * @throws ProtocolException if the frame names nothing the other side can have staged
 	 */
-	public StagedPayload openStaged(Frame staged) {
-		return this.incoming.open(staged);
+	public StagedPayload openStaged(Frame staged, int maxBytes) {
+		return this.incoming.open(staged, maxBytes);
 	}
 
 	/** The parent's side: about to write a frame to the socket (see {@link #awaitCall}). */
@@ -182,7 +188,7 @@ public final class CallMailbox implements AutoCloseable {
 	 * @return the call posted, or {@code null}: read the socket
 	 */
 	public Frame awaitCall(long spinNanos, long framesRead) {
-		long posted = spin(INBOX, spinNanos, MAX_STAGED_NANOS,
+		long posted = spin(INBOX, spinNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS),
 				() -> this.memory.getLong(SOCKET_FRAMES) > framesRead);
 		if (posted <= 0) {
 			return null;
@@ -246,8 +252,8 @@ public final class CallMailbox implements AutoCloseable {
 		if (!this.memory.compareAndSetLong(OUTBOX, CLOSED, OPEN)) {
 			return null;
 		}
-		long posted = spin(OUTBOX, Math.min(spinNanos, maxNanos), Math.min(maxNanos, MAX_STAGED_NANOS),
-				answeredElsewhere);
+		long posted = spin(OUTBOX, Math.min(spinNanos, maxNanos),
+				Math.min(maxNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS)), answeredElsewhere);
 		if (posted <= 0) {
 			return null;
 		}
@@ -278,11 +284,17 @@ public final class CallMailbox implements AutoCloseable {
 	 * stages for this side: a call or answer that takes a megabyte's copy cannot come sooner, and a look that ran out
 	 * meanwhile would cost a thread wake-up on both sides.
 	 */
+	private static long saturatedAdd(long a, long b) {
+		long sum = a + b;
+		return (sum < 0) ? Long.MAX_VALUE : sum;
+	}
+
+	/** @param maxNanos the longest the look may last in all, however long staged payloads take */
 	private long spin(int box, long spinNanos, long maxNanos, BooleanSupplier givenUp) {
 		long start = System.nanoTime();
 		long deadline = start + spinNanos;
 		long yieldFrom = start + PURE_SPIN_NANOS;
-		long stagedBy = start + maxNanos;
+		long lastMoment = start + maxNanos;
 		int otherStaging = this.owner ? ANSWER_STAGING : CALL_STAGING;
 		int looks = 0;
 		while (true) {
@@ -292,8 +304,8 @@ public final class CallMailbox implements AutoCloseable {
 			}
 			if (++looks % LOOKS_PER_CLOCK_READ == 0) {
 				long now = System.nanoTime();
-				if (now - stagedBy < 0 && (this.outgoing.unread() || this.memory.getLong(otherStaging) != 0)) {
-					deadline = now + spinNanos;
+				if (this.outgoing.unread() || this.memory.getLong(otherStaging) != 0) {
+					deadline = (lastMoment - (now + spinNanos) < 0) ? lastMoment : now + spinNanos;
 				}
 				if (now - deadline > 0 || (givenUp != null && givenUp.getAsBoolean())) {
 					if (this.memory.compareAndSetLong(box, OPEN, CLOSED)) {

@@ -38,6 +38,18 @@ final class SharedMemory {
 	 * @throws IOException if the file exists or there is no room; nothing is left behind
 	 */
 	static SharedMemory create(Path file, int bytes) throws IOException {
+		boolean interrupted = Thread.interrupted();
+		try {
+			return createUninterrupted(file, bytes);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static SharedMemory createUninterrupted(Path file, int bytes) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
 			ByteBuffer zeros = ByteBuffer.allocate(Math.min(bytes, 64 * 1024));
 			long written = 0;
@@ -55,11 +67,27 @@ final class SharedMemory {
 			}
 			throw ex;
 		}
-		return map(file);
+		return mapUninterrupted(file);
 	}
 
-	/** Maps all of an existing file. */
+	/**
+	 * Maps all of an existing file. A file channel is interruptible, and an interrupted thread's first I/O on one
+	 * closes it: the flag is set aside meanwhile, so that a caller's pending interrupt (a cancelled task's thread) does
+	 * not fail the mapping, and restored.
+	 */
 	static SharedMemory map(Path file) throws IOException {
+		boolean interrupted = Thread.interrupted();
+		try {
+			return mapUninterrupted(file);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static SharedMemory mapUninterrupted(Path file) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
 			buffer.order(ByteOrder.nativeOrder());

@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 /**
  * A frame's payload before it is sent: leading bytes, then {@link PlainValues} still held as values. Its size is known
  * exactly, so it can be written straight into shared memory, where a captured megabyte is copied once, or made into
- * one array for a socket. Immutable; {@link #bytes()} is computed once.
+ * one array for a socket. {@link #bytes()} is computed once. It holds the caller's arrays as they are: one that is
+ * not sent at once is {@link #frozen()}.
  */
 public final class Payload {
 
@@ -53,6 +54,23 @@ public final class Payload {
 	/** One plain value alone, as {@link PlainValues#encode} writes it. */
 	public static Payload plain(Object value) {
 		return withValues(NONE, value);
+	}
+
+	/**
+	 * The same payload as it is now, kept for later: arrays among its values are copied (JDK serialization would have
+	 * copied them on encoding), so changes the caller makes to them after submitting change nothing.
+	 */
+	public Payload frozen() {
+		Object[] copies = null;
+		for (int i = 0; i < this.values.length; i++) {
+			if (this.values[i] instanceof byte[] array) {
+				if (copies == null) {
+					copies = this.values.clone();
+				}
+				copies[i] = array.clone();
+			}
+		}
+		return (copies != null) ? new Payload(this.head, copies, this.size) : this;
 	}
 
 	/** The bytes it takes, exactly. */

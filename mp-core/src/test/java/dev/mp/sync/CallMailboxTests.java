@@ -160,7 +160,7 @@ class CallMailboxTests {
 		assertThat(staged.correlationId()).isEqualTo(2);
 		assertThat(staged.payload()).hasSizeLessThan(16);
 		assertThat(this.parent.stage(FrameType.CALL, 3, Payload.of(bytes(4096, 3)), MAX_FRAME)).as("unread").isNull();
-		try (StagedPayload read = this.worker.openStaged(staged)) {
+		try (StagedPayload read = this.worker.openStaged(staged, MAX_FRAME)) {
 			assertThat(read.type()).isEqualTo(FrameType.COMPACT_CALL);
 			assertThat(read.payload().isDirect()).isTrue();
 			assertThat(PlainValues.decode(read.payload())).isEqualTo(call);
@@ -168,12 +168,12 @@ class CallMailboxTests {
 		byte[] larger = bytes(3 << 20, 4);
 		Frame grown = this.parent.stage(FrameType.CALL, 4, Payload.of(larger), MAX_FRAME);
 		assertThat(stagedFiles()).containsExactly("down-2");
-		try (StagedPayload read = this.worker.openStaged(grown)) {
+		try (StagedPayload read = this.worker.openStaged(grown, MAX_FRAME)) {
 			assertThat(read.type()).isEqualTo(FrameType.CALL);
 			assertThat(BufferStreams.bytes(read.payload())).isEqualTo(larger);
 		}
 		Frame answer = this.worker.stage(FrameType.PLAIN_RESULT, 4, Payload.plain(call), MAX_FRAME);
-		try (StagedPayload read = this.parent.openStaged(answer)) {
+		try (StagedPayload read = this.parent.openStaged(answer, MAX_FRAME)) {
 			assertThat(read.type()).isEqualTo(FrameType.PLAIN_RESULT);
 			assertThat(PlainValues.decode(read.payload())).isEqualTo(call);
 		}
@@ -183,19 +183,32 @@ class CallMailboxTests {
 		assertThat(this.parent.file()).doesNotExist();
 	}
 
+	/** A worker that could not map its mailbox could not read a staged call either: it gets calls whole. */
+	@Test
+	void nothingIsStagedForAWorkerThatHasNotMappedItsMailbox() {
+		CallMailbox unmapped = this.shared.mailbox(1024);
+		try {
+			assertThat(unmapped.stage(FrameType.CALL, 1, Payload.of(bytes(4096, 1)), MAX_FRAME)).isNull();
+			assertThat(this.parent.stage(FrameType.CALL, 1, Payload.of(bytes(4096, 1)), MAX_FRAME)).isNotNull();
+		}
+		finally {
+			unmapped.close();
+		}
+	}
+
 	@Test
 	void aStagedFrameThatNamesNothingStagedIsAProtocolError() {
-		assertThatThrownBy(() -> this.worker.openStaged(new Frame(FrameType.STAGED, 1, new byte[3])))
+		assertThatThrownBy(() -> this.worker.openStaged(new Frame(FrameType.STAGED, 1, new byte[3]), MAX_FRAME))
 			.isInstanceOf(ProtocolException.class).hasMessageContaining("staged frame of 3 bytes");
-		assertThatThrownBy(() -> this.worker.openStaged(pointer(1, 10)))
+		assertThatThrownBy(() -> this.worker.openStaged(pointer(1, 10), MAX_FRAME))
 			.isInstanceOf(ProtocolException.class).hasMessageContaining("cannot be mapped");
 		Frame staged = this.parent.stage(FrameType.CALL, 2, Payload.of(bytes(4096, 1)), MAX_FRAME);
-		assertThatThrownBy(() -> this.worker.openStaged(pointer(1, Integer.MAX_VALUE)))
+		assertThatThrownBy(() -> this.worker.openStaged(pointer(1, Integer.MAX_VALUE), MAX_FRAME))
 			.isInstanceOf(ProtocolException.class).hasMessageContaining("Staged payload of " + Integer.MAX_VALUE);
-		this.worker.openStaged(staged).close();
-		assertThatThrownBy(() -> this.worker.openStaged(staged)).isInstanceOf(ProtocolException.class)
+		this.worker.openStaged(staged, MAX_FRAME).close();
+		assertThatThrownBy(() -> this.worker.openStaged(staged, MAX_FRAME)).isInstanceOf(ProtocolException.class)
 			.hasMessageContaining("marked free");
-		assertThatThrownBy(() -> this.worker.openStaged(pointer(0, 10))).isInstanceOf(ProtocolException.class)
+		assertThatThrownBy(() -> this.worker.openStaged(pointer(0, 10), MAX_FRAME)).isInstanceOf(ProtocolException.class)
 			.hasMessageContaining("generation 0");
 	}
 
@@ -218,7 +231,7 @@ class CallMailboxTests {
 		CompletableFuture<Frame> look = CompletableFuture
 			.supplyAsync(() -> this.worker.awaitCall(TimeUnit.MICROSECONDS.toNanos(200), 0));
 		assertThatThrownBy(() -> look.get(20, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
-		this.parent.openStaged(answer).close();
+		this.parent.openStaged(answer, MAX_FRAME).close();
 		postWhenLooking(new Frame(FrameType.COMPACT_CALL, 2, bytes(10, 2)));
 		assertThat(look.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(2);
 	}

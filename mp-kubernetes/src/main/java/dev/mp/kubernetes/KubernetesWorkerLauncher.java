@@ -95,6 +95,9 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 	/** Guards the informer; held only by API threads and close(), never by a launch. */
 	private final Object lock = new Object();
 
+	/** Guards the look-up of the app's own pod: not the monitor {@link #remoteAccess()} takes in a launch. */
+	private final Object ownPodLock = new Object();
+
 	/** Where API calls that may block run (see launch()); threads go when idle. */
 	private final ThreadPoolExecutor api = apiThreads();
 
@@ -198,6 +201,10 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			}
 			this.client.secrets().inNamespace(this.namespace).resource(secret(launch, worker.podName())).create();
 			this.client.pods().inNamespace(this.namespace).resource(pod(launch, worker.podName())).create();
+			if (this.closed) {
+				// close() may have deleted the run's pods and Secrets before these existed
+				deleteWorkerNow(worker.podName(), 0);
+			}
 		}
 		catch (RuntimeException ex) {
 			worker.notCreated("cannot create worker pod " + worker.podName() + " in namespace " + this.namespace + ": "
@@ -341,15 +348,23 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 	/** A worker that ended takes its Secret with it. */
 	private void ended(PodWorker worker) {
 		this.workers.remove(worker.podName(), worker);
-		try {
-			worker.created().whenCompleteAsync((created, failure) -> deleteQuietly(() -> this.client.secrets()
-				.inNamespace(this.namespace)
-				.withName(worker.podName())
-				.delete()), this.api);
-		}
-		catch (RejectedExecutionException ex) {
-			// closing: close() deletes the run's Secrets
-		}
+		afterCreation(worker, () -> deleteQuietly(
+				() -> this.client.secrets().inNamespace(this.namespace).withName(worker.podName()).delete()));
+	}
+
+	/**
+	 * Runs an API call on the launcher's threads once the worker's creation has been tried; none once the launcher is
+	 * closing, whose close() deletes every pod and Secret of the run.
+	 */
+	private void afterCreation(PodWorker worker, Runnable call) {
+		worker.created().thenRun(() -> {
+			try {
+				this.api.execute(call);
+			}
+			catch (RejectedExecutionException ex) {
+				// closing
+			}
+		});
 	}
 
 	/** Watches the run's pods and hands each change to its worker. */
@@ -389,21 +404,20 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
 	/** Deletes a worker's pod on the launcher's threads, once its creation has been tried. */
 	void deletePod(PodWorker worker, long graceSeconds) {
-		try {
-			worker.created().whenCompleteAsync((created, failure) -> deletePodNow(worker.podName(), graceSeconds),
-					this.api);
-		}
-		catch (RejectedExecutionException ex) {
-			// closing: close() deletes every pod it knows
-		}
+		afterCreation(worker, () -> deleteQuietly(() -> this.client.pods()
+			.inNamespace(this.namespace)
+			.withName(worker.podName())
+			.withGracePeriod(graceSeconds)
+			.delete()));
 	}
 
-	private void deletePodNow(String podName, long graceSeconds) {
+	private void deleteWorkerNow(String podName, long graceSeconds) {
 		deleteQuietly(() -> this.client.pods()
 			.inNamespace(this.namespace)
 			.withName(podName)
 			.withGracePeriod(graceSeconds)
 			.delete());
+		deleteQuietly(() -> this.client.secrets().inNamespace(this.namespace).withName(podName).delete());
 	}
 
 	private static void deleteQuietly(Runnable deletion) {
@@ -440,7 +454,13 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			.build());
 	}
 
-	private synchronized Pod ownPod() {
+	private Pod ownPod() {
+		synchronized (this.ownPodLock) {
+			return lookUpOwnPod();
+		}
+	}
+
+	private Pod lookUpOwnPod() {
 		if (!this.ownPodLooked) {
 			this.ownPodLooked = true;
 			String name = (this.settings.ownerPod() != null) ? this.settings.ownerPod()
@@ -509,12 +529,15 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			Thread.currentThread().interrupt();
 		}
 		synchronized (this.lock) {
-			for (PodWorker worker : List.copyOf(this.workers.values())) {
-				deletePodNow(worker.podName(), 0);
-			}
-			this.workers.clear();
-			// every Secret of the run, those of workers whose end is still on its way included
+			// every pod and Secret of the run, those of workers whose end is still on its way included; a creation
+			// still under way deletes its own when it sees the launcher closed
+			deleteQuietly(() -> this.client.pods()
+				.inNamespace(this.namespace)
+				.withLabel(LABEL_RUN, this.run)
+				.withGracePeriod(0)
+				.delete());
 			deleteQuietly(() -> this.client.secrets().inNamespace(this.namespace).withLabel(LABEL_RUN, this.run).delete());
+			this.workers.clear();
 			if (this.informer != null) {
 				this.informer.close();
 				this.informer = null;
