@@ -218,12 +218,19 @@ class ProcessPoolIntegrationTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> mailboxes(directory).isEmpty());
 	}
 
-	/** The staged files a fresh one-worker pool leaves after the given calls, by their suffix. */
+	/**
+	 * The staged files a fresh one-worker pool leaves after the given calls, by their suffix. A new worker maps its
+	 * mailbox beside its start, and gets calls whole until it has: the calls are repeated until one is staged.
+	 */
 	private static List<String> stagedOnly(PoolCalls calls) throws Exception {
 		try (ProcessTemplate own = new ProcessTemplate()) {
 			ProcessPool pool = own.pool("staged", PoolOptions.builder().size(1).build());
-			calls.make(pool);
-			return stagedFiles(own.sharedObjects().directory());
+			Path directory = own.sharedObjects().directory();
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				calls.make(pool);
+				return !stagedFiles(directory).isEmpty();
+			});
+			return stagedFiles(directory);
 		}
 	}
 
@@ -242,15 +249,36 @@ class ProcessPoolIntegrationTests {
 	}
 
 	/**
-	 * A caller whose thread has a pending interrupt (join() does not throw it) still reads a staged answer: the
-	 * mapping sets the flag aside, and the worker stays.
+	 * A caller whose thread has a pending interrupt (join() does not throw it) still sends its call over the socket
+	 * (an interruptible channel, which the interrupt would close) and reads a staged answer (whose mapping would fail
+	 * the same way): the flag is set aside meanwhile, and the worker stays.
 	 */
 	@Test
-	void aCallerWithAPendingInterruptReadsAStagedAnswerAndTheWorkerStays() throws Exception {
+	void aCallerWithAPendingInterruptSendsAndReadsAndTheWorkerStays() throws Exception {
+		try (ProcessTemplate own = new ProcessTemplate()) {
+			ProcessPool socketOnly = own.pool("socket", PoolOptions.builder().size(1).spinWait(Duration.ZERO).build());
+			long first = socketOnly.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
+			Thread.currentThread().interrupt();
+			try {
+				assertThat(socketOnly.submit(ProcessPoolIntegrationTests::pid).join()).isEqualTo(first);
+				assertThat(Thread.currentThread().isInterrupted()).isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+		}
 		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ofMillis(20)));
 		long worker = pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS);
 		byte[] large = new byte[300 * 1024];
 		new Random(6).nextBytes(large);
+		// until the worker has its mailbox (a large call is staged), with small answers: the first staged answer,
+		// and the mapping of its file, come with the interrupt pending
+		Path directory = this.template.sharedObjects().directory();
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			assertThat(pool.submit(() -> large.length).get(60, TimeUnit.SECONDS)).isEqualTo(large.length);
+			return stagedFiles(directory).contains("-down-1");
+		});
+		assertThat(stagedFiles(directory)).doesNotContain("-up-1");
 		Thread.currentThread().interrupt();
 		try {
 			assertThat(pool.submit(() -> large).join()).isEqualTo(large);
@@ -259,6 +287,7 @@ class ProcessPoolIntegrationTests {
 		finally {
 			Thread.interrupted();
 		}
+		assertThat(stagedFiles(directory)).contains("-up-1");
 		assertThat(pool.submit(ProcessPoolIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isEqualTo(worker);
 	}
 

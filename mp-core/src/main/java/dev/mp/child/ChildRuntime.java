@@ -77,8 +77,8 @@ final class ChildRuntime {
 
 	private volatile FrameChannel channel;
 
-	/** The pool worker's shared-memory short cut for calls, or {@code null}. */
-	private CallMailbox mailbox;
+	/** The pool worker's shared-memory short cut for calls, or {@code null} (until it is mapped, or for good). */
+	private volatile CallMailbox mailbox;
 
 	/** Frames read from the socket since the handshake; only the frame thread touches it. */
 	private long framesRead;
@@ -111,8 +111,6 @@ final class ChildRuntime {
 			exit(EXIT_OK);
 			return;
 		}
-		// mapped before the handshake: the parent stages a first call only for a worker that has its mailbox
-		this.mailbox = openMailbox();
 		try {
 			this.channel = this.connector.connect(this.config, this::cancel);
 		}
@@ -124,6 +122,7 @@ final class ChildRuntime {
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
 		frames.start();
+		mapMailbox();
 		// the JVM ends through exit() or the parent watch; until then main waits in Java, not in a native read
 		CountDownLatch never = new CountDownLatch(1);
 		while (true) {
@@ -177,16 +176,22 @@ final class ChildRuntime {
 		}
 	}
 
-	private CallMailbox openMailbox() {
+	/**
+	 * Maps the mailbox once connected, while the call thread already reads: the first use of a mailbox builds the
+	 * VarHandles over shared memory, which neither the way to ready nor a first call need wait for. Calls use the
+	 * socket until it is mapped; the parent stages none before the mailbox says so, once this runtime holds it.
+	 */
+	private void mapMailbox() {
 		if (this.config.mailbox().isEmpty()) {
-			return null;
+			return;
 		}
 		try {
-			return CallMailbox.open(Path.of(this.config.mailbox()));
+			CallMailbox box = CallMailbox.open(Path.of(this.config.mailbox()));
+			this.mailbox = box;
+			box.announceMapped();
 		}
 		catch (IOException | RuntimeException ex) {
 			System.err.println("mp worker: no call mailbox, every call uses the socket: " + ex);
-			return null;
 		}
 	}
 
@@ -195,7 +200,8 @@ final class ChildRuntime {
 		Frame next = first;
 		while (next != null) {
 			call(next);
-			next = (this.mailbox != null) ? this.mailbox.awaitCall(this.config.spinNanos(), this.framesRead) : null;
+			CallMailbox box = this.mailbox;
+			next = (box != null) ? box.awaitCall(this.config.spinNanos(), this.framesRead) : null;
 		}
 	}
 
@@ -351,11 +357,12 @@ final class ChildRuntime {
 		if (request.type() != FrameType.STAGED) {
 			return invocation(request.type(), ByteBuffer.wrap(request.payload()));
 		}
-		if (this.mailbox == null) {
+		CallMailbox box = this.mailbox;
+		if (box == null) {
 			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
 					+ "not map (see its output)");
 		}
-		try (StagedPayload staged = this.mailbox.openStaged(request, this.config.maxFrameBytes())) {
+		try (StagedPayload staged = box.openStaged(request, this.config.maxFrameBytes())) {
 			return invocation(staged.type(), staged.payload());
 		}
 	}

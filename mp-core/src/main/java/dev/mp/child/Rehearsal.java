@@ -8,12 +8,15 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
+import dev.mp.sync.CallMailbox;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
@@ -30,6 +33,9 @@ import dev.mp.wire.PlainValues;
  * parent.
  */
 final class Rehearsal {
+
+	/** A small mailbox: what is rehearsed is its code, not its size. */
+	private static final int MAILBOX_BYTES = 4096;
 
 	private Rehearsal() {
 	}
@@ -70,20 +76,48 @@ final class Rehearsal {
 				Object value = new CompactCalls(Rehearsal.class.getClassLoader()).decode(compact.bytes()).invoke(null);
 				PlainValues.decode(PlainValues.encode(value));
 			}
+			rehearseMailbox(directory, config);
 		}
 		catch (Throwable ex) {
 			System.err.println("mp training: the rehearsal of a worker's start failed, the archive will be smaller: " + ex);
 		}
 		finally {
 			if (directory != null) {
-				try {
-					Files.deleteIfExists(directory.resolve("s"));
+				try (Stream<Path> files = Files.list(directory)) {
+					for (Path file : files.toList()) {
+						Files.deleteIfExists(file);
+					}
 					Files.deleteIfExists(directory);
 				}
 				catch (IOException ex) {
 					// a temporary directory left behind
 				}
 			}
+		}
+	}
+
+	/**
+	 * A worker's mailbox, mapped and used as a worker uses it: the first use builds the VarHandles over shared memory
+	 * (tens of milliseconds of method-handle set-up when none is archived), and a staged answer makes a file, writes
+	 * a plain value into it in place, and a staged call is read from memory off the heap.
+	 */
+	private static void rehearseMailbox(Path directory, BootstrapConfig config) throws Throwable {
+		Path file = directory.resolve("call");
+		Files.write(file, new byte[MAILBOX_BYTES]);
+		CallMailbox mailbox = CallMailbox.open(file);
+		mailbox.announceMapped();
+		mailbox.openInbox();
+		mailbox.awaitCall(0, 0);
+		Frame staged = mailbox.stage(FrameType.PLAIN_RESULT, 1, Payload.plain(new byte[MAILBOX_BYTES]),
+				config.maxFrameBytes());
+		mailbox.answer((staged != null) ? staged : Frame.of(FrameType.PLAIN_RESULT, 1), 0);
+		String captured = "staged";
+		Payload call = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(), "staged",
+				config.maxFrameBytes());
+		if (call != null) {
+			ByteBuffer offHeap = ByteBuffer.allocateDirect((int) call.size());
+			call.writeTo(offHeap);
+			new CompactCalls(Rehearsal.class.getClassLoader()).decode(offHeap.flip()).invoke(null);
 		}
 	}
 

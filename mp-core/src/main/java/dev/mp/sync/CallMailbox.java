@@ -114,9 +114,15 @@ public final class CallMailbox implements AutoCloseable {
 
 	/** The worker's side: maps the mailbox its parent made. */
 	public static CallMailbox open(Path file) throws IOException {
-		CallMailbox box = new CallMailbox(SharedMemory.map(file), false);
-		box.memory.setLong(WORKER_MAPPED, 1);
-		return box;
+		return new CallMailbox(SharedMemory.map(file), false);
+	}
+
+	/**
+	 * The worker's side, once whatever reads its calls can reach this mailbox: from now on the parent may stage calls
+	 * here (a worker that never gets this far gets every call whole).
+	 */
+	public void announceMapped() {
+		this.memory.setLong(WORKER_MAPPED, 1);
 	}
 
 	/** The file to hand to the worker. */

@@ -91,6 +91,20 @@ public final class FrameChannel implements Closeable {
 			throw new ProtocolException("Payload of " + frame.payload().length + " bytes exceeds the frame limit of "
 					+ this.maxFrameBytes + " bytes (mp.protocol.max-frame-size)");
 		}
+		// a socket channel is interruptible: a writer with a pending interrupt (a caller whose thread was interrupted)
+		// would close the connection, ending the worker, and a frame cut short would break the stream anyway
+		boolean interrupted = Thread.interrupted();
+		try {
+			writeFrame(frame);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void writeFrame(Frame frame) throws IOException {
 		synchronized (this.out) {
 			if (this.writer == Thread.currentThread()) {
 				// something the write itself called (a TLS debug line, forwarded output) would land inside this frame

@@ -52,6 +52,7 @@ class CallMailboxTests {
 		this.shared = TestSharedObjects.open();
 		this.parent = this.shared.mailbox(1024);
 		this.worker = CallMailbox.open(this.parent.file());
+		this.worker.announceMapped();
 	}
 
 	@AfterEach
