@@ -529,19 +529,22 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			Thread.currentThread().interrupt();
 		}
 		synchronized (this.lock) {
-			// every pod and Secret of the run, those of workers whose end is still on its way included; a creation
-			// still under way deletes its own when it sees the launcher closed
-			deleteQuietly(() -> this.client.pods()
-				.inNamespace(this.namespace)
-				.withLabel(LABEL_RUN, this.run)
-				.withGracePeriod(0)
-				.delete());
-			deleteQuietly(() -> this.client.secrets().inNamespace(this.namespace).withLabel(LABEL_RUN, this.run).delete());
-			this.workers.clear();
+			// the informer starts before the run's first creation: without one there is nothing to delete, and a
+			// launcher that never launched makes no API call (the API server may not even be reachable)
 			if (this.informer != null) {
+				// every pod and Secret of the run, those of workers whose end is still on its way included; a
+				// creation still under way deletes its own when it sees the launcher closed
+				deleteQuietly(() -> this.client.pods()
+					.inNamespace(this.namespace)
+					.withLabel(LABEL_RUN, this.run)
+					.withGracePeriod(0)
+					.delete());
+				deleteQuietly(
+						() -> this.client.secrets().inNamespace(this.namespace).withLabel(LABEL_RUN, this.run).delete());
 				this.informer.close();
 				this.informer = null;
 			}
+			this.workers.clear();
 		}
 	}
 
