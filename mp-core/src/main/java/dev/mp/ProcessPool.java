@@ -411,10 +411,18 @@ public final class ProcessPool implements AutoCloseable {
 		if (task.timer != null) {
 			task.timer.cancel(false);
 		}
+		// the worker is free before its caller hears: a caller that submits again as soon as it has its answer must
+		// find the worker idle, not queue behind it (its task would then be assigned after it began to wait, and it
+		// would not look at the mailbox: every later call of a back-to-back caller went by the socket)
+		release(worker, failure);
 		ChildJvm.settle(task.result, value, (failure != null) ? ChildJvm.unwrap(failure) : null);
 		long now = System.nanoTime();
 		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
 				Duration.ofNanos(now - task.started), outcome(task.result)));
+	}
+
+	/** A worker's task has ended: it takes the next one, or is retired, or waits for its exit to be seen. */
+	private void release(Worker worker, Throwable failure) {
 		synchronized (this.lock) {
 			worker.current = null;
 			worker.tasksDone++;

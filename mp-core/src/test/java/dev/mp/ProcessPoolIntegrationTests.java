@@ -325,6 +325,26 @@ class ProcessPoolIntegrationTests {
 		assertThat(mailboxes(this.template.sharedObjects().directory())).isEmpty();
 	}
 
+	/**
+	 * A caller that has its answer finds the worker free: a task submitted right after is given to it at once, not
+	 * queued behind the pool's bookkeeping of the last one (which would also keep it from looking at the mailbox).
+	 * Answers come over the socket here, on the reader thread, where the two used to race.
+	 */
+	@Test
+	void aWorkerIsFreeAndCountedOnceItsCallerHasTheAnswer() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ZERO));
+		CompletableFuture<Integer> previous = pool.submit(() -> 0);
+		for (int i = 1; i <= 500; i++) {
+			int n = i;
+			assertThat(previous.get(60, TimeUnit.SECONDS)).isEqualTo(n - 1);
+			assertThat(pool.workers()).singleElement()
+				.satisfies((worker) -> assertThat(worker.tasksCompleted()).isEqualTo(n));
+			previous = pool.submit(() -> n);
+			assertThat(pool.queued()).as("tasks queued right after answer %d", n - 1).isZero();
+		}
+		assertThat(previous.get(60, TimeUnit.SECONDS)).isEqualTo(500);
+	}
+
 	/** A caller looking at the mailbox stops as soon as the worker dies, long before its look would end. */
 	@Test
 	void aWorkerThatDiesWhileItsCallerLooksAtTheMailboxFailsTheCallAtOnce() throws Exception {
