@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -113,6 +115,42 @@ public final class Bench implements AutoCloseable {
 			values[i] = sample.measure();
 		}
 		return values;
+	}
+
+	/** What {@link #sampleSteady} recorded, and how many repetitions it took to get there. */
+	public record Steady(double[] values, int warmup) {
+	}
+
+	/**
+	 * Warms up until the figure is steady, then records {@code reps}: at least {@code minWarmup} repetitions, then
+	 * batches of {@code reps} until a batch's median is within 10% of the batch before, for at most {@code maxWarmup}.
+	 * A call path across two JVMs is fast only once both JIT compilers are done with it (a C2 compile competes for the
+	 * spinning threads' cores), and a new worker's heap grows, touching fresh pages, for its first few hundred
+	 * megabytes; how many calls that takes depends on the machine, so a fixed count measured one or the other.
+	 */
+	public static Steady sampleSteady(int minWarmup, int reps, Duration maxWarmup, Sample sample) throws Exception {
+		long deadline = System.nanoTime() + maxWarmup.toNanos();
+		int warmup = minWarmup;
+		for (int i = 0; i < minWarmup; i++) {
+			sample.measure();
+		}
+		double previous = median(sample(0, reps, sample));
+		warmup += reps;
+		while (System.nanoTime() - deadline < 0) {
+			double current = median(sample(0, reps, sample));
+			warmup += reps;
+			if (Math.abs(current - previous) <= 0.1 * previous) {
+				break;
+			}
+			previous = current;
+		}
+		return new Steady(sample(0, reps, sample), warmup);
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
 	}
 
 	/** The {@code java} this harness runs on. */

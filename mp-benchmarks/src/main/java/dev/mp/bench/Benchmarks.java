@@ -81,6 +81,7 @@ public final class Benchmarks {
 					run(bench, "Unix-socket ping-pong", Floors::socketPingPong);
 					run(bench, "ExecutorService submit/get", Floors::executorSubmitGet);
 					run(bench, "idle JVM RSS", Floors::idleJvmRss);
+					run(bench, "1 MiB through shared memory", Floors::sharedMemoryMegabyte);
 				}
 			}
 

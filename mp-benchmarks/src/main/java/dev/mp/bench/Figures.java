@@ -21,6 +21,8 @@ public final class Figures {
 
 	public static final String JVM_IDLE_RSS = "floor.jvm.idle.rss";
 
+	public static final String SHARED_MEMORY_1MIB = "floor.shm.1mib";
+
 	// Python multiprocessing
 	public static final String PY_PPE_ROUND_TRIP = "python.ppe.roundtrip";
 

@@ -3,9 +3,11 @@ package dev.mp.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -13,8 +15,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +28,7 @@ import dev.mp.bench.floor.EchoPeer;
 import dev.mp.bench.floor.EmptyMain;
 import dev.mp.bench.floor.HelloOverSocket;
 import dev.mp.bench.floor.IdleMain;
+import dev.mp.bench.floor.SharedMemoryEchoPeer;
 
 /**
  * The floors: what the machine and the JVM cost before mp does anything. Child JVMs run this harness's {@code java}
@@ -147,6 +152,67 @@ final class Floors {
 		}
 		bench.add(Measurement.of(Figures.SOCKET_PING_PONG, "Floor: Unix-socket ping-pong, 64 B, JVM to JVM", "µs",
 				micros));
+	}
+
+	/**
+	 * A 1 MiB array there and back through shared memory between two JVMs ({@link SharedMemoryEchoPeer}): only the
+	 * copies a by-value round trip cannot avoid (into shared memory and out into a new array, each way) and spinning
+	 * hand-overs; no framing, no task. The same payload, least warm-up and unit as mp's 1 MiB row, and memory where
+	 * mp's is ({@code /dev/shm}, else the temporary directory).
+	 */
+	static void sharedMemoryMegabyte(Bench bench) throws Exception {
+		int size = 1 << 20;
+		byte[] payload = new byte[size];
+		new Random(42).nextBytes(payload);
+		Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : bench.scratch();
+		Path file = Files.createTempFile(base, "mpb-floor", ".shm",
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		Process process = null;
+		try {
+			try (RandomAccessFile sized = new RandomAccessFile(file.toFile(), "rw")) {
+				sized.setLength(SharedMemoryEchoPeer.DATA + 2L * size);
+			}
+			MappedByteBuffer memory = SharedMemoryEchoPeer.map(file, size);
+			process = Bench.javaMain(SharedMemoryEchoPeer.class, file.toString(), Integer.toString(size))
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start();
+			Process peer = process;
+			long[] turn = { 0 };
+			Bench.Steady rates = Bench.sampleSteady(bench.reps(500), bench.reps(200), MpRows.MAX_STEADY_WARMUP, () -> {
+				long call = ++turn[0];
+				long start = System.nanoTime();
+				memory.put(SharedMemoryEchoPeer.DATA, payload);
+				SharedMemoryEchoPeer.WORDS.setVolatile(memory, SharedMemoryEchoPeer.CALL_WORD, call);
+				long spins = 0;
+				while ((long) SharedMemoryEchoPeer.WORDS.getVolatile(memory, SharedMemoryEchoPeer.ANSWER_WORD) != call) {
+					if (++spins % 1_000_000 == 0 && !peer.isAlive()) {
+						throw new IOException("SharedMemoryEchoPeer exited with " + peer.exitValue());
+					}
+					Thread.onSpinWait();
+				}
+				byte[] echoed = new byte[size];
+				memory.get(SharedMemoryEchoPeer.DATA + size, echoed);
+				long end = System.nanoTime();
+				sink += echoed[size - 1];
+				return size / 1e6 / ((end - start) / 1e9);
+			});
+			SharedMemoryEchoPeer.WORDS.setVolatile(memory, SharedMemoryEchoPeer.CALL_WORD, -1L);
+			if (!process.waitFor(10, TimeUnit.SECONDS)) {
+				throw new IOException("SharedMemoryEchoPeer did not exit when told");
+			}
+			bench.add(Measurement.of(Figures.SHARED_MEMORY_1MIB,
+					"Floor: 1 MiB there and back through shared memory, JVM to JVM", "MB/s", rates.values())
+				.withNote("byte[1 << 20] copied into a mapped file, read into a new array by the other JVM, which "
+						+ "copies it back the same way; spinning on a word each way; after " + rates.warmup()
+						+ " warm-up round trips (at least " + bench.reps(500) + ", then until steady)"));
+		}
+		finally {
+			if (process != null) {
+				process.destroyForcibly();
+			}
+			Files.deleteIfExists(file);
+		}
 	}
 
 	/** {@code submit(() -> 1).get()} on a single-thread executor in this JVM. */

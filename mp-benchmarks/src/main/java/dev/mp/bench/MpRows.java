@@ -1,5 +1,6 @@
 package dev.mp.bench;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -68,15 +69,22 @@ final class MpRows {
 	// ------------------------------------------------------------------------------------------------------------
 
 	/**
-	 * Warm-up of the call round-trip rows. Both JVMs (this one and the worker) run the call path interpreted or at C1
-	 * for a long while: on a 2-core machine the median falls from ~300 µs to ~100 µs only after about 20,000 calls, once
-	 * C2 has compiled serialization and framing on both sides. A warm pool serves a long-running application, so its
-	 * steady state is what is measured; the first ~20,000 calls of a new worker are slower than the figure.
+	 * Least warm-up of the call round-trip rows. Both JVMs (this one and the worker) run the call path interpreted or
+	 * at C1 for a long while: on a 2-core machine the median falls from ~300 µs to ~100 µs only after about 20,000
+	 * calls, once C2 has compiled serialization and framing on both sides. A warm pool serves a long-running
+	 * application, so its steady state is what is measured ({@link Bench#sampleSteady} warms up further until it is
+	 * steady); the first calls of a new worker are slower than the figure.
 	 */
 	private static final int ROUND_TRIP_WARMUP = 20_000;
 
-	/** Warm-up of the 1 MiB row: about 400 round trips before the median settles (JIT, heap sizing). */
+	/**
+	 * Least warm-up of the 1 MiB row: a new worker's heap grows for its first few hundred megabytes, each a fresh
+	 * page to fault in, so the row warms up further until steady ({@link Bench#sampleSteady}).
+	 */
 	private static final int MEGABYTE_WARMUP = 500;
+
+	/** The longest a row warms up beyond its least warm-up, waiting for a steady figure. */
+	static final Duration MAX_STEADY_WARMUP = Duration.ofSeconds(15);
 
 	/**
 	 * Warm-up of the map row. Its time keeps falling long after the first maps: on a 2-core machine (2026-11-25)
@@ -105,7 +113,8 @@ final class MpRows {
 		try (ProcessTemplate template = new ProcessTemplate()) {
 			ProcessPool pool = warmPool(template, "bench-round-trip", 1);
 			Integer argument = 1;
-			double[] micros = Bench.sample(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000), () -> {
+			Bench.Steady micros = Bench.sampleSteady(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000),
+					MAX_STEADY_WARMUP, () -> {
 				long start = System.nanoTime();
 				Integer result = pool.submit(() -> argument).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 				long end = System.nanoTime();
@@ -113,9 +122,10 @@ final class MpRows {
 				return (end - start) / 1e3;
 			});
 			bench.add(Measurement.of(Figures.MP_POOL_ROUND_TRIP, "mp: warm pool call round trip (trivial, small arg)",
-					"µs", micros)
+					"µs", micros.values())
 				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> argument).get(), argument = 1; after "
-						+ bench.reps(ROUND_TRIP_WARMUP) + " warm-up calls (JIT of both JVMs)"));
+						+ micros.warmup() + " warm-up calls (at least " + bench.reps(ROUND_TRIP_WARMUP)
+						+ ", then until steady: JIT of both JVMs)"));
 			pool.close();
 		}
 	}
@@ -133,7 +143,8 @@ final class MpRows {
 			check(AopUtils.isAopProxy(worker), "BenchWorker is not proxied: @WorkerProcess is not applied");
 			long workerPid = worker.pid();
 			check(workerPid != ProcessHandle.current().pid(), "the @WorkerProcess call ran in the harness's own JVM");
-			double[] micros = Bench.sample(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000), () -> {
+			Bench.Steady micros = Bench.sampleSteady(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000),
+					MAX_STEADY_WARMUP, () -> {
 				long start = System.nanoTime();
 				int result = worker.identity(1);
 				long end = System.nanoTime();
@@ -141,9 +152,10 @@ final class MpRows {
 				return (end - start) / 1e3;
 			});
 			bench.add(Measurement.of(Figures.MP_PROXY_ROUND_TRIP, "mp: @WorkerProcess proxy round trip (warm pool)",
-					"µs", micros)
+					"µs", micros.values())
 				.withNote("pool 'default', mp.pools.default.size=1, min-idle=1, spring bootstrap; bean.identity(1); after "
-						+ bench.reps(ROUND_TRIP_WARMUP) + " warm-up calls"));
+						+ micros.warmup() + " warm-up calls (at least " + bench.reps(ROUND_TRIP_WARMUP)
+						+ ", then until steady)"));
 		}
 	}
 
@@ -228,7 +240,8 @@ final class MpRows {
 		new Random(42).nextBytes(payload);
 		try (ProcessTemplate template = new ProcessTemplate()) {
 			ProcessPool pool = warmPool(template, "bench-1mib", 1);
-			double[] rates = Bench.sample(bench.reps(MEGABYTE_WARMUP), bench.reps(200), () -> {
+			Bench.Steady rates = Bench.sampleSteady(bench.reps(MEGABYTE_WARMUP), bench.reps(200), MAX_STEADY_WARMUP,
+					() -> {
 				long start = System.nanoTime();
 				byte[] echoed = pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 				long end = System.nanoTime();
@@ -238,10 +251,11 @@ final class MpRows {
 			check(Arrays.equals(pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS), payload),
 					"the echoed 1 MiB differs from what was sent");
 			bench.add(Measurement.of(Figures.MP_POOL_1MIB, "mp: 1 MiB argument+result round trip (warm pool)", "MB/s",
-					rates)
+					rates.values())
 				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> payload).get(), payload a random "
 						+ "byte[1 << 20] captured by the task and returned; 1 MiB there and back, counted once; after "
-						+ bench.reps(MEGABYTE_WARMUP) + " warm-up round trips"));
+						+ rates.warmup() + " warm-up round trips (at least " + bench.reps(MEGABYTE_WARMUP)
+						+ ", then until steady)"));
 			pool.close();
 		}
 	}
