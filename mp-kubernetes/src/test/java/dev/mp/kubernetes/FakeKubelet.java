@@ -23,9 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * pod's downward-API config file and its mounted Secret written where the command expects them, and reports the
  * container's state back into the pod's status as a node would.
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
 
-	static final String NODE = "node-1";
+	public static final String NODE = "node-1";
 
 	private final KubernetesClient client;
 
@@ -35,13 +35,13 @@ final class FakeKubelet implements AutoCloseable {
 
 	private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
 
-	FakeKubelet(KubernetesClient client, Path directory) {
+	public FakeKubelet(KubernetesClient client, Path directory) {
 		this.client = client;
 		this.directory = directory;
 	}
 
 	/** Starts the pod's container and reports it running; its exit is reported as a terminated container. */
-	Process run(Pod pod) throws IOException {
+	public Process run(Pod pod) throws IOException {
 		String name = pod.getMetadata().getName();
 		Path root = Files.createDirectories(this.directory.resolve(name));
 		Path config = Files.createDirectories(root.resolve("config"));
