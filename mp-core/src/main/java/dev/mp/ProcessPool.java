@@ -280,9 +280,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Hands queued tasks to idle workers and starts workers for the rest, up to the pool size. Holds the lock. */
 	private void dispatch() {
-		while (!this.queue.isEmpty() && !this.idle.isEmpty()) {
-			assign(this.idle.pollFirst(), this.queue.pollFirst());
-		}
+		assignQueued();
 		// a full pool starts nothing: the common case of every call, spared the counting below
 		if (this.workers.size() >= this.options.size()) {
 			return;
@@ -411,25 +409,52 @@ public final class ProcessPool implements AutoCloseable {
 		if (task.timer != null) {
 			task.timer.cancel(false);
 		}
-		// the worker is free before its caller hears: a caller that submits again as soon as it has its answer must
-		// find the worker idle, not queue behind it (its task would then be assigned after it began to wait, and it
-		// would not look at the mailbox: every later call of a back-to-back caller went by the socket)
-		release(worker, failure);
-		ChildJvm.settle(task.result, value, (failure != null) ? ChildJvm.unwrap(failure) : null);
 		long now = System.nanoTime();
+		Release release = Release.GONE;
+		try {
+			// the worker is free before its caller hears: a caller that submits again as soon as it has its answer
+			// must find the worker idle, not queue behind it (its task would then be assigned after it began to wait,
+			// and it would not look at the mailbox for the answer)
+			release = release(worker, failure);
+		}
+		finally {
+			ChildJvm.settle(task.result, value, (failure != null) ? ChildJvm.unwrap(failure) : null);
+		}
 		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
 				Duration.ofNanos(now - task.started), outcome(task.result)));
+		// what can take long (a SHUTDOWN frame, starting a replacement) waits until the caller has its answer
+		if (release == Release.RETIRED) {
+			worker.jvm.shutdown();
+		}
+		if (release != Release.GONE) {
+			synchronized (this.lock) {
+				dispatch();
+			}
+		}
 	}
 
-	/** A worker's task has ended: it takes the next one, or is retired, or waits for its exit to be seen. */
-	private void release(Worker worker, Throwable failure) {
+	/** What became of a worker whose task ended. */
+	private enum Release {
+
+		/** It died, or left the pool: its exit, when seen, replaces it. */
+		GONE,
+
+		/** Idle, or given the next queued task. */
+		IDLE,
+
+		/** Out of the pool, to be told to exit. */
+		RETIRED
+
+	}
+
+	/** Bookkeeping only, quick: the worker takes the next queued task, or is idle, retired or gone. */
+	private Release release(Worker worker, Throwable failure) {
 		synchronized (this.lock) {
 			worker.current = null;
 			worker.tasksDone++;
 			if (!worker.jvm.isAlive() || failure instanceof ChildProcessException
 					|| !this.workers.contains(worker)) {
-				// a dead worker is replaced when its exit is seen
-				return;
+				return Release.GONE;
 			}
 			boolean inDoubt = leftInDoubt(failure);
 			if (inDoubt) {
@@ -439,11 +464,14 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
 					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
-				retire(worker);
-				dispatch();
-				return;
+				this.workers.remove(worker);
+				this.idle.remove(worker);
+				return Release.RETIRED;
 			}
-			becomeIdle(worker);
+			worker.idleSince = System.nanoTime();
+			this.idle.addFirst(worker);
+			assignQueued();
+			return Release.IDLE;
 		}
 	}
 
@@ -455,6 +483,13 @@ public final class ProcessPool implements AutoCloseable {
 	private static boolean leftInDoubt(Throwable failure) {
 		Throwable thrown = (failure != null) ? ChildJvm.unwrap(failure) : null;
 		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
+	}
+
+	/** Gives queued tasks to idle workers. Holds the lock. */
+	private void assignQueued() {
+		while (!this.queue.isEmpty() && !this.idle.isEmpty()) {
+			assign(this.idle.pollFirst(), this.queue.pollFirst());
+		}
 	}
 
 	private void becomeIdle(Worker worker) {

@@ -155,8 +155,9 @@ class ProcessPoolIntegrationTests {
 
 	/**
 	 * Back-to-back calls pass through the worker's shared-memory mailbox: the caller takes its own answer there (the
-	 * pool hears the task end on the caller's thread, not on the socket's reader; only an answer that beats the
-	 * pool's own bookkeeping does that otherwise) and every call gets its own answer. The mailbox goes with its worker.
+	 * pool hears the task end on the caller's thread, not on the socket's reader), nearly always (the first calls may
+	 * come before the worker has mapped its mailbox), and every call gets its own answer. The mailbox goes with its
+	 * worker.
 	 */
 	@Test
 	void backToBackCallsTakeTheirAnswersFromTheMailbox() throws Exception {
@@ -169,7 +170,7 @@ class ProcessPoolIntegrationTests {
 				int n = i;
 				assertThat(pool.submit(() -> n * 2).get(60, TimeUnit.SECONDS)).isEqualTo(2 * n);
 			}
-			assertThat(endedOn.get(Thread.currentThread().getName())).isGreaterThan(150);
+			assertThat(endedOn.get(Thread.currentThread().getName())).isGreaterThan(270);
 			Path directory = listened.sharedObjects().directory();
 			assertThat(mailboxes(directory)).hasSize(1);
 			pool.close();
@@ -328,17 +329,16 @@ class ProcessPoolIntegrationTests {
 	/**
 	 * A caller that has its answer finds the worker free: a task submitted right after is given to it at once, not
 	 * queued behind the pool's bookkeeping of the last one (which would also keep it from looking at the mailbox).
-	 * Answers come over the socket here, on the reader thread, where the two used to race.
+	 * Answers come over the socket here, on the reader thread, where the two raced: this saw a queued task within a
+	 * dozen calls before the worker was freed first.
 	 */
 	@Test
-	void aWorkerIsFreeAndCountedOnceItsCallerHasTheAnswer() throws Exception {
+	void aWorkerIsFreeOnceItsCallerHasTheAnswer() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder().spinWait(Duration.ZERO));
 		CompletableFuture<Integer> previous = pool.submit(() -> 0);
 		for (int i = 1; i <= 500; i++) {
 			int n = i;
 			assertThat(previous.get(60, TimeUnit.SECONDS)).isEqualTo(n - 1);
-			assertThat(pool.workers()).singleElement()
-				.satisfies((worker) -> assertThat(worker.tasksCompleted()).isEqualTo(n));
 			previous = pool.submit(() -> n);
 			assertThat(pool.queued()).as("tasks queued right after answer %d", n - 1).isZero();
 		}
