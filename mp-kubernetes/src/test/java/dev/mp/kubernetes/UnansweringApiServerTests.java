@@ -71,4 +71,28 @@ class UnansweringApiServerTests {
 		}
 	}
 
+	/** A launcher that never launched asks the API server nothing: an app with an unused pod pool closes at once. */
+	@Test
+	void aLauncherThatNeverLaunchedClosesWithoutAnApiCall() throws Exception {
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+				.withNamespace("apps")
+				.withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
+				.withConnectionTimeout(REQUEST_TIMEOUT_MILLIS)
+				.withRequestRetryBackoffLimit(0)
+				.build();
+			try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+				KubernetesWorkerLauncher launcher = new KubernetesWorkerLauncher(client,
+						KubernetesSettings.builder().image("registry.example/app:1.0").build());
+				ProcessTemplate template = ProcessTemplate.builder().launcher(launcher).build();
+				template.pool("images",
+						PoolOptions.builder().size(1).minIdle(0).launcher(KubernetesWorkerLauncher.NAME).build());
+				long start = System.nanoTime();
+				template.close();
+				assertThat(Duration.ofNanos(System.nanoTime() - start))
+					.isLessThan(Duration.ofMillis(REQUEST_TIMEOUT_MILLIS / 2));
+			}
+		}
+	}
+
 }

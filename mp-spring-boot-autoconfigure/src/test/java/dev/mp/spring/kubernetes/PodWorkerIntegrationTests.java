@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
@@ -40,15 +41,13 @@ import static org.awaitility.Awaitility.await;
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 @ExtendWith(NoChildProcessesLeft.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PodWorkerIntegrationTests {
 
 	private static final String NAMESPACE = "apps";
 
-	/** Set by the mock server's extension before {@link #start()}. */
+	/** The mock API server's client: the extension sets a static field once, before {@link #start()}. */
 	static KubernetesClient client;
-
-	/** The API server the application uses, kept: the extension also makes a server per test. */
-	private static KubernetesClient api;
 
 	@TempDir
 	static Path directory;
@@ -61,11 +60,10 @@ class PodWorkerIntegrationTests {
 
 	@BeforeAll
 	static void start() throws Exception {
-		api = client;
-		kubelet = new FakeKubelet(api, directory);
+		kubelet = new FakeKubelet(client, directory);
 		context = new SpringApplicationBuilder(PodWorkerApplication.class).web(WebApplicationType.NONE)
 			// the application's own client, which the auto-configuration then uses instead of making one
-			.initializers((app) -> app.getBeanFactory().registerSingleton("mockKubernetesClient", api))
+			.initializers((app) -> app.getBeanFactory().registerSingleton("mockKubernetesClient", client))
 			.properties("mp.pools.pods.launcher=kubernetes", "mp.pools.pods.size=1", "mp.pools.pods.min-idle=1",
 					"mp.pools.default.min-idle=0", "mp.kubernetes.namespace=" + NAMESPACE,
 					"mp.kubernetes.image=registry.example/shop:1", "mp.kubernetes.app-name=shop",
@@ -85,7 +83,7 @@ class PodWorkerIntegrationTests {
 			if (context != null) {
 				context.close();
 				assertThat(workerPods()).as("worker pods after the context closed").isEmpty();
-				assertThat(api.secrets().inNamespace(NAMESPACE).withLabel("mp.dev/pool", "pods").list().getItems())
+				assertThat(client.secrets().inNamespace(NAMESPACE).withLabel("mp.dev/pool", "pods").list().getItems())
 					.as("worker Secrets after the context closed")
 					.isEmpty();
 			}
@@ -98,7 +96,7 @@ class PodWorkerIntegrationTests {
 	}
 
 	private static List<Pod> workerPods() {
-		return api.pods().inNamespace(NAMESPACE).withLabel("mp.dev/pool", "pods").list().getItems();
+		return client.pods().inNamespace(NAMESPACE).withLabel("mp.dev/pool", "pods").list().getItems();
 	}
 
 	private static ProcessPool pool() {
@@ -123,13 +121,17 @@ class PodWorkerIntegrationTests {
 	}
 
 	@Test
-	void anExceptionThrownInThePodReachesTheCallerAsItselfWithTheCallersStack() {
+	void anExceptionThrownInThePodReachesTheCallerAsItselfWithBothStacks() {
 		assertThatThrownBy(() -> work().refuse("tea")).isInstanceOf(OutOfStockException.class)
 			.hasMessage("tea is out of stock")
-			.satisfies((thrown) -> assertThat(Arrays.stream(thrown.getStackTrace())
-				.anyMatch((frame) -> frame.getClassName().equals(PodWorkerIntegrationTests.class.getName())))
-				.as("the caller's frames follow the pod's")
-				.isTrue());
+			.satisfies((thrown) -> {
+				List<StackTraceElement> frames = Arrays.asList(thrown.getStackTrace());
+				assertThat(frames).as("the pod's frames")
+					.anyMatch((frame) -> frame.getClassName().equals(PodWork.class.getName())
+							&& frame.getMethodName().equals("refuse"));
+				assertThat(frames).as("the caller's frames, after the pod's")
+					.anyMatch((frame) -> frame.getClassName().equals(PodWorkerIntegrationTests.class.getName()));
+			});
 		assertThat(work().where().pid()).as("a thrown exception costs no worker").isEqualTo(podProcess.pid());
 	}
 
