@@ -117,34 +117,51 @@ public final class Bench implements AutoCloseable {
 		return values;
 	}
 
-	/** What {@link #sampleSteady} recorded, and how many repetitions it took to get there. */
-	public record Steady(double[] values, int warmup) {
+	/**
+	 * What {@link #sampleSteady} recorded, and how it got there.
+	 * @param values the recorded repetitions
+	 * @param warmup the repetitions run before them
+	 * @param leastWarmup the warm-up asked for at least
+	 * @param steady whether the batch medians settled before the time allowed ran out
+	 */
+	public record Steady(double[] values, int warmup, int leastWarmup, boolean steady) {
+
+		/** For a figure's note: {@code after N warm-up <what> (at least M, then until steady)}. */
+		public String describe(String what) {
+			return "after " + this.warmup + " warm-up " + what + " (at least " + this.leastWarmup + ", then "
+					+ (this.steady ? "until steady" : "not steady after " + MAX_STEADY_WARMUP.toSeconds() + " s more")
+					+ ")";
+		}
+
 	}
 
+	/** The longest {@link #sampleSteady} warms up beyond its least warm-up. */
+	public static final Duration MAX_STEADY_WARMUP = Duration.ofSeconds(15);
+
 	/**
-	 * Warms up until the figure is steady, then records {@code reps}: at least {@code minWarmup} repetitions, then
-	 * batches of {@code reps} until a batch's median is within 10% of the batch before, for at most {@code maxWarmup}.
-	 * A call path across two JVMs is fast only once both JIT compilers are done with it (a C2 compile competes for the
-	 * spinning threads' cores), and a new worker's heap grows, touching fresh pages, for its first few hundred
-	 * megabytes; how many calls that takes depends on the machine, so a fixed count measured one or the other.
+	 * Warms up until the figure is steady, then records {@code reps}: at least {@code leastWarmup} repetitions, then
+	 * batches of {@code reps} until three batch medians in a row agree within 10% of each other, for at most
+	 * {@link #MAX_STEADY_WARMUP} more. A call path across two JVMs is fast only once both JIT compilers are done with
+	 * it (a C2 compile competes for the spinning threads' cores), and a new worker's heap grows, touching fresh pages,
+	 * for its first few hundred megabytes; how many calls that takes depends on the machine, so a fixed count measured
+	 * one or the other. The recorded batch is a batch of its own, after the ones that decided.
 	 */
-	public static Steady sampleSteady(int minWarmup, int reps, Duration maxWarmup, Sample sample) throws Exception {
-		long deadline = System.nanoTime() + maxWarmup.toNanos();
-		int warmup = minWarmup;
-		for (int i = 0; i < minWarmup; i++) {
+	public static Steady sampleSteady(int leastWarmup, int reps, Sample sample) throws Exception {
+		for (int i = 0; i < leastWarmup; i++) {
 			sample.measure();
 		}
-		double previous = median(sample(0, reps, sample));
-		warmup += reps;
-		while (System.nanoTime() - deadline < 0) {
-			double current = median(sample(0, reps, sample));
+		long deadline = System.nanoTime() + MAX_STEADY_WARMUP.toNanos();
+		int warmup = leastWarmup;
+		double[] last = new double[3];
+		int batches = 0;
+		boolean steady = false;
+		while (!steady && System.nanoTime() - deadline < 0) {
+			last[batches++ % 3] = median(sample(0, reps, sample));
 			warmup += reps;
-			if (Math.abs(current - previous) <= 0.1 * previous) {
-				break;
-			}
-			previous = current;
+			steady = batches >= 3 && Arrays.stream(last).max().getAsDouble()
+					<= 1.1 * Arrays.stream(last).min().getAsDouble();
 		}
-		return new Steady(sample(0, reps, sample), warmup);
+		return new Steady(sample(0, reps, sample), warmup, leastWarmup, steady);
 	}
 
 	private static double median(double[] values) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -40,6 +41,9 @@ final class Floors {
 	private static final long CONNECT_TIMEOUT_MILLIS = 30_000;
 
 	private static volatile int sink;
+
+	/** How long one round trip of a floor may take before the row fails instead of hanging the run. */
+	private static final long CALL_TIMEOUT_SECONDS = 60;
 
 	private Floors() {
 	}
@@ -179,24 +183,30 @@ final class Floors {
 				.start();
 			Process peer = process;
 			long[] turn = { 0 };
-			Bench.Steady rates = Bench.sampleSteady(bench.reps(500), bench.reps(200), MpRows.MAX_STEADY_WARMUP, () -> {
+			byte[][] echoed = new byte[1][];
+			Bench.Steady rates = Bench.sampleSteady(bench.reps(MpRows.MEGABYTE_WARMUP), bench.reps(MpRows.MEGABYTE_REPS),
+					() -> {
 				long call = ++turn[0];
 				long start = System.nanoTime();
 				memory.put(SharedMemoryEchoPeer.DATA, payload);
 				SharedMemoryEchoPeer.WORDS.setVolatile(memory, SharedMemoryEchoPeer.CALL_WORD, call);
 				long spins = 0;
 				while ((long) SharedMemoryEchoPeer.WORDS.getVolatile(memory, SharedMemoryEchoPeer.ANSWER_WORD) != call) {
-					if (++spins % 1_000_000 == 0 && !peer.isAlive()) {
-						throw new IOException("SharedMemoryEchoPeer exited with " + peer.exitValue());
+					if (++spins % 1_000_000 == 0 && (!peer.isAlive()
+							|| System.nanoTime() - start > TimeUnit.SECONDS.toNanos(CALL_TIMEOUT_SECONDS))) {
+						throw new IOException("SharedMemoryEchoPeer did not answer turn " + call
+								+ (peer.isAlive() ? " within " + CALL_TIMEOUT_SECONDS + " s" : "; it exited"));
 					}
 					Thread.onSpinWait();
 				}
-				byte[] echoed = new byte[size];
-				memory.get(SharedMemoryEchoPeer.DATA + size, echoed);
+				echoed[0] = new byte[size];
+				memory.get(SharedMemoryEchoPeer.DATA + size, echoed[0]);
 				long end = System.nanoTime();
-				sink += echoed[size - 1];
 				return size / 1e6 / ((end - start) / 1e9);
 			});
+			if (!Arrays.equals(echoed[0], payload)) {
+				throw new IllegalStateException("SharedMemoryEchoPeer echoed other bytes than it was given");
+			}
 			SharedMemoryEchoPeer.WORDS.setVolatile(memory, SharedMemoryEchoPeer.CALL_WORD, -1L);
 			if (!process.waitFor(10, TimeUnit.SECONDS)) {
 				throw new IOException("SharedMemoryEchoPeer did not exit when told");
@@ -204,8 +214,7 @@ final class Floors {
 			bench.add(Measurement.of(Figures.SHARED_MEMORY_1MIB,
 					"Floor: 1 MiB there and back through shared memory, JVM to JVM", "MB/s", rates.values())
 				.withNote("byte[1 << 20] copied into a mapped file, read into a new array by the other JVM, which "
-						+ "copies it back the same way; spinning on a word each way; after " + rates.warmup()
-						+ " warm-up round trips (at least " + bench.reps(500) + ", then until steady)"));
+						+ "copies it back the same way; spinning on a word each way; " + rates.describe("round trips")));
 		}
 		finally {
 			if (process != null) {

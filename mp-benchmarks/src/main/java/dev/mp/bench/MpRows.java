@@ -1,6 +1,5 @@
 package dev.mp.bench;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -81,10 +80,10 @@ final class MpRows {
 	 * Least warm-up of the 1 MiB row: a new worker's heap grows for its first few hundred megabytes, each a fresh
 	 * page to fault in, so the row warms up further until steady ({@link Bench#sampleSteady}).
 	 */
-	private static final int MEGABYTE_WARMUP = 500;
+	static final int MEGABYTE_WARMUP = 500;
 
-	/** The longest a row warms up beyond its least warm-up, waiting for a steady figure. */
-	static final Duration MAX_STEADY_WARMUP = Duration.ofSeconds(15);
+	/** Round trips recorded by the 1 MiB row (and its floor). */
+	static final int MEGABYTE_REPS = 200;
 
 	/**
 	 * Warm-up of the map row. Its time keeps falling long after the first maps: on a 2-core machine (2026-11-25)
@@ -113,8 +112,7 @@ final class MpRows {
 		try (ProcessTemplate template = new ProcessTemplate()) {
 			ProcessPool pool = warmPool(template, "bench-round-trip", 1);
 			Integer argument = 1;
-			Bench.Steady micros = Bench.sampleSteady(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000),
-					MAX_STEADY_WARMUP, () -> {
+			Bench.Steady micros = Bench.sampleSteady(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000), () -> {
 				long start = System.nanoTime();
 				Integer result = pool.submit(() -> argument).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 				long end = System.nanoTime();
@@ -123,9 +121,8 @@ final class MpRows {
 			});
 			bench.add(Measurement.of(Figures.MP_POOL_ROUND_TRIP, "mp: warm pool call round trip (trivial, small arg)",
 					"µs", micros.values())
-				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> argument).get(), argument = 1; after "
-						+ micros.warmup() + " warm-up calls (at least " + bench.reps(ROUND_TRIP_WARMUP)
-						+ ", then until steady: JIT of both JVMs)"));
+				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> argument).get(), argument = 1; "
+						+ micros.describe("calls")));
 			pool.close();
 		}
 	}
@@ -143,8 +140,7 @@ final class MpRows {
 			check(AopUtils.isAopProxy(worker), "BenchWorker is not proxied: @WorkerProcess is not applied");
 			long workerPid = worker.pid();
 			check(workerPid != ProcessHandle.current().pid(), "the @WorkerProcess call ran in the harness's own JVM");
-			Bench.Steady micros = Bench.sampleSteady(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000),
-					MAX_STEADY_WARMUP, () -> {
+			Bench.Steady micros = Bench.sampleSteady(bench.reps(ROUND_TRIP_WARMUP), bench.reps(5_000), () -> {
 				long start = System.nanoTime();
 				int result = worker.identity(1);
 				long end = System.nanoTime();
@@ -153,9 +149,8 @@ final class MpRows {
 			});
 			bench.add(Measurement.of(Figures.MP_PROXY_ROUND_TRIP, "mp: @WorkerProcess proxy round trip (warm pool)",
 					"µs", micros.values())
-				.withNote("pool 'default', mp.pools.default.size=1, min-idle=1, spring bootstrap; bean.identity(1); after "
-						+ micros.warmup() + " warm-up calls (at least " + bench.reps(ROUND_TRIP_WARMUP)
-						+ ", then until steady)"));
+				.withNote("pool 'default', mp.pools.default.size=1, min-idle=1, spring bootstrap; bean.identity(1); "
+						+ micros.describe("calls")));
 		}
 	}
 
@@ -240,8 +235,7 @@ final class MpRows {
 		new Random(42).nextBytes(payload);
 		try (ProcessTemplate template = new ProcessTemplate()) {
 			ProcessPool pool = warmPool(template, "bench-1mib", 1);
-			Bench.Steady rates = Bench.sampleSteady(bench.reps(MEGABYTE_WARMUP), bench.reps(200), MAX_STEADY_WARMUP,
-					() -> {
+			Bench.Steady rates = Bench.sampleSteady(bench.reps(MEGABYTE_WARMUP), bench.reps(MEGABYTE_REPS), () -> {
 				long start = System.nanoTime();
 				byte[] echoed = pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 				long end = System.nanoTime();
@@ -253,9 +247,8 @@ final class MpRows {
 			bench.add(Measurement.of(Figures.MP_POOL_1MIB, "mp: 1 MiB argument+result round trip (warm pool)", "MB/s",
 					rates.values())
 				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> payload).get(), payload a random "
-						+ "byte[1 << 20] captured by the task and returned; 1 MiB there and back, counted once; after "
-						+ rates.warmup() + " warm-up round trips (at least " + bench.reps(MEGABYTE_WARMUP)
-						+ ", then until steady)"));
+						+ "byte[1 << 20] captured by the task and returned; 1 MiB there and back, counted once; "
+						+ rates.describe("round trips")));
 			pool.close();
 		}
 	}

@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
  * made, with nothing but the copies a by-value hand-over needs. For each turn the parent writes its array into the
  * call region and raises the call word; this peer reads the region into a new array, writes that array into the answer
  * region and raises the answer word; the parent reads the answer into a new array. Both sides spin on the words. A call
- * word of -1 ends the peer. Usage: {@code SharedMemoryEchoPeer <file> <payloadBytes>}; the file's layout is
- * {@link #CALL_WORD}, {@link #ANSWER_WORD}, then the call region at {@link #DATA}, then the answer region.
+ * word of -1, or the parent's death, ends the peer. Usage: {@code SharedMemoryEchoPeer <file> <payloadBytes>}; the
+ * file's layout is {@link #CALL_WORD}, {@link #ANSWER_WORD}, then the call region at {@link #DATA}, then the answer
+ * region.
  */
 public final class SharedMemoryEchoPeer {
 
@@ -45,10 +46,16 @@ public final class SharedMemoryEchoPeer {
 	public static void main(String[] args) throws IOException {
 		int size = Integer.parseInt(args[1]);
 		MappedByteBuffer memory = map(Path.of(args[0]), size);
+		ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
 		long answered = 0;
 		while (true) {
 			long call;
+			long spins = 0;
 			while ((call = (long) WORDS.getVolatile(memory, CALL_WORD)) == answered) {
+				// a harness killed with SIGKILL sends no -1: a peer spinning on would skew every later figure
+				if (++spins % 10_000_000 == 0 && (parent == null || !parent.isAlive())) {
+					return;
+				}
 				Thread.onSpinWait();
 			}
 			if (call < 0) {
