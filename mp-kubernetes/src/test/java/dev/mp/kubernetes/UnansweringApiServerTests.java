@@ -35,16 +35,21 @@ class UnansweringApiServerTests {
 	/** Long enough that a local start waiting for it would be seen. */
 	private static final int REQUEST_TIMEOUT_MILLIS = 6_000;
 
+	/** A client of the silent server that gives up after {@link #REQUEST_TIMEOUT_MILLIS}, without retrying. */
+	private static Config clientConfig(ServerSocket silent) {
+		return new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+			.withNamespace("apps")
+			.withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
+			.withConnectionTimeout(REQUEST_TIMEOUT_MILLIS)
+			.withRequestRetryBackoffLimit(0)
+			.build();
+	}
+
 	@Test
 	void localProcessesStartWhilePodCreationHangsAndThePoolTaskFailsWithTheReason() throws Exception {
 		// the kernel completes connections into the backlog; nothing ever reads them
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
-				.withNamespace("apps")
-				.withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
-				.withConnectionTimeout(REQUEST_TIMEOUT_MILLIS)
-				.withRequestRetryBackoffLimit(0)
-				.build();
+			Config config = clientConfig(silent);
 			KubernetesSettings settings = KubernetesSettings.builder()
 				.appName("shop")
 				.image("registry.example/app:1.0")
@@ -75,13 +80,7 @@ class UnansweringApiServerTests {
 	@Test
 	void aLauncherThatNeverLaunchedClosesWithoutAnApiCall() throws Exception {
 		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-			Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
-				.withNamespace("apps")
-				.withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
-				.withConnectionTimeout(REQUEST_TIMEOUT_MILLIS)
-				.withRequestRetryBackoffLimit(0)
-				.build();
-			try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+			try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig(silent)).build()) {
 				KubernetesWorkerLauncher launcher = new KubernetesWorkerLauncher(client,
 						KubernetesSettings.builder().image("registry.example/app:1.0").build());
 				ProcessTemplate template = ProcessTemplate.builder().launcher(launcher).build();
