@@ -35,6 +35,7 @@ handshake with the running child):
 
     python3 mp_bench.py --sync-only     only the synchronization figures
     python3 mp_bench.py --start-only    only spawn_start_join
+    python3 mp_bench.py --spawn-on-demand   one spawn start+join per line on stdin (see spawn_on_demand)
 """
 
 import json
@@ -91,20 +92,32 @@ def pool_map(warmup, reps):
     return samples, processes
 
 
+def spawn_once(context):
+    """One spawn start+join of a no-op, in ms."""
+    process = context.Process(target=noop)
+    start = time.perf_counter_ns()
+    process.start()
+    process.join()
+    elapsed = time.perf_counter_ns() - start
+    assert process.exitcode == 0, process.exitcode
+    return elapsed / 1e6
+
+
 def spawn_start_join(warmup, reps):
-    clock = time.perf_counter_ns
     context = multiprocessing.get_context("spawn")
-    samples = []
-    for i in range(warmup + reps):
-        process = context.Process(target=noop)
-        start = clock()
-        process.start()
-        process.join()
-        elapsed = clock() - start
-        assert process.exitcode == 0, process.exitcode
-        if i >= warmup:
-            samples.append(elapsed / 1e6)
-    return samples
+    samples = [spawn_once(context) for _ in range(warmup + reps)]
+    return samples[warmup:]
+
+
+def spawn_on_demand(warmup):
+    """The same start+join, one per line read on stdin, its ms printed on stdout: the harness interleaves these with
+    its own starts, so that both see the machine as it is at that moment. 'ready' after the warm-up; EOF ends it."""
+    context = multiprocessing.get_context("spawn")
+    for _ in range(warmup):
+        spawn_once(context)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        print(f"{spawn_once(context):.6f}", flush=True)
 
 
 def ppe_1mib(warmup, reps):
@@ -342,6 +355,9 @@ def sync_figures(reps):
 
 
 def main():
+    if "--spawn-on-demand" in sys.argv[1:]:
+        spawn_on_demand(3)
+        return
     quick = "--quick" in sys.argv[1:]
     sync_only = "--sync-only" in sys.argv[1:]
     start_only = "--start-only" in sys.argv[1:]

@@ -99,7 +99,7 @@ public final class Benchmarks {
 			if (!syncOnly) {
 				System.err.println("mp");
 				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
-				run(bench, "mp plain worker start to ready", StartRows::plainWorkerStartToReady);
+				run(bench, "mp plain worker start to ready", (b) -> StartRows.plainWorkerStartToReady(b, interpreter));
 				if (!startOnly) {
 					run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
 					run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);

@@ -1,8 +1,12 @@
 package dev.mp.bench;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,6 +152,81 @@ final class PythonRows {
 				"Python: counter under a Lock, 4 processes x 10,000")
 			.withNote("spawn; `with lock: counter.value += 1` on a RawValue('q'); from the start Barrier (all 4 "
 					+ "ready) to the 4 done Semaphore releases; total asserted"));
+	}
+
+	/**
+	 * A Python that times one spawn start+join per request ({@code mp_bench.py --spawn-on-demand}), so that a row can
+	 * interleave Python's starts with its own and both meet the machine in the same state.
+	 */
+	static final class SpawnOnDemand implements AutoCloseable {
+
+		private final Process process;
+
+		private final BufferedReader answers;
+
+		private final Writer requests;
+
+		private SpawnOnDemand(Process process) {
+			this.process = process;
+			this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+		}
+
+		/** Starts the script with {@code python} and waits until it has warmed up. */
+		static SpawnOnDemand start(Bench bench, String python) throws Exception {
+			Path script = extractScript(bench.outputDirectory());
+			SpawnOnDemand peer = new SpawnOnDemand(new ProcessBuilder(python, script.toString(), "--spawn-on-demand")
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start());
+			try {
+				String ready = peer.answer();
+				if (!"ready".equals(ready)) {
+					throw new IOException(SCRIPT + " --spawn-on-demand said '" + ready + "', not 'ready'");
+				}
+				return peer;
+			}
+			catch (Exception ex) {
+				peer.close();
+				throw ex;
+			}
+		}
+
+		/** One spawn start+join, timed inside Python, in ms. */
+		double sample() throws Exception {
+			this.requests.write("go\n");
+			this.requests.flush();
+			return Double.parseDouble(answer());
+		}
+
+		private String answer() throws Exception {
+			String line = CompletableFuture.supplyAsync(() -> {
+				try {
+					return this.answers.readLine();
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+			if (line == null) {
+				throw new IOException(SCRIPT + " --spawn-on-demand ended early");
+			}
+			return line.trim();
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			try {
+				this.requests.close();
+			}
+			catch (IOException ex) {
+				// it is going anyway
+			}
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+				this.process.destroyForcibly();
+			}
+		}
+
 	}
 
 	@SuppressWarnings("unchecked")

@@ -30,7 +30,11 @@ final class StartRows {
 	private StartRows() {
 	}
 
-	static void plainWorkerStartToReady(Bench bench) throws Exception {
+	/**
+	 * @param interpreter the Python that Python's spawn start+join is timed with, alternately with the Java 25 row, or
+	 * {@code null}
+	 */
+	static void plainWorkerStartToReady(Bench bench, String interpreter) throws Exception {
 		Path cache = bench.scratch().resolve("cache-plain");
 		ProcessOptions helped = ProcessOptions.builder().cacheDirectory(cache).build();
 		ProcessOptions unaided = helped.toBuilder().classDataSharing(false).startupFlags(false).build();
@@ -69,11 +73,31 @@ final class StartRows {
 		try (ProcessTemplate template = ProcessTemplate.builder().defaults(on25).build()) {
 			recordArchive(template, on25, cache25);
 			AtomicInteger names = new AtomicInteger();
-			double[] millis = Bench.sample(2, bench.reps(20), () -> startToReady(template, on25, names));
+			int reps = bench.reps(20);
+			double[] millis = new double[reps];
+			double[] python = new double[reps];
+			try (PythonRows.SpawnOnDemand spawn = (interpreter != null) ? PythonRows.SpawnOnDemand.start(bench,
+					interpreter) : null) {
+				for (int i = -2; i < reps; i++) { // two unrecorded rounds first
+					double start = startToReady(template, on25, names);
+					double pythonStart = (spawn != null) ? spawn.sample() : 0;
+					if (i >= 0) {
+						millis[i] = start;
+						python[i] = pythonStart;
+					}
+				}
+			}
 			bench.add(Measurement.of(Figures.MP_PLAIN_START_READY_25,
 					"mp: plain worker start to ready, child on Java 25", "ms", millis)
 				.withNote("as the helped row, the child on " + java25 + " with its ahead-of-time cache"
-						+ " (-XX:AOTCache, recorded before timing)"));
+						+ " (-XX:AOTCache, recorded before timing)"
+						+ ((interpreter != null) ? "; timed alternately with the row below" : "")));
+			if (interpreter != null) {
+				bench.add(Measurement.of(Figures.PY_SPAWN_START_JOIN_ALTERNATED,
+						"Python: Process start+join, spawn, alternated with the row above", "ms", python)
+					.withNote("mp_bench.py --spawn-on-demand: the same start+join as Python's spawn row, one per "
+							+ "request, after 3 unrecorded"));
+			}
 		}
 	}
 
