@@ -98,6 +98,9 @@ class RemoteWorkerIntegrationTests {
 				items.stream().map((i) -> i * 2).toList());
 		ChildProcess worker = pool.workers().get(0);
 		assertThat(worker.launcher()).isEqualTo("files");
+		// its parent runs on another machine, as far as the worker can tell
+		assertThat(pool.submit(() -> CurrentProcess.name() + " " + CurrentProcess.parent().isPresent())
+			.get(60, TimeUnit.SECONDS)).isEqualTo(worker.name() + " false");
 		String command = String.join(" ", ((ChildJvm) worker).command());
 		assertThat(command).contains("dev.mp.child.RemoteWorkerMain");
 		byte[] secret = ((ChildJvm) worker).secret();

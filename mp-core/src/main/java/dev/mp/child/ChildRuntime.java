@@ -93,6 +93,7 @@ final class ChildRuntime {
 	ChildRuntime(BootstrapConfig config, Connector connector) {
 		this.config = config;
 		this.connector = connector;
+		ChildIdentity.set(config);
 		// the parent checks every class against its allow-list, on what it sends and on what it reads back; the
 		// child only reads what its authenticated parent sent, and keeps the size limits
 		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),

@@ -1,0 +1,47 @@
+package dev.mp;
+
+import java.util.Optional;
+
+import dev.mp.child.ChildIdentity;
+
+/**
+ * Python's {@code current_process()} and {@code parent_process()}: this JVM as mp sees it. In a JVM that mp started (a
+ * process, a single call, a pool worker, a worker pod) it has the name its parent gave it (the one logs and
+ * {@code /actuator/processes} show) and a parent; any other JVM is the main process, named {@value #MAIN_PROCESS},
+ * with none.
+ */
+public final class CurrentProcess {
+
+	/** The name of a JVM that mp did not start, as Python names its main process. */
+	public static final String MAIN_PROCESS = "MainProcess";
+
+	private CurrentProcess() {
+	}
+
+	/** This JVM's name: its parent's name for it in a child, {@value #MAIN_PROCESS} elsewhere. */
+	public static String name() {
+		String name = ChildIdentity.name();
+		return (name != null) ? name : MAIN_PROCESS;
+	}
+
+	/** This JVM's pid. */
+	public static long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	/** Whether mp started this JVM. */
+	public static boolean isChild() {
+		return ChildIdentity.name() != null;
+	}
+
+	/**
+	 * The parent of a child on this machine, as a handle ({@code pid()}, {@code isAlive()}, {@code onExit()}): what
+	 * Python's {@code parent_process()} gives. Empty in the main process, in a child whose parent has exited, and in a
+	 * worker pod, whose parent runs on another machine.
+	 */
+	public static Optional<ProcessHandle> parent() {
+		long parentPid = ChildIdentity.parentPid();
+		return (parentPid > 0) ? ProcessHandle.of(parentPid) : Optional.empty();
+	}
+
+}
