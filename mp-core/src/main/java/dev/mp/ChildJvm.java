@@ -356,7 +356,8 @@ final class ChildJvm implements ChildProcess {
 				result.completeExceptionally(ex);
 			}
 		});
-		if (this.exited.isDone()) {
+		// the state turns EXITED before processExited() fails the pending calls: a call put there later sees it
+		if (this.state == ProcessState.EXITED) {
 			result.completeExceptionally(died());
 		}
 		return new ChildCall(callId, result);
@@ -475,6 +476,8 @@ final class ChildJvm implements ChildProcess {
 
 	/** The child speaks nonsense, on its socket or in its mailbox: its calls fail with what was wrong, then it goes. */
 	private void brokeProtocol(ProtocolException ex) {
+		// before its calls fail: a pool must not hand this worker its next task
+		this.stopRequested = true;
 		logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
 		MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
 				+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
@@ -777,6 +780,11 @@ final class ChildJvm implements ChildProcess {
 		else {
 			started.terminate();
 		}
+	}
+
+	/** Whether it has been told to stop (terminate, kill, a broken protocol): it should get no new call. */
+	boolean isStopping() {
+		return this.stopRequested;
 	}
 
 	/** Waits for the exit, at most the given time; {@code true} if the child has exited. */

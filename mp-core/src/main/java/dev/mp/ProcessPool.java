@@ -307,8 +307,17 @@ public final class ProcessPool implements AutoCloseable {
 
 	private void startWorker() {
 		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
-		ChildJvm jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name,
-				this.options.launcher(), this.options.spinWait());
+		ChildJvm jvm;
+		try {
+			jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name,
+					this.options.launcher(), this.options.spinWait());
+		}
+		catch (ProcessStartException ex) {
+			// no process at all (no java there, no fork): a start failure like any other, not an exception thrown
+			// into whoever happened to dispatch
+			launchFailed(ex);
+			return;
+		}
 		Worker worker = new Worker(jvm);
 		this.workers.add(worker);
 		CompletableFuture<Void> connected = jvm.whenReady();
@@ -340,6 +349,21 @@ public final class ProcessPool implements AutoCloseable {
 	 * same way again: the tasks waiting for it fail with the reason, and no worker is started ahead of need until one
 	 * starts; each new task still tries once.
 	 */
+	/** A worker whose process could not even be created: counted as a start failure; the queued tasks fail with it. */
+	private void launchFailed(ProcessStartException reason) {
+		List<Task> failed;
+		synchronized (this.lock) {
+			this.lastStartFailure = reason;
+			this.startFailures++;
+			this.startFailureTimes.addLast(System.nanoTime());
+			failed = new ArrayList<>(this.queue);
+			this.queue.clear();
+		}
+		logger.warn("A worker of pool '{}' could not be launched; {} queued task(s) fail with the reason: {}",
+				this.name, failed.size(), reason.getMessage());
+		failed.forEach((task) -> task.result.completeExceptionally(reason));
+	}
+
 	private void startFailed(Worker worker, Throwable failure) {
 		ChildJvm jvm = worker.jvm;
 		if (failure instanceof ProcessStartException start && start.signal().isPresent()) {
@@ -410,19 +434,21 @@ public final class ProcessPool implements AutoCloseable {
 			task.timer.cancel(false);
 		}
 		long now = System.nanoTime();
+		Throwable thrown = (failure != null) ? ChildJvm.unwrap(failure) : null;
 		Release release = Release.GONE;
 		try {
 			// the worker is free before its caller hears: a caller that submits again as soon as it has its answer
 			// must find the worker idle, not queue behind it (its task would then be assigned after it began to wait,
 			// and it would not look at the mailbox for the answer)
-			release = release(worker, failure);
+			release = release(worker, thrown);
 		}
 		finally {
-			ChildJvm.settle(task.result, value, (failure != null) ? ChildJvm.unwrap(failure) : null);
+			ChildJvm.settle(task.result, value, thrown);
 		}
 		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
 				Duration.ofNanos(now - task.started), outcome(task.result)));
-		// what can take long (a SHUTDOWN frame, starting a replacement) waits until the caller has its answer
+		// what can take long (the next queued call's copy, a SHUTDOWN frame, starting a replacement) waits until the
+		// caller has its answer
 		if (release == Release.RETIRED) {
 			worker.jvm.shutdown();
 		}
@@ -436,10 +462,10 @@ public final class ProcessPool implements AutoCloseable {
 	/** What became of a worker whose task ended. */
 	private enum Release {
 
-		/** It died, or left the pool: its exit, when seen, replaces it. */
+		/** It died or is being stopped, or left the pool: its exit, when seen, replaces it. */
 		GONE,
 
-		/** Idle, or given the next queued task. */
+		/** Idle, for the next task. */
 		IDLE,
 
 		/** Out of the pool, to be told to exit. */
@@ -447,20 +473,21 @@ public final class ProcessPool implements AutoCloseable {
 
 	}
 
-	/** Bookkeeping only, quick: the worker takes the next queued task, or is idle, retired or gone. */
-	private Release release(Worker worker, Throwable failure) {
+	/** Bookkeeping only, quick: the worker is idle, retired or gone. */
+	private Release release(Worker worker, Throwable thrown) {
 		synchronized (this.lock) {
 			worker.current = null;
 			worker.tasksDone++;
-			if (!worker.jvm.isAlive() || failure instanceof ChildProcessException
+			// a worker that could not resolve its call (WorkerSetupException) is alive and well: only death counts
+			if (!worker.jvm.isAlive() || worker.stopping || worker.jvm.isStopping()
+					|| thrown instanceof ProcessDiedException || thrown instanceof ProcessStartException
 					|| !this.workers.contains(worker)) {
 				return Release.GONE;
 			}
-			boolean inDoubt = leftInDoubt(failure);
+			boolean inDoubt = leftInDoubt(thrown);
 			if (inDoubt) {
 				logger.info("Worker '{}' (pid {}) of pool '{}' threw {}: retiring it, since its JVM may be left in a "
-						+ "bad state", worker.jvm.name(), worker.jvm.pid(), this.name,
-						ChildJvm.unwrap(failure).getClass().getName());
+						+ "bad state", worker.jvm.name(), worker.jvm.pid(), this.name, thrown.getClass().getName());
 			}
 			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
 					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
@@ -470,7 +497,6 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			worker.idleSince = System.nanoTime();
 			this.idle.addFirst(worker);
-			assignQueued();
 			return Release.IDLE;
 		}
 	}
@@ -480,8 +506,7 @@ public final class ProcessPool implements AutoCloseable {
 	 * {@link VirtualMachineError}) any thread may have died half-way through changing shared state. A stack overflow
 	 * unwinds only its own thread.
 	 */
-	private static boolean leftInDoubt(Throwable failure) {
-		Throwable thrown = (failure != null) ? ChildJvm.unwrap(failure) : null;
+	private static boolean leftInDoubt(Throwable thrown) {
 		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
 	}
 
@@ -505,8 +530,12 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	private void timedOut(Task task, Worker worker) {
-		if (worker.current != task || task.result.isDone()) {
-			return;
+		synchronized (this.lock) {
+			// under the lock: a task that ends now must not have its worker, and the next task, killed
+			if (worker.current != task || task.result.isDone()) {
+				return;
+			}
+			worker.stopping = true;
 		}
 		task.result.completeExceptionally(new TaskTimeoutException("A task of pool '" + this.name + "'",
 				this.options.taskTimeout(), worker.jvm.name(), worker.jvm.pid()));
@@ -526,11 +555,15 @@ public final class ProcessPool implements AutoCloseable {
 		}
 		worker.jvm.cancel(task.callId);
 		this.template.scheduler().schedule(() -> {
-			if (worker.current == task && worker.jvm.isAlive()) {
-				logger.warn("Worker '{}' of pool '{}' did not stop its cancelled task within {}; killing it",
-						worker.jvm.name(), this.name, this.options.cancelGrace());
-				worker.jvm.kill();
+			synchronized (this.lock) {
+				if (worker.current != task || !worker.jvm.isAlive()) {
+					return;
+				}
+				worker.stopping = true;
 			}
+			logger.warn("Worker '{}' of pool '{}' did not stop its cancelled task within {}; killing it",
+					worker.jvm.name(), this.name, this.options.cancelGrace());
+			worker.jvm.kill();
 		}, this.options.cancelGrace().toMillis(), TimeUnit.MILLISECONDS);
 	}
 
@@ -698,6 +731,9 @@ public final class ProcessPool implements AutoCloseable {
 		private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 		private volatile Task current;
+
+		/** Being killed for its task (a timeout, a cancel past its grace): it takes no other. Guarded by the lock. */
+		private boolean stopping;
 
 		private int tasksDone;
 

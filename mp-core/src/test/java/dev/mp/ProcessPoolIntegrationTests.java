@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.mp.child.BeanMethodInvocation;
 import dev.mp.sync.ProcessEvent;
 import dev.mp.test.NoChildProcessesLeft;
 
@@ -343,6 +344,43 @@ class ProcessPoolIntegrationTests {
 			assertThat(pool.queued()).as("tasks queued right after answer %d", n - 1).isZero();
 		}
 		assertThat(previous.get(60, TimeUnit.SECONDS)).isEqualTo(500);
+	}
+
+	/**
+	 * A call the worker cannot resolve (here: a bean in a plain worker) fails with {@link WorkerSetupException}, and
+	 * the worker, alive and well, serves the next task: it used to be left out of the idle list for good, so that as
+	 * many such calls as the pool's size left every later task waiting.
+	 */
+	@Test
+	void aWorkerThatCouldNotResolveACallServesTheNextTask() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		long pid = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+		for (int i = 0; i < 3; i++) {
+			CompletableFuture<Object> call = pool.invoke(new BeanMethodInvocation("reports", String.class,
+					String.class.getMethod("length"), new Object[0]));
+			assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).cause()
+				.isInstanceOf(WorkerSetupException.class)
+				.hasMessageContaining("A plain worker has no beans");
+		}
+		assertThat(pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS)).isEqualTo(pid);
+	}
+
+	/**
+	 * A worker whose process cannot even be created (no {@code java} where the options say) is a start failure like any
+	 * other: the task gets it through its future, with the command, and the pool keeps its books.
+	 */
+	@Test
+	void aWorkerThatCannotBeLaunchedFailsItsTaskThroughTheFuture(@org.junit.jupiter.api.io.TempDir Path noJava)
+			throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder()
+			.minIdle(0)
+			.processOptions(ProcessOptions.builder().javaHome(noJava).classDataSharing(false).build()));
+		CompletableFuture<Integer> task = pool.submit(() -> 1);
+		assertThatThrownBy(() -> task.get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining(noJava.toString());
+		assertThat(pool.startFailure()).isPresent();
+		assertThat(pool.queued()).isZero();
 	}
 
 	/** A caller looking at the mailbox stops as soon as the worker dies, long before its look would end. */
