@@ -5,10 +5,11 @@ import java.util.Optional;
 import dev.mp.child.ChildIdentity;
 
 /**
- * Python's {@code current_process()} and {@code parent_process()}: this JVM as mp sees it. In a JVM that mp started (a
- * process, a single call, a pool worker, a worker pod) it has the name its parent gave it (the one logs and
- * {@code /actuator/processes} show) and a parent; any other JVM is the main process, named {@value #MAIN_PROCESS},
- * with none.
+ * Python's {@code current_process()} and {@code parent_process()}: this JVM as mp sees it. A JVM that mp started (a
+ * process, a single call, a pool worker, a worker pod) has the name its parent gave it, the one logs and
+ * {@code /actuator/processes} show, and, on the parent's machine, a parent; any other JVM is the main process, named
+ * {@value #MAIN_PROCESS}, with none. This works in every bootstrap mode; in a {@code spring} worker the property
+ * {@code mp.child=true} says the same to the application's configuration.
  */
 public final class CurrentProcess {
 
@@ -36,12 +37,11 @@ public final class CurrentProcess {
 
 	/**
 	 * The parent of a child on this machine, as a handle ({@code pid()}, {@code isAlive()}, {@code onExit()}): what
-	 * Python's {@code parent_process()} gives. Empty in the main process, in a child whose parent has exited, and in a
-	 * worker pod, whose parent runs on another machine.
+	 * Python's {@code parent_process()} gives. Empty in the main process, in a child whose parent had exited as it
+	 * started, and in a worker pod, whose parent runs on another machine.
 	 */
 	public static Optional<ProcessHandle> parent() {
-		long parentPid = ChildIdentity.parentPid();
-		return (parentPid > 0) ? ProcessHandle.of(parentPid) : Optional.empty();
+		return ChildIdentity.parent();
 	}
 
 }

@@ -66,6 +66,14 @@ class WorkerProcessIntegrationTests {
 	}
 
 	@Test
+	void aSpringWorkerSeesItsOwnNameAndThisJvmAsItsParent() {
+		String[] seen = this.workers.currentProcess().split(" ");
+		long pid = Long.parseLong(seen[0]);
+		assertThat(seen[1]).isEqualTo(this.template.child(pid).orElseThrow().name()).startsWith("default-");
+		assertThat(Long.parseLong(seen[2])).isEqualTo(PARENT_PID);
+	}
+
+	@Test
 	void sharedObjectsPassedToAWorkerMethodAreTheCallersOwn() throws Exception {
 		ProcessLock lock = this.template.lock();
 		SharedLong counter = this.template.sharedLong(0);

@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 
 import org.springframework.stereotype.Service;
 
+import dev.mp.CurrentProcess;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.sync.ProcessLock;
 import dev.mp.sync.SharedLong;
@@ -31,6 +32,13 @@ public class WorkerServices {
 	@WorkerProcess(fresh = true)
 	public long freshPid() {
 		return ProcessHandle.current().pid();
+	}
+
+	/** This worker as {@code CurrentProcess} sees it: pid, name, parent's pid. */
+	@WorkerProcess
+	public String currentProcess() {
+		return CurrentProcess.pid() + " " + CurrentProcess.name() + " "
+				+ CurrentProcess.parent().map(ProcessHandle::pid).orElse(-1L);
 	}
 
 	@WorkerProcess(pool = "small")
