@@ -187,6 +187,8 @@ final class Floors {
 			Bench.Steady rates = Bench.sampleSteady(bench.reps(MpRows.MEGABYTE_WARMUP), bench.reps(MpRows.MEGABYTE_REPS),
 					() -> {
 				long call = ++turn[0];
+				// each turn's payload differs, so that a stale answer would be seen
+				ByteBuffer.wrap(payload).putLong(0, call);
 				long start = System.nanoTime();
 				memory.put(SharedMemoryEchoPeer.DATA, payload);
 				SharedMemoryEchoPeer.WORDS.setVolatile(memory, SharedMemoryEchoPeer.CALL_WORD, call);
@@ -202,6 +204,9 @@ final class Floors {
 				echoed[0] = new byte[size];
 				memory.get(SharedMemoryEchoPeer.DATA + size, echoed[0]);
 				long end = System.nanoTime();
+				if (ByteBuffer.wrap(echoed[0]).getLong(0) != call) {
+					throw new IllegalStateException("SharedMemoryEchoPeer answered turn " + call + " with another's");
+				}
 				return size / 1e6 / ((end - start) / 1e9);
 			});
 			if (!Arrays.equals(echoed[0], payload)) {
