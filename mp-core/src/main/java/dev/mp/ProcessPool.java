@@ -335,7 +335,13 @@ public final class ProcessPool implements AutoCloseable {
 				this.startFailureTimes.clear();
 				this.lastStartFailure = null;
 				if (this.workers.contains(worker) && worker.current == null) {
-					becomeIdle(worker);
+					if (this.closed) {
+						// ready after close() began: told to exit, not left for close() to kill
+						retire(worker);
+					}
+					else {
+						becomeIdle(worker);
+					}
 				}
 			}
 			// after it is idle in the pool, so that whoever waited for warm workers finds it there
