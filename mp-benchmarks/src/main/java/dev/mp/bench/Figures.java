@@ -15,6 +15,8 @@ public final class Figures {
 
 	public static final String JVM_HELLO_EXIT = "floor.jvm.hello.exit";
 
+	public static final String JVM_HELLO_EXIT_ALTERNATED = "floor.jvm.hello.exit.alternated";
+
 	public static final String SOCKET_PING_PONG = "floor.socket.pingpong64";
 
 	public static final String EXECUTOR_SUBMIT_GET = "floor.executor.submitget";
@@ -90,6 +92,8 @@ public final class Figures {
 
 	/**
 	 * The targets of issue 3. Every one is printed: met, MISSED, or not measured yet (a figure or its floor absent).
+	 * The fresh start is judged against the bare JVM floor twice: as the floor row measured it, at the start of the
+	 * run, and as timed in turns with the mp starts.
 	 * Units must match: round trips in µs, start+join in ms, map in items/s, 1 MiB in MB/s, RSS in MiB.
 	 */
 	public static final List<Target> TARGETS = List.of(
@@ -98,6 +102,7 @@ public final class Figures {
 			Target.atLeast(MP_POOL_MAP, 2.0, PY_POOL_MAP),
 			Target.atLeast(MP_POOL_1MIB, 10.0, PY_PPE_1MIB),
 			Target.atMost(MP_FRESH_START_JOIN, 1.2, JVM_HELLO_EXIT),
+			Target.atMost(MP_FRESH_START_JOIN, 1.2, JVM_HELLO_EXIT_ALTERNATED),
 			Target.atMost(MP_IDLE_RSS, 1.3, JVM_IDLE_RSS));
 
 	/**

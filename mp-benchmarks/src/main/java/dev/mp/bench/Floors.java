@@ -66,46 +66,79 @@ final class Floors {
 
 	/** A JVM that connects to our Unix socket and writes one byte: start to byte received, and start to exit. */
 	static void helloOverSocket(Bench bench) throws Exception {
-		Path socket = bench.scratch().resolve("hello.sock");
 		int warmup = 3;
 		int reps = bench.reps(30);
 		double[] toByte = new double[reps];
 		double[] toExit = new double[reps];
-		try (ServerSocketChannel server = bind(socket); Selector selector = Selector.open()) {
-			server.configureBlocking(false);
-			server.register(selector, SelectionKey.OP_ACCEPT);
+		try (HelloStarts starts = new HelloStarts(bench)) {
 			for (int i = -warmup; i < reps; i++) {
-				ProcessBuilder builder = Bench.javaMain(HelloOverSocket.class, socket.toString())
-					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-					.redirectError(ProcessBuilder.Redirect.INHERIT);
-				long start = System.nanoTime();
-				Process process = builder.start();
-				try (SocketChannel channel = accept(server, selector, process)) {
-					ByteBuffer one = ByteBuffer.allocate(1);
-					if (channel.read(one) != 1) {
-						throw new IOException("HelloOverSocket closed without its byte");
-					}
-					long byteAt = System.nanoTime();
-					int exit = process.waitFor();
-					long exitAt = System.nanoTime();
-					requireZero(exit, "HelloOverSocket");
-					if (i >= 0) {
-						toByte[i] = (byteAt - start) / 1e6;
-						toExit[i] = (exitAt - start) / 1e6;
-					}
-				}
-				finally {
-					process.destroyForcibly();
+				double[] one = starts.sample();
+				if (i >= 0) {
+					toByte[i] = one[0];
+					toExit[i] = one[1];
 				}
 			}
-		}
-		finally {
-			Files.deleteIfExists(socket);
 		}
 		bench.add(Measurement.of(Figures.JVM_HELLO_BYTE, "Floor: bare JVM start to 1 byte over a Unix socket", "ms",
 				toByte));
 		bench.add(Measurement.of(Figures.JVM_HELLO_EXIT,
 				"Floor: bare JVM start, 1 byte over a Unix socket, exit", "ms", toExit));
+	}
+
+	/**
+	 * Bare JVM starts ({@link HelloOverSocket}) one at a time on a socket of their own, for the floor above and for rows
+	 * that take their own starts in turns with these.
+	 */
+	static final class HelloStarts implements AutoCloseable {
+
+		private final Path socket;
+
+		private final ServerSocketChannel server;
+
+		private final Selector selector;
+
+		HelloStarts(Bench bench) throws IOException {
+			this.socket = bench.scratch().resolve("hello-" + System.nanoTime() + ".sock");
+			this.server = bind(this.socket);
+			this.selector = Selector.open();
+			this.server.configureBlocking(false);
+			this.server.register(this.selector, SelectionKey.OP_ACCEPT);
+		}
+
+		/** One start: ms to its byte, and ms to its exit. */
+		double[] sample() throws Exception {
+			ProcessBuilder builder = Bench.javaMain(HelloOverSocket.class, this.socket.toString())
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectError(ProcessBuilder.Redirect.INHERIT);
+			long start = System.nanoTime();
+			Process process = builder.start();
+			try (SocketChannel channel = accept(this.server, this.selector, process)) {
+				ByteBuffer one = ByteBuffer.allocate(1);
+				if (channel.read(one) != 1) {
+					throw new IOException("HelloOverSocket closed without its byte");
+				}
+				long byteAt = System.nanoTime();
+				int exit = process.waitFor();
+				long exitAt = System.nanoTime();
+				requireZero(exit, "HelloOverSocket");
+				return new double[] { (byteAt - start) / 1e6, (exitAt - start) / 1e6 };
+			}
+			finally {
+				process.destroyForcibly();
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			try {
+				this.selector.close();
+				this.server.close();
+			}
+			finally {
+				Files.deleteIfExists(this.socket);
+			}
+		}
+
 	}
 
 	/** 64-byte messages echoed by a child JVM over a Unix socket: one round trip. */

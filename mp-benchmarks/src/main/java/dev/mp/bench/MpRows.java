@@ -44,10 +44,19 @@ final class MpRows {
 	private MpRows() {
 	}
 
-	/** Fresh plain process: {@code template.process(() -> {}).start()} then {@code join()}, from the call to join's return. */
+	/**
+	 * Fresh plain process: {@code template.process(() -> {}).start()} then {@code join()}, from the call to join's
+	 * return; in turns with bare JVM starts ({@link Floors.HelloStarts}, the floor's own work, first in every other
+	 * round), recorded as a floor of their own, so that both see the machine in the same state.
+	 */
 	static void freshProcessStartJoin(Bench bench) throws Exception {
-		try (ProcessTemplate template = new ProcessTemplate()) {
-			double[] millis = Bench.sample(3, bench.reps(20), () -> {
+		int reps = bench.reps(20);
+		double[] millis = new double[reps];
+		double[] floor = new double[reps];
+		try (ProcessTemplate template = new ProcessTemplate(); Floors.HelloStarts bare = new Floors.HelloStarts(bench)) {
+			for (int i = -3; i < reps; i++) { // three unrecorded rounds first
+				boolean floorFirst = (i & 1) != 0;
+				double bareExit = floorFirst ? bare.sample()[1] : 0;
 				long start = System.nanoTime();
 				ManagedProcess process = template.process(() -> {
 				}).start();
@@ -56,11 +65,21 @@ final class MpRows {
 				if (process.exitCode().orElse(-1) != 0) {
 					throw new IllegalStateException("mp child exited with " + process.exitCode());
 				}
-				return (end - start) / 1e6;
-			});
-			bench.add(Measurement.of(Figures.MP_FRESH_START_JOIN, "mp: fresh process start+join (plain bootstrap)",
-					"ms", millis));
+				if (!floorFirst) {
+					bareExit = bare.sample()[1];
+				}
+				if (i >= 0) {
+					millis[i] = (end - start) / 1e6;
+					floor[i] = bareExit;
+				}
+			}
 		}
+		bench.add(Measurement.of(Figures.JVM_HELLO_EXIT_ALTERNATED,
+				"Floor: bare JVM start, 1 byte over a Unix socket, exit, in turns with the row below", "ms", floor)
+			.withNote("the floor above, one start per mp start, before it in every other round and after it in the "
+					+ "others"));
+		bench.add(Measurement.of(Figures.MP_FRESH_START_JOIN, "mp: fresh process start+join (plain bootstrap)", "ms",
+				millis));
 	}
 
 	// ------------------------------------------------------------------------------------------------------------
