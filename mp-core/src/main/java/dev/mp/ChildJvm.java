@@ -782,6 +782,14 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
+	/**
+	 * Whether its exit has been seen: true from before its pending calls fail, where {@link #isAlive()} is still true
+	 * until they have.
+	 */
+	boolean hasExited() {
+		return this.state == ProcessState.EXITED;
+	}
+
 	/** Whether it has been told to stop (terminate, kill, a broken protocol): it should get no new call. */
 	boolean isStopping() {
 		return this.stopRequested;

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -286,10 +287,12 @@ public final class ProcessPool implements AutoCloseable {
 			return;
 		}
 		long starting = this.workers.stream().filter((w) -> !w.ready.isDone()).count();
-		long wanted = this.queue.size() - starting;
-		while (wanted > 0 && this.workers.size() < this.options.size() && !this.closed) {
-			startWorker();
-			wanted--;
+		while (this.queue.size() > starting && this.workers.size() < this.options.size() && !this.closed) {
+			if (!startWorker()) {
+				// could not launch one: the queue has failed with the reason, and the next would fail alike
+				return;
+			}
+			starting++;
 		}
 		ensureMinimum();
 	}
@@ -300,23 +303,28 @@ public final class ProcessPool implements AutoCloseable {
 		}
 		long available = this.workers.stream().filter((w) -> w.current == null).count();
 		while (available < this.options.minIdle() && this.workers.size() < this.options.size() && !this.closed) {
-			startWorker();
+			if (!startWorker()) {
+				return;
+			}
 			available++;
 		}
 	}
 
-	private void startWorker() {
+	/** Launches a worker; {@code false} if none could be launched (the queue has then failed with the reason). */
+	private boolean startWorker() {
 		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
 		ChildJvm jvm;
 		try {
 			jvm = this.template.launchWorker(workerName, this.options.processOptions(), this.name,
 					this.options.launcher(), this.options.spinWait());
 		}
-		catch (ProcessStartException ex) {
-			// no process at all (no java there, no fork): a start failure like any other, not an exception thrown
-			// into whoever happened to dispatch
-			launchFailed(ex);
-			return;
+		catch (RuntimeException ex) {
+			// no process at all (no java there, no fork, a template closing): a start failure like any other, not an
+			// exception thrown into whoever happened to dispatch
+			launchFailed((ex instanceof ProcessStartException start) ? start
+					: new ProcessStartException("Cannot launch worker '" + workerName + "' of pool '" + this.name
+							+ "': " + ex.getMessage(), workerName, -1, List.of(), null, List.of(), ex));
+			return false;
 		}
 		Worker worker = new Worker(jvm);
 		this.workers.add(worker);
@@ -348,14 +356,14 @@ public final class ProcessPool implements AutoCloseable {
 			worker.ready.complete(null);
 		});
 		jvm.onExit().thenRun(() -> workerExited(worker));
+		return true;
 	}
 
 	/**
-	 * A worker that cannot start (bad JVM option, failing initializer, broken application context) would fail the
-	 * same way again: the tasks waiting for it fail with the reason, and no worker is started ahead of need until one
-	 * starts; each new task still tries once.
+	 * A worker whose process could not even be created: counted as a start failure; the queued tasks fail with it,
+	 * on the callback executor, since this runs under the pool's lock and a caller's own callback may wait for another
+	 * task of the pool.
 	 */
-	/** A worker whose process could not even be created: counted as a start failure; the queued tasks fail with it. */
 	private void launchFailed(ProcessStartException reason) {
 		List<Task> failed;
 		synchronized (this.lock) {
@@ -367,9 +375,21 @@ public final class ProcessPool implements AutoCloseable {
 		}
 		logger.warn("A worker of pool '{}' could not be launched; {} queued task(s) fail with the reason: {}",
 				this.name, failed.size(), reason.getMessage());
-		failed.forEach((task) -> task.result.completeExceptionally(reason));
+		Runnable fail = () -> failed.forEach((task) -> task.result.completeExceptionally(reason));
+		try {
+			this.template.callbacks().execute(fail);
+		}
+		catch (RejectedExecutionException ex) {
+			// the template is closing: nobody's callback runs any more
+			fail.run();
+		}
 	}
 
+	/**
+	 * A worker that cannot start (bad JVM option, failing initializer, broken application context) would fail the
+	 * same way again: the tasks waiting for it fail with the reason, and no worker is started ahead of need until one
+	 * starts; each new task still tries once.
+	 */
 	private void startFailed(Worker worker, Throwable failure) {
 		ChildJvm jvm = worker.jvm;
 		if (failure instanceof ProcessStartException start && start.signal().isPresent()) {
@@ -386,8 +406,8 @@ public final class ProcessPool implements AutoCloseable {
 			jvm.kill();
 		}
 		List<Task> failed;
-		this.lastStartFailure = reason;
 		synchronized (this.lock) {
+			this.lastStartFailure = reason;
 			this.startFailures++;
 			this.startFailureTimes.addLast(System.nanoTime());
 			this.workers.remove(worker);
@@ -479,16 +499,21 @@ public final class ProcessPool implements AutoCloseable {
 
 	}
 
-	/** Bookkeeping only, quick: the worker is idle, retired or gone. */
+	/** Bookkeeping only, quick: the worker is idle, retired (or being stopped) or gone. */
 	private Release release(Worker worker, Throwable thrown) {
 		synchronized (this.lock) {
 			worker.current = null;
 			worker.tasksDone++;
-			// a worker that could not resolve its call (WorkerSetupException) is alive and well: only death counts
-			if (!worker.jvm.isAlive() || worker.stopping || worker.jvm.isStopping()
-					|| thrown instanceof ProcessDiedException || thrown instanceof ProcessStartException
-					|| !this.workers.contains(worker)) {
+			// whether it died is the process's state, not the exception's type: a worker that could not resolve its
+			// call (WorkerSetupException), or whose task threw an mp exception of its own, is alive and well
+			if (worker.jvm.hasExited() || !this.workers.contains(worker)) {
 				return Release.GONE;
+			}
+			if (worker.stopping || worker.jvm.isStopping()) {
+				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
+				this.workers.remove(worker);
+				this.idle.remove(worker);
+				return Release.RETIRED;
 			}
 			boolean inDoubt = leftInDoubt(thrown);
 			if (inDoubt) {
@@ -519,7 +544,12 @@ public final class ProcessPool implements AutoCloseable {
 	/** Gives queued tasks to idle workers. Holds the lock. */
 	private void assignQueued() {
 		while (!this.queue.isEmpty() && !this.idle.isEmpty()) {
-			assign(this.idle.pollFirst(), this.queue.pollFirst());
+			Worker worker = this.idle.pollFirst();
+			if (worker.jvm.hasExited() || worker.jvm.isStopping()) {
+				// exiting or told to stop: its exit replaces it; the task waits for a live one
+				continue;
+			}
+			assign(worker, this.queue.pollFirst());
 		}
 	}
 

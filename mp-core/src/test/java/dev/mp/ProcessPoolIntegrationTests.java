@@ -365,6 +365,21 @@ class ProcessPoolIntegrationTests {
 		assertThat(pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS)).isEqualTo(pid);
 	}
 
+	/** Whether a worker died is its process's state, not the type of what a task threw: this one throws mp's own. */
+	@Test
+	void aTaskThatThrowsProcessDiedExceptionItselfKeepsItsWorker() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		long pid = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+		CompletableFuture<Object> failing = pool.submit(() -> {
+			throw new ProcessDiedException("a child of the task died", "grandchild", 42, List.of("java"), 3,
+					List.of());
+		});
+		assertThatThrownBy(() -> failing.get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ProcessDiedException.class)
+			.hasMessageContaining("a child of the task died");
+		assertThat(pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS)).isEqualTo(pid);
+	}
+
 	/**
 	 * A worker whose process cannot even be created (no {@code java} where the options say) is a start failure like any
 	 * other: the task gets it through its future, with the command, and the pool keeps its books.
