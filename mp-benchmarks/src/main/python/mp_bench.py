@@ -36,6 +36,7 @@ handshake with the running child):
     python3 mp_bench.py --sync-only     only the synchronization figures
     python3 mp_bench.py --start-only    only spawn_start_join
     python3 mp_bench.py --spawn-on-demand   one spawn start+join per line on stdin (see spawn_on_demand)
+    python3 mp_bench.py --ppe-1mib-on-demand   a batch of 1 MiB round trips per line on stdin (see ppe_1mib_on_demand)
 """
 
 import json
@@ -120,20 +121,33 @@ def spawn_on_demand(warmup):
         print(f"{spawn_once(context):.6f}", flush=True)
 
 
+def ppe_1mib_once(executor, payload):
+    """One 1 MiB round trip through the executor, in MB/s (10^6 bytes of payload per second, counted once)."""
+    start = time.perf_counter_ns()
+    result = executor.submit(echo, payload).result()
+    elapsed = time.perf_counter_ns() - start
+    assert len(result) == PAYLOAD_BYTES
+    return PAYLOAD_BYTES / 1e6 / (elapsed / 1e9)
+
+
 def ppe_1mib(warmup, reps):
-    clock = time.perf_counter_ns
     payload = os.urandom(PAYLOAD_BYTES)
-    samples = []
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        samples = [ppe_1mib_once(executor, payload) for _ in range(warmup + reps)]
+    return samples[warmup:]
+
+
+def ppe_1mib_on_demand(warmup):
+    """The same round trips, a batch per line read on stdin (the line is the batch's size), the batch's MB/s printed
+    on one line: the harness takes these in turns with its own, so that both meet the machine in the same state."""
+    payload = os.urandom(PAYLOAD_BYTES)
     with ProcessPoolExecutor(max_workers=1) as executor:
         for _ in range(warmup):
-            executor.submit(echo, payload).result()
-        for _ in range(reps):
-            start = clock()
-            result = executor.submit(echo, payload).result()
-            elapsed = clock() - start
-            assert len(result) == PAYLOAD_BYTES
-            samples.append(PAYLOAD_BYTES / 1e6 / (elapsed / 1e9))
-    return samples
+            ppe_1mib_once(executor, payload)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            count = int(line)
+            print(" ".join(f"{ppe_1mib_once(executor, payload):.3f}" for _ in range(count)), flush=True)
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -357,6 +371,9 @@ def sync_figures(reps):
 def main():
     if "--spawn-on-demand" in sys.argv[1:]:
         spawn_on_demand(3)
+        return
+    if "--ppe-1mib-on-demand" in sys.argv[1:]:
+        ppe_1mib_on_demand(20)
         return
     quick = "--quick" in sys.argv[1:]
     sync_only = "--sync-only" in sys.argv[1:]

@@ -105,7 +105,7 @@ public final class Benchmarks {
 					run(bench, "mp @WorkerProcess proxy round trip", MpRows::proxyRoundTrip);
 					run(bench, "mp pool map", MpRows::poolMap);
 					run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
-					run(bench, "mp 1 MiB round trip", MpRows::megabyteRoundTrip);
+					run(bench, "mp 1 MiB round trip", (b) -> MpRows.megabyteRoundTrip(b, interpreter));
 					run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
 				}
 			}

@@ -249,18 +249,19 @@ final class MpRows {
 	 * A {@code byte[1 << 20]} argument echoed back as the result by a warm worker; MB/s = 1,048,576 / 10^6 / seconds
 	 * per round trip ({@link #MEGABYTE_WARMUP} warm-up, 200 measured). Target: >= 10x {@link Figures#PY_PPE_1MIB}.
 	 */
-	static void megabyteRoundTrip(Bench bench) throws Exception {
+	static void megabyteRoundTrip(Bench bench, String interpreter) throws Exception {
 		byte[] payload = new byte[1 << 20];
 		new Random(42).nextBytes(payload);
 		try (ProcessTemplate template = new ProcessTemplate()) {
 			ProcessPool pool = warmPool(template, "bench-1mib", 1);
-			Bench.Steady rates = Bench.sampleSteady(bench.reps(MEGABYTE_WARMUP), bench.reps(MEGABYTE_REPS), () -> {
+			Bench.Sample roundTrip = () -> {
 				long start = System.nanoTime();
 				byte[] echoed = pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 				long end = System.nanoTime();
 				check(echoed.length == payload.length, "echoed " + echoed.length + " bytes, not " + payload.length);
 				return payload.length / 1e6 / ((end - start) / 1e9);
-			});
+			};
+			Bench.Steady rates = Bench.sampleSteady(bench.reps(MEGABYTE_WARMUP), bench.reps(MEGABYTE_REPS), roundTrip);
 			check(Arrays.equals(pool.submit(() -> payload).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS), payload),
 					"the echoed 1 MiB differs from what was sent");
 			bench.add(Measurement.of(Figures.MP_POOL_1MIB, "mp: 1 MiB argument+result round trip (warm pool)", "MB/s",
@@ -268,8 +269,49 @@ final class MpRows {
 				.withNote("ProcessPool size 1, plain bootstrap; submit(() -> payload).get(), payload a random "
 						+ "byte[1 << 20] captured by the task and returned; 1 MiB there and back, counted once; "
 						+ rates.describe("round trips")));
+			megabyteInTurnsWithPython(bench, interpreter, roundTrip);
 			pool.close();
 		}
+	}
+
+	/** Round trips in one batch of the turns below. */
+	private static final int TURN_BATCH = 20;
+
+	/**
+	 * The same warm round trips and Python's ({@code mp_bench.py --ppe-1mib-on-demand}, a warm
+	 * {@code ProcessPoolExecutor(1)}) in turns, a batch of {@link #TURN_BATCH} each, Python first in every other turn:
+	 * this machine's copy speed moves from minute to minute (Python's row, measured at the start of the run, gave 117
+	 * to 652 MB/s in runs of one day), and a ratio of two figures taken minutes apart measured that as much as mp.
+	 */
+	private static void megabyteInTurnsWithPython(Bench bench, String interpreter, Bench.Sample roundTrip)
+			throws Exception {
+		String mpRow = "mp: 1 MiB argument+result round trip, in turns with the Python row below";
+		String pythonRow = "Python: 1 MiB bytes round trip, ProcessPoolExecutor(1), in turns with the mp row above";
+		if (interpreter == null) {
+			bench.pending(Figures.MP_POOL_1MIB_ALTERNATED, mpRow, "MB/s", "no Python");
+			bench.pending(Figures.PY_PPE_1MIB_ALTERNATED, pythonRow, "MB/s", "no Python");
+			return;
+		}
+		int turns = Math.max(2, bench.reps(MEGABYTE_REPS) / TURN_BATCH);
+		double[] mine = new double[turns * TURN_BATCH];
+		double[] python = new double[turns * TURN_BATCH];
+		try (PythonRows.OnDemand peer = PythonRows.OnDemand.start(bench, interpreter,
+				PythonRows.PPE_1MIB_ON_DEMAND)) {
+			for (int turn = 0; turn < turns; turn++) {
+				boolean pythonFirst = (turn & 1) != 0;
+				double[] theirs = pythonFirst ? peer.sample(TURN_BATCH) : null;
+				double[] ours = Bench.sample(0, TURN_BATCH, roundTrip);
+				if (!pythonFirst) {
+					theirs = peer.sample(TURN_BATCH);
+				}
+				System.arraycopy(ours, 0, mine, turn * TURN_BATCH, TURN_BATCH);
+				System.arraycopy(theirs, 0, python, turn * TURN_BATCH, TURN_BATCH);
+			}
+		}
+		String note = turns + " turns of " + TURN_BATCH + " round trips each, the other side's first in every other "
+				+ "turn; both warm (the mp row above, Python's after 20 round trips)";
+		bench.add(Measurement.of(Figures.MP_POOL_1MIB_ALTERNATED, mpRow, "MB/s", mine).withNote(note));
+		bench.add(Measurement.of(Figures.PY_PPE_1MIB_ALTERNATED, pythonRow, "MB/s", python).withNote(note));
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,12 @@ final class PythonRows {
 	private static final String SCRIPT = "mp_bench.py";
 
 	private static final long TIMEOUT_MINUTES = 4;
+
+	/** {@link OnDemand} mode: one spawn start+join per request, in ms. */
+	static final String SPAWN_ON_DEMAND = "--spawn-on-demand";
+
+	/** {@link OnDemand} mode: a batch of {@code ProcessPoolExecutor(1)} 1 MiB round trips per request, in MB/s. */
+	static final String PPE_1MIB_ON_DEMAND = "--ppe-1mib-on-demand";
 
 	private PythonRows() {
 	}
@@ -155,10 +162,11 @@ final class PythonRows {
 	}
 
 	/**
-	 * A Python that times one spawn start+join per request ({@code mp_bench.py --spawn-on-demand}), so that a row can
-	 * interleave Python's starts with its own and both meet the machine in the same state.
+	 * A Python that times its figure on request ({@code mp_bench.py --spawn-on-demand}: one spawn start+join per
+	 * request; {@code --ppe-1mib-on-demand}: a batch of 1 MiB round trips), so that a row can take Python's samples in
+	 * turns with its own and both meet the machine in the same state.
 	 */
-	static final class SpawnOnDemand implements AutoCloseable {
+	static final class OnDemand implements AutoCloseable {
 
 		private final Process process;
 
@@ -166,22 +174,25 @@ final class PythonRows {
 
 		private final Writer requests;
 
-		private SpawnOnDemand(Process process) {
+		private final String mode;
+
+		private OnDemand(Process process, String mode) {
+			this.mode = mode;
 			this.process = process;
 			this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 			this.requests = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
 		}
 
-		/** Starts the script with {@code python} and waits until it has warmed up. */
-		static SpawnOnDemand start(Bench bench, String python) throws Exception {
+		/** Starts the script with {@code python} in {@code mode} and waits until it has warmed up. */
+		static OnDemand start(Bench bench, String python, String mode) throws Exception {
 			Path script = extractScript(bench.outputDirectory());
-			SpawnOnDemand peer = new SpawnOnDemand(new ProcessBuilder(python, script.toString(), "--spawn-on-demand")
+			OnDemand peer = new OnDemand(new ProcessBuilder(python, script.toString(), mode)
 				.redirectError(ProcessBuilder.Redirect.INHERIT)
-				.start());
+				.start(), mode);
 			try {
 				String ready = peer.answer();
 				if (!"ready".equals(ready)) {
-					throw new IOException(SCRIPT + " --spawn-on-demand said '" + ready + "', not 'ready'");
+					throw new IOException(SCRIPT + " " + mode + " said '" + ready + "', not 'ready'");
 				}
 				return peer;
 			}
@@ -191,11 +202,15 @@ final class PythonRows {
 			}
 		}
 
-		/** One spawn start+join, timed inside Python, in ms. */
-		double sample() throws Exception {
-			this.requests.write("go\n");
+		/** {@code count} samples, timed inside Python, in the figure's unit (one per request in spawn mode). */
+		double[] sample(int count) throws Exception {
+			this.requests.write(count + "\n");
 			this.requests.flush();
-			return Double.parseDouble(answer());
+			double[] values = Arrays.stream(answer().split(" ")).mapToDouble(Double::parseDouble).toArray();
+			if (values.length != count && !this.mode.equals(SPAWN_ON_DEMAND)) {
+				throw new IOException(SCRIPT + " " + this.mode + " gave " + values.length + " samples, not " + count);
+			}
+			return values;
 		}
 
 		private String answer() throws Exception {
@@ -208,7 +223,7 @@ final class PythonRows {
 				}
 			}).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
 			if (line == null) {
-				throw new IOException(SCRIPT + " --spawn-on-demand ended early");
+				throw new IOException(SCRIPT + " " + this.mode + " ended early");
 			}
 			return line.trim();
 		}

@@ -76,11 +76,11 @@ final class StartRows {
 			int reps = bench.reps(20);
 			double[] millis = new double[reps];
 			double[] python = new double[reps];
-			PythonRows.SpawnOnDemand spawn = null;
+			PythonRows.OnDemand spawn = null;
 			String pythonProblem = (interpreter != null) ? null : "no Python";
 			if (interpreter != null) {
 				try {
-					spawn = PythonRows.SpawnOnDemand.start(bench, interpreter);
+					spawn = PythonRows.OnDemand.start(bench, interpreter, PythonRows.SPAWN_ON_DEMAND);
 				}
 				catch (Exception ex) {
 					pythonProblem = "mp_bench.py --spawn-on-demand failed to start: " + ex;
@@ -90,10 +90,10 @@ final class StartRows {
 				for (int i = -2; i < reps; i++) { // two unrecorded rounds first
 					// in turns, Python first every other round, so that neither always follows the other's exit
 					boolean pythonFirst = (i & 1) != 0;
-					double pythonStart = (pythonFirst && spawn != null) ? spawn.sample() : 0;
+					double pythonStart = (pythonFirst && spawn != null) ? spawn.sample(1)[0] : 0;
 					double start = startToReady(template, on25, names);
 					if (!pythonFirst && spawn != null) {
-						pythonStart = spawn.sample();
+						pythonStart = spawn.sample(1)[0];
 					}
 					if (i >= 0) {
 						millis[i] = start;
