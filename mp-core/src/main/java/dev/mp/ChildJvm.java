@@ -477,7 +477,7 @@ final class ChildJvm implements ChildProcess {
 	/** The child speaks nonsense, on its socket or in its mailbox: its calls fail with what was wrong, then it goes. */
 	private void brokeProtocol(ProtocolException ex) {
 		// before its calls fail: a pool must not hand this worker its next task
-		this.stopRequested = true;
+		markStopping();
 		logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
 		MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
 				+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
@@ -773,7 +773,7 @@ final class ChildJvm implements ChildProcess {
 		if (started == null) {
 			return;
 		}
-		this.stopRequested = true;
+		markStopping();
 		if (forcibly) {
 			started.kill();
 		}
@@ -793,6 +793,14 @@ final class ChildJvm implements ChildProcess {
 	/** Whether it has been told to stop (terminate, kill, a broken protocol): it should get no new call. */
 	boolean isStopping() {
 		return this.stopRequested;
+	}
+
+	/**
+	 * Marks it as being stopped ahead of the signal: a pool decides under its lock that a worker is to be killed for
+	 * its task, and sends the signal after.
+	 */
+	void markStopping() {
+		this.stopRequested = true;
 	}
 
 	/** Waits for the exit, at most the given time; {@code true} if the child has exited. */

@@ -509,10 +509,9 @@ public final class ProcessPool implements AutoCloseable {
 			if (worker.jvm.hasExited() || !this.workers.contains(worker)) {
 				return Release.GONE;
 			}
-			if (worker.stopping || worker.jvm.isStopping()) {
+			if (worker.jvm.isStopping()) {
 				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
-				this.workers.remove(worker);
-				this.idle.remove(worker);
+				leave(worker);
 				return Release.RETIRED;
 			}
 			boolean inDoubt = leftInDoubt(thrown);
@@ -522,12 +521,10 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
 					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
-				this.workers.remove(worker);
-				this.idle.remove(worker);
+				leave(worker);
 				return Release.RETIRED;
 			}
-			worker.idleSince = System.nanoTime();
-			this.idle.addFirst(worker);
+			makeIdle(worker);
 			return Release.IDLE;
 		}
 	}
@@ -554,15 +551,24 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	private void becomeIdle(Worker worker) {
-		worker.idleSince = System.nanoTime();
-		this.idle.addFirst(worker);
+		makeIdle(worker);
 		dispatch();
 	}
 
+	private void makeIdle(Worker worker) {
+		worker.idleSince = System.nanoTime();
+		this.idle.addFirst(worker);
+	}
+
 	private void retire(Worker worker) {
+		leave(worker);
+		worker.jvm.shutdown();
+	}
+
+	/** Out of the pool: no task is given to it, and a replacement may start. Holds the lock. */
+	private void leave(Worker worker) {
 		this.workers.remove(worker);
 		this.idle.remove(worker);
-		worker.jvm.shutdown();
 	}
 
 	private void timedOut(Task task, Worker worker) {
@@ -571,7 +577,7 @@ public final class ProcessPool implements AutoCloseable {
 			if (worker.current != task || task.result.isDone()) {
 				return;
 			}
-			worker.stopping = true;
+			worker.jvm.markStopping();
 		}
 		task.result.completeExceptionally(new TaskTimeoutException("A task of pool '" + this.name + "'",
 				this.options.taskTimeout(), worker.jvm.name(), worker.jvm.pid()));
@@ -595,7 +601,7 @@ public final class ProcessPool implements AutoCloseable {
 				if (worker.current != task || !worker.jvm.isAlive()) {
 					return;
 				}
-				worker.stopping = true;
+				worker.jvm.markStopping();
 			}
 			logger.warn("Worker '{}' of pool '{}' did not stop its cancelled task within {}; killing it",
 					worker.jvm.name(), this.name, this.options.cancelGrace());
@@ -767,9 +773,6 @@ public final class ProcessPool implements AutoCloseable {
 		private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 		private volatile Task current;
-
-		/** Being killed for its task (a timeout, a cancel past its grace): it takes no other. Guarded by the lock. */
-		private boolean stopping;
 
 		private int tasksDone;
 
