@@ -111,14 +111,15 @@ def spawn_start_join(warmup, reps):
 
 
 def spawn_on_demand(warmup):
-    """The same start+join, one per line read on stdin, its ms printed on stdout: the harness interleaves these with
-    its own starts, so that both see the machine as it is at that moment. 'ready' after the warm-up; EOF ends it."""
+    """The same start+join, a batch per line read on stdin (the line is the batch's size), their ms printed on one
+    line: the harness takes these in turns with its own starts, so that both see the machine as it is at that moment.
+    'ready' after the warm-up; EOF ends it."""
     context = multiprocessing.get_context("spawn")
     for _ in range(warmup):
         spawn_once(context)
     print("ready", flush=True)
-    for _ in sys.stdin:
-        print(f"{spawn_once(context):.6f}", flush=True)
+    for line in sys.stdin:
+        print(" ".join(f"{spawn_once(context):.6f}" for _ in range(int(line))), flush=True)
 
 
 def ppe_1mib_once(executor, payload):

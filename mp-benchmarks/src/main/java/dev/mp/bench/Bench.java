@@ -164,6 +164,48 @@ public final class Bench implements AutoCloseable {
 		return new Steady(sample(0, reps, sample), warmup, leastWarmup, steady);
 	}
 
+	/** One side's turn in {@link #inTurns}: a batch of repetitions, in the figure's unit. */
+	@FunctionalInterface
+	public interface Batch {
+
+		double[] measure() throws Exception;
+
+		/** A batch of one repetition. */
+		static Batch of(Sample sample) {
+			return () -> new double[] { sample.measure() };
+		}
+
+	}
+
+	/**
+	 * Two figures taken in turns, so that both meet the machine in the same state (its speed moves from minute to
+	 * minute, and two rows measured a minute apart measure that too): {@code unrecorded} turns, then {@code turns}
+	 * recorded ones, each a batch of each side, the second side first in every other turn, so that neither always
+	 * follows the other's work.
+	 * @return the first side's recorded batches one after the other, then the second's
+	 */
+	public static double[][] inTurns(int unrecorded, int turns, Batch first, Batch second) throws Exception {
+		List<double[]> firsts = new ArrayList<>();
+		List<double[]> seconds = new ArrayList<>();
+		for (int turn = -unrecorded; turn < turns; turn++) {
+			boolean secondFirst = (turn & 1) != 0;
+			double[] b = secondFirst ? second.measure() : null;
+			double[] a = first.measure();
+			if (!secondFirst) {
+				b = second.measure();
+			}
+			if (turn >= 0) {
+				firsts.add(a);
+				seconds.add(b);
+			}
+		}
+		return new double[][] { concat(firsts), concat(seconds) };
+	}
+
+	private static double[] concat(List<double[]> batches) {
+		return batches.stream().flatMapToDouble(Arrays::stream).toArray();
+	}
+
 	private static double median(double[] values) {
 		double[] sorted = values.clone();
 		Arrays.sort(sorted);

@@ -50,13 +50,9 @@ final class MpRows {
 	 * round), recorded as a floor of their own, so that both see the machine in the same state.
 	 */
 	static void freshProcessStartJoin(Bench bench) throws Exception {
-		int reps = bench.reps(20);
-		double[] millis = new double[reps];
-		double[] floor = new double[reps];
+		double[][] millis;
 		try (ProcessTemplate template = new ProcessTemplate(); Floors.HelloStarts bare = new Floors.HelloStarts(bench)) {
-			for (int i = -3; i < reps; i++) { // three unrecorded rounds first
-				boolean floorFirst = (i & 1) != 0;
-				double bareExit = floorFirst ? bare.sample()[1] : 0;
+			millis = Bench.inTurns(3, bench.reps(20), Bench.Batch.of(() -> {
 				long start = System.nanoTime();
 				ManagedProcess process = template.process(() -> {
 				}).start();
@@ -65,21 +61,15 @@ final class MpRows {
 				if (process.exitCode().orElse(-1) != 0) {
 					throw new IllegalStateException("mp child exited with " + process.exitCode());
 				}
-				if (!floorFirst) {
-					bareExit = bare.sample()[1];
-				}
-				if (i >= 0) {
-					millis[i] = (end - start) / 1e6;
-					floor[i] = bareExit;
-				}
-			}
+				return (end - start) / 1e6;
+			}), Bench.Batch.of(() -> bare.sample()[1]));
 		}
 		bench.add(Measurement.of(Figures.JVM_HELLO_EXIT_ALTERNATED,
-				"Floor: bare JVM start, 1 byte over a Unix socket, exit, in turns with the row below", "ms", floor)
+				"Floor: bare JVM start, 1 byte over a Unix socket, exit, in turns with the row below", "ms", millis[1])
 			.withNote("the floor above, one start per mp start, before it in every other round and after it in the "
 					+ "others"));
 		bench.add(Measurement.of(Figures.MP_FRESH_START_JOIN, "mp: fresh process start+join (plain bootstrap)", "ms",
-				millis));
+				millis[0]));
 	}
 
 	// ------------------------------------------------------------------------------------------------------------
@@ -293,25 +283,16 @@ final class MpRows {
 			return;
 		}
 		int turns = Math.max(2, bench.reps(MEGABYTE_REPS) / TURN_BATCH);
-		double[] mine = new double[turns * TURN_BATCH];
-		double[] python = new double[turns * TURN_BATCH];
+		double[][] rates;
 		try (PythonRows.OnDemand peer = PythonRows.OnDemand.start(bench, interpreter,
 				PythonRows.PPE_1MIB_ON_DEMAND)) {
-			for (int turn = 0; turn < turns; turn++) {
-				boolean pythonFirst = (turn & 1) != 0;
-				double[] theirs = pythonFirst ? peer.sample(TURN_BATCH) : null;
-				double[] ours = Bench.sample(0, TURN_BATCH, roundTrip);
-				if (!pythonFirst) {
-					theirs = peer.sample(TURN_BATCH);
-				}
-				System.arraycopy(ours, 0, mine, turn * TURN_BATCH, TURN_BATCH);
-				System.arraycopy(theirs, 0, python, turn * TURN_BATCH, TURN_BATCH);
-			}
+			rates = Bench.inTurns(0, turns, () -> Bench.sample(0, TURN_BATCH, roundTrip),
+					() -> peer.sample(TURN_BATCH));
 		}
 		String note = turns + " turns of " + TURN_BATCH + " round trips each, the other side's first in every other "
 				+ "turn; both warm (the mp row above, Python's after 20 round trips)";
-		bench.add(Measurement.of(Figures.MP_POOL_1MIB_ALTERNATED, mpRow, "MB/s", mine).withNote(note));
-		bench.add(Measurement.of(Figures.PY_PPE_1MIB_ALTERNATED, pythonRow, "MB/s", python).withNote(note));
+		bench.add(Measurement.of(Figures.MP_POOL_1MIB_ALTERNATED, mpRow, "MB/s", rates[0]).withNote(note));
+		bench.add(Measurement.of(Figures.PY_PPE_1MIB_ALTERNATED, pythonRow, "MB/s", rates[1]).withNote(note));
 	}
 
 	/**

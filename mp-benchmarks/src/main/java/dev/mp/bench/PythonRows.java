@@ -33,7 +33,7 @@ final class PythonRows {
 
 	private static final long TIMEOUT_MINUTES = 4;
 
-	/** {@link OnDemand} mode: one spawn start+join per request, in ms. */
+	/** {@link OnDemand} mode: a batch of spawn start+joins per request, in ms. */
 	static final String SPAWN_ON_DEMAND = "--spawn-on-demand";
 
 	/** {@link OnDemand} mode: a batch of {@code ProcessPoolExecutor(1)} 1 MiB round trips per request, in MB/s. */
@@ -162,9 +162,9 @@ final class PythonRows {
 	}
 
 	/**
-	 * A Python that times its figure on request ({@code mp_bench.py --spawn-on-demand}: one spawn start+join per
-	 * request; {@code --ppe-1mib-on-demand}: a batch of 1 MiB round trips), so that a row can take Python's samples in
-	 * turns with its own and both meet the machine in the same state.
+	 * A Python that times its figure on request, a batch at a time ({@code mp_bench.py --spawn-on-demand}: spawn
+	 * start+joins; {@code --ppe-1mib-on-demand}: 1 MiB round trips), so that a row can take Python's samples in turns
+	 * with its own ({@link Bench#inTurns}) and both meet the machine in the same state.
 	 */
 	static final class OnDemand implements AutoCloseable {
 
@@ -202,12 +202,12 @@ final class PythonRows {
 			}
 		}
 
-		/** {@code count} samples, timed inside Python, in the figure's unit (one per request in spawn mode). */
+		/** {@code count} samples, timed inside Python, in the figure's unit. */
 		double[] sample(int count) throws Exception {
 			this.requests.write(count + "\n");
 			this.requests.flush();
 			double[] values = Arrays.stream(answer().split(" ")).mapToDouble(Double::parseDouble).toArray();
-			if (values.length != count && !this.mode.equals(SPAWN_ON_DEMAND)) {
+			if (values.length != count) {
 				throw new IOException(SCRIPT + " " + this.mode + " gave " + values.length + " samples, not " + count);
 			}
 			return values;

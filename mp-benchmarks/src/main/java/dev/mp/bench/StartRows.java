@@ -40,24 +40,16 @@ final class StartRows {
 		ProcessOptions unaided = helped.toBuilder().classDataSharing(false).startupFlags(false).build();
 		try (ProcessTemplate template = ProcessTemplate.builder().defaults(helped).build()) {
 			recordArchive(template, helped, cache);
-			int reps = bench.reps(20);
-			double[] withHelp = new double[reps];
-			double[] without = new double[reps];
 			AtomicInteger names = new AtomicInteger();
-			for (int i = -2; i < reps; i++) { // two unrecorded rounds first
-				double a = startToReady(template, helped, names);
-				double b = startToReady(template, unaided, names);
-				if (i >= 0) {
-					withHelp[i] = a;
-					without[i] = b;
-				}
-			}
+			double[][] starts = Bench.inTurns(2, bench.reps(20),
+					Bench.Batch.of(() -> startToReady(template, helped, names)),
+					Bench.Batch.of(() -> startToReady(template, unaided, names)));
 			bench.add(Measurement.of(Figures.MP_PLAIN_START_READY_UNAIDED,
-					"mp: plain worker start to ready, no archive, no start-up flags", "ms", without)
+					"mp: plain worker start to ready, no archive, no start-up flags", "ms", starts[1])
 				.withNote("a new 1-worker plain pool per start, from pool() to whenWarm(); classDataSharing(false), "
 						+ "startupFlags(false): the child as it starts without mp's help"));
 			bench.add(Measurement.of(Figures.MP_PLAIN_START_READY,
-					"mp: plain worker start to ready, with mp's start-up help", "ms", withHelp)
+					"mp: plain worker start to ready, with mp's start-up help", "ms", starts[0])
 				.withNote("the same, with the defaults: the class-data archive (recorded before timing) and "
 						+ String.join(" ", ProcessOptions.defaults().startupFlagList())
 						+ "; timed alternately with the row above"));
@@ -74,47 +66,25 @@ final class StartRows {
 			recordArchive(template, on25, cache25);
 			AtomicInteger names = new AtomicInteger();
 			int reps = bench.reps(20);
-			double[] millis = new double[reps];
-			double[] python = new double[reps];
-			PythonRows.OnDemand spawn = null;
-			String pythonProblem = (interpreter != null) ? null : "no Python";
+			Bench.Sample javaStart = () -> startToReady(template, on25, names);
+			double[] millis = null;
+			double[] python = null;
+			String pythonProblem = "no Python";
 			if (interpreter != null) {
-				try {
-					spawn = PythonRows.OnDemand.start(bench, interpreter, PythonRows.SPAWN_ON_DEMAND);
+				try (PythonRows.OnDemand spawn = PythonRows.OnDemand.start(bench, interpreter,
+						PythonRows.SPAWN_ON_DEMAND)) {
+					double[][] starts = Bench.inTurns(2, reps, Bench.Batch.of(javaStart), () -> spawn.sample(1));
+					millis = starts[0];
+					python = starts[1];
+					pythonProblem = null;
 				}
 				catch (Exception ex) {
-					pythonProblem = "mp_bench.py --spawn-on-demand failed to start: " + ex;
+					// Python's failure must not cost the Java row: it is measured alone below
+					pythonProblem = "mp_bench.py --spawn-on-demand failed: " + ex;
 				}
 			}
-			try {
-				for (int i = -2; i < reps; i++) { // two unrecorded rounds first
-					// in turns, Python first every other round, so that neither always follows the other's exit
-					boolean pythonFirst = (i & 1) != 0;
-					double pythonStart = (pythonFirst && spawn != null) ? spawn.sample(1)[0] : 0;
-					double start = startToReady(template, on25, names);
-					if (!pythonFirst && spawn != null) {
-						pythonStart = spawn.sample(1)[0];
-					}
-					if (i >= 0) {
-						millis[i] = start;
-						python[i] = pythonStart;
-					}
-				}
-			}
-			catch (Exception ex) {
-				if (spawn == null) {
-					throw ex;
-				}
-				// Python's failure must not cost the Java row: measure it again alone
-				pythonProblem = "mp_bench.py --spawn-on-demand failed: " + ex;
-				spawn.close();
-				spawn = null;
-				millis = Bench.sample(2, reps, () -> startToReady(template, on25, names));
-			}
-			finally {
-				if (spawn != null) {
-					spawn.close();
-				}
+			if (millis == null) {
+				millis = Bench.sample(2, reps, javaStart);
 			}
 			bench.add(Measurement.of(Figures.MP_PLAIN_START_READY_25,
 					"mp: plain worker start to ready, child on Java 25", "ms", millis)
@@ -125,7 +95,7 @@ final class StartRows {
 				bench.add(Measurement.of(Figures.PY_SPAWN_START_JOIN_ALTERNATED,
 						"Python: Process start+join, spawn, alternated with the row above", "ms", python)
 					.withNote("mp_bench.py --spawn-on-demand: the same start+join as Python's spawn row, one per "
-							+ "request, after 5 unrecorded; before the Java 25 start in every other round, after it "
+							+ "request, after 5 unrecorded; after the Java 25 start in every other round, before it "
 							+ "in the others"));
 			}
 			else {
