@@ -107,11 +107,6 @@ final class ChildRuntime {
 		this.parentWatch = parentWatch;
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
-		if (Boolean.getBoolean(WorkerMain.TRAIN_PROPERTY)) {
-			Rehearsal.run(this.config);
-			exit(EXIT_OK);
-			return;
-		}
 		try {
 			this.channel = this.connector.connect(this.config, this::cancel);
 		}

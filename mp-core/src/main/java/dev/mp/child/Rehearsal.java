@@ -1,10 +1,6 @@
 package dev.mp.child;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -13,24 +9,27 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import dev.mp.sync.CallMailbox;
+import dev.mp.wire.ClassAllowList;
 import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
+import dev.mp.wire.JavaSerializationCodec;
 import dev.mp.wire.Payload;
-import dev.mp.wire.PlainValues;
 
 /**
- * What a training child (see {@link WorkerMain#TRAIN_PROPERTY}) does after its bootstrap and before it exits, so that
- * its class-data archive also holds the classes of a worker's way to ready: a Unix-socket connect (whose first use
- * loads and seeds the JDK's {@code SecureRandom} and looks up the selector provider), a frame each way, the handshake's
- * HMAC, a JDK-serialization round trip like a first call's, and a compact one (a task lambda rebuilt, run, and its
- * plain result written and read, as most calls to a pool worker go). It talks to a socket of its own, never to the
- * parent.
+ * The parent a training child (see {@link WorkerMain#TRAIN_PROPERTY}) talks to, played by a thread of that child on a
+ * socket of its own: the child's runtime goes a worker's real way, so that the class-data archive it records holds
+ * every class (and every lambda, which would otherwise be spun at each start) of the way to ready and of the first
+ * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
+ * JDK-serialized call with a serialized answer, a compact call with a plain answer, a ping, the mailbox mapped, and the
+ * shutdown that ends the child with exit code 0. It never talks to the real parent.
  */
 final class Rehearsal {
 
@@ -40,69 +39,98 @@ final class Rehearsal {
 	private Rehearsal() {
 	}
 
-	/** Runs the rehearsal; a failure only makes the archive smaller, so it is reported and ignored. */
-	static void run(BootstrapConfig config) {
-		Path directory = null;
+	/**
+	 * Binds the rehearsal's socket and starts the thread that plays the parent on it.
+	 * @return the bootstrap block for the training child's runtime: {@code config} reaching that socket, with a mailbox
+	 * of its own, not one-shot; {@code config} itself if the socket cannot be made, so that the connect fails and the
+	 * training with it (an archive without the way to ready would be used as if it had it)
+	 */
+	static BootstrapConfig begin(BootstrapConfig config) {
 		try {
-			directory = Files.createTempDirectory("mp-training-");
-			UnixDomainSocketAddress address = UnixDomainSocketAddress.of(directory.resolve("s"));
-			try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-				server.bind(address);
-				try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-					client.connect(address);
-					try (SocketChannel accepted = server.accept()) {
-						FrameChannel parent = new FrameChannel(accepted, config.maxFrameBytes());
-						FrameChannel child = new FrameChannel(client, config.maxFrameBytes());
-						byte[] nonce = new byte[Handshake.SIZE];
-						parent.write(new Frame(FrameType.HELLO, 0, nonce));
-						Frame challenge = child.read();
-						byte[] proof = Handshake.proof(config.secret(), challenge.payload(), config.workerId());
-						child.write(new Frame(FrameType.HELLO, 0, Handshake.hello(config.workerId(), proof)));
-						Handshake.parseHello(parent.read().payload());
-					}
-				}
-			}
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-			try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-				out.writeObject(new TaskInvocation((Callable<Object> & Serializable) () -> null, "rehearsal"));
-			}
-			try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-				in.readObject();
-			}
-			String captured = "rehearsal";
-			Payload compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
-					"rehearsal", config.maxFrameBytes());
-			if (compact != null) {
-				Object value = new CompactCalls(Rehearsal.class.getClassLoader()).decode(compact.bytes()).invoke(null);
-				PlainValues.decode(PlainValues.encode(value));
-			}
-			rehearseMailbox(directory, config);
+			Path directory = Files.createTempDirectory("mp-training-");
+			// at any exit, also before the rehearsal is over; the socket and the mapping outlive their files
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(directory), "mp-training-cleanup"));
+			Path socket = directory.resolve("s");
+			Path mailbox = directory.resolve("call");
+			Files.write(mailbox, new byte[MAILBOX_BYTES]);
+			ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+			server.bind(UnixDomainSocketAddress.of(socket));
+			Thread parent = new Thread(() -> play(server, directory, config), "mp-training-parent");
+			parent.setDaemon(true);
+			parent.start();
+			return new BootstrapConfig(config.workerId(), config.name(), config.secret(), socket.toString(),
+					config.parentPid(), config.mode(), config.maxFrameBytes(), false, config.attributes(),
+					mailbox.toString(), 0);
 		}
-		catch (Throwable ex) {
-			System.err.println("mp training: the rehearsal of a worker's start failed, the archive will be smaller: " + ex);
+		catch (IOException ex) {
+			System.err.println("mp training: cannot make the rehearsal's socket: " + ex);
+			return config;
 		}
-		finally {
-			if (directory != null) {
-				try (Stream<Path> files = Files.list(directory)) {
-					for (Path file : files.toList()) {
-						Files.deleteIfExists(file);
-					}
-					Files.deleteIfExists(directory);
-				}
-				catch (IOException ex) {
-					// a temporary directory left behind
-				}
+	}
+
+	/** Plays the parent; a failed step only makes the archive smaller, so it is reported and the child shut down. */
+	private static void play(ServerSocketChannel server, Path directory, BootstrapConfig config) {
+		try (server; SocketChannel accepted = server.accept()) {
+			FrameChannel child = new FrameChannel(accepted, config.maxFrameBytes());
+			try {
+				handshake(child, config);
+				calls(child, config.maxFrameBytes());
+				rehearseMailbox(directory, config);
 			}
+			catch (Throwable ex) {
+				System.err.println("mp training: the rehearsal of a worker's start failed, the archive will be "
+						+ "smaller: " + ex);
+			}
+			child.write(Frame.of(FrameType.SHUTDOWN, 0));
+			// the child exits on the shutdown; until then its end of the socket must stay open
+			child.read();
+		}
+		catch (IOException ex) {
+			System.err.println("mp training: the rehearsal's socket failed: " + ex);
+		}
+	}
+
+	private static void handshake(FrameChannel child, BootstrapConfig config) throws IOException {
+		// a zero nonce: the parent's secure random generator would only make the archive larger
+		byte[] nonce = new byte[Handshake.SIZE];
+		child.write(new Frame(FrameType.HELLO, 0, nonce));
+		Handshake.Hello hello = Handshake.parseHello(child.read().payload());
+		if (!Handshake.verify(config.secret(), nonce, hello.workerId(), hello.proof())) {
+			throw new IOException("the training child did not prove its secret");
+		}
+	}
+
+	/** A call as the codec sends it, answered with a value the codec must write; a compact one; a ping. */
+	private static void calls(FrameChannel child, int maxFrameBytes) throws IOException {
+		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), "", maxFrameBytes);
+		child.write(new Frame(FrameType.CALL, 1, codec.encode(new TaskInvocation(
+				(Callable<Object> & Serializable) () -> new ArrayList<>(List.of("rehearsal")), "rehearsal"))));
+		expect(child, FrameType.RESULT);
+		String captured = "rehearsal";
+		Payload compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
+				"rehearsal", maxFrameBytes);
+		if (compact != null) {
+			child.write(new Frame(FrameType.COMPACT_CALL, 2, compact.bytes()));
+			expect(child, FrameType.PLAIN_RESULT);
+		}
+		child.write(Frame.of(FrameType.PING, 3));
+		expect(child, FrameType.PONG);
+	}
+
+	private static void expect(FrameChannel child, FrameType type) throws IOException {
+		Frame answer = child.read();
+		if (answer == null || answer.type() != type) {
+			throw new IOException("the training child answered " + ((answer != null) ? answer.type() : "nothing")
+					+ " where " + type + " was due");
 		}
 	}
 
 	/**
-	 * A worker's mailbox, mapped and used as a worker uses it: the first use builds the VarHandles over shared memory
-	 * (tens of milliseconds of method-handle set-up when none is archived), and a staged answer makes a file, writes
-	 * a plain value into it in place, and a staged call is read from memory off the heap.
+	 * What the runtime's own mailbox does not meet here, where nobody posts: a staged answer makes a file and writes a
+	 * plain value into it in place, and a staged call is read from memory off the heap.
 	 */
 	private static void rehearseMailbox(Path directory, BootstrapConfig config) throws Throwable {
-		Path file = directory.resolve("call");
+		Path file = directory.resolve("staging");
 		Files.write(file, new byte[MAILBOX_BYTES]);
 		CallMailbox mailbox = CallMailbox.open(file);
 		mailbox.announceMapped();
@@ -118,6 +146,18 @@ final class Rehearsal {
 			ByteBuffer offHeap = ByteBuffer.allocateDirect((int) call.size());
 			call.writeTo(offHeap);
 			new CompactCalls(Rehearsal.class.getClassLoader()).decode(offHeap.flip()).invoke(null);
+		}
+	}
+
+	private static void deleteQuietly(Path directory) {
+		try (Stream<Path> files = Files.list(directory)) {
+			for (Path file : files.toList()) {
+				Files.deleteIfExists(file);
+			}
+			Files.deleteIfExists(directory);
+		}
+		catch (IOException ex) {
+			// a temporary directory left behind
 		}
 	}
 

@@ -25,9 +25,10 @@ public final class WorkerMain {
 	public static final int EXIT_NO_PARENT = 72;
 
 	/**
-	 * System property of a training child (see {@code ClassDataArchives}): it starts its bootstrap mode like a worker,
-	 * rehearses the way to ready on a socket of its own (see {@code Rehearsal}), then exits 0, so that the archive it
-	 * records at exit ({@code -XX:ArchiveClassesAtExit}, {@code -XX:AOTCacheOutput}) holds the classes a worker loads.
+	 * System property of a training child (see {@code ClassDataArchives}): it runs as a worker, but against a parent
+	 * that one of its threads plays on a socket of its own (see {@code Rehearsal}) and that shuts it down with exit code
+	 * 0 after a few calls, so that the archive it records at exit ({@code -XX:ArchiveClassesAtExit},
+	 * {@code -XX:AOTCacheOutput}) holds the classes a worker loads.
 	 */
 	public static final String TRAIN_PROPERTY = "mp.worker.train";
 
@@ -49,7 +50,7 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
-		ChildRuntime runtime = new ChildRuntime(config);
+		ChildRuntime runtime = new ChildRuntime(Boolean.getBoolean(TRAIN_PROPERTY) ? Rehearsal.begin(config) : config);
 		runtime.run(ParentWatch.start(lifeline, config.parentPid(), runtime::cancel));
 	}
 

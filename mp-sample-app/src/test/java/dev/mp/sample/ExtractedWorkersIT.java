@@ -122,12 +122,36 @@ class ExtractedWorkersIT {
 		Path archive = archives().get(0);
 		List<List<String>> commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains("-XX:SharedArchiveFile=" + archive);
+		// the training went a worker's own way through its frames: the runtime's lambdas and its switch over frame
+		// types are in the archive, not spun or loaded again at each start
+		String archived = archivedClasses(commands.get(0));
+		assertThat(archived).contains("dev.mp.child.ChildRuntime$1 ");
+		assertThat(archived.split("dev\\.mp\\.child\\.ChildRuntime\\$\\$Lambda", -1)).hasSizeGreaterThan(3);
 		long pid = this.pool.workers().get(0).pid();
 		Path maps = Path.of("/proc", Long.toString(pid), "maps");
 		if (Files.isReadable(maps)) {
 			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(archive.toString());
 		}
 		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+	}
+
+	/**
+	 * The classes a worker's archive holds, as a JVM with the worker's arguments (on this JVM's Java, as the workers
+	 * here) lists them ({@code -XX:+PrintSharedArchiveAndExit}).
+	 */
+	private static String archivedClasses(List<String> workerArguments) throws Exception {
+		List<String> listing = new ArrayList<>(workerArguments);
+		listing.add(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		listing.add(1, "-XX:+PrintSharedArchiveAndExit");
+		Process process = new ProcessBuilder(listing).redirectErrorStream(true).start();
+		try {
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			return output;
+		}
+		finally {
+			process.destroyForcibly();
+		}
 	}
 
 	@Test
