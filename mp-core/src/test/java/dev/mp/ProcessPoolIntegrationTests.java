@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -720,9 +721,32 @@ class ProcessPoolIntegrationTests {
 		pool.whenWarm().get(60, TimeUnit.SECONDS);
 		List<ChildProcess> workers = pool.workers();
 		pool.close();
-		assertThat(workers).allSatisfy((w) -> assertThat(w.isAlive()).isFalse());
+		// told to exit, not killed
+		assertThat(workers).allSatisfy((w) -> assertThat(w.exitCode()).hasValue(0));
 		assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(IllegalStateException.class);
 		assertThat(this.template.pools()).doesNotContain(pool);
+	}
+
+	@Test
+	void aWorkerWhoseTaskLeftAThreadRunningStillExitsWhenThePoolCloses() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder());
+		// as an executor's thread factory makes them: not a daemon, unlike the call thread it was made on
+		pool.submit(() -> {
+			Thread forever = new Thread(() -> {
+				while (true) {
+					LockSupport.park();
+				}
+			});
+			forever.setDaemon(false);
+			forever.start();
+			return forever.getId();
+		}).get(60, TimeUnit.SECONDS);
+		ChildProcess worker = pool.workers().get(0);
+		pool.close();
+		// the thread would keep the JVM alive past the end of main: the worker forces its exit, within the second
+		// close() waits before it kills
+		assertThat(worker.isAlive()).isFalse();
+		assertThat(worker.exitCode()).hasValue(0);
 	}
 
 }

@@ -47,6 +47,9 @@ final class ChildRuntime {
 
 	private static final int EXIT_FAILED = 1;
 
+	/** How long a worker told to exit waits for its JVM to end on its own before it forces the end (see exit). */
+	private static final long EXIT_WAIT_MILLIS = 200;
+
 	/** How long an answer waits for its caller to look, where callers look (see CallMailbox.answer). */
 	private static final long CALLER_WAIT_NANOS = 10_000;
 
@@ -85,6 +88,9 @@ final class ChildRuntime {
 
 	private volatile boolean exiting;
 
+	/** Counted down when the worker is to end with exit code 0: the main thread then returns (see exit). */
+	private final CountDownLatch ended = new CountDownLatch(1);
+
 	ChildRuntime(BootstrapConfig config) {
 		this(config, ChildRuntime::connectUnix);
 	}
@@ -102,7 +108,10 @@ final class ChildRuntime {
 		ReceivingProcess.use(this.codec, this.classLoader);
 	}
 
-	/** Connects and answers calls until the JVM ends; {@code parentWatch} is the thread blocked on stdin. */
+	/**
+	 * Connects and answers calls until the JVM ends, or returns when it is to end with exit code 0;
+	 * {@code parentWatch} is the thread blocked on stdin.
+	 */
 	void run(Thread parentWatch) {
 		this.parentWatch = parentWatch;
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
@@ -119,11 +128,11 @@ final class ChildRuntime {
 		frames.setDaemon(true);
 		frames.start();
 		mapMailbox();
-		// the JVM ends through exit() or the parent watch; until then main waits in Java, not in a native read
-		CountDownLatch never = new CountDownLatch(1);
+		// main waits in Java, not in a native read, until exit() or the parent watch ends the JVM
 		while (true) {
 			try {
-				never.await();
+				this.ended.await();
+				return;
 			}
 			catch (InterruptedException ex) {
 				// keep waiting
@@ -435,10 +444,27 @@ final class ChildRuntime {
 	private record Answer(FrameType type, Payload payload) {
 	}
 
+	/**
+	 * Ends the worker; called on the thread that reads frames. Exit code 0 is the end of any program that is done: the
+	 * main thread returns and the JVM runs its shutdown hooks and exits, without {@code System.exit}, which on Java 21
+	 * and later first looks up a {@code System.Logger} for a debug record of the call: a service look-up through every
+	 * jar of the class path and {@code java.util.logging} set up, tens of milliseconds on each worker's way out.
+	 * Threads a task left running that are not daemons would keep such a JVM alive, so the exit is forced after a
+	 * moment; once the shutdown has begun, that call only waits for it.
+	 */
 	private void exit(int code) {
 		System.out.flush();
 		System.err.flush();
 		this.bootstrap.close();
+		if (code == EXIT_OK) {
+			this.ended.countDown();
+			try {
+				Thread.sleep(EXIT_WAIT_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		System.exit(code);
 	}
 
