@@ -184,9 +184,22 @@ public final class ClassDataArchives {
 		return "?";
 	}
 
-	/** The options that make a worker map the archive. */
+	/**
+	 * The options that make a worker map the archive. On Java 25 the ahead-of-time cache also holds the method profiles
+	 * and compilations of its training, which the JIT replays at start-up by default; mp's training runs only mp's own
+	 * way to ready (see {@code Rehearsal}), whose replayed compilations then compete with that very way for the cores:
+	 * plain workers were ready 5-7 ms later with the replay (three runs of 60 alternated starts, two cores), Spring-mode
+	 * workers the same within 3%. A worker's own tasks are profiled as they run either way. The switch is a diagnostic
+	 * option of Java 25, so it is given to that version only.
+	 */
 	public static List<String> mappingOptions(Path archive, Path javaHome) {
-		return List.of((aheadOfTime(javaHome) ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
+		if (!aheadOfTime(javaHome)) {
+			return List.of("-XX:SharedArchiveFile=" + archive);
+		}
+		if (featureVersion(javaHome) == 25) {
+			return List.of("-XX:AOTCache=" + archive, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
+		}
+		return List.of("-XX:AOTCache=" + archive);
 	}
 
 	/**
