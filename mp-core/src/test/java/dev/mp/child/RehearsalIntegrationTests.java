@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,18 +32,8 @@ class RehearsalIntegrationTests {
 	@Test
 	void aTrainingChildAnswersItsRehearsedParentAndExitsCleanly() throws Exception {
 		Path tmp = Files.createDirectories(this.temp.resolve("tmp"));
-		Process child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-				"-D" + WorkerMain.TRAIN_PROPERTY + "=true", "-Djava.io.tmpdir=" + tmp, "-cp",
-				System.getProperty("java.class.path"), WorkerMain.class.getName())
-			.redirectErrorStream(true)
-			.start();
+		Process child = startWorker("w-training", "-D" + WorkerMain.TRAIN_PROPERTY + "=true", "-Djava.io.tmpdir=" + tmp);
 		try {
-			// a socket nobody listens on: only the rehearsal's own gets the child ready
-			BootstrapConfig config = new BootstrapConfig("w-training", "w-training", new byte[32],
-					this.temp.resolve("no-parent.sock").toString(), ProcessHandle.current().pid(), PlainBootstrap.MODE,
-					1 << 20, false, Map.of(), "", 0);
-			DataOutputStream stdin = new DataOutputStream(child.getOutputStream());
-			config.write(stdin);
 			// stdin stays open, as the trainer keeps it: its end would be the parent's death
 			assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -60,15 +52,8 @@ class RehearsalIntegrationTests {
 
 	@Test
 	void aWorkerThatIsNotTrainingNeverReachesTheRehearsal() throws Exception {
-		Process child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), WorkerMain.class.getName())
-			.redirectErrorStream(true)
-			.start();
+		Process child = startWorker("w-1");
 		try {
-			BootstrapConfig config = new BootstrapConfig("w-1", "w-1", new byte[32],
-					this.temp.resolve("no-parent.sock").toString(), ProcessHandle.current().pid(), PlainBootstrap.MODE,
-					1 << 20, false, Map.of(), "", 0);
-			config.write(new DataOutputStream(child.getOutputStream()));
 			assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
 			String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(child.exitValue()).isEqualTo(WorkerMain.EXIT_NO_PARENT);
@@ -78,6 +63,23 @@ class RehearsalIntegrationTests {
 			child.destroyForcibly();
 			child.waitFor();
 		}
+	}
+
+	/**
+	 * A worker JVM on this class path, its output and errors merged, given a bootstrap block whose socket nobody
+	 * listens on: only the rehearsal's own gets it ready.
+	 */
+	private Process startWorker(String workerId, String... systemProperties) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(List.of(systemProperties));
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName()));
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+		BootstrapConfig config = new BootstrapConfig(workerId, workerId, new byte[32],
+				this.temp.resolve("no-parent.sock").toString(), ProcessHandle.current().pid(), PlainBootstrap.MODE,
+				1 << 20, false, Map.of(), "", 0);
+		config.write(new DataOutputStream(child.getOutputStream()));
+		return child;
 	}
 
 }
