@@ -271,7 +271,8 @@ final class ChildJvm implements ChildProcess {
 					DataOutputStream out = new DataOutputStream(stdin);
 					config.write(out);
 					out.flush();
-				}, this.options.startTimeout().plusSeconds(60), this.template.trainings(), this.options.cacheMaxSize());
+				}, this.template.server().socketPath().getParent(), this.options.startTimeout().plusSeconds(60),
+				this.template.trainings(), this.options.cacheMaxSize());
 	}
 
 	/** A child's working directory and environment, for the JVMs that train and check its class-data archive. */

@@ -24,6 +24,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.mp.child.BeanMethodInvocation;
 import dev.mp.sync.ProcessEvent;
@@ -32,6 +33,7 @@ import dev.mp.test.NoChildProcessesLeft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Pools of warm workers on real child JVMs: reuse, recycling, initializer, map variants, crashes under load,
@@ -725,6 +727,34 @@ class ProcessPoolIntegrationTests {
 		assertThat(workers).allSatisfy((w) -> assertThat(w.exitCode()).hasValue(0));
 		assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(IllegalStateException.class);
 		assertThat(this.template.pools()).doesNotContain(pool);
+	}
+
+	@Test
+	void onJava21AndLaterAWorkerToldToExitDoesNotGoThroughRuntimeExit(@TempDir Path temp) throws Exception {
+		Path java25 = Path.of(System.getProperty("mp.test.java25-home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+		assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
+		// Runtime.exit's debug record of Java 21+, printed: what the look-up for it costs is what the worker avoids
+		Path logging = temp.resolve("logging.properties");
+		Files.writeString(logging, "handlers=java.util.logging.ConsoleHandler\n"
+				+ "java.util.logging.ConsoleHandler.level=ALL\njava.lang.Runtime.level=ALL\n");
+		ProcessOptions options = ProcessOptions.builder()
+			.javaHome(java25)
+			.classDataSharing(false)
+			.systemProperty("java.util.logging.config.file", logging.toString())
+			.build();
+		ProcessPool pool = pool(1, PoolOptions.builder().processOptions(options));
+		// the control: a task's own System.exit(0) is recorded
+		assertThatThrownBy(() -> pool.submit(() -> {
+			System.exit(0);
+			return null;
+		}).get(60, TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(ProcessDiedException.class, (died) -> assertThat(died.outputTail())
+				.anySatisfy((line) -> assertThat(line).contains("Runtime.exit")));
+		assertThat(pool.submit(() -> 1).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+		ChildProcess worker = pool.workers().get(0);
+		pool.close();
+		assertThat(worker.exitCode()).hasValue(0);
+		assertThat(worker.outputTail()).noneSatisfy((line) -> assertThat(line).contains("Runtime.exit"));
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 import dev.mp.sync.CallMailbox;
@@ -47,7 +48,7 @@ final class ChildRuntime {
 
 	private static final int EXIT_FAILED = 1;
 
-	/** How long a worker told to exit waits for its JVM to end on its own before it forces the end (see exit). */
+	/** How long a worker told to exit waits for its main thread to return before it forces the end (see exit). */
 	private static final long EXIT_WAIT_MILLIS = 200;
 
 	/** How long an answer waits for its caller to look, where callers look (see CallMailbox.answer). */
@@ -75,6 +76,9 @@ final class ChildRuntime {
 	private long lastStarted;
 
 	private Thread parentWatch;
+
+	/** The thread that runs {@link #run}, which returns to end the JVM with exit code 0 (see exit). */
+	private Thread main;
 
 	private ChildBootstrap bootstrap;
 
@@ -114,6 +118,7 @@ final class ChildRuntime {
 	 */
 	void run(Thread parentWatch) {
 		this.parentWatch = parentWatch;
+		this.main = Thread.currentThread();
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
 		try {
@@ -128,7 +133,7 @@ final class ChildRuntime {
 		frames.setDaemon(true);
 		frames.start();
 		mapMailbox();
-		// main waits in Java, not in a native read, until exit() or the parent watch ends the JVM
+		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM
 		while (true) {
 			try {
 				this.ended.await();
@@ -448,9 +453,9 @@ final class ChildRuntime {
 	 * Ends the worker; called on the thread that reads frames. Exit code 0 is the end of any program that is done: the
 	 * main thread returns and the JVM runs its shutdown hooks and exits, without {@code System.exit}, which on Java 21
 	 * and later first looks up a {@code System.Logger} for a debug record of the call: a service look-up through every
-	 * jar of the class path and {@code java.util.logging} set up, tens of milliseconds on each worker's way out.
-	 * Threads a task left running that are not daemons would keep such a JVM alive, so the exit is forced after a
-	 * moment; once the shutdown has begun, that call only waits for it.
+	 * jar of the class path and {@code java.util.logging} set up, tens of milliseconds on each worker's way out. Only
+	 * where that end cannot come (a thread that is not a daemon, left running by a task, or a main thread that does
+	 * not return in time) is the exit forced.
 	 */
 	private void exit(int code) {
 		System.out.flush();
@@ -459,13 +464,40 @@ final class ChildRuntime {
 		if (code == EXIT_OK) {
 			this.ended.countDown();
 			try {
-				Thread.sleep(EXIT_WAIT_MILLIS);
+				this.main.join(EXIT_WAIT_MILLIS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+			if (!this.main.isAlive() && !otherThreadsHoldTheJvm()) {
+				// the JVM ends on its own (as a training child's does, writing its archive); this daemon waits for it
+				while (true) {
+					LockSupport.park();
+				}
+			}
 		}
 		System.exit(code);
+	}
+
+	/**
+	 * Whether a live thread that is not a daemon, other than this one and the launcher's {@code DestroyJavaVM} (which
+	 * waits for the others once main has returned), would keep the JVM from ending.
+	 */
+	private static boolean otherThreadsHoldTheJvm() {
+		ThreadGroup root = Thread.currentThread().getThreadGroup();
+		while (root.getParent() != null) {
+			root = root.getParent();
+		}
+		Thread[] threads = new Thread[root.activeCount() + 16];
+		int count = root.enumerate(threads, true);
+		for (int i = 0; i < count; i++) {
+			Thread thread = threads[i];
+			if (thread != Thread.currentThread() && thread.isAlive() && !thread.isDaemon()
+					&& !"DestroyJavaVM".equals(thread.getName())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

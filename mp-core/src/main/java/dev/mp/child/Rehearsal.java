@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import dev.mp.sync.CallMailbox;
 import dev.mp.wire.ClassAllowList;
@@ -29,43 +28,39 @@ import dev.mp.wire.Payload;
  * every class (and every lambda, which would otherwise be spun at each start) of the way to ready and of the first
  * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
  * JDK-serialized call with a serialized answer, a compact call with a plain answer, a ping, the mailbox mapped, and the
- * shutdown that ends the child with exit code 0. It never talks to the real parent.
+ * shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket and files are in a
+ * directory the real parent made and deletes once the child has ended, however it ended.
  */
 final class Rehearsal {
 
 	/** A small mailbox: what is rehearsed is its code, not its size. */
 	private static final int MAILBOX_BYTES = 4096;
 
+	/** How long the runtime looks at its mailbox after an answer: long enough to go that way, no longer. */
+	private static final long SPIN_NANOS = 1_000;
+
 	private Rehearsal() {
 	}
 
 	/**
-	 * Binds the rehearsal's socket and starts the thread that plays the parent on it.
+	 * Binds the rehearsal's socket in {@code directory} and starts the thread that plays the parent on it.
 	 * @return the bootstrap block for the training child's runtime: {@code config} reaching that socket, with a mailbox
-	 * of its own, not one-shot; {@code config} itself if the socket cannot be made, so that the connect fails and the
-	 * training with it (an archive without the way to ready would be used as if it had it)
+	 * of its own and the briefest look at it after each answer (as a pool worker), not one-shot
+	 * @throws IOException if the socket or the mailbox cannot be made (the training then fails: an archive without
+	 * the way to ready would be used as if it had it)
 	 */
-	static BootstrapConfig begin(BootstrapConfig config) {
-		try {
-			Path directory = Files.createTempDirectory("mp-training-");
-			// at any exit, also before the rehearsal is over; the socket and the mapping outlive their files
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(directory), "mp-training-cleanup"));
-			Path socket = directory.resolve("s");
-			Path mailbox = directory.resolve("call");
-			Files.write(mailbox, new byte[MAILBOX_BYTES]);
-			ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-			server.bind(UnixDomainSocketAddress.of(socket));
-			Thread parent = new Thread(() -> play(server, directory, config), "mp-training-parent");
-			parent.setDaemon(true);
-			parent.start();
-			return new BootstrapConfig(config.workerId(), config.name(), config.secret(), socket.toString(),
-					config.parentPid(), config.mode(), config.maxFrameBytes(), false, config.attributes(),
-					mailbox.toString(), 0);
-		}
-		catch (IOException ex) {
-			System.err.println("mp training: cannot make the rehearsal's socket: " + ex);
-			return config;
-		}
+	static BootstrapConfig begin(BootstrapConfig config, Path directory) throws IOException {
+		Path socket = directory.resolve("s");
+		Path mailbox = directory.resolve("call");
+		Files.write(mailbox, new byte[MAILBOX_BYTES]);
+		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+		server.bind(UnixDomainSocketAddress.of(socket));
+		Thread parent = new Thread(() -> play(server, directory, config), "mp-training-parent");
+		parent.setDaemon(true);
+		parent.start();
+		return new BootstrapConfig(config.workerId(), config.name(), config.secret(), socket.toString(),
+				config.parentPid(), config.mode(), config.maxFrameBytes(), false, config.attributes(),
+				mailbox.toString(), SPIN_NANOS);
 	}
 
 	/** Plays the parent; a failed step only makes the archive smaller, so it is reported and the child shut down. */
@@ -146,18 +141,6 @@ final class Rehearsal {
 			ByteBuffer offHeap = ByteBuffer.allocateDirect((int) call.size());
 			call.writeTo(offHeap);
 			new CompactCalls(Rehearsal.class.getClassLoader()).decode(offHeap.flip()).invoke(null);
-		}
-	}
-
-	private static void deleteQuietly(Path directory) {
-		try (Stream<Path> files = Files.list(directory)) {
-			for (Path file : files.toList()) {
-				Files.deleteIfExists(file);
-			}
-			Files.deleteIfExists(directory);
-		}
-		catch (IOException ex) {
-			// a temporary directory left behind
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * The child JVM's main class. Reads its bootstrap block from stdin, then keeps stdin open as a lifeline: end of file
@@ -25,10 +26,11 @@ public final class WorkerMain {
 	public static final int EXIT_NO_PARENT = 72;
 
 	/**
-	 * System property of a training child (see {@code ClassDataArchives}): it runs as a worker, but against a parent
-	 * that one of its threads plays on a socket of its own (see {@code Rehearsal}) and that shuts it down with exit code
-	 * 0 after a few calls, so that the archive it records at exit ({@code -XX:ArchiveClassesAtExit},
-	 * {@code -XX:AOTCacheOutput}) holds the classes a worker loads.
+	 * System property of a training child (see {@code ClassDataArchives}), naming a directory its parent made for it and
+	 * deletes after it: the child runs as a worker, but against a parent that one of its threads plays on a socket in
+	 * that directory (see {@code Rehearsal}) and that shuts it down with exit code 0 after a few calls, so that the
+	 * archive it records at exit ({@code -XX:ArchiveClassesAtExit}, {@code -XX:AOTCacheOutput}) holds the classes a
+	 * worker loads.
 	 */
 	public static final String TRAIN_PROPERTY = "mp.worker.train";
 
@@ -50,7 +52,19 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
-		ChildRuntime runtime = new ChildRuntime(Boolean.getBoolean(TRAIN_PROPERTY) ? Rehearsal.begin(config) : config);
+		String training = System.getProperty(TRAIN_PROPERTY);
+		if (training != null) {
+			try {
+				config = Rehearsal.begin(config, Path.of(training));
+			}
+			catch (IOException | RuntimeException ex) {
+				// never the bootstrap block's socket: that is the real parent's, which expects no training child
+				System.err.println("mp training: cannot make the rehearsal's socket in " + training + ": " + ex);
+				System.exit(EXIT_NO_PARENT);
+				return;
+			}
+		}
+		ChildRuntime runtime = new ChildRuntime(config);
 		runtime.run(ParentWatch.start(lifeline, config.parentPid(), runtime::cancel));
 	}
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Class-data archives for workers, trained by mp itself. The first start for a given key (class path and its jars'
  * versions, Java installation and version, JVM options, bootstrap mode) runs one extra <em>training</em> child in the
- * background: it boots exactly like a worker, then exits 0 at once, and the JVM writes what it loaded as it exits.
+ * background: it runs as a worker against a parent of its own (see {@code dev.mp.child.Rehearsal}) until that
+ * parent shuts it down with exit code 0, and the JVM writes what it loaded as it exits.
  * Later workers map that archive and load those classes without parsing and verifying them again.
  * <ul>
  * <li>Java 17 to 24: a dynamic class-data-sharing archive, recorded with {@code -XX:ArchiveClassesAtExit} and mapped
@@ -317,10 +319,12 @@ public final class ClassDataArchives {
 	 * tried already, another parent is training it, or a training failed within the last day.
 	 * @param workerCommand a worker's full command, executable first, without class-data-sharing options
 	 * @param bootstrap writes the worker's bootstrap block to the child's stdin (which stays open until it exits)
+	 * @param scratch a private directory of this JVM: the training child's rehearsal makes its socket and files in a
+	 * directory there, which this JVM deletes once the child has ended, however it ended
 	 * @param running where the running training child is registered until it ends, so its parent can stop it
 	 */
 	public static void trainIfMissing(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings,
-			StdinWriter bootstrap, Duration timeout, Set<Process> running, long cacheMaxBytes) {
+			StdinWriter bootstrap, Path scratch, Duration timeout, Set<Process> running, long cacheMaxBytes) {
 		if (isUsable(archive) || !attempted.add(archive)) {
 			return;
 		}
@@ -341,7 +345,7 @@ public final class ClassDataArchives {
 			return;
 		}
 		Thread thread = new Thread(() -> {
-			train(archive, javaHome, workerCommand, settings, bootstrap, timeout, running, lock, failed);
+			train(archive, javaHome, workerCommand, settings, bootstrap, scratch, timeout, running, lock, failed);
 			CacheDirectory.prune(archive.getParent().getParent(), cacheMaxBytes);
 		}, "mp-cds-training");
 		thread.setDaemon(true);
@@ -349,17 +353,19 @@ public final class ClassDataArchives {
 	}
 
 	private static void train(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings,
-			StdinWriter bootstrap, Duration timeout, Set<Process> running, Path lock, Path failed) {
+			StdinWriter bootstrap, Path scratch, Duration timeout, Set<Process> running, Path lock, Path failed) {
 		Path temporary = sibling(archive, ".tmp-" + ProcessHandle.current().pid());
 		// Java 25's one-step training writes its configuration here, then assembles the cache in a JVM of its own
 		Path configuration = sibling(temporary, ".config");
 		List<String> command = new ArrayList<>(workerCommand);
 		command.add(1, (aheadOfTime(javaHome) ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + temporary);
-		command.add(2, "-D" + dev.mp.child.WorkerMain.TRAIN_PROPERTY + "=true");
+		Path rehearsal = null;
 		Process process = null;
 		String problem;
 		try {
 			Files.deleteIfExists(temporary);
+			rehearsal = Files.createTempDirectory(scratch, "training-");
+			command.add(2, "-D" + dev.mp.child.WorkerMain.TRAIN_PROPERTY + "=" + rehearsal);
 			trainings.incrementAndGet();
 			process = settings.command(command)
 				.redirectErrorStream(true)
@@ -431,6 +437,9 @@ public final class ClassDataArchives {
 			deleteQuietly(temporary);
 			deleteQuietly(configuration);
 			deleteQuietly(lock);
+			if (rehearsal != null) {
+				deleteTreeQuietly(rehearsal);
+			}
 		}
 		logger.warn("Cannot record a class-data archive for faster worker starts ({}); workers start without one",
 				problem);
@@ -475,6 +484,17 @@ public final class ClassDataArchives {
 
 	private static Path sibling(Path archive, String suffix) {
 		return archive.resolveSibling(archive.getFileName() + suffix);
+	}
+
+	/** The rehearsal's directory: its socket and mailbox files, nothing nested. */
+	private static void deleteTreeQuietly(Path directory) {
+		try (Stream<Path> files = Files.list(directory)) {
+			files.forEach(ClassDataArchives::deleteQuietly);
+		}
+		catch (IOException ex) {
+			// gone already
+		}
+		deleteQuietly(directory);
 	}
 
 	private static void deleteQuietly(Path path) {

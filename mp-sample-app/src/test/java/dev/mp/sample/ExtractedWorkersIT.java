@@ -139,15 +139,15 @@ class ExtractedWorkersIT {
 	 * The classes a worker's archive holds, as a JVM with the worker's arguments (on this JVM's Java, as the workers
 	 * here) lists them ({@code -XX:+PrintSharedArchiveAndExit}).
 	 */
-	private static String archivedClasses(List<String> workerArguments) throws Exception {
+	private String archivedClasses(List<String> workerArguments) throws Exception {
 		List<String> listing = new ArrayList<>(workerArguments);
 		listing.add(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		listing.add(1, "-XX:+PrintSharedArchiveAndExit");
-		Process process = new ProcessBuilder(listing).redirectErrorStream(true).start();
+		Path output = this.directory.resolve("archived-classes.txt");
+		Process process = new ProcessBuilder(listing).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 		try {
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-			return output;
+			return Files.readString(output, StandardCharsets.UTF_8);
 		}
 		finally {
 			process.destroyForcibly();
