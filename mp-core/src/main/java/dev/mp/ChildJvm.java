@@ -271,7 +271,7 @@ final class ChildJvm implements ChildProcess {
 					DataOutputStream out = new DataOutputStream(stdin);
 					config.write(out);
 					out.flush();
-				}, this.template.server().socketPath().getParent(), this.options.startTimeout().plusSeconds(60),
+				}, this.template.server().baseDirectory(), this.options.startTimeout().plusSeconds(60),
 				this.template.trainings(), this.options.cacheMaxSize());
 	}
 

@@ -85,6 +85,11 @@ final class WorkerServer implements AutoCloseable {
 		return this.socketPath;
 	}
 
+	/** Where the run directory is, short enough a path for Unix sockets: for other private directories of this JVM. */
+	Path baseDirectory() {
+		return this.directory.getParent();
+	}
+
 	void expect(String workerId, ChildJvm child) {
 		this.expected.put(workerId, child);
 	}

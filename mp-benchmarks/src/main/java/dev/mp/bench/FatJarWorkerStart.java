@@ -17,6 +17,7 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
+import dev.mp.launch.PrivateDirectories;
 
 /**
  * Issue 6: how long a Spring-mode worker of a Boot fat jar (the sample app) takes from pool creation to
@@ -48,29 +49,36 @@ public final class FatJarWorkerStart {
 		String application = (args.length > 1) ? args[1] : "dev.mp.sample.SampleApplication";
 		List<String> applicationArguments = (args.length > 2) ? List.of(args).subList(2, args.length) : List.of();
 		Path base = Files.createTempDirectory("mp-fatjar-bench");
-		Path java = Path.of(System.getProperty("java.home"));
-		Path java25 = StartRows.java25();
-		System.out.println("load average " + loadAverage());
-		long app = median(report("app java -jar to Started",
-				appStart(java, jar, base.resolve("app-cache"), applicationArguments)));
-		for (String mode : List.of("launcher", "extracted", "archive")) {
-			long worker = median(report("worker " + mode, workerStarts(java, jar, application, mode,
-					base.resolve("cache-" + mode))));
-			System.out.printf("  %.2fx the app's own start%n", worker / (double) app);
+		try {
+			Path java = Path.of(System.getProperty("java.home"));
+			Path java25 = StartRows.java25();
+			System.out.println("load average " + loadAverage());
+			long app = median(report("app java -jar to Started",
+					appStart(java, jar, base.resolve("app-cache"), applicationArguments)));
+			for (String mode : List.of("launcher", "extracted", "archive")) {
+				long worker = median(report("worker " + mode, workerStarts(java, jar, application, mode,
+						base.resolve("cache-" + mode))));
+				System.out.printf("  %.2fx the app's own start%n", worker / (double) app);
+			}
+			if (java25 != null) {
+				// the child on Java 25 with its ahead-of-time cache; the application's own start on Java 25 beside it
+				long worker = median(report("worker archive, child on " + java25,
+						workerStarts(java25, jar, application, "archive", base.resolve("cache-archive-25"))));
+				long app25 = median(report("app java -jar to Started on " + java25,
+						appStart(java25, jar, base.resolve("app-cache-25"), applicationArguments)));
+				System.out.printf(
+						"  the Java 25 worker: %.2fx the app's own start, %.2fx the app's own start on Java 25%n",
+						worker / (double) app, worker / (double) app25);
+			}
+			else {
+				System.out.println("no Java 25 (set -Dmp.bench.java25=<java home>): its rows not measured");
+			}
+			System.out.println("load average " + loadAverage());
 		}
-		if (java25 != null) {
-			// the child on Java 25 with its ahead-of-time cache; the application's own start on Java 25 for comparison
-			long worker = median(report("worker archive, child on " + java25,
-					workerStarts(java25, jar, application, "archive", base.resolve("cache-archive-25"))));
-			long app25 = median(report("app java -jar to Started on " + java25,
-					appStart(java25, jar, base.resolve("app-cache-25"), applicationArguments)));
-			System.out.printf("  the Java 25 worker: %.2fx the app's own start, %.2fx the app's own start on Java 25%n",
-					worker / (double) app, worker / (double) app25);
+		finally {
+			// the extracted jars and archives of every mode: hundreds of MB
+			PrivateDirectories.delete(base);
 		}
-		else {
-			System.out.println("no Java 25 (set -Dmp.bench.java25=<java home>): its rows not measured");
-		}
-		System.out.println("load average " + loadAverage());
 	}
 
 	private static List<Long> report(String what, List<Long> times) {

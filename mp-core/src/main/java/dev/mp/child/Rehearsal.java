@@ -29,7 +29,7 @@ import dev.mp.wire.Payload;
  * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
  * JDK-serialized call with a serialized answer, a compact call with a plain answer, a ping, the mailbox mapped, and the
  * shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket and files are in a
- * directory the real parent made and deletes once the child has ended, however it ended.
+ * private directory the real parent made and deletes once the child has ended, however it ended.
  */
 final class Rehearsal {
 

@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -319,8 +318,9 @@ public final class ClassDataArchives {
 	 * tried already, another parent is training it, or a training failed within the last day.
 	 * @param workerCommand a worker's full command, executable first, without class-data-sharing options
 	 * @param bootstrap writes the worker's bootstrap block to the child's stdin (which stays open until it exits)
-	 * @param scratch a private directory of this JVM: the training child's rehearsal makes its socket and files in a
-	 * directory there, which this JVM deletes once the child has ended, however it ended
+	 * @param scratch where the training child's rehearsal gets a private directory for its socket and files (see
+	 * {@link PrivateDirectories}; short enough a path for a Unix socket), which this JVM deletes once the child has
+	 * ended, however it ended, and the next parent deletes if this one dies first
 	 * @param running where the running training child is registered until it ends, so its parent can stop it
 	 */
 	public static void trainIfMissing(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings,
@@ -364,7 +364,7 @@ public final class ClassDataArchives {
 		String problem;
 		try {
 			Files.deleteIfExists(temporary);
-			rehearsal = Files.createTempDirectory(scratch, "training-");
+			rehearsal = PrivateDirectories.create(scratch, "mp-training-");
 			command.add(2, "-D" + dev.mp.child.WorkerMain.TRAIN_PROPERTY + "=" + rehearsal);
 			trainings.incrementAndGet();
 			process = settings.command(command)
@@ -438,7 +438,7 @@ public final class ClassDataArchives {
 			deleteQuietly(configuration);
 			deleteQuietly(lock);
 			if (rehearsal != null) {
-				deleteTreeQuietly(rehearsal);
+				PrivateDirectories.delete(rehearsal);
 			}
 		}
 		logger.warn("Cannot record a class-data archive for faster worker starts ({}); workers start without one",
@@ -484,17 +484,6 @@ public final class ClassDataArchives {
 
 	private static Path sibling(Path archive, String suffix) {
 		return archive.resolveSibling(archive.getFileName() + suffix);
-	}
-
-	/** The rehearsal's directory: its socket and mailbox files, nothing nested. */
-	private static void deleteTreeQuietly(Path directory) {
-		try (Stream<Path> files = Files.list(directory)) {
-			files.forEach(ClassDataArchives::deleteQuietly);
-		}
-		catch (IOException ex) {
-			// gone already
-		}
-		deleteQuietly(directory);
 	}
 
 	private static void deleteQuietly(Path path) {
