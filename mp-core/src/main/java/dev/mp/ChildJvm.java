@@ -161,7 +161,7 @@ final class ChildJvm implements ChildProcess {
 					options.systemProperties(), classPath, WorkerMain.class.getName());
 			if (ClassDataArchives.usable(archive, options.javaHome(), plain, settings(options))) {
 				jvmOptions = new ArrayList<>(jvmOptions);
-				jvmOptions.addAll(ClassDataArchives.mappingOptions(archive, options.javaHome()));
+				jvmOptions.addAll(ClassDataArchives.mappingOptions(archive, options.javaHome(), options.startupFlags()));
 			}
 			else {
 				this.trainingArchive = archive;

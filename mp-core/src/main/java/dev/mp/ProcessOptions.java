@@ -28,6 +28,10 @@ public final class ProcessOptions {
 	 * (none left behind by a killed worker either), and a bare JVM starts about 2 ms sooner (measured on Java 17 and
 	 * 25). No effect on running code; the price is that {@code jps} and {@code jstat} do not list workers
 	 * ({@code jcmd <pid>} still works). Give {@code -XX:+UsePerfData} in the JVM options to have them back.</li>
+	 * <li>Not in this list, because it goes with mp's ahead-of-time cache: a Java 25 child that maps one gets
+	 * {@code -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining}, so that its JIT does not replay the compilations
+	 * of the training run, which are of mp's own start path (a plain worker ready 5-7 ms sooner; see
+	 * {@code ClassDataArchives.mappingOptions}).</li>
 	 * </ul>
 	 * Measured and left out: {@code -XX:+UseSerialGC} (a smaller footprint, but on Java 17 a worker starts slower with
 	 * it, because the JDK's archived heap objects map only with G1; and its full collections are long on large heaps);
@@ -186,8 +190,9 @@ public final class ProcessOptions {
 	}
 
 	/**
-	 * Whether mp adds its start-up flags ({@link #STARTUP_FLAGS}) in front of the {@link #jvmOptions()}. On by
-	 * default. The JVM options come after them, so an option of the same name there wins.
+	 * Whether mp adds its start-up flags ({@link #STARTUP_FLAGS}, and a Java 25 child's switch off of its cache's
+	 * training replay) in front of the {@link #jvmOptions()}. On by default. The JVM options come after them, so an
+	 * option of the same name there wins.
 	 */
 	public boolean startupFlags() {
 		return this.startupFlags;

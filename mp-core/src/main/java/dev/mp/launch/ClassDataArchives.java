@@ -190,14 +190,16 @@ public final class ClassDataArchives {
 	 * and compilations of its training, which the JIT replays at start-up by default; mp's training runs only mp's own
 	 * way to ready (see {@code Rehearsal}), whose replayed compilations then compete with that very way for the cores:
 	 * plain workers were ready 5-7 ms later with the replay (three runs of 60 alternated starts, two cores), Spring-mode
-	 * workers the same within 3%. A worker's own tasks are profiled as they run either way. The switch is a diagnostic
-	 * option of Java 25, so it is given to that version only.
+	 * workers the same within 3%. A worker's own tasks are profiled as they run either way. So with mp's start-up
+	 * flags ({@link dev.mp.ProcessOptions#startupFlags()}) the replay is off; the switch is a diagnostic option of
+	 * Java 25, so it is given to that version only.
+	 * @param startupFlags whether mp's start-up flags apply to the worker
 	 */
-	public static List<String> mappingOptions(Path archive, Path javaHome) {
+	public static List<String> mappingOptions(Path archive, Path javaHome, boolean startupFlags) {
 		if (!aheadOfTime(javaHome)) {
 			return List.of("-XX:SharedArchiveFile=" + archive);
 		}
-		if (featureVersion(javaHome) == 25) {
+		if (startupFlags && featureVersion(javaHome) == 25) {
 			return List.of("-XX:AOTCache=" + archive, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
 		}
 		return List.of("-XX:AOTCache=" + archive);
@@ -262,7 +264,8 @@ public final class ClassDataArchives {
 		Path errorFile = sibling(archive, ".verify-" + ProcessHandle.current().pid() + ".log");
 		Path outputFile = sibling(archive, ".verify-" + ProcessHandle.current().pid() + ".out");
 		List<String> command = new ArrayList<>(workerCommand.subList(0, workerCommand.size() - 1));
-		List<String> checks = new ArrayList<>(mappingOptions(archive, javaHome));
+		// with every option a worker may map it with: a JVM that refused one fails the check, and no worker uses it
+		List<String> checks = new ArrayList<>(mappingOptions(archive, javaHome, true));
 		checks.add(aheadOfTime(javaHome) ? "-XX:AOTMode=on" : "-Xshare:on");
 		checks.addAll(List.of("-XX:+VerifySharedSpaces", "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + errorFile));
 		command.addAll(1, checks);

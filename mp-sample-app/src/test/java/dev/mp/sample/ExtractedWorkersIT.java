@@ -339,7 +339,7 @@ class ExtractedWorkersIT {
 	}
 
 	private static String mapping(Path archive) {
-		return ClassDataArchives.mappingOptions(archive, Path.of(System.getProperty("java.home"))).get(0);
+		return ClassDataArchives.mappingOptions(archive, Path.of(System.getProperty("java.home")), true).get(0);
 	}
 
 	@Test

@@ -186,8 +186,9 @@ public class MpProperties {
 		private Boolean classDataSharing;
 
 		/**
-		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData) in front of this pool's JVM options (see
-		 * mp.worker.startup-flags). Unset: as mp.worker.startup-flags.
+		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData; on Java 25, no replay of the ahead-of-time cache's
+		 * training) in front of this pool's JVM options (see mp.worker.startup-flags). Unset: as
+		 * mp.worker.startup-flags.
 		 */
 		private Boolean startupFlags;
 
@@ -404,8 +405,9 @@ public class MpProperties {
 
 		/**
 		 * Whether mp puts its start-up JVM flags in front of mp.worker.jvm-options: -XX:-UsePerfData (no statistics
-		 * file per worker in /tmp; jps and jstat then do not list workers). An option of the same name in the JVM
-		 * options wins.
+		 * file per worker in /tmp; jps and jstat then do not list workers) and, for a Java 25 child that maps its
+		 * ahead-of-time cache, -XX:-AOTReplayTraining (its JIT does not replay the training run's compilations, which
+		 * are of mp's own start path). An option of the same name in the JVM options wins.
 		 */
 		private boolean startupFlags = true;
 
