@@ -769,9 +769,10 @@ final class ChildJvm implements ChildProcess {
 		signal(true);
 	}
 
+	/** A no-op once the child has exited, as Python's terminate() of a finished process: its pid may be reused. */
 	private void signal(boolean forcibly) {
 		LaunchedWorker started = this.worker;
-		if (started == null) {
+		if (started == null || this.exited.isDone()) {
 			return;
 		}
 		markStopping();

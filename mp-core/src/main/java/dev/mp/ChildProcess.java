@@ -81,10 +81,10 @@ public interface ChildProcess {
 	/** Completes when the child has exited. */
 	CompletableFuture<? extends ChildProcess> onExit();
 
-	/** Asks the child and its descendants to stop (SIGTERM). */
+	/** Asks the child and its descendants to stop (SIGTERM); does nothing once the child has exited. */
 	void terminate();
 
-	/** Stops the child and its descendants at once (SIGKILL). */
+	/** Stops the child and its descendants at once (SIGKILL); does nothing once the child has exited. */
 	void kill();
 
 }

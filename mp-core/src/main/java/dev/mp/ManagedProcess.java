@@ -131,12 +131,15 @@ public class ManagedProcess implements Serializable {
 		return started != null && started.isAlive();
 	}
 
-	/** Asks the child (and its descendants) to stop: SIGTERM. The exit code becomes -15 unless it exits otherwise. */
+	/**
+	 * Asks the child (and its descendants) to stop: SIGTERM. The exit code becomes -15 unless it exits otherwise. Does
+	 * nothing once the child has exited, as Python's: its pid may already be another process's.
+	 */
 	public final void terminate() {
 		started("terminate").terminate();
 	}
 
-	/** Stops the child (and its descendants) at once: SIGKILL. The exit code becomes -9. */
+	/** Stops the child (and its descendants) at once: SIGKILL. The exit code becomes -9. Does nothing once it exited. */
 	public final void kill() {
 		started("kill").kill();
 	}

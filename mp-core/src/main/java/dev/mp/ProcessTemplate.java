@@ -567,9 +567,17 @@ public final class ProcessTemplate implements AutoCloseable {
 		return List.copyOf(this.children);
 	}
 
-	/** The child with this pid, if this template started it and still remembers it. */
+	/**
+	 * The child with this pid, if this template started it and still remembers it: the live one, else the one that
+	 * exited last (a pid is reused, so an exited child may share it with a live one).
+	 */
 	public Optional<ChildProcess> child(long pid) {
-		return this.children.stream().filter((c) -> c.pid() == pid).map(ChildProcess.class::cast).findFirst();
+		List<ChildJvm> withPid = this.children.stream().filter((c) -> c.pid() == pid).toList();
+		return withPid.stream()
+			.filter(ChildJvm::isAlive)
+			.findFirst()
+			.or(() -> withPid.isEmpty() ? Optional.empty() : Optional.of(withPid.get(withPid.size() - 1)))
+			.map(ChildProcess.class::cast);
 	}
 
 	/**

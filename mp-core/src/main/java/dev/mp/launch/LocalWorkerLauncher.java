@@ -36,9 +36,21 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 	/**
 	 * Descendants first, so that none is re-parented and left behind; through ProcessHandle, because
 	 * Process.destroy() also closes the child's stdin, which the child reads as its parent's death.
+	 * <p>
+	 * Only while the child lives: once it is reaped its pid may be another process's, and the JDK lists the
+	 * descendants of whoever holds the pid now. A child that is still alive after its descendants were listed had not
+	 * been reaped while they were, so they were its own; each handle then carries its start time, which the JDK checks
+	 * before it signals.
 	 */
 	static void signalTree(Process process, boolean forcibly) {
-		process.descendants().forEach((child) -> signal(child, forcibly));
+		if (!process.isAlive()) {
+			return;
+		}
+		List<ProcessHandle> descendants = process.descendants().toList();
+		if (!process.isAlive()) {
+			return;
+		}
+		descendants.forEach((child) -> signal(child, forcibly));
 		signal(process.toHandle(), forcibly);
 	}
 

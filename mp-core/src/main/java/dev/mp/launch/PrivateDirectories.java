@@ -7,23 +7,27 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Private directories (mode 0700) named after the process that made them: {@code <prefix><pid>-<random>}. A process
- * killed before it could remove its own leaves it behind; the next one to make a directory with the same prefix in
- * the same place removes those whose process is gone.
+ * Private directories (mode 0700) named after the process that made them, {@code <prefix><pid>-<random>}, holding that
+ * process's {@link ProcessIdentity} in {@value #OWNER}. A process killed before it could remove its own leaves it
+ * behind; the next one to make a directory with the same prefix in the same place removes those whose process is gone.
+ * Gone means: the recorded pid, start time and pid namespace no longer run. A directory of another pid namespace (a
+ * container sharing {@code /tmp} or {@code /dev/shm}) or without a record (still being made) is never removed.
  */
 public final class PrivateDirectories {
 
 	private static final Logger logger = LoggerFactory.getLogger(PrivateDirectories.class);
 
-	private static final long PID = ProcessHandle.current().pid();
+	/** The file in each directory that names the process that made it. */
+	static final String OWNER = ".owner";
+
+	private static final ProcessIdentity SELF = ProcessIdentity.current();
 
 	private PrivateDirectories() {
 	}
@@ -37,8 +41,9 @@ public final class PrivateDirectories {
 	 */
 	public static Path create(Path parent, String prefix) throws IOException {
 		Files.createDirectories(parent);
-		Path made = Files.createTempDirectory(parent, prefix + PID + "-",
+		Path made = Files.createTempDirectory(parent, prefix + SELF.pid() + "-",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.writeString(made.resolve(OWNER), SELF.format());
 		removeAbandoned(parent, prefix, made);
 		return made;
 	}
@@ -73,16 +78,16 @@ public final class PrivateDirectories {
 
 	/** Removes directories with the prefix whose process is gone and whose owner is this user (by uid). */
 	private static void removeAbandoned(Path parent, String prefix, Path mine) {
-		Pattern named = Pattern.compile(Pattern.quote(prefix) + "(\\d+)-.*");
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent, prefix + "*")) {
 			Object uid = uid(mine);
 			for (Path entry : entries) {
 				try {
-					Matcher name = named.matcher(entry.getFileName().toString());
-					if (name.matches() && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-							&& uid(entry).equals(uid) && !alive(Long.parseLong(name.group(1)))) {
-						logger.info("Removing {}, left by process {} which is gone", entry, name.group(1));
-						delete(entry);
+					if (!entry.equals(mine) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+							&& uid(entry).equals(uid)) {
+						abandonedBy(entry).ifPresent((owner) -> {
+							logger.info("Removing {}, left by process {} which is gone", entry, owner.pid());
+							delete(entry);
+						});
 					}
 				}
 				catch (IOException | RuntimeException ex) {
@@ -95,12 +100,19 @@ public final class PrivateDirectories {
 		}
 	}
 
-	private static Object uid(Path path) throws IOException {
-		return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+	/** The process that made the directory, if it recorded itself, lived in this pid namespace and runs no more. */
+	static Optional<ProcessIdentity> abandonedBy(Path directory) throws IOException {
+		Path owner = directory.resolve(OWNER);
+		if (!Files.isRegularFile(owner, LinkOption.NOFOLLOW_LINKS)) {
+			return Optional.empty();
+		}
+		return ProcessIdentity.parse(Files.readString(owner))
+			.filter(ProcessIdentity::inThisNamespace)
+			.filter((maker) -> !maker.isRunning());
 	}
 
-	private static boolean alive(long pid) {
-		return pid == PID || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+	private static Object uid(Path path) throws IOException {
+		return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
 	}
 
 }
