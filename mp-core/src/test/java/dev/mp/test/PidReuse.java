@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import static org.awaitility.Awaitility.await;
@@ -22,8 +21,7 @@ public final class PidReuse {
 	}
 
 	/**
-	 * Starts {@code sh -c 'sleep 600 & wait'} with the given pid: a bystander that is no child of mp's and has a child
-	 * of its own. Empty where the pid cannot be steered here.
+	 * Starts a {@link Bystander} with the given pid. Empty where the pid cannot be steered here.
 	 */
 	public static Optional<Bystander> bystanderWithPid(long pid) throws IOException, InterruptedException {
 		for (int attempt = 0; attempt < 50; attempt++) {
@@ -33,27 +31,27 @@ public final class PidReuse {
 			catch (IOException | SecurityException ex) {
 				return Optional.empty();
 			}
-			Process process = new ProcessBuilder("sh", "-c", "sleep 600 & wait").start();
-			if (process.pid() == pid) {
-				ProcessHandle child = await().atMost(Duration.ofSeconds(10))
-					.until(() -> process.children().findFirst().orElse(null), (found) -> found != null);
-				return Optional.of(new Bystander(process, child));
+			Bystander bystander = Bystander.start();
+			if (bystander.process().pid() == pid) {
+				return Optional.of(bystander);
 			}
-			process.destroyForcibly();
-			process.waitFor();
+			bystander.close();
 		}
 		return Optional.empty();
 	}
 
 	/**
-	 * A process that took a freed pid, and its child.
+	 * {@code sh -c 'sleep 600 & wait'}: a process that is no child of mp's and has a child of its own.
 	 * @param process the shell
 	 * @param child its sleep
 	 */
 	public record Bystander(Process process, ProcessHandle child) implements AutoCloseable {
 
-		public List<ProcessHandle> both() {
-			return List.of(this.process.toHandle(), this.child);
+		public static Bystander start() throws IOException {
+			Process process = new ProcessBuilder("sh", "-c", "sleep 600 & wait").start();
+			ProcessHandle child = await().atMost(Duration.ofSeconds(10))
+				.until(() -> process.children().findFirst().orElse(null), (found) -> found != null);
+			return new Bystander(process, child);
 		}
 
 		public boolean bothAlive() {

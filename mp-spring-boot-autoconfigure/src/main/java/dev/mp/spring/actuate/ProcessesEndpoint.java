@@ -44,7 +44,10 @@ public class ProcessesEndpoint {
 		return this.template.child(pid).map(ProcessDescriptor::of).orElse(null);
 	}
 
-	/** Sends SIGTERM to the child and its descendants. */
+	/**
+	 * Sends SIGTERM to the child and its descendants while it runs; an exited child is not signalled. Over HTTP,
+	 * {@link ProcessesEndpointWebExtension} answers instead.
+	 */
 	@DeleteOperation
 	public @Nullable ProcessDescriptor terminate(@Selector long pid) {
 		return this.template.child(pid).map((child) -> {

@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.mp.ProcessTemplate;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.actuate.ProcessesEndpoint;
+import dev.mp.spring.actuate.ProcessesEndpointWebExtension;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,9 +134,19 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
-	void theEndpointIsRegisteredWhenExposed() {
+	void theEndpointAndItsWebExtensionAreRegisteredWhenExposedOverHttp() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=processes")
-			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class));
+			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class)
+				.hasSingleBean(ProcessesEndpointWebExtension.class));
+	}
+
+	@Test
+	void theWebExtensionBacksOffWhenTheEndpointIsExposedOnlyOverJmx() {
+		this.runner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=processes",
+					"management.endpoints.web.exposure.exclude=*")
+			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class)
+				.doesNotHaveBean(ProcessesEndpointWebExtension.class));
 	}
 
 	@Test

@@ -20,13 +20,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import dev.mp.ManagedProcess;
 import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
+import dev.mp.test.PidReuse;
+import dev.mp.test.PidReuse.Bystander;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * {@code /actuator/processes} over real HTTP: listing is open once exposed; terminating is refused unless access to
- * the endpoint is granted.
+ * the endpoint is granted, and then reaches only live children of this application.
  */
 @ExtendWith(NoChildProcessesLeft.class)
 class ProcessesEndpointWebIntegrationTests {
@@ -106,6 +109,33 @@ class ProcessesEndpointWebIntegrationTests {
 			assertThat(child.exitCode()).hasValue(-15);
 			assertThat(send("GET", "/actuator/processes/" + child.pid()).body()).contains("\"state\":\"EXITED\"",
 					"\"exitCode\":-15");
+		}
+
+		@Test
+		void aPidThatIsNoChildOfOursIsNotFound() throws Exception {
+			assertThat(send("DELETE", "/actuator/processes/" + ProcessHandle.current().pid()).statusCode())
+				.isEqualTo(404);
+			assertThat(send("DELETE", "/actuator/processes/1").statusCode()).isEqualTo(404);
+			try (Bystander stranger = Bystander.start()) {
+				assertThat(send("DELETE", "/actuator/processes/" + stranger.process().pid()).statusCode())
+					.isEqualTo(404);
+				await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(stranger::bothAlive);
+			}
+		}
+
+		@Test
+		void anExitedChildIsAConflictAndNeverSignalledThoughItsPidWasTaken() throws Exception {
+			ManagedProcess child = this.template.process(() -> Runtime.getRuntime().halt(3)).name("web-short").start();
+			assertThat(child.join(Duration.ofSeconds(30))).isTrue();
+			try (Bystander bystander = PidReuse.bystanderWithPid(child.pid()).orElse(null)) {
+				assumeThat(bystander).as("pid reuse can be steered here (root, /proc/sys/kernel/ns_last_pid)")
+					.isNotNull();
+				HttpResponse<String> refused = send("DELETE", "/actuator/processes/" + child.pid());
+				assertThat(refused.statusCode()).isEqualTo(409);
+				assertThat(refused.body()).contains("\"name\":\"web-short\"", "\"state\":\"EXITED\"",
+						"\"exitCode\":3");
+				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(bystander::bothAlive);
+			}
 		}
 
 	}
