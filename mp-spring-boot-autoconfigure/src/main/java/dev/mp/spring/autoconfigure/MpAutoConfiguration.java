@@ -144,7 +144,8 @@ public final class MpAutoConfiguration {
 		@Bean
 		PoolWarmer mpPoolWarmer(ProcessTemplate template, MpProperties properties,
 				WorkerProcessBeanPostProcessor workerProcesses) {
-			return new PoolWarmer(template, properties.getPools().keySet(), workerProcesses);
+			return new PoolWarmer(template, properties.getPools().keySet(), workerProcesses,
+					properties.getWorker().getMemoryLimit());
 		}
 
 	}

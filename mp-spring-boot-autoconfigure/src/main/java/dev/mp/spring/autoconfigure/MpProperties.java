@@ -467,6 +467,21 @@ public class MpProperties {
 		 */
 		private int oomScoreAdjustment = ProcessOptions.DEFAULT_OOM_SCORE_ADJUSTMENT;
 
+		/**
+		 * Memory the application and its local workers share, which start-up checks against: a warning when the
+		 * warmed pools' sizes times their workers' maximum heaps, plus the application's own, exceed it. Defaults to
+		 * the container's limit (cgroup memory.max, or memory.limit_in_bytes); without one, no check.
+		 */
+		private DataSize memoryLimit;
+
+		public DataSize getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(DataSize memoryLimit) {
+			this.memoryLimit = memoryLimit;
+		}
+
 		public int getNice() {
 			return this.nice;
 		}

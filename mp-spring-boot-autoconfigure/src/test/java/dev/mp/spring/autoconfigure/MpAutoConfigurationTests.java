@@ -105,8 +105,8 @@ class MpAutoConfigurationTests {
 	@Test
 	void workerPriorityPropertiesReachTheDefaultsAndAPoolsOwnWin() {
 		this.runner
-			.withPropertyValues("mp.worker.nice=5", "mp.worker.oom-score-adjustment=800", "mp.pools.batch.nice=19",
-					"mp.pools.batch.oom-score-adjustment=1000")
+			.withPropertyValues("mp.worker.nice=5", "mp.worker.oom-score-adjustment=800", "mp.pools.batch.min-idle=0",
+					"mp.pools.batch.nice=19", "mp.pools.batch.oom-score-adjustment=1000")
 			.run((context) -> {
 				ProcessTemplate template = context.getBean(ProcessTemplate.class);
 				assertThat(template.defaults().niceness()).isEqualTo(5);
