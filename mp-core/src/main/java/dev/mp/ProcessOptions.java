@@ -82,8 +82,8 @@ public final class ProcessOptions {
 
 	private ProcessOptions(Builder builder) {
 		if (builder.niceness < 0 || builder.niceness > 19) {
-			throw new IllegalArgumentException("niceness must be between 0 (off) and 19 (a lower priority needs no "
-					+ "privilege, a higher one does), not " + builder.niceness);
+			throw new IllegalArgumentException("niceness must be between 0 (off) and 19 (lowering a child's priority "
+					+ "needs no privilege, raising it does), not " + builder.niceness);
 		}
 		if (builder.oomScoreAdjustment < 0 || builder.oomScoreAdjustment > 1000) {
 			throw new IllegalArgumentException("oomScoreAdjustment must be between 0 and 1000 (lowering it needs "
@@ -213,9 +213,10 @@ public final class ProcessOptions {
 	}
 
 	/**
-	 * The niceness a local child runs at (Linux, {@code nice -n}), from 1 (a little below this JVM) to 19 (only when
-	 * nothing else wants the CPU), so that a busy child yields the cores to this JVM's own threads; 0, the default,
-	 * leaves it at this JVM's priority. The child's every thread and process inherits it. Other launchers ignore it.
+	 * How much nicer than this JVM a local child runs (Linux, through the {@code nice} command, as Python's
+	 * {@code os.nice}): its niceness is this JVM's plus this value, 19 at most, so that a busy child yields the cores to
+	 * this JVM's own threads. From 1 (a little) to 19 (the child runs when nothing else wants the CPU); 0, the default,
+	 * leaves it at this JVM's priority. Every thread and process of the child inherits it. Other launchers ignore it.
 	 */
 	public int niceness() {
 		return this.niceness;
@@ -413,7 +414,7 @@ public final class ProcessOptions {
 			return this;
 		}
 
-		/** The niceness of local children, 1 to 19; 0 (the default) for this JVM's own. */
+		/** How much nicer than this JVM local children run, 1 to 19; 0 (the default) for not at all. */
 		public Builder niceness(int niceness) {
 			this.niceness = niceness;
 			return this;

@@ -70,7 +70,7 @@ public final class HeapEstimate {
 	 * {@code t} (binary, either case).
 	 * @throws NumberFormatException if it is none
 	 */
-	public static long bytes(String size) {
+	static long bytes(String size) {
 		String value = size.strip().toLowerCase(Locale.ROOT);
 		int shift = switch (value.isEmpty() ? ' ' : value.charAt(value.length() - 1)) {
 			case 'k' -> 10;

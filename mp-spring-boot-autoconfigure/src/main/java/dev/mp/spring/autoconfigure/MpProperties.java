@@ -195,8 +195,8 @@ public class MpProperties {
 		private Boolean startupFlags;
 
 		/**
-		 * Niceness of this pool's local workers, 1 to 19; 0 runs them at the application's priority (see
-		 * mp.worker.nice). Unset: as mp.worker.nice.
+		 * How much nicer than the application this pool's local workers run, 1 to 19; 0 runs them at its priority
+		 * (see mp.worker.nice). Unset: as mp.worker.nice.
 		 */
 		private Integer nice;
 
@@ -455,8 +455,9 @@ public class MpProperties {
 		private Path cacheDir;
 
 		/**
-		 * Niceness of local workers (Linux, through nice -n), 1 to 19, so that busy workers yield the cores to the
-		 * application's own threads; 0 runs them at the application's priority.
+		 * How much nicer than the application local workers run (Linux, through nice -n): 1 to 19 added to the
+		 * application's niceness, so that busy workers yield the cores to its own threads; 0 runs them at its
+		 * priority.
 		 */
 		private int nice;
 
