@@ -37,13 +37,13 @@ final class WorkerMemoryCheck {
 	 * @param configured the limit given by {@value #PROPERTY}, or {@code null} for the container's
 	 */
 	static void check(Collection<ProcessPool> pools, @Nullable DataSize configured) {
-		OptionalLong containerLimit = (configured != null) ? OptionalLong.empty() : ContainerMemory.limit();
-		if (configured == null && containerLimit.isEmpty()) {
-			return;
+		OptionalLong limit = (configured != null) ? OptionalLong.of(configured.toBytes()) : ContainerMemory.limit();
+		if (limit.isPresent()) {
+			String source = (configured != null) ? PROPERTY : "this process's cgroup";
+			warning(pools, limit.getAsLong(), source, visibleMemory(limit.getAsLong()),
+					Runtime.getRuntime().maxMemory())
+				.ifPresent(logger::warn);
 		}
-		long limit = (configured != null) ? configured.toBytes() : containerLimit.getAsLong();
-		String source = (configured != null) ? PROPERTY : "this process's cgroup";
-		warning(pools, limit, source, visibleMemory(), Runtime.getRuntime().maxMemory()).ifPresent(logger::warn);
 	}
 
 	/**
@@ -76,9 +76,9 @@ final class WorkerMemoryCheck {
 	}
 
 	/** The memory this JVM sees, as a worker would: the container's limit, else the machine's. */
-	private static long visibleMemory() {
-		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-			.getTotalMemorySize();
+	private static long visibleMemory(long limit) {
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+				? os.getTotalMemorySize() : limit;
 	}
 
 	private static String format(long bytes) {
