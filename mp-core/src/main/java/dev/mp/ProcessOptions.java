@@ -76,7 +76,19 @@ public final class ProcessOptions {
 
 	private final boolean startupFlags;
 
+	private final int niceness;
+
+	private final int oomScoreAdjustment;
+
 	private ProcessOptions(Builder builder) {
+		if (builder.niceness < 0 || builder.niceness > 19) {
+			throw new IllegalArgumentException("niceness must be between 0 (off) and 19 (lowering a child's priority "
+					+ "needs no privilege, raising it does), not " + builder.niceness);
+		}
+		if (builder.oomScoreAdjustment < 0 || builder.oomScoreAdjustment > 1000) {
+			throw new IllegalArgumentException("oomScoreAdjustment must be between 0 and 1000 (lowering it needs "
+					+ "privilege), not " + builder.oomScoreAdjustment);
+		}
 		this.javaHome = builder.javaHome;
 		this.jvmOptions = List.copyOf(builder.jvmOptions);
 		this.maxHeap = builder.maxHeap;
@@ -92,6 +104,8 @@ public final class ProcessOptions {
 		this.classDataSharing = builder.classDataSharing;
 		this.cacheMaxSize = builder.cacheMaxSize;
 		this.startupFlags = builder.startupFlags;
+		this.niceness = builder.niceness;
+		this.oomScoreAdjustment = builder.oomScoreAdjustment;
 	}
 
 	/** The parent's {@code java}, class path, no extra options, plain bootstrap, 60 seconds to start. */
@@ -198,6 +212,26 @@ public final class ProcessOptions {
 		return this.startupFlags;
 	}
 
+	/**
+	 * How much nicer than this JVM a local child runs (Linux, through the {@code nice} command, as Python's
+	 * {@code os.nice}): its niceness is this JVM's plus this value, 19 at most, so that a busy child yields the cores to
+	 * this JVM's own threads. From 1 (a little) to 19 (the child runs when nothing else wants the CPU); 0, the default,
+	 * leaves it at this JVM's priority. Every thread and process of the child inherits it. Other launchers ignore it.
+	 */
+	public int niceness() {
+		return this.niceness;
+	}
+
+	/**
+	 * What a local child's {@code /proc/<pid>/oom_score_adj} is raised to (Linux), from 0 to 1000, so that under memory
+	 * pressure the kernel kills a child rather than this JVM. 1000 by default: a child goes before any process left at
+	 * 0, the larger child first. Only raised, never lowered (which needs privilege); processes the child starts
+	 * inherit it. Other launchers ignore it.
+	 */
+	public int oomScoreAdjustment() {
+		return this.oomScoreAdjustment;
+	}
+
 	/** The start-up flags mp adds for these options: {@link #STARTUP_FLAGS}, or none. */
 	public List<String> startupFlagList() {
 		return this.startupFlags ? STARTUP_FLAGS : List.of();
@@ -213,6 +247,9 @@ public final class ProcessOptions {
 		options.addAll(this.jvmOptions);
 		return List.copyOf(options);
 	}
+
+	/** The default {@link #oomScoreAdjustment()}: the kernel's highest, children first. */
+	public static final int DEFAULT_OOM_SCORE_ADJUSTMENT = 1000;
 
 	/** The system property that sets the default {@link #cacheDirectory()}. */
 	public static final String CACHE_DIRECTORY_PROPERTY = "mp.worker.cache-dir";
@@ -250,6 +287,10 @@ public final class ProcessOptions {
 
 		private boolean startupFlags = true;
 
+		private int niceness;
+
+		private int oomScoreAdjustment = DEFAULT_OOM_SCORE_ADJUSTMENT;
+
 		private Builder() {
 		}
 
@@ -269,6 +310,8 @@ public final class ProcessOptions {
 			this.classDataSharing = options.classDataSharing;
 			this.cacheMaxSize = options.cacheMaxSize;
 			this.startupFlags = options.startupFlags;
+			this.niceness = options.niceness;
+			this.oomScoreAdjustment = options.oomScoreAdjustment;
 		}
 
 		private static Path defaultCacheDirectory() {
@@ -368,6 +411,18 @@ public final class ProcessOptions {
 		/** Whether mp adds its start-up flags in front of the JVM options (default true). */
 		public Builder startupFlags(boolean startupFlags) {
 			this.startupFlags = startupFlags;
+			return this;
+		}
+
+		/** How much nicer than this JVM local children run, 1 to 19; 0 (the default) for not at all. */
+		public Builder niceness(int niceness) {
+			this.niceness = niceness;
+			return this;
+		}
+
+		/** What local children's OOM score adjustment is raised to, 0 to 1000 (default 1000). */
+		public Builder oomScoreAdjustment(int oomScoreAdjustment) {
+			this.oomScoreAdjustment = oomScoreAdjustment;
 			return this;
 		}
 

@@ -2,17 +2,30 @@ package dev.mp.launch;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.mp.ProcessOptions;
+
 /**
  * Starts workers as child JVMs of this one: the bootstrap block goes to the child's stdin, which then stays open to
- * carry cancels and, by its end of file, the news that the parent is gone. Output is drained into SLF4J.
+ * carry cancels and, by its end of file, the news that the parent is gone. Output is drained into SLF4J. A child runs
+ * at its {@link ProcessOptions#niceness()} and is the kernel's choice under memory pressure before this JVM
+ * ({@link ProcessOptions#oomScoreAdjustment()}).
  */
 public final class LocalWorkerLauncher implements WorkerLauncher {
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalWorkerLauncher.class);
 
 	/** The launcher's name, and the default launcher of every pool. */
 	public static final String NAME = "local";
@@ -24,13 +37,48 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 
 	@Override
 	public LaunchedWorker launch(WorkerLaunch launch) throws IOException {
-		ProcessBuilder builder = new ProcessBuilder(launch.command());
+		List<String> command = niced(launch.command(), launch.options().niceness());
+		ProcessBuilder builder = new ProcessBuilder(command);
 		if (launch.options().workingDirectory() != null) {
 			builder.directory(launch.options().workingDirectory().toFile());
 		}
 		builder.environment().putAll(launch.options().environment());
 		Process process = builder.start();
-		return new LocalWorker(process, launch);
+		raiseOomScoreAdjustment(process.pid(), launch.options().oomScoreAdjustment());
+		return new LocalWorker(process, command, launch);
+	}
+
+	/**
+	 * Through {@code nice}, which sets the niceness and then executes java in its own process: the pid stays the one
+	 * the {@link Process} knows, and every thread of the JVM inherits the niceness from its first. (A renice after the
+	 * start would come too late: Linux keeps a niceness per thread, and the JVM has started its threads by then.)
+	 */
+	private static List<String> niced(List<String> command, int niceness) {
+		if (niceness == 0) {
+			return command;
+		}
+		List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(niceness)));
+		niced.addAll(command);
+		return List.copyOf(niced);
+	}
+
+	/**
+	 * Raising needs no privilege, so only a child already at least as high is left alone; whatever the child starts
+	 * inherits the value. At worst the child is not ranked first under memory pressure: never a reason to fail it.
+	 */
+	private static void raiseOomScoreAdjustment(long pid, int adjustment) {
+		Path file = Path.of("/proc", Long.toString(pid), "oom_score_adj");
+		try {
+			if (Integer.parseInt(Files.readString(file).strip()) < adjustment) {
+				Files.writeString(file, Integer.toString(adjustment));
+			}
+		}
+		catch (NoSuchFileException ex) {
+			// not Linux, or the child has exited already
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Cannot raise the OOM score adjustment of child {} to {}: {}", pid, adjustment, ex.toString());
+		}
 	}
 
 	/**
@@ -76,9 +124,9 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 		/** The child's stdin, after its bootstrap block: where cancels go. */
 		private final DataOutputStream control;
 
-		LocalWorker(Process process, WorkerLaunch launch) {
+		LocalWorker(Process process, List<String> command, WorkerLaunch launch) {
 			this.process = process;
-			this.command = launch.command();
+			this.command = command;
 			long pid = process.pid();
 			this.stdout = new OutputPump(process.getInputStream(), launch.logger(), launch.name(), pid, false,
 					launch.tail()).start();

@@ -22,10 +22,21 @@ import dev.mp.sync.SharedLong;
 
 /**
  * The sample's HTTP face: each endpoint calls a {@code @WorkerProcess} method or {@link ProcessTemplate}, and says
- * which JVM did the work.
+ * which JVM did the work. Every parameter that sizes the work is checked before any is started: a request that asks
+ * too much answers 400 with the allowed range (a problem detail), instead of pinning workers.
  */
 @RestController
 public class WorkController {
+
+	/** Counting primes up to ten million by trial division takes a worker seconds, not hours. */
+	static final int MAX_UP_TO = 10_000_000;
+
+	static final int MAX_PARTS = 64;
+
+	static final int MAX_LINES = 1_000;
+
+	/** Within the request timeout (spring.mvc.async.request-timeout); each call holds a JVM of its own meanwhile. */
+	static final int MAX_SLEEP_SECONDS = 300;
 
 	private final PrimeService primes;
 
@@ -49,6 +60,7 @@ public class WorkController {
 	/** Counts primes in a worker JVM; this request thread blocks until the worker answers. */
 	@GetMapping("/primes")
 	public PrimeCount primes(@RequestParam int upTo) {
+		requireBetween("upTo", upTo, 0, MAX_UP_TO);
 		long start = System.nanoTime();
 		long count = this.primes.countPrimes(upTo);
 		return new PrimeCount(upTo, count, appPid(), millisSince(start));
@@ -57,6 +69,7 @@ public class WorkController {
 	/** The same through a {@code CompletableFuture}: the request is completed asynchronously by Spring MVC. */
 	@GetMapping("/primes/async")
 	public CompletableFuture<PrimeCount> primesAsync(@RequestParam int upTo) {
+		requireBetween("upTo", upTo, 0, MAX_UP_TO);
 		long start = System.nanoTime();
 		return this.primes.countPrimesAsync(upTo)
 			.thenApply((count) -> new PrimeCount(upTo, count, appPid(), millisSince(start)));
@@ -70,16 +83,17 @@ public class WorkController {
 	@GetMapping("/primes/shared")
 	public SharedPrimeCount primesShared(@RequestParam int upTo, @RequestParam(defaultValue = "4") int parts)
 			throws InterruptedException {
-		if (parts < 1 || parts > 64) {
-			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "parts must be between 1 and 64");
-		}
+		requireBetween("upTo", upTo, 0, MAX_UP_TO);
+		requireBetween("parts", parts, 1, MAX_PARTS);
 		long start = System.nanoTime();
 		try (SharedLong total = this.processTemplate.sharedLong(0);
 				ProcessQueue<String> progress = this.processTemplate.queue()) {
 			List<CompletableFuture<Void>> calls = new ArrayList<>();
-			int step = (upTo + parts) / parts;
-			for (int from = 0; from <= upTo; from += step) {
-				calls.add(this.primes.countPrimesShared(from, Math.min(upTo, from + step - 1), total, progress));
+			// at most parts ranges of step numbers each, covering [0, upTo]; long, so that no sum wraps around
+			long step = upTo / parts + 1;
+			for (long from = 0; from <= upTo; from += step) {
+				calls.add(this.primes.countPrimesShared((int) from, (int) Math.min(upTo, from + step - 1), total,
+						progress));
 			}
 			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
 			List<String> reports = new ArrayList<>();
@@ -107,6 +121,7 @@ public class WorkController {
 	/** A worker prints {@code lines} lines to its stdout; look for them in this application's log. */
 	@GetMapping("/chatty")
 	public Map<String, Integer> chatty(@RequestParam(defaultValue = "3") int lines) {
+		requireBetween("lines", lines, 0, MAX_LINES);
 		return Map.of("lines", this.chatty.chatty(lines));
 	}
 
@@ -123,6 +138,7 @@ public class WorkController {
 	@GetMapping("/sleep")
 	public CompletableFuture<Map<String, Long>> sleep(@RequestParam(defaultValue = "10") int seconds)
 			throws InterruptedException {
+		requireBetween("seconds", seconds, 0, MAX_SLEEP_SECONDS);
 		return this.workerInfo.sleep(seconds).thenApply((pid) -> Map.of("seconds", (long) seconds, "workerPid", pid));
 	}
 
@@ -164,6 +180,14 @@ public class WorkController {
 		}
 		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
 			.body(Map.of("error", reported.getClass().getName() + ": " + reported.getMessage()));
+	}
+
+	/** Answers 400 with a problem detail naming the parameter and its range. */
+	private static void requireBetween(String parameter, int value, int min, int max) {
+		if (value < min || value > max) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+					parameter + " must be between " + min + " and " + max + ", not " + value);
+		}
 	}
 
 	private static long appPid() {

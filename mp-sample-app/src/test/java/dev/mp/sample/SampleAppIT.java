@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -150,6 +152,38 @@ class SampleAppIT {
 
 	@Test
 	@Order(2)
+	void hostileParametersAnswer400WithAMessageAtOnceAndStartNoWork() throws Exception {
+		// each URL, and the parameter its answer must name
+		Map<String, String> hostile = new LinkedHashMap<>();
+		hostile.put("/primes?upTo=2147483647", "upTo");
+		hostile.put("/primes?upTo=-1", "upTo");
+		hostile.put("/primes?upTo=many", "upTo");
+		hostile.put("/primes", "upTo");
+		hostile.put("/primes/async?upTo=2147483647", "upTo");
+		hostile.put("/primes/shared?upTo=2147483647&parts=1", "upTo");
+		hostile.put("/primes/shared?upTo=1000&parts=0", "parts");
+		hostile.put("/primes/shared?upTo=1000&parts=100000", "parts");
+		hostile.put("/chatty?lines=2147483647", "lines");
+		hostile.put("/sleep?seconds=2147483647", "seconds");
+		long tasksBefore = tasksCompleted();
+		for (Map.Entry<String, String> request : hostile.entrySet()) {
+			HttpResponse<String> response = send(
+					HttpRequest.newBuilder(base.resolve(request.getKey())).timeout(Duration.ofSeconds(10)).build());
+			assertThat(response.statusCode()).as("%s: %s", request.getKey(), response.body()).isEqualTo(400);
+			assertThat(json.readTree(response.body()).path("detail").asString()).as(request.getKey())
+				.contains(request.getValue());
+		}
+		JsonNode processes = okJson("/actuator/processes");
+		assertThat(processes.path("processes")).as("no worker busy, no sleeper started")
+			.noneMatch((process) -> process.path("alive").asBoolean()
+					&& (process.path("name").asString().startsWith("sleeper")
+							|| List.of("BUSY", "RUNNING").contains(process.path("state").asString())));
+		assertThat(processes.path("pools")).as("no task queued").allMatch((pool) -> pool.path("queued").asInt() == 0);
+		assertThat(tasksCompleted()).as("tasks completed by the workers").isEqualTo(tasksBefore);
+	}
+
+	@Test
+	@Order(2)
 	void aCrashingWorkerFailsOnlyItsCall() throws Exception {
 		HttpResponse<String> crash = get("/crash");
 		assertThat(crash.statusCode()).as(crash.body()).isEqualTo(500);
@@ -224,6 +258,14 @@ class SampleAppIT {
 		await("worker " + pid + " to be gone once the application has stopped").atMost(Duration.ofSeconds(2))
 			.until(() -> !isAlive(pid));
 		assertThat(NoChildProcessesLeft.liveDescendants()).as("live descendants of the test JVM").isEmpty();
+	}
+
+	private static long tasksCompleted() throws Exception {
+		long sum = 0;
+		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
+			sum += process.path("tasksCompleted").asLong();
+		}
+		return sum;
 	}
 
 	/** Waits until the actuator lists a running {@code sleeper} worker, and returns its pid. */

@@ -76,6 +76,8 @@ public final class MpAutoConfiguration {
 			.extractFatJar(worker.isExtractFatJar())
 			.classDataSharing(worker.isClassDataSharing())
 			.startupFlags(worker.isStartupFlags())
+			.niceness(worker.getNice())
+			.oomScoreAdjustment(worker.getOomScoreAdjustment())
 			.cacheMaxSize(worker.getCacheMaxSize().toBytes());
 		if (worker.getCacheDir() != null) {
 			options.cacheDirectory(worker.getCacheDir());
@@ -102,6 +104,12 @@ public final class MpAutoConfiguration {
 		}
 		if (pool.getStartupFlags() != null) {
 			process.startupFlags(pool.getStartupFlags());
+		}
+		if (pool.getNice() != null) {
+			process.niceness(pool.getNice());
+		}
+		if (pool.getOomScoreAdjustment() != null) {
+			process.oomScoreAdjustment(pool.getOomScoreAdjustment());
 		}
 		PoolOptions.Builder options = PoolOptions.builder()
 			.minIdle(pool.getMinIdle())
@@ -136,7 +144,8 @@ public final class MpAutoConfiguration {
 		@Bean
 		PoolWarmer mpPoolWarmer(ProcessTemplate template, MpProperties properties,
 				WorkerProcessBeanPostProcessor workerProcesses) {
-			return new PoolWarmer(template, properties.getPools().keySet(), workerProcesses);
+			return new PoolWarmer(template, properties.getPools().keySet(), workerProcesses,
+					properties.getWorker().getMemoryLimit());
 		}
 
 	}

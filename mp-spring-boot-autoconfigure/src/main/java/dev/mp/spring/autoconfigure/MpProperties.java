@@ -10,6 +10,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.mp.ProcessOptions;
+
 /**
  * Configuration of mp's child processes.
  */
@@ -193,6 +195,18 @@ public class MpProperties {
 		private Boolean startupFlags;
 
 		/**
+		 * How much nicer than the application this pool's local workers run, 1 to 19; 0 runs them at its priority
+		 * (see mp.worker.nice). Unset: as mp.worker.nice.
+		 */
+		private Integer nice;
+
+		/**
+		 * What the OOM score adjustment of this pool's local workers is raised to, 0 to 1000 (see
+		 * mp.worker.oom-score-adjustment). Unset: as mp.worker.oom-score-adjustment.
+		 */
+		private Integer oomScoreAdjustment;
+
+		/**
 		 * Workers that may fail to start within start-failure-period before the pool stops starting them and fails
 		 * calls at once with the reason (its health is then DOWN).
 		 */
@@ -345,6 +359,22 @@ public class MpProperties {
 			this.classDataSharing = classDataSharing;
 		}
 
+		public Integer getNice() {
+			return this.nice;
+		}
+
+		public void setNice(Integer nice) {
+			this.nice = nice;
+		}
+
+		public Integer getOomScoreAdjustment() {
+			return this.oomScoreAdjustment;
+		}
+
+		public void setOomScoreAdjustment(Integer oomScoreAdjustment) {
+			this.oomScoreAdjustment = oomScoreAdjustment;
+		}
+
 	}
 
 	/**
@@ -423,6 +453,51 @@ public class MpProperties {
 		 * else ~/.cache/mp.
 		 */
 		private Path cacheDir;
+
+		/**
+		 * How much nicer than the application local workers run (Linux, through nice -n): 1 to 19 added to the
+		 * application's niceness, so that busy workers yield the cores to its own threads; 0 runs them at its
+		 * priority.
+		 */
+		private int nice;
+
+		/**
+		 * What the OOM score adjustment (/proc/<pid>/oom_score_adj) of local workers is raised to, 0 to 1000, so that
+		 * under memory pressure the kernel kills a worker rather than the application. Never lowered below the
+		 * application's own.
+		 */
+		private int oomScoreAdjustment = ProcessOptions.DEFAULT_OOM_SCORE_ADJUSTMENT;
+
+		/**
+		 * Memory the application and its local workers share, which start-up checks against: a warning when the
+		 * warmed pools' sizes times their workers' maximum heaps, plus the application's own, exceed it. Defaults to
+		 * the container's limit (cgroup memory.max, or memory.limit_in_bytes); without one, no check.
+		 */
+		private DataSize memoryLimit;
+
+		public DataSize getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(DataSize memoryLimit) {
+			this.memoryLimit = memoryLimit;
+		}
+
+		public int getNice() {
+			return this.nice;
+		}
+
+		public void setNice(int nice) {
+			this.nice = nice;
+		}
+
+		public int getOomScoreAdjustment() {
+			return this.oomScoreAdjustment;
+		}
+
+		public void setOomScoreAdjustment(int oomScoreAdjustment) {
+			this.oomScoreAdjustment = oomScoreAdjustment;
+		}
 
 		public boolean isStartupFlags() {
 			return this.startupFlags;

@@ -104,6 +104,37 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
+	void workerPriorityPropertiesReachTheDefaultsAndAPoolsOwnWin() {
+		this.runner
+			.withPropertyValues("mp.worker.nice=5", "mp.worker.oom-score-adjustment=800", "mp.pools.batch.min-idle=0",
+					"mp.pools.batch.nice=19", "mp.pools.batch.oom-score-adjustment=1000")
+			.run((context) -> {
+				ProcessTemplate template = context.getBean(ProcessTemplate.class);
+				assertThat(template.defaults().niceness()).isEqualTo(5);
+				assertThat(template.defaults().oomScoreAdjustment()).isEqualTo(800);
+				dev.mp.ProcessOptions batch = template.poolOptions("batch").processOptions();
+				assertThat(batch.niceness()).isEqualTo(19);
+				assertThat(batch.oomScoreAdjustment()).isEqualTo(1000);
+				dev.mp.ProcessOptions other = template.poolOptions("other").processOptions();
+				assertThat(other.niceness()).isEqualTo(5);
+				assertThat(other.oomScoreAdjustment()).isEqualTo(800);
+			});
+		this.runner.run((context) -> {
+			ProcessTemplate template = context.getBean(ProcessTemplate.class);
+			assertThat(template.defaults().niceness()).isZero();
+			assertThat(template.defaults().oomScoreAdjustment()).isEqualTo(1000);
+		});
+	}
+
+	@Test
+	void anOutOfRangeNicenessFailsStartUpNamingTheRange() {
+		this.runner.withPropertyValues("mp.worker.nice=20").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("between 0 (off) and 19");
+		});
+	}
+
+	@Test
 	void backsOffWhenTheUserDefinesATemplate() {
 		this.runner.withUserConfiguration(UserTemplate.class).run((context) -> {
 			assertThat(context).hasSingleBean(ProcessTemplate.class);
