@@ -50,6 +50,9 @@ class WorkerServerIntegrationTests {
 	/** Threads a flood may add: the TLS door's few handshake threads, and some slack for the JVM's own. */
 	private static final int A_HANDFUL = 8;
 
+	/** Heap a flood may keep, with both ends of the connections in this JVM: a few KiB for each. */
+	private static final long LITTLE_MEMORY = 16 * 1024 * 1024;
+
 	@TempDir
 	Path directory;
 
@@ -91,6 +94,7 @@ class WorkerServerIntegrationTests {
 		this.template.pool("first", PoolOptions.builder().size(1).build()).submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		int before = threads();
+		long heap = heapAfterGc();
 		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
 		for (int i = 0; i < FLOOD; i++) {
 			SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -101,6 +105,8 @@ class WorkerServerIntegrationTests {
 		for (AutoCloseable connection : this.flood) {
 			assertThat(((SocketChannel) connection).read(ByteBuffer.allocate(1))).isOne();
 		}
+		assertThat(heapAfterGc() - heap).as("heap taken by the parent and the test's own ends of the connections")
+			.isLessThan(LITTLE_MEMORY);
 		assertThat(threads() - before).isLessThanOrEqualTo(A_HANDFUL);
 		// the oldest were dropped for newer ones
 		SocketChannel oldest = (SocketChannel) this.flood.get(0);
@@ -179,6 +185,11 @@ class WorkerServerIntegrationTests {
 			.map(ILoggingEvent::getFormattedMessage)
 			.filter((message) -> message.startsWith("Refused"))
 			.toList();
+	}
+
+	private static long heapAfterGc() {
+		System.gc();
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 	private static int threads() {
