@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -54,10 +53,11 @@ import dev.mp.wire.Tls;
  * Nothing listens on a network port unless a remote launcher (Kubernetes pods) starts a worker: then a second door
  * opens, TCP with TLS 1.3, where both sides pin the other's certificate of this run and the same handshake follows.
  * <p>
- * A connection that has not proved itself costs little: on the Unix socket one thread runs every handshake without
- * blocking, and the TLS door gives handshakes a few threads; when too many wait, the oldest is dropped, so that a
- * new one (a worker starting during a flood) gets its turn. Until the proof, what a peer claims is logged only as
- * quoted data, and a flood of refusals logs one warning a minute.
+ * A connection that has not proved itself costs little: one thread accepts on both doors and holds every new
+ * connection without blocking, running the Unix socket's handshake itself; a TLS handshake gets one of a few threads
+ * only once its peer speaks. When too many wait, the oldest is dropped, so that a new one (a worker starting during a
+ * flood) gets its turn. Until the proof, what a peer claims is logged only as quoted data, and a flood of refusals
+ * logs one warning a minute.
  */
 final class WorkerServer implements AutoCloseable {
 
@@ -71,13 +71,13 @@ final class WorkerServer implements AutoCloseable {
 	/** Largest frame a peer may send before it has proved the secret. */
 	private static final int HANDSHAKE_FRAME_BYTES = 1024;
 
-	/** Connections on the Unix socket in their handshake at once, each a socket and a few hundred bytes. */
+	/** Connections held by the accepting thread at once, on both doors: each a socket and a few hundred bytes. */
 	private static final int MAX_PENDING = 256;
 
-	/** Connections the Unix socket accepts before it turns to the handshakes under way again. */
+	/** Connections a door accepts before the accepting thread turns to those it holds again. */
 	private static final int ACCEPTS_PER_ROUND = 64;
 
-	/** Connections to the TLS door in their handshake at once, each on a thread of its own. */
+	/** Connections to the TLS door in their TLS and HMAC handshakes at once, each on a thread of its own. */
 	private static final int MAX_TLS_HANDSHAKES = 4;
 
 	/** Characters of unproven input (a claimed worker id, an error) that a log line shows. */
@@ -155,8 +155,8 @@ final class WorkerServer implements AutoCloseable {
 	}
 
 	/**
-	 * Accepts connections on the Unix socket and runs their handshakes, all on this one thread and without blocking;
-	 * a proven connection is handed to its worker.
+	 * Accepts connections on both doors and holds them, on this one thread and without blocking, until they prove
+	 * themselves (the Unix socket's handshake runs here) or speak (a TLS handshake then gets a thread).
 	 */
 	private void acceptLoop() {
 		// oldest first, so that the head is the next deadline and the one dropped for a newcomer
@@ -175,7 +175,7 @@ final class WorkerServer implements AutoCloseable {
 						advance(connection, pending);
 					}
 					else {
-						accept(pending);
+						accept(key, pending);
 					}
 				}
 				this.selector.selectedKeys().clear();
@@ -192,20 +192,23 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	/** Accepts what the backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
-	private void accept(Set<Pending> pending) throws IOException {
+	/** Accepts what a backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
+	private void accept(SelectionKey listener, Set<Pending> pending) {
+		ServerSocketChannel server = (ServerSocketChannel) listener.channel();
+		// the TLS door's listener carries the door, the Unix socket's nothing
+		TlsDoor tls = (TlsDoor) listener.attachment();
 		for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
 			SocketChannel socket;
 			try {
-				socket = this.server.accept();
+				socket = server.accept();
 			}
 			catch (IOException ex) {
-				if (!this.server.isOpen()) {
-					throw ex;
+				if (server.isOpen()) {
+					logger.warn("Accepting a worker connection on {} failed: {}",
+							(tls != null) ? tls.door : this.socketPath, ex.toString());
+					// such as too many open files: do not spin on it
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				}
-				logger.warn("Accepting a worker connection on {} failed: {}", this.socketPath, ex.toString());
-				// such as too many open files: do not spin on it
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				return;
 			}
 			if (socket == null) {
@@ -214,26 +217,38 @@ final class WorkerServer implements AutoCloseable {
 			if (pending.size() >= MAX_PENDING) {
 				Pending oldest = pending.iterator().next();
 				pending.remove(oldest);
-				refuse(oldest.socket, this.socketPath.toString(),
-						"dropped for a newer connection, with " + MAX_PENDING + " in their handshake");
+				refuse(oldest.socket, oldest.door,
+						"dropped for a newer connection, with " + MAX_PENDING + " waiting for their handshake");
 			}
+			String door = (tls != null) ? tls.door(socket.socket()) : this.socketPath.toString();
 			try {
 				socket.configureBlocking(false);
-				Pending connection = new Pending(socket, socket.register(this.selector, 0));
-				connection.key.attach(connection);
+				Pending connection = new Pending(socket, door, tls);
+				connection.key = socket.register(this.selector, SelectionKey.OP_READ, connection);
 				pending.add(connection);
-				advance(connection, pending);
+				if (tls == null) {
+					advance(connection, pending);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
-				refuse(socket, this.socketPath.toString(), ex.toString());
+				refuse(socket, door, ex.toString());
 			}
 		}
 	}
 
-	/** Takes a pending handshake as far as the bytes at hand allow: the challenge out, the answer in, the proof. */
+	/**
+	 * Takes a pending connection as far as the bytes at hand allow: on the Unix socket the challenge out, the answer
+	 * in and the proof; on the TLS door, once the peer speaks, to a thread for its TLS handshake.
+	 */
 	private void advance(Pending connection, Set<Pending> pending) {
-		String door = this.socketPath.toString();
 		try {
+			if (connection.tls != null) {
+				pending.remove(connection);
+				connection.key.cancel();
+				connection.socket.configureBlocking(true);
+				connection.tls.admit(connection.socket.socket(), connection.deadline);
+				return;
+			}
 			connection.socket.write(connection.challenge);
 			if (connection.challenge.hasRemaining()) {
 				connection.key.interestOps(SelectionKey.OP_WRITE);
@@ -245,7 +260,7 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			pending.remove(connection);
-			ChildJvm child = proven(answer, connection.nonce, door);
+			ChildJvm child = proven(answer, connection.nonce, connection.door);
 			if (child == null) {
 				closeQuietly(connection.socket);
 				return;
@@ -256,7 +271,7 @@ final class WorkerServer implements AutoCloseable {
 		}
 		catch (IOException | RuntimeException ex) {
 			pending.remove(connection);
-			refuse(connection.socket, door, printable(ex.toString()));
+			refuse(connection.socket, connection.door, printable(ex.toString()));
 		}
 	}
 
@@ -268,7 +283,7 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			oldestFirst.remove();
-			refuse(connection.socket, this.socketPath.toString(), notInTime());
+			refuse(connection.socket, connection.door, notInTime());
 		}
 	}
 
@@ -365,24 +380,38 @@ final class WorkerServer implements AutoCloseable {
 				: printable.append("... (").append(text.length()).append(" chars)").toString();
 	}
 
-	/** A connection on the Unix socket in its handshake: the challenge going out, the answer coming in. */
+	/**
+	 * A connection waiting on the accepting thread: on the Unix socket with its handshake, the challenge going out and
+	 * the answer coming in; on the TLS door until its peer speaks.
+	 */
 	private static final class Pending {
 
 		private final SocketChannel socket;
 
-		private final SelectionKey key;
+		private final String door;
 
-		private final byte[] nonce = Handshake.randomBytes();
-
-		private final ByteBuffer challenge = FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
-
-		private final PartialFrame answer = new PartialFrame(HANDSHAKE_FRAME_BYTES);
+		private final TlsDoor tls;
 
 		private final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_MILLIS);
 
-		Pending(SocketChannel socket, SelectionKey key) {
+		private final byte[] nonce;
+
+		private final ByteBuffer challenge;
+
+		private final PartialFrame answer;
+
+		private SelectionKey key;
+
+		/**
+		 * @param tls the TLS door it came in by, or {@code null} for the Unix socket
+		 */
+		Pending(SocketChannel socket, String door, TlsDoor tls) {
 			this.socket = socket;
-			this.key = key;
+			this.door = door;
+			this.tls = tls;
+			this.nonce = (tls != null) ? null : Handshake.randomBytes();
+			this.challenge = (tls != null) ? null : FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
+			this.answer = (tls != null) ? null : new PartialFrame(HANDSHAKE_FRAME_BYTES);
 		}
 
 	}
@@ -415,12 +444,13 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * The TLS listener: the parent presents a certificate made for this run and accepts only clients presenting the
-	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is. Handshakes block, so
-	 * a few threads run them, and a newcomer drops the oldest when all are taken.
+	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is. The accepting thread
+	 * holds a new connection until its peer speaks; then, since a TLS handshake blocks, one of a few threads runs it,
+	 * and a newcomer drops the oldest when all are taken.
 	 */
 	private final class TlsDoor {
 
-		private final ServerSocket socket;
+		private final ServerSocketChannel socket;
 
 		private final SSLSocketFactory tls;
 
@@ -440,10 +470,10 @@ final class WorkerServer implements AutoCloseable {
 			Tls.Identity parent = Tls.selfSigned("mp parent", validity);
 			Tls.Identity workers = Tls.selfSigned("mp worker", validity);
 			this.tls = Tls.context(parent, workers.fingerprint()).getSocketFactory();
-			// plain TCP first, so that closing the socket ends a handshake in progress on another thread
-			this.socket = new ServerSocket();
+			// plain TCP first, layered with TLS later, so that closing the socket ends a handshake on another thread
+			this.socket = ServerSocketChannel.open();
 			this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
-			int port = this.socket.getLocalPort();
+			int port = ((InetSocketAddress) this.socket.getLocalAddress()).getPort();
 			this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
 					workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
 			this.pingInterval = access.pingInterval();
@@ -455,34 +485,19 @@ final class WorkerServer implements AutoCloseable {
 						return thread;
 					});
 			this.handshakes.allowCoreThreadTimeOut(true);
+			this.socket.configureBlocking(false);
+			this.socket.register(WorkerServer.this.selector, SelectionKey.OP_ACCEPT, this);
+			WorkerServer.this.selector.wakeup();
 			logger.info("Listening for remote workers on {} (TLS, certificate sha256 {})", this.door,
 					parent.fingerprint());
-			Thread acceptor = new Thread(this::acceptLoop, "mp-accept-tls");
-			acceptor.setDaemon(true);
-			acceptor.start();
 		}
 
-		private void acceptLoop() {
-			while (!this.socket.isClosed()) {
-				Socket client = null;
-				try {
-					client = this.socket.accept();
-					admit(client);
-				}
-				catch (IOException | RuntimeException ex) {
-					if (!this.socket.isClosed()) {
-						logger.warn("Accepting a worker connection on {} failed: {}", this.door, ex.toString());
-						LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-					}
-					if (client != null) {
-						closeQuietly(client);
-					}
-				}
-			}
-		}
-
-		/** Starts a new connection's handshake, dropping the oldest one in progress if all places are taken. */
-		private void admit(Socket client) {
+		/**
+		 * Starts the handshake of a connection whose peer has spoken, dropping the oldest one in progress if all
+		 * places are taken.
+		 * @param deadline when the handshake must be done ({@code System.nanoTime()})
+		 */
+		private void admit(Socket client, long deadline) {
 			Socket oldest = null;
 			synchronized (this.handshaking) {
 				if (this.handshaking.size() >= MAX_TLS_HANDSHAKES) {
@@ -494,14 +509,14 @@ final class WorkerServer implements AutoCloseable {
 				refuse(oldest, door(oldest),
 						"dropped for a newer connection, with " + MAX_TLS_HANDSHAKES + " in their handshake");
 			}
-			this.handshakes.execute(() -> handshake(client));
+			this.handshakes.execute(() -> handshake(client, deadline));
 		}
 
 		/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
-		private void handshake(Socket client) {
+		private void handshake(Socket client, long deadlineNanos) {
 			String door = door(client);
-			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(
-					() -> refuse(client, door, notInTime()), HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
+			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(() -> refuse(client, door, notInTime()),
+					deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
 			try {
 				client.setTcpNoDelay(true);
 				client.setKeepAlive(true);

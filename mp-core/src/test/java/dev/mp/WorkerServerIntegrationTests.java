@@ -1,6 +1,7 @@
 package dev.mp;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
@@ -47,7 +50,7 @@ class WorkerServerIntegrationTests {
 
 	private static final int FLOOD = 1000;
 
-	/** Threads a flood may add: the TLS door's few handshake threads, and some slack for the JVM's own. */
+	/** Threads a flood may add: some slack for the JVM's own (compiler threads come and go). */
 	private static final int A_HANDFUL = 8;
 
 	/** Heap a flood may keep, with both ends of the connections in this JVM: a few KiB for each. */
@@ -78,8 +81,10 @@ class WorkerServerIntegrationTests {
 	void close() throws Exception {
 		this.serverLog.detachAppender(this.events);
 		this.serverLog.setLevel(this.serverLevel);
-		for (AutoCloseable connection : this.flood) {
-			connection.close();
+		synchronized (this.flood) {
+			for (AutoCloseable connection : this.flood) {
+				connection.close();
+			}
 		}
 		this.template.close();
 	}
@@ -120,7 +125,7 @@ class WorkerServerIntegrationTests {
 
 	@Test
 	@Timeout(180)
-	void aThousandSilentConnectionsToTheTlsDoorTakeAFewThreadsAndARemoteWorkerStillStarts() throws Exception {
+	void aThousandSilentConnectionsToTheTlsDoorTakeNoThreadsAndARemoteWorkerStillStarts() throws Exception {
 		FileBootstrapLauncher launcher = new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5),
 				(config, secrets) -> {
 				});
@@ -141,6 +146,45 @@ class WorkerServerIntegrationTests {
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		assertThat(worker).isNotEqualTo(pid());
+	}
+
+	/**
+	 * Silent connections keep coming while a remote worker starts: they wait without a thread, so they never take
+	 * the place of the worker's TLS handshake, even though a cold JVM takes a while to send its first TLS bytes.
+	 */
+	@Test
+	@Timeout(180)
+	void aRemoteWorkerStartsWhileSilentConnectionsKeepComing() throws Exception {
+		FileBootstrapLauncher launcher = new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5),
+				(config, secrets) -> {
+				});
+		ProcessTemplate remote = ProcessTemplate.builder().launcher(launcher).build();
+		this.flood.add(remote);
+		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
+		ScheduledExecutorService flooder = Executors.newSingleThreadScheduledExecutor();
+		this.flood.add(flooder::shutdownNow);
+		flooder.scheduleAtFixedRate(() -> {
+			Socket connection = new Socket();
+			synchronized (this.flood) {
+				this.flood.add(connection);
+			}
+			try {
+				connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}, 0, 10, TimeUnit.MILLISECONDS);
+		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		assertThat(worker).isNotEqualTo(pid());
+		flooder.shutdownNow();
+		assertThat(flooder.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.flood).as("silent connections opened while the worker started").hasSizeGreaterThan(10);
 	}
 
 	@Test
