@@ -206,6 +206,14 @@ class WorkerServerIntegrationTests {
 	}
 
 	@Test
+	void unprovenInputIsEscapedAndCutShort() {
+		assertThat(WorkerServer.printable("w-1 \"quoted\" back\\slash")).isEqualTo("w-1 \\\"quoted\\\" back\\\\slash");
+		assertThat(WorkerServer.printable("caf\u00e9\u2028\r")).isEqualTo("caf\\u00e9\\u2028\\u000d");
+		assertThat(WorkerServer.printable("x".repeat(5000))).isEqualTo("x".repeat(200) + "... (5000 chars)");
+		assertThat(WorkerServer.printable("x".repeat(200))).isEqualTo("x".repeat(200));
+	}
+
+	@Test
 	void aFloodOfRefusalsLogsOneWarning() throws Exception {
 		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
 		for (int i = 0; i < 20; i++) {
