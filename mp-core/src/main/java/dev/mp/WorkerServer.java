@@ -4,23 +4,35 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +44,7 @@ import dev.mp.wire.Frame;
 import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
+import dev.mp.wire.PartialFrame;
 import dev.mp.wire.Tls;
 
 /**
@@ -39,6 +52,12 @@ import dev.mp.wire.Tls;
  * HMAC handshake for a worker the parent is expecting within a few seconds, or it is refused, logged and closed.
  * Nothing listens on a network port unless a remote launcher (Kubernetes pods) starts a worker: then a second door
  * opens, TCP with TLS 1.3, where both sides pin the other's certificate of this run and the same handshake follows.
+ * <p>
+ * A connection that has not proved itself costs little: one thread accepts on both doors and holds every new
+ * connection without blocking, running the Unix socket's handshake itself; a TLS handshake gets one of a few threads
+ * only once its peer speaks. When too many wait, the oldest is dropped, so that a new one (a worker starting during a
+ * flood) gets its turn. Until the proof, what a peer claims is logged only as quoted data, and a flood of refusals
+ * logs one warning a minute.
  */
 final class WorkerServer implements AutoCloseable {
 
@@ -52,17 +71,33 @@ final class WorkerServer implements AutoCloseable {
 	/** Largest frame a peer may send before it has proved the secret. */
 	private static final int HANDSHAKE_FRAME_BYTES = 1024;
 
+	/** Connections held by the accepting thread at once, on both doors: each a socket and a few hundred bytes. */
+	private static final int MAX_PENDING = 256;
+
+	/** Connections a door accepts before the accepting thread turns to those it holds again. */
+	private static final int ACCEPTS_PER_ROUND = 64;
+
+	/** Connections to the TLS door in their TLS and HMAC handshakes at once, each on a thread of its own. */
+	private static final int MAX_TLS_HANDSHAKES = 4;
+
+	/** Characters of unproven input (a claimed worker id, an error) that a log line shows. */
+	private static final int MAX_LOGGED_CHARS = 200;
+
 	private final Path directory;
 
 	private final Path socketPath;
 
 	private final ServerSocketChannel server;
 
+	private final Selector selector;
+
 	private final Map<String, ChildJvm> expected = new ConcurrentHashMap<>();
 
 	private final int maxFrameBytes;
 
 	private final ScheduledExecutorService scheduler;
+
+	private final Refusals refusals = new Refusals();
 
 	/** The TLS door for remote workers, once one is launched; guarded by {@code this}. */
 	private TlsDoor tls;
@@ -76,6 +111,9 @@ final class WorkerServer implements AutoCloseable {
 		this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		this.server.bind(UnixDomainSocketAddress.of(this.socketPath));
 		Files.setPosixFilePermissions(this.socketPath, PosixFilePermissions.fromString("rw-------"));
+		this.server.configureBlocking(false);
+		this.selector = Selector.open();
+		this.server.register(this.selector, SelectionKey.OP_ACCEPT);
 		Thread acceptor = new Thread(this::acceptLoop, "mp-accept");
 		acceptor.setDaemon(true);
 		acceptor.start();
@@ -116,62 +154,173 @@ final class WorkerServer implements AutoCloseable {
 		return this.tls.endpoint;
 	}
 
+	/**
+	 * Accepts connections on both doors and holds them, on this one thread and without blocking, until they prove
+	 * themselves (the Unix socket's handshake runs here) or speak (a TLS handshake then gets a thread).
+	 */
 	private void acceptLoop() {
-		while (this.server.isOpen()) {
+		// oldest first, so that the head is the next deadline and the one dropped for a newcomer
+		Set<Pending> pending = new LinkedHashSet<>();
+		try {
+			while (this.server.isOpen()) {
+				long wait = pending.isEmpty() ? 0
+						: Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.iterator().next().deadline - System.nanoTime()));
+				this.selector.select(wait);
+				for (SelectionKey key : this.selector.selectedKeys()) {
+					if (!key.isValid()) {
+						// dropped for a newcomer in this round
+						continue;
+					}
+					if (key.attachment() instanceof Pending connection) {
+						advance(connection, pending);
+					}
+					else {
+						accept(key, pending);
+					}
+				}
+				this.selector.selectedKeys().clear();
+				expire(pending);
+			}
+		}
+		catch (IOException | ClosedSelectorException ex) {
+			if (this.server.isOpen()) {
+				logger.error("mp's worker socket {} stopped accepting connections: {}", this.socketPath, ex.toString());
+			}
+		}
+		finally {
+			pending.forEach((connection) -> closeQuietly(connection.socket));
+		}
+	}
+
+	/** Accepts what a backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
+	private void accept(SelectionKey listener, Set<Pending> pending) {
+		ServerSocketChannel server = (ServerSocketChannel) listener.channel();
+		// the TLS door's listener carries the door, the Unix socket's nothing
+		TlsDoor tls = (TlsDoor) listener.attachment();
+		for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
+			SocketChannel socket;
 			try {
-				SocketChannel socket = this.server.accept();
-				Thread handshake = new Thread(() -> handshake(new FrameChannel(socket, HANDSHAKE_FRAME_BYTES),
-						this.socketPath.toString(), null), "mp-handshake");
-				handshake.setDaemon(true);
-				handshake.start();
+				socket = server.accept();
 			}
 			catch (IOException ex) {
-				if (this.server.isOpen()) {
-					logger.warn("Accepting a worker connection on {} failed: {}", this.socketPath, ex.toString());
+				if (server.isOpen()) {
+					logger.warn("Accepting a worker connection on {} failed: {}",
+							(tls != null) ? tls.door : this.socketPath, ex.toString());
 					// such as too many open files: do not spin on it
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				}
+				return;
+			}
+			if (socket == null) {
+				return;
+			}
+			if (pending.size() >= MAX_PENDING) {
+				Pending oldest = pending.iterator().next();
+				pending.remove(oldest);
+				refuse(oldest.socket, oldest.door,
+						"dropped for a newer connection, with " + MAX_PENDING + " waiting for their handshake");
+			}
+			String door = (tls != null) ? tls.door(socket.socket()) : this.socketPath.toString();
+			try {
+				socket.configureBlocking(false);
+				Pending connection = new Pending(socket, door, tls);
+				connection.key = socket.register(this.selector, SelectionKey.OP_READ, connection);
+				pending.add(connection);
+				if (tls == null) {
+					advance(connection, pending);
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				refuse(socket, door, ex.toString());
 			}
 		}
 	}
 
 	/**
-	 * Runs the HMAC handshake on a new connection and hands it to the worker it proves to be.
-	 * @param door where it came in, for logs
-	 * @param pingInterval how often to ping the worker once connected, or {@code null}
+	 * Takes a pending connection as far as the bytes at hand allow: on the Unix socket the challenge out, the answer
+	 * in and the proof; on the TLS door, once the peer speaks, to a thread for its TLS handshake.
 	 */
-	private void handshake(FrameChannel channel, String door, Duration pingInterval) {
-		ScheduledFuture<?> deadline = null;
+	private void advance(Pending connection, Set<Pending> pending) {
 		try {
-			deadline = this.scheduler.schedule(() -> closeQuietly(channel), HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS);
-			byte[] nonce = Handshake.randomBytes();
-			channel.write(new Frame(FrameType.HELLO, 0, nonce));
-			Frame answer = channel.read();
-			if (answer == null || answer.type() != FrameType.HELLO) {
-				refuse(channel, door, "it sent no HELLO");
+			if (connection.tls != null) {
+				pending.remove(connection);
+				connection.key.cancel();
+				connection.socket.configureBlocking(true);
+				connection.tls.admit(connection.socket.socket(), connection.deadline);
 				return;
 			}
-			Handshake.Hello hello = Handshake.parseHello(answer.payload());
-			ChildJvm child = this.expected.get(hello.workerId());
-			if (child == null || !Handshake.verify(child.secret(), nonce, hello.workerId(), hello.proof())) {
-				refuse(channel, door, "it did not prove the secret of an expected worker (claimed id '" + hello.workerId()
-						+ "')");
+			connection.socket.write(connection.challenge);
+			if (connection.challenge.hasRemaining()) {
+				connection.key.interestOps(SelectionKey.OP_WRITE);
 				return;
 			}
-			this.expected.remove(hello.workerId(), child);
-			deadline.cancel(false);
-			channel.limit(this.maxFrameBytes);
+			connection.key.interestOps(SelectionKey.OP_READ);
+			Frame answer = connection.answer.readFrom(connection.socket);
+			if (answer == null) {
+				return;
+			}
+			pending.remove(connection);
+			ChildJvm child = proven(answer, connection.nonce, connection.door);
+			if (child == null) {
+				closeQuietly(connection.socket);
+				return;
+			}
+			connection.key.cancel();
+			connection.socket.configureBlocking(true);
+			connect(child, new FrameChannel(connection.socket, this.maxFrameBytes), null);
+		}
+		catch (IOException | RuntimeException ex) {
+			pending.remove(connection);
+			refuse(connection.socket, connection.door, printable(ex.toString()));
+		}
+	}
+
+	private void expire(Set<Pending> pending) {
+		long now = System.nanoTime();
+		for (Iterator<Pending> oldestFirst = pending.iterator(); oldestFirst.hasNext();) {
+			Pending connection = oldestFirst.next();
+			if (connection.deadline - now > 0) {
+				return;
+			}
+			oldestFirst.remove();
+			refuse(connection.socket, connection.door, notInTime());
+		}
+	}
+
+	/**
+	 * The expected worker that a HELLO answer proves to be, expected no more; or {@code null}, refused and logged, if
+	 * it proves none. Until the proof the worker id is only a claim, so it is logged quoted, as data.
+	 * @throws dev.mp.wire.ProtocolException if the HELLO is malformed
+	 */
+	private ChildJvm proven(Frame answer, byte[] nonce, String door) {
+		if (answer.type() != FrameType.HELLO) {
+			refused(door, "it sent " + answer.type() + " rather than HELLO");
+			return null;
+		}
+		Handshake.Hello hello = Handshake.parseHello(answer.payload());
+		ChildJvm child = this.expected.get(hello.workerId());
+		if (child == null || !Handshake.verify(child.secret(), nonce, hello.workerId(), hello.proof())
+				|| !this.expected.remove(hello.workerId(), child)) {
+			refused(door, "it did not prove the secret of an expected worker (it claimed to be \""
+					+ printable(hello.workerId()) + "\")");
+			return null;
+		}
+		return child;
+	}
+
+	/**
+	 * Hands a proven connection to its worker on a thread of its own, since what waits for the worker runs there.
+	 * @param pingInterval how often to ping the worker, or {@code null}
+	 */
+	private void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
+		Thread connected = new Thread(() -> {
 			if (pingInterval != null) {
 				ping(channel, pingInterval);
 			}
 			child.connected(channel);
-		}
-		catch (IOException | RuntimeException ex) {
-			if (deadline != null) {
-				deadline.cancel(false);
-			}
-			refuse(channel, door, ex.toString());
-		}
+		}, "mp-connected");
+		connected.setDaemon(true);
+		connected.start();
 	}
 
 	/** Shows a remote worker that the parent is still there, until the connection fails (a worker gone). */
@@ -187,18 +336,123 @@ final class WorkerServer implements AutoCloseable {
 		}, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private void refuse(FrameChannel channel, String door, String why) {
-		logger.warn("Refused a connection to mp's worker socket {}: {}", door, why);
-		closeQuietly(channel);
+	/** Closes a connection that did not prove itself, and logs why. */
+	private void refuse(Closeable connection, String door, String why) {
+		closeQuietly(connection);
+		refused(door, why);
+	}
+
+	private void refused(String door, String why) {
+		int since = this.refusals.warning(System.nanoTime());
+		if (since < 0) {
+			logger.debug("Refused a connection to mp's worker socket {}: {}", door, why);
+		}
+		else {
+			logger.warn("Refused a connection to mp's worker socket {}: {}{}", door, why, (since > 0)
+					? " (" + since + " more since the last such warning, logged at debug level)" : "");
+		}
+	}
+
+	private static String notInTime() {
+		return "it did not prove itself within " + HANDSHAKE_MILLIS / 1000 + " s";
+	}
+
+	/**
+	 * Input from a peer that has not proved itself, fit for a log line: control and non-ASCII characters escaped (no
+	 * line of its own, no terminal escapes), and cut short.
+	 */
+	static String printable(String text) {
+		StringBuilder printable = new StringBuilder();
+		int shown = 0;
+		for (; shown < text.length() && printable.length() < MAX_LOGGED_CHARS; shown++) {
+			char c = text.charAt(shown);
+			if (c == '\\' || c == '"') {
+				printable.append('\\').append(c);
+			}
+			else if (c >= ' ' && c < 0x7f) {
+				printable.append(c);
+			}
+			else {
+				printable.append(String.format("\\u%04x", (int) c));
+			}
+		}
+		return (shown == text.length()) ? printable.toString()
+				: printable.append("... (").append(text.length()).append(" chars)").toString();
+	}
+
+	/**
+	 * A connection waiting on the accepting thread: on the Unix socket with its handshake, the challenge going out and
+	 * the answer coming in; on the TLS door until its peer speaks.
+	 */
+	private static final class Pending {
+
+		private final SocketChannel socket;
+
+		private final String door;
+
+		private final TlsDoor tls;
+
+		private final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_MILLIS);
+
+		private final byte[] nonce;
+
+		private final ByteBuffer challenge;
+
+		private final PartialFrame answer;
+
+		private SelectionKey key;
+
+		/**
+		 * @param tls the TLS door it came in by, or {@code null} for the Unix socket
+		 */
+		Pending(SocketChannel socket, String door, TlsDoor tls) {
+			this.socket = socket;
+			this.door = door;
+			this.tls = tls;
+			this.nonce = (tls != null) ? null : Handshake.randomBytes();
+			this.challenge = (tls != null) ? null : FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
+			this.answer = (tls != null) ? null : new PartialFrame(HANDSHAKE_FRAME_BYTES);
+		}
+
+	}
+
+	/** Counts refusals, so that a flood of them logs a warning a minute rather than a line each. */
+	private static final class Refusals {
+
+		private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+		private boolean warned;
+
+		private long lastWarning;
+
+		private int since;
+
+		/** @return how many were refused since the last warning if this refusal gets one, else -1 */
+		synchronized int warning(long now) {
+			if (this.warned && now - this.lastWarning < INTERVAL_NANOS) {
+				this.since++;
+				return -1;
+			}
+			int previous = this.since;
+			this.warned = true;
+			this.lastWarning = now;
+			this.since = 0;
+			return previous;
+		}
+
 	}
 
 	/**
 	 * The TLS listener: the parent presents a certificate made for this run and accepts only clients presenting the
-	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is.
+	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is. The accepting thread
+	 * holds a new connection until its peer speaks; then, since a TLS handshake blocks, one of a few threads runs it,
+	 * and a newcomer drops the oldest when all are taken.
 	 */
 	private final class TlsDoor {
 
-		private final SSLServerSocket socket;
+		private final ServerSocketChannel socket;
+
+		private final SSLSocketFactory tls;
 
 		private final RemoteEndpoint endpoint;
 
@@ -206,70 +460,118 @@ final class WorkerServer implements AutoCloseable {
 
 		private final String door;
 
+		/** The connections in their handshake, oldest first; guarded by itself. */
+		private final Deque<Socket> handshaking = new ArrayDeque<>();
+
+		private final ThreadPoolExecutor handshakes;
+
 		TlsDoor(RemoteAccess access) throws IOException {
 			Duration validity = Duration.ofDays(3650);
 			Tls.Identity parent = Tls.selfSigned("mp parent", validity);
 			Tls.Identity workers = Tls.selfSigned("mp worker", validity);
-			this.socket = (SSLServerSocket) Tls.context(parent, workers.fingerprint())
-				.getServerSocketFactory()
-				.createServerSocket();
-			this.socket.setEnabledProtocols(Tls.protocols());
-			this.socket.setNeedClientAuth(true);
+			this.tls = Tls.context(parent, workers.fingerprint()).getSocketFactory();
+			// plain TCP first, layered with TLS later, so that closing the socket ends a handshake on another thread
+			this.socket = ServerSocketChannel.open();
 			this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
-			int port = this.socket.getLocalPort();
+			int port = ((InetSocketAddress) this.socket.getLocalAddress()).getPort();
 			this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
 					workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
 			this.pingInterval = access.pingInterval();
 			this.door = "tls://" + access.bindAddress() + ":" + port;
+			this.handshakes = new ThreadPoolExecutor(MAX_TLS_HANDSHAKES, MAX_TLS_HANDSHAKES, 30, TimeUnit.SECONDS,
+					new LinkedBlockingQueue<>(), (task) -> {
+						Thread thread = new Thread(task, "mp-handshake-tls");
+						thread.setDaemon(true);
+						return thread;
+					});
+			this.handshakes.allowCoreThreadTimeOut(true);
+			this.socket.configureBlocking(false);
+			this.socket.register(WorkerServer.this.selector, SelectionKey.OP_ACCEPT, this);
+			WorkerServer.this.selector.wakeup();
 			logger.info("Listening for remote workers on {} (TLS, certificate sha256 {})", this.door,
 					parent.fingerprint());
-			Thread acceptor = new Thread(this::acceptLoop, "mp-accept-tls");
-			acceptor.setDaemon(true);
-			acceptor.start();
 		}
 
-		private void acceptLoop() {
-			while (!this.socket.isClosed()) {
-				try {
-					SSLSocket client = (SSLSocket) this.socket.accept();
-					Thread handshake = new Thread(() -> handshake(client), "mp-handshake-tls");
-					handshake.setDaemon(true);
-					handshake.start();
+		/**
+		 * Starts the handshake of a connection whose peer has spoken, dropping the oldest one in progress if all
+		 * places are taken.
+		 * @param deadline when the handshake must be done ({@code System.nanoTime()})
+		 */
+		private void admit(Socket client, long deadline) {
+			Socket oldest = null;
+			synchronized (this.handshaking) {
+				if (this.handshaking.size() >= MAX_TLS_HANDSHAKES) {
+					oldest = this.handshaking.removeFirst();
 				}
-				catch (IOException ex) {
-					if (!this.socket.isClosed()) {
-						logger.warn("Accepting a worker connection on {} failed: {}", this.door, ex.toString());
-						LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-					}
-				}
+				this.handshaking.addLast(client);
 			}
+			if (oldest != null) {
+				refuse(oldest, door(oldest),
+						"dropped for a newer connection, with " + MAX_TLS_HANDSHAKES + " in their handshake");
+			}
+			this.handshakes.execute(() -> handshake(client, deadline));
 		}
 
-		private void handshake(SSLSocket client) {
+		/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
+		private void handshake(Socket client, long deadlineNanos) {
+			String door = door(client);
+			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(() -> refuse(client, door, notInTime()),
+					deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
 			try {
-				client.setSoTimeout((int) HANDSHAKE_MILLIS);
 				client.setTcpNoDelay(true);
 				client.setKeepAlive(true);
-				client.startHandshake();
-				client.setSoTimeout(0);
+				SSLSocket secured = (SSLSocket) this.tls.createSocket(client, null, client.getPort(), true);
+				secured.setUseClientMode(false);
+				secured.setNeedClientAuth(true);
+				secured.setEnabledProtocols(Tls.protocols());
+				secured.startHandshake();
+				FrameChannel channel = new FrameChannel(secured.getInputStream(), secured.getOutputStream(), secured,
+						HANDSHAKE_FRAME_BYTES);
+				byte[] nonce = Handshake.randomBytes();
+				channel.write(new Frame(FrameType.HELLO, 0, nonce));
+				Frame answer = channel.read();
+				if (answer == null) {
+					refuse(client, door, "it closed the connection before its HELLO");
+					return;
+				}
+				ChildJvm child = proven(answer, nonce, door);
+				// proven in time and not dropped meanwhile, or else the connection is closed already
+				if (child != null && deadline.cancel(false) && release(client)) {
+					channel.limit(WorkerServer.this.maxFrameBytes);
+					connect(child, channel, this.pingInterval);
+				}
+				else {
+					closeQuietly(client);
+				}
 			}
-			catch (IOException ex) {
-				logger.warn("Refused a connection to mp's worker socket {} from {}: TLS failed: {}", this.door,
-						client.getRemoteSocketAddress(), ex.toString());
-				closeQuietly(client);
-				return;
+			catch (IOException | RuntimeException ex) {
+				if (!client.isClosed()) {
+					refuse(client, door, printable(ex.toString()));
+				}
 			}
-			try {
-				WorkerServer.this.handshake(new FrameChannel(client.getInputStream(), client.getOutputStream(),
-						client, HANDSHAKE_FRAME_BYTES), this.door, this.pingInterval);
+			finally {
+				deadline.cancel(false);
+				release(client);
 			}
-			catch (IOException ex) {
-				closeQuietly(client);
+		}
+
+		/** Frees a connection's place among those in their handshake: false if it was dropped for a newer one. */
+		private boolean release(Socket client) {
+			synchronized (this.handshaking) {
+				return this.handshaking.remove(client);
 			}
+		}
+
+		private String door(Socket client) {
+			return this.door + " from " + client.getRemoteSocketAddress();
 		}
 
 		void close() {
 			closeQuietly(this.socket);
+			this.handshakes.shutdownNow();
+			synchronized (this.handshaking) {
+				this.handshaking.forEach(WorkerServer::closeQuietly);
+			}
 		}
 
 	}
@@ -293,6 +595,7 @@ final class WorkerServer implements AutoCloseable {
 		}
 		try {
 			this.server.close();
+			this.selector.close();
 			Files.deleteIfExists(this.socketPath);
 			Files.deleteIfExists(this.directory);
 		}

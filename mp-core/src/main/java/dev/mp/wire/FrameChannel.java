@@ -19,7 +19,8 @@ import java.nio.channels.SocketChannel;
  */
 public final class FrameChannel implements Closeable {
 
-	private static final int HEADER_BYTES = 1 + Long.BYTES;
+	/** Type and correlation id: the bytes of a frame after its length prefix and before its payload. */
+	static final int HEADER_BYTES = 1 + Long.BYTES;
 
 	private final Closeable resource;
 
@@ -66,10 +67,7 @@ public final class FrameChannel implements Closeable {
 		catch (EOFException ex) {
 			throw new ProtocolException("Truncated frame: the stream ended inside a frame's length prefix", ex);
 		}
-		if (length < HEADER_BYTES || length - HEADER_BYTES > this.maxFrameBytes) {
-			throw new ProtocolException("Frame length " + length + " is outside 9.." + (this.maxFrameBytes + HEADER_BYTES)
-					+ " bytes (raise mp.protocol.max-frame-size if payloads are really this large)");
-		}
+		checkLength(length, this.maxFrameBytes);
 		try {
 			FrameType type = FrameType.of(this.in.readByte());
 			long correlationId = this.in.readLong();
@@ -80,6 +78,32 @@ public final class FrameChannel implements Closeable {
 		catch (EOFException ex) {
 			throw new ProtocolException("Truncated frame: the stream ended inside a frame of " + length + " bytes", ex);
 		}
+	}
+
+	/**
+	 * Checks a frame's length prefix (everything after it) against the payload limit.
+	 * @throws ProtocolException if it is out of bounds
+	 */
+	static void checkLength(int length, int maxFrameBytes) {
+		if (length < HEADER_BYTES || length - HEADER_BYTES > maxFrameBytes) {
+			throw new ProtocolException("Frame length " + length + " is outside 9.." + (maxFrameBytes + HEADER_BYTES)
+					+ " bytes (raise mp.protocol.max-frame-size if payloads are really this large)");
+		}
+	}
+
+	/** A frame's bytes as {@link #write} sends them, for a non-blocking channel. */
+	public static ByteBuffer encoded(Frame frame) {
+		ByteBuffer bytes = ByteBuffer.allocate(Integer.BYTES + HEADER_BYTES + frame.payload().length);
+		return bytes.put(header(frame)).put(frame.payload()).flip();
+	}
+
+	/** The length prefix, type and correlation id of a frame. */
+	private static byte[] header(Frame frame) {
+		return ByteBuffer.allocate(Integer.BYTES + HEADER_BYTES)
+			.putInt(HEADER_BYTES + frame.payload().length)
+			.put(frame.type().code())
+			.putLong(frame.correlationId())
+			.array();
 	}
 
 	/**
@@ -112,9 +136,7 @@ public final class FrameChannel implements Closeable {
 			}
 			this.writer = Thread.currentThread();
 			try {
-				this.out.writeInt(HEADER_BYTES + frame.payload().length);
-				this.out.writeByte(frame.type().code());
-				this.out.writeLong(frame.correlationId());
+				this.out.write(header(frame));
 				this.out.write(frame.payload());
 				this.out.flush();
 			}

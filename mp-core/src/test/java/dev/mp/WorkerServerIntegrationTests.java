@@ -1,0 +1,251 @@
+package dev.mp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import dev.mp.launch.RemoteEndpoint;
+import dev.mp.test.FileBootstrapLauncher;
+import dev.mp.test.NoChildProcessesLeft;
+import dev.mp.wire.Frame;
+import dev.mp.wire.FrameChannel;
+import dev.mp.wire.FrameType;
+import dev.mp.wire.Handshake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Connections that never prove themselves cost the parent almost nothing, on the Unix socket and on the TLS door for
+ * remote workers: a flood of them takes a handful of threads, a real worker still starts and connects during it, and
+ * what they claim reaches the log only as quoted data.
+ */
+@ExtendWith(NoChildProcessesLeft.class)
+class WorkerServerIntegrationTests {
+
+	private static final int FLOOD = 1000;
+
+	/** Threads a flood may add: some slack for the JVM's own (compiler threads come and go). */
+	private static final int A_HANDFUL = 8;
+
+	/** Heap a flood may keep, with both ends of the connections in this JVM: a few KiB for each. */
+	private static final long LITTLE_MEMORY = 16 * 1024 * 1024;
+
+	@TempDir
+	Path directory;
+
+	private final ProcessTemplate template = new ProcessTemplate();
+
+	private final List<AutoCloseable> flood = new ArrayList<>();
+
+	private final ListAppender<ILoggingEvent> events = new ListAppender<>();
+
+	private final Logger serverLog = (Logger) LoggerFactory.getLogger(WorkerServer.class);
+
+	private Level serverLevel;
+
+	@BeforeEach
+	void captureLog() {
+		this.events.start();
+		this.serverLevel = this.serverLog.getLevel();
+		this.serverLog.setLevel(Level.DEBUG);
+		this.serverLog.addAppender(this.events);
+	}
+
+	@AfterEach
+	void close() throws Exception {
+		this.serverLog.detachAppender(this.events);
+		this.serverLog.setLevel(this.serverLevel);
+		synchronized (this.flood) {
+			for (AutoCloseable connection : this.flood) {
+				connection.close();
+			}
+		}
+		this.template.close();
+	}
+
+	static long pid() {
+		return ProcessHandle.current().pid();
+	}
+
+	@Test
+	@Timeout(180)
+	void aThousandSilentConnectionsToTheSocketTakeNoThreadsAndAWorkerStillStarts() throws Exception {
+		this.template.pool("first", PoolOptions.builder().size(1).build()).submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		int before = threads();
+		long heap = heapAfterGc();
+		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
+		for (int i = 0; i < FLOOD; i++) {
+			SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX);
+			this.flood.add(connection);
+			connection.connect(socket);
+		}
+		// the parent has taken each one: it sent each its challenge
+		for (AutoCloseable connection : this.flood) {
+			assertThat(((SocketChannel) connection).read(ByteBuffer.allocate(1))).isOne();
+		}
+		assertThat(heapAfterGc() - heap).as("heap taken by the parent and the test's own ends of the connections")
+			.isLessThan(LITTLE_MEMORY);
+		assertThat(threads() - before).isLessThanOrEqualTo(A_HANDFUL);
+		// the oldest were dropped for newer ones
+		SocketChannel oldest = (SocketChannel) this.flood.get(0);
+		assertThat(oldest.read(ByteBuffer.allocate(1024))).isPositive();
+		assertThat(oldest.read(ByteBuffer.allocate(1024))).isEqualTo(-1);
+		long worker = this.template.pool("second", PoolOptions.builder().size(1).build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		assertThat(worker).isNotEqualTo(pid());
+	}
+
+	@Test
+	@Timeout(180)
+	void aThousandSilentConnectionsToTheTlsDoorTakeNoThreadsAndARemoteWorkerStillStarts() throws Exception {
+		FileBootstrapLauncher launcher = new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5),
+				(config, secrets) -> {
+				});
+		ProcessTemplate remote = ProcessTemplate.builder().launcher(launcher).build();
+		this.flood.add(remote);
+		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		int before = threads();
+		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
+		for (int i = 0; i < FLOOD; i++) {
+			Socket connection = new Socket();
+			this.flood.add(connection);
+			connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
+		}
+		assertThat(threads() - before).isLessThanOrEqualTo(A_HANDFUL);
+		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		assertThat(worker).isNotEqualTo(pid());
+	}
+
+	/**
+	 * Silent connections keep coming while a remote worker starts: they wait without a thread, so they never take
+	 * the place of the worker's TLS handshake, even though a cold JVM takes a while to send its first TLS bytes.
+	 */
+	@Test
+	@Timeout(180)
+	void aRemoteWorkerStartsWhileSilentConnectionsKeepComing() throws Exception {
+		FileBootstrapLauncher launcher = new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5),
+				(config, secrets) -> {
+				});
+		ProcessTemplate remote = ProcessTemplate.builder().launcher(launcher).build();
+		this.flood.add(remote);
+		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
+		ScheduledExecutorService flooder = Executors.newSingleThreadScheduledExecutor();
+		this.flood.add(flooder::shutdownNow);
+		flooder.scheduleAtFixedRate(() -> {
+			Socket connection = new Socket();
+			synchronized (this.flood) {
+				this.flood.add(connection);
+			}
+			try {
+				connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}, 0, 10, TimeUnit.MILLISECONDS);
+		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		assertThat(worker).isNotEqualTo(pid());
+		flooder.shutdownNow();
+		assertThat(flooder.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.flood).as("silent connections opened while the worker started").hasSizeGreaterThan(10);
+	}
+
+	@Test
+	void aForgedWorkerIdReachesTheLogOnlyAsQuotedData() throws Exception {
+		String forged = "w1\n03:00:00.000 INFO  dev.mp.ChildJvm - worker w1 connected\u001b[2J";
+		try (SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			connection.connect(UnixDomainSocketAddress.of(this.template.server().socketPath()));
+			FrameChannel frames = new FrameChannel(connection, 1024);
+			Frame challenge = frames.read();
+			frames.write(new Frame(FrameType.HELLO, 0,
+					Handshake.hello(forged, Handshake.proof(Handshake.randomBytes(), challenge.payload(), forged))));
+			assertThat(frames.read()).as("the parent's answer to a forged HELLO").isNull();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> !refusals().isEmpty());
+		assertThat(refusals()).singleElement()
+			.satisfies((message) -> assertThat(message).doesNotContain("\n", "\u001b", forged)
+				.contains("claimed to be \"w1\\u000a03:00:00.000 INFO  dev.mp.ChildJvm - worker w1 connected"
+						+ "\\u001b[2J\""));
+	}
+
+	@Test
+	void unprovenInputIsEscapedAndCutShort() {
+		assertThat(WorkerServer.printable("w-1 \"quoted\" back\\slash")).isEqualTo("w-1 \\\"quoted\\\" back\\\\slash");
+		assertThat(WorkerServer.printable("caf\u00e9\u2028\r")).isEqualTo("caf\\u00e9\\u2028\\u000d");
+		assertThat(WorkerServer.printable("x".repeat(5000))).isEqualTo("x".repeat(200) + "... (5000 chars)");
+		assertThat(WorkerServer.printable("x".repeat(200))).isEqualTo("x".repeat(200));
+	}
+
+	@Test
+	void aFloodOfRefusalsLogsOneWarning() throws Exception {
+		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
+		for (int i = 0; i < 20; i++) {
+			try (SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+				connection.connect(socket);
+				FrameChannel frames = new FrameChannel(connection, 1024);
+				frames.read();
+				frames.write(Frame.of(FrameType.PING, 0));
+				assertThat(frames.read()).isNull();
+			}
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> refusals().size() == 20);
+		assertThat(List.copyOf(this.events.list)).filteredOn((event) -> event.getLevel() == Level.WARN)
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("PING rather than HELLO"));
+	}
+
+	private List<String> refusals() {
+		return List.copyOf(this.events.list)
+			.stream()
+			.map(ILoggingEvent::getFormattedMessage)
+			.filter((message) -> message.startsWith("Refused"))
+			.toList();
+	}
+
+	private static long heapAfterGc() {
+		System.gc();
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	private static int threads() {
+		return ManagementFactory.getThreadMXBean().getThreadCount();
+	}
+
+}
