@@ -17,15 +17,21 @@ public final class CallSites {
 
 	/**
 	 * Appends the current thread's stack (the caller's, when called where a blocking call returns) to the exception.
+	 * An exception whose own stack methods throw keeps its stack as it was.
 	 * @return the same exception
 	 */
 	public static <T extends Throwable> T appendCallerStack(T remote, String processDescription) {
-		StackTraceElement[] remoteStack = remote.getStackTrace();
-		StackTraceElement[] here = new Throwable().getStackTrace();
-		StackTraceElement[] joined = Arrays.copyOf(remoteStack, remoteStack.length + 1 + here.length);
-		joined[remoteStack.length] = new StackTraceElement(MARKER, processDescription, null, -1);
-		System.arraycopy(here, 0, joined, remoteStack.length + 1, here.length);
-		remote.setStackTrace(joined);
+		try {
+			StackTraceElement[] remoteStack = remote.getStackTrace();
+			StackTraceElement[] here = new Throwable().getStackTrace();
+			StackTraceElement[] joined = Arrays.copyOf(remoteStack, remoteStack.length + 1 + here.length);
+			joined[remoteStack.length] = new StackTraceElement(MARKER, processDescription, null, -1);
+			System.arraycopy(here, 0, joined, remoteStack.length + 1, here.length);
+			remote.setStackTrace(joined);
+		}
+		catch (Throwable ex) {
+			// the caller is to get the exception it is given, not one from its own methods
+		}
 		return remote;
 	}
 

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.child.BootstrapConfig;
 import dev.mp.child.Failure;
+import dev.mp.child.ThrowableSnapshot;
 import dev.mp.child.WorkerMain;
 import dev.mp.launch.ClassDataArchives;
 import dev.mp.launch.ExtractedJars;
@@ -524,8 +525,9 @@ final class ChildJvm implements ChildProcess {
 				default -> new Outcome(null, thrown(BufferStreams.bytes(payload)));
 			};
 		}
-		catch (RuntimeException ex) {
-			return new Outcome(null, ex);
+		catch (Throwable ex) {
+			// a class's own readObject may throw anything; the reader thread goes on and the caller hears
+			return new Outcome(null, RemoteExceptionStandIn.ifItAnswers(ex, ThrowableSnapshot.of(ex)));
 		}
 	}
 
@@ -555,22 +557,25 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
+	/** What a call threw, as it was if it can be read back and trusted, as a stand-in otherwise. */
 	private Throwable remoteThrowable(Failure failure) {
-		Throwable thrown = null;
+		Throwable decoded = null;
 		if (failure.thrown() != null) {
 			try {
-				thrown = (Throwable) this.template.codec().decode(failure.thrown(), this.template.classLoader());
+				decoded = (Throwable) this.template.codec().decode(failure.thrown(), this.template.classLoader());
 			}
-			catch (RuntimeException ex) {
-				logger.debug("Exception from child '{}' cannot be read back; using a stand-in: {}", this.name, ex);
+			catch (Throwable ex) {
+				// the exception class's own readObject may throw anything: the snapshot has its facts
+				logger.debug("Exception from child '{}' cannot be read back; using a stand-in: {}", this.name,
+						ThrowableSnapshot.describe(ex));
 			}
 		}
-		if (thrown == null) {
-			thrown = new RemoteExceptionStandIn(failure.snapshot());
-		}
+		Throwable thrown = RemoteExceptionStandIn.ifItAnswers(decoded, failure.snapshot());
 		if (failure.setup()) {
-			return new WorkerSetupException("Child JVM could not run " + this.description + ": " + thrown.getMessage(),
-					this.name, pid(), command(), this.tail.lines(), thrown);
+			String message = failure.snapshot().message();
+			return new WorkerSetupException("Child JVM could not run " + this.description + ": "
+					+ ((message != null) ? message : failure.snapshot().className()), this.name, pid(), command(),
+					this.tail.lines(), thrown);
 		}
 		return thrown;
 	}

@@ -1,11 +1,19 @@
 package dev.mp;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+
 import dev.mp.child.ThrowableSnapshot;
 
 /**
  * Stands in for an exception thrown in a child whose class could not be brought back (not serializable, refused by
- * the allow-list, or missing here). It keeps everything else: the original class name, message, stack trace, causes
- * and suppressed exceptions.
+ * the allow-list, or missing here), or whose own methods throw (a {@code getMessage()} that fails, a cause chain cut
+ * for length). It keeps everything else: the original class name, message, stack trace, causes and suppressed
+ * exceptions.
  */
 public class RemoteExceptionStandIn extends RuntimeException {
 
@@ -22,6 +30,51 @@ public class RemoteExceptionStandIn extends RuntimeException {
 		this.remoteMessage = snapshot.message();
 		setStackTrace(snapshot.stackTrace());
 		snapshot.suppressed().forEach((s) -> addSuppressed(new RemoteExceptionStandIn(s)));
+	}
+
+	/**
+	 * The exception read back from a child if it and its causes and suppressed exceptions answer every method that a
+	 * future ({@code ExecutionException} calls {@code toString()}), a log or a stack print calls; a stand-in made
+	 * from the snapshot otherwise, so that no caller or mp thread meets an exception that throws from its own
+	 * methods.
+	 * @param decoded the exception as decoded, or {@code null} if it could not be
+	 * @param snapshot its facts, as the child read them
+	 */
+	static Throwable ifItAnswers(Throwable decoded, ThrowableSnapshot snapshot) {
+		return (decoded != null && answers(decoded)) ? decoded : new RemoteExceptionStandIn(snapshot);
+	}
+
+	private static boolean answers(Throwable decoded) {
+		Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+		Deque<Throwable> toCheck = new ArrayDeque<>();
+		toCheck.push(decoded);
+		try {
+			while (!toCheck.isEmpty()) {
+				Throwable each = toCheck.pop();
+				if (seen.put(each, Boolean.TRUE) != null) {
+					continue;
+				}
+				if (seen.size() > ThrowableSnapshot.MAX_SNAPSHOTS) {
+					return false;
+				}
+				each.toString();
+				each.getMessage();
+				StackTraceElement[] stack = each.getStackTrace();
+				if (stack == null || !Arrays.stream(stack).allMatch(Objects::nonNull)) {
+					return false;
+				}
+				Throwable cause = each.getCause();
+				if (cause != null) {
+					toCheck.push(cause);
+				}
+				Arrays.stream(each.getSuppressed()).filter(Objects::nonNull).forEach(toCheck::push);
+			}
+			return true;
+		}
+		catch (Throwable ex) {
+			// whatever it threw (a StackOverflowError too) is the hostile class's, and goes no further than here
+			return false;
+		}
 	}
 
 	/** The class of the exception this stands in for. */

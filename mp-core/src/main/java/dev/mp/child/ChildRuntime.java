@@ -51,6 +51,14 @@ final class ChildRuntime {
 	/** How long a worker told to exit waits for its main thread to return before it forces the end (see exit). */
 	private static final long EXIT_WAIT_MILLIS = 200;
 
+	/*
+	 * Reasons to halt, read when the class is initialized: a string literal is made on its first use, which can fail
+	 * where these are needed, out of memory.
+	 */
+	private static final String CANNOT_ANSWER = String.valueOf("cannot answer a call");
+
+	private static final String THREAD_FAILED = String.valueOf("a thread the worker needs failed");
+
 	/** How long an answer waits for its caller to look, where callers look (see CallMailbox.answer). */
 	private static final long CALLER_WAIT_NANOS = 10_000;
 
@@ -131,6 +139,7 @@ final class ChildRuntime {
 		}
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
+		haltIfItFails(frames);
 		frames.start();
 		mapMailbox();
 		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM
@@ -173,13 +182,7 @@ final class ChildRuntime {
 			if (this.exiting) {
 				return;
 			}
-			System.err.println("mp worker: connection to the parent failed: " + ex);
-		}
-		catch (Throwable ex) {
-			// an error the call path could not even report (out of memory while encoding an answer): without this
-			// thread the worker would live on deaf, and its caller would wait forever
-			System.err.println("mp worker: the call thread failed: " + ex);
-			Runtime.getRuntime().halt(EXIT_FAILED);
+			System.err.println("mp worker: connection to the parent failed: " + ThrowableSnapshot.describe(ex));
 		}
 		if (!this.exiting) {
 			ParentWatch.parentGone("socket closed");
@@ -334,10 +337,12 @@ final class ChildRuntime {
 		}
 		Answer answer;
 		try {
-			answer = result(invocation(request));
+			answer = answer(request);
 		}
 		catch (Throwable ex) {
-			answer = failure(ex);
+			// not even the bare facts of a failure could be encoded (out of memory): the caller must not wait for ever
+			halt(WorkerMain.EXIT_CANNOT_ANSWER, CANNOT_ANSWER, ex);
+			return;
 		}
 		finally {
 			synchronized (this.running) {
@@ -353,12 +358,21 @@ final class ChildRuntime {
 			ParentWatch.parentGone("cannot answer: " + ex);
 		}
 		catch (RuntimeException ex) {
-			// the codec caps sizes, so this is a bug; the parent must still hear that the call failed
-			System.err.println("mp worker: cannot send the answer to call " + id + ": " + ex);
-			exit(EXIT_FAILED);
+			// the codec caps sizes, so this is a bug; the exit code tells the caller rather than leaving it waiting
+			halt(WorkerMain.EXIT_CANNOT_ANSWER, CANNOT_ANSWER, ex);
 		}
 		if (this.config.oneShot()) {
 			exit(answer.type() == FrameType.FAILURE ? EXIT_FAILED : EXIT_OK);
+		}
+	}
+
+	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
+	private Answer answer(Frame request) {
+		try {
+			return result(invocation(request));
+		}
+		catch (Throwable ex) {
+			return failure(ex);
 		}
 	}
 
@@ -422,31 +436,67 @@ final class ChildRuntime {
 		}
 	}
 
+	/**
+	 * The answer for a call that threw. The exception's own methods are read once, behind guards (see
+	 * {@link ThrowableSnapshot}); the exception itself is sent too only when all of them answered and its chain was
+	 * not cut, since the parent would have to stand in for it anyway.
+	 */
 	private Answer failure(Throwable thrown) {
-		byte[] serialized;
+		boolean setup = thrown instanceof TargetResolutionException;
+		ThrowableSnapshot.Reading reading = ThrowableSnapshot.read(thrown);
+		byte[] serialized = reading.whole() ? serialized(thrown) : null;
 		try {
-			serialized = this.codec.encode(thrown);
-		}
-		catch (RuntimeException ex) {
-			serialized = null;
-		}
-		Failure failure = new Failure(thrown instanceof TargetResolutionException, serialized,
-				ThrowableSnapshot.of(thrown));
-		try {
-			return new Answer(FrameType.FAILURE, Payload.of(this.codec.encode(failure)));
+			return new Answer(FrameType.FAILURE,
+					Payload.of(this.codec.encode(new Failure(setup, serialized, reading.snapshot()))));
 		}
 		catch (RuntimeException ex) {
 			// too large even as a snapshot (a huge message or stack): send the bare facts
 			ThrowableSnapshot bare = new ThrowableSnapshot(thrown.getClass().getName(),
 					"(details too large to send: " + ex.getMessage() + ")", new StackTraceElement[0], null,
 					List.of());
-			return new Answer(FrameType.FAILURE,
-					Payload.of(this.codec.encode(new Failure(failure.setup(), null, bare))));
+			return new Answer(FrameType.FAILURE, Payload.of(this.codec.encode(new Failure(setup, null, bare))));
+		}
+	}
+
+	/** The exception in Java serialization, or {@code null} when its class will not go that way. */
+	private byte[] serialized(Throwable thrown) {
+		try {
+			return this.codec.encode(thrown);
+		}
+		catch (Throwable ex) {
+			// its writeObject may throw anything, or overflow the stack on a deep graph
+			return null;
 		}
 	}
 
 	/** A call's answer before it has a frame: its type, and its payload not yet written anywhere. */
 	private record Answer(FrameType type, Payload payload) {
+	}
+
+	/**
+	 * Makes a thread the worker cannot do without end the worker if it fails: without the thread that runs calls, or
+	 * one that watches the parent, the worker would live on deaf, and its caller would wait for ever.
+	 */
+	static void haltIfItFails(Thread thread) {
+		thread.setUncaughtExceptionHandler((failed, ex) -> halt(WorkerMain.EXIT_CANNOT_ANSWER, THREAD_FAILED, ex));
+	}
+
+	/**
+	 * Ends the worker at once, where it cannot go on or cannot answer: the parent sees the exit code and fails the
+	 * call with it. The line on stderr is put together here, behind the guard, as that may fail (out of memory, or a
+	 * {@code System.err} a task replaced): callers pass what they have without building anything.
+	 * @param cause what went wrong, or {@code null}
+	 */
+	static void halt(int code, String why, Throwable cause) {
+		try {
+			System.err.println("mp worker: " + why + ", halting (thread " + Thread.currentThread().getName() + ")"
+					+ ((cause != null) ? ": " + ThrowableSnapshot.describe(cause) : ""));
+			System.err.flush();
+		}
+		catch (Throwable ex) {
+			// ending anyway
+		}
+		Runtime.getRuntime().halt(code);
 	}
 
 	/**

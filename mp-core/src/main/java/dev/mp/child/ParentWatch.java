@@ -49,6 +49,7 @@ final class ParentWatch {
 			parentGone("stdin closed");
 		}, "mp-parent-stdin-watch");
 		stdinWatch.setDaemon(true);
+		ChildRuntime.haltIfItFails(stdinWatch);
 		stdinWatch.start();
 		Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
 		if (parent.isEmpty()) {
@@ -59,9 +60,8 @@ final class ParentWatch {
 	}
 
 	static void parentGone(String why) {
-		System.err.println("mp worker: parent is gone (" + why + "), exiting");
 		ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-		Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+		ChildRuntime.halt(EXIT_PARENT_GONE, "parent is gone (" + why + ")", null);
 	}
 
 }

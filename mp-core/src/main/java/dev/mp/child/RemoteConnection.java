@@ -76,6 +76,7 @@ final class RemoteConnection {
 					config.maxFrameBytes());
 			Thread reader = new Thread(() -> pump(network, forward, runtime, cancels), "mp-connection");
 			reader.setDaemon(true);
+			ChildRuntime.haltIfItFails(reader);
 			reader.start();
 			return runtime;
 		}
@@ -131,6 +132,7 @@ final class RemoteConnection {
 			}
 		}, "mp-parent-watch");
 		watch.setDaemon(true);
+		ChildRuntime.haltIfItFails(watch);
 		watch.start();
 		return watch;
 	}

@@ -1,14 +1,18 @@
 package dev.mp.child;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The facts of a throwable as plain data (class name, message, stack, causes, suppressed), so that an exception whose
- * own class cannot travel still reaches the caller in full.
+ * own class cannot travel, or whose own methods cannot be trusted, still reaches the caller. Reading them calls each
+ * of the throwable's methods once behind a guard: what throws is replaced by a note that says so, and a chain longer
+ * than {@value #MAX_CAUSES} causes is cut with a note.
  *
  * @param className the binary name of the original class
  * @param message its message
@@ -19,20 +23,158 @@ import java.util.Map;
 public record ThrowableSnapshot(String className, String message, StackTraceElement[] stackTrace,
 		ThrowableSnapshot cause, List<ThrowableSnapshot> suppressed) implements Serializable {
 
+	/** The causes kept in one chain; the rest are counted in a note. */
+	public static final int MAX_CAUSES = 64;
+
+	/** The snapshots kept in all, suppressed exceptions and their causes included. */
+	public static final int MAX_SNAPSHOTS = 256;
+
+	/** How far the causes past the cut are counted (a {@code getCause()} may make new ones for ever). */
+	private static final int MAX_COUNTED = 1_000_000;
+
+	private static final StackTraceElement[] NO_STACK = new StackTraceElement[0];
+
 	public static ThrowableSnapshot of(Throwable throwable) {
-		return of(throwable, new IdentityHashMap<>());
+		return read(throwable).snapshot();
 	}
 
-	private static ThrowableSnapshot of(Throwable throwable, Map<Throwable, Boolean> seen) {
-		seen.put(throwable, Boolean.TRUE);
-		Throwable cause = throwable.getCause();
-		ThrowableSnapshot causeSnapshot = (cause != null && !seen.containsKey(cause)) ? of(cause, seen) : null;
-		List<ThrowableSnapshot> suppressed = Arrays.stream(throwable.getSuppressed())
-			.filter((s) -> !seen.containsKey(s))
-			.map((s) -> of(s, seen))
-			.toList();
-		return new ThrowableSnapshot(throwable.getClass().getName(), throwable.getMessage(),
-				throwable.getStackTrace(), causeSnapshot, suppressed);
+	/** Reads a throwable's facts; never throws, short of running out of memory. */
+	static Reading read(Throwable throwable) {
+		Reader reader = new Reader();
+		ThrowableSnapshot snapshot = reader.chain(throwable);
+		return new Reading(snapshot, reader.whole);
+	}
+
+	/**
+	 * The class name and message for a log line, without trusting the throwable's {@code toString()}.
+	 * @return {@code "class: message"}, or the class name and what went wrong reading the message
+	 */
+	public static String describe(Throwable throwable) {
+		String className = throwable.getClass().getName();
+		try {
+			String message = throwable.getMessage();
+			return (message != null) ? className + ": " + message : className;
+		}
+		catch (Throwable ex) {
+			return className + " (its getMessage() threw " + ex.getClass().getName() + ")";
+		}
+	}
+
+	/**
+	 * A snapshot and whether it is whole: none of the throwable's methods threw and nothing was cut, so the
+	 * throwable itself may be worth sending too.
+	 */
+	record Reading(ThrowableSnapshot snapshot, boolean whole) {
+	}
+
+	private static final class Reader {
+
+		private final Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+
+		private int left = MAX_SNAPSHOTS;
+
+		private boolean whole = true;
+
+		/** The snapshot of a throwable and its causes, read in a loop: a chain may be 50,000 deep. */
+		ThrowableSnapshot chain(Throwable first) {
+			List<Throwable> chain = new ArrayList<>();
+			Throwable next = first;
+			while (next != null && !this.seen.containsKey(next) && chain.size() < MAX_CAUSES && this.left > 0) {
+				this.seen.put(next, Boolean.TRUE);
+				this.left--;
+				chain.add(next);
+				next = cause(next);
+			}
+			ThrowableSnapshot snapshot = (next != null && !this.seen.containsKey(next)) ? cut(next) : null;
+			for (int i = chain.size() - 1; i >= 0; i--) {
+				Throwable throwable = chain.get(i);
+				snapshot = new ThrowableSnapshot(throwable.getClass().getName(), message(throwable),
+						stackTrace(throwable), snapshot, suppressed(throwable));
+			}
+			return snapshot;
+		}
+
+		/** Stands for the first cause not kept and says how many were left out. */
+		private ThrowableSnapshot cut(Throwable first) {
+			this.whole = false;
+			int omitted = 0;
+			Throwable next = first;
+			while (next != null && !this.seen.containsKey(next) && omitted < MAX_COUNTED) {
+				this.seen.put(next, Boolean.TRUE);
+				omitted++;
+				next = cause(next);
+			}
+			String count = (omitted < MAX_COUNTED) ? String.valueOf(omitted) : "more than " + MAX_COUNTED;
+			return new ThrowableSnapshot(first.getClass().getName(),
+					"(cause chain truncated here: " + count + " causes not sent, from this one on; mp keeps "
+							+ MAX_CAUSES + " per chain and " + MAX_SNAPSHOTS + " in all)",
+					NO_STACK, null, List.of());
+		}
+
+		private Throwable cause(Throwable throwable) {
+			try {
+				return throwable.getCause();
+			}
+			catch (Throwable ex) {
+				this.whole = false;
+				return null;
+			}
+		}
+
+		private String message(Throwable throwable) {
+			try {
+				// the parent's future and log calls toString(), so it must answer too for the original to be worth
+				// sending
+				throwable.toString();
+			}
+			catch (Throwable ex) {
+				this.whole = false;
+			}
+			try {
+				return throwable.getMessage();
+			}
+			catch (Throwable ex) {
+				this.whole = false;
+				return "(its getMessage() threw " + ex.getClass().getName() + ")";
+			}
+		}
+
+		private StackTraceElement[] stackTrace(Throwable throwable) {
+			try {
+				StackTraceElement[] stack = throwable.getStackTrace();
+				if (stack != null && Arrays.stream(stack).allMatch(Objects::nonNull)) {
+					return stack;
+				}
+			}
+			catch (Throwable ex) {
+				// as if it had none
+			}
+			this.whole = false;
+			return NO_STACK;
+		}
+
+		private List<ThrowableSnapshot> suppressed(Throwable throwable) {
+			Throwable[] suppressed;
+			try {
+				suppressed = throwable.getSuppressed();
+			}
+			catch (Throwable ex) {
+				this.whole = false;
+				return List.of();
+			}
+			List<ThrowableSnapshot> snapshots = new ArrayList<>();
+			for (Throwable each : suppressed) {
+				if (this.left == 0) {
+					this.whole = false;
+					break;
+				}
+				if (!this.seen.containsKey(each)) {
+					snapshots.add(chain(each));
+				}
+			}
+			return List.copyOf(snapshots);
+		}
+
 	}
 
 }

@@ -26,6 +26,12 @@ public final class WorkerMain {
 	public static final int EXIT_NO_PARENT = 72;
 
 	/**
+	 * Exit code when the worker could not answer a call at all, or a thread it needs failed; it halts so that the
+	 * call fails at once (the reason is on stderr).
+	 */
+	public static final int EXIT_CANNOT_ANSWER = 73;
+
+	/**
 	 * System property of a training child (see {@code ClassDataArchives}), naming a directory its parent made for it and
 	 * deletes after it: the child runs as a worker, but against a parent that one of its threads plays on a socket in
 	 * that directory (see {@code Rehearsal}) and that shuts it down with exit code 0 after a few calls, so that the

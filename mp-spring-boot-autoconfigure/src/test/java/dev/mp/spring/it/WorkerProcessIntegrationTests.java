@@ -3,6 +3,7 @@ package dev.mp.spring.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import dev.mp.wire.SerializationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@code @WorkerProcess} end to end: real child JVMs booting this test application in {@code spring} mode.
@@ -177,6 +179,22 @@ class WorkerProcessIntegrationTests {
 		assertThatThrownBy(this.workers::failUnserializably).isInstanceOf(RemoteExceptionStandIn.class)
 			.hasMessageContaining(WorkerServices.UnserializableException.class.getName())
 			.hasMessageContaining("cannot travel");
+	}
+
+	@Test
+	void anExceptionWhoseGetMessageThrowsArrivesAsAStandInWithTheCallSiteAndTheWorkerServesOn() {
+		// the call has no timeout of its own: one that never answers must fail here, not hang the build
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			assertThatThrownBy(this.workers::failHostilely).isInstanceOfSatisfying(RemoteExceptionStandIn.class,
+					(standIn) -> {
+						assertThat(standIn.remoteClassName())
+							.isEqualTo(WorkerServices.HostileException.class.getName());
+						assertThat(standIn.remoteMessage()).contains("getMessage() threw");
+						assertThat(standIn.getStackTrace()).anySatisfy(
+								(frame) -> assertThat(frame.getClassName()).isEqualTo(CallSites.MARKER));
+					});
+			assertThat(this.workers.pid()).isPositive().isNotEqualTo(PARENT_PID);
+		});
 	}
 
 	@Test

@@ -119,6 +119,11 @@ public class WorkerServices {
 	}
 
 	@WorkerProcess
+	public String failHostilely() {
+		throw new HostileException();
+	}
+
+	@WorkerProcess
 	public String halt() {
 		System.err.println("halting with 3");
 		Runtime.getRuntime().halt(3);
@@ -150,6 +155,16 @@ public class WorkerServices {
 	}
 
 	/** An exception whose field cannot be serialized. */
+	/** Its getMessage() throws another of its kind, so that whatever describes the second fails too. */
+	static final class HostileException extends RuntimeException {
+
+		@Override
+		public String getMessage() {
+			throw new HostileException();
+		}
+
+	}
+
 	static final class UnserializableException extends RuntimeException {
 
 		private final OutputStream stream = OutputStream.nullOutputStream();
