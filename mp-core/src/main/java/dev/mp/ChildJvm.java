@@ -47,6 +47,7 @@ import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
+import dev.mp.wire.Throwables;
 
 /**
  * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), owns its
@@ -567,7 +568,7 @@ final class ChildJvm implements ChildProcess {
 			catch (Throwable ex) {
 				// the exception class's own readObject may throw anything: the snapshot has its facts
 				logger.debug("Exception from child '{}' cannot be read back; using a stand-in: {}", this.name,
-						ThrowableSnapshot.describe(ex));
+						Throwables.describe(ex));
 			}
 		}
 		Throwable thrown = RemoteExceptionStandIn.ifItAnswers(decoded, failure.snapshot());

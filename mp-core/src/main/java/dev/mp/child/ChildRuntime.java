@@ -32,6 +32,7 @@ import dev.mp.wire.Payload;
 import dev.mp.wire.PlainValues;
 import dev.mp.wire.ProtocolException;
 import dev.mp.wire.SerializationException;
+import dev.mp.wire.Throwables;
 
 /**
  * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames
@@ -182,7 +183,7 @@ final class ChildRuntime {
 			if (this.exiting) {
 				return;
 			}
-			System.err.println("mp worker: connection to the parent failed: " + ThrowableSnapshot.describe(ex));
+			System.err.println("mp worker: connection to the parent failed: " + Throwables.describe(ex));
 		}
 		if (!this.exiting) {
 			ParentWatch.parentGone("socket closed");
@@ -490,7 +491,7 @@ final class ChildRuntime {
 	static void halt(int code, String why, Throwable cause) {
 		try {
 			System.err.println("mp worker: " + why + ", halting (thread " + Thread.currentThread().getName() + ")"
-					+ ((cause != null) ? ": " + ThrowableSnapshot.describe(cause) : ""));
+					+ ((cause != null) ? ": " + Throwables.describe(cause) : ""));
 			System.err.flush();
 		}
 		catch (Throwable ex) {

@@ -46,21 +46,6 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 	}
 
 	/**
-	 * The class name and message for a log line, without trusting the throwable's {@code toString()}.
-	 * @return {@code "class: message"}, or the class name and what went wrong reading the message
-	 */
-	public static String describe(Throwable throwable) {
-		String className = throwable.getClass().getName();
-		try {
-			String message = throwable.getMessage();
-			return (message != null) ? className + ": " + message : className;
-		}
-		catch (Throwable ex) {
-			return className + " (its getMessage() threw " + ex.getClass().getName() + ")";
-		}
-	}
-
-	/**
 	 * A snapshot and whether it is whole: none of the throwable's methods threw and nothing was cut, so the
 	 * throwable itself may be worth sending too.
 	 */

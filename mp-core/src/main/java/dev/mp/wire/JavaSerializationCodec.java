@@ -73,7 +73,7 @@ public final class JavaSerializationCodec implements Codec {
 					+ "implement java.io.Serializable (make it Serializable, or pass something that is)", ex);
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new SerializationException("Cannot serialize " + describe(value) + ": " + ex, ex);
+			throw new SerializationException("Cannot serialize " + describe(value) + ": " + Throwables.describe(ex), ex);
 		}
 		return bytes.toByteArray();
 	}
@@ -90,19 +90,19 @@ public final class JavaSerializationCodec implements Codec {
 			if (filter.refused != null) {
 				throw new ClassRefusedException(filter.refused, this.howToAllow);
 			}
-			throw new SerializationException("Cannot deserialize: " + ex.getMessage(), ex);
+			throw new SerializationException("Cannot deserialize: " + Throwables.describe(ex), ex);
 		}
 		catch (ClassNotFoundException ex) {
 			throw new SerializationException("Cannot deserialize: class " + ex.getMessage()
 					+ " is not on this JVM's class path", ex);
 		}
 		catch (IOException | RuntimeException ex) {
-			throw new SerializationException("Cannot deserialize: " + ex, ex);
+			throw new SerializationException("Cannot deserialize: " + Throwables.describe(ex), ex);
 		}
 		catch (LinkageError | InternalError ex) {
 			// a class in the stream is on the class path but cannot be loaded (a missing dependency) or initialized,
 			// or a JDK class refuses malformed state with an error (Map.of's serial form with an odd length)
-			throw new SerializationException("Cannot deserialize: " + ex, ex);
+			throw new SerializationException("Cannot deserialize: " + Throwables.describe(ex), ex);
 		}
 		catch (StackOverflowError ex) {
 			// nesting within MAX_DEPTH can still be deeper than the reading thread's stack

@@ -2,6 +2,8 @@ package dev.mp.child;
 
 import org.junit.jupiter.api.Test;
 
+import dev.mp.wire.Throwables;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,7 +57,7 @@ class ThrowableSnapshotTests {
 
 	@Test
 	void describeNamesTheClassWhenGetMessageThrows() {
-		assertThat(ThrowableSnapshot.describe(new MessageRecurses())).isEqualTo(MessageRecurses.class.getName()
+		assertThat(Throwables.describe(new MessageRecurses())).isEqualTo(MessageRecurses.class.getName()
 				+ " (its getMessage() threw " + StackOverflowError.class.getName() + ")");
 		assertThat(ThrowableSnapshot.of(new MessageRecurses()).message())
 			.isEqualTo("(its getMessage() threw " + StackOverflowError.class.getName() + ")");
