@@ -596,12 +596,11 @@ final class WorkerServer implements AutoCloseable {
 		try {
 			this.server.close();
 			this.selector.close();
-			Files.deleteIfExists(this.socketPath);
-			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {
-			logger.warn("Could not remove mp's run directory {}: {}", this.directory, ex.toString());
+			logger.debug("Could not close the worker socket: {}", ex.toString());
 		}
+		PrivateDirectories.delete(this.directory);
 	}
 
 }

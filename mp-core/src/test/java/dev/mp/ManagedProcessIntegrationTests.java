@@ -1,11 +1,14 @@
 package dev.mp;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import dev.mp.sync.SharedLong;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,6 +148,21 @@ class ManagedProcessIntegrationTests {
 		assertThat(finishing.exitCode()).as("finished within the grace period").hasValue(0);
 		assertThat(stubborn.exitCode()).as("ignored SIGTERM, so was killed").hasValue(-9);
 		assertThat(took).as("joined for the grace period, then 5 s for SIGTERM").isGreaterThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void closeRemovesTheRunAndSharedMemoryDirectories(@TempDir Path runBase, @TempDir Path sharedBase)
+			throws Exception {
+		ProcessTemplate template = ProcessTemplate.builder().runDirectoryBase(runBase).sharedMemoryBase(sharedBase)
+			.build();
+		SharedLong counter = template.sharedLong(0);
+		template.process(() -> counter.getAndAdd(1)).start().join();
+		assertThat(counter.get()).isEqualTo(1);
+		assertThat(runBase).isNotEmptyDirectory();
+		assertThat(sharedBase).isNotEmptyDirectory();
+		template.close();
+		assertThat(runBase).isEmptyDirectory();
+		assertThat(sharedBase).isEmptyDirectory();
 	}
 
 	private static void awaitRunning(ManagedProcess process) {
