@@ -16,6 +16,9 @@ public final class HeapEstimate {
 	/** HotSpot's built-in MaxHeapSize on 64 bits: 96 MiB scaled by 1.3 for the word size. */
 	private static final long DEFAULT_MAX_HEAP = 96L * 1024 * 1024 * 13 / 10;
 
+	/** HotSpot's built-in MaxRAM on 64 bits: a JVM sees at most this much memory unless told otherwise. */
+	private static final long DEFAULT_MAX_RAM = 128L * 1024 * 1024 * 1024;
+
 	private HeapEstimate() {
 	}
 
@@ -35,7 +38,7 @@ public final class HeapEstimate {
 		Long explicit = null;
 		double maxPercentage = 25;
 		double minPercentage = 50;
-		long seen = memory;
+		long seen = Math.min(memory, DEFAULT_MAX_RAM);
 		for (String option : options) {
 			try {
 				if (option.startsWith("-Xmx")) {

@@ -1,6 +1,7 @@
 package dev.mp.launch;
 
 import java.io.DataOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -8,9 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,8 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 
 	@Override
 	public LaunchedWorker launch(WorkerLaunch launch) throws IOException {
-		List<String> command = niced(launch.command(), launch.options().niceness());
+		List<String> command = niced(launch.command(), launch.options().niceness(),
+				Objects.requireNonNullElse(System.getenv("PATH"), ""));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		if (launch.options().workingDirectory() != null) {
 			builder.directory(launch.options().workingDirectory().toFile());
@@ -53,11 +57,20 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 	 * the {@link Process} knows, and every thread of the JVM inherits the niceness from its first. (A renice after the
 	 * start would come too late: Linux keeps a niceness per thread, and the JVM has started its threads by then.)
 	 */
-	private static List<String> niced(List<String> command, int niceness) {
+	static List<String> niced(List<String> command, int niceness, String searchPath) throws IOException {
 		if (niceness == 0) {
 			return command;
 		}
-		List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(niceness)));
+		// looked up here so that a missing command says which setting needs it, not just "Cannot run program"
+		Path nice = Stream.of(searchPath.split(File.pathSeparator))
+			.filter((directory) -> !directory.isEmpty())
+			.map((directory) -> Path.of(directory, "nice"))
+			.filter(Files::isExecutable)
+			.findFirst()
+			.orElseThrow(() -> new IOException("Cannot start a worker at niceness " + niceness
+					+ ": there is no 'nice' command on the PATH (" + searchPath + "). Install it (coreutils), or set "
+					+ "mp.worker.nice / mp.pools.<name>.nice (ProcessOptions.niceness) to 0"));
+		List<String> niced = new ArrayList<>(List.of(nice.toString(), "-n", Integer.toString(niceness)));
 		niced.addAll(command);
 		return List.copyOf(niced);
 	}

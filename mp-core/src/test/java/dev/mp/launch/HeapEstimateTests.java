@@ -32,6 +32,12 @@ class HeapEstimateTests {
 	}
 
 	@Test
+	void aLargeMachineIsSeenAsAtMostHotSpotsMaxRamUnlessTold() {
+		assertThat(HeapEstimate.maxHeap(null, List.of(), 512 * GIB)).isEqualTo(32 * GIB);
+		assertThat(HeapEstimate.maxHeap(null, List.of("-XX:MaxRAM=256g"), 512 * GIB)).isEqualTo(64 * GIB);
+	}
+
+	@Test
 	void aSmallMachineGetsHalfItsMemoryAndAMiddlingOneHotSpotsDefault() {
 		assertThat(HeapEstimate.maxHeap(null, List.of(), 200 * MIB)).isEqualTo(100 * MIB);
 		assertThat(HeapEstimate.maxHeap(null, List.of(), 300 * MIB)).isBetween(124 * MIB, 126 * MIB);

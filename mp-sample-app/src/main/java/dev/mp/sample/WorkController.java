@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -23,7 +24,8 @@ import dev.mp.sync.SharedLong;
 /**
  * The sample's HTTP face: each endpoint calls a {@code @WorkerProcess} method or {@link ProcessTemplate}, and says
  * which JVM did the work. Every parameter that sizes the work is checked before any is started: a request that asks
- * too much answers 400 with the allowed range (a problem detail), instead of pinning workers.
+ * too much answers 400 with the allowed range (a problem detail), instead of pinning workers; one that would start
+ * more fresh JVMs than are allowed at once answers 429.
  */
 @RestController
 public class WorkController {
@@ -37,6 +39,14 @@ public class WorkController {
 
 	/** Within the request timeout (spring.mvc.async.request-timeout); each call holds a JVM of its own meanwhile. */
 	static final int MAX_SLEEP_SECONDS = 300;
+
+	/**
+	 * JVMs that {@code /sleep} (one each) and {@code /tutorial} (three) may have started and not yet seen exit, all
+	 * requests together: pools bound the workers of the other endpoints, nothing bounds fresh JVMs but this.
+	 */
+	static final int MAX_FRESH_JVMS = 6;
+
+	private final Semaphore freshJvms = new Semaphore(MAX_FRESH_JVMS);
 
 	private final PrimeService primes;
 
@@ -139,7 +149,16 @@ public class WorkController {
 	public CompletableFuture<Map<String, Long>> sleep(@RequestParam(defaultValue = "10") int seconds)
 			throws InterruptedException {
 		requireBetween("seconds", seconds, 0, MAX_SLEEP_SECONDS);
-		return this.workerInfo.sleep(seconds).thenApply((pid) -> Map.of("seconds", (long) seconds, "workerPid", pid));
+		takeFreshJvms(1);
+		try {
+			return this.workerInfo.sleep(seconds)
+				.whenComplete((pid, failure) -> this.freshJvms.release(1))
+				.thenApply((pid) -> Map.of("seconds", (long) seconds, "workerPid", pid));
+		}
+		catch (RuntimeException ex) {
+			this.freshJvms.release(1);
+			throw ex;
+		}
 	}
 
 	/**
@@ -149,13 +168,22 @@ public class WorkController {
 	 */
 	@GetMapping("/tutorial")
 	public Tutorial tutorial() throws InterruptedException {
+		List<String> greeted = List.of("bob", "alice", "carol");
+		takeFreshJvms(greeted.size());
 		long start = System.nanoTime();
 		List<ManagedProcess> processes = new ArrayList<>();
-		for (String who : List.of("bob", "alice", "carol")) {
-			processes.add(this.processTemplate.process(SampleTasks::greet, who).name("greeter-" + who).start());
+		try {
+			for (String who : greeted) {
+				processes.add(this.processTemplate.process(SampleTasks::greet, who).name("greeter-" + who).start());
+			}
+			for (ManagedProcess process : processes) {
+				process.join();
+			}
 		}
-		for (ManagedProcess process : processes) {
-			process.join();
+		finally {
+			// a process that did not start, or that the join did not see end, is stopped before its JVM is handed back
+			processes.stream().filter(ManagedProcess::isAlive).forEach(ManagedProcess::kill);
+			this.freshJvms.release(greeted.size());
 		}
 		List<TutorialProcess> finished = processes.stream()
 			.map((p) -> new TutorialProcess(p.name(), p.pid(), p.exitCode().isPresent() ? p.exitCode().getAsInt() : null))
@@ -180,6 +208,14 @@ public class WorkController {
 		}
 		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
 			.body(Map.of("error", reported.getClass().getName() + ": " + reported.getMessage()));
+	}
+
+	/** Answers 429 when the JVMs a request would start do not fit under {@link #MAX_FRESH_JVMS}. */
+	private void takeFreshJvms(int jvms) {
+		if (!this.freshJvms.tryAcquire(jvms)) {
+			throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "At most " + MAX_FRESH_JVMS
+					+ " JVMs of /sleep and /tutorial run at once, and this request needs " + jvms + ": try again later");
+		}
 	}
 
 	/** Answers 400 with a problem detail naming the parameter and its range. */

@@ -244,6 +244,35 @@ class SampleAppIT {
 	}
 
 	@Test
+	@Order(4)
+	void requestsCannotStartMoreFreshJvmsThanTheBound() throws Exception {
+		List<CompletableFuture<HttpResponse<String>>> sleeping = new ArrayList<>();
+		for (int i = 0; i < WorkController.MAX_FRESH_JVMS; i++) {
+			sleeping.add(getAsync("/sleep?seconds=120"));
+		}
+		List<Long> sleepers = await("all sleepers running").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(200))
+			.until(SampleAppIT::liveSleepers, (pids) -> pids.size() == WorkController.MAX_FRESH_JVMS);
+
+		for (String refused : List.of("/sleep?seconds=1", "/tutorial")) {
+			HttpResponse<String> response = get(refused);
+			assertThat(response.statusCode()).as("%s: %s", refused, response.body()).isEqualTo(429);
+			assertThat(json.readTree(response.body()).path("detail").asString()).contains("At most");
+		}
+		assertThat(liveSleepers()).as("nothing more started").hasSize(WorkController.MAX_FRESH_JVMS);
+
+		for (long pid : sleepers) {
+			assertThat(send(HttpRequest.newBuilder(base.resolve("/actuator/processes/" + pid)).DELETE().build())
+				.statusCode()).isEqualTo(200);
+		}
+		for (CompletableFuture<HttpResponse<String>> call : sleeping) {
+			assertThat(call.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
+		}
+		assertThat(okJson("/sleep?seconds=0").path("workerPid").asLong()).as("the JVMs are handed back")
+			.isNotEqualTo(app.pid());
+	}
+
+	@Test
 	@Order(5)
 	void stoppingTheApplicationTerminatesItsLiveWorkers() throws Exception {
 		getAsync("/sleep?seconds=60"); // never answers: the application stops first
@@ -277,14 +306,19 @@ class SampleAppIT {
 	}
 
 	private static Optional<Long> liveSleeper() throws Exception {
+		return liveSleepers().stream().findFirst();
+	}
+
+	private static List<Long> liveSleepers() throws Exception {
 		requireAppAlive();
+		List<Long> pids = new ArrayList<>();
 		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
 			if (process.path("name").asString().startsWith("sleeper") && process.path("alive").asBoolean()
 					&& "RUNNING".equals(process.path("state").asString())) {
-				return Optional.of(process.path("pid").asLong());
+				pids.add(process.path("pid").asLong());
 			}
 		}
-		return Optional.empty();
+		return pids;
 	}
 
 	private static JsonNode okJson(String path) throws Exception {
