@@ -1,5 +1,6 @@
 package dev.mp;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -17,16 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -55,9 +57,10 @@ import dev.mp.wire.Tls;
  * <p>
  * A connection that has not proved itself costs little: one thread accepts on both doors and holds every new
  * connection without blocking, running the Unix socket's handshake itself; a TLS handshake gets one of a few threads
- * only once its peer speaks. When too many wait, the oldest is dropped, so that a new one (a worker starting during a
- * flood) gets its turn. Until the proof, what a peer claims is logged only as quoted data, and a flood of refusals
- * logs one warning a minute.
+ * only once its peer has sent the header of a TLS handshake record. When too many wait, one of them picked at random
+ * is dropped (as a SYN cache does), so that a new one (a worker starting during a flood) gets its turn and a flood
+ * cannot time when it is dropped. Until the proof, what a peer claims is logged only as quoted data, and a flood of
+ * refusals logs one warning a minute.
  */
 final class WorkerServer implements AutoCloseable {
 
@@ -72,13 +75,16 @@ final class WorkerServer implements AutoCloseable {
 	private static final int HANDSHAKE_FRAME_BYTES = 1024;
 
 	/** Connections held by the accepting thread at once, on both doors: each a socket and a few hundred bytes. */
-	private static final int MAX_PENDING = 256;
+	static final int MAX_PENDING = 256;
 
 	/** Connections a door accepts before the accepting thread turns to those it holds again. */
 	private static final int ACCEPTS_PER_ROUND = 64;
 
 	/** Connections to the TLS door in their TLS and HMAC handshakes at once, each on a thread of its own. */
-	private static final int MAX_TLS_HANDSHAKES = 4;
+	static final int MAX_TLS_HANDSHAKES = 8;
+
+	/** Bytes of a TLS record's header: content type, version and length. */
+	private static final int TLS_RECORD_HEADER = 5;
 
 	/** Characters of unproven input (a claimed worker id, an error) that a log line shows. */
 	private static final int MAX_LOGGED_CHARS = 200;
@@ -98,6 +104,9 @@ final class WorkerServer implements AutoCloseable {
 	private final ScheduledExecutorService scheduler;
 
 	private final Refusals refusals = new Refusals();
+
+	/** The connections the accepting thread holds; only that thread changes it. */
+	private final Held held = new Held();
 
 	/** The TLS door for remote workers, once one is launched; guarded by {@code this}. */
 	private TlsDoor tls;
@@ -136,6 +145,15 @@ final class WorkerServer implements AutoCloseable {
 		this.expected.remove(workerId);
 	}
 
+	/** Connections that have not proved themselves yet, held or in a TLS handshake: for tests. */
+	int unproven() {
+		TlsDoor door;
+		synchronized (this) {
+			door = this.tls;
+		}
+		return this.held.size() + ((door != null) ? door.handshaking() : 0);
+	}
+
 	/**
 	 * Where remote workers of this run connect, opening the TLS listener on first use. Every remote launcher of this
 	 * server shares it (the first one's address wins).
@@ -156,30 +174,13 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * Accepts connections on both doors and holds them, on this one thread and without blocking, until they prove
-	 * themselves (the Unix socket's handshake runs here) or speak (a TLS handshake then gets a thread).
+	 * themselves (the Unix socket's handshake runs here) or begin their TLS handshake (which then gets a thread).
 	 */
 	private void acceptLoop() {
-		// oldest first, so that the head is the next deadline and the one dropped for a newcomer
-		Set<Pending> pending = new LinkedHashSet<>();
+		Held pending = this.held;
 		try {
 			while (this.server.isOpen()) {
-				long wait = pending.isEmpty() ? 0
-						: Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.iterator().next().deadline - System.nanoTime()));
-				this.selector.select(wait);
-				for (SelectionKey key : this.selector.selectedKeys()) {
-					if (!key.isValid()) {
-						// dropped for a newcomer in this round
-						continue;
-					}
-					if (key.attachment() instanceof Pending connection) {
-						advance(connection, pending);
-					}
-					else {
-						accept(key, pending);
-					}
-				}
-				this.selector.selectedKeys().clear();
-				expire(pending);
+				round(pending);
 			}
 		}
 		catch (IOException | ClosedSelectorException ex) {
@@ -188,12 +189,34 @@ final class WorkerServer implements AutoCloseable {
 			}
 		}
 		finally {
-			pending.forEach((connection) -> closeQuietly(connection.socket));
+			pending.closeAll();
 		}
 	}
 
+	private void round(Held pending) throws IOException {
+		Pending next = pending.first();
+		long wait = (next == null) ? 0
+				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.deadline - System.nanoTime()));
+		this.selector.select(wait);
+		for (Iterator<SelectionKey> keys = this.selector.selectedKeys().iterator(); keys.hasNext();) {
+			SelectionKey key = keys.next();
+			keys.remove();
+			if (!key.isValid()) {
+				// dropped for a newcomer in this round
+				continue;
+			}
+			if (key.attachment() instanceof Pending connection) {
+				advance(connection, pending);
+			}
+			else {
+				accept(key, pending);
+			}
+		}
+		expire(pending);
+	}
+
 	/** Accepts what a backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
-	private void accept(SelectionKey listener, Set<Pending> pending) {
+	private void accept(SelectionKey listener, Held pending) {
 		ServerSocketChannel server = (ServerSocketChannel) listener.channel();
 		// the TLS door's listener carries the door, the Unix socket's nothing
 		TlsDoor tls = (TlsDoor) listener.attachment();
@@ -215,9 +238,8 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			if (pending.size() >= MAX_PENDING) {
-				Pending oldest = pending.iterator().next();
-				pending.remove(oldest);
-				refuse(oldest.socket, oldest.door,
+				Pending dropped = pending.removeRandom();
+				refuse(dropped.socket, dropped.door,
 						"dropped for a newer connection, with " + MAX_PENDING + " waiting for their handshake");
 			}
 			String door = (tls != null) ? tls.door(socket.socket()) : this.socketPath.toString();
@@ -238,15 +260,29 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * Takes a pending connection as far as the bytes at hand allow: on the Unix socket the challenge out, the answer
-	 * in and the proof; on the TLS door, once the peer speaks, to a thread for its TLS handshake.
+	 * in and the proof; on the TLS door, once the header of the peer's first TLS record is in, to a thread for its
+	 * TLS handshake.
 	 */
-	private void advance(Pending connection, Set<Pending> pending) {
+	private void advance(Pending connection, Held pending) {
 		try {
 			if (connection.tls != null) {
+				if (connection.socket.read(connection.tlsHeader) < 0) {
+					pending.remove(connection);
+					refuse(connection.socket, connection.door, "it closed the connection before its TLS handshake");
+					return;
+				}
+				if (connection.tlsHeader.hasRemaining()) {
+					return;
+				}
 				pending.remove(connection);
+				if (!isTlsHandshake(connection.tlsHeader.array())) {
+					// junk need not take a thread
+					refuse(connection.socket, connection.door, "it sent no TLS handshake record");
+					return;
+				}
 				connection.key.cancel();
 				connection.socket.configureBlocking(true);
-				connection.tls.admit(connection.socket.socket(), connection.deadline);
+				connection.tls.admit(connection.socket.socket(), connection.tlsHeader.array(), connection.deadline);
 				return;
 			}
 			connection.socket.write(connection.challenge);
@@ -275,14 +311,16 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	private void expire(Set<Pending> pending) {
+	/** Whether a TLS record's header is that of a handshake record (a ClientHello, from a TLS client). */
+	private static boolean isTlsHandshake(byte[] header) {
+		return header[0] == 22 && header[1] == 3;
+	}
+
+	private void expire(Held pending) {
 		long now = System.nanoTime();
-		for (Iterator<Pending> oldestFirst = pending.iterator(); oldestFirst.hasNext();) {
-			Pending connection = oldestFirst.next();
-			if (connection.deadline - now > 0) {
-				return;
-			}
-			oldestFirst.remove();
+		for (Pending connection = pending.first(); connection != null
+				&& connection.deadline - now <= 0; connection = pending.first()) {
+			pending.remove(connection);
 			refuse(connection.socket, connection.door, notInTime());
 		}
 	}
@@ -382,7 +420,7 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * A connection waiting on the accepting thread: on the Unix socket with its handshake, the challenge going out and
-	 * the answer coming in; on the TLS door until its peer speaks.
+	 * the answer coming in; on the TLS door until the header of its peer's first TLS record is in.
 	 */
 	private static final class Pending {
 
@@ -400,6 +438,8 @@ final class WorkerServer implements AutoCloseable {
 
 		private final PartialFrame answer;
 
+		private final ByteBuffer tlsHeader;
+
 		private SelectionKey key;
 
 		/**
@@ -412,6 +452,57 @@ final class WorkerServer implements AutoCloseable {
 			this.nonce = (tls != null) ? null : Handshake.randomBytes();
 			this.challenge = (tls != null) ? null : FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
 			this.answer = (tls != null) ? null : new PartialFrame(HANDSHAKE_FRAME_BYTES);
+			this.tlsHeader = (tls != null) ? ByteBuffer.allocate(TLS_RECORD_HEADER) : null;
+		}
+
+	}
+
+	/**
+	 * The connections the accepting thread holds, in the order they came, which is that of their deadlines. The one
+	 * dropped for a newcomer is picked at random, so that a flood cannot time when a worker's connection goes.
+	 */
+	private static final class Held {
+
+		private final Set<Pending> connections = new LinkedHashSet<>();
+
+		/** How many, for other threads. */
+		private volatile int size;
+
+		int size() {
+			return this.size;
+		}
+
+		/** The one with the next deadline, or {@code null}. */
+		Pending first() {
+			return this.connections.isEmpty() ? null : this.connections.iterator().next();
+		}
+
+		void add(Pending connection) {
+			this.connections.add(connection);
+			this.size = this.connections.size();
+		}
+
+		void remove(Pending connection) {
+			this.connections.remove(connection);
+			this.size = this.connections.size();
+		}
+
+		/** Removes one at random: a walk of at most {@link #MAX_PENDING} steps, only when that many wait. */
+		Pending removeRandom() {
+			Iterator<Pending> walk = this.connections.iterator();
+			for (int skip = ThreadLocalRandom.current().nextInt(this.connections.size()); skip > 0; skip--) {
+				walk.next();
+			}
+			Pending dropped = walk.next();
+			walk.remove();
+			this.size = this.connections.size();
+			return dropped;
+		}
+
+		void closeAll() {
+			this.connections.forEach((connection) -> closeQuietly(connection.socket));
+			this.connections.clear();
+			this.size = 0;
 		}
 
 	}
@@ -445,8 +536,8 @@ final class WorkerServer implements AutoCloseable {
 	/**
 	 * The TLS listener: the parent presents a certificate made for this run and accepts only clients presenting the
 	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is. The accepting thread
-	 * holds a new connection until its peer speaks; then, since a TLS handshake blocks, one of a few threads runs it,
-	 * and a newcomer drops the oldest when all are taken.
+	 * holds a new connection until its peer's first TLS record begins; then, since a TLS handshake blocks, one of a
+	 * few threads runs it, and a newcomer drops one picked at random when all are taken.
 	 */
 	private final class TlsDoor {
 
@@ -460,8 +551,8 @@ final class WorkerServer implements AutoCloseable {
 
 		private final String door;
 
-		/** The connections in their handshake, oldest first; guarded by itself. */
-		private final Deque<Socket> handshaking = new ArrayDeque<>();
+		/** The connections in their handshake; guarded by itself. */
+		private final List<Socket> handshaking = new ArrayList<>();
 
 		private final ThreadPoolExecutor handshakes;
 
@@ -493,35 +584,36 @@ final class WorkerServer implements AutoCloseable {
 		}
 
 		/**
-		 * Starts the handshake of a connection whose peer has spoken, dropping the oldest one in progress if all
-		 * places are taken.
+		 * Starts the handshake of a connection whose peer has begun its TLS handshake, dropping one in progress,
+		 * picked at random, if all places are taken.
+		 * @param header what the accepting thread has read of the connection already
 		 * @param deadline when the handshake must be done ({@code System.nanoTime()})
 		 */
-		private void admit(Socket client, long deadline) {
-			Socket oldest = null;
+		private void admit(Socket client, byte[] header, long deadline) {
+			Socket dropped = null;
 			synchronized (this.handshaking) {
 				if (this.handshaking.size() >= MAX_TLS_HANDSHAKES) {
-					oldest = this.handshaking.removeFirst();
+					dropped = this.handshaking.remove(ThreadLocalRandom.current().nextInt(this.handshaking.size()));
 				}
-				this.handshaking.addLast(client);
+				this.handshaking.add(client);
 			}
-			if (oldest != null) {
-				refuse(oldest, door(oldest),
+			if (dropped != null) {
+				refuse(dropped, door(dropped),
 						"dropped for a newer connection, with " + MAX_TLS_HANDSHAKES + " in their handshake");
 			}
-			this.handshakes.execute(() -> handshake(client, deadline));
+			this.handshakes.execute(() -> handshake(client, header, deadline));
 		}
 
 		/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
-		private void handshake(Socket client, long deadlineNanos) {
+		private void handshake(Socket client, byte[] header, long deadlineNanos) {
 			String door = door(client);
 			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(() -> refuse(client, door, notInTime()),
 					deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
 			try {
 				client.setTcpNoDelay(true);
 				client.setKeepAlive(true);
-				SSLSocket secured = (SSLSocket) this.tls.createSocket(client, null, client.getPort(), true);
-				secured.setUseClientMode(false);
+				// server mode, reading first the bytes the accepting thread took
+				SSLSocket secured = (SSLSocket) this.tls.createSocket(client, new ByteArrayInputStream(header), true);
 				secured.setNeedClientAuth(true);
 				secured.setEnabledProtocols(Tls.protocols());
 				secured.startHandshake();
@@ -559,6 +651,12 @@ final class WorkerServer implements AutoCloseable {
 		private boolean release(Socket client) {
 			synchronized (this.handshaking) {
 				return this.handshaking.remove(client);
+			}
+		}
+
+		int handshaking() {
+			synchronized (this.handshaking) {
+				return this.handshaking.size();
 			}
 		}
 
