@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -29,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -108,6 +108,13 @@ final class WorkerServer implements AutoCloseable {
 	/** The connections the accepting thread holds; only that thread changes it. */
 	private final Held held = new Held();
 
+	/** Makes the threads that hand proven connections over: a test's may fail to start, as with no memory left. */
+	private volatile ThreadFactory connectedThreads = (task) -> {
+		Thread thread = new Thread(task, "mp-connected");
+		thread.setDaemon(true);
+		return thread;
+	};
+
 	/** The TLS door for remote workers, once one is launched; guarded by {@code this}. */
 	private TlsDoor tls;
 
@@ -145,6 +152,11 @@ final class WorkerServer implements AutoCloseable {
 		this.expected.remove(workerId);
 	}
 
+	/** For tests: threads to hand proven connections over. */
+	void connectedThreads(ThreadFactory threads) {
+		this.connectedThreads = threads;
+	}
+
 	/** Connections that have not proved themselves yet, held or in a TLS handshake: for tests. */
 	int unproven() {
 		TlsDoor door;
@@ -180,10 +192,22 @@ final class WorkerServer implements AutoCloseable {
 		Held pending = this.held;
 		try {
 			while (this.server.isOpen()) {
-				round(pending);
+				try {
+					round(pending);
+				}
+				catch (RuntimeException | Error ex) {
+					if (!this.server.isOpen()) {
+						// closed meanwhile: the selector too
+						return;
+					}
+					// each connection's step catches its own, so this is the loop's: going on is all that helps
+					logger.error("mp's worker socket {} failed to accept or hold connections: {}", this.socketPath,
+							ex.toString(), ex);
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+				}
 			}
 		}
-		catch (IOException | ClosedSelectorException ex) {
+		catch (IOException ex) {
 			if (this.server.isOpen()) {
 				logger.error("mp's worker socket {} stopped accepting connections: {}", this.socketPath, ex.toString());
 			}
@@ -252,8 +276,8 @@ final class WorkerServer implements AutoCloseable {
 					advance(connection, pending);
 				}
 			}
-			catch (IOException | RuntimeException ex) {
-				refuse(socket, door, ex.toString());
+			catch (Throwable ex) {
+				failed(socket, door, null, ex);
 			}
 		}
 	}
@@ -264,6 +288,7 @@ final class WorkerServer implements AutoCloseable {
 	 * TLS handshake.
 	 */
 	private void advance(Pending connection, Held pending) {
+		ChildJvm child = null;
 		try {
 			if (connection.tls != null) {
 				if (connection.socket.read(connection.tlsHeader) < 0) {
@@ -296,7 +321,7 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			pending.remove(connection);
-			ChildJvm child = proven(answer, connection.nonce, connection.door);
+			child = proven(answer, connection.nonce, connection.door);
 			if (child == null) {
 				closeQuietly(connection.socket);
 				return;
@@ -305,9 +330,9 @@ final class WorkerServer implements AutoCloseable {
 			connection.socket.configureBlocking(true);
 			connect(child, new FrameChannel(connection.socket, this.maxFrameBytes), null);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (Throwable ex) {
 			pending.remove(connection);
-			refuse(connection.socket, connection.door, printable(ex.toString()));
+			failed(connection.socket, connection.door, child, ex);
 		}
 	}
 
@@ -348,17 +373,16 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * Hands a proven connection to its worker on a thread of its own, since what waits for the worker runs there.
+	 * Nothing is handed over if the thread cannot start: the caller then closes the connection and fails the worker.
 	 * @param pingInterval how often to ping the worker, or {@code null}
 	 */
 	private void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
-		Thread connected = new Thread(() -> {
+		this.connectedThreads.newThread(() -> {
 			if (pingInterval != null) {
 				ping(channel, pingInterval);
 			}
 			child.connected(channel);
-		}, "mp-connected");
-		connected.setDaemon(true);
-		connected.start();
+		}).start();
 	}
 
 	/** Shows a remote worker that the parent is still there, until the connection fails (a worker gone). */
@@ -378,6 +402,28 @@ final class WorkerServer implements AutoCloseable {
 	private void refuse(Closeable connection, String door, String why) {
 		closeQuietly(connection);
 		refused(door, why);
+	}
+
+	/**
+	 * A connection's step failed: the connection is closed, and the worker it proved to be, expected no more, fails
+	 * to start now rather than when its start times out.
+	 * @param child the worker it proved to be, or {@code null}
+	 */
+	private void failed(Closeable connection, String door, ChildJvm child, Throwable ex) {
+		if (child != null) {
+			closeQuietly(connection);
+			logger.error("Could not take the connection of a worker that proved itself on {}: {}", door, ex.toString(),
+					ex);
+			child.connectionFailed(ex);
+		}
+		else if (ex instanceof Error) {
+			// such as no memory for a thread: worth more than a refusal's rate-limited warning
+			closeQuietly(connection);
+			logger.error("Could not go on with a connection to mp's worker socket {}: {}", door, ex.toString(), ex);
+		}
+		else {
+			refuse(connection, door, printable(ex.toString()));
+		}
 	}
 
 	private void refused(String door, String why) {
@@ -601,7 +647,14 @@ final class WorkerServer implements AutoCloseable {
 				refuse(dropped, door(dropped),
 						"dropped for a newer connection, with " + MAX_TLS_HANDSHAKES + " in their handshake");
 			}
-			this.handshakes.execute(() -> handshake(client, header, deadline));
+			try {
+				this.handshakes.execute(() -> handshake(client, header, deadline));
+			}
+			catch (Throwable ex) {
+				// the caller closes it
+				release(client);
+				throw ex;
+			}
 		}
 
 		/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
@@ -609,6 +662,7 @@ final class WorkerServer implements AutoCloseable {
 			String door = door(client);
 			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(() -> refuse(client, door, notInTime()),
 					deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+			ChildJvm child = null;
 			try {
 				client.setTcpNoDelay(true);
 				client.setKeepAlive(true);
@@ -626,7 +680,7 @@ final class WorkerServer implements AutoCloseable {
 					refuse(client, door, "it closed the connection before its HELLO");
 					return;
 				}
-				ChildJvm child = proven(answer, nonce, door);
+				child = proven(answer, nonce, door);
 				// proven in time and not dropped meanwhile, or else the connection is closed already
 				if (child != null && deadline.cancel(false) && release(client)) {
 					channel.limit(WorkerServer.this.maxFrameBytes);
@@ -636,9 +690,9 @@ final class WorkerServer implements AutoCloseable {
 					closeQuietly(client);
 				}
 			}
-			catch (IOException | RuntimeException ex) {
-				if (!client.isClosed()) {
-					refuse(client, door, printable(ex.toString()));
+			catch (Throwable ex) {
+				if (child != null || !client.isClosed()) {
+					failed(client, door, child, ex);
 				}
 			}
 			finally {

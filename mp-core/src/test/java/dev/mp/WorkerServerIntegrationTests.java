@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
@@ -37,6 +38,7 @@ import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -203,6 +205,38 @@ class WorkerServerIntegrationTests {
 		assertThat(remote.server().unproven())
 			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + WorkerServer.MAX_TLS_HANDSHAKES);
 		assertThat(handshakeThreads()).isLessThanOrEqualTo(WorkerServer.MAX_TLS_HANDSHAKES);
+	}
+
+	/**
+	 * A worker whose proven connection gets no thread (none can be created) fails to start at once, with the reason,
+	 * and the server goes on accepting: the next worker starts.
+	 */
+	@Test
+	@Timeout(180)
+	void aWorkerWhoseConnectionGetsNoThreadFailsToStartAndTheNextOneStarts() throws Exception {
+		AtomicBoolean failed = new AtomicBoolean();
+		this.template.server().connectedThreads((task) -> {
+			Thread thread = failed.compareAndSet(false, true) ? new Thread(task) {
+
+				@Override
+				public void start() {
+					throw new OutOfMemoryError("unable to create native thread (made up by the test)");
+				}
+
+			} : new Thread(task);
+			thread.setDaemon(true);
+			return thread;
+		});
+		ProcessOptions options = ProcessOptions.builder().startTimeout(Duration.ofSeconds(60)).build();
+		ManagedProcess unlucky = this.template.process(() -> {
+		}).options(options).start();
+		assertThatThrownBy(unlucky::join).isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("could not take its connection")
+			.hasMessageContaining("made up by the test");
+		long worker = this.template.pool("next", PoolOptions.builder().size(1).build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		assertThat(worker).isNotEqualTo(pid());
 	}
 
 	@Test
