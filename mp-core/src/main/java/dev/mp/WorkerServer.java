@@ -680,15 +680,20 @@ final class WorkerServer implements AutoCloseable {
 					refuse(client, door, "it closed the connection before its HELLO");
 					return;
 				}
-				child = proven(answer, nonce, door);
-				// proven in time and not dropped meanwhile, or else the connection is closed already
-				if (child != null && deadline.cancel(false) && release(client)) {
-					channel.limit(WorkerServer.this.maxFrameBytes);
-					connect(child, channel, this.pingInterval);
-				}
-				else {
+				// claimed before the proof takes the worker from those expected: a deadline or a newcomer closing the
+				// connection after that would lose the worker for good
+				if (!deadline.cancel(false) || !release(client)) {
+					// too late, or dropped meanwhile: the connection is closed already
 					closeQuietly(client);
+					return;
 				}
+				child = proven(answer, nonce, door);
+				if (child == null) {
+					closeQuietly(client);
+					return;
+				}
+				channel.limit(WorkerServer.this.maxFrameBytes);
+				connect(child, channel, this.pingInterval);
 			}
 			catch (Throwable ex) {
 				if (child != null || !client.isClosed()) {
