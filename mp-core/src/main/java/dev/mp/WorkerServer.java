@@ -176,7 +176,7 @@ final class WorkerServer implements AutoCloseable {
 			try {
 				this.tls = new TlsDoor(access);
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
 				throw new MpException("Cannot listen for remote workers on " + access.bindAddress() + ":"
 						+ access.port() + ": " + ex, ex);
 			}
@@ -607,14 +607,6 @@ final class WorkerServer implements AutoCloseable {
 			Tls.Identity parent = Tls.selfSigned("mp parent", validity);
 			Tls.Identity workers = Tls.selfSigned("mp worker", validity);
 			this.tls = Tls.context(parent, workers.fingerprint()).getSocketFactory();
-			// plain TCP first, layered with TLS later, so that closing the socket ends a handshake on another thread
-			this.socket = ServerSocketChannel.open();
-			this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
-			int port = ((InetSocketAddress) this.socket.getLocalAddress()).getPort();
-			this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
-					workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
-			this.pingInterval = access.pingInterval();
-			this.door = "tls://" + access.bindAddress() + ":" + port;
 			this.handshakes = new ThreadPoolExecutor(MAX_TLS_HANDSHAKES, MAX_TLS_HANDSHAKES, 30, TimeUnit.SECONDS,
 					new LinkedBlockingQueue<>(), (task) -> {
 						Thread thread = new Thread(task, "mp-handshake-tls");
@@ -622,8 +614,23 @@ final class WorkerServer implements AutoCloseable {
 						return thread;
 					});
 			this.handshakes.allowCoreThreadTimeOut(true);
-			this.socket.configureBlocking(false);
-			this.socket.register(WorkerServer.this.selector, SelectionKey.OP_ACCEPT, this);
+			// plain TCP first, layered with TLS later, so that closing the socket ends a handshake on another thread
+			this.socket = ServerSocketChannel.open();
+			try {
+				this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
+				int port = ((InetSocketAddress) this.socket.getLocalAddress()).getPort();
+				this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
+						workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
+				this.door = "tls://" + access.bindAddress() + ":" + port;
+				this.socket.configureBlocking(false);
+				this.socket.register(WorkerServer.this.selector, SelectionKey.OP_ACCEPT, this);
+			}
+			catch (IOException | RuntimeException ex) {
+				// such as the port taken, or ClosedSelectorException once the server is closed
+				close();
+				throw ex;
+			}
+			this.pingInterval = access.pingInterval();
 			WorkerServer.this.selector.wakeup();
 			logger.info("Listening for remote workers on {} (TLS, certificate sha256 {})", this.door,
 					parent.fingerprint());

@@ -1,7 +1,9 @@
 package dev.mp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.launch.RemoteAccess;
 import dev.mp.launch.RemoteEndpoint;
 import dev.mp.test.FileBootstrapLauncher;
 import dev.mp.test.NoChildProcessesLeft;
@@ -237,6 +240,30 @@ class WorkerServerIntegrationTests {
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		assertThat(worker).isNotEqualTo(pid());
+	}
+
+	@Test
+	void aTlsDoorThatCannotOpenFailsWithTheFactsAndKeepsNoPort() throws Exception {
+		int port;
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = probe.getLocalPort();
+		}
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+		try {
+			WorkerServer server = new WorkerServer(this.directory, 1024, scheduler);
+			// its selector closed, so the door cannot register once its port is bound
+			server.close();
+			RemoteAccess access = new RemoteAccess("127.0.0.1", port, "127.0.0.1", Duration.ofSeconds(1),
+					Duration.ofSeconds(5));
+			assertThatThrownBy(() -> server.remoteEndpoint(access)).isInstanceOf(MpException.class)
+				.hasMessageContaining("127.0.0.1:" + port);
+			try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+				assertThat(again.getLocalPort()).as("the port, let go").isEqualTo(port);
+			}
+		}
+		finally {
+			scheduler.shutdownNow();
+		}
 	}
 
 	@Test
