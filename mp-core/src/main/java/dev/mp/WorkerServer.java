@@ -1,11 +1,7 @@
 package dev.mp;
 
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,24 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +36,6 @@ import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 import dev.mp.wire.PartialFrame;
-import dev.mp.wire.Tls;
 
 /**
  * The parent's Unix domain socket, in a private run directory (0700, socket 0600). Every connection must pass the
@@ -72,19 +60,13 @@ final class WorkerServer implements AutoCloseable {
 	private static final long HANDSHAKE_MILLIS = 10_000;
 
 	/** Largest frame a peer may send before it has proved the secret. */
-	private static final int HANDSHAKE_FRAME_BYTES = 1024;
+	static final int HANDSHAKE_FRAME_BYTES = 1024;
 
 	/** Connections held by the accepting thread at once, on both doors: each a socket and a few hundred bytes. */
 	static final int MAX_PENDING = 256;
 
 	/** Connections a door accepts before the accepting thread turns to those it holds again. */
 	private static final int ACCEPTS_PER_ROUND = 64;
-
-	/** Connections to the TLS door in their TLS and HMAC handshakes at once, each on a thread of its own. */
-	static final int MAX_TLS_HANDSHAKES = 8;
-
-	/** Bytes of a TLS record's header: content type, version and length. */
-	private static final int TLS_RECORD_HEADER = 5;
 
 	/** Characters of unproven input (a claimed worker id, an error) that a log line shows. */
 	private static final int MAX_LOGGED_CHARS = 200;
@@ -174,14 +156,14 @@ final class WorkerServer implements AutoCloseable {
 	synchronized RemoteEndpoint remoteEndpoint(RemoteAccess access) {
 		if (this.tls == null) {
 			try {
-				this.tls = new TlsDoor(access);
+				this.tls = new TlsDoor(access, this, this.selector, this.scheduler, this.maxFrameBytes);
 			}
 			catch (IOException | RuntimeException ex) {
 				throw new MpException("Cannot listen for remote workers on " + access.bindAddress() + ":"
 						+ access.port() + ": " + ex, ex);
 			}
 		}
-		return this.tls.endpoint;
+		return this.tls.endpoint();
 	}
 
 	/**
@@ -252,7 +234,7 @@ final class WorkerServer implements AutoCloseable {
 			catch (IOException ex) {
 				if (server.isOpen()) {
 					logger.warn("Accepting a worker connection on {} failed: {}",
-							(tls != null) ? tls.door : this.socketPath, ex.toString());
+							(tls != null) ? tls.door() : this.socketPath, ex.toString());
 					// such as too many open files: do not spin on it
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				}
@@ -300,7 +282,7 @@ final class WorkerServer implements AutoCloseable {
 					return;
 				}
 				pending.remove(connection);
-				if (!isTlsHandshake(connection.tlsHeader.array())) {
+				if (!TlsDoor.isHandshakeRecord(connection.tlsHeader.array())) {
 					// junk need not take a thread
 					refuse(connection.socket, connection.door, "it sent no TLS handshake record");
 					return;
@@ -336,11 +318,6 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	/** Whether a TLS record's header is that of a handshake record (a ClientHello, from a TLS client). */
-	private static boolean isTlsHandshake(byte[] header) {
-		return header[0] == 22 && header[1] == 3;
-	}
-
 	private void expire(Held pending) {
 		long now = System.nanoTime();
 		for (Pending connection = pending.first(); connection != null
@@ -355,7 +332,7 @@ final class WorkerServer implements AutoCloseable {
 	 * it proves none. Until the proof the worker id is only a claim, so it is logged quoted, as data.
 	 * @throws dev.mp.wire.ProtocolException if the HELLO is malformed
 	 */
-	private ChildJvm proven(Frame answer, byte[] nonce, String door) {
+	ChildJvm proven(Frame answer, byte[] nonce, String door) {
 		if (answer.type() != FrameType.HELLO) {
 			refused(door, "it sent " + answer.type() + " rather than HELLO");
 			return null;
@@ -376,7 +353,7 @@ final class WorkerServer implements AutoCloseable {
 	 * Nothing is handed over if the thread cannot start: the caller then closes the connection and fails the worker.
 	 * @param pingInterval how often to ping the worker, or {@code null}
 	 */
-	private void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
+	void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
 		this.connectedThreads.newThread(() -> {
 			if (pingInterval != null) {
 				ping(channel, pingInterval);
@@ -399,7 +376,7 @@ final class WorkerServer implements AutoCloseable {
 	}
 
 	/** Closes a connection that did not prove itself, and logs why. */
-	private void refuse(Closeable connection, String door, String why) {
+	void refuse(Closeable connection, String door, String why) {
 		closeQuietly(connection);
 		refused(door, why);
 	}
@@ -409,7 +386,7 @@ final class WorkerServer implements AutoCloseable {
 	 * to start now rather than when its start times out.
 	 * @param child the worker it proved to be, or {@code null}
 	 */
-	private void failed(Closeable connection, String door, ChildJvm child, Throwable ex) {
+	void failed(Closeable connection, String door, ChildJvm child, Throwable ex) {
 		if (child != null) {
 			closeQuietly(connection);
 			logger.error("Could not take the connection of a worker that proved itself on {}: {}", door, ex.toString(),
@@ -437,7 +414,7 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	private static String notInTime() {
+	static String notInTime() {
 		return "it did not prove itself within " + HANDSHAKE_MILLIS / 1000 + " s";
 	}
 
@@ -498,7 +475,7 @@ final class WorkerServer implements AutoCloseable {
 			this.nonce = (tls != null) ? null : Handshake.randomBytes();
 			this.challenge = (tls != null) ? null : FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
 			this.answer = (tls != null) ? null : new PartialFrame(HANDSHAKE_FRAME_BYTES);
-			this.tlsHeader = (tls != null) ? ByteBuffer.allocate(TLS_RECORD_HEADER) : null;
+			this.tlsHeader = (tls != null) ? ByteBuffer.allocate(TlsDoor.RECORD_HEADER) : null;
 		}
 
 	}
@@ -579,168 +556,7 @@ final class WorkerServer implements AutoCloseable {
 
 	}
 
-	/**
-	 * The TLS listener: the parent presents a certificate made for this run and accepts only clients presenting the
-	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is. The accepting thread
-	 * holds a new connection until its peer's first TLS record begins; then, since a TLS handshake blocks, one of a
-	 * few threads runs it, and a newcomer drops one picked at random when all are taken.
-	 */
-	private final class TlsDoor {
-
-		private final ServerSocketChannel socket;
-
-		private final SSLSocketFactory tls;
-
-		private final RemoteEndpoint endpoint;
-
-		private final Duration pingInterval;
-
-		private final String door;
-
-		/** The connections in their handshake; guarded by itself. */
-		private final List<Socket> handshaking = new ArrayList<>();
-
-		private final ThreadPoolExecutor handshakes;
-
-		TlsDoor(RemoteAccess access) throws IOException {
-			Duration validity = Duration.ofDays(3650);
-			Tls.Identity parent = Tls.selfSigned("mp parent", validity);
-			Tls.Identity workers = Tls.selfSigned("mp worker", validity);
-			this.tls = Tls.context(parent, workers.fingerprint()).getSocketFactory();
-			this.handshakes = new ThreadPoolExecutor(MAX_TLS_HANDSHAKES, MAX_TLS_HANDSHAKES, 30, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(), (task) -> {
-						Thread thread = new Thread(task, "mp-handshake-tls");
-						thread.setDaemon(true);
-						return thread;
-					});
-			this.handshakes.allowCoreThreadTimeOut(true);
-			// plain TCP first, layered with TLS later, so that closing the socket ends a handshake on another thread
-			this.socket = ServerSocketChannel.open();
-			try {
-				this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
-				int port = ((InetSocketAddress) this.socket.getLocalAddress()).getPort();
-				this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
-						workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
-				this.door = "tls://" + access.bindAddress() + ":" + port;
-				this.socket.configureBlocking(false);
-				this.socket.register(WorkerServer.this.selector, SelectionKey.OP_ACCEPT, this);
-			}
-			catch (IOException | RuntimeException ex) {
-				// such as the port taken, or ClosedSelectorException once the server is closed
-				close();
-				throw ex;
-			}
-			this.pingInterval = access.pingInterval();
-			WorkerServer.this.selector.wakeup();
-			logger.info("Listening for remote workers on {} (TLS, certificate sha256 {})", this.door,
-					parent.fingerprint());
-		}
-
-		/**
-		 * Starts the handshake of a connection whose peer has begun its TLS handshake, dropping one in progress,
-		 * picked at random, if all places are taken.
-		 * @param header what the accepting thread has read of the connection already
-		 * @param deadline when the handshake must be done ({@code System.nanoTime()})
-		 */
-		private void admit(Socket client, byte[] header, long deadline) {
-			Socket dropped = null;
-			synchronized (this.handshaking) {
-				if (this.handshaking.size() >= MAX_TLS_HANDSHAKES) {
-					dropped = this.handshaking.remove(ThreadLocalRandom.current().nextInt(this.handshaking.size()));
-				}
-				this.handshaking.add(client);
-			}
-			if (dropped != null) {
-				refuse(dropped, door(dropped),
-						"dropped for a newer connection, with " + MAX_TLS_HANDSHAKES + " in their handshake");
-			}
-			try {
-				this.handshakes.execute(() -> handshake(client, header, deadline));
-			}
-			catch (Throwable ex) {
-				// the caller closes it
-				release(client);
-				throw ex;
-			}
-		}
-
-		/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
-		private void handshake(Socket client, byte[] header, long deadlineNanos) {
-			String door = door(client);
-			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(() -> refuse(client, door, notInTime()),
-					deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-			ChildJvm child = null;
-			try {
-				client.setTcpNoDelay(true);
-				client.setKeepAlive(true);
-				// server mode, reading first the bytes the accepting thread took
-				SSLSocket secured = (SSLSocket) this.tls.createSocket(client, new ByteArrayInputStream(header), true);
-				secured.setNeedClientAuth(true);
-				secured.setEnabledProtocols(Tls.protocols());
-				secured.startHandshake();
-				FrameChannel channel = new FrameChannel(secured.getInputStream(), secured.getOutputStream(), secured,
-						HANDSHAKE_FRAME_BYTES);
-				byte[] nonce = Handshake.randomBytes();
-				channel.write(new Frame(FrameType.HELLO, 0, nonce));
-				Frame answer = channel.read();
-				if (answer == null) {
-					refuse(client, door, "it closed the connection before its HELLO");
-					return;
-				}
-				// claimed before the proof takes the worker from those expected: a deadline or a newcomer closing the
-				// connection after that would lose the worker for good
-				if (!deadline.cancel(false) || !release(client)) {
-					// too late, or dropped meanwhile: the connection is closed already
-					closeQuietly(client);
-					return;
-				}
-				child = proven(answer, nonce, door);
-				if (child == null) {
-					closeQuietly(client);
-					return;
-				}
-				channel.limit(WorkerServer.this.maxFrameBytes);
-				connect(child, channel, this.pingInterval);
-			}
-			catch (Throwable ex) {
-				if (child != null || !client.isClosed()) {
-					failed(client, door, child, ex);
-				}
-			}
-			finally {
-				deadline.cancel(false);
-				release(client);
-			}
-		}
-
-		/** Frees a connection's place among those in their handshake: false if it was dropped for a newer one. */
-		private boolean release(Socket client) {
-			synchronized (this.handshaking) {
-				return this.handshaking.remove(client);
-			}
-		}
-
-		int handshaking() {
-			synchronized (this.handshaking) {
-				return this.handshaking.size();
-			}
-		}
-
-		private String door(Socket client) {
-			return this.door + " from " + client.getRemoteSocketAddress();
-		}
-
-		void close() {
-			closeQuietly(this.socket);
-			this.handshakes.shutdownNow();
-			synchronized (this.handshaking) {
-				this.handshaking.forEach(WorkerServer::closeQuietly);
-			}
-		}
-
-	}
-
-	private static void closeQuietly(Closeable closeable) {
+	static void closeQuietly(Closeable closeable) {
 		try {
 			closeable.close();
 		}
@@ -748,7 +564,6 @@ final class WorkerServer implements AutoCloseable {
 			// closing is best effort
 		}
 	}
-
 
 	@Override
 	public void close() {

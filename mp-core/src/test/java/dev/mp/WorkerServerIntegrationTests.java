@@ -137,8 +137,8 @@ class WorkerServerIntegrationTests {
 			connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
 		}
 		assertThat(remote.server().unproven())
-			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + WorkerServer.MAX_TLS_HANDSHAKES);
-		assertThat(handshakeThreads()).isLessThanOrEqualTo(WorkerServer.MAX_TLS_HANDSHAKES);
+			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
+		assertThat(handshakeThreads()).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
@@ -206,8 +206,8 @@ class WorkerServerIntegrationTests {
 		assertThat(opened).as("connections opened while the worker started (%s failed)", failed)
 			.hasValueGreaterThan(10);
 		assertThat(remote.server().unproven())
-			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + WorkerServer.MAX_TLS_HANDSHAKES);
-		assertThat(handshakeThreads()).isLessThanOrEqualTo(WorkerServer.MAX_TLS_HANDSHAKES);
+			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
+		assertThat(handshakeThreads()).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 	}
 
 	/**
