@@ -143,8 +143,9 @@ final class TlsDoor {
 	/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
 	private void handshake(Socket client, byte[] header, long deadlineNanos) {
 		String door = door(client);
-		ScheduledFuture<?> deadline = this.scheduler.schedule(() -> this.server.refuse(client, door, WorkerServer.notInTime()),
-				deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+		ScheduledFuture<?> deadline = this.scheduler.schedule(
+				() -> this.server.refuse(client, door, WorkerServer.notInTime()), deadlineNanos - System.nanoTime(),
+				TimeUnit.NANOSECONDS);
 		ChildJvm child = null;
 		try {
 			client.setTcpNoDelay(true);

@@ -99,6 +99,7 @@ class WorkerServerIntegrationTests {
 	void aThousandSilentConnectionsToTheSocketTakeNoThreadsAndAWorkerStillStarts() throws Exception {
 		this.template.pool("first", PoolOptions.builder().size(1).build()).submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
+		long threadsBefore = handshakeThreads();
 		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
 		for (int i = 0; i < FLOOD; i++) {
 			SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -110,7 +111,7 @@ class WorkerServerIntegrationTests {
 			assertThat(((SocketChannel) connection).read(ByteBuffer.allocate(1))).isOne();
 		}
 		assertThat(this.template.server().unproven()).isLessThanOrEqualTo(WorkerServer.MAX_PENDING);
-		assertThat(handshakeThreads()).isZero();
+		assertThat(handshakeThreads()).isLessThanOrEqualTo(threadsBefore);
 		// some were dropped for newer ones
 		await().atMost(Duration.ofSeconds(30)).until(() -> closedByTheServer() >= FLOOD - WorkerServer.MAX_PENDING);
 		long worker = this.template.pool("second", PoolOptions.builder().size(1).build())
@@ -130,6 +131,7 @@ class WorkerServerIntegrationTests {
 		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
+		long threadsBefore = handshakeThreads();
 		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
 		for (int i = 0; i < FLOOD; i++) {
 			Socket connection = new Socket();
@@ -138,7 +140,7 @@ class WorkerServerIntegrationTests {
 		}
 		assertThat(remote.server().unproven())
 			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
-		assertThat(handshakeThreads()).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
+		assertThat(handshakeThreads() - threadsBefore).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
@@ -174,6 +176,7 @@ class WorkerServerIntegrationTests {
 		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
+		long threadsBefore = handshakeThreads();
 		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
 		AtomicInteger opened = new AtomicInteger();
 		AtomicInteger failed = new AtomicInteger();
@@ -207,7 +210,7 @@ class WorkerServerIntegrationTests {
 			.hasValueGreaterThan(10);
 		assertThat(remote.server().unproven())
 			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
-		assertThat(handshakeThreads()).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
+		assertThat(handshakeThreads() - threadsBefore).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 	}
 
 	/**
@@ -333,6 +336,7 @@ class WorkerServerIntegrationTests {
 		return closed;
 	}
 
+	/** Handshake threads of every door in this JVM: a test compares counts, as other doors' may linger a while. */
 	private static long handshakeThreads() {
 		return Thread.getAllStackTraces().keySet().stream()
 			.filter((thread) -> thread.getName().startsWith("mp-handshake"))
