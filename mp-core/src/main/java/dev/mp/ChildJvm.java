@@ -299,6 +299,18 @@ final class ChildJvm implements ChildProcess {
 
 	/** Called by the server when the child has proved its secret. */
 	void connected(FrameChannel channel) {
+		// the reader before ready completes: calls are written from then on, and only the reader answers them
+		Thread reader = new Thread(() -> read(channel), "mp-reader-" + pid());
+		reader.setDaemon(true);
+		try {
+			reader.start();
+		}
+		catch (Throwable ex) {
+			// such as OutOfMemoryError: unable to create native thread
+			closeQuietly(channel);
+			connectionFailed(ex);
+			return;
+		}
 		// RUNNING before ready completes: whoever waits for ready sees it running (never after EXITED, though)
 		synchronized (this) {
 			if (this.state == ProcessState.STARTING) {
@@ -306,12 +318,22 @@ final class ChildJvm implements ChildProcess {
 			}
 		}
 		if (!this.ready.complete(channel)) {
+			// the reader ends on the closed channel
 			closeQuietly(channel);
-			return;
 		}
-		Thread reader = new Thread(() -> read(channel), "mp-reader-" + pid());
-		reader.setDaemon(true);
-		reader.start();
+	}
+
+	/**
+	 * Called when the child has proved its secret but its connection could not be taken (no thread for it): it fails
+	 * to start now rather than when its start times out.
+	 */
+	void connectionFailed(Throwable cause) {
+		if (this.ready.completeExceptionally(new ProcessStartException(
+				"Child JVM proved its secret but the parent could not take its connection: " + cause, this.name,
+				pid(), command(), null, this.tail.lines(), cause))) {
+			// not through kill(): this is a start failure, not a stop the caller asked for
+			this.worker.kill();
+		}
 	}
 
 	/** The secret this child must prove. */

@@ -2,13 +2,9 @@ package dev.mp;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -17,22 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +36,6 @@ import dev.mp.wire.FrameChannel;
 import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 import dev.mp.wire.PartialFrame;
-import dev.mp.wire.Tls;
 
 /**
  * The parent's Unix domain socket, in a private run directory (0700, socket 0600). Every connection must pass the
@@ -55,9 +45,10 @@ import dev.mp.wire.Tls;
  * <p>
  * A connection that has not proved itself costs little: one thread accepts on both doors and holds every new
  * connection without blocking, running the Unix socket's handshake itself; a TLS handshake gets one of a few threads
- * only once its peer speaks. When too many wait, the oldest is dropped, so that a new one (a worker starting during a
- * flood) gets its turn. Until the proof, what a peer claims is logged only as quoted data, and a flood of refusals
- * logs one warning a minute.
+ * only once its peer has sent the header of a TLS handshake record. When too many wait, one of them picked at random
+ * is dropped (as a SYN cache does), so that a new one (a worker starting during a flood) gets its turn and a flood
+ * cannot time when it is dropped. Until the proof, what a peer claims is logged only as quoted data, and a flood of
+ * refusals logs one warning a minute.
  */
 final class WorkerServer implements AutoCloseable {
 
@@ -69,16 +60,13 @@ final class WorkerServer implements AutoCloseable {
 	private static final long HANDSHAKE_MILLIS = 10_000;
 
 	/** Largest frame a peer may send before it has proved the secret. */
-	private static final int HANDSHAKE_FRAME_BYTES = 1024;
+	static final int HANDSHAKE_FRAME_BYTES = 1024;
 
 	/** Connections held by the accepting thread at once, on both doors: each a socket and a few hundred bytes. */
-	private static final int MAX_PENDING = 256;
+	static final int MAX_PENDING = 256;
 
 	/** Connections a door accepts before the accepting thread turns to those it holds again. */
 	private static final int ACCEPTS_PER_ROUND = 64;
-
-	/** Connections to the TLS door in their TLS and HMAC handshakes at once, each on a thread of its own. */
-	private static final int MAX_TLS_HANDSHAKES = 4;
 
 	/** Characters of unproven input (a claimed worker id, an error) that a log line shows. */
 	private static final int MAX_LOGGED_CHARS = 200;
@@ -98,6 +86,16 @@ final class WorkerServer implements AutoCloseable {
 	private final ScheduledExecutorService scheduler;
 
 	private final Refusals refusals = new Refusals();
+
+	/** The connections the accepting thread holds; only that thread changes it. */
+	private final Held held = new Held();
+
+	/** Makes the threads that hand proven connections over: a test's may fail to start, as with no memory left. */
+	private volatile ThreadFactory connectedThreads = (task) -> {
+		Thread thread = new Thread(task, "mp-connected");
+		thread.setDaemon(true);
+		return thread;
+	};
 
 	/** The TLS door for remote workers, once one is launched; guarded by {@code this}. */
 	private TlsDoor tls;
@@ -136,6 +134,20 @@ final class WorkerServer implements AutoCloseable {
 		this.expected.remove(workerId);
 	}
 
+	/** For tests: threads to hand proven connections over. */
+	void connectedThreads(ThreadFactory threads) {
+		this.connectedThreads = threads;
+	}
+
+	/** Connections that have not proved themselves yet, held or in a TLS handshake: for tests. */
+	int unproven() {
+		TlsDoor door;
+		synchronized (this) {
+			door = this.tls;
+		}
+		return this.held.size() + ((door != null) ? door.handshaking() : 0);
+	}
+
 	/**
 	 * Where remote workers of this run connect, opening the TLS listener on first use. Every remote launcher of this
 	 * server shares it (the first one's address wins).
@@ -144,56 +156,73 @@ final class WorkerServer implements AutoCloseable {
 	synchronized RemoteEndpoint remoteEndpoint(RemoteAccess access) {
 		if (this.tls == null) {
 			try {
-				this.tls = new TlsDoor(access);
+				this.tls = new TlsDoor(access, this, this.selector, this.scheduler, this.maxFrameBytes);
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
 				throw new MpException("Cannot listen for remote workers on " + access.bindAddress() + ":"
 						+ access.port() + ": " + ex, ex);
 			}
 		}
-		return this.tls.endpoint;
+		return this.tls.endpoint();
 	}
 
 	/**
 	 * Accepts connections on both doors and holds them, on this one thread and without blocking, until they prove
-	 * themselves (the Unix socket's handshake runs here) or speak (a TLS handshake then gets a thread).
+	 * themselves (the Unix socket's handshake runs here) or begin their TLS handshake (which then gets a thread).
 	 */
 	private void acceptLoop() {
-		// oldest first, so that the head is the next deadline and the one dropped for a newcomer
-		Set<Pending> pending = new LinkedHashSet<>();
+		Held pending = this.held;
 		try {
 			while (this.server.isOpen()) {
-				long wait = pending.isEmpty() ? 0
-						: Math.max(1, TimeUnit.NANOSECONDS.toMillis(pending.iterator().next().deadline - System.nanoTime()));
-				this.selector.select(wait);
-				for (SelectionKey key : this.selector.selectedKeys()) {
-					if (!key.isValid()) {
-						// dropped for a newcomer in this round
-						continue;
-					}
-					if (key.attachment() instanceof Pending connection) {
-						advance(connection, pending);
-					}
-					else {
-						accept(key, pending);
-					}
+				try {
+					round(pending);
 				}
-				this.selector.selectedKeys().clear();
-				expire(pending);
+				catch (RuntimeException | Error ex) {
+					if (!this.server.isOpen()) {
+						// closed meanwhile: the selector too
+						return;
+					}
+					// each connection's step catches its own, so this is the loop's: going on is all that helps
+					logger.error("mp's worker socket {} failed to accept or hold connections: {}", this.socketPath,
+							ex.toString(), ex);
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+				}
 			}
 		}
-		catch (IOException | ClosedSelectorException ex) {
+		catch (IOException ex) {
 			if (this.server.isOpen()) {
 				logger.error("mp's worker socket {} stopped accepting connections: {}", this.socketPath, ex.toString());
 			}
 		}
 		finally {
-			pending.forEach((connection) -> closeQuietly(connection.socket));
+			pending.closeAll();
 		}
 	}
 
+	private void round(Held pending) throws IOException {
+		Pending next = pending.first();
+		long wait = (next == null) ? 0
+				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.deadline - System.nanoTime()));
+		this.selector.select(wait);
+		for (Iterator<SelectionKey> keys = this.selector.selectedKeys().iterator(); keys.hasNext();) {
+			SelectionKey key = keys.next();
+			keys.remove();
+			if (!key.isValid()) {
+				// dropped for a newcomer in this round
+				continue;
+			}
+			if (key.attachment() instanceof Pending connection) {
+				advance(connection, pending);
+			}
+			else {
+				accept(key, pending);
+			}
+		}
+		expire(pending);
+	}
+
 	/** Accepts what a backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
-	private void accept(SelectionKey listener, Set<Pending> pending) {
+	private void accept(SelectionKey listener, Held pending) {
 		ServerSocketChannel server = (ServerSocketChannel) listener.channel();
 		// the TLS door's listener carries the door, the Unix socket's nothing
 		TlsDoor tls = (TlsDoor) listener.attachment();
@@ -205,7 +234,7 @@ final class WorkerServer implements AutoCloseable {
 			catch (IOException ex) {
 				if (server.isOpen()) {
 					logger.warn("Accepting a worker connection on {} failed: {}",
-							(tls != null) ? tls.door : this.socketPath, ex.toString());
+							(tls != null) ? tls.door() : this.socketPath, ex.toString());
 					// such as too many open files: do not spin on it
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
 				}
@@ -215,9 +244,8 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			if (pending.size() >= MAX_PENDING) {
-				Pending oldest = pending.iterator().next();
-				pending.remove(oldest);
-				refuse(oldest.socket, oldest.door,
+				Pending dropped = pending.removeRandom();
+				refuse(dropped.socket, dropped.door,
 						"dropped for a newer connection, with " + MAX_PENDING + " waiting for their handshake");
 			}
 			String door = (tls != null) ? tls.door(socket.socket()) : this.socketPath.toString();
@@ -230,23 +258,38 @@ final class WorkerServer implements AutoCloseable {
 					advance(connection, pending);
 				}
 			}
-			catch (IOException | RuntimeException ex) {
-				refuse(socket, door, ex.toString());
+			catch (Throwable ex) {
+				failed(socket, door, null, ex);
 			}
 		}
 	}
 
 	/**
 	 * Takes a pending connection as far as the bytes at hand allow: on the Unix socket the challenge out, the answer
-	 * in and the proof; on the TLS door, once the peer speaks, to a thread for its TLS handshake.
+	 * in and the proof; on the TLS door, once the header of the peer's first TLS record is in, to a thread for its
+	 * TLS handshake.
 	 */
-	private void advance(Pending connection, Set<Pending> pending) {
+	private void advance(Pending connection, Held pending) {
+		ChildJvm child = null;
 		try {
 			if (connection.tls != null) {
+				if (connection.socket.read(connection.tlsHeader) < 0) {
+					pending.remove(connection);
+					refuse(connection.socket, connection.door, "it closed the connection before its TLS handshake");
+					return;
+				}
+				if (connection.tlsHeader.hasRemaining()) {
+					return;
+				}
 				pending.remove(connection);
+				if (!TlsDoor.isHandshakeRecord(connection.tlsHeader.array())) {
+					// junk need not take a thread
+					refuse(connection.socket, connection.door, "it sent no TLS handshake record");
+					return;
+				}
 				connection.key.cancel();
 				connection.socket.configureBlocking(true);
-				connection.tls.admit(connection.socket.socket(), connection.deadline);
+				connection.tls.admit(connection.socket.socket(), connection.tlsHeader.array(), connection.deadline);
 				return;
 			}
 			connection.socket.write(connection.challenge);
@@ -260,7 +303,7 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			pending.remove(connection);
-			ChildJvm child = proven(answer, connection.nonce, connection.door);
+			child = proven(answer, connection.nonce, connection.door);
 			if (child == null) {
 				closeQuietly(connection.socket);
 				return;
@@ -269,20 +312,17 @@ final class WorkerServer implements AutoCloseable {
 			connection.socket.configureBlocking(true);
 			connect(child, new FrameChannel(connection.socket, this.maxFrameBytes), null);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (Throwable ex) {
 			pending.remove(connection);
-			refuse(connection.socket, connection.door, printable(ex.toString()));
+			failed(connection.socket, connection.door, child, ex);
 		}
 	}
 
-	private void expire(Set<Pending> pending) {
+	private void expire(Held pending) {
 		long now = System.nanoTime();
-		for (Iterator<Pending> oldestFirst = pending.iterator(); oldestFirst.hasNext();) {
-			Pending connection = oldestFirst.next();
-			if (connection.deadline - now > 0) {
-				return;
-			}
-			oldestFirst.remove();
+		for (Pending connection = pending.first(); connection != null
+				&& connection.deadline - now <= 0; connection = pending.first()) {
+			pending.remove(connection);
 			refuse(connection.socket, connection.door, notInTime());
 		}
 	}
@@ -292,7 +332,7 @@ final class WorkerServer implements AutoCloseable {
 	 * it proves none. Until the proof the worker id is only a claim, so it is logged quoted, as data.
 	 * @throws dev.mp.wire.ProtocolException if the HELLO is malformed
 	 */
-	private ChildJvm proven(Frame answer, byte[] nonce, String door) {
+	ChildJvm proven(Frame answer, byte[] nonce, String door) {
 		if (answer.type() != FrameType.HELLO) {
 			refused(door, "it sent " + answer.type() + " rather than HELLO");
 			return null;
@@ -310,17 +350,16 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * Hands a proven connection to its worker on a thread of its own, since what waits for the worker runs there.
+	 * Nothing is handed over if the thread cannot start: the caller then closes the connection and fails the worker.
 	 * @param pingInterval how often to ping the worker, or {@code null}
 	 */
-	private void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
-		Thread connected = new Thread(() -> {
+	void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
+		this.connectedThreads.newThread(() -> {
 			if (pingInterval != null) {
 				ping(channel, pingInterval);
 			}
 			child.connected(channel);
-		}, "mp-connected");
-		connected.setDaemon(true);
-		connected.start();
+		}).start();
 	}
 
 	/** Shows a remote worker that the parent is still there, until the connection fails (a worker gone). */
@@ -337,9 +376,31 @@ final class WorkerServer implements AutoCloseable {
 	}
 
 	/** Closes a connection that did not prove itself, and logs why. */
-	private void refuse(Closeable connection, String door, String why) {
+	void refuse(Closeable connection, String door, String why) {
 		closeQuietly(connection);
 		refused(door, why);
+	}
+
+	/**
+	 * A connection's step failed: the connection is closed, and the worker it proved to be, expected no more, fails
+	 * to start now rather than when its start times out.
+	 * @param child the worker it proved to be, or {@code null}
+	 */
+	void failed(Closeable connection, String door, ChildJvm child, Throwable ex) {
+		if (child != null) {
+			closeQuietly(connection);
+			logger.error("Could not take the connection of a worker that proved itself on {}: {}", door, ex.toString(),
+					ex);
+			child.connectionFailed(ex);
+		}
+		else if (ex instanceof Error) {
+			// such as no memory for a thread: worth more than a refusal's rate-limited warning
+			closeQuietly(connection);
+			logger.error("Could not go on with a connection to mp's worker socket {}: {}", door, ex.toString(), ex);
+		}
+		else {
+			refuse(connection, door, printable(ex.toString()));
+		}
 	}
 
 	private void refused(String door, String why) {
@@ -353,7 +414,7 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	private static String notInTime() {
+	static String notInTime() {
 		return "it did not prove itself within " + HANDSHAKE_MILLIS / 1000 + " s";
 	}
 
@@ -382,7 +443,7 @@ final class WorkerServer implements AutoCloseable {
 
 	/**
 	 * A connection waiting on the accepting thread: on the Unix socket with its handshake, the challenge going out and
-	 * the answer coming in; on the TLS door until its peer speaks.
+	 * the answer coming in; on the TLS door until the header of its peer's first TLS record is in.
 	 */
 	private static final class Pending {
 
@@ -400,6 +461,8 @@ final class WorkerServer implements AutoCloseable {
 
 		private final PartialFrame answer;
 
+		private final ByteBuffer tlsHeader;
+
 		private SelectionKey key;
 
 		/**
@@ -412,6 +475,57 @@ final class WorkerServer implements AutoCloseable {
 			this.nonce = (tls != null) ? null : Handshake.randomBytes();
 			this.challenge = (tls != null) ? null : FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
 			this.answer = (tls != null) ? null : new PartialFrame(HANDSHAKE_FRAME_BYTES);
+			this.tlsHeader = (tls != null) ? ByteBuffer.allocate(TlsDoor.RECORD_HEADER) : null;
+		}
+
+	}
+
+	/**
+	 * The connections the accepting thread holds, in the order they came, which is that of their deadlines. The one
+	 * dropped for a newcomer is picked at random, so that a flood cannot time when a worker's connection goes.
+	 */
+	private static final class Held {
+
+		private final Set<Pending> connections = new LinkedHashSet<>();
+
+		/** How many, for other threads. */
+		private volatile int size;
+
+		int size() {
+			return this.size;
+		}
+
+		/** The one with the next deadline, or {@code null}. */
+		Pending first() {
+			return this.connections.isEmpty() ? null : this.connections.iterator().next();
+		}
+
+		void add(Pending connection) {
+			this.connections.add(connection);
+			this.size = this.connections.size();
+		}
+
+		void remove(Pending connection) {
+			this.connections.remove(connection);
+			this.size = this.connections.size();
+		}
+
+		/** Removes one at random: a walk of at most {@link #MAX_PENDING} steps, only when that many wait. */
+		Pending removeRandom() {
+			Iterator<Pending> walk = this.connections.iterator();
+			for (int skip = ThreadLocalRandom.current().nextInt(this.connections.size()); skip > 0; skip--) {
+				walk.next();
+			}
+			Pending dropped = walk.next();
+			walk.remove();
+			this.size = this.connections.size();
+			return dropped;
+		}
+
+		void closeAll() {
+			this.connections.forEach((connection) -> closeQuietly(connection.socket));
+			this.connections.clear();
+			this.size = 0;
 		}
 
 	}
@@ -442,141 +556,7 @@ final class WorkerServer implements AutoCloseable {
 
 	}
 
-	/**
-	 * The TLS listener: the parent presents a certificate made for this run and accepts only clients presenting the
-	 * workers' certificate of this run; the HMAC handshake then says which expected worker it is. The accepting thread
-	 * holds a new connection until its peer speaks; then, since a TLS handshake blocks, one of a few threads runs it,
-	 * and a newcomer drops the oldest when all are taken.
-	 */
-	private final class TlsDoor {
-
-		private final ServerSocketChannel socket;
-
-		private final SSLSocketFactory tls;
-
-		private final RemoteEndpoint endpoint;
-
-		private final Duration pingInterval;
-
-		private final String door;
-
-		/** The connections in their handshake, oldest first; guarded by itself. */
-		private final Deque<Socket> handshaking = new ArrayDeque<>();
-
-		private final ThreadPoolExecutor handshakes;
-
-		TlsDoor(RemoteAccess access) throws IOException {
-			Duration validity = Duration.ofDays(3650);
-			Tls.Identity parent = Tls.selfSigned("mp parent", validity);
-			Tls.Identity workers = Tls.selfSigned("mp worker", validity);
-			this.tls = Tls.context(parent, workers.fingerprint()).getSocketFactory();
-			// plain TCP first, layered with TLS later, so that closing the socket ends a handshake on another thread
-			this.socket = ServerSocketChannel.open();
-			this.socket.bind(new InetSocketAddress(InetAddress.getByName(access.bindAddress()), access.port()));
-			int port = ((InetSocketAddress) this.socket.getLocalAddress()).getPort();
-			this.endpoint = new RemoteEndpoint(access.advertisedHost(), port, parent.fingerprint(),
-					workers.certificateBytes(), workers.keyBytes(), access.disconnectGrace());
-			this.pingInterval = access.pingInterval();
-			this.door = "tls://" + access.bindAddress() + ":" + port;
-			this.handshakes = new ThreadPoolExecutor(MAX_TLS_HANDSHAKES, MAX_TLS_HANDSHAKES, 30, TimeUnit.SECONDS,
-					new LinkedBlockingQueue<>(), (task) -> {
-						Thread thread = new Thread(task, "mp-handshake-tls");
-						thread.setDaemon(true);
-						return thread;
-					});
-			this.handshakes.allowCoreThreadTimeOut(true);
-			this.socket.configureBlocking(false);
-			this.socket.register(WorkerServer.this.selector, SelectionKey.OP_ACCEPT, this);
-			WorkerServer.this.selector.wakeup();
-			logger.info("Listening for remote workers on {} (TLS, certificate sha256 {})", this.door,
-					parent.fingerprint());
-		}
-
-		/**
-		 * Starts the handshake of a connection whose peer has spoken, dropping the oldest one in progress if all
-		 * places are taken.
-		 * @param deadline when the handshake must be done ({@code System.nanoTime()})
-		 */
-		private void admit(Socket client, long deadline) {
-			Socket oldest = null;
-			synchronized (this.handshaking) {
-				if (this.handshaking.size() >= MAX_TLS_HANDSHAKES) {
-					oldest = this.handshaking.removeFirst();
-				}
-				this.handshaking.addLast(client);
-			}
-			if (oldest != null) {
-				refuse(oldest, door(oldest),
-						"dropped for a newer connection, with " + MAX_TLS_HANDSHAKES + " in their handshake");
-			}
-			this.handshakes.execute(() -> handshake(client, deadline));
-		}
-
-		/** TLS, then the HMAC handshake, within one deadline; whoever closes the connection first says why. */
-		private void handshake(Socket client, long deadlineNanos) {
-			String door = door(client);
-			ScheduledFuture<?> deadline = WorkerServer.this.scheduler.schedule(() -> refuse(client, door, notInTime()),
-					deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
-			try {
-				client.setTcpNoDelay(true);
-				client.setKeepAlive(true);
-				SSLSocket secured = (SSLSocket) this.tls.createSocket(client, null, client.getPort(), true);
-				secured.setUseClientMode(false);
-				secured.setNeedClientAuth(true);
-				secured.setEnabledProtocols(Tls.protocols());
-				secured.startHandshake();
-				FrameChannel channel = new FrameChannel(secured.getInputStream(), secured.getOutputStream(), secured,
-						HANDSHAKE_FRAME_BYTES);
-				byte[] nonce = Handshake.randomBytes();
-				channel.write(new Frame(FrameType.HELLO, 0, nonce));
-				Frame answer = channel.read();
-				if (answer == null) {
-					refuse(client, door, "it closed the connection before its HELLO");
-					return;
-				}
-				ChildJvm child = proven(answer, nonce, door);
-				// proven in time and not dropped meanwhile, or else the connection is closed already
-				if (child != null && deadline.cancel(false) && release(client)) {
-					channel.limit(WorkerServer.this.maxFrameBytes);
-					connect(child, channel, this.pingInterval);
-				}
-				else {
-					closeQuietly(client);
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				if (!client.isClosed()) {
-					refuse(client, door, printable(ex.toString()));
-				}
-			}
-			finally {
-				deadline.cancel(false);
-				release(client);
-			}
-		}
-
-		/** Frees a connection's place among those in their handshake: false if it was dropped for a newer one. */
-		private boolean release(Socket client) {
-			synchronized (this.handshaking) {
-				return this.handshaking.remove(client);
-			}
-		}
-
-		private String door(Socket client) {
-			return this.door + " from " + client.getRemoteSocketAddress();
-		}
-
-		void close() {
-			closeQuietly(this.socket);
-			this.handshakes.shutdownNow();
-			synchronized (this.handshaking) {
-				this.handshaking.forEach(WorkerServer::closeQuietly);
-			}
-		}
-
-	}
-
-	private static void closeQuietly(Closeable closeable) {
+	static void closeQuietly(Closeable closeable) {
 		try {
 			closeable.close();
 		}
@@ -584,7 +564,6 @@ final class WorkerServer implements AutoCloseable {
 			// closing is best effort
 		}
 	}
-
 
 	@Override
 	public void close() {

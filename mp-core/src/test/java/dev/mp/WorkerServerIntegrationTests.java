@@ -1,9 +1,9 @@
 package dev.mp;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.launch.RemoteAccess;
 import dev.mp.launch.RemoteEndpoint;
 import dev.mp.test.FileBootstrapLauncher;
 import dev.mp.test.NoChildProcessesLeft;
@@ -38,6 +41,7 @@ import dev.mp.wire.FrameType;
 import dev.mp.wire.Handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -50,11 +54,8 @@ class WorkerServerIntegrationTests {
 
 	private static final int FLOOD = 1000;
 
-	/** Threads a flood may add: some slack for the JVM's own (compiler threads come and go). */
-	private static final int A_HANDFUL = 8;
-
-	/** Heap a flood may keep, with both ends of the connections in this JVM: a few KiB for each. */
-	private static final long LITTLE_MEMORY = 16 * 1024 * 1024;
+	/** Connections a flood running while a worker starts opens at most, one every few milliseconds. */
+	private static final int STEADY_FLOOD = 3000;
 
 	@TempDir
 	Path directory;
@@ -98,8 +99,7 @@ class WorkerServerIntegrationTests {
 	void aThousandSilentConnectionsToTheSocketTakeNoThreadsAndAWorkerStillStarts() throws Exception {
 		this.template.pool("first", PoolOptions.builder().size(1).build()).submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
-		int before = threads();
-		long heap = heapAfterGc();
+		long threadsBefore = handshakeThreads();
 		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
 		for (int i = 0; i < FLOOD; i++) {
 			SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -110,13 +110,10 @@ class WorkerServerIntegrationTests {
 		for (AutoCloseable connection : this.flood) {
 			assertThat(((SocketChannel) connection).read(ByteBuffer.allocate(1))).isOne();
 		}
-		assertThat(heapAfterGc() - heap).as("heap taken by the parent and the test's own ends of the connections")
-			.isLessThan(LITTLE_MEMORY);
-		assertThat(threads() - before).isLessThanOrEqualTo(A_HANDFUL);
-		// the oldest were dropped for newer ones
-		SocketChannel oldest = (SocketChannel) this.flood.get(0);
-		assertThat(oldest.read(ByteBuffer.allocate(1024))).isPositive();
-		assertThat(oldest.read(ByteBuffer.allocate(1024))).isEqualTo(-1);
+		assertThat(this.template.server().unproven()).isLessThanOrEqualTo(WorkerServer.MAX_PENDING);
+		assertThat(handshakeThreads()).isLessThanOrEqualTo(threadsBefore);
+		// some were dropped for newer ones
+		await().atMost(Duration.ofSeconds(30)).until(() -> closedByTheServer() >= FLOOD - WorkerServer.MAX_PENDING);
 		long worker = this.template.pool("second", PoolOptions.builder().size(1).build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
@@ -134,14 +131,16 @@ class WorkerServerIntegrationTests {
 		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
-		int before = threads();
+		long threadsBefore = handshakeThreads();
 		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
 		for (int i = 0; i < FLOOD; i++) {
 			Socket connection = new Socket();
 			this.flood.add(connection);
 			connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
 		}
-		assertThat(threads() - before).isLessThanOrEqualTo(A_HANDFUL);
+		assertThat(remote.server().unproven())
+			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
+		assertThat(handshakeThreads() - threadsBefore).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
@@ -155,6 +154,20 @@ class WorkerServerIntegrationTests {
 	@Test
 	@Timeout(180)
 	void aRemoteWorkerStartsWhileSilentConnectionsKeepComing() throws Exception {
+		aRemoteWorkerStartsWhileConnectionsKeepComing(new byte[0]);
+	}
+
+	/**
+	 * Connections sending a byte each keep coming while a remote worker starts: they do not begin a TLS handshake,
+	 * so they take no handshake thread and never drop the worker's handshake.
+	 */
+	@Test
+	@Timeout(180)
+	void aRemoteWorkerStartsWhileConnectionsSendingAByteKeepComing() throws Exception {
+		aRemoteWorkerStartsWhileConnectionsKeepComing(new byte[] { 22 });
+	}
+
+	private void aRemoteWorkerStartsWhileConnectionsKeepComing(byte[] firstBytes) throws Exception {
 		FileBootstrapLauncher launcher = new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5),
 				(config, secrets) -> {
 				});
@@ -163,28 +176,97 @@ class WorkerServerIntegrationTests {
 		remote.pool("first", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
+		long threadsBefore = handshakeThreads();
 		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
+		AtomicInteger opened = new AtomicInteger();
+		AtomicInteger failed = new AtomicInteger();
 		ScheduledExecutorService flooder = Executors.newSingleThreadScheduledExecutor();
 		this.flood.add(flooder::shutdownNow);
 		flooder.scheduleAtFixedRate(() -> {
+			if (opened.get() + failed.get() >= STEADY_FLOOD) {
+				return;
+			}
 			Socket connection = new Socket();
 			synchronized (this.flood) {
 				this.flood.add(connection);
 			}
 			try {
 				connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
+				connection.getOutputStream().write(firstBytes);
+				opened.incrementAndGet();
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
+				// counted rather than thrown: that would end the flood quietly
+				failed.incrementAndGet();
 			}
-		}, 0, 10, TimeUnit.MILLISECONDS);
+		}, 0, 5, TimeUnit.MILLISECONDS);
 		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		assertThat(worker).isNotEqualTo(pid());
 		flooder.shutdownNow();
 		assertThat(flooder.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.flood).as("silent connections opened while the worker started").hasSizeGreaterThan(10);
+		assertThat(opened).as("connections opened while the worker started (%s failed)", failed)
+			.hasValueGreaterThan(10);
+		assertThat(remote.server().unproven())
+			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
+		assertThat(handshakeThreads() - threadsBefore).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
+	}
+
+	/**
+	 * A worker whose proven connection gets no thread (none can be created) fails to start at once, with the reason,
+	 * and the server goes on accepting: the next worker starts.
+	 */
+	@Test
+	@Timeout(180)
+	void aWorkerWhoseConnectionGetsNoThreadFailsToStartAndTheNextOneStarts() throws Exception {
+		AtomicBoolean failed = new AtomicBoolean();
+		this.template.server().connectedThreads((task) -> {
+			Thread thread = failed.compareAndSet(false, true) ? new Thread(task) {
+
+				@Override
+				public void start() {
+					throw new OutOfMemoryError("unable to create native thread (made up by the test)");
+				}
+
+			} : new Thread(task);
+			thread.setDaemon(true);
+			return thread;
+		});
+		ProcessOptions options = ProcessOptions.builder().startTimeout(Duration.ofSeconds(60)).build();
+		ManagedProcess unlucky = this.template.process(() -> {
+		}).options(options).start();
+		assertThatThrownBy(unlucky::join).isInstanceOf(ProcessStartException.class)
+			.hasMessageContaining("could not take its connection")
+			.hasMessageContaining("made up by the test");
+		long worker = this.template.pool("next", PoolOptions.builder().size(1).build())
+			.submit(WorkerServerIntegrationTests::pid)
+			.get(60, TimeUnit.SECONDS);
+		assertThat(worker).isNotEqualTo(pid());
+	}
+
+	@Test
+	void aTlsDoorThatCannotOpenFailsWithTheFactsAndKeepsNoPort() throws Exception {
+		int port;
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			port = probe.getLocalPort();
+		}
+		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+		try {
+			WorkerServer server = new WorkerServer(this.directory, 1024, scheduler);
+			// its selector closed, so the door cannot register once its port is bound
+			server.close();
+			RemoteAccess access = new RemoteAccess("127.0.0.1", port, "127.0.0.1", Duration.ofSeconds(1),
+					Duration.ofSeconds(5));
+			assertThatThrownBy(() -> server.remoteEndpoint(access)).isInstanceOf(MpException.class)
+				.hasMessageContaining("127.0.0.1:" + port);
+			try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+				assertThat(again.getLocalPort()).as("the port, let go").isEqualTo(port);
+			}
+		}
+		finally {
+			scheduler.shutdownNow();
+		}
 	}
 
 	@Test
@@ -239,13 +321,26 @@ class WorkerServerIntegrationTests {
 			.toList();
 	}
 
-	private static long heapAfterGc() {
-		System.gc();
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	/** How many of the flood's Unix socket connections the server has closed, reading what it sent them. */
+	private int closedByTheServer() throws IOException {
+		int closed = 0;
+		for (AutoCloseable connection : this.flood) {
+			SocketChannel channel = (SocketChannel) connection;
+			if (channel.isBlocking()) {
+				channel.configureBlocking(false);
+			}
+			if (channel.read(ByteBuffer.allocate(1024)) < 0) {
+				closed++;
+			}
+		}
+		return closed;
 	}
 
-	private static int threads() {
-		return ManagementFactory.getThreadMXBean().getThreadCount();
+	/** Handshake threads of every door in this JVM: a test compares counts, as other doors' may linger a while. */
+	private static long handshakeThreads() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().startsWith("mp-handshake"))
+			.count();
 	}
 
 }

@@ -15,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PartialFrameTests {
 
+	/** Reads after which a test gives up, far more than its frames take: so that a bug fails it rather than hangs. */
+	private static final int MAX_READS = 10_000;
+
 	@Test
 	void aFrameArrivingAByteAtATimeIsTheFrameWritten() throws Exception {
 		byte[] payload = { 1, 2, 3, 4, 5 };
@@ -22,10 +25,11 @@ class PartialFrameTests {
 		PartialFrame partial = new PartialFrame(1024);
 		Frame frame = null;
 		int reads = 0;
-		while (frame == null) {
+		while (frame == null && reads < MAX_READS) {
 			frame = partial.readFrom(wire);
 			reads++;
 		}
+		assertThat(frame).isNotNull();
 		assertThat(reads).isGreaterThan(payload.length);
 		assertThat(frame.type()).isEqualTo(FrameType.HELLO);
 		assertThat(frame.correlationId()).isEqualTo(42);
@@ -37,7 +41,7 @@ class PartialFrameTests {
 		Trickle wire = new Trickle(ByteBuffer.allocate(13).putInt(Integer.MAX_VALUE).flip());
 		PartialFrame partial = new PartialFrame(1024);
 		assertThatThrownBy(() -> {
-			while (partial.readFrom(wire) == null) {
+			for (int reads = 0; reads < MAX_READS && partial.readFrom(wire) == null; reads++) {
 				assertThat(wire.bytes.position()).isLessThan(4);
 			}
 		}).isInstanceOf(ProtocolException.class).hasMessageContaining("outside 9..1033 bytes");
@@ -50,7 +54,7 @@ class PartialFrameTests {
 		wire.ended = true;
 		PartialFrame partial = new PartialFrame(1024);
 		assertThatThrownBy(() -> {
-			while (partial.readFrom(wire) == null) {
+			for (int reads = 0; reads < MAX_READS && partial.readFrom(wire) == null; reads++) {
 			}
 		}).isInstanceOf(EOFException.class);
 	}
