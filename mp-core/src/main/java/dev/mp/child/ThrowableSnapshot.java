@@ -135,6 +135,8 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 		}
 
 		private Throwable cause(Throwable throwable) {
+			// getCause() and getSuppressed() are synchronized on the throwable: a thread of the task's that holds its
+			// monitor keeps the reading (and the answer) waiting
 			try {
 				return throwable.getCause();
 			}
@@ -177,16 +179,9 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 		}
 
 		private List<ThrowableSnapshot> suppressed(Throwable throwable) {
-			Throwable[] suppressed;
-			try {
-				suppressed = throwable.getSuppressed();
-			}
-			catch (Throwable ex) {
-				this.whole = false;
-				return List.of();
-			}
 			List<ThrowableSnapshot> snapshots = new ArrayList<>();
-			for (Throwable each : suppressed) {
+			// final, so not the throwable's own code; nor can it hold a null, which addSuppressed and readObject refuse
+			for (Throwable each : throwable.getSuppressed()) {
 				if (this.left == 0) {
 					this.whole = false;
 					break;
