@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.mp.child.ThrowableSnapshot;
 import dev.mp.child.WorkerMain;
+import dev.mp.test.HostileThrowablesFailCleanly;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Every call gets exactly one answer, whatever its task throws: exceptions whose own methods throw, that cannot be
  * written, that form cycles or very deep chains, or that turn hostile once read back in the parent.
  */
-@ExtendWith(NoChildProcessesLeft.class)
+@ExtendWith({ NoChildProcessesLeft.class, HostileThrowablesFailCleanly.class })
 class HostileExceptionIntegrationTests {
 
 	/** Long enough for a loaded machine, short against the 30 s close grace a hung worker would cost. */

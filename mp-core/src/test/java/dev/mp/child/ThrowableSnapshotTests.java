@@ -3,7 +3,9 @@ package dev.mp.child;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.mp.test.HostileThrowablesFailCleanly;
 import dev.mp.wire.Throwables;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Reading a throwable's facts never throws and stays bounded, whatever the throwable does.
  */
+@ExtendWith(HostileThrowablesFailCleanly.class)
 class ThrowableSnapshotTests {
 
 	@Test
