@@ -67,7 +67,7 @@ public class RemoteExceptionStandIn extends RuntimeException {
 				if (cause != null) {
 					toCheck.push(cause);
 				}
-				Arrays.stream(each.getSuppressed()).filter(Objects::nonNull).forEach(toCheck::push);
+				Arrays.stream(each.getSuppressed()).forEach(toCheck::push);
 			}
 			return true;
 		}

@@ -489,8 +489,19 @@ final class ChildRuntime {
 	 * @param cause what went wrong, or {@code null}
 	 */
 	static void halt(int code, String why, Throwable cause) {
+		halt(code, why, null, cause);
+	}
+
+	/**
+	 * Ends the worker at once, as {@link #halt(int, String, Throwable)} does, with a detail shown in brackets after
+	 * the reason.
+	 * @param detail what shows the reason, or {@code null}
+	 * @param cause what went wrong, or {@code null}
+	 */
+	static void halt(int code, String why, String detail, Throwable cause) {
 		try {
-			System.err.println("mp worker: " + why + ", halting (thread " + Thread.currentThread().getName() + ")"
+			System.err.println("mp worker: " + why + ((detail != null) ? " (" + detail + ")" : "")
+					+ ", halting (thread " + Thread.currentThread().getName() + ")"
 					+ ((cause != null) ? ": " + Throwables.describe(cause) : ""));
 			System.err.flush();
 		}

@@ -17,6 +17,9 @@ final class ParentWatch {
 	/** Exit code of a child whose parent went away. */
 	static final int EXIT_PARENT_GONE = 73;
 
+	/** Read when the class is initialized, as ChildRuntime's reasons to halt are. */
+	private static final String PARENT_GONE = String.valueOf("parent is gone");
+
 	private ParentWatch() {
 	}
 
@@ -55,13 +58,24 @@ final class ParentWatch {
 		if (parent.isEmpty()) {
 			parentGone("parent pid " + parentPid + " is not running");
 		}
-		parent.get().onExit().thenRun(() -> parentGone("parent pid " + parentPid + " exited"));
+		// made now, not when the parent exits, as halting wants
+		String exited = "parent pid " + parentPid + " exited";
+		parent.get().onExit().thenRun(() -> parentGone(exited));
 		return stdinWatch;
 	}
 
+	/**
+	 * Ends the child's descendants, then the child.
+	 * @param why what shows the parent is gone; {@code halt} puts it into words, behind its guard
+	 */
 	static void parentGone(String why) {
-		ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-		ChildRuntime.halt(EXIT_PARENT_GONE, "parent is gone (" + why + ")", null);
+		try {
+			ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+		}
+		catch (Throwable ex) {
+			// halting anyway: onExit's thenRun would swallow this, and the child would live on
+		}
+		ChildRuntime.halt(EXIT_PARENT_GONE, PARENT_GONE, why, null);
 	}
 
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * The facts of a throwable as plain data (class name, message, stack, causes, suppressed), so that an exception whose
  * own class cannot travel, or whose own methods cannot be trusted, still reaches the caller. Reading them calls each
  * of the throwable's methods once behind a guard: what throws is replaced by a note that says so, and a chain longer
- * than {@value #MAX_CAUSES} causes is cut with a note.
+ * than {@value #MAX_CAUSES} causes is cut with a note that counts the rest, walking them without keeping any.
  *
  * @param className the binary name of the original class
  * @param message its message
@@ -29,8 +29,11 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 	/** The snapshots kept in all, suppressed exceptions and their causes included. */
 	public static final int MAX_SNAPSHOTS = 256;
 
-	/** How far the causes past the cut are counted (a {@code getCause()} may make new ones for ever). */
-	private static final int MAX_COUNTED = 1_000_000;
+	/**
+	 * How many causes past the cut are counted, none of them kept: a {@code getCause()} may make a new one on each
+	 * call, for ever.
+	 */
+	public static final int MAX_COUNTED = 10_000;
 
 	private static final StackTraceElement[] NO_STACK = new StackTraceElement[0];
 
@@ -82,21 +85,58 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 		/** Stands for the first cause not kept and says how many were left out. */
 		private ThrowableSnapshot cut(Throwable first) {
 			this.whole = false;
-			int omitted = 0;
-			Throwable next = first;
-			while (next != null && !this.seen.containsKey(next) && omitted < MAX_COUNTED) {
-				this.seen.put(next, Boolean.TRUE);
-				omitted++;
-				next = cause(next);
-			}
-			String count = (omitted < MAX_COUNTED) ? String.valueOf(omitted) : "more than " + MAX_COUNTED;
+			int omitted = omitted(first);
+			String count = (omitted <= MAX_COUNTED) ? String.valueOf(omitted) : "more than " + MAX_COUNTED;
 			return new ThrowableSnapshot(first.getClass().getName(),
 					"(cause chain truncated here: " + count + " causes not sent, from this one on; mp keeps "
 							+ MAX_CAUSES + " per chain and " + MAX_SNAPSHOTS + " in all)",
 					NO_STACK, null, List.of());
 		}
 
+		/**
+		 * Counts the causes from the first not kept, holding two of them at a time, whatever {@code getCause()} makes:
+		 * a cycle among them is found by Brent's method, which finds one of {@code n} causes within {@code 3n} steps,
+		 * so a walk of {@code 3 * MAX_COUNTED} steps that finds none has passed more than {@code MAX_COUNTED} causes.
+		 * @return the count, or more than {@code MAX_COUNTED}
+		 */
+		private int omitted(Throwable first) {
+			Throwable tortoise = first;
+			Throwable hare = cause(first);
+			int steps = 1;
+			int power = 1;
+			int lap = 1;
+			while (hare != tortoise && hare != null && !this.seen.containsKey(hare) && steps <= 3 * MAX_COUNTED) {
+				if (lap == power) {
+					tortoise = hare;
+					power *= 2;
+					lap = 0;
+				}
+				hare = cause(hare);
+				lap++;
+				steps++;
+			}
+			if (hare != tortoise) {
+				// the end, a cause already kept, or the limit
+				return steps;
+			}
+			// a cycle of lap causes, after the ones before it
+			Throwable before = first;
+			Throwable ahead = first;
+			for (int i = 0; i < lap; i++) {
+				ahead = cause(ahead);
+			}
+			int leading = 0;
+			while (before != ahead && leading <= MAX_COUNTED) {
+				before = cause(before);
+				ahead = cause(ahead);
+				leading++;
+			}
+			return leading + lap;
+		}
+
 		private Throwable cause(Throwable throwable) {
+			// getCause() and getSuppressed() are synchronized on the throwable: a thread of the task's that holds its
+			// monitor keeps the reading (and the answer) waiting
 			try {
 				return throwable.getCause();
 			}
@@ -139,16 +179,9 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 		}
 
 		private List<ThrowableSnapshot> suppressed(Throwable throwable) {
-			Throwable[] suppressed;
-			try {
-				suppressed = throwable.getSuppressed();
-			}
-			catch (Throwable ex) {
-				this.whole = false;
-				return List.of();
-			}
 			List<ThrowableSnapshot> snapshots = new ArrayList<>();
-			for (Throwable each : suppressed) {
+			// final, so not the throwable's own code; nor can it hold a null, which addSuppressed and readObject refuse
+			for (Throwable each : throwable.getSuppressed()) {
 				if (this.left == 0) {
 					this.whole = false;
 					break;

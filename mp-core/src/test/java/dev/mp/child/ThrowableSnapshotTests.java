@@ -1,7 +1,11 @@
 package dev.mp.child;
 
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.mp.test.HostileThrowablesFailCleanly;
 import dev.mp.wire.Throwables;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Reading a throwable's facts never throws and stays bounded, whatever the throwable does.
  */
+@ExtendWith(HostileThrowablesFailCleanly.class)
 class ThrowableSnapshotTests {
 
 	@Test
@@ -31,6 +36,53 @@ class ThrowableSnapshotTests {
 		assertThat(last.className()).isEqualTo(IllegalArgumentException.class.getName());
 		assertThat(last.message()).contains("truncated", (1_000 - ThrowableSnapshot.MAX_CAUSES) + " causes not sent");
 		assertThat(reading.whole()).isFalse();
+	}
+
+	@Test
+	void causesPastTheCutThatAGetCauseMakesForEverAreCountedSoFarAndNoFurther() {
+		AtomicInteger calls = new AtomicInteger();
+		ThrowableSnapshot.Reading reading = ThrowableSnapshot.read(new EndlessCauses(calls));
+		ThrowableSnapshot last = lastOf(reading.snapshot());
+		assertThat(last.className()).isEqualTo(EndlessCauses.class.getName());
+		assertThat(last.message()).contains("truncated",
+				"more than " + ThrowableSnapshot.MAX_COUNTED + " causes not sent");
+		assertThat(reading.whole()).isFalse();
+		assertThat(calls).as("getCause() calls")
+			.hasValueLessThanOrEqualTo(ThrowableSnapshot.MAX_CAUSES + 3 * ThrowableSnapshot.MAX_COUNTED + 1);
+	}
+
+	@Test
+	void aCycleOfCausesPastTheCutIsCountedOnce() {
+		Throwable[] chain = chain(ThrowableSnapshot.MAX_CAUSES + 5);
+		chain[ThrowableSnapshot.MAX_CAUSES + 4].initCause(chain[ThrowableSnapshot.MAX_CAUSES + 2]);
+		assertThat(lastOf(ThrowableSnapshot.of(chain[0])).message()).contains("truncated", " 5 causes not sent");
+	}
+
+	@Test
+	void causesPastTheCutThatLeadBackToAKeptOneAreCountedUpToIt() {
+		Throwable[] chain = chain(ThrowableSnapshot.MAX_CAUSES + 2);
+		chain[ThrowableSnapshot.MAX_CAUSES + 1].initCause(chain[10]);
+		assertThat(lastOf(ThrowableSnapshot.of(chain[0])).message()).contains("truncated", " 2 causes not sent");
+	}
+
+	/** Exceptions each caused by the next, the last by none yet. */
+	private static Throwable[] chain(int length) {
+		Throwable[] chain = new Throwable[length];
+		for (int i = 0; i < length; i++) {
+			chain[i] = new IllegalArgumentException("level " + i);
+			if (i > 0) {
+				chain[i - 1].initCause(chain[i]);
+			}
+		}
+		return chain;
+	}
+
+	private static ThrowableSnapshot lastOf(ThrowableSnapshot snapshot) {
+		ThrowableSnapshot last = snapshot;
+		while (last.cause() != null) {
+			last = last.cause();
+		}
+		return last;
 	}
 
 	@Test
@@ -68,6 +120,23 @@ class ThrowableSnapshotTests {
 		@Override
 		public String getMessage() {
 			return "again: " + getMessage();
+		}
+
+	}
+
+	/** Its getCause() makes a new one of its kind on every call, each with its own stack trace. */
+	static class EndlessCauses extends RuntimeException {
+
+		private final AtomicInteger calls;
+
+		EndlessCauses(AtomicInteger calls) {
+			this.calls = calls;
+		}
+
+		@Override
+		public synchronized Throwable getCause() {
+			this.calls.incrementAndGet();
+			return new EndlessCauses(this.calls);
 		}
 
 	}

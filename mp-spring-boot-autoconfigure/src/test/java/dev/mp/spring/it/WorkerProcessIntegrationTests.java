@@ -24,6 +24,7 @@ import dev.mp.RemoteExceptionStandIn;
 import dev.mp.WorkerSetupException;
 import dev.mp.sync.ProcessLock;
 import dev.mp.sync.SharedLong;
+import dev.mp.test.HostileThrowablesFailCleanly;
 import dev.mp.test.NoChildProcessesLeft;
 import dev.mp.wire.SerializationException;
 
@@ -35,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * {@code @WorkerProcess} end to end: real child JVMs booting this test application in {@code spring} mode.
  */
 // registered before Spring's extension, so it checks after the context (and its workers) has closed
-@ExtendWith(NoChildProcessesLeft.class)
+@ExtendWith({ NoChildProcessesLeft.class, HostileThrowablesFailCleanly.class })
 @SpringBootTest(classes = WorkerTestApplication.class,
 		properties = { "it.parent-only=true", "mp.pools.small.size=1", "mp.pools.small.min-idle=0" })
 @DirtiesContext

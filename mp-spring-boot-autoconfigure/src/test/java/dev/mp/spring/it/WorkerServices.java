@@ -154,7 +154,6 @@ public class WorkerServices {
 		return CompletableFuture.completedFuture(ProcessHandle.current().pid());
 	}
 
-	/** An exception whose field cannot be serialized. */
 	/** Its getMessage() throws another of its kind, so that whatever describes the second fails too. */
 	static final class HostileException extends RuntimeException {
 
@@ -165,6 +164,7 @@ public class WorkerServices {
 
 	}
 
+	/** An exception whose field cannot be serialized. */
 	static final class UnserializableException extends RuntimeException {
 
 		private final OutputStream stream = OutputStream.nullOutputStream();
