@@ -1,7 +1,7 @@
 package dev.mp;
 
-import dev.mp.wire.FrameType;
-import dev.mp.wire.Payload;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
 
 /**
  * A call on its way to a child, before it has an id: an invocation encoded by the codec ({@link FrameType#CALL}), or a

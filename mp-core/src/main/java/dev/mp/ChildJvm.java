@@ -24,30 +24,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.child.BootstrapConfig;
-import dev.mp.child.Failure;
-import dev.mp.child.ThrowableSnapshot;
-import dev.mp.child.WorkerMain;
-import dev.mp.launch.ClassDataArchives;
-import dev.mp.launch.ExtractedJars;
-import dev.mp.launch.JvmCommand;
-import dev.mp.launch.LaunchedWorker;
-import dev.mp.launch.OutputLines;
-import dev.mp.launch.OutputTail;
-import dev.mp.launch.RemoteEndpoint;
-import dev.mp.launch.WorkerExit;
-import dev.mp.launch.WorkerLaunch;
-import dev.mp.launch.WorkerLauncher;
-import dev.mp.sync.CallMailbox;
-import dev.mp.sync.StagedPayload;
-import dev.mp.wire.BufferStreams;
-import dev.mp.wire.Frame;
-import dev.mp.wire.FrameChannel;
-import dev.mp.wire.FrameType;
-import dev.mp.wire.Handshake;
-import dev.mp.wire.PlainValues;
-import dev.mp.wire.ProtocolException;
-import dev.mp.wire.Throwables;
+import dev.mp.internal.call.Failure;
+import dev.mp.internal.call.ThrowableSnapshot;
+import dev.mp.internal.launch.ClassDataArchives;
+import dev.mp.internal.launch.ExtractedJars;
+import dev.mp.internal.launch.JvmCommand;
+import dev.mp.internal.launch.OutputLines;
+import dev.mp.internal.mailbox.CallMailbox;
+import dev.mp.internal.mailbox.StagedPayload;
+import dev.mp.internal.wire.BufferStreams;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameChannel;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Handshake;
+import dev.mp.internal.wire.PlainValues;
+import dev.mp.internal.wire.ProtocolException;
+import dev.mp.internal.wire.Throwables;
+import dev.mp.internal.worker.BootstrapConfig;
+import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.internal.worker.WorkerMain;
+import dev.mp.spi.LaunchedWorker;
+import dev.mp.spi.OutputTail;
+import dev.mp.spi.WorkerExit;
+import dev.mp.spi.WorkerLaunch;
+import dev.mp.spi.WorkerLauncher;
 
 /**
  * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), owns its
@@ -206,7 +206,7 @@ final class ChildJvm implements ChildProcess {
 				this.spinNanos);
 		try {
 			this.worker = this.launcher.launch(new WorkerLaunch(this.id, this.name, this.pool, this.options,
-					this.command, bootstrap, remote, this.tail, logger));
+					this.command, new LaunchBootstrap(bootstrap, remote), this.tail, logger));
 		}
 		catch (IOException | RuntimeException ex) {
 			server.forget(this.id);
@@ -241,9 +241,9 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		try {
-			this.mailbox = this.template.sharedObjects().mailbox(MAILBOX_BYTES);
+			this.mailbox = CallMailbox.create(this.template.sharedObjects().directory(), MAILBOX_BYTES);
 		}
-		catch (RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			// a full /dev/shm costs the short cut, not the worker
 			logger.debug("Worker '{}' gets no call mailbox; its calls all use the socket: {}", this.name,
 					ex.toString());
@@ -347,7 +347,7 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/**
-	 * Sends an encoded {@link dev.mp.child.Invocation} once the child is ready.
+	 * Sends an encoded {@link dev.mp.internal.call.Invocation} once the child is ready.
 	 * @return the call's id and result, or its failure; completed on the reader thread, so only mp's own short
 	 * bookkeeping may be chained to it (callers get a {@link CallbackFuture})
 	 */

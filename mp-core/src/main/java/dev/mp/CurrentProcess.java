@@ -2,7 +2,7 @@ package dev.mp;
 
 import java.util.Optional;
 
-import dev.mp.child.ChildIdentity;
+import dev.mp.internal.worker.ChildIdentity;
 
 /**
  * Python's {@code current_process()} and {@code parent_process()}: this JVM as mp sees it. A JVM that mp started (a

@@ -2,7 +2,7 @@ package dev.mp;
 
 /**
  * Describes exit codes the way Python reports them, negative for a signal (see
- * {@link dev.mp.launch.WorkerExit#fromExitValue}: a child that itself calls {@code System.exit(137)} therefore reads as
+ * {@link dev.mp.spi.WorkerExit#fromExitValue}: a child that itself calls {@code System.exit(137)} therefore reads as
  * -9; don't do that).
  */
 final class ExitCodes {

@@ -71,7 +71,7 @@ public class ManagedProcess implements Serializable {
 	 * Starts the child JVM and returns once the operating-system process exists; the body runs as soon as the child
 	 * has connected. A process can be started once.
 	 * @throws IllegalStateException if already started, or not created through a {@link ProcessTemplate}
-	 * @throws dev.mp.wire.SerializationException if the process object cannot be serialized; nothing was forked
+	 * @throws dev.mp.SerializationException if the process object cannot be serialized; nothing was forked
 	 * @throws ProcessStartException if the JVM cannot be launched at all
 	 */
 	public final void start() {

@@ -3,7 +3,7 @@ package dev.mp;
 import java.time.Duration;
 import java.util.Objects;
 
-import dev.mp.launch.LocalWorkerLauncher;
+import dev.mp.internal.launch.LocalWorkerLauncher;
 
 /**
  * How a {@link ProcessPool} runs: how many workers, how many kept warm, how long they live, how long a task may take.
@@ -130,7 +130,7 @@ public final class PoolOptions {
 	}
 
 	/**
-	 * The name of the {@link dev.mp.launch.WorkerLauncher} that starts the pool's workers: {@code local} (child JVMs
+	 * The name of the {@link dev.mp.spi.WorkerLauncher} that starts the pool's workers: {@code local} (child JVMs
 	 * of this one, the default) or one registered with {@link ProcessTemplate.Builder#launcher}, such as
 	 * {@code kubernetes}.
 	 */

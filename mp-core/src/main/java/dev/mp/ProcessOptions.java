@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.mp.child.PlainBootstrap;
-import dev.mp.launch.CacheDirectory;
-import dev.mp.launch.ExtractedJars;
+import dev.mp.internal.launch.CacheDirectory;
+import dev.mp.internal.launch.ExtractedJars;
+import dev.mp.internal.worker.PlainBootstrap;
 
 /**
  * How a child JVM is started: which {@code java}, JVM options, heap, system properties, class path, working directory,

@@ -34,7 +34,8 @@ import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.child.Invocation;
+import dev.mp.internal.call.BeanMethodInvocation;
+import dev.mp.spi.BeanCall;
 
 /**
  * Warm child JVMs that take tasks one at a time each, as Python's {@code Pool} and {@code ProcessPoolExecutor}:
@@ -122,7 +123,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/**
 	 * Runs a task in a worker.
-	 * @throws dev.mp.wire.SerializationException at once if the task cannot be serialized
+	 * @throws dev.mp.SerializationException at once if the task cannot be serialized
 	 * @throws IllegalStateException if the pool is closed
 	 */
 	@SuppressWarnings("unchecked")
@@ -130,9 +131,9 @@ public final class ProcessPool implements AutoCloseable {
 		return (CompletableFuture<T>) submitEncoded(encodeTask(task, null, task.getClass()));
 	}
 
-	/** Runs an invocation (such as a bean method call) in a worker. */
-	public CompletableFuture<Object> invoke(Invocation invocation) {
-		return submitEncoded(this.template.encodeInvocation(invocation));
+	/** Runs a bean method call in a worker. */
+	public CompletableFuture<Object> invoke(BeanCall call) {
+		return submitEncoded(this.template.encodeInvocation(BeanMethodInvocation.of(call)));
 	}
 
 	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */

@@ -24,12 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.child.BeanMethodInvocation;
-import dev.mp.child.CompactCalls;
-import dev.mp.child.Invocation;
-import dev.mp.child.TaskInvocation;
-import dev.mp.launch.LocalWorkerLauncher;
-import dev.mp.launch.WorkerLauncher;
+import dev.mp.internal.call.BeanMethodInvocation;
+import dev.mp.internal.call.CompactCalls;
+import dev.mp.internal.call.Invocation;
+import dev.mp.internal.call.TaskInvocation;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.JavaSerializationCodec;
+import dev.mp.internal.launch.LocalWorkerLauncher;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
+import dev.mp.spi.BeanCall;
+import dev.mp.spi.WorkerLauncher;
 import dev.mp.sync.JoinableProcessQueue;
 import dev.mp.sync.Pipe;
 import dev.mp.sync.ProcessBarrier;
@@ -45,10 +50,6 @@ import dev.mp.sync.SharedIntArray;
 import dev.mp.sync.SharedLong;
 import dev.mp.sync.SharedLongArray;
 import dev.mp.sync.SharedObjects;
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.FrameType;
-import dev.mp.wire.JavaSerializationCodec;
-import dev.mp.wire.Payload;
 
 /**
  * The entry point to mp: starts child JVMs as processes or for single calls, keeps track of them, and cleans them up.
@@ -189,7 +190,7 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/**
 	 * Runs a task in a fresh child JVM with the default options and returns its result.
-	 * @throws dev.mp.wire.SerializationException at once if the task cannot be serialized
+	 * @throws dev.mp.SerializationException at once if the task cannot be serialized
 	 */
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
 		return submit(task, this.defaults);
@@ -204,14 +205,15 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	/**
-	 * Runs one invocation in a fresh child JVM, which exits after answering. The invocation is serialized before
+	 * Runs one bean method call in a fresh child JVM, which exits after answering. The call is serialized before
 	 * anything is forked, so a value that cannot travel fails here, naming its type. Cancelling the returned future
 	 * kills the child.
-	 * @param invocation what to run
+	 * @param call what to run
 	 * @param options how to start the child
 	 * @param namePrefix the child's name, before a sequence number
 	 */
-	public CompletableFuture<Object> invoke(Invocation invocation, ProcessOptions options, String namePrefix) {
+	public CompletableFuture<Object> invoke(BeanCall call, ProcessOptions options, String namePrefix) {
+		Invocation invocation = BeanMethodInvocation.of(call);
 		return invoke(encodeInvocation(invocation), invocation.describe(), options, namePrefix);
 	}
 

@@ -7,7 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.mp.child.ThrowableSnapshot;
+import dev.mp.internal.call.ThrowableSnapshot;
 
 /**
  * Stands in for an exception thrown in a child whose class could not be brought back (not serializable, refused by

@@ -17,20 +17,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.launch.RemoteAccess;
-import dev.mp.launch.RemoteEndpoint;
-import dev.mp.wire.Frame;
-import dev.mp.wire.FrameChannel;
-import dev.mp.wire.FrameType;
-import dev.mp.wire.Handshake;
-import dev.mp.wire.Tls;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameChannel;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Handshake;
+import dev.mp.internal.wire.Tls;
+import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.spi.RemoteAccess;
 
 /**
  * The TLS listener: the parent presents a certificate made for this run and accepts only clients presenting the

@@ -20,22 +20,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.launch.PrivateDirectories;
-import dev.mp.launch.RemoteAccess;
-import dev.mp.launch.RemoteEndpoint;
-import dev.mp.wire.Frame;
-import dev.mp.wire.FrameChannel;
-import dev.mp.wire.FrameType;
-import dev.mp.wire.Handshake;
-import dev.mp.wire.PartialFrame;
+import dev.mp.internal.launch.PrivateDirectories;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameChannel;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Handshake;
+import dev.mp.internal.wire.PartialFrame;
+import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.spi.RemoteAccess;
 
 /**
  * The parent's Unix domain socket, in a private run directory (0700, socket 0600). Every connection must pass the
@@ -330,7 +330,7 @@ final class WorkerServer implements AutoCloseable {
 	/**
 	 * The expected worker that a HELLO answer proves to be, expected no more; or {@code null}, refused and logged, if
 	 * it proves none. Until the proof the worker id is only a claim, so it is logged quoted, as data.
-	 * @throws dev.mp.wire.ProtocolException if the HELLO is malformed
+	 * @throws dev.mp.internal.wire.ProtocolException if the HELLO is malformed
 	 */
 	ChildJvm proven(Frame answer, byte[] nonce, String door) {
 		if (answer.type() != FrameType.HELLO) {

@@ -6,8 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.JavaSerializationCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.mp.child.ThrowableSnapshot;
-import dev.mp.child.WorkerMain;
+import dev.mp.internal.call.ThrowableSnapshot;
+import dev.mp.internal.worker.WorkerMain;
+import dev.mp.spi.CallSites;
 import dev.mp.test.HostileThrowablesFailCleanly;
 import dev.mp.test.NoChildProcessesLeft;
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.mp.child.BeanMethodInvocation;
+import dev.mp.spi.BeanCall;
 import dev.mp.sync.ProcessEvent;
 import dev.mp.test.NoChildProcessesLeft;
 
@@ -248,7 +248,7 @@ class ProcessPoolIntegrationTests {
 
 	private static List<String> stagedFiles(Path directory) throws IOException {
 		return mailboxes(directory).stream()
-			.map((file) -> file.getFileName().toString().replaceFirst("^call-\\d+", ""))
+			.map((file) -> file.getFileName().toString().replaceFirst("^mailbox-\\d+", ""))
 			.filter((suffix) -> !suffix.isEmpty())
 			.toList();
 	}
@@ -359,7 +359,7 @@ class ProcessPoolIntegrationTests {
 		ProcessPool pool = pool(1, PoolOptions.builder());
 		long pid = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
 		for (int i = 0; i < 3; i++) {
-			CompletableFuture<Object> call = pool.invoke(new BeanMethodInvocation("reports", String.class,
+			CompletableFuture<Object> call = pool.invoke(new BeanCall("reports", String.class,
 					String.class.getMethod("length"), new Object[0]));
 			assertThatThrownBy(() -> call.get(60, TimeUnit.SECONDS)).cause()
 				.isInstanceOf(WorkerSetupException.class)
@@ -430,7 +430,7 @@ class ProcessPoolIntegrationTests {
 
 	private static List<Path> mailboxes(Path directory) throws IOException {
 		try (var files = Files.list(directory)) {
-			return files.filter((file) -> file.getFileName().toString().startsWith("call-")).toList();
+			return files.filter((file) -> file.getFileName().toString().startsWith("mailbox-")).toList();
 		}
 	}
 

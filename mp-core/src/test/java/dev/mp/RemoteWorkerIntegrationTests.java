@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
-
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -30,18 +29,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.child.BootstrapConfig;
-import dev.mp.child.RemoteBootstrap;
-import dev.mp.child.WorkerMain;
-import dev.mp.launch.RemoteEndpoint;
-import dev.mp.launch.RemoteWorkerCommand;
+import dev.mp.internal.launch.RemoteWorkerCommand;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameChannel;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Handshake;
+import dev.mp.internal.wire.Tls;
+import dev.mp.internal.worker.BootstrapConfig;
+import dev.mp.internal.worker.RemoteBootstrap;
+import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.internal.worker.WorkerMain;
 import dev.mp.test.FileBootstrapLauncher;
 import dev.mp.test.NoChildProcessesLeft;
-import dev.mp.wire.Frame;
-import dev.mp.wire.FrameChannel;
-import dev.mp.wire.FrameType;
-import dev.mp.wire.Handshake;
-import dev.mp.wire.Tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -102,7 +101,7 @@ class RemoteWorkerIntegrationTests {
 		assertThat(pool.submit(() -> CurrentProcess.name() + " " + CurrentProcess.parent().isPresent())
 			.get(60, TimeUnit.SECONDS)).isEqualTo(worker.name() + " false");
 		String command = String.join(" ", ((ChildJvm) worker).command());
-		assertThat(command).contains("dev.mp.child.RemoteWorkerMain");
+		assertThat(command).contains("dev.mp.internal.worker.RemoteWorkerMain");
 		byte[] secret = ((ChildJvm) worker).secret();
 		assertThat(command).doesNotContain(HexFormat.of().formatHex(secret));
 		String config = Files.readString(Path.of(worker.details().get("config")));

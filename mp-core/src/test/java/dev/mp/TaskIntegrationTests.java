@@ -9,9 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.mp.spi.CallSites;
 import dev.mp.test.NoChildProcessesLeft;
-import dev.mp.wire.ClassRefusedException;
-import dev.mp.wire.SerializationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -214,10 +213,10 @@ class TaskIntegrationTests {
 		java.nio.file.Path socket = this.template.server().socketPath();
 		try (java.nio.channels.SocketChannel stranger = java.nio.channels.SocketChannel
 			.open(java.net.UnixDomainSocketAddress.of(socket))) {
-			dev.mp.wire.FrameChannel frames = new dev.mp.wire.FrameChannel(stranger, 1024);
-			assertThat(frames.read().type()).isEqualTo(dev.mp.wire.FrameType.HELLO);
-			frames.write(new dev.mp.wire.Frame(dev.mp.wire.FrameType.HELLO, 0,
-					dev.mp.wire.Handshake.hello("w1", new byte[32])));
+			dev.mp.internal.wire.FrameChannel frames = new dev.mp.internal.wire.FrameChannel(stranger, 1024);
+			assertThat(frames.read().type()).isEqualTo(dev.mp.internal.wire.FrameType.HELLO);
+			frames.write(new dev.mp.internal.wire.Frame(dev.mp.internal.wire.FrameType.HELLO, 0,
+					dev.mp.internal.wire.Handshake.hello("w1", new byte[32])));
 			assertThat(frames.read()).as("the parent closes the connection").isNull();
 		}
 		assertThat(java.nio.file.Files.getPosixFilePermissions(socket.getParent()))

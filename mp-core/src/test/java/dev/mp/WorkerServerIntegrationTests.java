@@ -31,14 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.launch.RemoteAccess;
-import dev.mp.launch.RemoteEndpoint;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameChannel;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Handshake;
+import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.spi.RemoteAccess;
 import dev.mp.test.FileBootstrapLauncher;
 import dev.mp.test.NoChildProcessesLeft;
-import dev.mp.wire.Frame;
-import dev.mp.wire.FrameChannel;
-import dev.mp.wire.FrameType;
-import dev.mp.wire.Handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -17,7 +17,7 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
-import dev.mp.launch.PrivateDirectories;
+import dev.mp.internal.launch.PrivateDirectories;
 
 /**
  * Issue 6: how long a Spring-mode worker of a Boot fat jar (the sample app) takes from pool creation to

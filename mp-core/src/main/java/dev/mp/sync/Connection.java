@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import dev.mp.internal.shm.SharedMemory;
+
 /**
  * One end of a {@link Pipe}, like the connection objects of Python's {@code multiprocessing.Pipe()}: what is sent on
  * one end is received on the other, in order. Pass an end to another process (as an argument, a task, or in a queue)
@@ -101,7 +103,7 @@ public final class Connection<E> extends SharedObject {
 	 * @param message the message, which may be {@code null}
 	 * @throws InterruptedException when interrupted while waiting for room (nothing was sent)
 	 * @throws IllegalStateException when this end cannot send or is closed
-	 * @throws dev.mp.wire.SerializationException when the message cannot be serialized or its class is refused
+	 * @throws dev.mp.SerializationException when the message cannot be serialized or its class is refused
 	 */
 	public void send(E message) throws InterruptedException {
 		this.codec.put(outbox(), message, Waiting.FOREVER);

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.mp.SerializableRunnable;
+import dev.mp.internal.shm.SharedMemory;
 
 /**
  * A barrier for a fixed number of parties in any processes, like Python's {@code multiprocessing.Barrier} with

@@ -5,6 +5,8 @@ import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 
+import dev.mp.internal.shm.SharedMemory;
+
 /**
  * A {@link Condition} of a {@link ProcessLock}, shared between processes. Waiters take tickets in order; one word
  * holds the next ticket (high half) and how many tickets are released (low half): {@link #signal()} releases the

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.Lock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.internal.shm.SharedMemory;
+
 /**
  * A {@link Lock} that excludes threads in every process that has it, like Python's {@code multiprocessing.Lock} and
  * {@code RLock}. The lock is one word of shared memory holding its owner (process id and thread): taking a free lock

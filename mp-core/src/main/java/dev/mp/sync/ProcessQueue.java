@@ -77,7 +77,7 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	 * Puts a message, waiting while the queue is full.
 	 * @throws InterruptedException when interrupted while waiting (nothing was put)
 	 * @throws NullPointerException when the message is {@code null}
-	 * @throws dev.mp.wire.SerializationException when the message cannot be serialized or its class is refused
+	 * @throws dev.mp.SerializationException when the message cannot be serialized or its class is refused
 	 */
 	public void put(E message) throws InterruptedException {
 		this.codec.put(this.ring, Objects.requireNonNull(message, "message"), Waiting.FOREVER);

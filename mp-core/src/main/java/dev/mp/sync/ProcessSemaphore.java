@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.internal.shm.SharedMemory;
+
 /**
  * A counting semaphore shared between processes, like Python's {@code multiprocessing.Semaphore} and
  * {@code BoundedSemaphore}, with {@link java.util.concurrent.Semaphore}'s method names. Permits are one word of shared

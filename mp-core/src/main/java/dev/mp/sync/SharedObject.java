@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
+import dev.mp.internal.shm.SharedMemory;
+
 /**
  * An object that lives in shared memory: a lock, a queue, a value. Passing one to another process, as an argument
  * to a process, a pool task or a {@code @WorkerProcess} method, or in a queue, hands over the object itself: what is

@@ -16,10 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.SerializableRunnable;
-import dev.mp.launch.PrivateDirectories;
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.Codec;
-import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.Codec;
+import dev.mp.internal.codec.JavaSerializationCodec;
+import dev.mp.internal.launch.PrivateDirectories;
+import dev.mp.internal.shm.ReceivingProcess;
+import dev.mp.internal.shm.SharedMemory;
 
 /**
  * Makes the shared objects of one {@code ProcessTemplate} and removes them when it closes. Each object is a file in
@@ -110,11 +112,6 @@ public final class SharedObjects implements AutoCloseable {
 					+ ": " + ex + " (is the file system full? /dev/shm in a container is often 64 MB: raise it with "
 					+ "--shm-size, or make fewer or smaller objects)", ex);
 		}
-	}
-
-	/** A pool worker's call mailbox, with slots of {@code capacity} bytes; its owner closes it when the worker goes. */
-	public CallMailbox mailbox(int capacity) {
-		return CallMailbox.create(this, capacity);
 	}
 
 	/** A lock; reentrant like {@code RLock} or not like {@code Lock}. */

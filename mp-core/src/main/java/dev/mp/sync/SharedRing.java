@@ -6,6 +6,8 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.internal.shm.SharedMemory;
+
 /**
  * A ring of bytes in shared memory that carries records between processes: the storage of {@link ProcessQueue} and
  * of each receiving end of a {@link Pipe}. Any number of producers and consumers, in any processes, may use it:

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.mp.ManagedProcess;
 import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
+import dev.mp.test.TestSharedObjects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.mp.wire.ClassAllowList;
-import dev.mp.wire.ClassRefusedException;
-import dev.mp.wire.JavaSerializationCodec;
+import dev.mp.ClassRefusedException;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.JavaSerializationCodec;
+import dev.mp.test.TestSharedObjects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

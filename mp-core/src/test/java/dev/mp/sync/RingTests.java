@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mp.test.TestSharedObjects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,14 +11,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
-import dev.mp.child.RemoteBootstrap;
-import dev.mp.launch.LaunchedWorker;
-import dev.mp.launch.OutputPump;
-import dev.mp.launch.RemoteAccess;
-import dev.mp.launch.RemoteWorkerCommand;
-import dev.mp.launch.WorkerExit;
-import dev.mp.launch.WorkerLaunch;
-import dev.mp.launch.WorkerLauncher;
+import dev.mp.internal.launch.OutputPump;
+import dev.mp.spi.LaunchedWorker;
+import dev.mp.spi.RemoteAccess;
+import dev.mp.spi.WorkerExit;
+import dev.mp.spi.WorkerLaunch;
+import dev.mp.spi.WorkerLauncher;
 
 /**
  * A remote launcher without a cluster: starts each worker as a local process the way a pod runs it, with the remote
@@ -59,14 +57,14 @@ public final class FileBootstrapLauncher implements WorkerLauncher {
 	@Override
 	public LaunchedWorker launch(WorkerLaunch launch) throws IOException {
 		Path config = this.directory.resolve(launch.workerId() + ".properties");
-		Files.writeString(config, RemoteBootstrap.configText(launch.bootstrap(), launch.remote()));
+		Files.writeString(config, launch.bootstrap().remoteConfigText());
 		Path secrets = Files.createDirectory(this.directory.resolve(launch.workerId() + "-secret"),
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		for (Map.Entry<String, byte[]> file : RemoteBootstrap.secretFiles(launch.bootstrap(), launch.remote()).entrySet()) {
+		for (Map.Entry<String, byte[]> file : launch.bootstrap().remoteSecretFiles().entrySet()) {
 			Files.write(secrets.resolve(file.getKey()), file.getValue());
 		}
 		this.tamper.accept(config, secrets);
-		List<String> command = RemoteWorkerCommand.build(
+		List<String> command = launch.bootstrap().remoteCommand(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), List.of("-Xshare:auto"), Map.of(),
 				System.getProperty("java.class.path"), config.toString(), secrets.toString());
 		Process process = new ProcessBuilder(command).redirectInput(new File("/dev/null")).start();

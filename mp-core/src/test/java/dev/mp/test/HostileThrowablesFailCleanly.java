@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
-import dev.mp.wire.Throwables;
+import dev.mp.internal.wire.Throwables;
 
 /**
  * Fails a test cleanly when what it throws has methods that throw: reporting calls them, and surefire then drops the

@@ -2,6 +2,7 @@ package dev.mp.kubernetes;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -17,9 +18,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -33,15 +31,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.mp.ProcessOptions;
-import dev.mp.child.RemoteBootstrap;
-import dev.mp.launch.LaunchedWorker;
-import dev.mp.launch.RemoteAccess;
-import dev.mp.launch.RemoteWorkerCommand;
-import dev.mp.launch.WorkerLaunch;
-import dev.mp.launch.WorkerLauncher;
-import dev.mp.wire.Handshake;
+import dev.mp.spi.LaunchedWorker;
+import dev.mp.spi.RemoteAccess;
+import dev.mp.spi.WorkerLaunch;
+import dev.mp.spi.WorkerLauncher;
 
 /**
  * Starts pool workers as Kubernetes pods, one worker per pod, through the fabric8 client. A pod runs the app's image
@@ -88,7 +85,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 
 	private final String namespace;
 
-	private final String run = HexFormat.of().formatHex(Handshake.randomBytes(), 0, 4);
+	private final String run = HexFormat.of().formatHex(randomBytes(4));
 
 	private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
 
@@ -111,6 +108,13 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 	private SharedIndexInformer<Pod> informer;
 
 	private RemoteAccess access;
+
+	/** Names this run's pods and Secrets apart from another run's of the same app. */
+	private static byte[] randomBytes(int count) {
+		byte[] bytes = new byte[count];
+		new SecureRandom().nextBytes(bytes);
+		return bytes;
+	}
 
 	private static ThreadPoolExecutor apiThreads() {
 		AtomicInteger numbers = new AtomicInteger();
@@ -226,7 +230,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 		}
 		jvmOptions.addAll(options.jvmOptions());
 		String classPath = (this.settings.classPath() != null) ? this.settings.classPath() : options.classPath();
-		return RemoteWorkerCommand.build(this.settings.javaCommand(), jvmOptions, options.systemProperties(),
+		return launch.bootstrap().remoteCommand(this.settings.javaCommand(), jvmOptions, options.systemProperties(),
 				classPath, CONFIG_DIRECTORY + "/" + CONFIG_FILE, SECRET_DIRECTORY);
 	}
 
@@ -267,7 +271,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 			.withName(podName)
 			.withNamespace(this.namespace)
 			.withLabels(labels)
-			.withAnnotations(Map.of(CONFIG_ANNOTATION, RemoteBootstrap.configText(launch.bootstrap(), launch.remote())))
+			.withAnnotations(Map.of(CONFIG_ANNOTATION, launch.bootstrap().remoteConfigText()))
 			.withOwnerReferences(ownerReferences())
 			.endMetadata()
 			.withNewSpec()
@@ -328,7 +332,7 @@ public final class KubernetesWorkerLauncher implements WorkerLauncher {
 	 */
 	private Secret secret(WorkerLaunch launch, String name) {
 		Map<String, String> data = new LinkedHashMap<>();
-		RemoteBootstrap.secretFiles(launch.bootstrap(), launch.remote())
+		launch.bootstrap().remoteSecretFiles()
 			.forEach((file, bytes) -> data.put(file, Base64.getEncoder().encodeToString(bytes)));
 		Map<String, String> labels = labels();
 		labels.put(LABEL_POOL, label(launch.pool()));

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 
-import dev.mp.launch.WorkerExit;
+import dev.mp.spi.WorkerExit;
 
 /**
  * Reads a worker pod's status as the facts a local worker's exit gives: the container's exit code (137 reads as -9,

@@ -8,9 +8,9 @@ import java.util.concurrent.CompletableFuture;
 
 import io.fabric8.kubernetes.api.model.Pod;
 
-import dev.mp.launch.LaunchedWorker;
-import dev.mp.launch.OutputTail;
-import dev.mp.launch.WorkerExit;
+import dev.mp.spi.LaunchedWorker;
+import dev.mp.spi.OutputTail;
+import dev.mp.spi.WorkerExit;
 
 /**
  * One worker pod as the parent knows it from the launcher's informer: its phase, node and container state, and how it

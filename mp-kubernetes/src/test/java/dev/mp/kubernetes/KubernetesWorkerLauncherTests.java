@@ -8,12 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -23,6 +17,11 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.mp.ChildProcess;
 import dev.mp.PoolOptions;
@@ -32,7 +31,7 @@ import dev.mp.ProcessPool;
 import dev.mp.ProcessStartException;
 import dev.mp.ProcessState;
 import dev.mp.ProcessTemplate;
-import dev.mp.child.RemoteBootstrap;
+import dev.mp.internal.worker.RemoteBootstrap;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,7 +155,7 @@ class KubernetesWorkerLauncherTests {
 		Container container = pod.getSpec().getContainers().get(0);
 		assertThat(container.getImage()).isEqualTo(IMAGE);
 		assertThat(container.getImagePullPolicy()).isEqualTo("IfNotPresent");
-		assertThat(container.getCommand()).contains("dev.mp.child.RemoteWorkerMain", "-XX:MaxRAMPercentage=75")
+		assertThat(container.getCommand()).contains("dev.mp.internal.worker.RemoteWorkerMain", "-XX:MaxRAMPercentage=75")
 			.doesNotContain("-Xmx2g")
 			.endsWith("/etc/mp/config/worker.properties", "/etc/mp/secret");
 		assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"))

@@ -7,8 +7,8 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
-import dev.mp.launch.ClassDataArchives;
-import dev.mp.launch.ExtractedJars;
+import dev.mp.internal.launch.ClassDataArchives;
+import dev.mp.internal.launch.ExtractedJars;
 
 /**
  * A parent application of its own JVM for {@link ExtractedWorkersIT}: starts one plain worker of a fat jar with a

@@ -26,9 +26,9 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
-import dev.mp.launch.ClassDataArchives;
-import dev.mp.launch.ExtractedJars;
-import dev.mp.launch.JvmCommand;
+import dev.mp.internal.launch.ClassDataArchives;
+import dev.mp.internal.launch.ExtractedJars;
+import dev.mp.internal.launch.JvmCommand;
 import dev.mp.test.JavaProcesses;
 import dev.mp.test.NoChildProcessesLeft;
 
@@ -125,7 +125,7 @@ class ExtractedWorkersIT {
 		// the training went a worker's own way through its frames: the runtime's lambdas and its switch over frame
 		// types are in the archive, not spun or loaded again at each start
 		String archived = archivedClasses(commands.get(0));
-		assertThat(archived).contains("dev.mp.child.ChildRuntime$1 ");
+		assertThat(archived).contains("dev.mp.internal.worker.ChildRuntime$1 ");
 		assertThat(archived.split("dev\\.mp\\.child\\.ChildRuntime\\$\\$Lambda", -1)).hasSizeGreaterThan(3);
 		long pid = this.pool.workers().get(0).pid();
 		Path maps = Path.of("/proc", Long.toString(pid), "maps");

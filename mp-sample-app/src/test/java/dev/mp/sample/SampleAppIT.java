@@ -128,7 +128,7 @@ class SampleAppIT {
 			.map(List::of)
 			.orElseThrow();
 		assertThat(workerCommand).doesNotContain("org.springframework.boot.loader.launch.PropertiesLauncher")
-			.contains("dev.mp.child.WorkerMain");
+			.contains("dev.mp.internal.worker.WorkerMain");
 		String classPath = workerCommand.get(workerCommand.indexOf("-cp") + 1);
 		assertThat(Path.of(classPath)).startsWith(cacheDirectory().resolve("extracted").toAbsolutePath())
 			.hasFileName("mp-sample-app.jar");

@@ -21,7 +21,7 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
-import dev.mp.launch.WorkerLauncher;
+import dev.mp.spi.WorkerLauncher;
 import dev.mp.spring.child.SpringChildBootstrap;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 

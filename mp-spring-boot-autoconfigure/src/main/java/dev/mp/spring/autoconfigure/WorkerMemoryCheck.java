@@ -15,9 +15,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
-import dev.mp.launch.ContainerMemory;
-import dev.mp.launch.HeapEstimate;
-import dev.mp.launch.LocalWorkerLauncher;
+import dev.mp.internal.launch.LocalWorkerLauncher;
 
 /**
  * Warns when the pools' local workers, all busy at their maximum heaps, and this JVM's own heap may need more than the

@@ -17,13 +17,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
 import org.springframework.util.ClassUtils;
 
-import dev.mp.CallSites;
 import dev.mp.MpException;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
-import dev.mp.child.BeanMethodInvocation;
+import dev.mp.spi.BeanCall;
+import dev.mp.spi.CallSites;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.child.SpringChildBootstrap;
 
@@ -55,8 +55,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		String beanName = beanName(invocation);
-		BeanMethodInvocation call = new BeanMethodInvocation(beanName, ClassUtils.getUserClass(targetClass), method,
-				invocation.getArguments());
+		BeanCall call = new BeanCall(beanName, ClassUtils.getUserClass(targetClass), method, invocation.getArguments());
 		Route route = this.routes.computeIfAbsent(method, (m) -> route(annotation, beanName, targetClass, m));
 		CompletableFuture<Object> result = route.send(call);
 		Class<?> returnType = method.getReturnType();
@@ -125,7 +124,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 	@FunctionalInterface
 	private interface Route {
 
-		CompletableFuture<Object> send(BeanMethodInvocation call);
+		CompletableFuture<Object> send(BeanCall call);
 
 	}
 

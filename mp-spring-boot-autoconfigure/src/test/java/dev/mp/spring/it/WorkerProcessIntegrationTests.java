@@ -15,18 +15,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 
-import dev.mp.CallSites;
 import dev.mp.ChildProcess;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessStartException;
 import dev.mp.ProcessTemplate;
 import dev.mp.RemoteExceptionStandIn;
+import dev.mp.SerializationException;
 import dev.mp.WorkerSetupException;
+import dev.mp.spi.CallSites;
 import dev.mp.sync.ProcessLock;
 import dev.mp.sync.SharedLong;
 import dev.mp.test.HostileThrowablesFailCleanly;
 import dev.mp.test.NoChildProcessesLeft;
-import dev.mp.wire.SerializationException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -203,7 +203,7 @@ class WorkerProcessIntegrationTests {
 		assertThatThrownBy(this.workers::halt).isInstanceOfSatisfying(ProcessDiedException.class, (died) -> {
 			assertThat(died.exitCode()).hasValue(3);
 			assertThat(died.outputTail()).contains("halting with 3");
-			assertThat(died.command()).contains("dev.mp.child.WorkerMain");
+			assertThat(died.command()).contains("dev.mp.internal.worker.WorkerMain");
 		}).hasMessageContaining("exit code 3");
 		assertThat(this.workers.pid()).isNotEqualTo(PARENT_PID);
 	}
@@ -224,7 +224,7 @@ class WorkerProcessIntegrationTests {
 	@Test
 	void aBeanTheWorkerDoesNotHaveGivesAClearErrorWithTheCommand() {
 		assertThatThrownBy(this.parentOnly::hello).isInstanceOfSatisfying(WorkerSetupException.class, (ex) -> {
-			assertThat(ex.command()).contains("dev.mp.child.WorkerMain");
+			assertThat(ex.command()).contains("dev.mp.internal.worker.WorkerMain");
 			assertThat(ex).hasMessageContaining("parentOnlyService").hasMessageContaining("command:");
 		});
 	}

@@ -6,6 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,10 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 
 import dev.mp.ChildProcess;
 import dev.mp.ProcessPool;
@@ -142,7 +141,7 @@ class PodWorkerIntegrationTests {
 		assertThat(worker.bootstrapMode()).isEqualTo("spring");
 		assertThat(worker.pid()).isEqualTo(-1);
 		Pod pod = workerPods().get(0);
-		assertThat(pod.getSpec().getContainers().get(0).getCommand()).contains("dev.mp.child.RemoteWorkerMain");
+		assertThat(pod.getSpec().getContainers().get(0).getCommand()).contains("dev.mp.internal.worker.RemoteWorkerMain");
 		assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "shop");
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(worker.details()).containsEntry("pod", pod.getMetadata().getName())

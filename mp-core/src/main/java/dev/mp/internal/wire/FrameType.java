@@ -1,0 +1,85 @@
+package dev.mp.internal.wire;
+
+/**
+ * What a {@link Frame} asks for or answers. The byte codes are the wire format: never renumber them.
+ */
+public enum FrameType {
+
+	/** Child to parent, first frame: the worker id and its proof of the secret. */
+	HELLO(1),
+
+	/** Parent to child: run an invocation; the payload is the encoded invocation. */
+	CALL(2),
+
+	/** Child to parent: the call with the same correlation id returned; the payload is the encoded value. */
+	RESULT(3),
+
+	/** Child to parent: the call with the same correlation id threw; the payload is an encoded failure. */
+	FAILURE(4),
+
+	/**
+	 * Parent to a remote child: interrupt the call with this correlation id. (A local child takes cancels on stdin.)
+	 */
+	CANCEL(5),
+
+	/** Either side: are you there? Answered by {@link #PONG}. */
+	PING(6),
+
+	/** Answer to {@link #PING}, same correlation id. */
+	PONG(7),
+
+	/** Parent to child: finish and exit with code 0. */
+	SHUTDOWN(8),
+
+	/**
+	 * Parent to child: run a task lambda or a bean method call whose values are all plain, in mp's compact form (see
+	 * {@code dev.mp.internal.call.CompactCalls}) rather than the codec's stream.
+	 */
+	COMPACT_CALL(9),
+
+	/** Child to parent: the call returned a plain value; the payload is in {@link PlainValues}' form. */
+	PLAIN_RESULT(10),
+
+	/**
+	 * Either side, for a call or an answer too large for the worker's mailbox slots: the payload lies in shared memory
+	 * (see {@code dev.mp.internal.mailbox.CallMailbox#stage}); this frame's payload says its own type, where and how long it is.
+	 */
+	STAGED(11),
+
+	/**
+	 * A remote worker to its parent: bytes its program wrote to stdout (first payload byte 1) or stderr (2), which a
+	 * local worker's parent reads from its pipes; the parent logs them as it logs a local worker's output.
+	 */
+	OUTPUT(12);
+
+	private static final FrameType[] BY_CODE = new FrameType[16];
+
+	static {
+		for (FrameType type : values()) {
+			BY_CODE[type.code] = type;
+		}
+	}
+
+	private final byte code;
+
+	FrameType(int code) {
+		this.code = (byte) code;
+	}
+
+	public byte code() {
+		return this.code;
+	}
+
+	/**
+	 * The frame type of a wire code.
+	 * @throws ProtocolException if the code names no frame type
+	 */
+	public static FrameType of(byte code) {
+		FrameType type = (code >= 0 && code < BY_CODE.length) ? BY_CODE[code] : null;
+		if (type == null) {
+			throw new ProtocolException("Unknown frame type " + code);
+		}
+		return type;
+	}
+
+}

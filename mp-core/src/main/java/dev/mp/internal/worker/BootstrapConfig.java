@@ -1,0 +1,75 @@
+package dev.mp.internal.worker;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the parent tells a new child on its stdin before anything else: never in argv or the environment, where other
+ * users of the machine could read the secret.
+ *
+ * @param workerId the id the child presents in its handshake
+ * @param name the process name, for logs
+ * @param secret the per-worker secret for the HMAC handshake
+ * @param socketPath the parent's Unix domain socket
+ * @param parentPid the parent's pid, watched so the child exits with it
+ * @param mode the bootstrap mode ({@code plain}, {@code spring}, ...)
+ * @param maxFrameBytes the largest frame payload accepted
+ * @param oneShot {@code true} if the child exits once it has answered its first call: code 0 after a result, 1 after
+ * a failure, as Python's {@code Process} does
+ * @param attributes mode-specific settings
+ * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
+ * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
+ */
+public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
+		String mode, int maxFrameBytes, boolean oneShot, Map<String, String> attributes, String mailbox,
+		long spinNanos) {
+
+	private static final int MAGIC = 0x6d700002;
+
+	public void write(DataOutputStream out) throws IOException {
+		out.writeInt(MAGIC);
+		out.writeUTF(this.workerId);
+		out.writeUTF(this.name);
+		out.writeShort(this.secret.length);
+		out.write(this.secret);
+		out.writeUTF(this.socketPath);
+		out.writeLong(this.parentPid);
+		out.writeUTF(this.mode);
+		out.writeInt(this.maxFrameBytes);
+		out.writeBoolean(this.oneShot);
+		out.writeInt(this.attributes.size());
+		for (Map.Entry<String, String> entry : this.attributes.entrySet()) {
+			out.writeUTF(entry.getKey());
+			out.writeUTF(entry.getValue());
+		}
+		out.writeUTF(this.mailbox);
+		out.writeLong(this.spinNanos);
+		out.flush();
+	}
+
+	public static BootstrapConfig read(DataInputStream in) throws IOException {
+		if (in.readInt() != MAGIC) {
+			throw new IOException("stdin does not start with an mp bootstrap block: this JVM must be started by mp");
+		}
+		String workerId = in.readUTF();
+		String name = in.readUTF();
+		byte[] secret = new byte[in.readUnsignedShort()];
+		in.readFully(secret);
+		String socketPath = in.readUTF();
+		long parentPid = in.readLong();
+		String mode = in.readUTF();
+		int maxFrameBytes = in.readInt();
+		boolean oneShot = in.readBoolean();
+		int attributeCount = in.readInt();
+		Map<String, String> attributes = new LinkedHashMap<>();
+		for (int i = 0; i < attributeCount; i++) {
+			attributes.put(in.readUTF(), in.readUTF());
+		}
+		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, oneShot,
+				attributes, in.readUTF(), in.readLong());
+	}
+
+}

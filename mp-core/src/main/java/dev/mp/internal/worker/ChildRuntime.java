@@ -1,0 +1,571 @@
+package dev.mp.internal.worker;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+
+import dev.mp.SerializationException;
+import dev.mp.TargetResolutionException;
+import dev.mp.internal.call.CompactCalls;
+import dev.mp.internal.call.Failure;
+import dev.mp.internal.call.Invocation;
+import dev.mp.internal.call.ThrowableSnapshot;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.Codec;
+import dev.mp.internal.codec.JavaSerializationCodec;
+import dev.mp.internal.mailbox.CallMailbox;
+import dev.mp.internal.mailbox.StagedPayload;
+import dev.mp.internal.shm.ReceivingProcess;
+import dev.mp.internal.wire.BufferStreams;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameChannel;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Handshake;
+import dev.mp.internal.wire.Payload;
+import dev.mp.internal.wire.PlainValues;
+import dev.mp.internal.wire.ProtocolException;
+import dev.mp.internal.wire.Throwables;
+import dev.mp.spi.ChildBootstrap;
+
+/**
+ * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames
+ * until told to stop. One thread reads the socket and runs each call itself, so no thread hand-off sits between a
+ * call's arrival and its start or between its end and its answer: the parent sends a worker one call at a time.
+ * Cancels come on stdin, which another thread watches anyway (see {@link ParentWatch}), so a running call can be
+ * interrupted without a second reader of the socket. A pool worker that has just answered looks at its
+ * {@link CallMailbox} for a moment before it reads the socket again: back-to-back calls then pass through shared
+ * memory.
+ */
+final class ChildRuntime {
+
+	private static final int EXIT_OK = 0;
+
+	private static final int EXIT_FAILED = 1;
+
+	/** How long a worker told to exit waits for its main thread to return before it forces the end (see exit). */
+	private static final long EXIT_WAIT_MILLIS = 200;
+
+	/*
+	 * Reasons to halt, read when the class is initialized: a string literal is made on its first use, which can fail
+	 * where these are needed, out of memory.
+	 */
+	private static final String CANNOT_ANSWER = String.valueOf("cannot answer a call");
+
+	private static final String THREAD_FAILED = String.valueOf("a thread the worker needs failed");
+
+	/** How long an answer waits for its caller to look, where callers look (see CallMailbox.answer). */
+	private static final long CALLER_WAIT_NANOS = 10_000;
+
+	private final BootstrapConfig config;
+
+	private final Connector connector;
+
+	private final Codec codec;
+
+	private final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+
+	private final CompactCalls compactCalls = new CompactCalls(this.classLoader);
+
+	/** The threads running calls, by call id; guarded by itself, so a cancel never interrupts a finished call. */
+	private final Map<Long, Thread> running = new HashMap<>();
+
+	/**
+	 * Cancels of calls not started yet: stdin can overtake the socket. Call ids only grow, so an id above the last
+	 * started one is a call still to come. Guarded by {@link #running}.
+	 */
+	private final Set<Long> cancelledEarly = new HashSet<>();
+
+	private long lastStarted;
+
+	private Thread parentWatch;
+
+	/** The thread that runs {@link #run}, which returns to end the JVM with exit code 0 (see exit). */
+	private Thread main;
+
+	private ChildBootstrap bootstrap;
+
+	private volatile FrameChannel channel;
+
+	/** The pool worker's shared-memory short cut for calls, or {@code null} (until it is mapped, or for good). */
+	private volatile CallMailbox mailbox;
+
+	/** Frames read from the socket since the handshake; only the frame thread touches it. */
+	private long framesRead;
+
+	private volatile boolean exiting;
+
+	/** Counted down when the worker is to end with exit code 0: the main thread then returns (see exit). */
+	private final CountDownLatch ended = new CountDownLatch(1);
+
+	ChildRuntime(BootstrapConfig config) {
+		this(config, ChildRuntime::connectUnix);
+	}
+
+	/** A runtime that reaches its parent another way than the Unix socket (a remote worker: TLS). */
+	ChildRuntime(BootstrapConfig config, Connector connector) {
+		this.config = config;
+		this.connector = connector;
+		ChildIdentity.set(config);
+		// the parent checks every class against its allow-list, on what it sends and on what it reads back; the
+		// child only reads what its authenticated parent sent, and keeps the size limits
+		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),
+				"allow it in the parent's serialization allow-list", config.maxFrameBytes());
+		// queues and pipes this worker receives decode their messages the same way
+		ReceivingProcess.use(this.codec, this.classLoader);
+	}
+
+	/**
+	 * Connects and answers calls until the JVM ends, or returns when it is to end with exit code 0;
+	 * {@code parentWatch} is the thread blocked on stdin.
+	 */
+	void run(Thread parentWatch) {
+		this.parentWatch = parentWatch;
+		this.main = Thread.currentThread();
+		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
+		this.bootstrap = startBootstrap();
+		try {
+			this.channel = this.connector.connect(this.config, this::cancel);
+		}
+		catch (IOException | RuntimeException ex) {
+			System.err.println("mp worker: cannot connect to the parent at " + this.config.socketPath() + ": " + ex);
+			System.exit(WorkerMain.EXIT_NO_PARENT);
+			return;
+		}
+		Thread frames = new Thread(this::readFrames, "mp-call");
+		frames.setDaemon(true);
+		haltIfItFails(frames);
+		frames.start();
+		mapMailbox();
+		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM
+		while (true) {
+			try {
+				this.ended.await();
+				return;
+			}
+			catch (InterruptedException ex) {
+				// keep waiting
+			}
+		}
+	}
+
+	/** Reads frames and runs each call as it comes. */
+	private void readFrames() {
+		try {
+			Frame frame;
+			while ((frame = this.channel.read()) != null) {
+				this.framesRead++;
+				if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL
+						|| frame.type() == FrameType.STAGED) {
+					callAndNext(frame);
+				}
+				else {
+					handle(frame);
+				}
+			}
+		}
+		catch (ClosedByInterruptException ex) {
+			if (!this.exiting) {
+				// the thread reading the socket runs the calls: something a call left behind interrupted it
+				System.err.println("mp worker: the thread that runs calls was interrupted while it waited for the "
+						+ "next one, which closes the socket (does a task keep and interrupt its thread?)");
+				exit(EXIT_FAILED);
+			}
+			return;
+		}
+		catch (IOException | RuntimeException ex) {
+			if (this.exiting) {
+				return;
+			}
+			System.err.println("mp worker: connection to the parent failed: " + Throwables.describe(ex));
+		}
+		if (!this.exiting) {
+			ParentWatch.parentGone("socket closed");
+		}
+	}
+
+	/**
+	 * Maps the mailbox once connected, while the call thread already reads: the first use of a mailbox builds the
+	 * VarHandles over shared memory, which neither the way to ready nor a first call need wait for. Calls use the
+	 * socket until it is mapped; the parent stages none before the mailbox says so, once this runtime holds it.
+	 */
+	private void mapMailbox() {
+		if (this.config.mailbox().isEmpty()) {
+			return;
+		}
+		try {
+			CallMailbox box = CallMailbox.open(Path.of(this.config.mailbox()));
+			this.mailbox = box;
+			box.announceMapped();
+		}
+		catch (IOException | RuntimeException ex) {
+			System.err.println("mp worker: no call mailbox, every call uses the socket: " + ex);
+		}
+	}
+
+	/** Runs a call, then the calls posted to the mailbox while this worker looks at it. */
+	private void callAndNext(Frame first) {
+		Frame next = first;
+		while (next != null) {
+			call(next);
+			CallMailbox box = this.mailbox;
+			next = (box != null) ? box.awaitCall(this.config.spinNanos(), this.framesRead) : null;
+		}
+	}
+
+	/**
+	 * The JVM waits up to 300 ms at exit for threads blocked in native reads; the frame loop and the stdin watch are
+	 * two, so an orderly exit (ours or the user's {@code System.exit}) wakes them first.
+	 */
+	private void releaseNativeWaits() {
+		this.exiting = true;
+		this.parentWatch.interrupt();
+		FrameChannel open = this.channel;
+		if (open != null) {
+			try {
+				open.close();
+			}
+			catch (IOException ex) {
+				// exiting anyway
+			}
+		}
+	}
+
+	private ChildBootstrap startBootstrap() {
+		ChildBootstrap chosen = null;
+		if (PlainBootstrap.MODE.equals(this.config.mode())) {
+			chosen = new PlainBootstrap();
+		}
+		else {
+			for (ChildBootstrap candidate : ServiceLoader.load(ChildBootstrap.class, this.classLoader)) {
+				if (candidate.mode().equals(this.config.mode())) {
+					chosen = candidate;
+				}
+			}
+		}
+		if (chosen == null) {
+			System.err.println("mp worker: no bootstrap mode '" + this.config.mode() + "' on the class path");
+			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
+		}
+		try {
+			chosen.start(this.config.attributes());
+		}
+		catch (Throwable ex) {
+			ex.printStackTrace();
+			// last, so that it ends the output tail the parent reports
+			Throwable root = ex;
+			while (root.getCause() != null && root.getCause() != root) {
+				root = root.getCause();
+			}
+			System.err.println("mp worker: bootstrap mode '" + this.config.mode() + "' failed to start: " + root);
+			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
+		}
+		return chosen;
+	}
+
+	private static FrameChannel connectUnix(BootstrapConfig config, LongConsumer cancels) throws IOException {
+		SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+		socket.connect(UnixDomainSocketAddress.of(config.socketPath()));
+		FrameChannel frames = new FrameChannel(socket, config.maxFrameBytes());
+		proveSecret(frames, config);
+		return frames;
+	}
+
+	/** Answers the parent's challenge with the HMAC of its nonce and this worker's id. */
+	static void proveSecret(FrameChannel frames, BootstrapConfig config) throws IOException {
+		proveSecret(frames, frames, config);
+	}
+
+	/** The same, reading the challenge from one channel and answering on another over the same connection. */
+	static void proveSecret(FrameChannel reads, FrameChannel writes, BootstrapConfig config) throws IOException {
+		Frame challenge = reads.read();
+		if (challenge == null || challenge.type() != FrameType.HELLO) {
+			throw new IOException("the parent sent no challenge");
+		}
+		byte[] proof = Handshake.proof(config.secret(), challenge.payload(), config.workerId());
+		writes.write(new Frame(FrameType.HELLO, 0, Handshake.hello(config.workerId(), proof)));
+	}
+
+	/** Opens the connection to the parent and proves the secret. */
+	@FunctionalInterface
+	interface Connector {
+
+		/**
+		 * @param cancels takes the ids of calls the parent cancels, where they come on the connection
+		 * @return the connection, past the handshake
+		 */
+		FrameChannel connect(BootstrapConfig config, LongConsumer cancels) throws IOException;
+
+	}
+
+	private void handle(Frame frame) throws IOException {
+		switch (frame.type()) {
+			case PING -> this.channel.write(Frame.of(FrameType.PONG, frame.correlationId()));
+			case SHUTDOWN -> exit(EXIT_OK);
+			default -> throw new IOException("Unexpected " + frame.type() + " frame from the parent");
+		}
+	}
+
+	/** Interrupts a call, now if it runs, or as it starts if it has not arrived yet. Called by the stdin watch. */
+	void cancel(long id) {
+		synchronized (this.running) {
+			Thread call = this.running.get(id);
+			if (call != null) {
+				call.interrupt();
+			}
+			else if (id > this.lastStarted) {
+				this.cancelledEarly.add(id);
+			}
+		}
+	}
+
+	private void call(Frame request) {
+		long id = request.correlationId();
+		synchronized (this.running) {
+			this.running.put(id, Thread.currentThread());
+			this.lastStarted = id;
+			if (this.cancelledEarly.remove(id)) {
+				Thread.currentThread().interrupt();
+			}
+			// calls reach a worker in order of id, so a cancel for an id passed over is for a call never sent
+			this.cancelledEarly.removeIf((early) -> early < id);
+		}
+		Answer answer;
+		try {
+			answer = answer(request);
+		}
+		catch (Throwable ex) {
+			// not even the bare facts of a failure could be encoded (out of memory): the caller must not wait for ever
+			halt(WorkerMain.EXIT_CANNOT_ANSWER, CANNOT_ANSWER, ex);
+			return;
+		}
+		finally {
+			synchronized (this.running) {
+				this.running.remove(id);
+			}
+			// a cancel that came as the call ended must not reach this thread's next work
+			Thread.interrupted();
+		}
+		try {
+			send(id, answer);
+		}
+		catch (IOException ex) {
+			ParentWatch.parentGone("cannot answer: " + ex);
+		}
+		catch (RuntimeException ex) {
+			// the codec caps sizes, so this is a bug; the exit code tells the caller rather than leaving it waiting
+			halt(WorkerMain.EXIT_CANNOT_ANSWER, CANNOT_ANSWER, ex);
+		}
+		if (this.config.oneShot()) {
+			exit(answer.type() == FrameType.FAILURE ? EXIT_FAILED : EXIT_OK);
+		}
+	}
+
+	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
+	private Answer answer(Frame request) {
+		try {
+			return result(invocation(request));
+		}
+		catch (Throwable ex) {
+			return failure(ex);
+		}
+	}
+
+	/** Rebuilds a call, from the frame or from shared memory where the parent staged it. */
+	private Invocation invocation(Frame request) throws ReflectiveOperationException {
+		if (request.type() != FrameType.STAGED) {
+			return invocation(request.type(), ByteBuffer.wrap(request.payload()));
+		}
+		CallMailbox box = this.mailbox;
+		if (box == null) {
+			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
+					+ "not map (see its output)");
+		}
+		try (StagedPayload staged = box.openStaged(request, this.config.maxFrameBytes())) {
+			return invocation(staged.type(), staged.payload());
+		}
+	}
+
+	private Invocation invocation(FrameType type, ByteBuffer payload) throws ReflectiveOperationException {
+		return switch (type) {
+			case COMPACT_CALL -> this.compactCalls.decode(payload);
+			case CALL -> (Invocation) this.codec.decode(BufferStreams.bytes(payload), this.classLoader);
+			default -> throw new ProtocolException("A " + type + " frame as a call");
+		};
+	}
+
+	/** Sends an answer: through the mailbox if the caller looks, staged in shared memory if it is large. */
+	private void send(long id, Answer answer) throws IOException {
+		CallMailbox box = this.mailbox;
+		Frame frame = (box != null) ? box.stage(answer.type(), id, answer.payload(), this.config.maxFrameBytes())
+				: null;
+		if (frame == null) {
+			frame = new Frame(answer.type(), id, answer.payload().bytes());
+		}
+		if (box != null) {
+			box.openInbox();
+		}
+		if (box == null || !box.answer(frame, Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()))) {
+			this.channel.write(frame);
+		}
+	}
+
+	private Answer result(Invocation invocation) {
+		Object value;
+		try {
+			value = invocation.invoke(this.bootstrap);
+		}
+		catch (Throwable ex) {
+			return failure(ex);
+		}
+		try {
+			if (PlainValues.isPlain(value) && PlainValues.sizeOf(value) <= this.config.maxFrameBytes()) {
+				return new Answer(FrameType.PLAIN_RESULT, Payload.plain(value));
+			}
+			// the codec also says what to do about a value over the frame limit
+			return new Answer(FrameType.RESULT, Payload.of(this.codec.encode(value)));
+		}
+		catch (RuntimeException ex) {
+			return failure(new SerializationException("The result of " + invocation.describe()
+					+ " could not be sent back to the caller: " + ex.getMessage(), ex));
+		}
+	}
+
+	/**
+	 * The answer for a call that threw. The exception's own methods are read once, behind guards (see
+	 * {@link ThrowableSnapshot}); the exception itself is sent too only when all of them answered and its chain was
+	 * not cut, since the parent would have to stand in for it anyway.
+	 */
+	private Answer failure(Throwable thrown) {
+		boolean setup = thrown instanceof TargetResolutionException;
+		ThrowableSnapshot.Reading reading = ThrowableSnapshot.read(thrown);
+		byte[] serialized = reading.whole() ? serialized(thrown) : null;
+		try {
+			return new Answer(FrameType.FAILURE,
+					Payload.of(this.codec.encode(new Failure(setup, serialized, reading.snapshot()))));
+		}
+		catch (RuntimeException ex) {
+			// too large even as a snapshot (a huge message or stack): send the bare facts
+			ThrowableSnapshot bare = new ThrowableSnapshot(thrown.getClass().getName(),
+					"(details too large to send: " + ex.getMessage() + ")", new StackTraceElement[0], null,
+					List.of());
+			return new Answer(FrameType.FAILURE, Payload.of(this.codec.encode(new Failure(setup, null, bare))));
+		}
+	}
+
+	/** The exception in Java serialization, or {@code null} when its class will not go that way. */
+	private byte[] serialized(Throwable thrown) {
+		try {
+			return this.codec.encode(thrown);
+		}
+		catch (Throwable ex) {
+			// its writeObject may throw anything, or overflow the stack on a deep graph
+			return null;
+		}
+	}
+
+	/** A call's answer before it has a frame: its type, and its payload not yet written anywhere. */
+	private record Answer(FrameType type, Payload payload) {
+	}
+
+	/**
+	 * Makes a thread the worker cannot do without end the worker if it fails: without the thread that runs calls, or
+	 * one that watches the parent, the worker would live on deaf, and its caller would wait for ever.
+	 */
+	static void haltIfItFails(Thread thread) {
+		thread.setUncaughtExceptionHandler((failed, ex) -> halt(WorkerMain.EXIT_CANNOT_ANSWER, THREAD_FAILED, ex));
+	}
+
+	/**
+	 * Ends the worker at once, where it cannot go on or cannot answer: the parent sees the exit code and fails the
+	 * call with it. The line on stderr is put together here, behind the guard, as that may fail (out of memory, or a
+	 * {@code System.err} a task replaced): callers pass what they have without building anything.
+	 * @param cause what went wrong, or {@code null}
+	 */
+	static void halt(int code, String why, Throwable cause) {
+		halt(code, why, null, cause);
+	}
+
+	/**
+	 * Ends the worker at once, as {@link #halt(int, String, Throwable)} does, with a detail shown in brackets after
+	 * the reason.
+	 * @param detail what shows the reason, or {@code null}
+	 * @param cause what went wrong, or {@code null}
+	 */
+	static void halt(int code, String why, String detail, Throwable cause) {
+		try {
+			System.err.println("mp worker: " + why + ((detail != null) ? " (" + detail + ")" : "")
+					+ ", halting (thread " + Thread.currentThread().getName() + ")"
+					+ ((cause != null) ? ": " + Throwables.describe(cause) : ""));
+			System.err.flush();
+		}
+		catch (Throwable ex) {
+			// ending anyway
+		}
+		Runtime.getRuntime().halt(code);
+	}
+
+	/**
+	 * Ends the worker; called on the thread that reads frames. Exit code 0 is the end of any program that is done: the
+	 * main thread returns and the JVM runs its shutdown hooks and exits, without {@code System.exit}, which on Java 21
+	 * and later first looks up a {@code System.Logger} for a debug record of the call: a service look-up through every
+	 * jar of the class path and {@code java.util.logging} set up, tens of milliseconds on each worker's way out. Only
+	 * where that end cannot come (a thread that is not a daemon, left running by a task, or a main thread that does
+	 * not return in time) is the exit forced.
+	 */
+	private void exit(int code) {
+		System.out.flush();
+		System.err.flush();
+		this.bootstrap.close();
+		if (code == EXIT_OK) {
+			this.ended.countDown();
+			try {
+				this.main.join(EXIT_WAIT_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			if (!this.main.isAlive() && !otherThreadsHoldTheJvm()) {
+				// the JVM ends on its own (as a training child's does, writing its archive); this daemon waits for it
+				while (true) {
+					LockSupport.park();
+				}
+			}
+		}
+		System.exit(code);
+	}
+
+	/**
+	 * Whether a live thread that is not a daemon, other than this one and the launcher's {@code DestroyJavaVM} (which
+	 * waits for the others once main has returned), would keep the JVM from ending.
+	 */
+	private static boolean otherThreadsHoldTheJvm() {
+		ThreadGroup root = Thread.currentThread().getThreadGroup();
+		while (root.getParent() != null) {
+			root = root.getParent();
+		}
+		Thread[] threads = new Thread[root.activeCount() + 16];
+		int count = root.enumerate(threads, true);
+		for (int i = 0; i < count; i++) {
+			Thread thread = threads[i];
+			if (thread != Thread.currentThread() && thread.isAlive() && !thread.isDaemon()
+					&& !"DestroyJavaVM".equals(thread.getName())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.mp.spi;
+
+import java.util.Map;
+
+import dev.mp.TargetResolutionException;
+
+/**
+ * How a child JVM prepares to run invocations. {@code plain} runs serializable tasks with nothing else; other modes
+ * (such as {@code spring}, from mp-spring-boot-autoconfigure) are found with {@link java.util.ServiceLoader} by their
+ * {@link #mode()} name.
+ */
+public interface ChildBootstrap extends AutoCloseable {
+
+	/** The mode name the parent asks for. */
+	String mode();
+
+	/**
+	 * Prepares the child once, before it connects to the parent.
+	 * @param attributes mode-specific settings sent by the parent
+	 */
+	void start(Map<String, String> attributes) throws Exception;
+
+	/**
+	 * Resolves a bean for a bean-method invocation.
+	 * @param beanName the bean's name in the parent, or {@code null} to resolve by type alone
+	 * @param type the bean's class
+	 * @throws TargetResolutionException if this mode has no such bean
+	 */
+	Object bean(String beanName, Class<?> type);
+
+	@Override
+	void close();
+
+}

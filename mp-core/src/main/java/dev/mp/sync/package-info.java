@@ -1,0 +1,8 @@
+/**
+ * Locks, semaphores, events, barriers, queues, pipes and values shared between processes, passable to children as
+ * arguments.
+ */
+@NullMarked
+package dev.mp.sync;
+
+import org.jspecify.annotations.NullMarked;
