@@ -1,6 +1,6 @@
 /**
- * What mp's own modules plug into: worker launchers (local JVMs, Kubernetes pods), child bootstrap modes and the
- * bean-call value. Not for applications.
+ * What mp's own modules plug into: worker launchers (local JVMs, Kubernetes pods), child bootstrap modes, the codec
+ * and the bean-call value. Not for applications.
  */
 @NullMarked
 package dev.mp.spi;

@@ -2,7 +2,7 @@ package dev.mp.sync;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.mp.internal.codec.Codec;
+import dev.mp.spi.Codec;
 
 /**
  * How a queue or pipe turns messages into ring records. The common types have a tag and a payload of their own,

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.SerializableRunnable;
 import dev.mp.internal.codec.ClassAllowList;
-import dev.mp.internal.codec.Codec;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.launch.PrivateDirectories;
 import dev.mp.internal.shm.ReceivingProcess;
 import dev.mp.internal.shm.SharedMemory;
+import dev.mp.spi.Codec;
 
 /**
  * Makes the shared objects of one {@code ProcessTemplate} and removes them when it closes. Each object is a file in

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.mp.ClassRefusedException;
 import dev.mp.SerializationException;
 import dev.mp.internal.wire.Throwables;
+import dev.mp.spi.Codec;
 
 /**
  * The default {@link Codec}: JDK serialization, guarded on both sides by a {@link ClassAllowList}. Encoding refuses an

@@ -1,6 +1,6 @@
 package dev.mp.internal.shm;
 
-import dev.mp.internal.codec.Codec;
+import dev.mp.spi.Codec;
 
 /**
  * How shared objects received in this process decode their messages: set by mp's child runtime at start. A class of

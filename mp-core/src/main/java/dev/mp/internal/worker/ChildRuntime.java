@@ -24,7 +24,6 @@ import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.Invocation;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.codec.ClassAllowList;
-import dev.mp.internal.codec.Codec;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.mailbox.StagedPayload;
@@ -39,6 +38,7 @@ import dev.mp.internal.wire.PlainValues;
 import dev.mp.internal.wire.ProtocolException;
 import dev.mp.internal.wire.Throwables;
 import dev.mp.spi.ChildBootstrap;
+import dev.mp.spi.Codec;
 
 /**
  * The child's side of the protocol: starts the bootstrap mode, connects and proves the secret, then answers frames

@@ -1,10 +1,11 @@
-package dev.mp.internal.codec;
+package dev.mp.spi;
 
 import dev.mp.SerializationException;
 
 /**
- * Turns the values that travel between processes (invocations, arguments, results, exceptions) into bytes and back.
- * Implementations must be thread-safe.
+ * Turns the values that travel between processes (invocations, arguments, results, exceptions, the messages of
+ * queues and pipes) into bytes and back. Implementations must be thread-safe, and must instantiate only classes the
+ * application allows when they decode.
  */
 public interface Codec {
 
