@@ -3,7 +3,6 @@ package dev.mp.internal.worker;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -17,25 +16,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
-import dev.mp.SerializationException;
-import dev.mp.TargetResolutionException;
-import dev.mp.internal.call.CompactCalls;
-import dev.mp.internal.call.Failure;
-import dev.mp.internal.call.Invocation;
-import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.mailbox.CallMailbox;
-import dev.mp.internal.mailbox.StagedPayload;
 import dev.mp.internal.shm.ReceivingProcess;
-import dev.mp.internal.wire.BufferStreams;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Handshake;
-import dev.mp.internal.wire.Payload;
-import dev.mp.internal.wire.PlainValues;
-import dev.mp.internal.wire.ProtocolException;
 import dev.mp.internal.wire.Throwables;
 import dev.mp.spi.ChildBootstrap;
 import dev.mp.spi.Codec;
@@ -58,14 +46,6 @@ final class ChildRuntime {
 	/** How long a worker told to exit waits for its main thread to return before it forces the end (see exit). */
 	private static final long EXIT_WAIT_MILLIS = 200;
 
-	/*
-	 * Reasons to halt, read when the class is initialized: a string literal is made on its first use, which can fail
-	 * where these are needed, out of memory.
-	 */
-	private static final String CANNOT_ANSWER = String.valueOf("cannot answer a call");
-
-	private static final String THREAD_FAILED = String.valueOf("a thread the worker needs failed");
-
 	/** How long an answer waits for its caller to look, where callers look (see CallMailbox.answer). */
 	private static final long CALLER_WAIT_NANOS = 10_000;
 
@@ -77,7 +57,6 @@ final class ChildRuntime {
 
 	private final ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
-	private final CompactCalls compactCalls = new CompactCalls(this.classLoader);
 
 	/** The threads running calls, by call id; guarded by itself, so a cancel never interrupts a finished call. */
 	private final Map<Long, Thread> running = new HashMap<>();
@@ -96,6 +75,9 @@ final class ChildRuntime {
 	private Thread main;
 
 	private ChildBootstrap bootstrap;
+
+	/** Runs the calls, once the bootstrap has started. */
+	private CallExecutor executor;
 
 	private volatile FrameChannel channel;
 
@@ -136,6 +118,7 @@ final class ChildRuntime {
 		this.main = Thread.currentThread();
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
+		this.executor = new CallExecutor(this.codec, this.classLoader, this.bootstrap, this.config.maxFrameBytes());
 		try {
 			this.channel = this.connector.connect(this.config, this::cancel);
 		}
@@ -146,7 +129,7 @@ final class ChildRuntime {
 		}
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
-		haltIfItFails(frames);
+		WorkerHalt.ifItFails(frames);
 		frames.start();
 		mapMailbox();
 		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM
@@ -342,13 +325,13 @@ final class ChildRuntime {
 			// calls reach a worker in order of id, so a cancel for an id passed over is for a call never sent
 			this.cancelledEarly.removeIf((early) -> early < id);
 		}
-		Answer answer;
+		CallExecutor.Answer answer;
 		try {
-			answer = answer(request);
+			answer = this.executor.answer(request, this.mailbox);
 		}
 		catch (Throwable ex) {
 			// not even the bare facts of a failure could be encoded (out of memory): the caller must not wait for ever
-			halt(WorkerMain.EXIT_CANNOT_ANSWER, CANNOT_ANSWER, ex);
+			WorkerHalt.cannotAnswer(ex);
 			return;
 		}
 		finally {
@@ -366,48 +349,15 @@ final class ChildRuntime {
 		}
 		catch (RuntimeException ex) {
 			// the codec caps sizes, so this is a bug; the exit code tells the caller rather than leaving it waiting
-			halt(WorkerMain.EXIT_CANNOT_ANSWER, CANNOT_ANSWER, ex);
+			WorkerHalt.cannotAnswer(ex);
 		}
 		if (this.config.oneShot()) {
 			exit(answer.type() == FrameType.FAILURE ? EXIT_FAILED : EXIT_OK);
 		}
 	}
 
-	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
-	private Answer answer(Frame request) {
-		try {
-			return result(invocation(request));
-		}
-		catch (Throwable ex) {
-			return failure(ex);
-		}
-	}
-
-	/** Rebuilds a call, from the frame or from shared memory where the parent staged it. */
-	private Invocation invocation(Frame request) throws ReflectiveOperationException {
-		if (request.type() != FrameType.STAGED) {
-			return invocation(request.type(), ByteBuffer.wrap(request.payload()));
-		}
-		CallMailbox box = this.mailbox;
-		if (box == null) {
-			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
-					+ "not map (see its output)");
-		}
-		try (StagedPayload staged = box.openStaged(request, this.config.maxFrameBytes())) {
-			return invocation(staged.type(), staged.payload());
-		}
-	}
-
-	private Invocation invocation(FrameType type, ByteBuffer payload) throws ReflectiveOperationException {
-		return switch (type) {
-			case COMPACT_CALL -> this.compactCalls.decode(payload);
-			case CALL -> (Invocation) this.codec.decode(BufferStreams.bytes(payload), this.classLoader);
-			default -> throw new ProtocolException("A " + type + " frame as a call");
-		};
-	}
-
 	/** Sends an answer: through the mailbox if the caller looks, staged in shared memory if it is large. */
-	private void send(long id, Answer answer) throws IOException {
+	private void send(long id, CallExecutor.Answer answer) throws IOException {
 		CallMailbox box = this.mailbox;
 		Frame frame = (box != null) ? box.stage(answer.type(), id, answer.payload(), this.config.maxFrameBytes())
 				: null;
@@ -420,101 +370,6 @@ final class ChildRuntime {
 		if (box == null || !box.answer(frame, Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()))) {
 			this.channel.write(frame);
 		}
-	}
-
-	private Answer result(Invocation invocation) {
-		Object value;
-		try {
-			value = invocation.invoke(this.bootstrap);
-		}
-		catch (Throwable ex) {
-			return failure(ex);
-		}
-		try {
-			if (PlainValues.isPlain(value) && PlainValues.sizeOf(value) <= this.config.maxFrameBytes()) {
-				return new Answer(FrameType.PLAIN_RESULT, Payload.plain(value));
-			}
-			// the codec also says what to do about a value over the frame limit
-			return new Answer(FrameType.RESULT, Payload.of(this.codec.encode(value)));
-		}
-		catch (RuntimeException ex) {
-			return failure(new SerializationException("The result of " + invocation.describe()
-					+ " could not be sent back to the caller: " + ex.getMessage(), ex));
-		}
-	}
-
-	/**
-	 * The answer for a call that threw. The exception's own methods are read once, behind guards (see
-	 * {@link ThrowableSnapshot}); the exception itself is sent too only when all of them answered and its chain was
-	 * not cut, since the parent would have to stand in for it anyway.
-	 */
-	private Answer failure(Throwable thrown) {
-		boolean setup = thrown instanceof TargetResolutionException;
-		ThrowableSnapshot.Reading reading = ThrowableSnapshot.read(thrown);
-		byte[] serialized = reading.whole() ? serialized(thrown) : null;
-		try {
-			return new Answer(FrameType.FAILURE,
-					Payload.of(this.codec.encode(new Failure(setup, serialized, reading.snapshot()))));
-		}
-		catch (RuntimeException ex) {
-			// too large even as a snapshot (a huge message or stack): send the bare facts
-			ThrowableSnapshot bare = new ThrowableSnapshot(thrown.getClass().getName(),
-					"(details too large to send: " + ex.getMessage() + ")", new StackTraceElement[0], null,
-					List.of());
-			return new Answer(FrameType.FAILURE, Payload.of(this.codec.encode(new Failure(setup, null, bare))));
-		}
-	}
-
-	/** The exception in Java serialization, or {@code null} when its class will not go that way. */
-	private byte[] serialized(Throwable thrown) {
-		try {
-			return this.codec.encode(thrown);
-		}
-		catch (Throwable ex) {
-			// its writeObject may throw anything, or overflow the stack on a deep graph
-			return null;
-		}
-	}
-
-	/** A call's answer before it has a frame: its type, and its payload not yet written anywhere. */
-	private record Answer(FrameType type, Payload payload) {
-	}
-
-	/**
-	 * Makes a thread the worker cannot do without end the worker if it fails: without the thread that runs calls, or
-	 * one that watches the parent, the worker would live on deaf, and its caller would wait for ever.
-	 */
-	static void haltIfItFails(Thread thread) {
-		thread.setUncaughtExceptionHandler((failed, ex) -> halt(WorkerMain.EXIT_CANNOT_ANSWER, THREAD_FAILED, ex));
-	}
-
-	/**
-	 * Ends the worker at once, where it cannot go on or cannot answer: the parent sees the exit code and fails the
-	 * call with it. The line on stderr is put together here, behind the guard, as that may fail (out of memory, or a
-	 * {@code System.err} a task replaced): callers pass what they have without building anything.
-	 * @param cause what went wrong, or {@code null}
-	 */
-	static void halt(int code, String why, Throwable cause) {
-		halt(code, why, null, cause);
-	}
-
-	/**
-	 * Ends the worker at once, as {@link #halt(int, String, Throwable)} does, with a detail shown in brackets after
-	 * the reason.
-	 * @param detail what shows the reason, or {@code null}
-	 * @param cause what went wrong, or {@code null}
-	 */
-	static void halt(int code, String why, String detail, Throwable cause) {
-		try {
-			System.err.println("mp worker: " + why + ((detail != null) ? " (" + detail + ")" : "")
-					+ ", halting (thread " + Thread.currentThread().getName() + ")"
-					+ ((cause != null) ? ": " + Throwables.describe(cause) : ""));
-			System.err.flush();
-		}
-		catch (Throwable ex) {
-			// ending anyway
-		}
-		Runtime.getRuntime().halt(code);
 	}
 
 	/**

@@ -52,7 +52,7 @@ final class ParentWatch {
 			parentGone("stdin closed");
 		}, "mp-parent-stdin-watch");
 		stdinWatch.setDaemon(true);
-		ChildRuntime.haltIfItFails(stdinWatch);
+		WorkerHalt.ifItFails(stdinWatch);
 		stdinWatch.start();
 		Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
 		if (parent.isEmpty()) {
@@ -75,7 +75,7 @@ final class ParentWatch {
 		catch (Throwable ex) {
 			// halting anyway: onExit's thenRun would swallow this, and the child would live on
 		}
-		ChildRuntime.halt(EXIT_PARENT_GONE, PARENT_GONE, why, null);
+		WorkerHalt.halt(EXIT_PARENT_GONE, PARENT_GONE, why, null);
 	}
 
 }

@@ -75,7 +75,7 @@ final class RemoteConnection {
 					config.maxFrameBytes());
 			Thread reader = new Thread(() -> pump(network, forward, runtime, cancels), "mp-connection");
 			reader.setDaemon(true);
-			ChildRuntime.haltIfItFails(reader);
+			WorkerHalt.ifItFails(reader);
 			reader.start();
 			return runtime;
 		}
@@ -131,7 +131,7 @@ final class RemoteConnection {
 			}
 		}, "mp-parent-watch");
 		watch.setDaemon(true);
-		ChildRuntime.haltIfItFails(watch);
+		WorkerHalt.ifItFails(watch);
 		watch.start();
 		return watch;
 	}

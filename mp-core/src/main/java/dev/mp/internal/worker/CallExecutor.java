@@ -1,0 +1,139 @@
+package dev.mp.internal.worker;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.mp.SerializationException;
+import dev.mp.TargetResolutionException;
+import dev.mp.internal.call.CompactCalls;
+import dev.mp.internal.call.Failure;
+import dev.mp.internal.call.Invocation;
+import dev.mp.internal.call.ThrowableSnapshot;
+import dev.mp.internal.mailbox.CallMailbox;
+import dev.mp.internal.mailbox.StagedPayload;
+import dev.mp.internal.wire.BufferStreams;
+import dev.mp.internal.wire.Frame;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
+import dev.mp.internal.wire.PlainValues;
+import dev.mp.internal.wire.ProtocolException;
+import dev.mp.spi.ChildBootstrap;
+import dev.mp.spi.Codec;
+
+/**
+ * Runs one call in the worker and turns whatever comes of it into an answer: the result, what the call threw, or why
+ * it could not run. It never throws short of running out of memory; when and where the answer goes is the runtime's.
+ */
+final class CallExecutor {
+
+	private final Codec codec;
+
+	private final ClassLoader classLoader;
+
+	private final CompactCalls compactCalls;
+
+	private final ChildBootstrap bootstrap;
+
+	private final int maxFrameBytes;
+
+	CallExecutor(Codec codec, ClassLoader classLoader, ChildBootstrap bootstrap, int maxFrameBytes) {
+		this.codec = codec;
+		this.classLoader = classLoader;
+		this.compactCalls = new CompactCalls(classLoader);
+		this.bootstrap = bootstrap;
+		this.maxFrameBytes = maxFrameBytes;
+	}
+
+	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
+	Answer answer(Frame request, @Nullable CallMailbox mailbox) {
+		try {
+			return result(invocation(request, mailbox));
+		}
+		catch (Throwable ex) {
+			return failure(ex);
+		}
+	}
+
+	/** Rebuilds a call, from the frame or from shared memory where the parent staged it. */
+	private Invocation invocation(Frame request, @Nullable CallMailbox mailbox) throws ReflectiveOperationException {
+		if (request.type() != FrameType.STAGED) {
+			return invocation(request.type(), ByteBuffer.wrap(request.payload()));
+		}
+		if (mailbox == null) {
+			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
+					+ "not map (see its output)");
+		}
+		try (StagedPayload staged = mailbox.openStaged(request, this.maxFrameBytes)) {
+			return invocation(staged.type(), staged.payload());
+		}
+	}
+
+	private Invocation invocation(FrameType type, ByteBuffer payload) throws ReflectiveOperationException {
+		return switch (type) {
+			case COMPACT_CALL -> this.compactCalls.decode(payload);
+			case CALL -> (Invocation) this.codec.decode(BufferStreams.bytes(payload), this.classLoader);
+			default -> throw new ProtocolException("A " + type + " frame as a call");
+		};
+	}
+
+	private Answer result(Invocation invocation) {
+		Object value;
+		try {
+			value = invocation.invoke(this.bootstrap);
+		}
+		catch (Throwable ex) {
+			return failure(ex);
+		}
+		try {
+			if (PlainValues.isPlain(value) && PlainValues.sizeOf(value) <= this.maxFrameBytes) {
+				return new Answer(FrameType.PLAIN_RESULT, Payload.plain(value));
+			}
+			// the codec also says what to do about a value over the frame limit
+			return new Answer(FrameType.RESULT, Payload.of(this.codec.encode(value)));
+		}
+		catch (RuntimeException ex) {
+			return failure(new SerializationException("The result of " + invocation.describe()
+					+ " could not be sent back to the caller: " + ex.getMessage(), ex));
+		}
+	}
+
+	/**
+	 * The answer for a call that threw. The exception's own methods are read once, behind guards (see
+	 * {@link ThrowableSnapshot}); the exception itself is sent too only when all of them answered and its chain was
+	 * not cut, since the parent would have to stand in for it anyway.
+	 */
+	private Answer failure(Throwable thrown) {
+		boolean setup = thrown instanceof TargetResolutionException;
+		ThrowableSnapshot.Reading reading = ThrowableSnapshot.read(thrown);
+		byte[] serialized = reading.whole() ? serialized(thrown) : null;
+		try {
+			return new Answer(FrameType.FAILURE,
+					Payload.of(this.codec.encode(new Failure(setup, serialized, reading.snapshot()))));
+		}
+		catch (RuntimeException ex) {
+			// too large even as a snapshot (a huge message or stack): send the bare facts
+			ThrowableSnapshot bare = new ThrowableSnapshot(thrown.getClass().getName(),
+					"(details too large to send: " + ex.getMessage() + ")", new StackTraceElement[0], null,
+					List.of());
+			return new Answer(FrameType.FAILURE, Payload.of(this.codec.encode(new Failure(setup, null, bare))));
+		}
+	}
+
+	/** The exception in Java serialization, or {@code null} when its class will not go that way. */
+	private byte[] serialized(Throwable thrown) {
+		try {
+			return this.codec.encode(thrown);
+		}
+		catch (Throwable ex) {
+			// its writeObject may throw anything, or overflow the stack on a deep graph
+			return null;
+		}
+	}
+
+	/** A call's answer before it has a frame: its type, and its payload not yet written anywhere. */
+	record Answer(FrameType type, Payload payload) {
+	}
+
+}
