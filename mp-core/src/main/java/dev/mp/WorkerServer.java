@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -14,14 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,7 +29,6 @@ import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Handshake;
-import dev.mp.internal.wire.PartialFrame;
 import dev.mp.internal.worker.RemoteEndpoint;
 import dev.mp.spi.RemoteAccess;
 
@@ -57,7 +52,7 @@ final class WorkerServer implements AutoCloseable {
 	/** Longest Unix socket path the kernel takes, less some margin. */
 	private static final int MAX_SOCKET_PATH = 100;
 
-	private static final long HANDSHAKE_MILLIS = 10_000;
+	static final long HANDSHAKE_MILLIS = 10_000;
 
 	/** Largest frame a peer may send before it has proved the secret. */
 	static final int HANDSHAKE_FRAME_BYTES = 1024;
@@ -85,10 +80,10 @@ final class WorkerServer implements AutoCloseable {
 
 	private final ScheduledExecutorService scheduler;
 
-	private final Refusals refusals = new Refusals();
+	private final RefusalWarnings refusals = new RefusalWarnings();
 
 	/** The connections the accepting thread holds; only that thread changes it. */
-	private final Held held = new Held();
+	private final HeldConnections held = new HeldConnections();
 
 	/** Makes the threads that hand proven connections over: a test's may fail to start, as with no memory left. */
 	private volatile ThreadFactory connectedThreads = (task) -> {
@@ -171,7 +166,7 @@ final class WorkerServer implements AutoCloseable {
 	 * themselves (the Unix socket's handshake runs here) or begin their TLS handshake (which then gets a thread).
 	 */
 	private void acceptLoop() {
-		Held pending = this.held;
+		HeldConnections pending = this.held;
 		try {
 			while (this.server.isOpen()) {
 				try {
@@ -199,8 +194,8 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	private void round(Held pending) throws IOException {
-		Pending next = pending.first();
+	private void round(HeldConnections pending) throws IOException {
+		PendingConnection next = pending.first();
 		long wait = (next == null) ? 0
 				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.deadline - System.nanoTime()));
 		this.selector.select(wait);
@@ -211,7 +206,7 @@ final class WorkerServer implements AutoCloseable {
 				// dropped for a newcomer in this round
 				continue;
 			}
-			if (key.attachment() instanceof Pending connection) {
+			if (key.attachment() instanceof PendingConnection connection) {
 				advance(connection, pending);
 			}
 			else {
@@ -222,7 +217,7 @@ final class WorkerServer implements AutoCloseable {
 	}
 
 	/** Accepts what a backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
-	private void accept(SelectionKey listener, Held pending) {
+	private void accept(SelectionKey listener, HeldConnections pending) {
 		ServerSocketChannel server = (ServerSocketChannel) listener.channel();
 		// the TLS door's listener carries the door, the Unix socket's nothing
 		TlsDoor tls = (TlsDoor) listener.attachment();
@@ -244,14 +239,14 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			if (pending.size() >= MAX_PENDING) {
-				Pending dropped = pending.removeRandom();
+				PendingConnection dropped = pending.removeRandom();
 				refuse(dropped.socket, dropped.door,
 						"dropped for a newer connection, with " + MAX_PENDING + " waiting for their handshake");
 			}
 			String door = (tls != null) ? tls.door(socket.socket()) : this.socketPath.toString();
 			try {
 				socket.configureBlocking(false);
-				Pending connection = new Pending(socket, door, tls);
+				PendingConnection connection = new PendingConnection(socket, door, tls);
 				connection.key = socket.register(this.selector, SelectionKey.OP_READ, connection);
 				pending.add(connection);
 				if (tls == null) {
@@ -269,7 +264,7 @@ final class WorkerServer implements AutoCloseable {
 	 * in and the proof; on the TLS door, once the header of the peer's first TLS record is in, to a thread for its
 	 * TLS handshake.
 	 */
-	private void advance(Pending connection, Held pending) {
+	private void advance(PendingConnection connection, HeldConnections pending) {
 		ChildJvm child = null;
 		try {
 			if (connection.tls != null) {
@@ -318,9 +313,9 @@ final class WorkerServer implements AutoCloseable {
 		}
 	}
 
-	private void expire(Held pending) {
+	private void expire(HeldConnections pending) {
 		long now = System.nanoTime();
-		for (Pending connection = pending.first(); connection != null
+		for (PendingConnection connection = pending.first(); connection != null
 				&& connection.deadline - now <= 0; connection = pending.first()) {
 			pending.remove(connection);
 			refuse(connection.socket, connection.door, notInTime());
@@ -439,121 +434,6 @@ final class WorkerServer implements AutoCloseable {
 		}
 		return (shown == text.length()) ? printable.toString()
 				: printable.append("... (").append(text.length()).append(" chars)").toString();
-	}
-
-	/**
-	 * A connection waiting on the accepting thread: on the Unix socket with its handshake, the challenge going out and
-	 * the answer coming in; on the TLS door until the header of its peer's first TLS record is in.
-	 */
-	private static final class Pending {
-
-		private final SocketChannel socket;
-
-		private final String door;
-
-		private final TlsDoor tls;
-
-		private final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDSHAKE_MILLIS);
-
-		private final byte[] nonce;
-
-		private final ByteBuffer challenge;
-
-		private final PartialFrame answer;
-
-		private final ByteBuffer tlsHeader;
-
-		private SelectionKey key;
-
-		/**
-		 * @param tls the TLS door it came in by, or {@code null} for the Unix socket
-		 */
-		Pending(SocketChannel socket, String door, TlsDoor tls) {
-			this.socket = socket;
-			this.door = door;
-			this.tls = tls;
-			this.nonce = (tls != null) ? null : Handshake.randomBytes();
-			this.challenge = (tls != null) ? null : FrameChannel.encoded(new Frame(FrameType.HELLO, 0, this.nonce));
-			this.answer = (tls != null) ? null : new PartialFrame(HANDSHAKE_FRAME_BYTES);
-			this.tlsHeader = (tls != null) ? ByteBuffer.allocate(TlsDoor.RECORD_HEADER) : null;
-		}
-
-	}
-
-	/**
-	 * The connections the accepting thread holds, in the order they came, which is that of their deadlines. The one
-	 * dropped for a newcomer is picked at random, so that a flood cannot time when a worker's connection goes.
-	 */
-	private static final class Held {
-
-		private final Set<Pending> connections = new LinkedHashSet<>();
-
-		/** How many, for other threads. */
-		private volatile int size;
-
-		int size() {
-			return this.size;
-		}
-
-		/** The one with the next deadline, or {@code null}. */
-		Pending first() {
-			return this.connections.isEmpty() ? null : this.connections.iterator().next();
-		}
-
-		void add(Pending connection) {
-			this.connections.add(connection);
-			this.size = this.connections.size();
-		}
-
-		void remove(Pending connection) {
-			this.connections.remove(connection);
-			this.size = this.connections.size();
-		}
-
-		/** Removes one at random: a walk of at most {@link #MAX_PENDING} steps, only when that many wait. */
-		Pending removeRandom() {
-			Iterator<Pending> walk = this.connections.iterator();
-			for (int skip = ThreadLocalRandom.current().nextInt(this.connections.size()); skip > 0; skip--) {
-				walk.next();
-			}
-			Pending dropped = walk.next();
-			walk.remove();
-			this.size = this.connections.size();
-			return dropped;
-		}
-
-		void closeAll() {
-			this.connections.forEach((connection) -> closeQuietly(connection.socket));
-			this.connections.clear();
-			this.size = 0;
-		}
-
-	}
-
-	/** Counts refusals, so that a flood of them logs a warning a minute rather than a line each. */
-	private static final class Refusals {
-
-		private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
-		private boolean warned;
-
-		private long lastWarning;
-
-		private int since;
-
-		/** @return how many were refused since the last warning if this refusal gets one, else -1 */
-		synchronized int warning(long now) {
-			if (this.warned && now - this.lastWarning < INTERVAL_NANOS) {
-				this.since++;
-				return -1;
-			}
-			int previous = this.since;
-			this.warned = true;
-			this.lastWarning = now;
-			this.since = 0;
-			return previous;
-		}
-
 	}
 
 	static void closeQuietly(Closeable closeable) {
