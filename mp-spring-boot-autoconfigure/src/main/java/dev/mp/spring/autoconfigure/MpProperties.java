@@ -34,7 +34,7 @@ public class MpProperties {
 	private final SharedMemory sharedMemory = new SharedMemory();
 
 	/**
-	 * Pools of warm workers by name; {@code @WorkerProcess} methods use the one they name, "default" if none.
+	 * Pools of warm workers by name; @WorkerProcess methods use the one they name, "default" if none.
 	 */
 	private final Map<String, Pool> pools = new LinkedHashMap<>();
 
@@ -182,27 +182,24 @@ public class MpProperties {
 		private String bootstrapMode = "spring";
 
 		/**
-		 * Whether this pool's workers map a class-data archive (see mp.worker.class-data-sharing). Unset: as
-		 * mp.worker.class-data-sharing.
+		 * Whether this pool's workers map a class-data archive. Unset: as mp.worker.class-data-sharing.
 		 */
 		private Boolean classDataSharing;
 
 		/**
-		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData; on Java 25, no replay of the ahead-of-time cache's
-		 * training) in front of this pool's JVM options (see mp.worker.startup-flags). Unset: as
+		 * Whether mp puts its start-up JVM flags in front of this pool's JVM options. Unset: as
 		 * mp.worker.startup-flags.
 		 */
 		private Boolean startupFlags;
 
 		/**
-		 * How much nicer than the application this pool's local workers run, 1 to 19; 0 runs them at its priority
-		 * (see mp.worker.nice). Unset: as mp.worker.nice.
+		 * How much nicer than the application this pool's local workers run, 0 to 19. Unset: as mp.worker.nice.
 		 */
 		private Integer nice;
 
 		/**
-		 * What the OOM score adjustment of this pool's local workers is raised to, 0 to 1000 (see
-		 * mp.worker.oom-score-adjustment). Unset: as mp.worker.oom-score-adjustment.
+		 * What the OOM score adjustment of this pool's local workers is raised to, 0 to 1000. Unset: as
+		 * mp.worker.oom-score-adjustment.
 		 */
 		private Integer oomScoreAdjustment;
 
@@ -218,9 +215,9 @@ public class MpProperties {
 		private Duration startFailurePeriod = Duration.ofSeconds(30);
 
 		/**
-		 * How long a worker that has just answered looks for its next call, and a caller blocked on a call looks
-		 * for its answer, in shared memory before they sleep: back-to-back calls then skip the socket. Costs a core
-		 * for that long; 0 turns it off.
+		 * How long a worker that has just answered, and a caller blocked on a call, look in shared memory for the next
+		 * call or the answer before they sleep, so that back-to-back calls skip the socket. Costs a core for that long;
+		 * 0 turns it off.
 		 */
 		private Duration spinWait = Duration.ofNanos(50_000);
 
@@ -418,33 +415,28 @@ public class MpProperties {
 		private Duration startTimeout = Duration.ofSeconds(60);
 
 		/**
-		 * Whether, when the application runs as a Spring Boot fat jar (java -jar app.jar), the jar is extracted once
-		 * into the cache directory and workers start from the extracted jars: they start faster than through Boot's
-		 * PropertiesLauncher. If extraction fails, workers start from the fat jar.
+		 * Whether a Spring Boot fat jar (java -jar app.jar) is extracted once into the cache directory, so that workers
+		 * start from plain jars, faster than through Boot's PropertiesLauncher. If extraction fails, they start from the
+		 * fat jar.
 		 */
 		private boolean extractFatJar = true;
 
 		/**
-		 * Whether workers whose class path is made of jars (such as an extracted fat jar) map a class-data archive
-		 * that one extra training child records, in the background, the first time: they start faster. A child on
-		 * Java 25 or later gets an ahead-of-time cache (-XX:AOTCache) instead of a dynamic archive
-		 * (-XX:SharedArchiveFile). Each application checks an archive once before its workers map it; a broken one is
-		 * logged, deleted and recorded again, and workers start without it meanwhile.
+		 * Whether workers of a jar class path (such as an extracted fat jar) start faster from a class-data archive, an
+		 * ahead-of-time cache on Java 25 or later, that one training child records the first time. A broken archive is
+		 * logged, deleted and recorded again.
 		 */
 		private boolean classDataSharing = true;
 
 		/**
-		 * Whether mp puts its start-up JVM flags in front of mp.worker.jvm-options: -XX:-UsePerfData (no statistics
-		 * file per worker in /tmp; jps and jstat then do not list workers) and, for a Java 25 child that maps its
-		 * ahead-of-time cache, -XX:-AOTReplayTraining (its JIT does not replay the training run's compilations, which
-		 * are of mp's own start path). An option of the same name in the JVM options wins.
+		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData, so jps and jstat do not list workers; on Java 25,
+		 * -XX:-AOTReplayTraining) in front of mp.worker.jvm-options, where an option of the same name wins.
 		 */
 		private boolean startupFlags = true;
 
 		/**
-		 * Bound of the cache directory (extracted fat jars and class-data archives). After adding an entry, mp
-		 * deletes the least recently used entries that no running application uses until the rest fit. Zero: no
-		 * bound.
+		 * Bound of the cache directory (extracted fat jars and class-data archives); least recently used entries that
+		 * no running application uses go first. Zero: no bound.
 		 */
 		private DataSize cacheMaxSize = DataSize.ofGigabytes(1);
 
@@ -455,23 +447,20 @@ public class MpProperties {
 		private Path cacheDir;
 
 		/**
-		 * How much nicer than the application local workers run (Linux, through nice -n): 1 to 19 added to the
-		 * application's niceness, so that busy workers yield the cores to its own threads; 0 runs them at its
-		 * priority.
+		 * How much nicer than the application local workers run (Linux, nice -n), 0 to 19, so that busy workers yield
+		 * the cores to its own threads; 0 runs them at its priority.
 		 */
 		private int nice;
 
 		/**
-		 * What the OOM score adjustment (/proc/<pid>/oom_score_adj) of local workers is raised to, 0 to 1000, so that
-		 * under memory pressure the kernel kills a worker rather than the application. Never lowered below the
-		 * application's own.
+		 * What the OOM score adjustment (/proc/<pid>/oom_score_adj) of local workers is raised to, never lowered, 0 to
+		 * 1000: under memory pressure the kernel then kills a worker rather than the application.
 		 */
 		private int oomScoreAdjustment = ProcessOptions.DEFAULT_OOM_SCORE_ADJUSTMENT;
 
 		/**
-		 * Memory the application and its local workers share, which start-up checks against: a warning when the
-		 * warmed pools' sizes times their workers' maximum heaps, plus the application's own, exceed it. Defaults to
-		 * the container's limit (cgroup memory.max, or memory.limit_in_bytes); without one, no check.
+		 * Memory the application and its local workers share: start-up warns when the warmed pools' worker heaps plus
+		 * the application's own exceed it. Defaults to the container's limit (cgroup); without one, no check.
 		 */
 		private DataSize memoryLimit;
 
@@ -666,7 +655,8 @@ public class MpProperties {
 	public static class SharedMemory {
 
 		/**
-		 * Where their private directory is made. Default: /dev/shm when the system has it, else java.io.tmpdir.
+		 * Where the private directory of shared locks, queues and values is made. Default: /dev/shm when the system has
+		 * it, else java.io.tmpdir.
 		 */
 		private Path directory;
 
