@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.launch.CacheDirectory;
 import dev.mp.internal.launch.ExtractedJars;
 import dev.mp.internal.worker.PlainBootstrap;
@@ -34,13 +36,13 @@ public final class ProcessOptions {
 
 	private final List<String> jvmOptions;
 
-	private final String maxHeap;
+	private final @Nullable String maxHeap;
 
 	private final Map<String, String> systemProperties;
 
 	private final String classPath;
 
-	private final Path workingDirectory;
+	private final @Nullable Path workingDirectory;
 
 	private final Map<String, String> environment;
 
@@ -116,7 +118,7 @@ public final class ProcessOptions {
 	}
 
 	/** The {@code -Xmx} value ({@code 256m}, {@code 2g}), or {@code null} for the JVM's default. */
-	public String maxHeap() {
+	public @Nullable String maxHeap() {
 		return this.maxHeap;
 	}
 
@@ -129,7 +131,7 @@ public final class ProcessOptions {
 	}
 
 	/** The child's working directory, or {@code null} for the parent's. */
-	public Path workingDirectory() {
+	public @Nullable Path workingDirectory() {
 		return this.workingDirectory;
 	}
 
@@ -243,13 +245,13 @@ public final class ProcessOptions {
 
 		private List<String> jvmOptions = new ArrayList<>();
 
-		private String maxHeap;
+		private @Nullable String maxHeap;
 
 		private Map<String, String> systemProperties = new LinkedHashMap<>();
 
 		private String classPath = System.getProperty("java.class.path");
 
-		private Path workingDirectory;
+		private @Nullable Path workingDirectory;
 
 		private Map<String, String> environment = new LinkedHashMap<>();
 
@@ -322,7 +324,7 @@ public final class ProcessOptions {
 			return this;
 		}
 
-		public Builder maxHeap(String maxHeap) {
+		public Builder maxHeap(@Nullable String maxHeap) {
 			this.maxHeap = maxHeap;
 			return this;
 		}
@@ -342,7 +344,7 @@ public final class ProcessOptions {
 			return this;
 		}
 
-		public Builder workingDirectory(Path workingDirectory) {
+		public Builder workingDirectory(@Nullable Path workingDirectory) {
 			this.workingDirectory = workingDirectory;
 			return this;
 		}
