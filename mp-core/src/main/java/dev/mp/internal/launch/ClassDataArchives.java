@@ -84,12 +84,12 @@ public final class ClassDataArchives {
 	private ClassDataArchives() {
 	}
 
-	/** How many training children this JVM has started; for tests. */
+	/** How many training children this JVM has started; public for the sample app's cache tests. */
 	public static int trainings() {
 		return trainings.get();
 	}
 
-	/** How many archives this JVM has found broken and deleted; for tests. */
+	/** How many archives this JVM has found broken and deleted; public for the sample app's cache tests. */
 	public static int rejections() {
 		return rejections.get();
 	}
