@@ -78,7 +78,8 @@ public final class SharedObjects implements AutoCloseable {
 	 * @return the registry
 	 * @throws IOException when the directory cannot be made
 	 */
-	public static SharedObjects open(@Nullable Path base, Supplier<Codec> codec, ClassLoader classLoader) throws IOException {
+	public static SharedObjects open(@Nullable Path base, Supplier<Codec> codec, ClassLoader classLoader)
+			throws IOException {
 		Path directory = PrivateDirectories.create((base != null) ? base : defaultBase(), PREFIX);
 		return new SharedObjects(directory, Objects.requireNonNull(codec, "codec"),
 				Objects.requireNonNull(classLoader, "classLoader"));

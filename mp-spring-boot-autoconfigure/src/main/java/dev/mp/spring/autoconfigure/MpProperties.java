@@ -416,9 +416,9 @@ public class MpProperties {
 		private Duration startTimeout = Duration.ofSeconds(60);
 
 		/**
-		 * Whether a Spring Boot fat jar (java -jar app.jar) is extracted once into the cache directory, so that workers
-		 * start from plain jars, faster than through Boot's PropertiesLauncher. If extraction fails, they start from the
-		 * fat jar.
+		 * Whether a Spring Boot fat jar (java -jar app.jar) is extracted once into the cache directory, so that
+		 * workers start from plain jars, faster than through Boot's PropertiesLauncher. If extraction fails, they
+		 * start from the fat jar.
 		 */
 		private boolean extractFatJar = true;
 
