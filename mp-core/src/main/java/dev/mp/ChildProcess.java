@@ -9,6 +9,8 @@ import java.util.OptionalLong;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A child JVM as its parent sees it: what {@link ProcessTemplate#activeChildren()} lists, whether it was started as a
  * {@link ManagedProcess} or to run a single call.
@@ -39,7 +41,7 @@ public interface ChildProcess {
 	Instant startTime();
 
 	/** When the parent saw the child exit, or {@code null} while it runs. */
-	Instant exitTime();
+	@Nullable Instant exitTime();
 
 	/** How the child ended ({@code exit code 3}, {@code killed by SIGKILL (9), exit code -9}); empty while it runs. */
 	Optional<String> exitReason();
@@ -57,7 +59,7 @@ public interface ChildProcess {
 	String description();
 
 	/** The pool the child works for, or {@code null} for a process or a single call. */
-	String pool();
+	@Nullable String pool();
 
 	/** How many calls the child has answered. */
 	long tasksCompleted();

@@ -3,6 +3,8 @@ package dev.mp;
 import java.util.List;
 import java.util.OptionalInt;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Something went wrong with a child JVM itself, not inside the user's code. Carries the facts: name, pid, command,
  * exit code (negative for a signal) and the child's last output lines.
@@ -15,12 +17,12 @@ public abstract class ChildProcessException extends MpException {
 
 	private final List<String> command;
 
-	private final Integer exitCode;
+	private final @Nullable Integer exitCode;
 
 	private final List<String> outputTail;
 
-	protected ChildProcessException(String what, String processName, long pid, List<String> command, Integer exitCode,
-			List<String> outputTail, Throwable cause) {
+	protected ChildProcessException(String what, String processName, long pid, List<String> command,
+			@Nullable Integer exitCode, List<String> outputTail, @Nullable Throwable cause) {
 		super(message(what, processName, pid, command, exitCode, outputTail), cause);
 		this.processName = processName;
 		this.pid = pid;
@@ -58,8 +60,8 @@ public abstract class ChildProcessException extends MpException {
 		return this.outputTail;
 	}
 
-	private static String message(String what, String name, long pid, List<String> command, Integer exitCode,
-			List<String> tail) {
+	private static String message(String what, String name, long pid, List<String> command,
+			@Nullable Integer exitCode, List<String> tail) {
 		StringBuilder message = new StringBuilder(what);
 		message.append(" [process '").append(name).append("'");
 		if (pid > 0) {

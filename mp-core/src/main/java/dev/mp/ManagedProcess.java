@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A child JVM running one body of work, with the verbs of Python's {@code multiprocessing.Process}: {@link #start()},
  * {@link #run()}, {@link #join()}, {@link #isAlive()}, {@link #terminate()}, {@link #kill()}, {@link #close()}, and
@@ -213,7 +215,7 @@ public class ManagedProcess implements Serializable {
 	}
 
 	/** When the child JVM was started, or {@code null} before. */
-	public final Instant startTime() {
+	public final @Nullable Instant startTime() {
 		ChildJvm started = this.child;
 		return (started != null) ? started.startTime() : null;
 	}

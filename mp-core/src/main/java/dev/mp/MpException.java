@@ -1,5 +1,7 @@
 package dev.mp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of every exception mp raises itself (as opposed to the exceptions a task throws, which reach the caller as they
  * were thrown).
@@ -10,7 +12,7 @@ public class MpException extends RuntimeException {
 		super(message);
 	}
 
-	public MpException(String message, Throwable cause) {
+	public MpException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -3,6 +3,8 @@ package dev.mp;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.launch.LocalWorkerLauncher;
 
 /**
@@ -17,13 +19,13 @@ public final class PoolOptions {
 
 	private final int maxTasksPerWorker;
 
-	private final Duration idleTimeout;
+	private final @Nullable Duration idleTimeout;
 
-	private final Duration taskTimeout;
+	private final @Nullable Duration taskTimeout;
 
 	private final Duration cancelGrace;
 
-	private final SerializableRunnable initializer;
+	private final @Nullable SerializableRunnable initializer;
 
 	private final int maxStartFailures;
 
@@ -81,12 +83,12 @@ public final class PoolOptions {
 	}
 
 	/** How long a worker beyond {@link #minIdle()} may sit idle before it exits; {@code null} = forever. */
-	public Duration idleTimeout() {
+	public @Nullable Duration idleTimeout() {
 		return this.idleTimeout;
 	}
 
 	/** How long one task may run before its worker is killed and the task fails; {@code null} = no limit. */
-	public Duration taskTimeout() {
+	public @Nullable Duration taskTimeout() {
 		return this.taskTimeout;
 	}
 
@@ -96,7 +98,7 @@ public final class PoolOptions {
 	}
 
 	/** Runs once in each new worker before its first task (Python's {@code initializer}); may be {@code null}. */
-	public SerializableRunnable initializer() {
+	public @Nullable SerializableRunnable initializer() {
 		return this.initializer;
 	}
 
@@ -147,13 +149,13 @@ public final class PoolOptions {
 
 		private int maxTasksPerWorker;
 
-		private Duration idleTimeout;
+		private @Nullable Duration idleTimeout;
 
-		private Duration taskTimeout;
+		private @Nullable Duration taskTimeout;
 
 		private Duration cancelGrace = Duration.ofSeconds(5);
 
-		private SerializableRunnable initializer;
+		private @Nullable SerializableRunnable initializer;
 
 		private ProcessOptions processOptions = ProcessOptions.defaults();
 
@@ -198,12 +200,12 @@ public final class PoolOptions {
 			return this;
 		}
 
-		public Builder idleTimeout(Duration idleTimeout) {
+		public Builder idleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 			return this;
 		}
 
-		public Builder taskTimeout(Duration taskTimeout) {
+		public Builder taskTimeout(@Nullable Duration taskTimeout) {
 			this.taskTimeout = taskTimeout;
 			return this;
 		}
@@ -213,7 +215,7 @@ public final class PoolOptions {
 			return this;
 		}
 
-		public Builder initializer(SerializableRunnable initializer) {
+		public Builder initializer(@Nullable SerializableRunnable initializer) {
 			this.initializer = initializer;
 			return this;
 		}

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.launch.CacheDirectory;
 import dev.mp.internal.launch.ExtractedJars;
 import dev.mp.internal.worker.PlainBootstrap;
@@ -21,26 +23,10 @@ import dev.mp.internal.worker.PlainBootstrap;
 public final class ProcessOptions {
 
 	/**
-	 * The flags mp puts in front of a child's JVM options unless {@link #startupFlags()} is off. Each must be safe for
-	 * long tasks (lower no code a long task runs, cap no heap, slow no collection):
-	 * <ul>
-	 * <li>{@code -XX:-UsePerfData}: no 32 KB shared-memory statistics file per worker in {@code /tmp/hsperfdata_*}
-	 * (none left behind by a killed worker either), and a bare JVM starts about 2 ms sooner (measured on Java 17 and
-	 * 25). No effect on running code; the price is that {@code jps} and {@code jstat} do not list workers
-	 * ({@code jcmd <pid>} still works). Give {@code -XX:+UsePerfData} in the JVM options to have them back.</li>
-	 * <li>Not in this list, because it goes with mp's ahead-of-time cache: a Java 25 child that maps one gets
-	 * {@code -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining}, so that its JIT does not replay the compilations
-	 * of the training run, which are of mp's own start path (a plain worker ready 5-7 ms sooner; see
-	 * {@code ClassDataArchives.mappingOptions}).</li>
-	 * </ul>
-	 * Measured and left out: {@code -XX:+UseSerialGC} (a smaller footprint, but on Java 17 a worker starts slower with
-	 * it, because the JDK's archived heap objects map only with G1; and its full collections are long on large heaps);
-	 * {@code -XX:TieredStopAtLevel=1} (a Java 25 worker ready about 4 ms sooner on two cores, but long tasks left in
-	 * C1 code); {@code -Djdk.reflect.useNativeAccessorOnly=true} (about 3 ms sooner on Java 25, where the JDK's own
-	 * reflection at start-up spins method handles, but every reflective call of the worker's life then costs about
-	 * 83 ns instead of 6); later C1 or C2 compilation thresholds, {@code -XX:+UseCompactObjectHeaders}, and mapping
-	 * the archive at a fixed address ({@code ArchiveRelocationMode=0}) measured no difference; {@code -Xshare:auto}
-	 * is the JVM's default already.
+	 * The flags mp puts in front of a child's JVM options unless {@link #startupFlags()} is off; each is safe for long
+	 * tasks. {@code -XX:-UsePerfData} leaves no statistics file per worker in {@code /tmp}, at the price of {@code jps}
+	 * and {@code jstat} not listing workers ({@code jcmd <pid>} still does). Why these and no others:
+	 * {@code docs/worker-start.md}.
 	 */
 	public static final List<String> STARTUP_FLAGS = List.of("-XX:-UsePerfData");
 
@@ -50,13 +36,13 @@ public final class ProcessOptions {
 
 	private final List<String> jvmOptions;
 
-	private final String maxHeap;
+	private final @Nullable String maxHeap;
 
 	private final Map<String, String> systemProperties;
 
 	private final String classPath;
 
-	private final Path workingDirectory;
+	private final @Nullable Path workingDirectory;
 
 	private final Map<String, String> environment;
 
@@ -132,7 +118,7 @@ public final class ProcessOptions {
 	}
 
 	/** The {@code -Xmx} value ({@code 256m}, {@code 2g}), or {@code null} for the JVM's default. */
-	public String maxHeap() {
+	public @Nullable String maxHeap() {
 		return this.maxHeap;
 	}
 
@@ -145,7 +131,7 @@ public final class ProcessOptions {
 	}
 
 	/** The child's working directory, or {@code null} for the parent's. */
-	public Path workingDirectory() {
+	public @Nullable Path workingDirectory() {
 		return this.workingDirectory;
 	}
 
@@ -214,9 +200,8 @@ public final class ProcessOptions {
 
 	/**
 	 * How much nicer than this JVM a local child runs (Linux, through the {@code nice} command, as Python's
-	 * {@code os.nice}): its niceness is this JVM's plus this value, 19 at most, so that a busy child yields the cores to
-	 * this JVM's own threads. From 1 (a little) to 19 (the child runs when nothing else wants the CPU); 0, the default,
-	 * leaves it at this JVM's priority. Every thread and process of the child inherits it. Other launchers ignore it.
+	 * {@code os.nice}), from 0 (the default: at this JVM's priority) to 19, so that a busy child yields the cores to
+	 * this JVM's own threads. Every thread and process of the child inherits it; other launchers ignore it.
 	 */
 	public int niceness() {
 		return this.niceness;
@@ -224,9 +209,8 @@ public final class ProcessOptions {
 
 	/**
 	 * What a local child's {@code /proc/<pid>/oom_score_adj} is raised to (Linux), from 0 to 1000, so that under memory
-	 * pressure the kernel kills a child rather than this JVM. 1000 by default: a child goes before any process left at
-	 * 0, the larger child first. Only raised, never lowered (which needs privilege); processes the child starts
-	 * inherit it. Other launchers ignore it.
+	 * pressure the kernel kills a child rather than this JVM. 1000 by default; only raised, never lowered (which needs
+	 * privilege), and inherited by the processes the child starts. Other launchers ignore it.
 	 */
 	public int oomScoreAdjustment() {
 		return this.oomScoreAdjustment;
@@ -261,13 +245,13 @@ public final class ProcessOptions {
 
 		private List<String> jvmOptions = new ArrayList<>();
 
-		private String maxHeap;
+		private @Nullable String maxHeap;
 
 		private Map<String, String> systemProperties = new LinkedHashMap<>();
 
 		private String classPath = System.getProperty("java.class.path");
 
-		private Path workingDirectory;
+		private @Nullable Path workingDirectory;
 
 		private Map<String, String> environment = new LinkedHashMap<>();
 
@@ -340,7 +324,7 @@ public final class ProcessOptions {
 			return this;
 		}
 
-		public Builder maxHeap(String maxHeap) {
+		public Builder maxHeap(@Nullable String maxHeap) {
 			this.maxHeap = maxHeap;
 			return this;
 		}
@@ -360,7 +344,7 @@ public final class ProcessOptions {
 			return this;
 		}
 
-		public Builder workingDirectory(Path workingDirectory) {
+		public Builder workingDirectory(@Nullable Path workingDirectory) {
 			this.workingDirectory = workingDirectory;
 			return this;
 		}

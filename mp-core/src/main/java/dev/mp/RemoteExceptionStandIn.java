@@ -7,6 +7,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.call.ThrowableSnapshot;
 
 /**
@@ -40,7 +42,7 @@ public class RemoteExceptionStandIn extends RuntimeException {
 	 * @param decoded the exception as decoded, or {@code null} if it could not be
 	 * @param snapshot its facts, as the child read them
 	 */
-	static Throwable ifItAnswers(Throwable decoded, ThrowableSnapshot snapshot) {
+	static Throwable ifItAnswers(@Nullable Throwable decoded, ThrowableSnapshot snapshot) {
 		return (decoded != null && answers(decoded)) ? decoded : new RemoteExceptionStandIn(snapshot);
 	}
 

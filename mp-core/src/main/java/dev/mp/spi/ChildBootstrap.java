@@ -2,6 +2,8 @@ package dev.mp.spi;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.TargetResolutionException;
 
 /**
@@ -26,7 +28,7 @@ public interface ChildBootstrap extends AutoCloseable {
 	 * @param type the bean's class
 	 * @throws TargetResolutionException if this mode has no such bean
 	 */
-	Object bean(String beanName, Class<?> type);
+	Object bean(@Nullable String beanName, Class<?> type);
 
 	@Override
 	void close();

@@ -1,5 +1,7 @@
 package dev.mp.spi;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a worker ended.
  *
@@ -9,7 +11,7 @@ package dev.mp.spi;
  * {@code null}
  * @param outOfMemory whether it was killed for exceeding its memory limit
  */
-public record WorkerExit(Integer exitCode, String reason, boolean outOfMemory) {
+public record WorkerExit(@Nullable Integer exitCode, @Nullable String reason, boolean outOfMemory) {
 
 	/** A process's exit status as the JDK gives it: 128+n for a process ended by signal n, reported as -n. */
 	public static WorkerExit ofExitValue(int exitValue) {

@@ -2,6 +2,8 @@ package dev.mp.spi;
 
 import java.io.IOException;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.launch.LocalWorkerLauncher;
 
 /**
@@ -24,7 +26,7 @@ public interface WorkerLauncher extends AutoCloseable {
 	 * machine, which connect to the parent's Unix socket. The parent opens its TLS listener only when a launcher that
 	 * answers here starts a worker.
 	 */
-	default RemoteAccess remoteAccess() {
+	default @Nullable RemoteAccess remoteAccess() {
 		return null;
 	}
 

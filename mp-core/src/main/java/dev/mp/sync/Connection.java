@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.shm.SharedMemory;
 
 /**
@@ -105,7 +107,7 @@ public final class Connection<E> extends SharedObject {
 	 * @throws IllegalStateException when this end cannot send or is closed
 	 * @throws dev.mp.SerializationException when the message cannot be serialized or its class is refused
 	 */
-	public void send(E message) throws InterruptedException {
+	public void send(@Nullable E message) throws InterruptedException {
 		this.codec.put(outbox(), message, Waiting.FOREVER);
 	}
 
@@ -125,7 +127,7 @@ public final class Connection<E> extends SharedObject {
 	 * @throws IllegalStateException when this end cannot receive or is closed
 	 */
 	@SuppressWarnings("unchecked")
-	public E recv() throws InterruptedException {
+	public @Nullable E recv() throws InterruptedException {
 		return (E) inbox().take(Waiting.FOREVER, this.codec);
 	}
 

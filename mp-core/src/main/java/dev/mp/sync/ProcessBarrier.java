@@ -5,6 +5,8 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.SerializableRunnable;
 import dev.mp.internal.shm.SharedMemory;
 
@@ -31,9 +33,9 @@ public final class ProcessBarrier extends SharedObject {
 
 	private final int parties;
 
-	private final SerializableRunnable action;
+	private final @Nullable SerializableRunnable action;
 
-	ProcessBarrier(SharedObjects owner, int parties, SerializableRunnable action) {
+	ProcessBarrier(SharedObjects owner, int parties, @Nullable SerializableRunnable action) {
 		super(owner, owner.allocate("barrier", ProcessLock.BYTES));
 		this.parties = parties;
 		this.action = action;

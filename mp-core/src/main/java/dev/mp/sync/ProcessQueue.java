@@ -4,6 +4,8 @@ import java.io.Serial;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A first-in first-out queue shared by every process that has it, like Python's {@code multiprocessing.Queue}: any
  * number of processes put and take, and each message is taken once. Shaped like
@@ -121,7 +123,7 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	 * Takes the oldest message if there is one now.
 	 * @return the message, or {@code null} when the queue is empty
 	 */
-	public E poll() {
+	public @Nullable E poll() {
 		try {
 			return nullWhenNothing(this.ring.take(SharedRing.NOW, this.codec));
 		}
@@ -137,7 +139,7 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	 * @return the message, or {@code null} when none arrived in time
 	 * @throws InterruptedException when interrupted while waiting (nothing was taken)
 	 */
-	public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+	public @Nullable E poll(long timeout, TimeUnit unit) throws InterruptedException {
 		return nullWhenNothing(this.ring.take(Waiting.deadline(timeout, unit), this.codec));
 	}
 
@@ -171,7 +173,7 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	}
 
 	@SuppressWarnings("unchecked")
-	private E nullWhenNothing(Object taken) {
+	private @Nullable E nullWhenNothing(Object taken) {
 		return (taken == SharedRing.NOTHING) ? null : (E) taken;
 	}
 

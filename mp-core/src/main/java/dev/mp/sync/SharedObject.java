@@ -11,6 +11,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.shm.SharedMemory;
 
 /**
@@ -32,7 +34,7 @@ public abstract class SharedObject implements Serializable, AutoCloseable {
 	private transient SharedMemory memory;
 
 	/** The registry that created this object; {@code null} in the other processes that use it. */
-	private transient SharedObjects owner;
+	private transient @Nullable SharedObjects owner;
 
 	private transient volatile boolean closed;
 
@@ -47,7 +49,7 @@ public abstract class SharedObject implements Serializable, AutoCloseable {
 	}
 
 	/** The registry that made this object in this process, or {@code null} where it was received. */
-	final SharedObjects owner() {
+	final @Nullable SharedObjects owner() {
 		return this.owner;
 	}
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,8 @@ public final class SharedObjects implements AutoCloseable {
 	 * @return the registry
 	 * @throws IOException when the directory cannot be made
 	 */
-	public static SharedObjects open(Path base, Supplier<Codec> codec, ClassLoader classLoader) throws IOException {
+	public static SharedObjects open(@Nullable Path base, Supplier<Codec> codec, ClassLoader classLoader)
+			throws IOException {
 		Path directory = PrivateDirectories.create((base != null) ? base : defaultBase(), PREFIX);
 		return new SharedObjects(directory, Objects.requireNonNull(codec, "codec"),
 				Objects.requireNonNull(classLoader, "classLoader"));
@@ -133,7 +135,7 @@ public final class SharedObjects implements AutoCloseable {
 	}
 
 	/** A barrier for {@code parties}, running {@code action} (may be {@code null}) when it trips. */
-	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
+	public ProcessBarrier barrier(int parties, @Nullable SerializableRunnable action) {
 		if (parties < 1) {
 			throw new IllegalArgumentException("parties must be positive: " + parties);
 		}
@@ -211,7 +213,7 @@ public final class SharedObjects implements AutoCloseable {
 		return (worker != null) ? worker : SharedObjects.class.getClassLoader();
 	}
 
-	static SharedObject known(String file) {
+	static @Nullable SharedObject known(String file) {
 		WeakReference<SharedObject> reference = known.get(file);
 		return (reference != null) ? reference.get() : null;
 	}

@@ -3,6 +3,7 @@ package dev.mp.sync;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +176,7 @@ final class SharedRing {
 	 * @param payload the payload bytes, or {@code null} for an 8-byte scalar payload
 	 * @param scalar the payload when {@code payload} is {@code null} and {@code length} is 8
 	 */
-	boolean put(int tag, byte[] payload, int offset, int length, long scalar, long deadline)
+	boolean put(int tag, byte @Nullable [] payload, int offset, int length, long scalar, long deadline)
 			throws InterruptedException {
 		checkNotBroken();
 		long me = Owners.currentThread();

@@ -84,12 +84,12 @@ public final class ClassDataArchives {
 	private ClassDataArchives() {
 	}
 
-	/** How many training children this JVM has started; for tests. */
+	/** How many training children this JVM has started; public for the sample app's cache tests. */
 	public static int trainings() {
 		return trainings.get();
 	}
 
-	/** How many archives this JVM has found broken and deleted; for tests. */
+	/** How many archives this JVM has found broken and deleted; public for the sample app's cache tests. */
 	public static int rejections() {
 		return rejections.get();
 	}
@@ -186,13 +186,11 @@ public final class ClassDataArchives {
 	}
 
 	/**
-	 * The options that make a worker map the archive. On Java 25 the ahead-of-time cache also holds the method profiles
-	 * and compilations of its training, which the JIT replays at start-up by default; mp's training runs only mp's own
-	 * way to ready (see {@code Rehearsal}), whose replayed compilations then compete with that very way for the cores:
-	 * plain workers were ready 5-7 ms later with the replay (three runs of 60 alternated starts, two cores), Spring-mode
-	 * workers the same within 3%. A worker's own tasks are profiled as they run either way. So with mp's start-up
-	 * flags ({@link dev.mp.ProcessOptions#startupFlags()}) the replay is off; the switch is a diagnostic option of
-	 * Java 25, so it is given to that version only.
+	 * The options that make a worker map the archive. On Java 25 the ahead-of-time cache also holds the compilations of
+	 * its training, which ran only mp's own way to ready (see {@code Rehearsal}); replayed at start-up they compete
+	 * with that very way for the cores, so with mp's start-up flags ({@link dev.mp.ProcessOptions#startupFlags()}) the
+	 * replay is off. The switch is a diagnostic option of Java 25, so it is given to that version only (figures in
+	 * {@code docs/worker-start.md}).
 	 * @param startupFlags whether mp's start-up flags apply to the worker
 	 */
 	public static List<String> mappingOptions(Path archive, Path javaHome, boolean startupFlags) {

@@ -52,7 +52,7 @@ public final class ExtractedJars {
 		return base.resolve("mp");
 	}
 
-	/** How many extractions this JVM has run (whether they succeeded or not); for tests. */
+	/** How many extractions this JVM has run, successful or not; public for the sample app's cache tests. */
 	public static int extractions() {
 		return extractions.get();
 	}

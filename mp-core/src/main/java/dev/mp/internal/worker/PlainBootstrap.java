@@ -2,6 +2,8 @@ package dev.mp.internal.worker;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.TargetResolutionException;
 import dev.mp.spi.ChildBootstrap;
 
@@ -23,7 +25,7 @@ public final class PlainBootstrap implements ChildBootstrap {
 	}
 
 	@Override
-	public Object bean(String beanName, Class<?> type) {
+	public Object bean(@Nullable String beanName, Class<?> type) {
 		throw new TargetResolutionException("A plain worker has no beans: bean '" + beanName + "' (" + type.getName()
 				+ ") can only be called in a worker started in 'spring' bootstrap mode");
 	}

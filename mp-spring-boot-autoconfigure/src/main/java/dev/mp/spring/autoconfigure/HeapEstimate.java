@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The maximum heap a HotSpot JVM takes from its options, as its ergonomics choose it: {@code -Xmx} or
  * {@code -XX:MaxHeapSize} (the last one given), else {@code -XX:MaxRAMPercentage} (25 by default) of the memory it
@@ -29,7 +31,7 @@ public final class HeapEstimate {
 	 * {@code -XX:MaxRAM} says otherwise)
 	 * @return the estimated maximum heap in bytes
 	 */
-	public static long maxHeap(String maxHeap, List<String> jvmOptions, long memory) {
+	public static long maxHeap(@Nullable String maxHeap, List<String> jvmOptions, long memory) {
 		List<String> options = new ArrayList<>();
 		if (maxHeap != null && !maxHeap.isBlank()) {
 			options.add("-Xmx" + maxHeap);

@@ -2,6 +2,7 @@ package dev.mp.spring.autoconfigure;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -19,22 +20,22 @@ public class MpKubernetesProperties {
 	/**
 	 * Namespace of the worker pods and their Secret. Defaults to the client's, the app's own in a cluster.
 	 */
-	private String namespace;
+	private @Nullable String namespace;
 
 	/**
 	 * Image of the worker pods. Defaults to the image of the app's own pod.
 	 */
-	private String image;
+	private @Nullable String image;
 
 	/**
 	 * Image pull policy of the worker pods: Always, IfNotPresent or Never. Defaults to Kubernetes' own.
 	 */
-	private String imagePullPolicy;
+	private @Nullable String imagePullPolicy;
 
 	/**
 	 * Service account of the worker pods. Defaults to the namespace's default.
 	 */
-	private String serviceAccount;
+	private @Nullable String serviceAccount;
 
 	/**
 	 * Value of the worker pods' app.kubernetes.io/name label, and the prefix of their names.
@@ -45,7 +46,7 @@ public class MpKubernetesProperties {
 	 * Name of the app's own pod, owner of the worker pods so that Kubernetes deletes them with it. Found from
 	 * HOSTNAME in a cluster.
 	 */
-	private String ownerPod;
+	private @Nullable String ownerPod;
 
 	/**
 	 * The java command in the worker image.
@@ -55,7 +56,7 @@ public class MpKubernetesProperties {
 	/**
 	 * Class path of the worker in its image. Defaults to the app's own, right when workers run the app's image.
 	 */
-	private String classPath;
+	private @Nullable String classPath;
 
 	/**
 	 * Share of a worker pod's memory limit its heap may take (-XX:MaxRAMPercentage).
@@ -75,7 +76,7 @@ public class MpKubernetesProperties {
 	/**
 	 * Host or IP address worker pods connect to. Defaults to the POD_IP environment variable, then the app pod's IP.
 	 */
-	private String advertisedHost;
+	private @Nullable String advertisedHost;
 
 	/**
 	 * How often the app pings each connected worker pod.
@@ -100,35 +101,35 @@ public class MpKubernetesProperties {
 		this.enabled = enabled;
 	}
 
-	public String getNamespace() {
+	public @Nullable String getNamespace() {
 		return this.namespace;
 	}
 
-	public void setNamespace(String namespace) {
+	public void setNamespace(@Nullable String namespace) {
 		this.namespace = namespace;
 	}
 
-	public String getImage() {
+	public @Nullable String getImage() {
 		return this.image;
 	}
 
-	public void setImage(String image) {
+	public void setImage(@Nullable String image) {
 		this.image = image;
 	}
 
-	public String getImagePullPolicy() {
+	public @Nullable String getImagePullPolicy() {
 		return this.imagePullPolicy;
 	}
 
-	public void setImagePullPolicy(String imagePullPolicy) {
+	public void setImagePullPolicy(@Nullable String imagePullPolicy) {
 		this.imagePullPolicy = imagePullPolicy;
 	}
 
-	public String getServiceAccount() {
+	public @Nullable String getServiceAccount() {
 		return this.serviceAccount;
 	}
 
-	public void setServiceAccount(String serviceAccount) {
+	public void setServiceAccount(@Nullable String serviceAccount) {
 		this.serviceAccount = serviceAccount;
 	}
 
@@ -140,11 +141,11 @@ public class MpKubernetesProperties {
 		this.appName = appName;
 	}
 
-	public String getOwnerPod() {
+	public @Nullable String getOwnerPod() {
 		return this.ownerPod;
 	}
 
-	public void setOwnerPod(String ownerPod) {
+	public void setOwnerPod(@Nullable String ownerPod) {
 		this.ownerPod = ownerPod;
 	}
 
@@ -156,11 +157,11 @@ public class MpKubernetesProperties {
 		this.javaCommand = javaCommand;
 	}
 
-	public String getClassPath() {
+	public @Nullable String getClassPath() {
 		return this.classPath;
 	}
 
-	public void setClassPath(String classPath) {
+	public void setClassPath(@Nullable String classPath) {
 		this.classPath = classPath;
 	}
 
@@ -188,11 +189,11 @@ public class MpKubernetesProperties {
 		this.port = port;
 	}
 
-	public String getAdvertisedHost() {
+	public @Nullable String getAdvertisedHost() {
 		return this.advertisedHost;
 	}
 
-	public void setAdvertisedHost(String advertisedHost) {
+	public void setAdvertisedHost(@Nullable String advertisedHost) {
 		this.advertisedHost = advertisedHost;
 	}
 

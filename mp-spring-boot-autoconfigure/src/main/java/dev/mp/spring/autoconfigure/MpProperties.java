@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -34,7 +35,7 @@ public class MpProperties {
 	private final SharedMemory sharedMemory = new SharedMemory();
 
 	/**
-	 * Pools of warm workers by name; {@code @WorkerProcess} methods use the one they name, "default" if none.
+	 * Pools of warm workers by name; @WorkerProcess methods use the one they name, "default" if none.
 	 */
 	private final Map<String, Pool> pools = new LinkedHashMap<>();
 
@@ -78,53 +79,53 @@ public class MpProperties {
 		/**
 		 * CPU requested for each worker pod, such as 500m.
 		 */
-		private String cpuRequest;
+		private @Nullable String cpuRequest;
 
 		/**
 		 * CPU limit of each worker pod, such as 2.
 		 */
-		private String cpuLimit;
+		private @Nullable String cpuLimit;
 
 		/**
 		 * Memory requested for each worker pod, such as 512Mi.
 		 */
-		private String memoryRequest;
+		private @Nullable String memoryRequest;
 
 		/**
 		 * Memory limit of each worker pod, such as 1Gi; with one, the worker's maximum heap follows it
 		 * (mp.kubernetes.heap-percentage) instead of max-heap.
 		 */
-		private String memoryLimit;
+		private @Nullable String memoryLimit;
 
-		public String getCpuRequest() {
+		public @Nullable String getCpuRequest() {
 			return this.cpuRequest;
 		}
 
-		public void setCpuRequest(String cpuRequest) {
+		public void setCpuRequest(@Nullable String cpuRequest) {
 			this.cpuRequest = cpuRequest;
 		}
 
-		public String getCpuLimit() {
+		public @Nullable String getCpuLimit() {
 			return this.cpuLimit;
 		}
 
-		public void setCpuLimit(String cpuLimit) {
+		public void setCpuLimit(@Nullable String cpuLimit) {
 			this.cpuLimit = cpuLimit;
 		}
 
-		public String getMemoryRequest() {
+		public @Nullable String getMemoryRequest() {
 			return this.memoryRequest;
 		}
 
-		public void setMemoryRequest(String memoryRequest) {
+		public void setMemoryRequest(@Nullable String memoryRequest) {
 			this.memoryRequest = memoryRequest;
 		}
 
-		public String getMemoryLimit() {
+		public @Nullable String getMemoryLimit() {
 			return this.memoryLimit;
 		}
 
-		public void setMemoryLimit(String memoryLimit) {
+		public void setMemoryLimit(@Nullable String memoryLimit) {
 			this.memoryLimit = memoryLimit;
 		}
 
@@ -138,7 +139,7 @@ public class MpProperties {
 		/**
 		 * Most workers alive at once; at most one call runs in each. Defaults to the number of cores.
 		 */
-		private Integer size;
+		private @Nullable Integer size;
 
 		/**
 		 * Workers started when the application starts, in parallel, and kept ready.
@@ -153,12 +154,12 @@ public class MpProperties {
 		/**
 		 * How long a worker beyond min-idle may sit idle before it exits. Unset: it stays.
 		 */
-		private Duration idleTimeout;
+		private @Nullable Duration idleTimeout;
 
 		/**
 		 * How long one call may run before its worker is killed and the call fails. Unset: no limit.
 		 */
-		private Duration taskTimeout;
+		private @Nullable Duration taskTimeout;
 
 		/**
 		 * After a cancelled call is interrupted, how long its worker has to answer before it is killed.
@@ -173,7 +174,7 @@ public class MpProperties {
 		/**
 		 * Maximum heap of this pool's workers (the -Xmx value); overrides mp.worker.max-heap.
 		 */
-		private String maxHeap;
+		private @Nullable String maxHeap;
 
 		/**
 		 * How workers start: "spring" boots the application's context (needed for @WorkerProcess beans); "plain"
@@ -182,29 +183,26 @@ public class MpProperties {
 		private String bootstrapMode = "spring";
 
 		/**
-		 * Whether this pool's workers map a class-data archive (see mp.worker.class-data-sharing). Unset: as
-		 * mp.worker.class-data-sharing.
+		 * Whether this pool's workers map a class-data archive. Unset: as mp.worker.class-data-sharing.
 		 */
-		private Boolean classDataSharing;
+		private @Nullable Boolean classDataSharing;
 
 		/**
-		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData; on Java 25, no replay of the ahead-of-time cache's
-		 * training) in front of this pool's JVM options (see mp.worker.startup-flags). Unset: as
+		 * Whether mp puts its start-up JVM flags in front of this pool's JVM options. Unset: as
 		 * mp.worker.startup-flags.
 		 */
-		private Boolean startupFlags;
+		private @Nullable Boolean startupFlags;
 
 		/**
-		 * How much nicer than the application this pool's local workers run, 1 to 19; 0 runs them at its priority
-		 * (see mp.worker.nice). Unset: as mp.worker.nice.
+		 * How much nicer than the application this pool's local workers run, 0 to 19. Unset: as mp.worker.nice.
 		 */
-		private Integer nice;
+		private @Nullable Integer nice;
 
 		/**
-		 * What the OOM score adjustment of this pool's local workers is raised to, 0 to 1000 (see
-		 * mp.worker.oom-score-adjustment). Unset: as mp.worker.oom-score-adjustment.
+		 * What the OOM score adjustment of this pool's local workers is raised to, 0 to 1000. Unset: as
+		 * mp.worker.oom-score-adjustment.
 		 */
-		private Integer oomScoreAdjustment;
+		private @Nullable Integer oomScoreAdjustment;
 
 		/**
 		 * Workers that may fail to start within start-failure-period before the pool stops starting them and fails
@@ -218,9 +216,9 @@ public class MpProperties {
 		private Duration startFailurePeriod = Duration.ofSeconds(30);
 
 		/**
-		 * How long a worker that has just answered looks for its next call, and a caller blocked on a call looks
-		 * for its answer, in shared memory before they sleep: back-to-back calls then skip the socket. Costs a core
-		 * for that long; 0 turns it off.
+		 * How long a worker that has just answered, and a caller blocked on a call, look in shared memory for the next
+		 * call or the answer before they sleep, so that back-to-back calls skip the socket. Costs a core for that long;
+		 * 0 turns it off.
 		 */
 		private Duration spinWait = Duration.ofNanos(50_000);
 
@@ -271,11 +269,11 @@ public class MpProperties {
 			return this.pod;
 		}
 
-		public Integer getSize() {
+		public @Nullable Integer getSize() {
 			return this.size;
 		}
 
-		public void setSize(Integer size) {
+		public void setSize(@Nullable Integer size) {
 			this.size = size;
 		}
 
@@ -295,19 +293,19 @@ public class MpProperties {
 			this.maxTasksPerWorker = maxTasksPerWorker;
 		}
 
-		public Duration getIdleTimeout() {
+		public @Nullable Duration getIdleTimeout() {
 			return this.idleTimeout;
 		}
 
-		public void setIdleTimeout(Duration idleTimeout) {
+		public void setIdleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 		}
 
-		public Duration getTaskTimeout() {
+		public @Nullable Duration getTaskTimeout() {
 			return this.taskTimeout;
 		}
 
-		public void setTaskTimeout(Duration taskTimeout) {
+		public void setTaskTimeout(@Nullable Duration taskTimeout) {
 			this.taskTimeout = taskTimeout;
 		}
 
@@ -327,11 +325,11 @@ public class MpProperties {
 			this.jvmOptions = jvmOptions;
 		}
 
-		public String getMaxHeap() {
+		public @Nullable String getMaxHeap() {
 			return this.maxHeap;
 		}
 
-		public void setMaxHeap(String maxHeap) {
+		public void setMaxHeap(@Nullable String maxHeap) {
 			this.maxHeap = maxHeap;
 		}
 
@@ -343,35 +341,35 @@ public class MpProperties {
 			this.bootstrapMode = bootstrapMode;
 		}
 
-		public Boolean getStartupFlags() {
+		public @Nullable Boolean getStartupFlags() {
 			return this.startupFlags;
 		}
 
-		public void setStartupFlags(Boolean startupFlags) {
+		public void setStartupFlags(@Nullable Boolean startupFlags) {
 			this.startupFlags = startupFlags;
 		}
 
-		public Boolean getClassDataSharing() {
+		public @Nullable Boolean getClassDataSharing() {
 			return this.classDataSharing;
 		}
 
-		public void setClassDataSharing(Boolean classDataSharing) {
+		public void setClassDataSharing(@Nullable Boolean classDataSharing) {
 			this.classDataSharing = classDataSharing;
 		}
 
-		public Integer getNice() {
+		public @Nullable Integer getNice() {
 			return this.nice;
 		}
 
-		public void setNice(Integer nice) {
+		public void setNice(@Nullable Integer nice) {
 			this.nice = nice;
 		}
 
-		public Integer getOomScoreAdjustment() {
+		public @Nullable Integer getOomScoreAdjustment() {
 			return this.oomScoreAdjustment;
 		}
 
-		public void setOomScoreAdjustment(Integer oomScoreAdjustment) {
+		public void setOomScoreAdjustment(@Nullable Integer oomScoreAdjustment) {
 			this.oomScoreAdjustment = oomScoreAdjustment;
 		}
 
@@ -385,7 +383,7 @@ public class MpProperties {
 		/**
 		 * Java installation that runs the children. Defaults to the parent's.
 		 */
-		private Path javaHome;
+		private @Nullable Path javaHome;
 
 		/**
 		 * JVM options for every child, such as -XX:+UseSerialGC.
@@ -395,7 +393,7 @@ public class MpProperties {
 		/**
 		 * Maximum heap of each child (the -Xmx value, such as 256m). Defaults to the JVM's own default.
 		 */
-		private String maxHeap;
+		private @Nullable String maxHeap;
 
 		/**
 		 * System properties set on every child (passed as -D options, so visible in the process list: no secrets).
@@ -410,7 +408,7 @@ public class MpProperties {
 		/**
 		 * Working directory of the children. Defaults to the parent's.
 		 */
-		private Path workingDirectory;
+		private @Nullable Path workingDirectory;
 
 		/**
 		 * How long a child may take from launch until it has connected back; it is killed after that.
@@ -418,33 +416,28 @@ public class MpProperties {
 		private Duration startTimeout = Duration.ofSeconds(60);
 
 		/**
-		 * Whether, when the application runs as a Spring Boot fat jar (java -jar app.jar), the jar is extracted once
-		 * into the cache directory and workers start from the extracted jars: they start faster than through Boot's
-		 * PropertiesLauncher. If extraction fails, workers start from the fat jar.
+		 * Whether a Spring Boot fat jar (java -jar app.jar) is extracted once into the cache directory, so that
+		 * workers start from plain jars, faster than through Boot's PropertiesLauncher. If extraction fails, they
+		 * start from the fat jar.
 		 */
 		private boolean extractFatJar = true;
 
 		/**
-		 * Whether workers whose class path is made of jars (such as an extracted fat jar) map a class-data archive
-		 * that one extra training child records, in the background, the first time: they start faster. A child on
-		 * Java 25 or later gets an ahead-of-time cache (-XX:AOTCache) instead of a dynamic archive
-		 * (-XX:SharedArchiveFile). Each application checks an archive once before its workers map it; a broken one is
-		 * logged, deleted and recorded again, and workers start without it meanwhile.
+		 * Whether workers of a jar class path (such as an extracted fat jar) start faster from a class-data archive, an
+		 * ahead-of-time cache on Java 25 or later, that one training child records the first time. A broken archive is
+		 * logged, deleted and recorded again.
 		 */
 		private boolean classDataSharing = true;
 
 		/**
-		 * Whether mp puts its start-up JVM flags in front of mp.worker.jvm-options: -XX:-UsePerfData (no statistics
-		 * file per worker in /tmp; jps and jstat then do not list workers) and, for a Java 25 child that maps its
-		 * ahead-of-time cache, -XX:-AOTReplayTraining (its JIT does not replay the training run's compilations, which
-		 * are of mp's own start path). An option of the same name in the JVM options wins.
+		 * Whether mp puts its start-up JVM flags (-XX:-UsePerfData, so jps and jstat do not list workers; on Java 25,
+		 * -XX:-AOTReplayTraining) in front of mp.worker.jvm-options, where an option of the same name wins.
 		 */
 		private boolean startupFlags = true;
 
 		/**
-		 * Bound of the cache directory (extracted fat jars and class-data archives). After adding an entry, mp
-		 * deletes the least recently used entries that no running application uses until the rest fit. Zero: no
-		 * bound.
+		 * Bound of the cache directory (extracted fat jars and class-data archives); least recently used entries that
+		 * no running application uses go first. Zero: no bound.
 		 */
 		private DataSize cacheMaxSize = DataSize.ofGigabytes(1);
 
@@ -452,34 +445,31 @@ public class MpProperties {
 		 * Where mp keeps extracted fat jars and class-data archives between runs. Defaults to $XDG_CACHE_HOME/mp,
 		 * else ~/.cache/mp.
 		 */
-		private Path cacheDir;
+		private @Nullable Path cacheDir;
 
 		/**
-		 * How much nicer than the application local workers run (Linux, through nice -n): 1 to 19 added to the
-		 * application's niceness, so that busy workers yield the cores to its own threads; 0 runs them at its
-		 * priority.
+		 * How much nicer than the application local workers run (Linux, nice -n), 0 to 19, so that busy workers yield
+		 * the cores to its own threads; 0 runs them at its priority.
 		 */
 		private int nice;
 
 		/**
-		 * What the OOM score adjustment (/proc/<pid>/oom_score_adj) of local workers is raised to, 0 to 1000, so that
-		 * under memory pressure the kernel kills a worker rather than the application. Never lowered below the
-		 * application's own.
+		 * What the OOM score adjustment (/proc/<pid>/oom_score_adj) of local workers is raised to, never lowered, 0 to
+		 * 1000: under memory pressure the kernel then kills a worker rather than the application.
 		 */
 		private int oomScoreAdjustment = ProcessOptions.DEFAULT_OOM_SCORE_ADJUSTMENT;
 
 		/**
-		 * Memory the application and its local workers share, which start-up checks against: a warning when the
-		 * warmed pools' sizes times their workers' maximum heaps, plus the application's own, exceed it. Defaults to
-		 * the container's limit (cgroup memory.max, or memory.limit_in_bytes); without one, no check.
+		 * Memory the application and its local workers share: start-up warns when the warmed pools' worker heaps plus
+		 * the application's own exceed it. Defaults to the container's limit (cgroup); without one, no check.
 		 */
-		private DataSize memoryLimit;
+		private @Nullable DataSize memoryLimit;
 
-		public DataSize getMemoryLimit() {
+		public @Nullable DataSize getMemoryLimit() {
 			return this.memoryLimit;
 		}
 
-		public void setMemoryLimit(DataSize memoryLimit) {
+		public void setMemoryLimit(@Nullable DataSize memoryLimit) {
 			this.memoryLimit = memoryLimit;
 		}
 
@@ -531,19 +521,19 @@ public class MpProperties {
 			this.extractFatJar = extractFatJar;
 		}
 
-		public Path getCacheDir() {
+		public @Nullable Path getCacheDir() {
 			return this.cacheDir;
 		}
 
-		public void setCacheDir(Path cacheDir) {
+		public void setCacheDir(@Nullable Path cacheDir) {
 			this.cacheDir = cacheDir;
 		}
 
-		public Path getJavaHome() {
+		public @Nullable Path getJavaHome() {
 			return this.javaHome;
 		}
 
-		public void setJavaHome(Path javaHome) {
+		public void setJavaHome(@Nullable Path javaHome) {
 			this.javaHome = javaHome;
 		}
 
@@ -555,11 +545,11 @@ public class MpProperties {
 			this.jvmOptions = jvmOptions;
 		}
 
-		public String getMaxHeap() {
+		public @Nullable String getMaxHeap() {
 			return this.maxHeap;
 		}
 
-		public void setMaxHeap(String maxHeap) {
+		public void setMaxHeap(@Nullable String maxHeap) {
 			this.maxHeap = maxHeap;
 		}
 
@@ -579,11 +569,11 @@ public class MpProperties {
 			this.environment = environment;
 		}
 
-		public Path getWorkingDirectory() {
+		public @Nullable Path getWorkingDirectory() {
 			return this.workingDirectory;
 		}
 
-		public void setWorkingDirectory(Path workingDirectory) {
+		public void setWorkingDirectory(@Nullable Path workingDirectory) {
 			this.workingDirectory = workingDirectory;
 		}
 
@@ -666,15 +656,16 @@ public class MpProperties {
 	public static class SharedMemory {
 
 		/**
-		 * Where their private directory is made. Default: /dev/shm when the system has it, else java.io.tmpdir.
+		 * Where the private directory of shared locks, queues and values is made. Default: /dev/shm when the system has
+		 * it, else java.io.tmpdir.
 		 */
-		private Path directory;
+		private @Nullable Path directory;
 
-		public Path getDirectory() {
+		public @Nullable Path getDirectory() {
 			return this.directory;
 		}
 
-		public void setDirectory(Path directory) {
+		public void setDirectory(@Nullable Path directory) {
 			this.directory = directory;
 		}
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -110,7 +111,7 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 	}
 
 	@Override
-	public Object bean(String beanName, Class<?> type) {
+	public Object bean(@Nullable String beanName, Class<?> type) {
 		try {
 			if (beanName != null && this.context.containsBean(beanName)) {
 				return this.context.getBean(beanName);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -83,7 +84,7 @@ public class ProcessesHealthIndicator implements HealthIndicator {
 		return details;
 	}
 
-	static String firstLine(String message) {
+	static String firstLine(@Nullable String message) {
 		if (message == null) {
 			return "";
 		}
