@@ -56,7 +56,7 @@ public final class ProcessPool implements AutoCloseable {
 		this.template = template;
 		this.name = name;
 		this.options = options;
-		CallRequest initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
+		@Nullable CallRequest initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
 				"initializer of pool " + name, options.initializer().getClass()).frozen() : null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
 				(workerName) -> new JvmWorker(template.launchWorker(workerName, options.processOptions(), name,
