@@ -256,13 +256,12 @@ public final class ProcessPool implements AutoCloseable {
 	 * workers; shuts idle workers down. Returns when every worker of the pool has exited.
 	 */
 	public void close(Duration grace) {
-		if (!this.scheduler.close(grace)) {
-			return;
-		}
 		if (this.idleReaper != null) {
 			this.idleReaper.cancel(false);
 		}
-		this.template.forgetPool(this);
+		if (this.scheduler.close(grace)) {
+			this.template.forgetPool(this);
+		}
 	}
 
 	/** Closes with the template's shutdown grace period. */
