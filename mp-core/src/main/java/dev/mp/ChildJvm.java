@@ -66,7 +66,7 @@ final class ChildJvm implements ChildProcess {
 	/** How long an exited child's socket and output may take to drain before its calls are failed. */
 	private static final long DRAIN_MILLIS = 2_000;
 
-	private final ProcessTemplate template;
+	private final ParentRuntime parent;
 
 	private final String id;
 
@@ -140,9 +140,9 @@ final class ChildJvm implements ChildProcess {
 	 * @param spinWait how long the worker and its callers look at its call mailbox; zero for none (a remote worker
 	 * has none: it shares no memory with this JVM)
 	 */
-	ChildJvm(ProcessTemplate template, String id, String name, boolean daemon, ProcessOptions options,
+	ChildJvm(ParentRuntime parent, String id, String name, boolean daemon, ProcessOptions options,
 			String description, boolean oneShot, String pool, WorkerLauncher launcher, Duration spinWait) {
-		this.template = template;
+		this.parent = parent;
 		this.launcher = launcher;
 		this.id = id;
 		this.name = name;
@@ -191,7 +191,7 @@ final class ChildJvm implements ChildProcess {
 	 * @throws ProcessStartException if the process cannot be created at all
 	 */
 	void launch() {
-		WorkerServer server = this.template.server();
+		WorkerServer server = this.parent.server();
 		RemoteEndpoint remote = null;
 		if (this.launcher.remoteAccess() != null) {
 			remote = server.remoteEndpoint(this.launcher.remoteAccess());
@@ -201,7 +201,7 @@ final class ChildJvm implements ChildProcess {
 		String logger = loggerName();
 		BootstrapConfig bootstrap = new BootstrapConfig(this.id, this.name, this.secret,
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
-				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(), this.oneShot,
+				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(), this.oneShot,
 				this.options.bootstrapAttributes(), (this.mailbox != null) ? this.mailbox.file().toString() : "",
 				this.spinNanos);
 		try {
@@ -220,9 +220,9 @@ final class ChildJvm implements ChildProcess {
 		}
 		this.startTime = Instant.now();
 		this.state = ProcessState.STARTING;
-		this.worker.onExit().thenAcceptAsync(this::processExited, this.template.callbacks());
+		this.worker.onExit().thenAcceptAsync(this::processExited, this.parent.callbacks());
 		long timeout = this.options.startTimeout().toMillis();
-		ScheduledFuture<?> deadline = this.template.scheduler()
+		ScheduledFuture<?> deadline = this.parent.scheduler()
 			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
 		this.ready.whenComplete((channel, failure) -> deadline.cancel(false));
 		if (this.trainingArchive != null) {
@@ -241,7 +241,7 @@ final class ChildJvm implements ChildProcess {
 			return;
 		}
 		try {
-			this.mailbox = CallMailbox.create(this.template.sharedObjects().directory(), MAILBOX_BYTES);
+			this.mailbox = CallMailbox.create(this.parent.sharedMemoryDirectory(), MAILBOX_BYTES);
 		}
 		catch (IOException | RuntimeException ex) {
 			// a full /dev/shm costs the short cut, not the worker
@@ -260,12 +260,12 @@ final class ChildJvm implements ChildProcess {
 
 	/** Starts a child that boots like this one and records the classes it loads, unless one has (see there). */
 	private void trainClassDataArchive() {
-		if (this.template.isClosed()) {
+		if (this.parent.isClosed()) {
 			return;
 		}
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", this.name + "-training",
-				Handshake.randomBytes(), this.template.server().socketPath().toString(), ProcessHandle.current().pid(),
-				this.options.bootstrapMode(), this.template.maxFrameBytes(), false, this.options.bootstrapAttributes(),
+				Handshake.randomBytes(), this.parent.server().socketPath().toString(), ProcessHandle.current().pid(),
+				this.options.bootstrapMode(), this.parent.maxFrameBytes(), false, this.options.bootstrapAttributes(),
 				"", 0);
 		ClassDataArchives.trainIfMissing(this.trainingArchive, this.options.javaHome(), this.command,
 				settings(this.options),
@@ -273,8 +273,8 @@ final class ChildJvm implements ChildProcess {
 					DataOutputStream out = new DataOutputStream(stdin);
 					config.write(out);
 					out.flush();
-				}, this.template.server().baseDirectory(), this.options.startTimeout().plusSeconds(60),
-				this.template.trainings(), this.options.cacheMaxSize());
+				}, this.parent.server().baseDirectory(), this.options.startTimeout().plusSeconds(60),
+				this.parent.trainings(), this.options.cacheMaxSize());
 	}
 
 	/** A child's working directory and environment, for the JVMs that train and check its class-data archive. */
@@ -366,7 +366,7 @@ final class ChildJvm implements ChildProcess {
 			try {
 				CallMailbox box = this.mailbox;
 				Frame call = (box != null)
-						? box.stage(sent.type(), callId, sent.payload(), this.template.maxFrameBytes()) : null;
+						? box.stage(sent.type(), callId, sent.payload(), this.parent.maxFrameBytes()) : null;
 				if (call == null) {
 					call = new Frame(sent.type(), callId, sent.payload().bytes());
 				}
@@ -525,7 +525,7 @@ final class ChildJvm implements ChildProcess {
 			throw new ProtocolException("A staged answer from a worker without a mailbox");
 		}
 		Outcome outcome;
-		try (StagedPayload staged = box.openStaged(answer, this.template.maxFrameBytes())) {
+		try (StagedPayload staged = box.openStaged(answer, this.parent.maxFrameBytes())) {
 			outcome = outcome(staged.type(), callId, staged.payload());
 		}
 		settle(callId, outcome);
@@ -543,7 +543,7 @@ final class ChildJvm implements ChildProcess {
 		try {
 			return switch (type) {
 				case RESULT -> new Outcome(
-						this.template.codec().decode(BufferStreams.bytes(payload), this.template.classLoader()), null);
+						this.parent.codec().decode(BufferStreams.bytes(payload), this.parent.classLoader()), null);
 				case PLAIN_RESULT -> new Outcome(PlainValues.decode(payload), null);
 				default -> new Outcome(null, thrown(BufferStreams.bytes(payload)));
 			};
@@ -555,7 +555,7 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	private Throwable thrown(byte[] payload) {
-		Failure failure = (Failure) this.template.codec().decode(payload, this.template.classLoader());
+		Failure failure = (Failure) this.parent.codec().decode(payload, this.parent.classLoader());
 		return remoteThrowable(failure);
 	}
 
@@ -585,7 +585,7 @@ final class ChildJvm implements ChildProcess {
 		Throwable decoded = null;
 		if (failure.thrown() != null) {
 			try {
-				decoded = (Throwable) this.template.codec().decode(failure.thrown(), this.template.classLoader());
+				decoded = (Throwable) this.parent.codec().decode(failure.thrown(), this.parent.classLoader());
 			}
 			catch (Throwable ex) {
 				// the exception class's own readObject may throw anything: the snapshot has its facts
@@ -619,7 +619,7 @@ final class ChildJvm implements ChildProcess {
 		synchronized (this) {
 			this.state = ProcessState.EXITED;
 		}
-		this.template.server().forget(this.id);
+		this.parent.server().forget(this.id);
 		closeMailbox();
 		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready"
 				+ ((exit.reason() != null) ? " (" + exit.reason() + ")" : ""), this.name, pid(), command(),

@@ -29,6 +29,7 @@ import dev.mp.internal.call.CompactCalls;
 import dev.mp.internal.call.Invocation;
 import dev.mp.internal.call.TaskInvocation;
 import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.Codec;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.launch.LocalWorkerLauncher;
 import dev.mp.internal.wire.FrameType;
@@ -133,6 +134,9 @@ public final class ProcessTemplate implements AutoCloseable {
 	private SharedObjects shared;
 
 	private volatile boolean closed;
+
+	/** What the children get of this template. */
+	private final ParentRuntime runtime = new TemplateRuntime();
 
 	/** A template with default settings. */
 	public ProcessTemplate() {
@@ -525,7 +529,7 @@ public final class ProcessTemplate implements AutoCloseable {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
-			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), name, daemon, options,
+			ChildJvm child = new ChildJvm(this.runtime, "w" + this.ids.incrementAndGet(), name, daemon, options,
 					description, oneShot, pool, launcher, spinWait);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
@@ -669,10 +673,6 @@ public final class ProcessTemplate implements AutoCloseable {
 		}
 	}
 
-	Set<Process> trainings() {
-		return this.trainings;
-	}
-
 	WorkerServer server() {
 		synchronized (this.lifecycle) {
 			if (this.server == null) {
@@ -689,24 +689,62 @@ public final class ProcessTemplate implements AutoCloseable {
 		}
 	}
 
-	JavaSerializationCodec codec() {
-		return this.codec;
-	}
-
-	int maxFrameBytes() {
-		return this.maxFrameBytes;
-	}
-
-	ClassLoader classLoader() {
-		return this.classLoader;
-	}
-
 	ScheduledExecutorService scheduler() {
 		return this.scheduler;
 	}
 
 	Executor callbacks() {
 		return this.callbacks;
+	}
+
+	/** The template as its children see it. */
+	private final class TemplateRuntime implements ParentRuntime {
+
+		@Override
+		public WorkerServer server() {
+			return ProcessTemplate.this.server();
+		}
+
+		@Override
+		public Codec codec() {
+			return ProcessTemplate.this.codec;
+		}
+
+		@Override
+		public int maxFrameBytes() {
+			return ProcessTemplate.this.maxFrameBytes;
+		}
+
+		@Override
+		public ClassLoader classLoader() {
+			return ProcessTemplate.this.classLoader;
+		}
+
+		@Override
+		public ScheduledExecutorService scheduler() {
+			return ProcessTemplate.this.scheduler;
+		}
+
+		@Override
+		public Executor callbacks() {
+			return ProcessTemplate.this.callbacks;
+		}
+
+		@Override
+		public Path sharedMemoryDirectory() {
+			return sharedObjects().directory();
+		}
+
+		@Override
+		public Set<Process> trainings() {
+			return ProcessTemplate.this.trainings;
+		}
+
+		@Override
+		public boolean isClosed() {
+			return ProcessTemplate.this.closed;
+		}
+
 	}
 
 	/** Builds a {@link ProcessTemplate}. */
