@@ -1,12 +1,9 @@
 package dev.mp;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,10 +23,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.ThrowableSnapshot;
-import dev.mp.internal.launch.ClassDataArchives;
-import dev.mp.internal.launch.ExtractedJars;
-import dev.mp.internal.launch.JvmCommand;
 import dev.mp.internal.launch.OutputLines;
+import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.mailbox.StagedPayload;
 import dev.mp.internal.wire.BufferStreams;
@@ -42,7 +37,6 @@ import dev.mp.internal.wire.ProtocolException;
 import dev.mp.internal.wire.Throwables;
 import dev.mp.internal.worker.BootstrapConfig;
 import dev.mp.internal.worker.RemoteEndpoint;
-import dev.mp.internal.worker.WorkerMain;
 import dev.mp.spi.LaunchedWorker;
 import dev.mp.spi.OutputTail;
 import dev.mp.spi.WorkerExit;
@@ -84,7 +78,7 @@ final class ChildJvm implements ChildProcess {
 
 	private final AtomicLong tasksCompleted = new AtomicLong();
 
-	private final List<String> command;
+	private final WorkerCommand command;
 
 	private final WorkerLauncher launcher;
 
@@ -99,9 +93,6 @@ final class ChildJvm implements ChildProcess {
 	 * its memory goes with the next collection even while this object is kept to show the exited worker.
 	 */
 	private volatile CallMailbox mailbox;
-
-	/** The class-data archive a training child should record for children like this one, or {@code null}. */
-	private Path trainingArchive;
 
 	private final OutputTail tail = new OutputTail(TAIL_LINES);
 
@@ -139,9 +130,11 @@ final class ChildJvm implements ChildProcess {
 	 * @param launcher what starts the child
 	 * @param spinWait how long the worker and its callers look at its call mailbox; zero for none (a remote worker
 	 * has none: it shares no memory with this JVM)
+	 * @param command the local command, decided before (a remote launcher builds its own)
 	 */
 	ChildJvm(ParentRuntime parent, String id, String name, boolean daemon, ProcessOptions options,
-			String description, boolean oneShot, String pool, WorkerLauncher launcher, Duration spinWait) {
+			String description, boolean oneShot, String pool, WorkerLauncher launcher, Duration spinWait,
+			WorkerCommand command) {
 		this.parent = parent;
 		this.launcher = launcher;
 		this.id = id;
@@ -152,38 +145,7 @@ final class ChildJvm implements ChildProcess {
 		this.oneShot = oneShot;
 		this.pool = pool;
 		this.spinNanos = (launcher.remoteAccess() == null) ? spinWait.toNanos() : 0;
-		String classPath = classPath(options);
-		List<String> jvmOptions = options.childJvmOptions();
-		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
-			List<String> keyOptions = new ArrayList<>(jvmOptions);
-			keyOptions.add("-Xmx" + options.maxHeap());
-			Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions,
-					classPath, options.bootstrapMode());
-			List<String> plain = JvmCommand.build(options.javaHome(), jvmOptions, options.maxHeap(),
-					options.systemProperties(), classPath, WorkerMain.class.getName());
-			if (ClassDataArchives.usable(archive, options.javaHome(), plain, settings(options))) {
-				jvmOptions = new ArrayList<>(jvmOptions);
-				jvmOptions.addAll(ClassDataArchives.mappingOptions(archive, options.javaHome(), options.startupFlags()));
-			}
-			else {
-				this.trainingArchive = archive;
-			}
-		}
-		this.command = JvmCommand.build(options.javaHome(), jvmOptions, options.maxHeap(),
-				options.systemProperties(), classPath, WorkerMain.class.getName());
-	}
-
-	/** The class path as given, or the extracted application jar in place of a Spring Boot fat jar. */
-	static String classPath(ProcessOptions options) {
-		String classPath = options.classPath();
-		if (options.extractFatJar() && JvmCommand.isBootFatJar(JvmCommand.absolute(classPath))) {
-			Optional<Path> extracted = ExtractedJars.extracted(options.javaHome(),
-					Path.of(JvmCommand.absolute(classPath)), options.cacheDirectory(), options.cacheMaxSize());
-			if (extracted.isPresent()) {
-				return extracted.get().toString();
-			}
-		}
-		return classPath;
+		this.command = command;
 	}
 
 	/**
@@ -206,14 +168,14 @@ final class ChildJvm implements ChildProcess {
 				this.spinNanos);
 		try {
 			this.worker = this.launcher.launch(new WorkerLaunch(this.id, this.name, this.pool, this.options,
-					this.command, new LaunchBootstrap(bootstrap, remote), this.tail, logger));
+					this.command.command(), new LaunchBootstrap(bootstrap, remote), this.tail, logger));
 		}
 		catch (IOException | RuntimeException ex) {
 			server.forget(this.id);
 			closeMailbox();
 			this.state = ProcessState.EXITED;
 			ProcessStartException failure = new ProcessStartException("Cannot start a child JVM: " + ex.getMessage(),
-					this.name, -1, this.command, null, List.of(), ex);
+					this.name, -1, this.command.command(), null, List.of(), ex);
 			this.ready.completeExceptionally(failure);
 			this.exited.complete(this);
 			throw failure;
@@ -225,7 +187,7 @@ final class ChildJvm implements ChildProcess {
 		ScheduledFuture<?> deadline = this.parent.scheduler()
 			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
 		this.ready.whenComplete((channel, failure) -> deadline.cancel(false));
-		if (this.trainingArchive != null) {
+		if (this.command.trainsArchive()) {
 			// after this child is ready, so that the training does not slow its start
 			this.ready.thenRun(this::trainClassDataArchive);
 		}
@@ -258,33 +220,17 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
-	/** Starts a child that boots like this one and records the classes it loads, unless one has (see there). */
+	/** Has a child that boots like this one record the classes it loads, unless one has (see there). */
 	private void trainClassDataArchive() {
 		if (this.parent.isClosed()) {
 			return;
 		}
+		WorkerServer server = this.parent.server();
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", this.name + "-training",
-				Handshake.randomBytes(), this.parent.server().socketPath().toString(), ProcessHandle.current().pid(),
+				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
 				this.options.bootstrapMode(), this.parent.maxFrameBytes(), false, this.options.bootstrapAttributes(),
 				"", 0);
-		ClassDataArchives.trainIfMissing(this.trainingArchive, this.options.javaHome(), this.command,
-				settings(this.options),
-				(stdin) -> {
-					DataOutputStream out = new DataOutputStream(stdin);
-					config.write(out);
-					out.flush();
-				}, this.parent.server().baseDirectory(), this.options.startTimeout().plusSeconds(60),
-				this.parent.trainings(), this.options.cacheMaxSize());
-	}
-
-	/** A child's working directory and environment, for the JVMs that train and check its class-data archive. */
-	private static ProcessBuilder settings(ProcessOptions options) {
-		ProcessBuilder settings = new ProcessBuilder();
-		if (options.workingDirectory() != null) {
-			settings.directory(options.workingDirectory().toFile());
-		}
-		settings.environment().putAll(options.environment());
-		return settings;
+		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 
 	private void checkStarted() {
@@ -779,7 +725,7 @@ final class ChildJvm implements ChildProcess {
 	/** The command the child runs: its launcher's (a pod's differs from a local JVM's), or the local one. */
 	List<String> command() {
 		LaunchedWorker started = this.worker;
-		return (started != null) ? started.command() : this.command;
+		return (started != null) ? started.command() : this.command.command();
 	}
 
 	@Override

@@ -32,6 +32,7 @@ import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.Codec;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.launch.LocalWorkerLauncher;
+import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
 import dev.mp.spi.BeanCall;
@@ -523,14 +524,14 @@ public final class ProcessTemplate implements AutoCloseable {
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
 			boolean oneShot, String pool, String launcherName, Duration spinWait) {
 		WorkerLauncher launcher = launcher(launcherName);
-		// a fat jar's first extraction (about a second) runs here, not while holding the lifecycle lock
-		ChildJvm.classPath(options);
+		// decided here, not while holding the lifecycle lock: a fat jar's first extraction takes about a second
+		WorkerCommand command = WorkerCommand.of(options);
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
 			ChildJvm child = new ChildJvm(this.runtime, "w" + this.ids.incrementAndGet(), name, daemon, options,
-					description, oneShot, pool, launcher, spinWait);
+					description, oneShot, pool, launcher, spinWait, command);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
 			child.launch();
