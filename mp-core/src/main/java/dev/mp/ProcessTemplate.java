@@ -499,12 +499,12 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
-		return launch(name, daemon, options, description, true, null, LocalWorkerLauncher.NAME, Duration.ZERO);
+		return launch(ChildRole.single(name, daemon, description, launcher(LocalWorkerLauncher.NAME)), options);
 	}
 
 	/** Starts a long-lived worker for a pool: it answers calls until told to shut down. */
 	ChildJvm launchWorker(String name, ProcessOptions options, String pool, String launcher, Duration spinWait) {
-		return launch(name, true, options, "worker of pool " + pool, false, pool, launcher, spinWait);
+		return launch(ChildRole.poolWorker(name, pool, launcher(launcher), spinWait), options);
 	}
 
 	/**
@@ -521,17 +521,14 @@ public final class ProcessTemplate implements AutoCloseable {
 		return launcher;
 	}
 
-	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
-			boolean oneShot, String pool, String launcherName, Duration spinWait) {
-		WorkerLauncher launcher = launcher(launcherName);
+	private ChildJvm launch(ChildRole role, ProcessOptions options) {
 		// decided here, not while holding the lifecycle lock: a fat jar's first extraction takes about a second
 		WorkerCommand command = WorkerCommand.of(options);
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
-			ChildJvm child = new ChildJvm(this.runtime, "w" + this.ids.incrementAndGet(), name, daemon, options,
-					description, oneShot, pool, launcher, spinWait, command);
+			ChildJvm child = new ChildJvm(this.runtime, "w" + this.ids.incrementAndGet(), role, options, command);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
 			child.launch();
