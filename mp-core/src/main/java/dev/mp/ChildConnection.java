@@ -158,7 +158,7 @@ final class ChildConnection {
 		});
 		// the state turns EXITED before the exit fails the pending calls: a call put there later sees it
 		if (this.child.hasExited()) {
-			result.completeExceptionally(this.child.died());
+			result.completeExceptionally(this.child.exitedFailure());
 		}
 		return new ChildCall(callId, result);
 	}

@@ -274,9 +274,7 @@ final class ChildJvm implements ChildProcess {
 		}
 		this.parent.server().forget(this.id);
 		this.connection.closeMailbox();
-		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready"
-				+ ((exit.reason() != null) ? " (" + exit.reason() + ")" : ""), name(), pid(), command(),
-				this.exitCode, this.tail.lines(), null));
+		this.ready.completeExceptionally(exitedBeforeReady());
 		ProcessDiedException died = died();
 		if (this.connection.hasPendingCalls() && !this.stopRequested) {
 			List<String> lines = this.tail.lines();
@@ -287,8 +285,24 @@ final class ChildJvm implements ChildProcess {
 		this.exited.complete(this);
 	}
 
+	/**
+	 * What fails a call made once the exit has been seen: that the child died, or, if it never became ready, why not
+	 * (the same failure its ready future is about to get, while the exit is still being processed).
+	 */
+	ChildProcessException exitedFailure() {
+		return (this.ready.isDone() && !this.ready.isCompletedExceptionally()) ? died() : exitedBeforeReady();
+	}
+
+	private ProcessStartException exitedBeforeReady() {
+		WorkerExit end = this.exit;
+		String reason = (end != null) ? end.reason() : null;
+		return new ProcessStartException("Child JVM exited before it was ready"
+				+ ((reason != null) ? " (" + reason + ")" : ""), name(), pid(), command(), this.exitCode,
+				this.tail.lines(), null);
+	}
+
 	/** What fails a call the child did not answer before it exited. */
-	ProcessDiedException died() {
+	private ProcessDiedException died() {
 		String what = "Child JVM exited before it answered a call to " + description();
 		int code = (this.exitCode != null) ? this.exitCode : 0;
 		WorkerExit end = this.exit;
