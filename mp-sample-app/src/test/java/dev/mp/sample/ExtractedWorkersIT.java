@@ -126,7 +126,7 @@ class ExtractedWorkersIT {
 		// types are in the archive, not spun or loaded again at each start
 		String archived = archivedClasses(commands.get(0));
 		assertThat(archived).contains("dev.mp.internal.worker.ChildRuntime$1 ");
-		assertThat(archived.split("dev\\.mp\\.child\\.ChildRuntime\\$\\$Lambda", -1)).hasSizeGreaterThan(3);
+		assertThat(archived.split("dev\\.mp\\.internal\\.worker\\.ChildRuntime\\$\\$Lambda", -1)).hasSizeGreaterThan(3);
 		long pid = this.pool.workers().get(0).pid();
 		Path maps = Path.of("/proc", Long.toString(pid), "maps");
 		if (Files.isReadable(maps)) {
