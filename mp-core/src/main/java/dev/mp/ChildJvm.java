@@ -1,12 +1,8 @@
 package dev.mp;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,35 +10,22 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.internal.call.Failure;
-import dev.mp.internal.call.ThrowableSnapshot;
-import dev.mp.internal.launch.ClassDataArchives;
-import dev.mp.internal.launch.ExtractedJars;
-import dev.mp.internal.launch.JvmCommand;
-import dev.mp.internal.launch.OutputLines;
-import dev.mp.internal.mailbox.CallMailbox;
-import dev.mp.internal.mailbox.StagedPayload;
-import dev.mp.internal.wire.BufferStreams;
+import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Handshake;
-import dev.mp.internal.wire.PlainValues;
-import dev.mp.internal.wire.ProtocolException;
-import dev.mp.internal.wire.Throwables;
 import dev.mp.internal.worker.BootstrapConfig;
 import dev.mp.internal.worker.RemoteEndpoint;
-import dev.mp.internal.worker.WorkerMain;
 import dev.mp.spi.LaunchedWorker;
 import dev.mp.spi.OutputTail;
 import dev.mp.spi.WorkerExit;
@@ -50,9 +33,10 @@ import dev.mp.spi.WorkerLaunch;
 import dev.mp.spi.WorkerLauncher;
 
 /**
- * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), owns its
- * connection, matches answers to calls, and turns its exit into facts (exit code, signal, last output) for every call
- * still waiting.
+ * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), waits for
+ * its handshake, turns its exit into facts (exit code, signal, last output) for every call still waiting, and shows it
+ * as a {@link ChildProcess}. Its calls travel through its {@link ChildConnection}; its command was decided before
+ * (see {@link WorkerCommand}).
  */
 final class ChildJvm implements ChildProcess {
 
@@ -60,33 +44,18 @@ final class ChildJvm implements ChildProcess {
 
 	private static final int TAIL_LINES = 40;
 
-	/** The bytes a call or an answer may have to pass through a worker's mailbox; larger ones use the socket. */
-	private static final int MAILBOX_BYTES = 128 * 1024;
-
 	/** How long an exited child's socket and output may take to drain before its calls are failed. */
-	private static final long DRAIN_MILLIS = 2_000;
+	static final long DRAIN_MILLIS = 2_000;
 
-	private final ProcessTemplate template;
+	private final ParentRuntime parent;
 
 	private final String id;
 
-	private final String name;
-
-	private final boolean daemon;
+	private final ChildRole role;
 
 	private final ProcessOptions options;
 
-	private final String description;
-
-	private final boolean oneShot;
-
-	private final String pool;
-
-	private final AtomicLong tasksCompleted = new AtomicLong();
-
-	private final List<String> command;
-
-	private final WorkerLauncher launcher;
+	private final WorkerCommand command;
 
 	/** The secret the child must prove, its own: another worker's secret proves nothing here. */
 	private final byte[] secret = Handshake.randomBytes();
@@ -94,29 +63,14 @@ final class ChildJvm implements ChildProcess {
 	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
 	private final long spinNanos;
 
-	/**
-	 * The pool worker's shared-memory short cut for calls, or {@code null}; dropped when the worker exits, so that
-	 * its memory goes with the next collection even while this object is kept to show the exited worker.
-	 */
-	private volatile CallMailbox mailbox;
-
-	/** The class-data archive a training child should record for children like this one, or {@code null}. */
-	private Path trainingArchive;
-
 	private final OutputTail tail = new OutputTail(TAIL_LINES);
 
-	/** A remote worker's stdout and stderr as it sends them (see {@link FrameType#OUTPUT}); made on first use. */
-	private OutputLines[] sentOutput;
-
+	/** The socket once the child has proved its secret; failed with the reason it never will. */
 	private final CompletableFuture<FrameChannel> ready = new CompletableFuture<>();
 
-	private final CompletableFuture<Void> readerDone = new CompletableFuture<>();
+	private final ChildConnection connection;
 
 	private final CompletableFuture<ChildJvm> exited = new CompletableFuture<>();
-
-	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
-
-	private final AtomicLong nextCallId = new AtomicLong();
 
 	private volatile LaunchedWorker worker;
 
@@ -134,56 +88,18 @@ final class ChildJvm implements ChildProcess {
 	private volatile boolean stopRequested;
 
 	/**
-	 * @param oneShot whether the child exits after answering its first call
-	 * @param pool the pool the child works for, or {@code null}
-	 * @param launcher what starts the child
-	 * @param spinWait how long the worker and its callers look at its call mailbox; zero for none (a remote worker
-	 * has none: it shares no memory with this JVM)
+	 * @param id the id the child presents in its handshake
+	 * @param command the local command, decided before (a remote launcher builds its own)
 	 */
-	ChildJvm(ProcessTemplate template, String id, String name, boolean daemon, ProcessOptions options,
-			String description, boolean oneShot, String pool, WorkerLauncher launcher, Duration spinWait) {
-		this.template = template;
-		this.launcher = launcher;
+	ChildJvm(ParentRuntime parent, String id, ChildRole role, ProcessOptions options, WorkerCommand command) {
+		this.parent = parent;
 		this.id = id;
-		this.name = name;
-		this.daemon = daemon;
+		this.role = role;
 		this.options = options;
-		this.description = description;
-		this.oneShot = oneShot;
-		this.pool = pool;
-		this.spinNanos = (launcher.remoteAccess() == null) ? spinWait.toNanos() : 0;
-		String classPath = classPath(options);
-		List<String> jvmOptions = options.childJvmOptions();
-		if (options.classDataSharing() && ClassDataArchives.applies(classPath, jvmOptions)) {
-			List<String> keyOptions = new ArrayList<>(jvmOptions);
-			keyOptions.add("-Xmx" + options.maxHeap());
-			Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions,
-					classPath, options.bootstrapMode());
-			List<String> plain = JvmCommand.build(options.javaHome(), jvmOptions, options.maxHeap(),
-					options.systemProperties(), classPath, WorkerMain.class.getName());
-			if (ClassDataArchives.usable(archive, options.javaHome(), plain, settings(options))) {
-				jvmOptions = new ArrayList<>(jvmOptions);
-				jvmOptions.addAll(ClassDataArchives.mappingOptions(archive, options.javaHome(), options.startupFlags()));
-			}
-			else {
-				this.trainingArchive = archive;
-			}
-		}
-		this.command = JvmCommand.build(options.javaHome(), jvmOptions, options.maxHeap(),
-				options.systemProperties(), classPath, WorkerMain.class.getName());
-	}
-
-	/** The class path as given, or the extracted application jar in place of a Spring Boot fat jar. */
-	static String classPath(ProcessOptions options) {
-		String classPath = options.classPath();
-		if (options.extractFatJar() && JvmCommand.isBootFatJar(JvmCommand.absolute(classPath))) {
-			Optional<Path> extracted = ExtractedJars.extracted(options.javaHome(),
-					Path.of(JvmCommand.absolute(classPath)), options.cacheDirectory(), options.cacheMaxSize());
-			if (extracted.isPresent()) {
-				return extracted.get().toString();
-			}
-		}
-		return classPath;
+		this.command = command;
+		// a remote worker shares no memory with this JVM: it has no mailbox to look at
+		this.spinNanos = (role.launcher().remoteAccess() == null) ? role.spinWait().toNanos() : 0;
+		this.connection = new ChildConnection(this, parent, this.ready, this.spinNanos);
 	}
 
 	/**
@@ -191,123 +107,82 @@ final class ChildJvm implements ChildProcess {
 	 * @throws ProcessStartException if the process cannot be created at all
 	 */
 	void launch() {
-		WorkerServer server = this.template.server();
+		WorkerServer server = this.parent.server();
 		RemoteEndpoint remote = null;
-		if (this.launcher.remoteAccess() != null) {
-			remote = server.remoteEndpoint(this.launcher.remoteAccess());
+		if (this.role.launcher().remoteAccess() != null) {
+			remote = server.remoteEndpoint(this.role.launcher().remoteAccess());
 		}
-		openMailbox();
+		String mailbox = this.connection.openMailbox();
 		server.expect(this.id, this);
 		String logger = loggerName();
-		BootstrapConfig bootstrap = new BootstrapConfig(this.id, this.name, this.secret,
+		BootstrapConfig bootstrap = new BootstrapConfig(this.id, name(), this.secret,
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
-				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.template.maxFrameBytes(), this.oneShot,
-				this.options.bootstrapAttributes(), (this.mailbox != null) ? this.mailbox.file().toString() : "",
-				this.spinNanos);
+				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
+				this.role.oneShot(), this.options.bootstrapAttributes(), mailbox, this.spinNanos);
 		try {
-			this.worker = this.launcher.launch(new WorkerLaunch(this.id, this.name, this.pool, this.options,
-					this.command, new LaunchBootstrap(bootstrap, remote), this.tail, logger));
+			this.worker = this.role.launcher()
+				.launch(new WorkerLaunch(this.id, name(), this.role.pool(), this.options, this.command.command(),
+						new LaunchBootstrap(bootstrap, remote), this.tail, logger));
 		}
 		catch (IOException | RuntimeException ex) {
 			server.forget(this.id);
-			closeMailbox();
+			this.connection.closeMailbox();
 			this.state = ProcessState.EXITED;
 			ProcessStartException failure = new ProcessStartException("Cannot start a child JVM: " + ex.getMessage(),
-					this.name, -1, this.command, null, List.of(), ex);
+					name(), -1, this.command.command(), null, List.of(), ex);
 			this.ready.completeExceptionally(failure);
 			this.exited.complete(this);
 			throw failure;
 		}
 		this.startTime = Instant.now();
 		this.state = ProcessState.STARTING;
-		this.worker.onExit().thenAcceptAsync(this::processExited, this.template.callbacks());
+		this.worker.onExit().thenAcceptAsync(this::processExited, this.parent.callbacks());
 		long timeout = this.options.startTimeout().toMillis();
-		ScheduledFuture<?> deadline = this.template.scheduler()
+		ScheduledFuture<?> deadline = this.parent.scheduler()
 			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
 		this.ready.whenComplete((channel, failure) -> deadline.cancel(false));
-		if (this.trainingArchive != null) {
+		if (this.command.trainsArchive()) {
 			// after this child is ready, so that the training does not slow its start
 			this.ready.thenRun(this::trainClassDataArchive);
 		}
 	}
 
 	/** One logger per pool or name prefix, not per child: loggers are cached for the life of the JVM. */
-	private String loggerName() {
-		return (this.pool != null) ? this.pool : this.name.replaceFirst("-\\d+$", "");
+	String loggerName() {
+		return (this.role.pool() != null) ? this.role.pool() : name().replaceFirst("-\\d+$", "");
 	}
 
-	private void openMailbox() {
-		if (this.spinNanos <= 0) {
-			return;
-		}
-		try {
-			this.mailbox = CallMailbox.create(this.template.sharedObjects().directory(), MAILBOX_BYTES);
-		}
-		catch (IOException | RuntimeException ex) {
-			// a full /dev/shm costs the short cut, not the worker
-			logger.debug("Worker '{}' gets no call mailbox; its calls all use the socket: {}", this.name,
-					ex.toString());
-		}
-	}
-
-	private void closeMailbox() {
-		CallMailbox open = this.mailbox;
-		this.mailbox = null;
-		if (open != null) {
-			open.close();
-		}
-	}
-
-	/** Starts a child that boots like this one and records the classes it loads, unless one has (see there). */
+	/** Has a child that boots like this one record the classes it loads, unless one has (see there). */
 	private void trainClassDataArchive() {
-		if (this.template.isClosed()) {
+		if (this.parent.isClosed()) {
 			return;
 		}
-		BootstrapConfig config = new BootstrapConfig(this.id + "-training", this.name + "-training",
-				Handshake.randomBytes(), this.template.server().socketPath().toString(), ProcessHandle.current().pid(),
-				this.options.bootstrapMode(), this.template.maxFrameBytes(), false, this.options.bootstrapAttributes(),
+		WorkerServer server = this.parent.server();
+		BootstrapConfig config = new BootstrapConfig(this.id + "-training", name() + "-training",
+				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
+				this.options.bootstrapMode(), this.parent.maxFrameBytes(), false, this.options.bootstrapAttributes(),
 				"", 0);
-		ClassDataArchives.trainIfMissing(this.trainingArchive, this.options.javaHome(), this.command,
-				settings(this.options),
-				(stdin) -> {
-					DataOutputStream out = new DataOutputStream(stdin);
-					config.write(out);
-					out.flush();
-				}, this.template.server().baseDirectory(), this.options.startTimeout().plusSeconds(60),
-				this.template.trainings(), this.options.cacheMaxSize());
-	}
-
-	/** A child's working directory and environment, for the JVMs that train and check its class-data archive. */
-	private static ProcessBuilder settings(ProcessOptions options) {
-		ProcessBuilder settings = new ProcessBuilder();
-		if (options.workingDirectory() != null) {
-			settings.directory(options.workingDirectory().toFile());
-		}
-		settings.environment().putAll(options.environment());
-		return settings;
+		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 
 	private void checkStarted() {
 		if (this.ready.completeExceptionally(new ProcessStartException(
 				"Child JVM did not complete its handshake within " + this.options.startTimeout()
 						+ " (raise the start timeout if it is just slow); it was killed",
-				this.name, pid(), command(), null, this.tail.lines(), null))) {
+				name(), pid(), command(), null, this.tail.lines(), null))) {
 			// not through kill(): this is a start failure, not a stop the caller asked for
-			this.worker.kill();
+			killForFailure();
 		}
 	}
 
 	/** Called by the server when the child has proved its secret. */
 	void connected(FrameChannel channel) {
 		// the reader before ready completes: calls are written from then on, and only the reader answers them
-		Thread reader = new Thread(() -> read(channel), "mp-reader-" + pid());
-		reader.setDaemon(true);
 		try {
-			reader.start();
+			this.connection.startReading(channel);
 		}
 		catch (Throwable ex) {
 			// such as OutOfMemoryError: unable to create native thread
-			closeQuietly(channel);
 			connectionFailed(ex);
 			return;
 		}
@@ -319,7 +194,7 @@ final class ChildJvm implements ChildProcess {
 		}
 		if (!this.ready.complete(channel)) {
 			// the reader ends on the closed channel
-			closeQuietly(channel);
+			ChildConnection.closeQuietly(channel);
 		}
 	}
 
@@ -329,10 +204,10 @@ final class ChildJvm implements ChildProcess {
 	 */
 	void connectionFailed(Throwable cause) {
 		if (this.ready.completeExceptionally(new ProcessStartException(
-				"Child JVM proved its secret but the parent could not take its connection: " + cause, this.name,
+				"Child JVM proved its secret but the parent could not take its connection: " + cause, name(),
 				pid(), command(), null, this.tail.lines(), cause))) {
 			// not through kill(): this is a start failure, not a stop the caller asked for
-			this.worker.kill();
+			killForFailure();
 		}
 	}
 
@@ -346,71 +221,14 @@ final class ChildJvm implements ChildProcess {
 		return this.ready.thenApply((channel) -> null);
 	}
 
-	/**
-	 * Sends an encoded {@link dev.mp.internal.call.Invocation} once the child is ready.
-	 * @return the call's id and result, or its failure; completed on the reader thread, so only mp's own short
-	 * bookkeeping may be chained to it (callers get a {@link CallbackFuture})
-	 */
+	/** See {@link ChildConnection#call}. */
 	ChildCall call(CallRequest request) {
-		long callId = this.nextCallId.incrementAndGet();
-		CompletableFuture<Object> result = new CompletableFuture<>();
-		this.pending.put(callId, result);
-		result.whenComplete((value, failure) -> this.pending.remove(callId));
-		// sent once the child is ready: what the caller may change after submitting must not change the call
-		CallRequest sent = this.ready.isDone() ? request : request.frozen();
-		this.ready.whenComplete((channel, failure) -> {
-			if (failure != null) {
-				result.completeExceptionally(unwrap(failure));
-				return;
-			}
-			try {
-				CallMailbox box = this.mailbox;
-				Frame call = (box != null)
-						? box.stage(sent.type(), callId, sent.payload(), this.template.maxFrameBytes()) : null;
-				if (call == null) {
-					call = new Frame(sent.type(), callId, sent.payload().bytes());
-				}
-				if (box == null || !box.post(call)) {
-					write(channel, call);
-				}
-			}
-			catch (IOException ex) {
-				// the child is going away; processExited() fails this call with the facts
-			}
-			catch (RuntimeException ex) {
-				result.completeExceptionally(ex);
-			}
-		});
-		// the state turns EXITED before processExited() fails the pending calls: a call put there later sees it
-		if (this.state == ProcessState.EXITED) {
-			result.completeExceptionally(died());
-		}
-		return new ChildCall(callId, result);
+		return this.connection.call(request);
 	}
 
-	/**
-	 * Looks at the mailbox for a call's answer for up to the spin wait (and no longer than {@code maxNanos}), and
-	 * takes it if it comes there; the caller then waits as usual, for an answer that came or comes over the socket.
-	 */
+	/** See {@link ChildConnection#spinForAnswer}. */
 	void spinForAnswer(long callId, long maxNanos) {
-		CompletableFuture<Object> call = this.pending.get(callId);
-		CallMailbox box = this.mailbox;
-		if (box == null || call == null) {
-			return;
-		}
-		try {
-			Frame answer = box.awaitAnswer(this.spinNanos, maxNanos, call::isDone);
-			if (answer != null) {
-				answered(answer, box);
-			}
-		}
-		catch (ProtocolException ex) {
-			brokeProtocol(ex);
-		}
-		catch (RuntimeException ex) {
-			// the answer was taken from the box: the call must not be left waiting for it
-			brokeProtocol(new ProtocolException("Unreadable answer in the mailbox: " + ex));
-		}
+		this.connection.spinForAnswer(callId, maxNanos);
 	}
 
 	/**
@@ -421,157 +239,17 @@ final class ChildJvm implements ChildProcess {
 	void cancel(long callId) {
 		LaunchedWorker started = this.worker;
 		if (started != null && !started.cancel(callId)) {
-			send(Frame.of(FrameType.CANCEL, callId));
+			this.connection.send(Frame.of(FrameType.CANCEL, callId));
 		}
 	}
 
 	/** Asks the child to exit with code 0; a child running a call reads this once the call has answered. */
 	void shutdown() {
-		send(Frame.of(FrameType.SHUTDOWN, 0));
-	}
-
-	private void send(Frame frame) {
-		FrameChannel channel = this.ready.getNow(null);
-		if (channel == null || this.ready.isCompletedExceptionally()) {
-			return;
-		}
-		try {
-			write(channel, frame);
-		}
-		catch (IOException ex) {
-			// the child is going away; its exit is reported as usual
-		}
-	}
-
-	/** Every frame to the child goes here, so that a worker looking at its mailbox knows to read the socket. */
-	private void write(FrameChannel channel, Frame frame) throws IOException {
-		CallMailbox box = this.mailbox;
-		if (box != null) {
-			box.announceSocketFrame();
-		}
-		channel.write(frame);
-	}
-
-	private void read(FrameChannel channel) {
-		try {
-			Frame frame;
-			while ((frame = channel.read()) != null) {
-				switch (frame.type()) {
-					case RESULT, PLAIN_RESULT, FAILURE, STAGED -> answered(frame, this.mailbox);
-					case PONG -> {
-					}
-					case OUTPUT -> output(frame.payload());
-					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
-				}
-			}
-		}
-		catch (ProtocolException ex) {
-			brokeProtocol(ex);
-		}
-		catch (IOException | RuntimeException ex) {
-			// usually the child dying (a reset before the exit is seen): its exit fails the calls with the facts
-			if (isAlive()) {
-				logger.debug("Connection to child '{}' (pid {}) failed: {}", this.name, pid(), ex.toString());
-				this.worker.kill();
-			}
-		}
-		finally {
-			closeQuietly(channel);
-			if (this.sentOutput != null) {
-				this.sentOutput[0].finish();
-				this.sentOutput[1].finish();
-			}
-			this.readerDone.complete(null);
-		}
-	}
-
-	/** Output a remote worker sends, logged as a local worker's pipes are; only the reader thread calls this. */
-	private void output(byte[] payload) {
-		if (payload.length == 0) {
-			return;
-		}
-		if (this.sentOutput == null) {
-			this.sentOutput = new OutputLines[] { new OutputLines(loggerName(), this.name, -1, false, this.tail),
-					new OutputLines(loggerName(), this.name, -1, true, this.tail) };
-		}
-		// the first byte says which stream: 2 for stderr
-		OutputLines lines = this.sentOutput[(payload[0] == 2) ? 1 : 0];
-		lines.accept(payload, 1, payload.length - 1);
-	}
-
-	/** The child speaks nonsense, on its socket or in its mailbox: its calls fail with what was wrong, then it goes. */
-	private void brokeProtocol(ProtocolException ex) {
-		// before its calls fail: a pool must not hand this worker its next task
-		markStopping();
-		logger.warn("Child '{}' (pid {}) broke the protocol; killing it: {}", this.name, pid(), ex.getMessage());
-		MpException failure = new MpException("Child '" + this.name + "' (pid " + pid()
-				+ ") broke the protocol, so it was killed: " + ex.getMessage(), ex);
-		this.pending.values().forEach((call) -> call.completeExceptionally(failure));
-		this.worker.kill();
-	}
-
-	/**
-	 * A call's answer, from the socket or the mailbox ({@code box}, the one it came through), whole or staged in
-	 * shared memory. A staged one is decoded and its room handed back before the call completes: completing it may
-	 * send the pool's next call, whose answer should find the room free.
-	 */
-	private void answered(Frame answer, CallMailbox box) {
-		long callId = answer.correlationId();
-		if (answer.type() != FrameType.STAGED) {
-			settle(callId, outcome(answer.type(), callId, ByteBuffer.wrap(answer.payload())));
-			return;
-		}
-		if (box == null) {
-			throw new ProtocolException("A staged answer from a worker without a mailbox");
-		}
-		Outcome outcome;
-		try (StagedPayload staged = box.openStaged(answer, this.template.maxFrameBytes())) {
-			outcome = outcome(staged.type(), callId, staged.payload());
-		}
-		settle(callId, outcome);
-	}
-
-	/** What an answer says, decoded; {@code null} when nobody waits for it any more. */
-	private Outcome outcome(FrameType type, long callId, ByteBuffer payload) {
-		if (type != FrameType.RESULT && type != FrameType.PLAIN_RESULT && type != FrameType.FAILURE) {
-			throw new ProtocolException("A " + type + " frame as an answer");
-		}
-		this.tasksCompleted.incrementAndGet();
-		if (!this.pending.containsKey(callId)) {
-			return null;
-		}
-		try {
-			return switch (type) {
-				case RESULT -> new Outcome(
-						this.template.codec().decode(BufferStreams.bytes(payload), this.template.classLoader()), null);
-				case PLAIN_RESULT -> new Outcome(PlainValues.decode(payload), null);
-				default -> new Outcome(null, thrown(BufferStreams.bytes(payload)));
-			};
-		}
-		catch (Throwable ex) {
-			// a class's own readObject may throw anything; the reader thread goes on and the caller hears
-			return new Outcome(null, RemoteExceptionStandIn.ifItAnswers(ex, ThrowableSnapshot.of(ex)));
-		}
-	}
-
-	private Throwable thrown(byte[] payload) {
-		Failure failure = (Failure) this.template.codec().decode(payload, this.template.classLoader());
-		return remoteThrowable(failure);
-	}
-
-	private void settle(long callId, Outcome outcome) {
-		CompletableFuture<Object> call = (outcome != null) ? this.pending.get(callId) : null;
-		if (call != null) {
-			settle(call, outcome.value(), outcome.failure());
-		}
-	}
-
-	/** A decoded answer: the call's value, or what it threw (or why its answer could not be read). */
-	private record Outcome(Object value, Throwable failure) {
+		this.connection.send(Frame.of(FrameType.SHUTDOWN, 0));
 	}
 
 	/** Completes a future with a value, or with a failure when there is one. */
-	static void settle(CompletableFuture<Object> call, Object value, Throwable failure) {
+	static void settle(CompletableFuture<Object> call, @Nullable Object value, @Nullable Throwable failure) {
 		if (failure != null) {
 			call.completeExceptionally(failure);
 		}
@@ -580,33 +258,8 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
-	/** What a call threw, as it was if it can be read back and trusted, as a stand-in otherwise. */
-	private Throwable remoteThrowable(Failure failure) {
-		Throwable decoded = null;
-		if (failure.thrown() != null) {
-			try {
-				decoded = (Throwable) this.template.codec().decode(failure.thrown(), this.template.classLoader());
-			}
-			catch (Throwable ex) {
-				// the exception class's own readObject may throw anything: the snapshot has its facts
-				logger.debug("Exception from child '{}' cannot be read back; using a stand-in: {}", this.name,
-						Throwables.describe(ex));
-			}
-		}
-		Throwable thrown = RemoteExceptionStandIn.ifItAnswers(decoded, failure.snapshot());
-		if (failure.setup()) {
-			String message = failure.snapshot().message();
-			return new WorkerSetupException("Child JVM could not run " + this.description + ": "
-					+ ((message != null) ? message : failure.snapshot().className()), this.name, pid(), command(),
-					this.tail.lines(), thrown);
-		}
-		return thrown;
-	}
-
 	private void processExited(WorkerExit exit) {
-		if (this.ready.isDone() && !this.ready.isCompletedExceptionally()) {
-			awaitQuietly(this.readerDone);
-		}
+		this.connection.drain();
 		try {
 			this.worker.awaitOutput(DRAIN_MILLIS);
 		}
@@ -619,35 +272,49 @@ final class ChildJvm implements ChildProcess {
 		synchronized (this) {
 			this.state = ProcessState.EXITED;
 		}
-		this.template.server().forget(this.id);
-		closeMailbox();
-		this.ready.completeExceptionally(new ProcessStartException("Child JVM exited before it was ready"
-				+ ((exit.reason() != null) ? " (" + exit.reason() + ")" : ""), this.name, pid(), command(),
-				this.exitCode, this.tail.lines(), null));
+		this.parent.server().forget(this.id);
+		this.connection.closeMailbox();
+		this.ready.completeExceptionally(exitedBeforeReady());
 		ProcessDiedException died = died();
-		if (!this.pending.isEmpty() && !this.stopRequested) {
+		if (this.connection.hasPendingCalls() && !this.stopRequested) {
 			List<String> lines = this.tail.lines();
-			logger.warn("Child JVM '{}' (pid {}) died with a call running: {}; last output: {}", this.name, pid(),
+			logger.warn("Child JVM '{}' (pid {}) died with a call running: {}; last output: {}", name(), pid(),
 					exitReason().orElse("no exit code"), lines.isEmpty() ? "(none)" : lines.get(lines.size() - 1));
 		}
-		this.pending.values().forEach((call) -> call.completeExceptionally(died));
-		this.ready.thenAccept(ChildJvm::closeQuietly);
+		this.connection.close(died);
 		this.exited.complete(this);
 	}
 
+	/**
+	 * What fails a call made once the exit has been seen: that the child died, or, if it never became ready, why not
+	 * (the same failure its ready future is about to get, while the exit is still being processed).
+	 */
+	ChildProcessException exitedFailure() {
+		return (this.ready.isDone() && !this.ready.isCompletedExceptionally()) ? died() : exitedBeforeReady();
+	}
+
+	private ProcessStartException exitedBeforeReady() {
+		WorkerExit end = this.exit;
+		String reason = (end != null) ? end.reason() : null;
+		return new ProcessStartException("Child JVM exited before it was ready"
+				+ ((reason != null) ? " (" + reason + ")" : ""), name(), pid(), command(), this.exitCode,
+				this.tail.lines(), null);
+	}
+
+	/** What fails a call the child did not answer before it exited. */
 	private ProcessDiedException died() {
-		String what = "Child JVM exited before it answered a call to " + this.description;
+		String what = "Child JVM exited before it answered a call to " + description();
 		int code = (this.exitCode != null) ? this.exitCode : 0;
 		WorkerExit end = this.exit;
 		if (end != null && end.outOfMemory()) {
 			return new ProcessOutOfMemoryException(what + " (killed for exceeding its memory limit"
-					+ ((end.reason() != null) ? ": " + end.reason() : "") + ")", this.name, pid(), command(), code,
+					+ ((end.reason() != null) ? ": " + end.reason() : "") + ")", name(), pid(), command(), code,
 					this.tail.lines());
 		}
 		if (end != null && end.reason() != null) {
 			what += " (" + end.reason() + ")";
 		}
-		return new ProcessDiedException(what, this.name, pid(), command(), code, this.tail.lines());
+		return new ProcessDiedException(what, name(), pid(), command(), code, this.tail.lines());
 	}
 
 	/** The failure that kept this child from becoming ready, or {@code null} (also if it was stopped on purpose). */
@@ -672,7 +339,7 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public String name() {
-		return this.name;
+		return this.role.name();
 	}
 
 	@Override
@@ -683,26 +350,26 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public boolean isDaemon() {
-		return this.daemon;
+		return this.role.daemon();
 	}
 
 	@Override
 	public ProcessState state() {
 		ProcessState current = this.state;
-		if (current != ProcessState.RUNNING || this.pool == null) {
+		if (current != ProcessState.RUNNING || this.role.pool() == null) {
 			return current;
 		}
-		return this.pending.isEmpty() ? ProcessState.IDLE : ProcessState.BUSY;
+		return this.connection.hasPendingCalls() ? ProcessState.BUSY : ProcessState.IDLE;
 	}
 
 	@Override
 	public String pool() {
-		return this.pool;
+		return this.role.pool();
 	}
 
 	@Override
 	public long tasksCompleted() {
-		return this.tasksCompleted.get();
+		return this.connection.answers();
 	}
 
 	@Override
@@ -752,7 +419,7 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public String launcher() {
-		return this.launcher.name();
+		return this.role.launcher().name();
 	}
 
 	@Override
@@ -768,7 +435,7 @@ final class ChildJvm implements ChildProcess {
 
 	@Override
 	public String description() {
-		return this.description;
+		return this.role.description();
 	}
 
 	@Override
@@ -779,7 +446,7 @@ final class ChildJvm implements ChildProcess {
 	/** The command the child runs: its launcher's (a pod's differs from a local JVM's), or the local one. */
 	List<String> command() {
 		LaunchedWorker started = this.worker;
-		return (started != null) ? started.command() : this.command;
+		return (started != null) ? started.command() : this.command.command();
 	}
 
 	@Override
@@ -833,6 +500,16 @@ final class ChildJvm implements ChildProcess {
 		this.stopRequested = true;
 	}
 
+	/** Kills the child for a failure (its start, its connection, its protocol): no stop the caller asked for. */
+	void killForFailure() {
+		this.worker.kill();
+	}
+
+	/** The last lines of its output, which its exceptions carry. */
+	OutputTail tail() {
+		return this.tail;
+	}
+
 	/** Waits for the exit, at most the given time; {@code true} if the child has exited. */
 	boolean awaitExit(long millis) {
 		try {
@@ -851,18 +528,6 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
-	private static void awaitQuietly(CompletableFuture<?> future) {
-		try {
-			future.get(DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			// drained as far as it goes
-		}
-	}
-
 	static Throwable unwrap(Throwable failure) {
 		Throwable current = failure;
 		while ((current instanceof CompletionException
@@ -872,18 +537,9 @@ final class ChildJvm implements ChildProcess {
 		return current;
 	}
 
-	private static void closeQuietly(FrameChannel channel) {
-		try {
-			channel.close();
-		}
-		catch (IOException ex) {
-			// closing is best effort
-		}
-	}
-
 	@Override
 	public String toString() {
-		return "ChildProcess[" + this.name + ", pid " + pid() + ", " + this.state + "]";
+		return "ChildProcess[" + name() + ", pid " + pid() + ", " + this.state + "]";
 	}
 
 }

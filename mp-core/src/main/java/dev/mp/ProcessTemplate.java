@@ -31,9 +31,11 @@ import dev.mp.internal.call.TaskInvocation;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.launch.LocalWorkerLauncher;
+import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
 import dev.mp.spi.BeanCall;
+import dev.mp.spi.Codec;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.sync.JoinableProcessQueue;
 import dev.mp.sync.Pipe;
@@ -133,6 +135,9 @@ public final class ProcessTemplate implements AutoCloseable {
 	private SharedObjects shared;
 
 	private volatile boolean closed;
+
+	/** What the children get of this template. */
+	private final ParentRuntime runtime = new TemplateRuntime();
 
 	/** A template with default settings. */
 	public ProcessTemplate() {
@@ -494,12 +499,12 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
-		return launch(name, daemon, options, description, true, null, LocalWorkerLauncher.NAME, Duration.ZERO);
+		return launch(ChildRole.single(name, daemon, description, launcher(LocalWorkerLauncher.NAME)), options);
 	}
 
 	/** Starts a long-lived worker for a pool: it answers calls until told to shut down. */
 	ChildJvm launchWorker(String name, ProcessOptions options, String pool, String launcher, Duration spinWait) {
-		return launch(name, true, options, "worker of pool " + pool, false, pool, launcher, spinWait);
+		return launch(ChildRole.poolWorker(name, pool, launcher(launcher), spinWait), options);
 	}
 
 	/**
@@ -516,17 +521,14 @@ public final class ProcessTemplate implements AutoCloseable {
 		return launcher;
 	}
 
-	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description,
-			boolean oneShot, String pool, String launcherName, Duration spinWait) {
-		WorkerLauncher launcher = launcher(launcherName);
-		// a fat jar's first extraction (about a second) runs here, not while holding the lifecycle lock
-		ChildJvm.classPath(options);
+	private ChildJvm launch(ChildRole role, ProcessOptions options) {
+		// decided here, not while holding the lifecycle lock: a fat jar's first extraction takes about a second
+		WorkerCommand command = WorkerCommand.of(options);
 		synchronized (this.lifecycle) {
 			if (this.closed) {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
 			}
-			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), name, daemon, options,
-					description, oneShot, pool, launcher, spinWait);
+			ChildJvm child = new ChildJvm(this.runtime, "w" + this.ids.incrementAndGet(), role, options, command);
 			this.children.addLast(child);
 			child.onExit().thenRun(this::forgetOldExited);
 			child.launch();
@@ -669,10 +671,6 @@ public final class ProcessTemplate implements AutoCloseable {
 		}
 	}
 
-	Set<Process> trainings() {
-		return this.trainings;
-	}
-
 	WorkerServer server() {
 		synchronized (this.lifecycle) {
 			if (this.server == null) {
@@ -689,24 +687,62 @@ public final class ProcessTemplate implements AutoCloseable {
 		}
 	}
 
-	JavaSerializationCodec codec() {
-		return this.codec;
-	}
-
-	int maxFrameBytes() {
-		return this.maxFrameBytes;
-	}
-
-	ClassLoader classLoader() {
-		return this.classLoader;
-	}
-
 	ScheduledExecutorService scheduler() {
 		return this.scheduler;
 	}
 
 	Executor callbacks() {
 		return this.callbacks;
+	}
+
+	/** The template as its children see it. */
+	private final class TemplateRuntime implements ParentRuntime {
+
+		@Override
+		public WorkerServer server() {
+			return ProcessTemplate.this.server();
+		}
+
+		@Override
+		public Codec codec() {
+			return ProcessTemplate.this.codec;
+		}
+
+		@Override
+		public int maxFrameBytes() {
+			return ProcessTemplate.this.maxFrameBytes;
+		}
+
+		@Override
+		public ClassLoader classLoader() {
+			return ProcessTemplate.this.classLoader;
+		}
+
+		@Override
+		public ScheduledExecutorService scheduler() {
+			return ProcessTemplate.this.scheduler;
+		}
+
+		@Override
+		public Executor callbacks() {
+			return ProcessTemplate.this.callbacks;
+		}
+
+		@Override
+		public Path sharedMemoryDirectory() {
+			return sharedObjects().directory();
+		}
+
+		@Override
+		public Set<Process> trainings() {
+			return ProcessTemplate.this.trainings;
+		}
+
+		@Override
+		public boolean isClosed() {
+			return ProcessTemplate.this.closed;
+		}
+
 	}
 
 	/** Builds a {@link ProcessTemplate}. */

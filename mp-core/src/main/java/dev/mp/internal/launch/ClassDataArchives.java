@@ -97,14 +97,15 @@ public final class ClassDataArchives {
 	/**
 	 * Whether archives apply: the class path is one or more existing jar files but not a Boot fat jar, and the options
 	 * leave class data sharing alone.
+	 * @param bootFatJar whether the class path is a Boot fat jar (see {@link JvmCommand#isBootFatJar})
 	 */
-	public static boolean applies(String classPath, List<String> jvmOptions) {
+	public static boolean applies(String classPath, boolean bootFatJar, List<String> jvmOptions) {
 		boolean ownSharing = jvmOptions.stream()
 			.anyMatch((option) -> option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
 					|| option.contains("ArchiveClassesAtExit") || option.contains("DumpLoadedClassList")
 					|| option.contains("-XX:AOT"));
 		// never for a fat jar started through PropertiesLauncher: a JDK 17 dump with its class loader crashed
-		return !ownSharing && !classPath.isEmpty() && !JvmCommand.isBootFatJar(JvmCommand.absolute(classPath))
+		return !ownSharing && !classPath.isEmpty() && !bootFatJar
 				&& Arrays.stream(classPath.split(File.pathSeparator))
 					.allMatch((entry) -> entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry)));
 	}

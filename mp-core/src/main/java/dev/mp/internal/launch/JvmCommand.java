@@ -40,6 +40,16 @@ public final class JvmCommand {
 	 */
 	public static List<String> build(Path javaHome, List<String> jvmOptions, String maxHeap,
 			Map<String, String> systemProperties, String classPath, String mainClass) {
+		return build(javaHome, jvmOptions, maxHeap, systemProperties, classPath,
+				isBootFatJar(absolute(classPath)), mainClass);
+	}
+
+	/**
+	 * As {@link #build(Path, List, String, Map, String, String)}, for a caller that has decided already whether the
+	 * class path is a Boot fat jar (see {@link #isBootFatJar}).
+	 */
+	public static List<String> build(Path javaHome, List<String> jvmOptions, String maxHeap,
+			Map<String, String> systemProperties, String classPath, boolean bootFatJar, String mainClass) {
 		List<String> command = new ArrayList<>();
 		command.add(java(javaHome));
 		if (maxHeap != null && !maxHeap.isBlank()) {
@@ -47,10 +57,9 @@ public final class JvmCommand {
 		}
 		command.addAll(jvmOptions);
 		systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-		String absolute = absolute(classPath);
 		command.add("-cp");
-		command.add(absolute);
-		if (isBootFatJar(absolute)) {
+		command.add(absolute(classPath));
+		if (bootFatJar) {
 			command.add("-Dloader.main=" + mainClass);
 			command.add(BOOT_PROPERTIES_LAUNCHER);
 		}

@@ -1,0 +1,63 @@
+package dev.mp.internal.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.mp.ProcessOptions;
+import dev.mp.internal.worker.WorkerMain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a worker's command is decided from: whether its class path is a Spring Boot fat jar, and whether class-data
+ * archives apply to it.
+ */
+class WorkerCommandTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aPlainClassPathStartsTheWorkerMainDirectly() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes"));
+		WorkerCommand command = WorkerCommand.of(options(classes).build());
+		assertThat(command.command()).endsWith("-cp", classes.toString(), WorkerMain.class.getName())
+			.doesNotContain(JvmCommand.BOOT_PROPERTIES_LAUNCHER);
+		// a directory is no jar: no archive to record
+		assertThat(command.trainsArchive()).isFalse();
+	}
+
+	@Test
+	void aFatJarLeftWholeStartsThroughBootsLoaderAndGetsNoArchive() throws IOException {
+		Path jar = fatJar(this.temp.resolve("app.jar"));
+		WorkerCommand command = WorkerCommand.of(options(jar).extractFatJar(false).classDataSharing(true).build());
+		assertThat(command.command()).endsWith("-cp", jar.toString(),
+				"-Dloader.main=" + WorkerMain.class.getName(), JvmCommand.BOOT_PROPERTIES_LAUNCHER);
+		assertThat(command.trainsArchive()).isFalse();
+	}
+
+	private ProcessOptions.Builder options(Path classPath) {
+		return ProcessOptions.builder()
+			.classPath(classPath.toString())
+			.cacheDirectory(this.temp.resolve("cache"))
+			.javaHome(Path.of(System.getProperty("java.home")));
+	}
+
+	private static Path fatJar(Path jar) throws IOException {
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.springframework.boot.loader.launch.JarLauncher");
+		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+			// the manifest is all the decision reads
+		}
+		return jar;
+	}
+
+}
