@@ -99,7 +99,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Runs a bean method call in a worker. */
 	public CompletableFuture<Object> invoke(BeanCall call) {
-		return submitEncoded(this.template.encodeInvocation(BeanMethodInvocation.of(call)));
+		return submitEncoded(this.template.encoder().beanCall(BeanMethodInvocation.of(call)));
 	}
 
 	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */
@@ -189,7 +189,7 @@ public final class ProcessPool implements AutoCloseable {
 		List<Map.Entry<A, B>> pairs = arguments.stream()
 			.map((pair) -> (Map.Entry<A, B>) new AbstractMap.SimpleImmutableEntry<>(pair))
 			.toList();
-		this.template.allowPackageOf(function.getClass());
+		this.template.encoder().allowPackageOf(function.getClass());
 		return map(new Spread<>(function), new ArrayList<>(pairs));
 	}
 
@@ -199,7 +199,7 @@ public final class ProcessPool implements AutoCloseable {
 		if (chunkSize < 1) {
 			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
 		}
-		this.template.allowPackageOf(function.getClass());
+		this.template.encoder().allowPackageOf(function.getClass());
 		List<CallbackFuture<CompactList<R>>> chunks = new ArrayList<>();
 		for (int from = 0; from < items.size(); from += chunkSize) {
 			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
@@ -213,11 +213,11 @@ public final class ProcessPool implements AutoCloseable {
 		return Math.max(1, (int) Math.ceil(items / (4.0 * this.options.size())));
 	}
 
-	/** See {@link ProcessTemplate#encodeTask}. */
+	/** See {@link CallEncoder#task}. */
 	private CallRequest encodeTask(Callable<?> task, String description, Class<?> userClass) {
-		this.template.allowPackageOf(userClass);
-		String what = (description != null) ? description : "task " + ProcessTemplate.describe(userClass);
-		return this.template.encodeTask(task, what);
+		this.template.encoder().allowPackageOf(userClass);
+		String what = (description != null) ? description : "task " + CallEncoder.describe(userClass);
+		return this.template.encoder().task(task, what);
 	}
 
 	private CompletableFuture<Object> submitEncoded(CallRequest request) {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -25,15 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.call.BeanMethodInvocation;
-import dev.mp.internal.call.CompactCalls;
-import dev.mp.internal.call.Invocation;
-import dev.mp.internal.call.TaskInvocation;
 import dev.mp.internal.codec.ClassAllowList;
-import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.launch.LocalWorkerLauncher;
 import dev.mp.internal.launch.WorkerCommand;
-import dev.mp.internal.wire.FrameType;
-import dev.mp.internal.wire.Payload;
 import dev.mp.spi.BeanCall;
 import dev.mp.spi.Codec;
 import dev.mp.spi.WorkerLauncher;
@@ -82,15 +75,11 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final int retainExited;
 
-	private final String howToAllow;
-
 	private final Path runDirectoryBase;
 
 	private final ClassLoader classLoader;
 
-	private final Set<String> allowedPatterns = ConcurrentHashMap.newKeySet();
-
-	private volatile JavaSerializationCodec codec;
+	private final CallEncoder encoder;
 
 	private final Deque<ChildJvm> children = new ConcurrentLinkedDeque<>();
 
@@ -149,18 +138,16 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.shutdownGracePeriod = builder.shutdownGracePeriod;
 		this.maxFrameBytes = builder.maxFrameBytes;
 		this.retainExited = builder.retainExited;
-		this.howToAllow = builder.howToAllow;
 		this.runDirectoryBase = builder.runDirectoryBase;
 		this.sharedMemoryBase = builder.sharedMemoryBase;
 		this.classLoader = builder.classLoader;
-		this.allowedPatterns.addAll(builder.allowedClasses);
+		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes);
 		this.poolOptions = Map.copyOf(builder.pools);
 		this.launchers = Map.copyOf(builder.launchers);
 		this.poolOptions.forEach((name, options) -> launcher(options.launcher()));
 		this.listeners = List.copyOf(builder.listeners);
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
 				: PoolOptions.builder().processOptions(this.defaults).build();
-		this.codec = newCodec();
 	}
 
 	public static Builder builder() {
@@ -204,9 +191,9 @@ public final class ProcessTemplate implements AutoCloseable {
 	/** Runs a task in a fresh child JVM started with the given options. */
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
-		allowPackageOf(task.getClass());
-		String description = "task " + describe(task.getClass());
-		return (CompletableFuture<T>) invoke(encodeTask(task, description), description, options, "task");
+		this.encoder.allowPackageOf(task.getClass());
+		String description = "task " + CallEncoder.describe(task.getClass());
+		return (CompletableFuture<T>) invoke(this.encoder.task(task, description), description, options, "task");
 	}
 
 	/**
@@ -218,8 +205,8 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * @param namePrefix the child's name, before a sequence number
 	 */
 	public CompletableFuture<Object> invoke(BeanCall call, ProcessOptions options, String namePrefix) {
-		Invocation invocation = BeanMethodInvocation.of(call);
-		return invoke(encodeInvocation(invocation), invocation.describe(), options, namePrefix);
+		BeanMethodInvocation invocation = BeanMethodInvocation.of(call);
+		return invoke(this.encoder.beanCall(invocation), invocation.describe(), options, namePrefix);
 	}
 
 	private CompletableFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
@@ -394,7 +381,7 @@ public final class ProcessTemplate implements AutoCloseable {
 			}
 			if (this.shared == null) {
 				try {
-					this.shared = SharedObjects.open(this.sharedMemoryBase, () -> this.codec, this.classLoader);
+					this.shared = SharedObjects.open(this.sharedMemoryBase, this.encoder::codec, this.classLoader);
 				}
 				catch (IOException ex) {
 					throw new MpException("Cannot make a private directory for shared objects under "
@@ -425,10 +412,10 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/** Starts a bound process; see {@link ManagedProcess#start()}. */
 	ChildJvm start(ManagedProcess process, ProcessOptions options) {
-		Class<?> bodyClass = bodyClass(process);
-		allowPackageOf(bodyClass);
-		String description = "process " + describe(bodyClass);
-		CallRequest request = encodeProcess(process, description);
+		Class<?> bodyClass = CallEncoder.bodyClass(process);
+		this.encoder.allowPackageOf(bodyClass);
+		String description = "process " + CallEncoder.describe(bodyClass);
+		CallRequest request = this.encoder.process(process, description);
 		ChildJvm child = launch(process.name(), process.isDaemon(), options, description);
 		child.call(request).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
@@ -436,66 +423,6 @@ public final class ProcessTemplate implements AutoCloseable {
 			}
 		});
 		return child;
-	}
-
-	/**
-	 * A task in mp's compact form when it is a serializable lambda with plain captured values (see
-	 * {@link CompactCalls}), after the same allow-list check the codec makes; through the codec otherwise.
-	 */
-	CallRequest encodeTask(Callable<?> task, String description) {
-		JavaSerializationCodec codec = this.codec;
-		if (codec.allowList().allows(task.getClass())) {
-			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
-			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
-			}
-		}
-		return CallRequest.encoded(codec.encode(new TaskInvocation(task, description)));
-	}
-
-	/**
-	 * A bean method call in mp's compact form when its arguments are plain (the allow-list always lets those JDK
-	 * value types through); any other invocation through the codec.
-	 */
-	CallRequest encodeInvocation(Invocation invocation) {
-		if (invocation instanceof BeanMethodInvocation call) {
-			Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
-			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
-			}
-		}
-		return CallRequest.encoded(this.codec.encode(invocation));
-	}
-
-	/**
-	 * A plain process whose target is such a lambda sends only its target, which is all its body runs; a subclass's
-	 * fields and overridden {@code run()} travel through the codec.
-	 */
-	private CallRequest encodeProcess(ManagedProcess process, String description) {
-		SerializableRunnable target = process.target();
-		JavaSerializationCodec codec = this.codec;
-		if (process.getClass() == ManagedProcess.class && target != null
-				&& codec.allowList().allows(target.getClass())) {
-			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
-			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
-			}
-		}
-		return CallRequest.encoded(codec.encode(new TaskInvocation(new ProcessBody(process), description)));
-	}
-
-	/** The user's class behind a process: its subclass, or the class that wrote its target. */
-	private static Class<?> bodyClass(ManagedProcess process) {
-		SerializableRunnable target = process.target();
-		if (target instanceof BoundTarget<?> bound) {
-			return bound.target().getClass();
-		}
-		return (target != null) ? target.getClass() : process.getClass();
-	}
-
-	/** A class name for people: a lambda's hidden class is named after the class that wrote it. */
-	static String describe(Class<?> type) {
-		return type.isHidden() ? type.getNestHost().getName() + " (lambda)" : type.getName();
 	}
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
@@ -536,29 +463,13 @@ public final class ProcessTemplate implements AutoCloseable {
 		}
 	}
 
+	/** How calls of this template's children and pools get their wire form. */
+	CallEncoder encoder() {
+		return this.encoder;
+	}
+
 	String nextProcessName() {
 		return "process-" + this.names.incrementAndGet();
-	}
-
-	/** Lets the package (and sub-packages) of a target class through the serialization allow-list. */
-	void allowPackageOf(Class<?> type) {
-		String pkg = type.getPackageName();
-		// a lambda's hidden class is a nestmate of the class that wrote it, which is what must be let through
-		String host = type.getNestHost().getName();
-		List<String> patterns = pkg.isEmpty() ? List.of(host, host + "$*") : List.of(pkg + ".**");
-		if (this.allowedPatterns.containsAll(patterns)) {
-			return;
-		}
-		synchronized (this.allowedPatterns) {
-			if (this.allowedPatterns.addAll(patterns)) {
-				this.codec = newCodec();
-			}
-		}
-	}
-
-	private JavaSerializationCodec newCodec() {
-		return new JavaSerializationCodec(ClassAllowList.withDefaults(this.allowedPatterns), this.howToAllow,
-				this.maxFrameBytes);
 	}
 
 	/** Children that are alive now, oldest first, as Python's {@code active_children()}. */
@@ -589,7 +500,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * what was added, and the packages of targets started so far).
 	 */
 	public boolean allowsClass(Class<?> type) {
-		return this.codec.allowList().allows(type);
+		return this.encoder.codec().allowList().allows(type);
 	}
 
 	/** The options a child gets unless told otherwise. */
@@ -705,7 +616,7 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		@Override
 		public Codec codec() {
-			return ProcessTemplate.this.codec;
+			return ProcessTemplate.this.encoder.codec();
 		}
 
 		@Override
