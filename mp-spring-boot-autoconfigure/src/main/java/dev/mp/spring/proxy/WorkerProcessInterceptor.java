@@ -1,7 +1,9 @@
 package dev.mp.spring.proxy;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -107,9 +109,12 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 			.minIdle(0)
 			.processOptions(withSettings(base.processOptions().toBuilder(), annotation))
 			.build();
-		String name = annotation.pool() + " " + String.join(" ", annotation.jvmOptions())
-				+ (annotation.maxHeap().isEmpty() ? "" : " -Xmx" + annotation.maxHeap());
-		ProcessPool pool = processes.pool(name.trim(), fitting);
+		List<String> name = new ArrayList<>(List.of(annotation.pool()));
+		name.addAll(Arrays.asList(annotation.jvmOptions()));
+		if (!annotation.maxHeap().isEmpty()) {
+			name.add("-Xmx" + annotation.maxHeap());
+		}
+		ProcessPool pool = processes.pool(String.join(" ", name), fitting);
 		return pool::invoke;
 	}
 

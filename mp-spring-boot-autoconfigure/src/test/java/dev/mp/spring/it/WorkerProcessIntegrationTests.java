@@ -18,6 +18,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import dev.mp.ChildProcess;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessStartException;
+import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
 import dev.mp.RemoteExceptionStandIn;
 import dev.mp.SerializationException;
@@ -110,6 +111,8 @@ class WorkerProcessIntegrationTests {
 	@Test
 	void annotationSettingsReachTheChildJvmAndItsWorkersServeOnlyThatMethod() {
 		assertThat(this.workers.maxHeapBytes()).isLessThanOrEqualTo(96L * 1024 * 1024);
+		assertThat(this.template.pools()).extracting(ProcessPool::name).as("named by its settings, one space apart")
+			.contains("default -Xmx96m");
 		assertThat(this.template.pool("default").workers()).allSatisfy((worker) -> assertThat(this.template.pools()
 			.stream()
 			.filter((pool) -> pool.name().endsWith("-Xmx96m"))
