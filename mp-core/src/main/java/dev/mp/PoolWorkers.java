@@ -354,7 +354,7 @@ final class PoolWorkers<W extends PoolWorker> {
 
 		final W process;
 
-		final CompletableFuture<Void> ready = new CompletableFuture<>();
+		private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
 		volatile PoolScheduler.@Nullable Task<W> current;
 
