@@ -1,34 +1,27 @@
 package dev.mp;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.PoolWorkers.Worker;
+
 /**
- * A {@link ProcessPool}'s scheduling: the queue of tasks, its workers (starting, idle, busy), one task per worker at a
- * time, task timeouts, cancels, recycling after {@code maxTasksPerWorker}, idle retirement, start failures and the
- * replacement of workers that die. It knows workers only as {@link PoolWorker}s that the launcher starts, and time only
- * through its {@link PoolClock}.
+ * A {@link ProcessPool}'s scheduling: the queue of tasks, one task per worker at a time, task timeouts, cancels with
+ * their grace, and what becomes of a worker whose task ended (idle, recycled after {@code maxTasksPerWorker}, retired
+ * when in doubt). Its {@link PoolWorkers} start, keep, retire and replace the workers, under the same lock. It knows
+ * workers only as {@link PoolWorker}s that the launcher starts, and time only through its {@link PoolClock}.
  *
  * @param <W> the workers it runs tasks in
  */
@@ -41,31 +34,19 @@ final class PoolScheduler<W extends PoolWorker> {
 
 	private final PoolOptions options;
 
-	private final @Nullable CallRequest initializer;
-
-	private final Function<String, W> launcher;
-
 	private final PoolClock clock;
 
 	private final Executor callbacks;
 
-	private final List<PoolListener> listeners;
+	private final PoolEvents events;
 
 	private final Object lock = new Object();
 
-	private final Deque<Task> queue = new ArrayDeque<>();
+	private final Deque<Task<W>> queue = new ArrayDeque<>();
 
-	private final Deque<Worker> idle = new ArrayDeque<>();
-
-	private final Set<Worker> workers = new LinkedHashSet<>();
-
-	private final AtomicInteger workerCount = new AtomicInteger();
-
-	private final StartFailures startFailures;
+	private final PoolWorkers<W> workers;
 
 	private boolean closed;
-
-	private long replaced;
 
 	/**
 	 * @param initializer the call each worker runs before its first task, if any
@@ -76,18 +57,17 @@ final class PoolScheduler<W extends PoolWorker> {
 			PoolClock clock, Executor callbacks, List<PoolListener> listeners) {
 		this.name = name;
 		this.options = options;
-		this.initializer = initializer;
-		this.launcher = launcher;
 		this.clock = clock;
 		this.callbacks = callbacks;
-		this.listeners = listeners;
-		this.startFailures = new StartFailures(name, options.maxStartFailures(), options.startFailurePeriod());
+		this.events = new PoolEvents(name, listeners);
+		this.workers = new PoolWorkers<>(name, options, initializer, launcher, clock, callbacks, this.events, this.lock,
+				new Queue());
 	}
 
 	/** Starts workers until {@code minIdle} are starting or ready. */
 	void warmUp() {
 		synchronized (this.lock) {
-			ensureMinimum();
+			this.workers.ensureMinimum();
 		}
 	}
 
@@ -95,8 +75,8 @@ final class PoolScheduler<W extends PoolWorker> {
 	CompletableFuture<Void> whenWarm() {
 		List<CompletableFuture<Void>> ready;
 		synchronized (this.lock) {
-			ensureMinimum();
-			ready = this.workers.stream().map((w) -> w.ready).toList();
+			this.workers.ensureMinimum();
+			ready = this.workers.readiness();
 		}
 		return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
 	}
@@ -106,7 +86,7 @@ final class PoolScheduler<W extends PoolWorker> {
 	 * @throws IllegalStateException if the pool is closed
 	 */
 	CallbackFuture<Object> submit(CallRequest request) {
-		Task task = new Task(request, new CallbackFuture<>(this.callbacks));
+		Task<W> task = new Task<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
 				cancelled(task);
@@ -116,7 +96,7 @@ final class PoolScheduler<W extends PoolWorker> {
 			if (this.closed) {
 				throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
 			}
-			ProcessStartException storm = this.startFailures.storm(this.clock.nanoTime());
+			ProcessStartException storm = this.workers.storm();
 			if (storm != null) {
 				task.result.completeExceptionally(storm);
 				return task.result;
@@ -135,138 +115,21 @@ final class PoolScheduler<W extends PoolWorker> {
 	private void dispatch() {
 		assignQueued();
 		// a full pool starts nothing: the common case of every call, spared the counting below
-		if (this.workers.size() >= this.options.size()) {
+		if (this.workers.isFull()) {
 			return;
 		}
-		long starting = this.workers.stream().filter((w) -> !w.ready.isDone()).count();
-		while (this.queue.size() > starting && this.workers.size() < this.options.size() && !this.closed) {
-			if (!startWorker()) {
+		long starting = this.workers.starting();
+		while (this.queue.size() > starting && !this.workers.isFull() && !this.closed) {
+			if (!this.workers.start()) {
 				// could not launch one: the queue has failed with the reason, and the next would fail alike
 				return;
 			}
 			starting++;
 		}
-		ensureMinimum();
+		this.workers.ensureMinimum();
 	}
 
-	private void ensureMinimum() {
-		if (this.startFailures.any()) {
-			return;
-		}
-		long available = this.workers.stream().filter((w) -> w.current == null).count();
-		while (available < this.options.minIdle() && this.workers.size() < this.options.size() && !this.closed) {
-			if (!startWorker()) {
-				return;
-			}
-			available++;
-		}
-	}
-
-	/** Launches a worker; {@code false} if none could be launched (the queue has then failed with the reason). */
-	private boolean startWorker() {
-		String workerName = this.name + "-" + this.workerCount.incrementAndGet();
-		W process;
-		try {
-			process = this.launcher.apply(workerName);
-		}
-		catch (RuntimeException ex) {
-			// no process at all (no java there, no fork, a template closing): a start failure like any other, not an
-			// exception thrown into whoever happened to dispatch
-			launchFailed((ex instanceof ProcessStartException start) ? start
-					: new ProcessStartException("Cannot launch worker '" + workerName + "' of pool '" + this.name
-							+ "': " + ex.getMessage(), workerName, -1, List.of(), null, List.of(), ex));
-			return false;
-		}
-		Worker worker = new Worker(process);
-		this.workers.add(worker);
-		CompletableFuture<Void> connected = process.whenReady();
-		CallRequest initializer = this.initializer;
-		CompletableFuture<?> prepared = (initializer != null)
-				? connected.thenCompose((ignored) -> process.call(initializer).result()) : connected;
-		prepared.whenComplete((value, failure) -> {
-			if (failure != null) {
-				startFailed(worker, ChildJvm.unwrap(failure));
-				worker.ready.complete(null);
-				return;
-			}
-			report((listener) -> listener.workerStarted(this.name,
-					Duration.between(process.startTime(), Instant.now())));
-			synchronized (this.lock) {
-				this.startFailures.started();
-				if (this.workers.contains(worker) && worker.current == null) {
-					if (this.closed) {
-						// ready after close() began: told to exit, not left for close() to kill
-						retire(worker);
-					}
-					else {
-						becomeIdle(worker);
-					}
-				}
-			}
-			// after it is idle in the pool, so that whoever waited for warm workers finds it there
-			worker.ready.complete(null);
-		});
-		process.onExit().thenRun(() -> workerExited(worker));
-		return true;
-	}
-
-	/**
-	 * A worker whose process could not even be created: counted as a start failure; the queued tasks fail with it,
-	 * on the callback executor, since this runs under the pool's lock and a caller's own callback may wait for another
-	 * task of the pool.
-	 */
-	private void launchFailed(ProcessStartException reason) {
-		List<Task> failed;
-		synchronized (this.lock) {
-			this.startFailures.failed(reason, this.clock.nanoTime());
-			failed = new ArrayList<>(this.queue);
-			this.queue.clear();
-		}
-		logger.warn("A worker of pool '{}' could not be launched; {} queued task(s) fail with the reason: {}",
-				this.name, failed.size(), reason.getMessage());
-		Runnable fail = () -> failed.forEach((task) -> task.result.completeExceptionally(reason));
-		try {
-			this.callbacks.execute(fail);
-		}
-		catch (RejectedExecutionException ex) {
-			// the template is closing: nobody's callback runs any more
-			fail.run();
-		}
-	}
-
-	/**
-	 * A worker that cannot start (bad JVM option, failing initializer, broken application context) would fail the
-	 * same way again: the tasks waiting for it fail with the reason, and no worker is started ahead of need until one
-	 * starts; each new task still tries once.
-	 */
-	private void startFailed(Worker worker, Throwable failure) {
-		W process = worker.process;
-		if (failure instanceof ProcessStartException start && start.signal().isPresent()) {
-			// killed from outside while starting (an OOM killer, an operator): no sign that the next one cannot
-			// start, so the queue waits for the replacement its exit brings
-			logger.info("Worker '{}' of pool '{}' was killed while starting ({}); replacing it", process.name(),
-					this.name, ExitCodes.describe(start.exitCode().orElse(0)));
-			return;
-		}
-		ProcessStartException reason = (failure instanceof ProcessStartException start) ? start
-				: new ProcessStartException("Worker of pool '" + this.name + "' failed its initializer: " + failure,
-						process.name(), process.pid(), process.command(), null, process.outputTail(), failure);
-		if (process.isAlive()) {
-			process.kill();
-		}
-		List<Task> failed;
-		synchronized (this.lock) {
-			this.startFailures.failed(reason, this.clock.nanoTime());
-			this.workers.remove(worker);
-			failed = new ArrayList<>(this.queue);
-			this.queue.clear();
-		}
-		logger.warn("A worker of pool '{}' could not start; {} queued task(s) fail with the reason", this.name,
-				failed.size());
-		failed.forEach((task) -> task.result.completeExceptionally(reason));
-	}
-
-	private void assign(Worker worker, Task task) {
+	private void assign(Worker<W> worker, Task<W> task) {
 		worker.current = task;
 		task.worker = worker;
 		task.started = this.clock.nanoTime();
@@ -280,7 +143,7 @@ final class PoolScheduler<W extends PoolWorker> {
 		call.result().whenComplete((value, failure) -> finished(worker, task, value, failure));
 	}
 
-	private void finished(Worker worker, Task task, Object value, @Nullable Throwable failure) {
+	private void finished(Worker<W> worker, Task<W> task, Object value, @Nullable Throwable failure) {
 		Future<?> timer = task.timer;
 		if (timer != null) {
 			timer.cancel(false);
@@ -297,8 +160,8 @@ final class PoolScheduler<W extends PoolWorker> {
 		finally {
 			ChildJvm.settle(task.result, value, thrown);
 		}
-		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
-				Duration.ofNanos(now - task.started), outcome(task.result)));
+		this.events.taskEnded(Duration.ofNanos(task.started - task.submitted), Duration.ofNanos(now - task.started),
+				task.result);
 		// what can take long (the next queued call's copy, a SHUTDOWN frame, starting a replacement) waits until the
 		// caller has its answer
 		if (release == Release.RETIRED) {
@@ -326,7 +189,7 @@ final class PoolScheduler<W extends PoolWorker> {
 	}
 
 	/** Bookkeeping only, quick: the worker is idle, retired (or being stopped) or gone. */
-	private Release release(Worker worker, @Nullable Throwable thrown) {
+	private Release release(Worker<W> worker, @Nullable Throwable thrown) {
 		synchronized (this.lock) {
 			worker.current = null;
 			worker.tasksDone++;
@@ -337,7 +200,7 @@ final class PoolScheduler<W extends PoolWorker> {
 			}
 			if (worker.process.isStopping()) {
 				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
-				leave(worker);
+				this.workers.leave(worker);
 				return Release.RETIRED;
 			}
 			boolean inDoubt = leftInDoubt(thrown);
@@ -348,10 +211,10 @@ final class PoolScheduler<W extends PoolWorker> {
 			}
 			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
 					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
-				leave(worker);
+				this.workers.leave(worker);
 				return Release.RETIRED;
 			}
-			makeIdle(worker);
+			this.workers.makeIdle(worker);
 			return Release.IDLE;
 		}
 	}
@@ -367,38 +230,16 @@ final class PoolScheduler<W extends PoolWorker> {
 
 	/** Gives queued tasks to idle workers. Holds the lock. */
 	private void assignQueued() {
-		while (!this.queue.isEmpty() && !this.idle.isEmpty()) {
-			Worker worker = this.idle.pollFirst();
-			if (worker.process.hasExited() || worker.process.isStopping()) {
-				// exiting or told to stop: its exit replaces it; the task waits for a live one
-				continue;
+		while (!this.queue.isEmpty()) {
+			Worker<W> worker = this.workers.takeIdle();
+			if (worker == null) {
+				return;
 			}
 			assign(worker, this.queue.pollFirst());
 		}
 	}
 
-	private void becomeIdle(Worker worker) {
-		makeIdle(worker);
-		dispatch();
-	}
-
-	private void makeIdle(Worker worker) {
-		worker.idleSince = this.clock.nanoTime();
-		this.idle.addFirst(worker);
-	}
-
-	private void retire(Worker worker) {
-		leave(worker);
-		worker.process.shutdown();
-	}
-
-	/** Out of the pool: no task is given to it, and a replacement may start. Holds the lock. */
-	private void leave(Worker worker) {
-		this.workers.remove(worker);
-		this.idle.remove(worker);
-	}
-
-	private void timedOut(Task task, Worker worker) {
+	private void timedOut(Task<W> task, Worker<W> worker) {
 		synchronized (this.lock) {
 			// under the lock: a task that ends now must not have its worker, and the next task, killed
 			if (worker.current != task || task.result.isDone()) {
@@ -411,8 +252,8 @@ final class PoolScheduler<W extends PoolWorker> {
 		worker.process.kill();
 	}
 
-	private void cancelled(Task task) {
-		Worker worker;
+	private void cancelled(Task<W> task) {
+		Worker<W> worker;
 		synchronized (this.lock) {
 			if (this.queue.remove(task)) {
 				return;
@@ -436,62 +277,24 @@ final class PoolScheduler<W extends PoolWorker> {
 		}, this.options.cancelGrace());
 	}
 
-	private void workerExited(Worker worker) {
-		String died = null;
-		synchronized (this.lock) {
-			boolean wasMember = this.workers.remove(worker);
-			this.idle.remove(worker);
-			if (wasMember && !this.closed) {
-				this.replaced++;
-				int exitCode = worker.process.exitCode().orElse(0);
-				died = ExitCodes.cause(exitCode);
-				logger.info("Worker '{}' (pid {}) of pool '{}' exited ({}); replacing it as needed",
-						worker.process.name(), worker.process.pid(), this.name, ExitCodes.describe(exitCode));
-			}
-			if (!this.closed) {
-				dispatch();
-			}
-		}
-		if (died != null) {
-			// outside the lock: a listener may take locks of its own, as may a thread cancelling a task
-			String cause = died;
-			report((listener) -> listener.workerDied(this.name, cause));
-		}
-	}
-
 	/** Shuts down workers idle for longer than the idle timeout, down to {@code minIdle} workers. */
 	void retireIdle() {
-		Duration timeout = this.options.idleTimeout();
-		synchronized (this.lock) {
-			long now = this.clock.nanoTime();
-			Iterator<Worker> candidates = this.idle.descendingIterator();
-			while (candidates.hasNext() && this.workers.size() > this.options.minIdle()) {
-				Worker worker = candidates.next();
-				if (now - worker.idleSince >= timeout.toNanos()) {
-					candidates.remove();
-					retire(worker);
-				}
-			}
-		}
+		this.workers.retireIdle();
 	}
 
 	/** The pool's live workers. */
 	List<W> workers() {
-		synchronized (this.lock) {
-			return this.workers.stream().map((w) -> w.process).toList();
-		}
+		return this.workers.processes();
 	}
 
 	/** Why the most recent worker failed to start, while no worker has started since. */
 	@Nullable ProcessStartException startFailure() {
-		return this.startFailures.last();
+		return this.workers.startFailure();
 	}
 
 	/** Workers that exited on their own (crash, exit, kill) and were replaced as needed. */
 	long workersReplaced() {
-		synchronized (this.lock) {
-			return this.replaced;
-		}
+		return this.workers.replaced();
 	}
 
 	/** Tasks waiting for a worker. */
@@ -513,8 +316,8 @@ final class PoolScheduler<W extends PoolWorker> {
 	 * @return {@code false} if it was closed already
 	 */
 	boolean close(Duration grace) {
-		List<Task> dropped;
-		List<Worker> all;
+		List<Task<W>> dropped;
+		List<Worker<W>> all;
 		synchronized (this.lock) {
 			if (this.closed) {
 				return false;
@@ -522,102 +325,59 @@ final class PoolScheduler<W extends PoolWorker> {
 			this.closed = true;
 			dropped = new ArrayList<>(this.queue);
 			this.queue.clear();
-			all = new ArrayList<>(this.workers);
-			new ArrayList<>(this.idle).forEach(this::retire);
+			all = this.workers.close();
 		}
 		dropped.forEach((task) -> task.result.completeExceptionally(
 				new CancellationException("Pool '" + this.name + "' closed before the task started")));
-		// a real wait, on the system's clock
-		long end = System.nanoTime() + grace.toNanos();
-		for (Worker worker : all) {
-			Task running = worker.current;
-			if (running != null) {
-				try {
-					running.result.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				catch (Exception ex) {
-					// its caller sees how it ended
-				}
-			}
-			if (worker.current != null || !worker.process.awaitExit(1_000)) {
-				worker.process.kill();
-			}
-			worker.process.awaitExit(5_000);
-		}
+		PoolWorkers.awaitExit(all, grace);
 		return true;
 	}
 
-	private static PoolListener.TaskOutcome outcome(CompletableFuture<Object> result) {
-		if (result.isCancelled()) {
-			return PoolListener.TaskOutcome.CANCELLED;
+	/** The queue as the workers see it. */
+	private final class Queue implements PoolWorkers.Queue {
+
+		@Override
+		public boolean isClosed() {
+			return PoolScheduler.this.closed;
 		}
-		try {
-			result.getNow(null);
-			return PoolListener.TaskOutcome.SUCCESS;
+
+		@Override
+		public void dispatch() {
+			PoolScheduler.this.dispatch();
 		}
-		catch (CancellationException ex) {
-			return PoolListener.TaskOutcome.CANCELLED;
-		}
-		catch (CompletionException ex) {
-			Throwable cause = ex.getCause();
-			return (cause instanceof TaskTimeoutException) ? PoolListener.TaskOutcome.TIMEOUT
-					: (cause instanceof ChildProcessException) ? PoolListener.TaskOutcome.CRASH
-							: PoolListener.TaskOutcome.FAILURE;
-		}
-	}
 
-	private void report(Consumer<PoolListener> event) {
-		for (PoolListener listener : this.listeners) {
-			try {
-				event.accept(listener);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Pool listener {} failed; ignoring it: {}", listener, ex.toString());
-			}
-		}
-	}
-
-	private final class Worker {
-
-		private final W process;
-
-		private final CompletableFuture<Void> ready = new CompletableFuture<>();
-
-		private volatile @Nullable Task current;
-
-		private int tasksDone;
-
-		private long idleSince;
-
-		Worker(W process) {
-			this.process = process;
+		@Override
+		public List<CallbackFuture<Object>> drain() {
+			List<CallbackFuture<Object>> drained = new ArrayList<>();
+			PoolScheduler.this.queue.forEach((task) -> drained.add(task.result));
+			PoolScheduler.this.queue.clear();
+			return drained;
 		}
 
 	}
 
-	private final class Task {
+	/** A call for the pool, queued or running. */
+	static final class Task<W extends PoolWorker> {
 
 		/** Frozen while it waits in the queue; read and written under the pool's lock. */
 		private CallRequest request;
 
-		private final CallbackFuture<Object> result;
+		final CallbackFuture<Object> result;
 
-		private volatile @Nullable Worker worker;
+		private volatile @Nullable Worker<W> worker;
 
 		private volatile long callId;
 
 		private volatile @Nullable Future<?> timer;
 
-		private final long submitted = PoolScheduler.this.clock.nanoTime();
+		private final long submitted;
 
 		private volatile long started;
 
-		Task(CallRequest request, CallbackFuture<Object> result) {
+		Task(CallRequest request, CallbackFuture<Object> result, long submitted) {
 			this.request = request;
 			this.result = result;
+			this.submitted = submitted;
 		}
 
 	}

@@ -42,7 +42,7 @@ import dev.mp.spi.BeanCall;
  */
 public final class ProcessPool implements AutoCloseable {
 
-	private final ProcessTemplate template;
+	private final PoolRuntime runtime;
 
 	private final String name;
 
@@ -52,18 +52,18 @@ public final class ProcessPool implements AutoCloseable {
 
 	private final @Nullable ScheduledFuture<?> idleReaper;
 
-	ProcessPool(ProcessTemplate template, String name, PoolOptions options) {
-		this.template = template;
+	ProcessPool(PoolRuntime runtime, String name, PoolOptions options) {
+		this.runtime = runtime;
 		this.name = name;
 		this.options = options;
 		@Nullable CallRequest initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
 				"initializer of pool " + name, options.initializer().getClass()).frozen() : null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
-				(workerName) -> new JvmWorker(template.launchWorker(workerName, options.processOptions(), name,
+				(workerName) -> new JvmWorker(runtime.launchWorker(workerName, options.processOptions(), name,
 						options.launcher(), options.spinWait())),
-				PoolClock.of(template.scheduler()), template.callbacks(), template.listeners());
+				PoolClock.of(runtime.scheduler()), runtime.callbacks(), runtime.listeners());
 		Duration idleTimeout = options.idleTimeout();
-		this.idleReaper = (idleTimeout != null) ? template.scheduler()
+		this.idleReaper = (idleTimeout != null) ? runtime.scheduler()
 			.scheduleWithFixedDelay(this.scheduler::retireIdle, idleTimeout.toMillis(),
 					Math.max(100, idleTimeout.toMillis() / 4), TimeUnit.MILLISECONDS) : null;
 	}
@@ -99,7 +99,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Runs a bean method call in a worker. */
 	public CompletableFuture<Object> invoke(BeanCall call) {
-		return submitEncoded(this.template.encoder().beanCall(BeanMethodInvocation.of(call)));
+		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call)));
 	}
 
 	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */
@@ -189,7 +189,7 @@ public final class ProcessPool implements AutoCloseable {
 		List<Map.Entry<A, B>> pairs = arguments.stream()
 			.map((pair) -> (Map.Entry<A, B>) new AbstractMap.SimpleImmutableEntry<>(pair))
 			.toList();
-		this.template.encoder().allowPackageOf(function.getClass());
+		this.runtime.encoder().allowPackageOf(function.getClass());
 		return map(new Spread<>(function), new ArrayList<>(pairs));
 	}
 
@@ -199,7 +199,7 @@ public final class ProcessPool implements AutoCloseable {
 		if (chunkSize < 1) {
 			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
 		}
-		this.template.encoder().allowPackageOf(function.getClass());
+		this.runtime.encoder().allowPackageOf(function.getClass());
 		List<CallbackFuture<CompactList<R>>> chunks = new ArrayList<>();
 		for (int from = 0; from < items.size(); from += chunkSize) {
 			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
@@ -215,9 +215,9 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** See {@link CallEncoder#task}. */
 	private CallRequest encodeTask(Callable<?> task, String description, Class<?> userClass) {
-		this.template.encoder().allowPackageOf(userClass);
+		this.runtime.encoder().allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + CallEncoder.describe(userClass);
-		return this.template.encoder().task(task, what);
+		return this.runtime.encoder().task(task, what);
 	}
 
 	private CompletableFuture<Object> submitEncoded(CallRequest request) {
@@ -260,14 +260,14 @@ public final class ProcessPool implements AutoCloseable {
 			this.idleReaper.cancel(false);
 		}
 		if (this.scheduler.close(grace)) {
-			this.template.forgetPool(this);
+			this.runtime.closed(this);
 		}
 	}
 
 	/** Closes with the template's shutdown grace period. */
 	@Override
 	public void close() {
-		close(this.template.shutdownGracePeriod());
+		close(this.runtime.shutdownGracePeriod());
 	}
 
 	private static Callable<Object> wrap(SerializableRunnable runnable) {

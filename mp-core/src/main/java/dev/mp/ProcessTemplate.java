@@ -128,6 +128,8 @@ public final class ProcessTemplate implements AutoCloseable {
 	/** What the children get of this template. */
 	private final ParentRuntime runtime = new TemplateRuntime();
 
+	private final PoolRuntime poolRuntime = new TemplatePoolRuntime();
+
 	/** A template with default settings. */
 	public ProcessTemplate() {
 		this(builder());
@@ -247,7 +249,7 @@ public final class ProcessTemplate implements AutoCloseable {
 				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new pools");
 			}
 			launcher(options.launcher());
-			return this.pools.computeIfAbsent(name, (n) -> new ProcessPool(this, n, options));
+			return this.pools.computeIfAbsent(name, (n) -> new ProcessPool(this.poolRuntime, n, options));
 		}
 	}
 
@@ -398,18 +400,6 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.children.remove(child);
 	}
 
-	void forgetPool(ProcessPool pool) {
-		this.pools.remove(pool.name(), pool);
-	}
-
-	List<PoolListener> listeners() {
-		return this.listeners;
-	}
-
-	Duration shutdownGracePeriod() {
-		return this.shutdownGracePeriod;
-	}
-
 	/** Starts a bound process; see {@link ManagedProcess#start()}. */
 	ChildJvm start(ManagedProcess process, ProcessOptions options) {
 		Class<?> bodyClass = CallEncoder.bodyClass(process);
@@ -427,11 +417,6 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
 		return launch(ChildRole.single(name, daemon, description, launcher(LocalWorkerLauncher.NAME)), options);
-	}
-
-	/** Starts a long-lived worker for a pool: it answers calls until told to shut down. */
-	ChildJvm launchWorker(String name, ProcessOptions options, String pool, String launcher, Duration spinWait) {
-		return launch(ChildRole.poolWorker(name, pool, launcher(launcher), spinWait), options);
 	}
 
 	/**
@@ -461,11 +446,6 @@ public final class ProcessTemplate implements AutoCloseable {
 			child.launch();
 			return child;
 		}
-	}
-
-	/** How calls of this template's children and pools get their wire form. */
-	CallEncoder encoder() {
-		return this.encoder;
 	}
 
 	String nextProcessName() {
@@ -598,14 +578,6 @@ public final class ProcessTemplate implements AutoCloseable {
 		}
 	}
 
-	ScheduledExecutorService scheduler() {
-		return this.scheduler;
-	}
-
-	Executor callbacks() {
-		return this.callbacks;
-	}
-
 	/** The template as its children see it. */
 	private final class TemplateRuntime implements ParentRuntime {
 
@@ -652,6 +624,47 @@ public final class ProcessTemplate implements AutoCloseable {
 		@Override
 		public boolean isClosed() {
 			return ProcessTemplate.this.closed;
+		}
+
+	}
+
+	/** The template as its pools see it. */
+	private final class TemplatePoolRuntime implements PoolRuntime {
+
+		@Override
+		public CallEncoder encoder() {
+			return ProcessTemplate.this.encoder;
+		}
+
+		@Override
+		public ChildJvm launchWorker(String name, ProcessOptions options, String pool, String launcher,
+				Duration spinWait) {
+			return launch(ChildRole.poolWorker(name, pool, launcher(launcher), spinWait), options);
+		}
+
+		@Override
+		public ScheduledExecutorService scheduler() {
+			return ProcessTemplate.this.scheduler;
+		}
+
+		@Override
+		public Executor callbacks() {
+			return ProcessTemplate.this.callbacks;
+		}
+
+		@Override
+		public List<PoolListener> listeners() {
+			return ProcessTemplate.this.listeners;
+		}
+
+		@Override
+		public Duration shutdownGracePeriod() {
+			return ProcessTemplate.this.shutdownGracePeriod;
+		}
+
+		@Override
+		public void closed(ProcessPool pool) {
+			ProcessTemplate.this.pools.remove(pool.name(), pool);
 		}
 
 	}

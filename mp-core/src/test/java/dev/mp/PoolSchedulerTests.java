@@ -161,6 +161,49 @@ class PoolSchedulerTests {
 	}
 
 	@Test
+	void listenersHearHowEachTaskEndedAndOneThatThrowsIsPassedOver() {
+		List<PoolListener.TaskOutcome> outcomes = new ArrayList<>();
+		PoolListener throwing = new PoolListener() {
+
+			@Override
+			public void taskEnded(String pool, Duration queued, Duration ran, PoolListener.TaskOutcome outcome) {
+				throw new IllegalStateException("a listener's own bug");
+			}
+
+		};
+		PoolListener recording = new PoolListener() {
+
+			@Override
+			public void taskEnded(String pool, Duration queued, Duration ran, PoolListener.TaskOutcome outcome) {
+				outcomes.add(outcome);
+			}
+
+		};
+		PoolScheduler<FakeWorker> pool = new PoolScheduler<>("p",
+				options(1).taskTimeout(Duration.ofSeconds(5)).build(), null, this::launch, this.clock, Runnable::run,
+				List.of(throwing, recording));
+		CompletableFuture<Object> done = pool.submit(request());
+		FakeWorker first = this.launched.get(0);
+		first.ready.complete(null);
+		first.answer(0, "done");
+		CompletableFuture<Object> cancelled = pool.submit(request());
+		cancelled.cancel(true);
+		first.answer(1, "too late");
+		CompletableFuture<Object> slow = pool.submit(request());
+		this.clock.advance(Duration.ofSeconds(5));
+		CompletableFuture<Object> crashed = pool.submit(request());
+		FakeWorker second = this.launched.get(1);
+		second.ready.complete(null);
+		second.exit(1);
+		assertThat(done).isCompletedWithValue("done");
+		assertThat(cancelled).isCancelled();
+		assertThat(failure(slow)).isInstanceOf(TaskTimeoutException.class);
+		assertThat(failure(crashed)).isInstanceOf(ProcessDiedException.class);
+		assertThat(outcomes).containsExactly(PoolListener.TaskOutcome.SUCCESS, PoolListener.TaskOutcome.CANCELLED,
+				PoolListener.TaskOutcome.TIMEOUT, PoolListener.TaskOutcome.CRASH);
+	}
+
+	@Test
 	void aTaskAnsweredInTimeLeavesItsWorkerAlone() {
 		PoolScheduler<FakeWorker> pool = scheduler(options(1).taskTimeout(Duration.ofSeconds(5)));
 		CompletableFuture<Object> result = pool.submit(request());
