@@ -135,7 +135,7 @@ final class ChildConnection {
 		CallRequest sent = this.ready.isDone() ? request : request.frozen();
 		this.ready.whenComplete((channel, failure) -> {
 			if (failure != null) {
-				result.completeExceptionally(ChildJvm.unwrap(failure));
+				result.completeExceptionally(ChildCall.unwrap(failure));
 				return;
 			}
 			try {
@@ -347,7 +347,7 @@ final class ChildConnection {
 	private void settle(long callId, @Nullable Outcome outcome) {
 		CompletableFuture<Object> call = (outcome != null) ? this.pending.get(callId) : null;
 		if (call != null) {
-			ChildJvm.settle(call, outcome.value(), outcome.failure());
+			ChildCall.settle(call, outcome.value(), outcome.failure());
 		}
 	}
 

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -248,16 +247,6 @@ final class ChildJvm implements ChildProcess {
 		this.connection.send(Frame.of(FrameType.SHUTDOWN, 0));
 	}
 
-	/** Completes a future with a value, or with a failure when there is one. */
-	static void settle(CompletableFuture<Object> call, @Nullable Object value, @Nullable Throwable failure) {
-		if (failure != null) {
-			call.completeExceptionally(failure);
-		}
-		else {
-			call.complete(value);
-		}
-	}
-
 	private void processExited(WorkerExit exit) {
 		this.connection.drain();
 		try {
@@ -327,7 +316,7 @@ final class ChildJvm implements ChildProcess {
 			return null;
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = unwrap(ex);
+			Throwable cause = ChildCall.unwrap(ex);
 			return (cause instanceof ProcessStartException start) ? start : null;
 		}
 	}
@@ -526,15 +515,6 @@ final class ChildJvm implements ChildProcess {
 		catch (ExecutionException ex) {
 			return true;
 		}
-	}
-
-	static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException
-				|| current instanceof ExecutionException) && current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	@Override

@@ -185,7 +185,7 @@ final class PoolScheduler<W extends PoolWorker> {
 				? connected.thenCompose((ignored) -> process.call(initializer).result()) : connected;
 		prepared.whenComplete((value, failure) -> {
 			if (failure != null) {
-				startFailed(worker, ChildJvm.unwrap(failure));
+				startFailed(worker, ChildCall.unwrap(failure));
 				worker.ready.complete(null);
 				return;
 			}
@@ -286,7 +286,7 @@ final class PoolScheduler<W extends PoolWorker> {
 			timer.cancel(false);
 		}
 		long now = this.clock.nanoTime();
-		Throwable thrown = (failure != null) ? ChildJvm.unwrap(failure) : null;
+		Throwable thrown = (failure != null) ? ChildCall.unwrap(failure) : null;
 		Release release = Release.GONE;
 		try {
 			// the worker is free before its caller hears: a caller that submits again as soon as it has its answer
@@ -295,7 +295,7 @@ final class PoolScheduler<W extends PoolWorker> {
 			release = release(worker, thrown);
 		}
 		finally {
-			ChildJvm.settle(task.result, value, thrown);
+			ChildCall.settle(task.result, value, thrown);
 		}
 		report((listener) -> listener.taskEnded(this.name, Duration.ofNanos(task.started - task.submitted),
 				Duration.ofNanos(now - task.started), outcome(task.result)));
