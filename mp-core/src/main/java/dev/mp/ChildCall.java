@@ -1,6 +1,10 @@
 package dev.mp;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call sent to a child: its correlation id (to cancel it) and its result.
@@ -9,4 +13,25 @@ import java.util.concurrent.CompletableFuture;
  * @param result completes with the child's answer, or fails with why none came
  */
 record ChildCall(long id, CompletableFuture<Object> result) {
+
+	/** Completes a future with a value, or with a failure when there is one. */
+	static void settle(CompletableFuture<Object> call, @Nullable Object value, @Nullable Throwable failure) {
+		if (failure != null) {
+			call.completeExceptionally(failure);
+		}
+		else {
+			call.complete(value);
+		}
+	}
+
+	/** The failure inside the wrappers that futures put around it. */
+	static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException
+				|| current instanceof ExecutionException) && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
 }

@@ -30,9 +30,9 @@ import dev.mp.internal.wire.Throwables;
 /**
  * Carries one child's calls: sends each through the child's mailbox in shared memory (staged there when it is large)
  * or over its socket, reads the answers on a thread of its own, matches them to their calls by correlation id, and
- * decodes them so that nothing a class's own {@code readObject} throws stops the reader. The {@link ChildJvm} it
- * belongs to keeps the lifecycle: it completes {@code ready} with the socket once the child has proved its secret,
- * and fails the calls still waiting when the child exits.
+ * decodes them so that nothing a class's own {@code readObject} throws stops the reader. Its {@link ChildStart}
+ * completes {@code ready} with the socket once the child has proved its secret; the {@link ChildJvm} it belongs to
+ * keeps the lifecycle and fails the calls still waiting when the child exits.
  */
 final class ChildConnection {
 
@@ -43,6 +43,8 @@ final class ChildConnection {
 	private static final int MAILBOX_BYTES = 128 * 1024;
 
 	private final ChildJvm child;
+
+	private final ChildStart start;
 
 	private final ParentRuntime parent;
 
@@ -69,10 +71,11 @@ final class ChildConnection {
 
 	private final CompletableFuture<Void> readerDone = new CompletableFuture<>();
 
-	ChildConnection(ChildJvm child, ParentRuntime parent, CompletableFuture<FrameChannel> ready, long spinNanos) {
+	ChildConnection(ChildJvm child, ParentRuntime parent, ChildStart start, long spinNanos) {
 		this.child = child;
+		this.start = start;
 		this.parent = parent;
-		this.ready = ready;
+		this.ready = start.ready();
 		this.spinNanos = spinNanos;
 	}
 
@@ -135,7 +138,7 @@ final class ChildConnection {
 		CallRequest sent = this.ready.isDone() ? request : request.frozen();
 		this.ready.whenComplete((channel, failure) -> {
 			if (failure != null) {
-				result.completeExceptionally(ChildJvm.unwrap(failure));
+				result.completeExceptionally(ChildCall.unwrap(failure));
 				return;
 			}
 			try {
@@ -158,7 +161,7 @@ final class ChildConnection {
 		});
 		// the state turns EXITED before the exit fails the pending calls: a call put there later sees it
 		if (this.child.hasExited()) {
-			result.completeExceptionally(this.child.exitedFailure());
+			result.completeExceptionally(this.start.exitedFailure());
 		}
 		return new ChildCall(callId, result);
 	}
@@ -347,7 +350,7 @@ final class ChildConnection {
 	private void settle(long callId, @Nullable Outcome outcome) {
 		CompletableFuture<Object> call = (outcome != null) ? this.pending.get(callId) : null;
 		if (call != null) {
-			ChildJvm.settle(call, outcome.value(), outcome.failure());
+			ChildCall.settle(call, outcome.value(), outcome.failure());
 		}
 	}
 

@@ -9,9 +9,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,10 +31,10 @@ import dev.mp.spi.WorkerLaunch;
 import dev.mp.spi.WorkerLauncher;
 
 /**
- * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), waits for
- * its handshake, turns its exit into facts (exit code, signal, last output) for every call still waiting, and shows it
- * as a {@link ChildProcess}. Its calls travel through its {@link ChildConnection}; its command was decided before
- * (see {@link WorkerCommand}).
+ * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), turns its
+ * exit into facts (exit code, signal, last output) for every call still waiting, and shows it as a
+ * {@link ChildProcess}. Its handshake is its {@link ChildStart}'s; its calls travel through its
+ * {@link ChildConnection}; its command was decided before (see {@link WorkerCommand}).
  */
 final class ChildJvm implements ChildProcess {
 
@@ -57,16 +55,12 @@ final class ChildJvm implements ChildProcess {
 
 	private final WorkerCommand command;
 
-	/** The secret the child must prove, its own: another worker's secret proves nothing here. */
-	private final byte[] secret = Handshake.randomBytes();
-
 	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
 	private final long spinNanos;
 
 	private final OutputTail tail = new OutputTail(TAIL_LINES);
 
-	/** The socket once the child has proved its secret; failed with the reason it never will. */
-	private final CompletableFuture<FrameChannel> ready = new CompletableFuture<>();
+	private final ChildStart start;
 
 	private final ChildConnection connection;
 
@@ -99,7 +93,8 @@ final class ChildJvm implements ChildProcess {
 		this.command = command;
 		// a remote worker shares no memory with this JVM: it has no mailbox to look at
 		this.spinNanos = (role.launcher().remoteAccess() == null) ? role.spinWait().toNanos() : 0;
-		this.connection = new ChildConnection(this, parent, this.ready, this.spinNanos);
+		this.start = new ChildStart(this, options.startTimeout());
+		this.connection = new ChildConnection(this, parent, this.start, this.spinNanos);
 	}
 
 	/**
@@ -113,9 +108,9 @@ final class ChildJvm implements ChildProcess {
 			remote = server.remoteEndpoint(this.role.launcher().remoteAccess());
 		}
 		String mailbox = this.connection.openMailbox();
-		server.expect(this.id, this);
+		server.expect(this.id, this.start);
 		String logger = loggerName();
-		BootstrapConfig bootstrap = new BootstrapConfig(this.id, name(), this.secret,
+		BootstrapConfig bootstrap = new BootstrapConfig(this.id, name(), this.start.secret(),
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
 				this.role.oneShot(), this.options.bootstrapAttributes(), mailbox, this.spinNanos);
@@ -130,20 +125,17 @@ final class ChildJvm implements ChildProcess {
 			this.state = ProcessState.EXITED;
 			ProcessStartException failure = new ProcessStartException("Cannot start a child JVM: " + ex.getMessage(),
 					name(), -1, this.command.command(), null, List.of(), ex);
-			this.ready.completeExceptionally(failure);
+			this.start.launchFailed(failure);
 			this.exited.complete(this);
 			throw failure;
 		}
 		this.startTime = Instant.now();
 		this.state = ProcessState.STARTING;
 		this.worker.onExit().thenAcceptAsync(this::processExited, this.parent.callbacks());
-		long timeout = this.options.startTimeout().toMillis();
-		ScheduledFuture<?> deadline = this.parent.scheduler()
-			.schedule(this::checkStarted, timeout, TimeUnit.MILLISECONDS);
-		this.ready.whenComplete((channel, failure) -> deadline.cancel(false));
+		this.start.startTimeout(this.parent.scheduler());
 		if (this.command.trainsArchive()) {
 			// after this child is ready, so that the training does not slow its start
-			this.ready.thenRun(this::trainClassDataArchive);
+			this.start.ready().thenRun(this::trainClassDataArchive);
 		}
 	}
 
@@ -165,60 +157,24 @@ final class ChildJvm implements ChildProcess {
 		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 
-	private void checkStarted() {
-		if (this.ready.completeExceptionally(new ProcessStartException(
-				"Child JVM did not complete its handshake within " + this.options.startTimeout()
-						+ " (raise the start timeout if it is just slow); it was killed",
-				name(), pid(), command(), null, this.tail.lines(), null))) {
-			// not through kill(): this is a start failure, not a stop the caller asked for
-			killForFailure();
-		}
-	}
-
-	/** Called by the server when the child has proved its secret. */
+	/**
+	 * The child has proved its secret (see {@link ChildStart#connected}): its answers are read from now on, and it
+	 * runs. Throws what starting the reader threw (such as no native thread left), the child still STARTING.
+	 */
 	void connected(FrameChannel channel) {
 		// the reader before ready completes: calls are written from then on, and only the reader answers them
-		try {
-			this.connection.startReading(channel);
-		}
-		catch (Throwable ex) {
-			// such as OutOfMemoryError: unable to create native thread
-			connectionFailed(ex);
-			return;
-		}
+		this.connection.startReading(channel);
 		// RUNNING before ready completes: whoever waits for ready sees it running (never after EXITED, though)
 		synchronized (this) {
 			if (this.state == ProcessState.STARTING) {
 				this.state = ProcessState.RUNNING;
 			}
 		}
-		if (!this.ready.complete(channel)) {
-			// the reader ends on the closed channel
-			ChildConnection.closeQuietly(channel);
-		}
 	}
 
-	/**
-	 * Called when the child has proved its secret but its connection could not be taken (no thread for it): it fails
-	 * to start now rather than when its start times out.
-	 */
-	void connectionFailed(Throwable cause) {
-		if (this.ready.completeExceptionally(new ProcessStartException(
-				"Child JVM proved its secret but the parent could not take its connection: " + cause, name(),
-				pid(), command(), null, this.tail.lines(), cause))) {
-			// not through kill(): this is a start failure, not a stop the caller asked for
-			killForFailure();
-		}
-	}
-
-	/** The secret this child must prove. */
-	byte[] secret() {
-		return this.secret;
-	}
-
-	/** Completes when the child has connected, or fails with the reason it never will. */
-	CompletableFuture<Void> whenReady() {
-		return this.ready.thenApply((channel) -> null);
+	/** Its start: the secret, the handshake, and why it failed if it did. */
+	ChildStart start() {
+		return this.start;
 	}
 
 	/** See {@link ChildConnection#call}. */
@@ -248,16 +204,6 @@ final class ChildJvm implements ChildProcess {
 		this.connection.send(Frame.of(FrameType.SHUTDOWN, 0));
 	}
 
-	/** Completes a future with a value, or with a failure when there is one. */
-	static void settle(CompletableFuture<Object> call, @Nullable Object value, @Nullable Throwable failure) {
-		if (failure != null) {
-			call.completeExceptionally(failure);
-		}
-		else {
-			call.complete(value);
-		}
-	}
-
 	private void processExited(WorkerExit exit) {
 		this.connection.drain();
 		try {
@@ -274,7 +220,7 @@ final class ChildJvm implements ChildProcess {
 		}
 		this.parent.server().forget(this.id);
 		this.connection.closeMailbox();
-		this.ready.completeExceptionally(exitedBeforeReady());
+		this.start.exited();
 		ProcessDiedException died = died();
 		if (this.connection.hasPendingCalls() && !this.stopRequested) {
 			List<String> lines = this.tail.lines();
@@ -285,24 +231,8 @@ final class ChildJvm implements ChildProcess {
 		this.exited.complete(this);
 	}
 
-	/**
-	 * What fails a call made once the exit has been seen: that the child died, or, if it never became ready, why not
-	 * (the same failure its ready future is about to get, while the exit is still being processed).
-	 */
-	ChildProcessException exitedFailure() {
-		return (this.ready.isDone() && !this.ready.isCompletedExceptionally()) ? died() : exitedBeforeReady();
-	}
-
-	private ProcessStartException exitedBeforeReady() {
-		WorkerExit end = this.exit;
-		String reason = (end != null) ? end.reason() : null;
-		return new ProcessStartException("Child JVM exited before it was ready"
-				+ ((reason != null) ? " (" + reason + ")" : ""), name(), pid(), command(), this.exitCode,
-				this.tail.lines(), null);
-	}
-
 	/** What fails a call the child did not answer before it exited. */
-	private ProcessDiedException died() {
+	ProcessDiedException died() {
 		String what = "Child JVM exited before it answered a call to " + description();
 		int code = (this.exitCode != null) ? this.exitCode : 0;
 		WorkerExit end = this.exit;
@@ -315,21 +245,6 @@ final class ChildJvm implements ChildProcess {
 			what += " (" + end.reason() + ")";
 		}
 		return new ProcessDiedException(what, name(), pid(), command(), code, this.tail.lines());
-	}
-
-	/** The failure that kept this child from becoming ready, or {@code null} (also if it was stopped on purpose). */
-	ProcessStartException startFailure() {
-		if (this.stopRequested || !this.ready.isCompletedExceptionally()) {
-			return null;
-		}
-		try {
-			this.ready.join();
-			return null;
-		}
-		catch (RuntimeException ex) {
-			Throwable cause = unwrap(ex);
-			return (cause instanceof ProcessStartException start) ? start : null;
-		}
 	}
 
 	@Override
@@ -505,6 +420,11 @@ final class ChildJvm implements ChildProcess {
 		this.worker.kill();
 	}
 
+	/** How it exited, once that has been seen; {@code null} before. */
+	@Nullable WorkerExit exit() {
+		return this.exit;
+	}
+
 	/** The last lines of its output, which its exceptions carry. */
 	OutputTail tail() {
 		return this.tail;
@@ -526,15 +446,6 @@ final class ChildJvm implements ChildProcess {
 		catch (ExecutionException ex) {
 			return true;
 		}
-	}
-
-	static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while ((current instanceof CompletionException
-				|| current instanceof ExecutionException) && current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	@Override

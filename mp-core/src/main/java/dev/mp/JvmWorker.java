@@ -44,7 +44,7 @@ record JvmWorker(ChildJvm jvm) implements PoolWorker {
 
 	@Override
 	public CompletableFuture<Void> whenReady() {
-		return this.jvm.whenReady();
+		return this.jvm.start().whenReady();
 	}
 
 	@Override

@@ -121,7 +121,7 @@ public class ManagedProcess implements Serializable {
 	}
 
 	private static void throwIfStartFailed(ChildJvm started) {
-		ProcessStartException failure = started.startFailure();
+		ProcessStartException failure = started.start().startFailure();
 		if (failure != null) {
 			throw failure;
 		}

@@ -149,7 +149,7 @@ final class PoolScheduler<W extends PoolWorker> {
 			timer.cancel(false);
 		}
 		long now = this.clock.nanoTime();
-		Throwable thrown = (failure != null) ? ChildJvm.unwrap(failure) : null;
+		Throwable thrown = (failure != null) ? ChildCall.unwrap(failure) : null;
 		Release release = Release.GONE;
 		try {
 			// the worker is free before its caller hears: a caller that submits again as soon as it has its answer
@@ -158,7 +158,7 @@ final class PoolScheduler<W extends PoolWorker> {
 			release = release(worker, thrown);
 		}
 		finally {
-			ChildJvm.settle(task.result, value, thrown);
+			ChildCall.settle(task.result, value, thrown);
 		}
 		this.events.taskEnded(Duration.ofNanos(task.started - task.submitted), Duration.ofNanos(now - task.started),
 				task.result);

@@ -147,7 +147,7 @@ final class PoolWorkers<W extends PoolWorker> {
 				? connected.thenCompose((ignored) -> process.call(initializer).result()) : connected;
 		prepared.whenComplete((value, failure) -> {
 			if (failure != null) {
-				startFailed(worker, ChildJvm.unwrap(failure));
+				startFailed(worker, ChildCall.unwrap(failure));
 				worker.ready.complete(null);
 				return;
 			}

@@ -216,7 +216,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options, description);
 		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
 		child.call(request).result()
-			.whenComplete((value, failure) -> ChildJvm.settle(result, value, failure));
+			.whenComplete((value, failure) -> ChildCall.settle(result, value, failure));
 		result.whenDone((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();

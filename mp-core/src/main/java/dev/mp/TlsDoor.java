@@ -145,7 +145,7 @@ final class TlsDoor {
 		ScheduledFuture<?> deadline = this.scheduler.schedule(
 				() -> this.server.refuse(client, door, WorkerServer.notInTime()), deadlineNanos - System.nanoTime(),
 				TimeUnit.NANOSECONDS);
-		ChildJvm child = null;
+		ChildStart start = null;
 		try {
 			client.setTcpNoDelay(true);
 			client.setKeepAlive(true);
@@ -170,17 +170,17 @@ final class TlsDoor {
 				WorkerServer.closeQuietly(client);
 				return;
 			}
-			child = this.server.proven(answer, nonce, door);
-			if (child == null) {
+			start = this.server.proven(answer, nonce, door);
+			if (start == null) {
 				WorkerServer.closeQuietly(client);
 				return;
 			}
 			channel.limit(this.maxFrameBytes);
-			this.server.connect(child, channel, this.pingInterval);
+			this.server.connect(start, channel, this.pingInterval);
 		}
 		catch (Throwable ex) {
-			if (child != null || !client.isClosed()) {
-				this.server.failed(client, door, child, ex);
+			if (start != null || !client.isClosed()) {
+				this.server.failed(client, door, start, ex);
 			}
 		}
 		finally {

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ final class WorkerServer implements AutoCloseable {
 
 	private final Selector selector;
 
-	private final Map<String, ChildJvm> expected = new ConcurrentHashMap<>();
+	private final Map<String, ChildStart> expected = new ConcurrentHashMap<>();
 
 	private final int maxFrameBytes;
 
@@ -121,8 +122,8 @@ final class WorkerServer implements AutoCloseable {
 		return this.directory.getParent();
 	}
 
-	void expect(String workerId, ChildJvm child) {
-		this.expected.put(workerId, child);
+	void expect(String workerId, ChildStart start) {
+		this.expected.put(workerId, start);
 	}
 
 	void forget(String workerId) {
@@ -265,7 +266,7 @@ final class WorkerServer implements AutoCloseable {
 	 * TLS handshake.
 	 */
 	private void advance(PendingConnection connection, HeldConnections pending) {
-		ChildJvm child = null;
+		ChildStart start = null;
 		try {
 			if (connection.tls != null) {
 				if (connection.socket.read(connection.tlsHeader) < 0) {
@@ -298,18 +299,18 @@ final class WorkerServer implements AutoCloseable {
 				return;
 			}
 			pending.remove(connection);
-			child = proven(answer, connection.nonce, connection.door);
-			if (child == null) {
+			start = proven(answer, connection.nonce, connection.door);
+			if (start == null) {
 				closeQuietly(connection.socket);
 				return;
 			}
 			connection.key.cancel();
 			connection.socket.configureBlocking(true);
-			connect(child, new FrameChannel(connection.socket, this.maxFrameBytes), null);
+			connect(start, new FrameChannel(connection.socket, this.maxFrameBytes), null);
 		}
 		catch (Throwable ex) {
 			pending.remove(connection);
-			failed(connection.socket, connection.door, child, ex);
+			failed(connection.socket, connection.door, start, ex);
 		}
 	}
 
@@ -323,24 +324,24 @@ final class WorkerServer implements AutoCloseable {
 	}
 
 	/**
-	 * The expected worker that a HELLO answer proves to be, expected no more; or {@code null}, refused and logged, if
-	 * it proves none. Until the proof the worker id is only a claim, so it is logged quoted, as data.
+	 * The start of the expected worker that a HELLO answer proves to be, expected no more; or {@code null}, refused
+	 * and logged, if it proves none. Until the proof the worker id is only a claim, so it is logged quoted, as data.
 	 * @throws dev.mp.internal.wire.ProtocolException if the HELLO is malformed
 	 */
-	ChildJvm proven(Frame answer, byte[] nonce, String door) {
+	@Nullable ChildStart proven(Frame answer, byte[] nonce, String door) {
 		if (answer.type() != FrameType.HELLO) {
 			refused(door, "it sent " + answer.type() + " rather than HELLO");
 			return null;
 		}
 		Handshake.Hello hello = Handshake.parseHello(answer.payload());
-		ChildJvm child = this.expected.get(hello.workerId());
-		if (child == null || !Handshake.verify(child.secret(), nonce, hello.workerId(), hello.proof())
-				|| !this.expected.remove(hello.workerId(), child)) {
+		ChildStart start = this.expected.get(hello.workerId());
+		if (start == null || !Handshake.verify(start.secret(), nonce, hello.workerId(), hello.proof())
+				|| !this.expected.remove(hello.workerId(), start)) {
 			refused(door, "it did not prove the secret of an expected worker (it claimed to be \""
 					+ printable(hello.workerId()) + "\")");
 			return null;
 		}
-		return child;
+		return start;
 	}
 
 	/**
@@ -348,12 +349,12 @@ final class WorkerServer implements AutoCloseable {
 	 * Nothing is handed over if the thread cannot start: the caller then closes the connection and fails the worker.
 	 * @param pingInterval how often to ping the worker, or {@code null}
 	 */
-	void connect(ChildJvm child, FrameChannel channel, Duration pingInterval) {
+	void connect(ChildStart start, FrameChannel channel, @Nullable Duration pingInterval) {
 		this.connectedThreads.newThread(() -> {
 			if (pingInterval != null) {
 				ping(channel, pingInterval);
 			}
-			child.connected(channel);
+			start.connected(channel);
 		}).start();
 	}
 
@@ -379,14 +380,14 @@ final class WorkerServer implements AutoCloseable {
 	/**
 	 * A connection's step failed: the connection is closed, and the worker it proved to be, expected no more, fails
 	 * to start now rather than when its start times out.
-	 * @param child the worker it proved to be, or {@code null}
+	 * @param start the start of the worker it proved to be, or {@code null}
 	 */
-	void failed(Closeable connection, String door, ChildJvm child, Throwable ex) {
-		if (child != null) {
+	void failed(Closeable connection, String door, @Nullable ChildStart start, Throwable ex) {
+		if (start != null) {
 			closeQuietly(connection);
 			logger.error("Could not take the connection of a worker that proved itself on {}: {}", door, ex.toString(),
 					ex);
-			child.connectionFailed(ex);
+			start.connectionFailed(ex);
 		}
 		else if (ex instanceof Error) {
 			// such as no memory for a thread: worth more than a refusal's rate-limited warning

@@ -106,6 +106,15 @@ class ManagedProcessIntegrationTests {
 			.satisfies((ex) -> assertThat(((ProcessStartException) ex).exitCode()).hasValue(1));
 	}
 
+	/** A child stopped on purpose before its handshake did not fail to start: join returns as for any stopped child. */
+	@Test
+	void aChildKilledBeforeItsHandshakeIsNoStartFailure() throws Exception {
+		ManagedProcess process = this.template.process(() -> Thread.sleep(60_000)).start();
+		process.kill();
+		assertThat(process.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(process.exitCode()).hasValue(-9);
+	}
+
 	@Test
 	void closeJoinsNonDaemonChildrenAndTerminatesDaemons() throws Exception {
 		ProcessTemplate shortGrace = ProcessTemplate.builder().shutdownGracePeriod(Duration.ofSeconds(1)).build();

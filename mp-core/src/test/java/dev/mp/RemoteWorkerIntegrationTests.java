@@ -102,7 +102,7 @@ class RemoteWorkerIntegrationTests {
 			.get(60, TimeUnit.SECONDS)).isEqualTo(worker.name() + " false");
 		String command = String.join(" ", ((ChildJvm) worker).command());
 		assertThat(command).contains("dev.mp.internal.worker.RemoteWorkerMain");
-		byte[] secret = ((ChildJvm) worker).secret();
+		byte[] secret = ((ChildJvm) worker).start().secret();
 		assertThat(command).doesNotContain(HexFormat.of().formatHex(secret));
 		String config = Files.readString(Path.of(worker.details().get("config")));
 		assertThat(config).doesNotContain(HexFormat.of().formatHex(secret)).contains("server-sha256");
