@@ -36,7 +36,7 @@ import dev.mp.spi.WorkerLauncher;
  * {@link ChildProcess}. Its handshake is its {@link ChildStart}'s; its calls travel through its
  * {@link ChildConnection}; its command was decided before (see {@link WorkerCommand}).
  */
-final class ChildJvm implements ChildProcess {
+final class ChildJvm implements ChildProcess, PoolWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChildJvm.class);
 
@@ -172,18 +172,25 @@ final class ChildJvm implements ChildProcess {
 		}
 	}
 
+	@Override
+	public CompletableFuture<Void> whenReady() {
+		return this.start.whenReady();
+	}
+
 	/** Its start: the secret, the handshake, and why it failed if it did. */
 	ChildStart start() {
 		return this.start;
 	}
 
 	/** See {@link ChildConnection#call}. */
-	ChildCall call(CallRequest request) {
+	@Override
+	public ChildCall call(CallRequest request) {
 		return this.connection.call(request);
 	}
 
 	/** See {@link ChildConnection#spinForAnswer}. */
-	void spinForAnswer(long callId, long maxNanos) {
+	@Override
+	public void spinForAnswer(long callId, long maxNanos) {
 		this.connection.spinForAnswer(callId, maxNanos);
 	}
 
@@ -192,7 +199,8 @@ final class ChildJvm implements ChildProcess {
 	 * takes the cancel on stdin, which it watches on a thread of its own while the call runs on the socket's reader; a
 	 * remote one as a frame, which its connection's reader thread hands over.
 	 */
-	void cancel(long callId) {
+	@Override
+	public void cancel(long callId) {
 		LaunchedWorker started = this.worker;
 		if (started != null && !started.cancel(callId)) {
 			this.connection.send(Frame.of(FrameType.CANCEL, callId));
@@ -200,7 +208,8 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/** Asks the child to exit with code 0; a child running a call reads this once the call has answered. */
-	void shutdown() {
+	@Override
+	public void shutdown() {
 		this.connection.send(Frame.of(FrameType.SHUTDOWN, 0));
 	}
 
@@ -359,7 +368,8 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/** The command the child runs: its launcher's (a pod's differs from a local JVM's), or the local one. */
-	List<String> command() {
+	@Override
+	public List<String> command() {
 		LaunchedWorker started = this.worker;
 		return (started != null) ? started.command() : this.command.command();
 	}
@@ -398,12 +408,14 @@ final class ChildJvm implements ChildProcess {
 	 * Whether its exit has been seen: true from before its pending calls fail, where {@link #isAlive()} is still true
 	 * until they have.
 	 */
-	boolean hasExited() {
+	@Override
+	public boolean hasExited() {
 		return this.state == ProcessState.EXITED;
 	}
 
 	/** Whether it has been told to stop (terminate, kill, a broken protocol): it should get no new call. */
-	boolean isStopping() {
+	@Override
+	public boolean isStopping() {
 		return this.stopRequested;
 	}
 
@@ -411,7 +423,8 @@ final class ChildJvm implements ChildProcess {
 	 * Marks it as being stopped ahead of the signal: a pool decides under its lock that a worker is to be killed for
 	 * its task, and sends the signal after.
 	 */
-	void markStopping() {
+	@Override
+	public void markStopping() {
 		this.stopRequested = true;
 	}
 
@@ -431,7 +444,8 @@ final class ChildJvm implements ChildProcess {
 	}
 
 	/** Waits for the exit, at most the given time; {@code true} if the child has exited. */
-	boolean awaitExit(long millis) {
+	@Override
+	public boolean awaitExit(long millis) {
 		try {
 			this.exited.get(millis, TimeUnit.MILLISECONDS);
 			return true;

@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A worker as the {@link PoolScheduler} sees it: a child JVM in production ({@link JvmWorker}), a hand-driven fake in
+ * A worker as the {@link PoolScheduler} sees it: a {@link ChildJvm} in production, a hand-driven fake in
  * the scheduler's tests.
  */
 interface PoolWorker {

@@ -48,7 +48,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	private final PoolOptions options;
 
-	private final PoolScheduler<JvmWorker> scheduler;
+	private final PoolScheduler<ChildJvm> scheduler;
 
 	private final @Nullable ScheduledFuture<?> idleReaper;
 
@@ -59,8 +59,8 @@ public final class ProcessPool implements AutoCloseable {
 		@Nullable CallRequest initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
 				"initializer of pool " + name, options.initializer().getClass()).frozen() : null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
-				(workerName) -> new JvmWorker(runtime.launchWorker(workerName, options.processOptions(), name,
-						options.launcher(), options.spinWait())),
+				(workerName) -> runtime.launchWorker(workerName, options.processOptions(), name, options.launcher(),
+						options.spinWait()),
 				PoolClock.of(runtime.scheduler()), runtime.callbacks(), runtime.listeners());
 		Duration idleTimeout = options.idleTimeout();
 		this.idleReaper = (idleTimeout != null) ? runtime.scheduler()
@@ -226,7 +226,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** The pool's live workers. */
 	public List<ChildProcess> workers() {
-		return this.scheduler.workers().stream().<ChildProcess>map(JvmWorker::jvm).toList();
+		return List.copyOf(this.scheduler.workers());
 	}
 
 	/**
