@@ -1,15 +1,9 @@
 package dev.mp;
 
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.internal.call.ThrowableSnapshot;
+import dev.mp.internal.wire.Throwables;
 
 /**
  * Stands in for an exception thrown in a child whose class could not be brought back (not serializable, refused by
@@ -43,40 +37,7 @@ public class RemoteExceptionStandIn extends RuntimeException {
 	 * @param snapshot its facts, as the child read them
 	 */
 	static Throwable ifItAnswers(@Nullable Throwable decoded, ThrowableSnapshot snapshot) {
-		return (decoded != null && answers(decoded)) ? decoded : new RemoteExceptionStandIn(snapshot);
-	}
-
-	private static boolean answers(Throwable decoded) {
-		Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-		Deque<Throwable> toCheck = new ArrayDeque<>();
-		toCheck.push(decoded);
-		try {
-			while (!toCheck.isEmpty()) {
-				Throwable each = toCheck.pop();
-				if (seen.put(each, Boolean.TRUE) != null) {
-					continue;
-				}
-				if (seen.size() > ThrowableSnapshot.MAX_SNAPSHOTS) {
-					return false;
-				}
-				each.toString();
-				each.getMessage();
-				StackTraceElement[] stack = each.getStackTrace();
-				if (stack == null || !Arrays.stream(stack).allMatch(Objects::nonNull)) {
-					return false;
-				}
-				Throwable cause = each.getCause();
-				if (cause != null) {
-					toCheck.push(cause);
-				}
-				Arrays.stream(each.getSuppressed()).forEach(toCheck::push);
-			}
-			return true;
-		}
-		catch (Throwable ex) {
-			// whatever it threw (a StackOverflowError too) is the hostile class's, and goes no further than here
-			return false;
-		}
+		return (decoded != null && Throwables.answers(decoded, ThrowableSnapshot.MAX_SNAPSHOTS)) ? decoded : new RemoteExceptionStandIn(snapshot);
 	}
 
 	/** The class of the exception this stands in for. */

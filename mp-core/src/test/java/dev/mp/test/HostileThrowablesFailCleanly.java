@@ -1,12 +1,5 @@
 package dev.mp.test;
 
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.Objects;
-
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -56,7 +49,7 @@ public final class HostileThrowablesFailCleanly
 	}
 
 	private static Throwable failCleanly(Throwable throwable) {
-		if (answers(throwable)) {
+		if (Throwables.answers(throwable, MAX_CHECKED)) {
 			return throwable;
 		}
 		AssertionError error = new AssertionError(
@@ -68,39 +61,6 @@ public final class HostileThrowablesFailCleanly
 			// the error's own stack, from here, then
 		}
 		return error;
-	}
-
-	/** Whether it, its causes and its suppressed exceptions answer whatever reporting calls. */
-	private static boolean answers(Throwable throwable) {
-		Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-		Deque<Throwable> toCheck = new ArrayDeque<>();
-		toCheck.push(throwable);
-		try {
-			while (!toCheck.isEmpty()) {
-				Throwable each = toCheck.pop();
-				if (seen.put(each, Boolean.TRUE) != null) {
-					continue;
-				}
-				if (seen.size() > MAX_CHECKED) {
-					return false;
-				}
-				each.toString();
-				each.getMessage();
-				StackTraceElement[] stack = each.getStackTrace();
-				if (stack == null || !Arrays.stream(stack).allMatch(Objects::nonNull)) {
-					return false;
-				}
-				Throwable cause = each.getCause();
-				if (cause != null) {
-					toCheck.push(cause);
-				}
-				Arrays.stream(each.getSuppressed()).forEach(toCheck::push);
-			}
-			return true;
-		}
-		catch (Throwable ex) {
-			return false;
-		}
 	}
 
 }
