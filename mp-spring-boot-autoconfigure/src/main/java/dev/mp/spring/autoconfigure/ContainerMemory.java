@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * container as on a host with limits. Read from cgroup v2's {@code memory.max}, or v1's
  * {@code memory.limit_in_bytes}, of the process's own group and of each group above it, the smallest one counting.
  */
-public final class ContainerMemory {
+final class ContainerMemory {
 
 	/** Where v1 writes "no limit": the largest page count, in bytes (more than any machine has). */
 	private static final long V1_UNLIMITED = Long.MAX_VALUE / 2;
@@ -21,7 +21,7 @@ public final class ContainerMemory {
 	}
 
 	/** The limit of this process, or empty without one (or off Linux). */
-	public static OptionalLong limit() {
+	static OptionalLong limit() {
 		return limit(Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup"));
 	}
 

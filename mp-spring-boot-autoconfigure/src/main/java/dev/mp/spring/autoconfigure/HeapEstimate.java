@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * {@code -XX:MinRAMPercentage} (50 by default) of it instead. An estimate for checking sizes, not the exact figure
  * (alignment and compressed-pointer limits are left out).
  */
-public final class HeapEstimate {
+final class HeapEstimate {
 
 	/** HotSpot's built-in MaxHeapSize on 64 bits: 96 MiB scaled by 1.3 for the word size. */
 	private static final long DEFAULT_MAX_HEAP = 96L * 1024 * 1024 * 13 / 10;
@@ -31,7 +31,7 @@ public final class HeapEstimate {
 	 * {@code -XX:MaxRAM} says otherwise)
 	 * @return the estimated maximum heap in bytes
 	 */
-	public static long maxHeap(@Nullable String maxHeap, List<String> jvmOptions, long memory) {
+	static long maxHeap(@Nullable String maxHeap, List<String> jvmOptions, long memory) {
 		List<String> options = new ArrayList<>();
 		if (maxHeap != null && !maxHeap.isBlank()) {
 			options.add("-Xmx" + maxHeap);
