@@ -5,6 +5,8 @@ import java.util.OptionalInt;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.mp.internal.launch.ExitCodes;
+
 /**
  * Something went wrong with a child JVM itself, not inside the user's code. Carries the facts: name, pid, command,
  * exit code (negative for a signal) and the child's last output lines.

@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.mp.internal.parent.ChildJvm;
+
 /**
  * A child JVM running one body of work, with the verbs of Python's {@code multiprocessing.Process}: {@link #start()},
  * {@link #run()}, {@link #join()}, {@link #isAlive()}, {@link #terminate()}, {@link #kill()}, {@link #close()}, and
@@ -121,7 +123,7 @@ public class ManagedProcess implements Serializable {
 	}
 
 	private static void throwIfStartFailed(ChildJvm started) {
-		ProcessStartException failure = started.start().startFailure();
+		ProcessStartException failure = started.startFailure();
 		if (failure != null) {
 			throw failure;
 		}

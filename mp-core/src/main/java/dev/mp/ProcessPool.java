@@ -28,6 +28,14 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.internal.call.BeanMethodInvocation;
+import dev.mp.internal.call.CallEncoder;
+import dev.mp.internal.call.CallRequest;
+import dev.mp.internal.call.CallbackFuture;
+import dev.mp.internal.call.CompactList;
+import dev.mp.internal.parent.ChildJvm;
+import dev.mp.internal.parent.PoolRuntime;
+import dev.mp.internal.pool.PoolClock;
+import dev.mp.internal.pool.PoolScheduler;
 import dev.mp.spi.BeanCall;
 
 /**

@@ -1,34 +1,28 @@
 package dev.mp;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.call.BeanMethodInvocation;
+import dev.mp.internal.call.BoundTarget;
+import dev.mp.internal.call.CallEncoder;
+import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.launch.LocalWorkerLauncher;
-import dev.mp.internal.launch.WorkerCommand;
+import dev.mp.internal.parent.ChildJvm;
+import dev.mp.internal.parent.TemplateRuntime;
+import dev.mp.internal.parent.TemplateSettings;
 import dev.mp.spi.BeanCall;
-import dev.mp.spi.Codec;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.sync.JoinableProcessQueue;
 import dev.mp.sync.Pipe;
@@ -44,7 +38,6 @@ import dev.mp.sync.SharedInt;
 import dev.mp.sync.SharedIntArray;
 import dev.mp.sync.SharedLong;
 import dev.mp.sync.SharedLongArray;
-import dev.mp.sync.SharedObjects;
 
 /**
  * The entry point to mp: starts child JVMs as processes or for single calls, keeps track of them, and cleans them up.
@@ -64,71 +57,15 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProcessTemplate.class);
 
-	/** How long a terminated child has to exit before it is killed. */
-	private static final long TERMINATE_MILLIS = 5_000;
-
 	private final ProcessOptions defaults;
-
-	private final Duration shutdownGracePeriod;
-
-	private final int maxFrameBytes;
-
-	private final int retainExited;
-
-	private final Path runDirectoryBase;
-
-	private final ClassLoader classLoader;
-
-	private final CallEncoder encoder;
-
-	private final Deque<ChildJvm> children = new ConcurrentLinkedDeque<>();
-
-	/** Training children recording class-data archives (see {@code ClassDataArchives}); stopped by close(). */
-	private final Set<Process> trainings = ConcurrentHashMap.newKeySet();
 
 	private final Map<String, PoolOptions> poolOptions;
 
-	/** By name: the local launcher and those the builder was given. */
-	private final Map<String, WorkerLauncher> launchers;
-
-	private final List<PoolListener> listeners;
-
 	private final PoolOptions defaultPoolOptions;
 
-	private final Map<String, ProcessPool> pools = new ConcurrentHashMap<>();
+	private final CallEncoder encoder;
 
-	/** Numbers processes and single calls in their names: process-1, process-2, ... */
-	private final AtomicInteger names = new AtomicInteger();
-
-	/** Numbers child JVMs for their handshake ids. */
-	private final AtomicInteger ids = new AtomicInteger();
-
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "mp-scheduler");
-		thread.setDaemon(true);
-		return thread;
-	});
-
-	private final ExecutorService callbacks = Executors.newCachedThreadPool((task) -> {
-		Thread thread = new Thread(task, "mp-exit-watch");
-		thread.setDaemon(true);
-		return thread;
-	});
-
-	private final Object lifecycle = new Object();
-
-	private WorkerServer server;
-
-	private final Path sharedMemoryBase;
-
-	private SharedObjects shared;
-
-	private volatile boolean closed;
-
-	/** What the children get of this template. */
-	private final ParentRuntime runtime = new TemplateRuntime();
-
-	private final PoolRuntime poolRuntime = new TemplatePoolRuntime();
+	private final TemplateRuntime runtime;
 
 	/** A template with default settings. */
 	public ProcessTemplate() {
@@ -137,17 +74,12 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private ProcessTemplate(Builder builder) {
 		this.defaults = builder.defaults;
-		this.shutdownGracePeriod = builder.shutdownGracePeriod;
-		this.maxFrameBytes = builder.maxFrameBytes;
-		this.retainExited = builder.retainExited;
-		this.runDirectoryBase = builder.runDirectoryBase;
-		this.sharedMemoryBase = builder.sharedMemoryBase;
-		this.classLoader = builder.classLoader;
 		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes);
+		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
+				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
+				builder.launchers, builder.listeners), this.encoder);
 		this.poolOptions = Map.copyOf(builder.pools);
-		this.launchers = Map.copyOf(builder.launchers);
-		this.poolOptions.forEach((name, options) -> launcher(options.launcher()));
-		this.listeners = List.copyOf(builder.listeners);
+		this.poolOptions.forEach((name, options) -> this.runtime.launcher(options.launcher()));
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
 				: PoolOptions.builder().processOptions(this.defaults).build();
 	}
@@ -195,7 +127,8 @@ public final class ProcessTemplate implements AutoCloseable {
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
 		this.encoder.allowPackageOf(task.getClass());
 		String description = "task " + CallEncoder.describe(task.getClass());
-		return (CompletableFuture<T>) invoke(this.encoder.task(task, description), description, options, "task");
+		return (CompletableFuture<T>) this.runtime.invoke(this.encoder.task(task, description), description, options,
+				"task");
 	}
 
 	/**
@@ -208,21 +141,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> invoke(BeanCall call, ProcessOptions options, String namePrefix) {
 		BeanMethodInvocation invocation = BeanMethodInvocation.of(call);
-		return invoke(this.encoder.beanCall(invocation), invocation.describe(), options, namePrefix);
-	}
-
-	private CompletableFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
-			String namePrefix) {
-		ChildJvm child = launch(namePrefix + "-" + this.names.incrementAndGet(), false, options, description);
-		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
-		child.call(request).result()
-			.whenComplete((value, failure) -> ChildCall.settle(result, value, failure));
-		result.whenDone((value, failure) -> {
-			if (result.isCancelled()) {
-				child.kill();
-			}
-		});
-		return result;
+		return this.runtime.invoke(this.encoder.beanCall(invocation), invocation.describe(), options, namePrefix);
 	}
 
 	/**
@@ -244,55 +163,52 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * @throws IllegalStateException if the template is closed
 	 */
 	public ProcessPool pool(String name, PoolOptions options) {
-		synchronized (this.lifecycle) {
-			if (this.closed) {
-				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new pools");
-			}
-			launcher(options.launcher());
-			return this.pools.computeIfAbsent(name, (n) -> new ProcessPool(this.poolRuntime, n, options));
-		}
+		return this.runtime.whileOpen("it starts no new pools", () -> {
+			this.runtime.launcher(options.launcher());
+			return this.runtime.pools().computeIfAbsent(name, (n) -> new ProcessPool(this.runtime, n, options));
+		});
 	}
 
 	/** The pools created so far. */
 	public List<ProcessPool> pools() {
-		return List.copyOf(this.pools.values());
+		return List.copyOf(this.runtime.pools().values());
 	}
 
 	// Shared objects, Python's multiprocessing.Lock(), Value(), Queue()...: made here, passed to children as arguments.
 
 	/** A lock for threads in all processes that have it, like Python's {@code Lock}; not reentrant. */
 	public ProcessLock lock() {
-		return sharedObjects().lock(false);
+		return this.runtime.sharedObjects().lock(false);
 	}
 
 	/** A lock its owner may take again, like Python's {@code RLock} and Java's {@code ReentrantLock}. */
 	public ProcessLock reentrantLock() {
-		return sharedObjects().lock(true);
+		return this.runtime.sharedObjects().lock(true);
 	}
 
 	/** A semaphore, like Python's {@code Semaphore}. */
 	public ProcessSemaphore semaphore(int permits) {
-		return sharedObjects().semaphore(permits, false);
+		return this.runtime.sharedObjects().semaphore(permits, false);
 	}
 
 	/** A semaphore that refuses releases beyond {@code permits}, like Python's {@code BoundedSemaphore}. */
 	public ProcessSemaphore boundedSemaphore(int permits) {
-		return sharedObjects().semaphore(permits, true);
+		return this.runtime.sharedObjects().semaphore(permits, true);
 	}
 
 	/** An event, initially clear, like Python's {@code Event}. */
 	public ProcessEvent event() {
-		return sharedObjects().event();
+		return this.runtime.sharedObjects().event();
 	}
 
 	/** A barrier for {@code parties}, like Python's {@code Barrier}. */
 	public ProcessBarrier barrier(int parties) {
-		return sharedObjects().barrier(parties, null);
+		return this.runtime.sharedObjects().barrier(parties, null);
 	}
 
 	/** A barrier whose last arriving party runs {@code action} before releasing the others. */
 	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
-		return sharedObjects().barrier(parties, Objects.requireNonNull(action, "action"));
+		return this.runtime.sharedObjects().barrier(parties, Objects.requireNonNull(action, "action"));
 	}
 
 	/** A queue with no limit on messages, like Python's {@code Queue()}; {@code put} waits only while its ring is full. */
@@ -310,7 +226,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * Larger messages still pass, streamed through the ring; a ring larger than the messages lets them flow faster.
 	 */
 	public <E> ProcessQueue<E> queue(int maxSize, int capacityBytes) {
-		return sharedObjects().queue(maxSize, capacityBytes);
+		return this.runtime.sharedObjects().queue(maxSize, capacityBytes);
 	}
 
 	/** Python's {@code SimpleQueue}: the same as {@link #queue()}, which needs no feeder thread to be simple. */
@@ -325,7 +241,7 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/** A joinable queue of at most {@code maxSize} messages, like Python's {@code JoinableQueue(maxsize)}. */
 	public <E> JoinableProcessQueue<E> joinableQueue(int maxSize) {
-		return sharedObjects().joinableQueue(maxSize, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+		return this.runtime.sharedObjects().joinableQueue(maxSize, ProcessQueue.DEFAULT_CAPACITY_BYTES);
 	}
 
 	/** A duplex pipe, like Python's {@code Pipe()}: each end sends to and receives from the other. */
@@ -338,75 +254,56 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * receives and {@code second()} only sends.
 	 */
 	public <E> Pipe<E> pipe(boolean duplex) {
-		return sharedObjects().pipe(duplex, ProcessQueue.DEFAULT_CAPACITY_BYTES);
+		return this.runtime.sharedObjects().pipe(duplex, ProcessQueue.DEFAULT_CAPACITY_BYTES);
 	}
 
 	/** A {@code long} in shared memory, like Python's {@code Value('q')}. */
 	public SharedLong sharedLong(long initialValue) {
-		return sharedObjects().sharedLong(initialValue);
+		return this.runtime.sharedObjects().sharedLong(initialValue);
 	}
 
 	/** An {@code int} in shared memory, like Python's {@code Value('i')}. */
 	public SharedInt sharedInt(int initialValue) {
-		return sharedObjects().sharedInt(initialValue);
+		return this.runtime.sharedObjects().sharedInt(initialValue);
 	}
 
 	/** A {@code double} in shared memory, like Python's {@code Value('d')}. */
 	public SharedDouble sharedDouble(double initialValue) {
-		return sharedObjects().sharedDouble(initialValue);
+		return this.runtime.sharedObjects().sharedDouble(initialValue);
 	}
 
 	/** A {@code long[]} of zeros in shared memory, like Python's {@code Array('q', length)}. */
 	public SharedLongArray sharedLongArray(int length) {
-		return sharedObjects().sharedLongArray(length);
+		return this.runtime.sharedObjects().sharedLongArray(length);
 	}
 
 	/** An {@code int[]} of zeros in shared memory, like Python's {@code Array('i', length)}. */
 	public SharedIntArray sharedIntArray(int length) {
-		return sharedObjects().sharedIntArray(length);
+		return this.runtime.sharedObjects().sharedIntArray(length);
 	}
 
 	/** A {@code double[]} of zeros in shared memory, like Python's {@code Array('d', length)}. */
 	public SharedDoubleArray sharedDoubleArray(int length) {
-		return sharedObjects().sharedDoubleArray(length);
+		return this.runtime.sharedObjects().sharedDoubleArray(length);
 	}
 
 	/** A {@code byte[]} of zeros in shared memory, like Python's {@code Array('b', length)}. */
 	public SharedByteArray sharedByteArray(int length) {
-		return sharedObjects().sharedByteArray(length);
-	}
-
-	SharedObjects sharedObjects() {
-		synchronized (this.lifecycle) {
-			if (this.closed) {
-				throw new IllegalStateException("This ProcessTemplate is closed");
-			}
-			if (this.shared == null) {
-				try {
-					this.shared = SharedObjects.open(this.sharedMemoryBase, this.encoder::codec, this.classLoader);
-				}
-				catch (IOException ex) {
-					throw new MpException("Cannot make a private directory for shared objects under "
-							+ ((this.sharedMemoryBase != null) ? this.sharedMemoryBase : "/dev/shm or java.io.tmpdir")
-							+ " (set ProcessTemplate.builder().sharedMemoryBase(...)): " + ex, ex);
-				}
-			}
-			return this.shared;
-		}
+		return this.runtime.sharedObjects().sharedByteArray(length);
 	}
 
 	/** Drops an exited child from {@link #children()}. */
-	void forget(ChildProcess child) {
-		this.children.remove(child);
+	void forget(ChildJvm child) {
+		this.runtime.forget(child);
 	}
 
 	/** Starts a bound process; see {@link ManagedProcess#start()}. */
 	ChildJvm start(ManagedProcess process, ProcessOptions options) {
-		Class<?> bodyClass = CallEncoder.bodyClass(process);
+		Class<?> bodyClass = CallEncoder.bodyClass(process, process.target());
 		this.encoder.allowPackageOf(bodyClass);
 		String description = "process " + CallEncoder.describe(bodyClass);
-		CallRequest request = this.encoder.process(process, description);
-		ChildJvm child = launch(process.name(), process.isDaemon(), options, description);
+		CallRequest request = this.encoder.process(process, process.target(), description);
+		ChildJvm child = this.runtime.launch(process.name(), process.isDaemon(), options, description);
 		child.call(request).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
@@ -415,51 +312,23 @@ public final class ProcessTemplate implements AutoCloseable {
 		return child;
 	}
 
-	private ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
-		return launch(ChildRole.single(name, daemon, description, launcher(LocalWorkerLauncher.NAME)), options);
-	}
-
-	/**
-	 * The launcher of that name.
-	 * @throws IllegalArgumentException if there is none
-	 */
-	WorkerLauncher launcher(String name) {
-		WorkerLauncher launcher = this.launchers.get(name);
-		if (launcher == null) {
-			throw new IllegalArgumentException("No worker launcher named '" + name + "'; known: "
-					+ new java.util.TreeSet<>(this.launchers.keySet())
-					+ " (register one with ProcessTemplate.builder().launcher(...), or add mp-kubernetes)");
-		}
-		return launcher;
-	}
-
-	private ChildJvm launch(ChildRole role, ProcessOptions options) {
-		// decided here, not while holding the lifecycle lock: a fat jar's first extraction takes about a second
-		WorkerCommand command = WorkerCommand.of(options);
-		synchronized (this.lifecycle) {
-			if (this.closed) {
-				throw new IllegalStateException("This ProcessTemplate is closed: it starts no new processes");
-			}
-			ChildJvm child = new ChildJvm(this.runtime, "w" + this.ids.incrementAndGet(), role, options, command);
-			this.children.addLast(child);
-			child.onExit().thenRun(this::forgetOldExited);
-			child.launch();
-			return child;
-		}
-	}
-
 	String nextProcessName() {
-		return "process-" + this.names.incrementAndGet();
+		return this.runtime.nextName("process");
+	}
+
+	/** The engine behind this template. */
+	TemplateRuntime runtime() {
+		return this.runtime;
 	}
 
 	/** Children that are alive now, oldest first, as Python's {@code active_children()}. */
 	public List<ChildProcess> activeChildren() {
-		return this.children.stream().filter(ChildProcess::isAlive).map(ChildProcess.class::cast).toList();
+		return this.runtime.children().stream().filter(ChildProcess::isAlive).map(ChildProcess.class::cast).toList();
 	}
 
 	/** Every child this template knows: the live ones and the most recent exited ones. */
 	public List<ChildProcess> children() {
-		return List.copyOf(this.children);
+		return List.copyOf(this.runtime.children());
 	}
 
 	/**
@@ -467,12 +336,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * exited last (a pid is reused, so an exited child may share it with a live one).
 	 */
 	public Optional<ChildProcess> child(long pid) {
-		List<ChildJvm> withPid = this.children.stream().filter((c) -> c.pid() == pid).toList();
-		return withPid.stream()
-			.filter(ChildJvm::isAlive)
-			.findFirst()
-			.or(() -> withPid.isEmpty() ? Optional.empty() : Optional.of(withPid.get(withPid.size() - 1)))
-			.map(ChildProcess.class::cast);
+		return this.runtime.child(pid).map(ChildProcess.class::cast);
 	}
 
 	/**
@@ -489,14 +353,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	}
 
 	public boolean isClosed() {
-		return this.closed;
-	}
-
-	private void forgetOldExited() {
-		List<ChildJvm> exited = this.children.stream().filter((c) -> !c.isAlive()).toList();
-		for (int i = 0; i < exited.size() - this.retainExited; i++) {
-			this.children.remove(exited.get(i));
-		}
+		return this.runtime.isClosed();
 	}
 
 	/**
@@ -505,168 +362,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		synchronized (this.lifecycle) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-		}
-		List.copyOf(this.pools.values()).forEach(ProcessPool::close);
-		for (Process training : List.copyOf(this.trainings)) {
-			// removed first: its training thread then knows the kill was no failure
-			this.trainings.remove(training);
-			training.destroyForcibly();
-		}
-		List<ChildJvm> live = new ArrayList<>(this.children.stream().filter(ChildJvm::isAlive).toList());
-		live.stream().filter(ChildJvm::isDaemon).forEach(ChildJvm::terminate);
-		long graceEnd = System.nanoTime() + this.shutdownGracePeriod.toNanos();
-		for (ChildJvm child : live) {
-			if (!child.isDaemon()) {
-				child.awaitExit(Math.max(0, (graceEnd - System.nanoTime()) / 1_000_000));
-			}
-		}
-		stopRemaining(live);
-		for (WorkerLauncher launcher : this.launchers.values()) {
-			try {
-				launcher.close();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Closing worker launcher '{}' failed: {}", launcher.name(), ex.toString());
-			}
-		}
-		synchronized (this.lifecycle) {
-			if (this.server != null) {
-				this.server.close();
-			}
-			if (this.shared != null) {
-				this.shared.close();
-			}
-		}
-		this.scheduler.shutdownNow();
-		this.callbacks.shutdown();
-	}
-
-	private static void stopRemaining(Collection<ChildJvm> children) {
-		List<ChildJvm> alive = children.stream().filter(ChildJvm::isAlive).toList();
-		if (!alive.isEmpty()) {
-			logger.info("Terminating {} child process(es) still running at shutdown", alive.size());
-			alive.forEach(ChildJvm::terminate);
-			long end = System.nanoTime() + TERMINATE_MILLIS * 1_000_000;
-			alive.forEach((child) -> child.awaitExit(Math.max(0, (end - System.nanoTime()) / 1_000_000)));
-		}
-		List<ChildJvm> stubborn = alive.stream().filter(ChildJvm::isAlive).toList();
-		if (!stubborn.isEmpty()) {
-			logger.warn("Killing {} child process(es) that ignored SIGTERM", stubborn.size());
-			stubborn.forEach(ChildJvm::kill);
-			stubborn.forEach((child) -> child.awaitExit(TERMINATE_MILLIS));
-		}
-	}
-
-	WorkerServer server() {
-		synchronized (this.lifecycle) {
-			if (this.server == null) {
-				try {
-					this.server = new WorkerServer(this.runDirectoryBase, this.maxFrameBytes, this.scheduler);
-				}
-				catch (IOException ex) {
-					throw new MpException("Cannot open mp's worker socket in a private directory under "
-							+ this.runDirectoryBase + " (set ProcessTemplate.builder().runDirectoryBase(...)): " + ex,
-							ex);
-				}
-			}
-			return this.server;
-		}
-	}
-
-	/** The template as its children see it. */
-	private final class TemplateRuntime implements ParentRuntime {
-
-		@Override
-		public WorkerServer server() {
-			return ProcessTemplate.this.server();
-		}
-
-		@Override
-		public Codec codec() {
-			return ProcessTemplate.this.encoder.codec();
-		}
-
-		@Override
-		public int maxFrameBytes() {
-			return ProcessTemplate.this.maxFrameBytes;
-		}
-
-		@Override
-		public ClassLoader classLoader() {
-			return ProcessTemplate.this.classLoader;
-		}
-
-		@Override
-		public ScheduledExecutorService scheduler() {
-			return ProcessTemplate.this.scheduler;
-		}
-
-		@Override
-		public Executor callbacks() {
-			return ProcessTemplate.this.callbacks;
-		}
-
-		@Override
-		public Path sharedMemoryDirectory() {
-			return sharedObjects().directory();
-		}
-
-		@Override
-		public Set<Process> trainings() {
-			return ProcessTemplate.this.trainings;
-		}
-
-		@Override
-		public boolean isClosed() {
-			return ProcessTemplate.this.closed;
-		}
-
-	}
-
-	/** The template as its pools see it. */
-	private final class TemplatePoolRuntime implements PoolRuntime {
-
-		@Override
-		public CallEncoder encoder() {
-			return ProcessTemplate.this.encoder;
-		}
-
-		@Override
-		public ChildJvm launchWorker(String name, ProcessOptions options, String pool, String launcher,
-				Duration spinWait) {
-			return launch(ChildRole.poolWorker(name, pool, launcher(launcher), spinWait), options);
-		}
-
-		@Override
-		public ScheduledExecutorService scheduler() {
-			return ProcessTemplate.this.scheduler;
-		}
-
-		@Override
-		public Executor callbacks() {
-			return ProcessTemplate.this.callbacks;
-		}
-
-		@Override
-		public List<PoolListener> listeners() {
-			return ProcessTemplate.this.listeners;
-		}
-
-		@Override
-		public Duration shutdownGracePeriod() {
-			return ProcessTemplate.this.shutdownGracePeriod;
-		}
-
-		@Override
-		public void closed(ProcessPool pool) {
-			ProcessTemplate.this.pools.remove(pool.name(), pool);
-		}
-
+		this.runtime.close();
 	}
 
 	/** Builds a {@link ProcessTemplate}. */

@@ -2,8 +2,6 @@ package dev.mp;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.mp.internal.call.ThrowableSnapshot;
-import dev.mp.internal.wire.Throwables;
 
 /**
  * Stands in for an exception thrown in a child whose class could not be brought back (not serializable, refused by
@@ -19,25 +17,19 @@ public class RemoteExceptionStandIn extends RuntimeException {
 
 	private final String remoteMessage;
 
-	RemoteExceptionStandIn(ThrowableSnapshot snapshot) {
-		super(snapshot.className() + ((snapshot.message() != null) ? ": " + snapshot.message() : ""),
-				(snapshot.cause() != null) ? new RemoteExceptionStandIn(snapshot.cause()) : null);
-		this.remoteClassName = snapshot.className();
-		this.remoteMessage = snapshot.message();
-		setStackTrace(snapshot.stackTrace());
-		snapshot.suppressed().forEach((s) -> addSuppressed(new RemoteExceptionStandIn(s)));
-	}
-
 	/**
-	 * The exception read back from a child if it and its causes and suppressed exceptions answer every method that a
-	 * future ({@code ExecutionException} calls {@code toString()}), a log or a stack print calls; a stand-in made
-	 * from the snapshot otherwise, so that no caller or mp thread meets an exception that throws from its own
-	 * methods.
-	 * @param decoded the exception as decoded, or {@code null} if it could not be
-	 * @param snapshot its facts, as the child read them
+	 * A stand-in with the facts of a remote exception.
+	 * @param remoteClassName the class of the exception it stands in for
+	 * @param remoteMessage that exception's own message
+	 * @param stackTrace that exception's stack trace
+	 * @param cause a stand-in for its cause
 	 */
-	static Throwable ifItAnswers(@Nullable Throwable decoded, ThrowableSnapshot snapshot) {
-		return (decoded != null && Throwables.answers(decoded, ThrowableSnapshot.MAX_SNAPSHOTS)) ? decoded : new RemoteExceptionStandIn(snapshot);
+	public RemoteExceptionStandIn(String remoteClassName, @Nullable String remoteMessage,
+			StackTraceElement[] stackTrace, @Nullable RemoteExceptionStandIn cause) {
+		super(remoteClassName + ((remoteMessage != null) ? ": " + remoteMessage : ""), cause);
+		this.remoteClassName = remoteClassName;
+		this.remoteMessage = remoteMessage;
+		setStackTrace(stackTrace);
 	}
 
 	/** The class of the exception this stands in for. */

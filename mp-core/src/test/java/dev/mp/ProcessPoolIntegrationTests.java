@@ -175,7 +175,7 @@ class ProcessPoolIntegrationTests {
 				assertThat(pool.submit(() -> n * 2).get(60, TimeUnit.SECONDS)).isEqualTo(2 * n);
 			}
 			assertThat(endedOn.get(Thread.currentThread().getName())).isGreaterThan(270);
-			Path directory = listened.sharedObjects().directory();
+			Path directory = listened.runtime().sharedObjects().directory();
 			assertThat(mailboxes(directory)).hasSize(1);
 			pool.close();
 			await().atMost(Duration.ofSeconds(30)).until(() -> mailboxes(directory).isEmpty());
@@ -213,7 +213,7 @@ class ProcessPoolIntegrationTests {
 			assertThat(pool.submit(() -> large).get(60, TimeUnit.SECONDS)).isEqualTo(large);
 			assertThat(pool.submit(() -> numbers).get(60, TimeUnit.SECONDS)).isEqualTo(numbers);
 		}
-		Path directory = this.template.sharedObjects().directory();
+		Path directory = this.template.runtime().sharedObjects().directory();
 		assertThat(stagedFiles(directory)).containsExactlyInAnyOrder("-down-1", "-up-1");
 		byte[] larger = new byte[3 << 20];
 		new Random(5).nextBytes(larger);
@@ -230,7 +230,7 @@ class ProcessPoolIntegrationTests {
 	private static List<String> stagedOnly(PoolCalls calls) throws Exception {
 		try (ProcessTemplate own = new ProcessTemplate()) {
 			ProcessPool pool = own.pool("staged", PoolOptions.builder().size(1).build());
-			Path directory = own.sharedObjects().directory();
+			Path directory = own.runtime().sharedObjects().directory();
 			await().atMost(Duration.ofSeconds(30)).until(() -> {
 				calls.make(pool);
 				return !stagedFiles(directory).isEmpty();
@@ -278,7 +278,7 @@ class ProcessPoolIntegrationTests {
 		new Random(6).nextBytes(large);
 		// until the worker has its mailbox (a large call is staged), with small answers: the first staged answer,
 		// and the mapping of its file, come with the interrupt pending
-		Path directory = this.template.sharedObjects().directory();
+		Path directory = this.template.runtime().sharedObjects().directory();
 		await().atMost(Duration.ofSeconds(30)).until(() -> {
 			assertThat(pool.submit(() -> large.length).get(60, TimeUnit.SECONDS)).isEqualTo(large.length);
 			return stagedFiles(directory).contains("-down-1");
@@ -327,7 +327,7 @@ class ProcessPoolIntegrationTests {
 			int n = i;
 			assertThat(pool.submit(() -> n + 1).get(60, TimeUnit.SECONDS)).isEqualTo(n + 1);
 		}
-		assertThat(mailboxes(this.template.sharedObjects().directory())).isEmpty();
+		assertThat(mailboxes(this.template.runtime().sharedObjects().directory())).isEmpty();
 	}
 
 	/**

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.launch.RemoteWorkerCommand;
+import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
@@ -217,7 +218,7 @@ class RemoteWorkerIntegrationTests {
 		ProcessPool pool = pool((config, secrets) -> {
 		});
 		pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS);
-		RemoteEndpoint endpoint = this.template.server()
+		RemoteEndpoint endpoint = this.template.runtime().server()
 			.remoteEndpoint(new FileBootstrapLauncher("files", this.directory, Duration.ofSeconds(5), (c, s) -> {
 			}).remoteAccess());
 		Tls.Identity stranger = Tls.selfSigned("mp worker", Duration.ofDays(1));

@@ -210,7 +210,7 @@ class TaskIntegrationTests {
 	@Test
 	void aStrangerWithoutTheSecretIsRefused() throws Exception {
 		ManagedProcess sleeper = this.template.process(() -> Thread.sleep(60_000)).start();
-		java.nio.file.Path socket = this.template.server().socketPath();
+		java.nio.file.Path socket = this.template.runtime().server().socketPath();
 		try (java.nio.channels.SocketChannel stranger = java.nio.channels.SocketChannel
 			.open(java.net.UnixDomainSocketAddress.of(socket))) {
 			dev.mp.internal.wire.FrameChannel frames = new dev.mp.internal.wire.FrameChannel(stranger, 1024);

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.internal.server.TlsDoor;
+import dev.mp.internal.server.WorkerServer;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
@@ -100,7 +102,7 @@ class WorkerServerIntegrationTests {
 		this.template.pool("first", PoolOptions.builder().size(1).build()).submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		long threadsBefore = handshakeThreads();
-		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
+		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.runtime().server().socketPath());
 		for (int i = 0; i < FLOOD; i++) {
 			SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX);
 			this.flood.add(connection);
@@ -110,7 +112,7 @@ class WorkerServerIntegrationTests {
 		for (AutoCloseable connection : this.flood) {
 			assertThat(((SocketChannel) connection).read(ByteBuffer.allocate(1))).isOne();
 		}
-		assertThat(this.template.server().unproven()).isLessThanOrEqualTo(WorkerServer.MAX_PENDING);
+		assertThat(this.template.runtime().server().unproven()).isLessThanOrEqualTo(WorkerServer.MAX_PENDING);
 		assertThat(handshakeThreads()).isLessThanOrEqualTo(threadsBefore);
 		// some were dropped for newer ones
 		await().atMost(Duration.ofSeconds(30)).until(() -> closedByTheServer() >= FLOOD - WorkerServer.MAX_PENDING);
@@ -132,13 +134,13 @@ class WorkerServerIntegrationTests {
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		long threadsBefore = handshakeThreads();
-		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
+		RemoteEndpoint endpoint = remote.runtime().server().remoteEndpoint(launcher.remoteAccess());
 		for (int i = 0; i < FLOOD; i++) {
 			Socket connection = new Socket();
 			this.flood.add(connection);
 			connection.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), 10_000);
 		}
-		assertThat(remote.server().unproven())
+		assertThat(remote.runtime().server().unproven())
 			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
 		assertThat(handshakeThreads() - threadsBefore).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 		long worker = remote.pool("second", PoolOptions.builder().size(1).launcher("files").build())
@@ -177,7 +179,7 @@ class WorkerServerIntegrationTests {
 			.submit(WorkerServerIntegrationTests::pid)
 			.get(60, TimeUnit.SECONDS);
 		long threadsBefore = handshakeThreads();
-		RemoteEndpoint endpoint = remote.server().remoteEndpoint(launcher.remoteAccess());
+		RemoteEndpoint endpoint = remote.runtime().server().remoteEndpoint(launcher.remoteAccess());
 		AtomicInteger opened = new AtomicInteger();
 		AtomicInteger failed = new AtomicInteger();
 		ScheduledExecutorService flooder = Executors.newSingleThreadScheduledExecutor();
@@ -208,7 +210,7 @@ class WorkerServerIntegrationTests {
 		assertThat(flooder.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(opened).as("connections opened while the worker started (%s failed)", failed)
 			.hasValueGreaterThan(10);
-		assertThat(remote.server().unproven())
+		assertThat(remote.runtime().server().unproven())
 			.isLessThanOrEqualTo(WorkerServer.MAX_PENDING + TlsDoor.MAX_HANDSHAKES);
 		assertThat(handshakeThreads() - threadsBefore).isLessThanOrEqualTo(TlsDoor.MAX_HANDSHAKES);
 	}
@@ -221,7 +223,7 @@ class WorkerServerIntegrationTests {
 	@Timeout(180)
 	void aWorkerWhoseConnectionGetsNoThreadFailsToStartAndTheNextOneStarts() throws Exception {
 		AtomicBoolean failed = new AtomicBoolean();
-		this.template.server().connectedThreads((task) -> {
+		this.template.runtime().server().connectedThreads((task) -> {
 			Thread thread = failed.compareAndSet(false, true) ? new Thread(task) {
 
 				@Override
@@ -271,9 +273,9 @@ class WorkerServerIntegrationTests {
 
 	@Test
 	void aForgedWorkerIdReachesTheLogOnlyAsQuotedData() throws Exception {
-		String forged = "w1\n03:00:00.000 INFO  dev.mp.ChildJvm - worker w1 connected\u001b[2J";
+		String forged = "w1\n03:00:00.000 INFO  dev.mp.internal.parent.ChildJvm - worker w1 connected\u001b[2J";
 		try (SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-			connection.connect(UnixDomainSocketAddress.of(this.template.server().socketPath()));
+			connection.connect(UnixDomainSocketAddress.of(this.template.runtime().server().socketPath()));
 			FrameChannel frames = new FrameChannel(connection, 1024);
 			Frame challenge = frames.read();
 			frames.write(new Frame(FrameType.HELLO, 0,
@@ -283,7 +285,7 @@ class WorkerServerIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> !refusals().isEmpty());
 		assertThat(refusals()).singleElement()
 			.satisfies((message) -> assertThat(message).doesNotContain("\n", "\u001b", forged)
-				.contains("claimed to be \"w1\\u000a03:00:00.000 INFO  dev.mp.ChildJvm - worker w1 connected"
+				.contains("claimed to be \"w1\\u000a03:00:00.000 INFO  dev.mp.internal.parent.ChildJvm - worker w1 connected"
 						+ "\\u001b[2J\""));
 	}
 
@@ -297,7 +299,7 @@ class WorkerServerIntegrationTests {
 
 	@Test
 	void aFloodOfRefusalsLogsOneWarning() throws Exception {
-		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.server().socketPath());
+		UnixDomainSocketAddress socket = UnixDomainSocketAddress.of(this.template.runtime().server().socketPath());
 		for (int i = 0; i < 20; i++) {
 			try (SocketChannel connection = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 				connection.connect(socket);

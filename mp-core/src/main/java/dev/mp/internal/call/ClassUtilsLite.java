@@ -3,7 +3,7 @@ package dev.mp.internal.call;
 import java.util.Map;
 
 /** {@code Class.forName} that also knows primitive type names, as method signatures need. */
-public final class ClassUtilsLite {
+final class ClassUtilsLite {
 
 	private static final Map<String, Class<?>> PRIMITIVES = Map.of("boolean", boolean.class, "byte", byte.class,
 			"char", char.class, "short", short.class, "int", int.class, "long", long.class, "float", float.class,

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.mp.RemoteExceptionStandIn;
+import dev.mp.internal.wire.Throwables;
+
 /**
  * The facts of a throwable as plain data (class name, message, stack, causes, suppressed), so that an exception whose
  * own class cannot travel, or whose own methods cannot be trusted, still reaches the caller. Reading them calls each
@@ -20,8 +25,8 @@ import java.util.Objects;
  * @param cause the cause's snapshot, or {@code null}
  * @param suppressed snapshots of suppressed exceptions
  */
-public record ThrowableSnapshot(String className, String message, StackTraceElement[] stackTrace,
-		ThrowableSnapshot cause, List<ThrowableSnapshot> suppressed) implements Serializable {
+public record ThrowableSnapshot(String className, @Nullable String message, StackTraceElement[] stackTrace,
+		@Nullable ThrowableSnapshot cause, List<ThrowableSnapshot> suppressed) implements Serializable {
 
 	/** The causes kept in one chain; the rest are counted in a note. */
 	public static final int MAX_CAUSES = 64;
@@ -53,6 +58,25 @@ public record ThrowableSnapshot(String className, String message, StackTraceElem
 	 * throwable itself may be worth sending too.
 	 */
 	public record Reading(ThrowableSnapshot snapshot, boolean whole) {
+	}
+
+	/**
+	 * The exception read back from a child if it and its causes and suppressed exceptions answer every method that a
+	 * future ({@code ExecutionException} calls {@code toString()}), a log or a stack print calls; a stand-in made
+	 * from this snapshot otherwise, so that no caller or mp thread meets an exception that throws from its own
+	 * methods.
+	 * @param decoded the exception as decoded, or {@code null} if it could not be
+	 */
+	public Throwable keepIfItAnswers(@Nullable Throwable decoded) {
+		return (decoded != null && Throwables.answers(decoded, MAX_SNAPSHOTS)) ? decoded : standIn();
+	}
+
+	/** A stand-in that carries these facts, causes and suppressed exceptions included. */
+	public RemoteExceptionStandIn standIn() {
+		RemoteExceptionStandIn standIn = new RemoteExceptionStandIn(this.className, this.message, this.stackTrace,
+				(this.cause != null) ? this.cause.standIn() : null);
+		this.suppressed.forEach((s) -> standIn.addSuppressed(s.standIn()));
+		return standIn;
 	}
 
 	private static final class Reader {

@@ -1,0 +1,114 @@
+package dev.mp.internal.call;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.mp.ManagedProcess;
+import dev.mp.SerializableRunnable;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.JavaSerializationCodec;
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
+
+/**
+ * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda or bean call
+ * with plain values (after the allow-list check the codec would make), the codec otherwise. It also owns the
+ * allow-list, which grows by the package of every target started, and the codec made from it.
+ */
+public final class CallEncoder {
+
+	private final Set<String> allowedPatterns = ConcurrentHashMap.newKeySet();
+
+	private final String howToAllow;
+
+	private final int maxFrameBytes;
+
+	private volatile JavaSerializationCodec codec;
+
+	public CallEncoder(Collection<String> allowedPatterns, String howToAllow, int maxFrameBytes) {
+		this.allowedPatterns.addAll(allowedPatterns);
+		this.howToAllow = howToAllow;
+		this.maxFrameBytes = maxFrameBytes;
+		this.codec = newCodec();
+	}
+
+	/** The codec as it is now: made again whenever the allow-list grows. */
+	public JavaSerializationCodec codec() {
+		return this.codec;
+	}
+
+	/** A task, with the package of the class that wrote it let through the allow-list first. */
+	public CallRequest task(Callable<?> task, String description) {
+		JavaSerializationCodec codec = this.codec;
+		if (codec.allowList().allows(task.getClass())) {
+			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
+			if (compact != null) {
+				return new CallRequest(FrameType.COMPACT_CALL, compact);
+			}
+		}
+		return CallRequest.encoded(codec.encode(new TaskInvocation(task, description)));
+	}
+
+	/** A bean method call: compact when its arguments are plain (JDK value types the allow-list always lets through). */
+	public CallRequest beanCall(BeanMethodInvocation call) {
+		Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
+		return (compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
+				: CallRequest.encoded(this.codec.encode(call));
+	}
+
+	/**
+	 * A process body. A plain process whose target is such a lambda sends only its target, which is all its body runs;
+	 * a subclass's fields and overridden {@code run()} travel through the codec.
+	 */
+	public CallRequest process(ManagedProcess process, @Nullable SerializableRunnable target, String description) {
+		JavaSerializationCodec codec = this.codec;
+		if (process.getClass() == ManagedProcess.class && target != null
+				&& codec.allowList().allows(target.getClass())) {
+			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
+			if (compact != null) {
+				return new CallRequest(FrameType.COMPACT_CALL, compact);
+			}
+		}
+		return CallRequest.encoded(codec.encode(new TaskInvocation(new ProcessBody(process), description)));
+	}
+
+	/** Lets the package (and sub-packages) of a target class through the serialization allow-list. */
+	public void allowPackageOf(Class<?> type) {
+		String pkg = type.getPackageName();
+		// a lambda's hidden class is a nestmate of the class that wrote it, which is what must be let through
+		String host = type.getNestHost().getName();
+		List<String> patterns = pkg.isEmpty() ? List.of(host, host + "$*") : List.of(pkg + ".**");
+		if (this.allowedPatterns.containsAll(patterns)) {
+			return;
+		}
+		synchronized (this.allowedPatterns) {
+			if (this.allowedPatterns.addAll(patterns)) {
+				this.codec = newCodec();
+			}
+		}
+	}
+
+	/** The user's class behind a process: its subclass, or the class that wrote its target. */
+	public static Class<?> bodyClass(ManagedProcess process, @Nullable SerializableRunnable target) {
+		if (target instanceof BoundTarget<?> bound) {
+			return bound.target().getClass();
+		}
+		return (target != null) ? target.getClass() : process.getClass();
+	}
+
+	/** A class name for people: a lambda's hidden class is named after the class that wrote it. */
+	public static String describe(Class<?> type) {
+		return type.isHidden() ? type.getNestHost().getName() + " (lambda)" : type.getName();
+	}
+
+	private JavaSerializationCodec newCodec() {
+		return new JavaSerializationCodec(ClassAllowList.withDefaults(this.allowedPatterns), this.howToAllow,
+				this.maxFrameBytes);
+	}
+
+}

@@ -1,0 +1,26 @@
+package dev.mp.internal.call;
+
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
+
+/**
+ * A call on its way to a child, before it has an id: an invocation encoded by the codec ({@link FrameType#CALL}), or a
+ * task lambda or bean call in mp's compact form ({@link FrameType#COMPACT_CALL}).
+ *
+ * @param type the frame type it travels as
+ * @param payload its bytes, or what makes them where they go
+ */
+public record CallRequest(FrameType type, Payload payload) {
+
+	/** The same call, kept for later (see {@link Payload#frozen()}). */
+	public CallRequest frozen() {
+		Payload kept = this.payload.frozen();
+		return (kept == this.payload) ? this : new CallRequest(this.type, kept);
+	}
+
+	/** An invocation the codec encoded. */
+	public static CallRequest encoded(byte[] payload) {
+		return new CallRequest(FrameType.CALL, Payload.of(payload));
+	}
+
+}
