@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.shm.SharedMemory;
 
@@ -23,17 +21,9 @@ import dev.mp.internal.shm.SharedMemory;
  * started neither side gives up on it (not for a deadline, not for an interrupt), since abandoning it half-written
  * or half-read would corrupt the ring.
  *
- * <p><b>Broken rings.</b> Each side records where the record it works on ends ({@code writeEnd}, {@code readEnd}). A
- * waiter that finds a lock held by a dead process checks it: between records the lock is simply taken back; in the
- * middle of a record the ring is marked broken with the dead pid, and every later call throws.
+ * <p>{@link RingLocks} keeps the two lock words, and breaks the ring when a process dies in the middle of a record.
  */
 final class SharedRing {
-
-	private static final Logger logger = LoggerFactory.getLogger(SharedRing.class);
-
-	private static final int PUTTING = 1;
-
-	private static final int TAKING = 2;
 
 	/** Returned by {@link #take} when the deadline passed with nothing taken. */
 	static final Object NOTHING = new Object();
@@ -52,6 +42,8 @@ final class SharedRing {
 	private final int maxItems;
 
 	private final boolean joinable;
+
+	private final RingLocks locks;
 
 	/** Smallest chunk worth waiting for while streaming, so the two sides do not chase each other byte by byte. */
 	private final int minChunk;
@@ -77,6 +69,7 @@ final class SharedRing {
 		this.mask = this.capacity - 1;
 		this.maxItems = memory.getInt(RingLayout.MAX_ITEMS);
 		this.joinable = memory.getInt(RingLayout.JOINABLE) != 0;
+		this.locks = new RingLocks(memory, name);
 		this.minChunk = Math.max(RingLayout.RECORD_HEADER, this.capacity / 8);
 	}
 
@@ -115,13 +108,14 @@ final class SharedRing {
 	 */
 	boolean put(int tag, byte @Nullable [] payload, int offset, int length, long scalar, long deadline)
 			throws InterruptedException {
-		checkNotBroken();
+		this.locks.checkNotBroken();
 		long me = Owners.currentThread();
-		if (!tryLock(RingLayout.PUT_OWNER, me) && !await(() -> tryLock(RingLayout.PUT_OWNER, me), deadline)) {
+		if (!this.locks.tryLock(RingLayout.PUT_OWNER, me)
+				&& !await(() -> this.locks.tryLock(RingLayout.PUT_OWNER, me), deadline)) {
 			return false;
 		}
 		try {
-			checkNotBroken();
+			this.locks.checkNotBroken();
 			if (this.maxItems > 0 && this.memory.getLong(RingLayout.COUNT) >= this.maxItems
 					&& !await(() -> this.memory.getLong(RingLayout.COUNT) < this.maxItems, deadline)) {
 				return false;
@@ -161,7 +155,7 @@ final class SharedRing {
 			return true;
 		}
 		finally {
-			unlock(RingLayout.PUT_OWNER);
+			this.locks.unlock(RingLayout.PUT_OWNER);
 		}
 	}
 
@@ -185,7 +179,7 @@ final class SharedRing {
 			this.memory.setLongRelease(RingLayout.TAIL, at);
 			long pos = at;
 			long want = Math.min(region - done, this.minChunk);
-			Waiting.untilUninterruptibly(() -> freeNow(pos) >= want, Waiting.FOREVER, this::checkPeers);
+			Waiting.untilUninterruptibly(() -> freeNow(pos) >= want, Waiting.FOREVER, this.locks::checkPeers);
 		}
 	}
 
@@ -216,16 +210,17 @@ final class SharedRing {
 	 * @return the message, or {@link #NOTHING} when the deadline passed first
 	 */
 	Object take(long deadline, MessageCodec codec) throws InterruptedException {
-		checkNotBroken();
+		this.locks.checkNotBroken();
 		long me = Owners.currentThread();
-		if (!tryLock(RingLayout.TAKE_OWNER, me) && !await(() -> tryLock(RingLayout.TAKE_OWNER, me), deadline)) {
+		if (!this.locks.tryLock(RingLayout.TAKE_OWNER, me)
+				&& !await(() -> this.locks.tryLock(RingLayout.TAKE_OWNER, me), deadline)) {
 			return NOTHING;
 		}
 		int tag;
 		byte[] serialized = null;
 		Object message = null;
 		try {
-			checkNotBroken();
+			this.locks.checkNotBroken();
 			long head = this.memory.getLong(RingLayout.HEAD);
 			if (available(head) < RingLayout.RECORD_HEADER
 					&& !await(() -> availableNow(head) >= RingLayout.RECORD_HEADER, deadline)) {
@@ -277,7 +272,7 @@ final class SharedRing {
 			this.memory.setLongRelease(RingLayout.HEAD, end);
 		}
 		finally {
-			unlock(RingLayout.TAKE_OWNER);
+			this.locks.unlock(RingLayout.TAKE_OWNER);
 		}
 		// decoding can be slow and can fail: not under the lock, and the record is gone either way
 		return (serialized != null) ? codec.deserialize(serialized) : message;
@@ -303,7 +298,7 @@ final class SharedRing {
 			this.memory.setLongRelease(RingLayout.HEAD, at);
 			long pos = at;
 			long want = Math.min(region - done, this.minChunk);
-			Waiting.untilUninterruptibly(() -> availableNow(pos) >= want, Waiting.FOREVER, this::checkPeers);
+			Waiting.untilUninterruptibly(() -> availableNow(pos) >= want, Waiting.FOREVER, this.locks::checkPeers);
 		}
 	}
 
@@ -328,7 +323,7 @@ final class SharedRing {
 
 	/** Waits, without taking anything, until a record starts to arrive or the deadline passes. */
 	boolean awaitReadable(long deadline) throws InterruptedException {
-		checkNotBroken();
+		this.locks.checkNotBroken();
 		return readable() || await(this::readable, deadline);
 	}
 
@@ -350,58 +345,13 @@ final class SharedRing {
 		return unfinished() <= 0 || await(() -> unfinished() <= 0, deadline);
 	}
 
-	// -------------------------------------------------------------------------------------- locks and dead owners
-
-	private boolean tryLock(int word, long me) {
-		return this.memory.getLong(word) == 0 && this.memory.compareAndSetLong(word, 0, me);
-	}
-
-	private void unlock(int word) {
-		this.memory.setLongRelease(word, 0);
-	}
+	// ------------------------------------------------------------------------------------------------- waiting
 
 	private boolean await(BooleanSupplier ready, long deadline) throws InterruptedException {
 		if (deadline == NOW) {
 			return ready.getAsBoolean();
 		}
-		return Waiting.until(ready, deadline, this::checkPeers);
-	}
-
-	/** Housekeeping of every long wait: fails if the ring broke, and takes back locks of dead processes. */
-	void checkPeers() {
-		checkNotBroken();
-		inspect(RingLayout.PUT_OWNER, RingLayout.TAIL, RingLayout.WRITE_END, PUTTING);
-		inspect(RingLayout.TAKE_OWNER, RingLayout.HEAD, RingLayout.READ_END, TAKING);
-	}
-
-	private void inspect(int lock, int position, int end, int side) {
-		long owner = this.memory.getLong(lock);
-		if (owner == 0 || Owners.alive(Owners.pid(owner))) {
-			return;
-		}
-		boolean midRecord = this.memory.getLong(position) != this.memory.getLong(end);
-		if (this.memory.getLong(lock) != owner) {
-			return; // taken over meanwhile: what we read may be the new owner's
-		}
-		if (midRecord) {
-			this.memory.compareAndSetLong(RingLayout.BROKEN, 0, ((long) Owners.pid(owner) << 8) | side);
-			checkNotBroken();
-		}
-		if (this.memory.compareAndSetLong(lock, owner, 0)) {
-			// a consumer waits for data holding its lock, so this is what killing an idle consumer leaves
-			logger.info("Process {} died holding the {} lock of {} between messages: released it for the others",
-					Owners.pid(owner), (side == PUTTING) ? "put" : "take", this.name);
-		}
-	}
-
-	void checkNotBroken() {
-		long broken = this.memory.getLong(RingLayout.BROKEN);
-		if (broken != 0) {
-			throw new IllegalStateException(this.name + " is broken: process " + (broken >>> 8) + " died while "
-					+ (((broken & 0xFF) == PUTTING) ? "putting a message into it" : "taking a message from it")
-					+ ", leaving a message half " + (((broken & 0xFF) == PUTTING) ? "written" : "read")
-					+ ". A process killed while it puts or takes may break a queue, as in Python; make a new one");
-		}
+		return Waiting.until(ready, deadline, this.locks::checkPeers);
 	}
 
 	private int index(long position) {
