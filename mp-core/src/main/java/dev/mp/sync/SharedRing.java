@@ -13,15 +13,15 @@ import dev.mp.internal.shm.SharedMemory;
  * producers take turns on a put-lock word and consumers on a take-lock word (one compare-and-set each, as in
  * {@link ProcessLock}), so a producer and a consumer never wait for each other except for space or data.
  *
- * <p>{@link RingLayout} says where the header words and the data are, and how a record is framed.
- *
  * <p>A record that fits the ring is written whole and published by one release store of {@code tail}. A larger one
  * is <em>streamed</em>: the producer writes it in chunks as consumers free space, publishing {@code tail} after each,
  * and the consumer holding the take lock reads the chunks as they arrive, publishing {@code head}. Once a record is
  * started neither side gives up on it (not for a deadline, not for an interrupt), since abandoning it half-written
  * or half-read would corrupt the ring.
  *
- * <p>{@link RingLocks} keeps the two lock words, and breaks the ring when a process dies in the middle of a record.
+ * <p>{@link RingLayout} says where the header words and the data are, and how a record is framed; {@link RingData}
+ * copies payloads across the end of the ring and streams the large ones; {@link RingLocks} keeps the two lock words,
+ * and breaks the ring when a process dies in the middle of a record.
  */
 final class SharedRing {
 
@@ -37,24 +37,13 @@ final class SharedRing {
 
 	private final int capacity;
 
-	private final int mask;
-
 	private final int maxItems;
 
 	private final boolean joinable;
 
 	private final RingLocks locks;
 
-	/** Smallest chunk worth waiting for while streaming, so the two sides do not chase each other byte by byte. */
-	private final int minChunk;
-
-	/*
-	 * Hints kept by this process: head and tail only grow, so a stale value understates free space or data and is
-	 * safe. Each is used under the lock of its side, which orders its uses by different threads of this process.
-	 */
-	private long knownHead;
-
-	private long knownTail;
+	private final RingData data;
 
 	/** Decoding room for short strings, used under the take lock only. */
 	private final byte[] scratch = new byte[1024];
@@ -66,11 +55,10 @@ final class SharedRing {
 		if (Integer.bitCount(this.capacity) != 1 || memory.size() < RingLayout.DATA + this.capacity) {
 			throw new IllegalStateException(name + " is not a ring (capacity " + this.capacity + ")");
 		}
-		this.mask = this.capacity - 1;
 		this.maxItems = memory.getInt(RingLayout.MAX_ITEMS);
 		this.joinable = memory.getInt(RingLayout.JOINABLE) != 0;
 		this.locks = new RingLocks(memory, name);
-		this.minChunk = Math.max(RingLayout.RECORD_HEADER, this.capacity / 8);
+		this.data = new RingData(memory, this.capacity, this.locks);
 	}
 
 	int capacity() {
@@ -88,8 +76,8 @@ final class SharedRing {
 
 	/** Whether a record has started to arrive: something a consumer can begin to take. */
 	boolean readable() {
-		return this.memory.getLong(RingLayout.TAIL)
-				- this.memory.getLong(RingLayout.HEAD) >= RingLayout.RECORD_HEADER;
+		return this.memory.getLong(RingLayout.TAIL) - this.memory.getLong(RingLayout.HEAD)
+				>= RingLayout.RECORD_HEADER;
 	}
 
 	long unfinished() {
@@ -129,23 +117,23 @@ final class SharedRing {
 				return false;
 			}
 			long start = (total <= this.capacity) ? total : this.capacity / 2;
-			if (free(tail) < start && !await(() -> freeNow(tail) >= start, deadline)) {
+			if (this.data.free(tail) < start && !await(() -> this.data.freeNow(tail) >= start, deadline)) {
 				return false;
 			}
 			this.memory.setLong(RingLayout.WRITE_END, end);
-			this.memory.setLong(RingLayout.DATA + index(tail), ((long) tag << 32) | (length & 0xFFFF_FFFFL));
+			this.data.writeLong(tail, ((long) tag << 32) | (length & 0xFFFF_FFFFL));
 			if (total <= this.capacity) {
 				if (payload == null) {
 					if (length == 8) {
-						this.memory.setLong(RingLayout.DATA + index(tail + RingLayout.RECORD_HEADER), scalar);
+						this.data.writeLong(tail + RingLayout.RECORD_HEADER, scalar);
 					}
 				}
 				else {
-					copyIn(tail + RingLayout.RECORD_HEADER, payload, offset, length);
+					this.data.copyIn(tail + RingLayout.RECORD_HEADER, payload, offset, length);
 				}
 			}
 			else {
-				stream(tail + RingLayout.RECORD_HEADER, payload, offset, length, region);
+				this.data.stream(tail + RingLayout.RECORD_HEADER, payload, offset, length, region);
 			}
 			this.memory.getAndAddLong(RingLayout.COUNT, 1);
 			if (this.joinable) {
@@ -156,49 +144,6 @@ final class SharedRing {
 		}
 		finally {
 			this.locks.unlock(RingLayout.PUT_OWNER);
-		}
-	}
-
-	/** Writes a payload larger than the ring in chunks as space frees, publishing each; all but the last chunk. */
-	private void stream(long position, byte[] payload, int offset, int length, long region) {
-		long at = position;
-		long done = 0;
-		while (true) {
-			long n = Math.min(free(at), region - done);
-			if (n > 0) {
-				long copy = Math.min(n, length - done);
-				if (copy > 0) {
-					copyIn(at, payload, offset + (int) done, (int) copy);
-				}
-				at += n;
-				done += n;
-			}
-			if (done == region) {
-				return; // the caller publishes the last chunk with the count
-			}
-			this.memory.setLongRelease(RingLayout.TAIL, at);
-			long pos = at;
-			long want = Math.min(region - done, this.minChunk);
-			Waiting.untilUninterruptibly(() -> freeNow(pos) >= want, Waiting.FOREVER, this.locks::checkPeers);
-		}
-	}
-
-	private long free(long tail) {
-		long free = this.capacity - (tail - this.knownHead);
-		return (free > 0) ? free : freeNow(tail);
-	}
-
-	private long freeNow(long tail) {
-		this.knownHead = this.memory.getLong(RingLayout.HEAD);
-		return this.capacity - (tail - this.knownHead);
-	}
-
-	private void copyIn(long position, byte[] from, int start, int length) {
-		int at = index(position);
-		int first = Math.min(length, this.capacity - at);
-		this.memory.write(RingLayout.DATA + at, from, start, first);
-		if (first < length) {
-			this.memory.write(RingLayout.DATA, from, start + first, length - first);
 		}
 	}
 
@@ -222,28 +167,28 @@ final class SharedRing {
 		try {
 			this.locks.checkNotBroken();
 			long head = this.memory.getLong(RingLayout.HEAD);
-			if (available(head) < RingLayout.RECORD_HEADER
-					&& !await(() -> availableNow(head) >= RingLayout.RECORD_HEADER, deadline)) {
+			if (this.data.available(head) < RingLayout.RECORD_HEADER
+					&& !await(() -> this.data.availableNow(head) >= RingLayout.RECORD_HEADER, deadline)) {
 				return NOTHING;
 			}
-			long header = this.memory.getLong(RingLayout.DATA + index(head));
+			long header = this.data.readLong(head);
 			int length = (int) header;
 			tag = (int) (header >>> 32);
 			long end = head + RingLayout.RECORD_HEADER + RingLayout.align(length);
 			this.memory.setLong(RingLayout.READ_END, end);
 			long payload = head + RingLayout.RECORD_HEADER;
-			if (available(head) >= end - head || availableNow(head) >= end - head) {
+			if (this.data.available(head) >= end - head || this.data.availableNow(head) >= end - head) {
 				// whole: the common case, decoded straight from the ring
 				switch (tag) {
 					case MessageCodec.NULL -> message = null;
 					case MessageCodec.STRING -> {
 						byte[] into = (length <= this.scratch.length) ? this.scratch : new byte[length];
-						copyOut(payload, into, 0, length);
+						this.data.copyOut(payload, into, 0, length);
 						message = new String(into, 0, length, StandardCharsets.UTF_8);
 					}
 					case MessageCodec.BYTES, MessageCodec.SERIALIZED -> {
 						byte[] into = new byte[length];
-						copyOut(payload, into, 0, length);
+						this.data.copyOut(payload, into, 0, length);
 						if (tag == MessageCodec.BYTES) {
 							message = into;
 						}
@@ -251,13 +196,12 @@ final class SharedRing {
 							serialized = into;
 						}
 					}
-					default ->
-						message = MessageCodec.scalar(tag, this.memory.getLong(RingLayout.DATA + index(payload)));
+					default -> message = MessageCodec.scalar(tag, this.data.readLong(payload));
 				}
 			}
 			else {
 				byte[] into = new byte[length];
-				receive(payload, into, RingLayout.align(length));
+				this.data.receive(payload, into, RingLayout.align(length));
 				if (tag == MessageCodec.STRING) {
 					message = new String(into, StandardCharsets.UTF_8);
 				}
@@ -276,49 +220,6 @@ final class SharedRing {
 		}
 		// decoding can be slow and can fail: not under the lock, and the record is gone either way
 		return (serialized != null) ? codec.deserialize(serialized) : message;
-	}
-
-	/** Reads a payload still being streamed, chunk by chunk, freeing space for the producer after each. */
-	private void receive(long position, byte[] into, long region) {
-		long at = position;
-		long done = 0;
-		while (true) {
-			long n = Math.min(available(at), region - done);
-			if (n > 0) {
-				long copy = Math.min(n, into.length - done);
-				if (copy > 0) {
-					copyOut(at, into, (int) done, (int) copy);
-				}
-				at += n;
-				done += n;
-			}
-			if (done == region) {
-				return; // the caller frees the last chunk with the count
-			}
-			this.memory.setLongRelease(RingLayout.HEAD, at);
-			long pos = at;
-			long want = Math.min(region - done, this.minChunk);
-			Waiting.untilUninterruptibly(() -> availableNow(pos) >= want, Waiting.FOREVER, this.locks::checkPeers);
-		}
-	}
-
-	private long available(long head) {
-		long available = this.knownTail - head;
-		return (available > 0) ? available : availableNow(head);
-	}
-
-	private long availableNow(long head) {
-		this.knownTail = this.memory.getLong(RingLayout.TAIL);
-		return this.knownTail - head;
-	}
-
-	private void copyOut(long position, byte[] into, int start, int length) {
-		int at = index(position);
-		int first = Math.min(length, this.capacity - at);
-		this.memory.read(RingLayout.DATA + at, into, start, first);
-		if (first < length) {
-			this.memory.read(RingLayout.DATA, into, start + first, length - first);
-		}
 	}
 
 	/** Waits, without taking anything, until a record starts to arrive or the deadline passes. */
@@ -352,10 +253,6 @@ final class SharedRing {
 			return ready.getAsBoolean();
 		}
 		return Waiting.until(ready, deadline, this.locks::checkPeers);
-	}
-
-	private int index(long position) {
-		return (int) position & this.mask;
 	}
 
 }
