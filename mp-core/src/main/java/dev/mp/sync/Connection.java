@@ -53,11 +53,11 @@ public final class Connection<E> extends SharedObject {
 
 	Connection(SharedObjects owner, boolean readable, boolean writable, int capacityBytes) {
 		super(owner, owner.allocate(readable ? "pipe" : "pipe-send",
-				readable ? SharedRing.bytesFor(SharedRing.capacityFor(capacityBytes)) : SEND_ONLY_BYTES));
+				readable ? RingLayout.bytesFor(RingLayout.capacityFor(capacityBytes)) : SEND_ONLY_BYTES));
 		this.readable = readable;
 		this.writable = writable;
 		if (readable) {
-			SharedRing.format(memory(), SharedRing.capacityFor(capacityBytes), 0, false);
+			RingLayout.format(memory(), RingLayout.capacityFor(capacityBytes), 0, false);
 			this.inbox = new SharedRing(memory(), name());
 		}
 		this.codec = new MessageCodec(this);

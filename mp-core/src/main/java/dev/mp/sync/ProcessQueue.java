@@ -56,8 +56,8 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	}
 
 	ProcessQueue(SharedObjects owner, String kind, int maxSize, int capacityBytes, boolean joinable) {
-		super(owner, owner.allocate(kind, SharedRing.bytesFor(SharedRing.capacityFor(capacityBytes))));
-		SharedRing.format(memory(), SharedRing.capacityFor(capacityBytes), Math.max(0, maxSize), joinable);
+		super(owner, owner.allocate(kind, RingLayout.bytesFor(RingLayout.capacityFor(capacityBytes))));
+		RingLayout.format(memory(), RingLayout.capacityFor(capacityBytes), Math.max(0, maxSize), joinable);
 		init();
 	}
 

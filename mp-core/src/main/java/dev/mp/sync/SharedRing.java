@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.shm.SharedMemory;
 
@@ -15,68 +13,17 @@ import dev.mp.internal.shm.SharedMemory;
  * producers take turns on a put-lock word and consumers on a take-lock word (one compare-and-set each, as in
  * {@link ProcessLock}), so a producer and a consumer never wait for each other except for space or data.
  *
- * <p>Layout: header words, each group written by one side on its own 64-byte line so that the two sides do not
- * invalidate each other's caches, then a data area whose size is a power of two. {@code head} and {@code tail} count
- * bytes taken and put since the ring was made (they never wrap; a position is {@code count & mask}). A record is an
- * 8-byte header (payload length, tag) and the payload, padded to 8 bytes, so a header or a scalar payload never
- * straddles the end of the ring; a longer payload may wrap.
- *
  * <p>A record that fits the ring is written whole and published by one release store of {@code tail}. A larger one
  * is <em>streamed</em>: the producer writes it in chunks as consumers free space, publishing {@code tail} after each,
  * and the consumer holding the take lock reads the chunks as they arrive, publishing {@code head}. Once a record is
  * started neither side gives up on it (not for a deadline, not for an interrupt), since abandoning it half-written
  * or half-read would corrupt the ring.
  *
- * <p><b>Broken rings.</b> Each side records where the record it works on ends ({@code writeEnd}, {@code readEnd}). A
- * waiter that finds a lock held by a dead process checks it: between records the lock is simply taken back; in the
- * middle of a record the ring is marked broken with the dead pid, and every later call throws.
+ * <p>{@link RingLayout} says where the header words and the data are, and how a record is framed; {@link RingData}
+ * copies payloads across the end of the ring and streams the large ones; {@link RingLocks} keeps the two lock words,
+ * and breaks the ring when a process dies in the middle of a record.
  */
 final class SharedRing {
-
-	private static final Logger logger = LoggerFactory.getLogger(SharedRing.class);
-
-	private static final int LINE = 64;
-
-	/** Consumer's line: bytes taken so far, and where the record being taken ends. */
-	private static final int HEAD = 0;
-
-	private static final int READ_END = 8;
-
-	/** Producer's line: bytes put so far, and where the record being put ends. */
-	private static final int TAIL = LINE;
-
-	private static final int WRITE_END = LINE + 8;
-
-	private static final int PUT_OWNER = 2 * LINE;
-
-	private static final int TAKE_OWNER = 3 * LINE;
-
-	/** Whole records put and not yet taken (a streamed record counts once it is all written). */
-	private static final int COUNT = 4 * LINE;
-
-	/** Records put and not yet marked done, for joinable queues. */
-	private static final int UNFINISHED = 5 * LINE;
-
-	/** Read-mostly: set when made, or once when the ring breaks. */
-	private static final int CAPACITY = 6 * LINE;
-
-	private static final int MAX_ITEMS = 6 * LINE + 4;
-
-	private static final int JOINABLE = 6 * LINE + 8;
-
-	private static final int BROKEN = 6 * LINE + 16;
-
-	private static final int DATA = 8 * LINE;
-
-	static final int RECORD_HEADER = 8;
-
-	static final int MIN_CAPACITY = 64;
-
-	static final int MAX_CAPACITY = 1 << 30;
-
-	private static final int PUTTING = 1;
-
-	private static final int TAKING = 2;
 
 	/** Returned by {@link #take} when the deadline passed with nothing taken. */
 	static final Object NOTHING = new Object();
@@ -90,22 +37,13 @@ final class SharedRing {
 
 	private final int capacity;
 
-	private final int mask;
-
 	private final int maxItems;
 
 	private final boolean joinable;
 
-	/** Smallest chunk worth waiting for while streaming, so the two sides do not chase each other byte by byte. */
-	private final int minChunk;
+	private final RingLocks locks;
 
-	/*
-	 * Hints kept by this process: head and tail only grow, so a stale value understates free space or data and is
-	 * safe. Each is used under the lock of its side, which orders its uses by different threads of this process.
-	 */
-	private long knownHead;
-
-	private long knownTail;
+	private final RingData data;
 
 	/** Decoding room for short strings, used under the take lock only. */
 	private final byte[] scratch = new byte[1024];
@@ -113,35 +51,14 @@ final class SharedRing {
 	SharedRing(SharedMemory memory, String name) {
 		this.memory = memory;
 		this.name = name;
-		this.capacity = memory.getInt(CAPACITY);
-		if (Integer.bitCount(this.capacity) != 1 || memory.size() < DATA + this.capacity) {
+		this.capacity = memory.getInt(RingLayout.CAPACITY);
+		if (Integer.bitCount(this.capacity) != 1 || memory.size() < RingLayout.DATA + this.capacity) {
 			throw new IllegalStateException(name + " is not a ring (capacity " + this.capacity + ")");
 		}
-		this.mask = this.capacity - 1;
-		this.maxItems = memory.getInt(MAX_ITEMS);
-		this.joinable = memory.getInt(JOINABLE) != 0;
-		this.minChunk = Math.max(RECORD_HEADER, this.capacity / 8);
-	}
-
-	/** The data capacity for a requested one: the next power of two, within bounds. */
-	static int capacityFor(int requested) {
-		if (requested < 1 || requested > MAX_CAPACITY) {
-			throw new IllegalArgumentException(
-					"capacity must be between 1 and " + MAX_CAPACITY + " bytes, not " + requested);
-		}
-		return Math.max(MIN_CAPACITY, Integer.highestOneBit(requested - 1) << 1);
-	}
-
-	/** The bytes of shared memory a ring of this (rounded) capacity takes. */
-	static int bytesFor(int capacity) {
-		return DATA + capacity;
-	}
-
-	/** Writes the header of a new ring into zeroed memory. */
-	static void format(SharedMemory memory, int capacity, int maxItems, boolean joinable) {
-		memory.setInt(MAX_ITEMS, maxItems);
-		memory.setInt(JOINABLE, joinable ? 1 : 0);
-		memory.setInt(CAPACITY, capacity);
+		this.maxItems = memory.getInt(RingLayout.MAX_ITEMS);
+		this.joinable = memory.getInt(RingLayout.JOINABLE) != 0;
+		this.locks = new RingLocks(memory, name);
+		this.data = new RingData(memory, this.capacity, this.locks);
 	}
 
 	int capacity() {
@@ -154,16 +71,17 @@ final class SharedRing {
 
 	/** Whole records waiting; never negative. */
 	int count() {
-		return (int) Math.max(0, Math.min(Integer.MAX_VALUE, this.memory.getLong(COUNT)));
+		return (int) Math.max(0, Math.min(Integer.MAX_VALUE, this.memory.getLong(RingLayout.COUNT)));
 	}
 
 	/** Whether a record has started to arrive: something a consumer can begin to take. */
 	boolean readable() {
-		return this.memory.getLong(TAIL) - this.memory.getLong(HEAD) >= RECORD_HEADER;
+		return this.memory.getLong(RingLayout.TAIL) - this.memory.getLong(RingLayout.HEAD)
+				>= RingLayout.RECORD_HEADER;
 	}
 
 	long unfinished() {
-		return this.memory.getLong(UNFINISHED);
+		return this.memory.getLong(RingLayout.UNFINISHED);
 	}
 
 	// ---------------------------------------------------------------------------------------------------- putting
@@ -178,96 +96,54 @@ final class SharedRing {
 	 */
 	boolean put(int tag, byte @Nullable [] payload, int offset, int length, long scalar, long deadline)
 			throws InterruptedException {
-		checkNotBroken();
+		this.locks.checkNotBroken();
 		long me = Owners.currentThread();
-		if (!tryLock(PUT_OWNER, me) && !await(() -> tryLock(PUT_OWNER, me), deadline)) {
+		if (!this.locks.tryLock(RingLayout.PUT_OWNER, me)
+				&& !await(() -> this.locks.tryLock(RingLayout.PUT_OWNER, me), deadline)) {
 			return false;
 		}
 		try {
-			checkNotBroken();
-			if (this.maxItems > 0 && this.memory.getLong(COUNT) >= this.maxItems
-					&& !await(() -> this.memory.getLong(COUNT) < this.maxItems, deadline)) {
+			this.locks.checkNotBroken();
+			if (this.maxItems > 0 && this.memory.getLong(RingLayout.COUNT) >= this.maxItems
+					&& !await(() -> this.memory.getLong(RingLayout.COUNT) < this.maxItems, deadline)) {
 				return false;
 			}
-			long tail = this.memory.getLong(TAIL);
-			long region = align(length);
-			long end = tail + RECORD_HEADER + region;
+			long tail = this.memory.getLong(RingLayout.TAIL);
+			long region = RingLayout.align(length);
+			long end = tail + RingLayout.RECORD_HEADER + region;
 			long total = end - tail;
 			if (total > this.capacity && deadline == NOW) {
 				// streaming it would wait for consumers: "put it if there is room now" means room for all of it
 				return false;
 			}
 			long start = (total <= this.capacity) ? total : this.capacity / 2;
-			if (free(tail) < start && !await(() -> freeNow(tail) >= start, deadline)) {
+			if (this.data.free(tail) < start && !await(() -> this.data.freeNow(tail) >= start, deadline)) {
 				return false;
 			}
-			this.memory.setLong(WRITE_END, end);
-			this.memory.setLong(DATA + index(tail), ((long) tag << 32) | (length & 0xFFFF_FFFFL));
+			this.memory.setLong(RingLayout.WRITE_END, end);
+			this.data.writeLong(tail, ((long) tag << 32) | (length & 0xFFFF_FFFFL));
 			if (total <= this.capacity) {
 				if (payload == null) {
 					if (length == 8) {
-						this.memory.setLong(DATA + index(tail + RECORD_HEADER), scalar);
+						this.data.writeLong(tail + RingLayout.RECORD_HEADER, scalar);
 					}
 				}
 				else {
-					copyIn(tail + RECORD_HEADER, payload, offset, length);
+					this.data.copyIn(tail + RingLayout.RECORD_HEADER, payload, offset, length);
 				}
 			}
 			else {
-				stream(tail + RECORD_HEADER, payload, offset, length, region);
+				this.data.stream(tail + RingLayout.RECORD_HEADER, payload, offset, length, region);
 			}
-			this.memory.getAndAddLong(COUNT, 1);
+			this.memory.getAndAddLong(RingLayout.COUNT, 1);
 			if (this.joinable) {
-				this.memory.getAndAddLong(UNFINISHED, 1);
+				this.memory.getAndAddLong(RingLayout.UNFINISHED, 1);
 			}
-			this.memory.setLongRelease(TAIL, end);
+			this.memory.setLongRelease(RingLayout.TAIL, end);
 			return true;
 		}
 		finally {
-			unlock(PUT_OWNER);
-		}
-	}
-
-	/** Writes a payload larger than the ring in chunks as space frees, publishing each; all but the last chunk. */
-	private void stream(long position, byte[] payload, int offset, int length, long region) {
-		long at = position;
-		long done = 0;
-		while (true) {
-			long n = Math.min(free(at), region - done);
-			if (n > 0) {
-				long copy = Math.min(n, length - done);
-				if (copy > 0) {
-					copyIn(at, payload, offset + (int) done, (int) copy);
-				}
-				at += n;
-				done += n;
-			}
-			if (done == region) {
-				return; // the caller publishes the last chunk with the count
-			}
-			this.memory.setLongRelease(TAIL, at);
-			long pos = at;
-			long want = Math.min(region - done, this.minChunk);
-			Waiting.untilUninterruptibly(() -> freeNow(pos) >= want, Waiting.FOREVER, this::checkPeers);
-		}
-	}
-
-	private long free(long tail) {
-		long free = this.capacity - (tail - this.knownHead);
-		return (free > 0) ? free : freeNow(tail);
-	}
-
-	private long freeNow(long tail) {
-		this.knownHead = this.memory.getLong(HEAD);
-		return this.capacity - (tail - this.knownHead);
-	}
-
-	private void copyIn(long position, byte[] from, int start, int length) {
-		int at = index(position);
-		int first = Math.min(length, this.capacity - at);
-		this.memory.write(DATA + at, from, start, first);
-		if (first < length) {
-			this.memory.write(DATA, from, start + first, length - first);
+			this.locks.unlock(RingLayout.PUT_OWNER);
 		}
 	}
 
@@ -279,38 +155,40 @@ final class SharedRing {
 	 * @return the message, or {@link #NOTHING} when the deadline passed first
 	 */
 	Object take(long deadline, MessageCodec codec) throws InterruptedException {
-		checkNotBroken();
+		this.locks.checkNotBroken();
 		long me = Owners.currentThread();
-		if (!tryLock(TAKE_OWNER, me) && !await(() -> tryLock(TAKE_OWNER, me), deadline)) {
+		if (!this.locks.tryLock(RingLayout.TAKE_OWNER, me)
+				&& !await(() -> this.locks.tryLock(RingLayout.TAKE_OWNER, me), deadline)) {
 			return NOTHING;
 		}
 		int tag;
 		byte[] serialized = null;
 		Object message = null;
 		try {
-			checkNotBroken();
-			long head = this.memory.getLong(HEAD);
-			if (available(head) < RECORD_HEADER && !await(() -> availableNow(head) >= RECORD_HEADER, deadline)) {
+			this.locks.checkNotBroken();
+			long head = this.memory.getLong(RingLayout.HEAD);
+			if (this.data.available(head) < RingLayout.RECORD_HEADER
+					&& !await(() -> this.data.availableNow(head) >= RingLayout.RECORD_HEADER, deadline)) {
 				return NOTHING;
 			}
-			long header = this.memory.getLong(DATA + index(head));
+			long header = this.data.readLong(head);
 			int length = (int) header;
 			tag = (int) (header >>> 32);
-			long end = head + RECORD_HEADER + align(length);
-			this.memory.setLong(READ_END, end);
-			long payload = head + RECORD_HEADER;
-			if (available(head) >= end - head || availableNow(head) >= end - head) {
+			long end = head + RingLayout.RECORD_HEADER + RingLayout.align(length);
+			this.memory.setLong(RingLayout.READ_END, end);
+			long payload = head + RingLayout.RECORD_HEADER;
+			if (this.data.available(head) >= end - head || this.data.availableNow(head) >= end - head) {
 				// whole: the common case, decoded straight from the ring
 				switch (tag) {
 					case MessageCodec.NULL -> message = null;
 					case MessageCodec.STRING -> {
 						byte[] into = (length <= this.scratch.length) ? this.scratch : new byte[length];
-						copyOut(payload, into, 0, length);
+						this.data.copyOut(payload, into, 0, length);
 						message = new String(into, 0, length, StandardCharsets.UTF_8);
 					}
 					case MessageCodec.BYTES, MessageCodec.SERIALIZED -> {
 						byte[] into = new byte[length];
-						copyOut(payload, into, 0, length);
+						this.data.copyOut(payload, into, 0, length);
 						if (tag == MessageCodec.BYTES) {
 							message = into;
 						}
@@ -318,12 +196,12 @@ final class SharedRing {
 							serialized = into;
 						}
 					}
-					default -> message = MessageCodec.scalar(tag, this.memory.getLong(DATA + index(payload)));
+					default -> message = MessageCodec.scalar(tag, this.data.readLong(payload));
 				}
 			}
 			else {
 				byte[] into = new byte[length];
-				receive(payload, into, align(length));
+				this.data.receive(payload, into, RingLayout.align(length));
 				if (tag == MessageCodec.STRING) {
 					message = new String(into, StandardCharsets.UTF_8);
 				}
@@ -334,62 +212,19 @@ final class SharedRing {
 					message = into;
 				}
 			}
-			this.memory.getAndAddLong(COUNT, -1);
-			this.memory.setLongRelease(HEAD, end);
+			this.memory.getAndAddLong(RingLayout.COUNT, -1);
+			this.memory.setLongRelease(RingLayout.HEAD, end);
 		}
 		finally {
-			unlock(TAKE_OWNER);
+			this.locks.unlock(RingLayout.TAKE_OWNER);
 		}
 		// decoding can be slow and can fail: not under the lock, and the record is gone either way
 		return (serialized != null) ? codec.deserialize(serialized) : message;
 	}
 
-	/** Reads a payload still being streamed, chunk by chunk, freeing space for the producer after each. */
-	private void receive(long position, byte[] into, long region) {
-		long at = position;
-		long done = 0;
-		while (true) {
-			long n = Math.min(available(at), region - done);
-			if (n > 0) {
-				long copy = Math.min(n, into.length - done);
-				if (copy > 0) {
-					copyOut(at, into, (int) done, (int) copy);
-				}
-				at += n;
-				done += n;
-			}
-			if (done == region) {
-				return; // the caller frees the last chunk with the count
-			}
-			this.memory.setLongRelease(HEAD, at);
-			long pos = at;
-			long want = Math.min(region - done, this.minChunk);
-			Waiting.untilUninterruptibly(() -> availableNow(pos) >= want, Waiting.FOREVER, this::checkPeers);
-		}
-	}
-
-	private long available(long head) {
-		long available = this.knownTail - head;
-		return (available > 0) ? available : availableNow(head);
-	}
-
-	private long availableNow(long head) {
-		this.knownTail = this.memory.getLong(TAIL);
-		return this.knownTail - head;
-	}
-
-	private void copyOut(long position, byte[] into, int start, int length) {
-		int at = index(position);
-		int first = Math.min(length, this.capacity - at);
-		this.memory.read(DATA + at, into, start, first);
-		if (first < length) {
-			this.memory.read(DATA, into, start + first, length - first);
-		}
-	}
-
 	/** Waits, without taking anything, until a record starts to arrive or the deadline passes. */
 	boolean awaitReadable(long deadline) throws InterruptedException {
-		checkNotBroken();
+		this.locks.checkNotBroken();
 		return readable() || await(this::readable, deadline);
 	}
 
@@ -397,11 +232,11 @@ final class SharedRing {
 
 	void taskDone() {
 		while (true) {
-			long unfinished = this.memory.getLong(UNFINISHED);
+			long unfinished = this.memory.getLong(RingLayout.UNFINISHED);
 			if (unfinished <= 0) {
 				throw new IllegalStateException("taskDone() called more times than there were items put in " + this.name);
 			}
-			if (this.memory.compareAndSetLong(UNFINISHED, unfinished, unfinished - 1)) {
+			if (this.memory.compareAndSetLong(RingLayout.UNFINISHED, unfinished, unfinished - 1)) {
 				return;
 			}
 		}
@@ -411,66 +246,13 @@ final class SharedRing {
 		return unfinished() <= 0 || await(() -> unfinished() <= 0, deadline);
 	}
 
-	// -------------------------------------------------------------------------------------- locks and dead owners
-
-	private boolean tryLock(int word, long me) {
-		return this.memory.getLong(word) == 0 && this.memory.compareAndSetLong(word, 0, me);
-	}
-
-	private void unlock(int word) {
-		this.memory.setLongRelease(word, 0);
-	}
+	// ------------------------------------------------------------------------------------------------- waiting
 
 	private boolean await(BooleanSupplier ready, long deadline) throws InterruptedException {
 		if (deadline == NOW) {
 			return ready.getAsBoolean();
 		}
-		return Waiting.until(ready, deadline, this::checkPeers);
-	}
-
-	/** Housekeeping of every long wait: fails if the ring broke, and takes back locks of dead processes. */
-	void checkPeers() {
-		checkNotBroken();
-		inspect(PUT_OWNER, TAIL, WRITE_END, PUTTING);
-		inspect(TAKE_OWNER, HEAD, READ_END, TAKING);
-	}
-
-	private void inspect(int lock, int position, int end, int side) {
-		long owner = this.memory.getLong(lock);
-		if (owner == 0 || Owners.alive(Owners.pid(owner))) {
-			return;
-		}
-		boolean midRecord = this.memory.getLong(position) != this.memory.getLong(end);
-		if (this.memory.getLong(lock) != owner) {
-			return; // taken over meanwhile: what we read may be the new owner's
-		}
-		if (midRecord) {
-			this.memory.compareAndSetLong(BROKEN, 0, ((long) Owners.pid(owner) << 8) | side);
-			checkNotBroken();
-		}
-		if (this.memory.compareAndSetLong(lock, owner, 0)) {
-			// a consumer waits for data holding its lock, so this is what killing an idle consumer leaves
-			logger.info("Process {} died holding the {} lock of {} between messages: released it for the others",
-					Owners.pid(owner), (side == PUTTING) ? "put" : "take", this.name);
-		}
-	}
-
-	void checkNotBroken() {
-		long broken = this.memory.getLong(BROKEN);
-		if (broken != 0) {
-			throw new IllegalStateException(this.name + " is broken: process " + (broken >>> 8) + " died while "
-					+ (((broken & 0xFF) == PUTTING) ? "putting a message into it" : "taking a message from it")
-					+ ", leaving a message half " + (((broken & 0xFF) == PUTTING) ? "written" : "read")
-					+ ". A process killed while it puts or takes may break a queue, as in Python; make a new one");
-		}
-	}
-
-	private int index(long position) {
-		return (int) position & this.mask;
-	}
-
-	private static long align(long length) {
-		return (length + 7) & ~7L;
+		return Waiting.until(ready, deadline, this.locks::checkPeers);
 	}
 
 }

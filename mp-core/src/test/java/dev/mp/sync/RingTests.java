@@ -47,10 +47,10 @@ class RingTests {
 
 	@Test
 	void capacityIsRoundedUpToAPowerOfTwo() {
-		assertThat(SharedRing.capacityFor(1)).isEqualTo(SharedRing.MIN_CAPACITY);
-		assertThat(SharedRing.capacityFor(1000)).isEqualTo(1024);
-		assertThat(SharedRing.capacityFor(1024)).isEqualTo(1024);
-		assertThat(SharedRing.capacityFor(1025)).isEqualTo(2048);
+		assertThat(RingLayout.capacityFor(1)).isEqualTo(RingLayout.MIN_CAPACITY);
+		assertThat(RingLayout.capacityFor(1000)).isEqualTo(1024);
+		assertThat(RingLayout.capacityFor(1024)).isEqualTo(1024);
+		assertThat(RingLayout.capacityFor(1025)).isEqualTo(2048);
 		assertThat(queue(0, 100).capacityBytes()).isEqualTo(128);
 	}
 
