@@ -28,6 +28,7 @@ import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
 import dev.mp.internal.launch.ClassDataArchives;
 import dev.mp.internal.launch.ExtractedJars;
+import dev.mp.internal.launch.JavaRelease;
 import dev.mp.internal.launch.JvmCommand;
 import dev.mp.test.JavaProcesses;
 import dev.mp.test.NoChildProcessesLeft;
@@ -158,7 +159,7 @@ class ExtractedWorkersIT {
 	void aJava25ChildGetsAnAheadOfTimeCacheTrainedOnce() throws Exception {
 		Path java25 = Path.of(System.getProperty("mp.test.java25-home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 		assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
-		assumeTrue(ClassDataArchives.featureVersion(java25) >= 25, java25 + " is not Java 25+");
+		assumeTrue(JavaRelease.featureVersion(java25) >= 25, java25 + " is not Java 25+");
 		ProcessOptions options = options(this.cache).toBuilder().javaHome(java25).build();
 		int before = ClassDataArchives.trainings();
 		warmWorkers(options, 1);
@@ -170,7 +171,7 @@ class ExtractedWorkersIT {
 
 		List<List<String>> commands = warmWorkers(options, 2);
 		assertThat(commands).allSatisfy((command) -> assertThat(command).contains("-XX:AOTCache=" + cache));
-		if (ClassDataArchives.featureVersion(java25) == 25) {
+		if (JavaRelease.featureVersion(java25) == 25) {
 			// the training's compilations are not replayed (see ClassDataArchives.mappingOptions)
 			assertThat(commands).allSatisfy((command) -> assertThat(command).containsSubsequence(
 					"-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"));

@@ -71,12 +71,6 @@ public final class ClassDataArchives {
 	 */
 	private static final Map<List<Object>, CompletableFuture<Boolean>> verified = new ConcurrentHashMap<>();
 
-	/** Java feature versions by installation. */
-	private static final Map<Path, Integer> featureVersions = new ConcurrentHashMap<>();
-
-	/** {@code JAVA_VERSION} by installation. */
-	private static final Map<Path, String> javaVersions = new ConcurrentHashMap<>();
-
 	private static final AtomicInteger rejections = new AtomicInteger();
 
 	private static final AtomicInteger trainings = new AtomicInteger();
@@ -117,7 +111,7 @@ public final class ClassDataArchives {
 	public static Path archive(Path cacheDirectory, Path javaHome, List<String> jvmOptions, String classPath,
 			String bootstrapMode) {
 		StringBuilder identity = new StringBuilder();
-		identity.append(javaHome.toAbsolutePath()).append('\n').append(javaVersion(javaHome)).append(' ');
+		identity.append(javaHome.toAbsolutePath()).append('\n').append(JavaRelease.javaVersion(javaHome)).append(' ');
 		identity.append(version(javaHome.resolve("lib/modules")));
 		identity.append('\n').append(String.join("\u0000", jvmOptions)).append('\n').append(bootstrapMode);
 		for (String entry : classPath.split(File.pathSeparator)) {
@@ -151,39 +145,7 @@ public final class ClassDataArchives {
 	 * cache rather than a dynamic class-data-sharing archive.
 	 */
 	public static boolean aheadOfTime(Path javaHome) {
-		return featureVersion(javaHome) >= 25;
-	}
-
-	/** The feature version of a Java installation (17, 21, 25...), from its {@code release} file; 0 if unknown. */
-	public static int featureVersion(Path javaHome) {
-		return featureVersions.computeIfAbsent(javaHome.toAbsolutePath(), (home) -> {
-			String version = javaVersion(home);
-			try {
-				return Integer.parseInt(version.replaceFirst("^1\\.", "").replaceFirst("[^0-9].*$", ""));
-			}
-			catch (NumberFormatException ex) {
-				return 0;
-			}
-		});
-	}
-
-	/** {@code JAVA_VERSION} of an installation's {@code release} file, or {@code ?}. */
-	private static String javaVersion(Path javaHome) {
-		return javaVersions.computeIfAbsent(javaHome.toAbsolutePath(), ClassDataArchives::readJavaVersion);
-	}
-
-	private static String readJavaVersion(Path javaHome) {
-		try {
-			for (String line : Files.readAllLines(javaHome.resolve("release"), StandardCharsets.UTF_8)) {
-				if (line.startsWith("JAVA_VERSION=")) {
-					return line.substring("JAVA_VERSION=".length()).replace("\"", "").strip();
-				}
-			}
-		}
-		catch (IOException ex) {
-			// a JRE image without one: the modules file's version still tells installations apart
-		}
-		return "?";
+		return JavaRelease.featureVersion(javaHome) >= 25;
 	}
 
 	/**
@@ -198,7 +160,7 @@ public final class ClassDataArchives {
 		if (!aheadOfTime(javaHome)) {
 			return List.of("-XX:SharedArchiveFile=" + archive);
 		}
-		if (startupFlags && featureVersion(javaHome) == 25) {
+		if (startupFlags && JavaRelease.featureVersion(javaHome) == 25) {
 			return List.of("-XX:AOTCache=" + archive, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
 		}
 		return List.of("-XX:AOTCache=" + archive);
