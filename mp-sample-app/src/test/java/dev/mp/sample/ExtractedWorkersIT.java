@@ -26,6 +26,7 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
+import dev.mp.internal.launch.ArchiveCheck;
 import dev.mp.internal.launch.ClassDataArchives;
 import dev.mp.internal.launch.ExtractedJars;
 import dev.mp.internal.launch.JavaRelease;
@@ -247,13 +248,13 @@ class ExtractedWorkersIT {
 		Files.write(archive, broken);
 		FileTime brokenAt = Files.getLastModifiedTime(archive);
 
-		int rejections = ClassDataArchives.rejections();
+		int rejections = ArchiveCheck.rejections();
 		int trainings = ClassDataArchives.trainings();
 		List<List<String>> commands = warmWorkers(this.cache, 2);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain(archive.toString());
 		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
 		assertThat(this.pool.startFailure()).isEmpty();
-		assertThat(ClassDataArchives.rejections() - rejections).as("archives found broken").isEqualTo(1);
+		assertThat(ArchiveCheck.rejections() - rejections).as("archives found broken").isEqualTo(1);
 		assertThat(output).contains("The class-data archive " + archive + " is unusable (a JVM that maps it");
 
 		// recorded again, once, and mapped by the next worker
@@ -279,10 +280,10 @@ class ExtractedWorkersIT {
 		this.template.close();
 
 		// what they left is whole: a fresh parent's check passes, and its workers map the archive
-		int rejections = ClassDataArchives.rejections();
+		int rejections = ArchiveCheck.rejections();
 		commands = warmWorkers(this.cache, 4);
 		assertThat(commands).allSatisfy((command) -> assertThat(command).contains(mapping(archives().get(0))));
-		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
+		assertThat(ArchiveCheck.rejections()).isEqualTo(rejections);
 		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
 		try (Stream<Path> files = Files.list(this.cache.resolve("cds"))) {
 			assertThat(files.map((file) -> file.getFileName().toString()))
@@ -327,10 +328,10 @@ class ExtractedWorkersIT {
 		}
 
 		// what they left is whole: this parent's check passes and its worker maps the archive
-		int rejections = ClassDataArchives.rejections();
+		int rejections = ArchiveCheck.rejections();
 		List<List<String>> commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains(mapping(archives().get(0)));
-		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
+		assertThat(ArchiveCheck.rejections()).isEqualTo(rejections);
 	}
 
 	private void awaitArchives(int count) {

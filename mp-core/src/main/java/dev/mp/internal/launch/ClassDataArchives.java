@@ -60,18 +60,8 @@ public final class ClassDataArchives {
 	/** A lock older than this is left over from a parent that died while training. */
 	private static final Duration STALE_LOCK = Duration.ofMinutes(10);
 
-	private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
-
 	/** Archives this JVM has trained or tried to: never twice (unless one is found broken and deleted). */
 	private static final Set<Path> attempted = ConcurrentHashMap.newKeySet();
-
-	/**
-	 * Checks of archives by this JVM, by path, size, modification time and file key: a new file at the same path is
-	 * checked again. (Its last use is stamped on a file next to it, see {@link CacheDirectory#touch}.)
-	 */
-	private static final Map<List<Object>, CompletableFuture<Boolean>> verified = new ConcurrentHashMap<>();
-
-	private static final AtomicInteger rejections = new AtomicInteger();
 
 	private static final AtomicInteger trainings = new AtomicInteger();
 
@@ -81,11 +71,6 @@ public final class ClassDataArchives {
 	/** How many training children this JVM has started; public for the sample app's cache tests. */
 	public static int trainings() {
 		return trainings.get();
-	}
-
-	/** How many archives this JVM has found broken and deleted; public for the sample app's cache tests. */
-	public static int rejections() {
-		return rejections.get();
 	}
 
 	/**
@@ -130,16 +115,6 @@ public final class ClassDataArchives {
 		}
 	}
 
-	/** Whether the archive exists and is worth mapping. */
-	public static boolean isUsable(Path archive) {
-		try {
-			return Files.isRegularFile(archive) && Files.size(archive) > 0;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
 	/**
 	 * Whether the child's Java (the installation at {@code javaHome}) is 25 or later, so that it gets an ahead-of-time
 	 * cache rather than a dynamic class-data-sharing archive.
@@ -166,115 +141,9 @@ public final class ClassDataArchives {
 		return List.of("-XX:AOTCache=" + archive);
 	}
 
-	/**
-	 * Whether workers should map the archive: it exists and this JVM has checked it (once per archive file) by mapping
-	 * it in a JVM that must use it and verify its checksum. A broken one is logged with the reason, deleted, and may be
-	 * recorded again. Also marks the archive as in use by this JVM (see {@link CacheDirectory#use}).
-	 * @param workerCommand a worker's full command, executable first and main class last, without archive options
-	 * @param settings the worker's working directory and environment
-	 */
-	public static boolean usable(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings) {
-		CacheDirectory.use(archive.getParent().getParent(), archive);
-		if (!isUsable(archive)) {
-			return false;
-		}
-		List<Object> key;
-		try {
-			BasicFileAttributes attributes = Files.readAttributes(archive, BasicFileAttributes.class);
-			key = List.of(archive, attributes.size(), attributes.lastModifiedTime().toMillis(),
-					String.valueOf(attributes.fileKey()));
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		CompletableFuture<Boolean> mine = new CompletableFuture<>();
-		CompletableFuture<Boolean> check = verified.putIfAbsent(key, mine);
-		if (check != null) {
-			return check.join();
-		}
-		Optional<String> problem;
-		try {
-			problem = verify(archive, javaHome, workerCommand, settings);
-		}
-		catch (CannotCheckException ex) {
-			// not the archive's fault (no process, a machine too busy): without it this time, checked again next time
-			logger.info("Cannot check the class-data archive {} ({}); this worker starts without it", archive,
-					ex.getMessage());
-			verified.remove(key, mine);
-			mine.complete(false);
-			return false;
-		}
-		problem.ifPresent((reason) -> {
-			rejections.incrementAndGet();
-			logger.warn("The class-data archive {} is unusable ({}); workers start without it, and it is recorded again",
-					archive, reason);
-			deleteQuietly(archive);
-			attempted.remove(archive);
-		});
-		mine.complete(problem.isEmpty());
-		return problem.isEmpty();
-	}
-
-	/**
-	 * Maps the archive in a JVM that must use it and check its checksum.
-	 * @return empty if it can, else what the JVM said
-	 * @throws CannotCheckException if the check itself could not run to its end
-	 */
-	static Optional<String> verify(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings)
-			throws CannotCheckException {
-		Path errorFile = sibling(archive, ".verify-" + ProcessHandle.current().pid() + ".log");
-		Path outputFile = sibling(archive, ".verify-" + ProcessHandle.current().pid() + ".out");
-		List<String> command = new ArrayList<>(workerCommand.subList(0, workerCommand.size() - 1));
-		// with every option a worker may map it with: a JVM that refused one fails the check, and no worker uses it
-		List<String> checks = new ArrayList<>(mappingOptions(archive, javaHome, true));
-		checks.add(aheadOfTime(javaHome) ? "-XX:AOTMode=on" : "-Xshare:on");
-		checks.addAll(List.of("-XX:+VerifySharedSpaces", "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + errorFile));
-		command.addAll(1, checks);
-		command.add("-version");
-		Process process = null;
-		try {
-			ProcessBuilder builder = new ProcessBuilder(command).directory(settings.directory())
-				.redirectErrorStream(true)
-				.redirectOutput(outputFile.toFile())
-				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-			builder.environment().clear();
-			builder.environment().putAll(settings.environment());
-			process = builder.start();
-			if (!process.waitFor(VERIFY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new CannotCheckException("the check took longer than " + VERIFY_TIMEOUT);
-			}
-			if (process.exitValue() == 0) {
-				return Optional.empty();
-			}
-			String output = Files.readString(outputFile, StandardCharsets.ISO_8859_1);
-			String signal = output.lines()
-				.filter((line) -> line.startsWith("#  SIG"))
-				.map((line) -> " (" + line.substring(3).replaceFirst(" .*", "") + ")")
-				.findFirst()
-				.orElse("");
-			List<String> said = output.lines()
-				.map(String::strip)
-				.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
-				.filter((line) -> !line.startsWith("Error occurred during initialization of VM"))
-				.limit(3)
-				.toList();
-			return Optional.of("a JVM that maps it " + (said.isEmpty() ? "crashed" + signal : "said: " + String.join(" ", said))
-					+ ", exit code " + process.exitValue());
-		}
-		catch (IOException ex) {
-			throw new CannotCheckException(ex.toString());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new CannotCheckException("interrupted");
-		}
-		finally {
-			if (process != null && process.isAlive()) {
-				process.destroyForcibly();
-			}
-			deleteQuietly(errorFile);
-			deleteQuietly(outputFile);
-		}
+	/** Lets this JVM train the archive again: it was found broken and deleted. */
+	static void forget(Path archive) {
+		attempted.remove(archive);
 	}
 
 	/**
@@ -289,7 +158,7 @@ public final class ClassDataArchives {
 	 */
 	public static void trainIfMissing(Path archive, Path javaHome, List<String> workerCommand, ProcessBuilder settings,
 			StdinWriter bootstrap, Path scratch, Duration timeout, Set<Process> running, long cacheMaxBytes) {
-		if (isUsable(archive) || !attempted.add(archive)) {
+		if (ArchiveCheck.isUsable(archive) || !attempted.add(archive)) {
 			return;
 		}
 		Path failed = sibling(archive, ".failed");
@@ -348,16 +217,16 @@ public final class ClassDataArchives {
 				else if (!running.contains(process)) {
 					return; // stopped by its parent's close(): not a failure
 				}
-				else if (process.exitValue() != 0 || !isUsable(temporary)) {
+				else if (process.exitValue() != 0 || !ArchiveCheck.isUsable(temporary)) {
 					problem = "exit code " + process.exitValue();
 				}
 				else {
 					// checked before it is published: no worker of any parent maps a broken one
 					Optional<String> broken;
 					try {
-						broken = verify(temporary, javaHome, workerCommand, settings);
+						broken = ArchiveCheck.verify(temporary, javaHome, workerCommand, settings);
 					}
-					catch (CannotCheckException ex) {
+					catch (ArchiveCheck.CannotCheckException ex) {
 						broken = Optional.of("cannot check the recorded archive: " + ex.getMessage());
 					}
 					if (broken.isPresent()) {
@@ -366,9 +235,7 @@ public final class ClassDataArchives {
 					else {
 						Files.move(temporary, archive, StandardCopyOption.ATOMIC_MOVE,
 								StandardCopyOption.REPLACE_EXISTING);
-						BasicFileAttributes attributes = Files.readAttributes(archive, BasicFileAttributes.class);
-						verified.putIfAbsent(List.of(archive, attributes.size(), attributes.lastModifiedTime().toMillis(),
-								String.valueOf(attributes.fileKey())), CompletableFuture.completedFuture(true));
+						ArchiveCheck.passed(archive);
 						CacheDirectory.touch(archive);
 						logger.debug("Recorded the class-data archive {} for faster worker starts", archive);
 						return;
@@ -446,28 +313,18 @@ public final class ClassDataArchives {
 		}
 	}
 
-	private static Path sibling(Path archive, String suffix) {
+	/** A file next to an archive: its lock, its failure mark, its recording, the output of its check. */
+	static Path sibling(Path archive, String suffix) {
 		return archive.resolveSibling(archive.getFileName() + suffix);
 	}
 
-	private static void deleteQuietly(Path path) {
+	static void deleteQuietly(Path path) {
 		try {
 			Files.deleteIfExists(path);
 		}
 		catch (IOException ex) {
 			// best effort
 		}
-	}
-
-	/** The check of an archive could not run to its end: no verdict on the archive. */
-	static final class CannotCheckException extends Exception {
-
-		private static final long serialVersionUID = 1L;
-
-		CannotCheckException(String message) {
-			super(message);
-		}
-
 	}
 
 	/** Writes a child's stdin. */

@@ -58,7 +58,7 @@ public final class WorkerCommand {
 		keyOptions.add("-Xmx" + options.maxHeap());
 		Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions, classPath,
 				options.bootstrapMode());
-		if (!ClassDataArchives.usable(archive, options.javaHome(), plain, settings(options))) {
+		if (!ArchiveCheck.usable(archive, options.javaHome(), plain, settings(options))) {
 			return new WorkerCommand(options, plain, archive);
 		}
 		List<String> mapping = new ArrayList<>(jvmOptions);
