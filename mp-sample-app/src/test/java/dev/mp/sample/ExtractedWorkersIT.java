@@ -27,6 +27,7 @@ import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
 import dev.mp.internal.launch.ArchiveCheck;
+import dev.mp.internal.launch.ArchiveTraining;
 import dev.mp.internal.launch.ClassDataArchives;
 import dev.mp.internal.launch.ExtractedJars;
 import dev.mp.internal.launch.JavaRelease;
@@ -113,12 +114,12 @@ class ExtractedWorkersIT {
 
 	@Test
 	void aTrainingChildRecordsAClassDataArchiveOnceAndLaterWorkersMapIt() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		warmWorkers(this.cache, 1);
 		await("the training child to record a class-data archive").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> archives().size() == 1);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
 		Path archive = archives().get(0);
@@ -134,7 +135,7 @@ class ExtractedWorkersIT {
 		if (Files.isReadable(maps)) {
 			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(archive.toString());
 		}
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 	}
 
 	/**
@@ -162,12 +163,12 @@ class ExtractedWorkersIT {
 		assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
 		assumeTrue(JavaRelease.featureVersion(java25) >= 25, java25 + " is not Java 25+");
 		ProcessOptions options = options(this.cache).toBuilder().javaHome(java25).build();
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		warmWorkers(options, 1);
 		awaitArchives(1);
 		Path cache = archives().get(0);
 		assertThat(cache.getFileName().toString()).endsWith(".aot");
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
 		List<List<String>> commands = warmWorkers(options, 2);
@@ -184,7 +185,7 @@ class ExtractedWorkersIT {
 		if (Files.isReadable(maps)) {
 			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(cache.toString());
 		}
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
 		// the same class path on Java 17 is a key of its own, with a dynamic archive
@@ -195,7 +196,7 @@ class ExtractedWorkersIT {
 
 	@Test
 	void aChangedClassPathGetsAnArchiveOfItsOwn() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		warmWorkers(this.cache, 1);
 		awaitArchives(1);
 		Path first = archives().get(0);
@@ -206,13 +207,13 @@ class ExtractedWorkersIT {
 		List<List<String>> commands = warmWorkers(this.cache, 1);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain(first.toString());
 		awaitArchives(2);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(2);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(2);
 		this.template.close();
 
 		Path second = archives().stream().filter((archive) -> !archive.equals(first)).findFirst().orElseThrow();
 		commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains(mapping(second));
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(2);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(2);
 	}
 
 	@Test
@@ -249,7 +250,7 @@ class ExtractedWorkersIT {
 		FileTime brokenAt = Files.getLastModifiedTime(archive);
 
 		int rejections = ArchiveCheck.rejections();
-		int trainings = ClassDataArchives.trainings();
+		int trainings = ArchiveTraining.trainings();
 		List<List<String>> commands = warmWorkers(this.cache, 2);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain(archive.toString());
 		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
@@ -261,7 +262,7 @@ class ExtractedWorkersIT {
 		await("a new archive").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> Files.isRegularFile(archive) && !Files.getLastModifiedTime(archive).equals(brokenAt));
-		assertThat(ClassDataArchives.trainings() - trainings).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - trainings).as("trainings").isEqualTo(1);
 		this.template.close();
 		commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains(mapping(archive));
@@ -269,13 +270,13 @@ class ExtractedWorkersIT {
 
 	@Test
 	void fourConcurrentFirstStartsAllSucceedAndTrainOnce() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		int extractions = ExtractedJars.extractions();
 		List<List<String>> commands = warmWorkers(this.cache, 4);
 		assertThat(commands).hasSize(4);
 		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
 		awaitArchives(1);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		assertThat(ExtractedJars.extractions() - extractions).as("extractions").isEqualTo(1);
 		this.template.close();
 
@@ -284,7 +285,7 @@ class ExtractedWorkersIT {
 		commands = warmWorkers(this.cache, 4);
 		assertThat(commands).allSatisfy((command) -> assertThat(command).contains(mapping(archives().get(0))));
 		assertThat(ArchiveCheck.rejections()).isEqualTo(rejections);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		try (Stream<Path> files = Files.list(this.cache.resolve("cds"))) {
 			assertThat(files.map((file) -> file.getFileName().toString()))
 				.as("no temporary or lock files left")
@@ -346,12 +347,12 @@ class ExtractedWorkersIT {
 
 	@Test
 	void classDataSharingCanBeTurnedOff() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		ProcessOptions options = options(this.cache).toBuilder().classDataSharing(false).build();
 		List<List<String>> commands = warmWorkers(options, 1);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain("SharedArchiveFile");
 		this.template.close();
-		assertThat(ClassDataArchives.trainings()).isEqualTo(before);
+		assertThat(ArchiveTraining.trainings()).isEqualTo(before);
 		assertThat(this.cache.resolve("cds")).doesNotExist();
 	}
 

@@ -97,7 +97,7 @@ public final class ArchiveCheck {
 			logger.warn("The class-data archive {} is unusable ({}); workers start without it, and it is recorded again",
 					archive, reason);
 			ClassDataArchives.deleteQuietly(archive);
-			ClassDataArchives.forget(archive);
+			ArchiveTraining.forget(archive);
 		});
 		mine.complete(problem.isEmpty());
 		return problem.isEmpty();
