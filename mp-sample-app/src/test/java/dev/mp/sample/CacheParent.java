@@ -7,7 +7,7 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
-import dev.mp.internal.launch.ClassDataArchives;
+import dev.mp.internal.launch.ArchiveTraining;
 import dev.mp.internal.launch.ExtractedJars;
 
 /**
@@ -29,7 +29,7 @@ public final class CacheParent {
 			System.out.println("READY " + pool.workers().get(0).pid());
 			System.in.read();
 		}
-		System.out.println("TRAININGS " + ClassDataArchives.trainings() + " EXTRACTIONS " + ExtractedJars.extractions());
+		System.out.println("TRAININGS " + ArchiveTraining.trainings() + " EXTRACTIONS " + ExtractedJars.extractions());
 	}
 
 }

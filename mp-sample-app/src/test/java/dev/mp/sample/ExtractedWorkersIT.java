@@ -26,8 +26,11 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
+import dev.mp.internal.launch.ArchiveCheck;
+import dev.mp.internal.launch.ArchiveTraining;
 import dev.mp.internal.launch.ClassDataArchives;
 import dev.mp.internal.launch.ExtractedJars;
+import dev.mp.internal.launch.JavaRelease;
 import dev.mp.internal.launch.JvmCommand;
 import dev.mp.test.JavaProcesses;
 import dev.mp.test.NoChildProcessesLeft;
@@ -111,12 +114,12 @@ class ExtractedWorkersIT {
 
 	@Test
 	void aTrainingChildRecordsAClassDataArchiveOnceAndLaterWorkersMapIt() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		warmWorkers(this.cache, 1);
 		await("the training child to record a class-data archive").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> archives().size() == 1);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
 		Path archive = archives().get(0);
@@ -132,7 +135,7 @@ class ExtractedWorkersIT {
 		if (Files.isReadable(maps)) {
 			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(archive.toString());
 		}
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 	}
 
 	/**
@@ -158,19 +161,19 @@ class ExtractedWorkersIT {
 	void aJava25ChildGetsAnAheadOfTimeCacheTrainedOnce() throws Exception {
 		Path java25 = Path.of(System.getProperty("mp.test.java25-home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 		assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);
-		assumeTrue(ClassDataArchives.featureVersion(java25) >= 25, java25 + " is not Java 25+");
+		assumeTrue(JavaRelease.featureVersion(java25) >= 25, java25 + " is not Java 25+");
 		ProcessOptions options = options(this.cache).toBuilder().javaHome(java25).build();
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		warmWorkers(options, 1);
 		awaitArchives(1);
 		Path cache = archives().get(0);
 		assertThat(cache.getFileName().toString()).endsWith(".aot");
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
 		List<List<String>> commands = warmWorkers(options, 2);
 		assertThat(commands).allSatisfy((command) -> assertThat(command).contains("-XX:AOTCache=" + cache));
-		if (ClassDataArchives.featureVersion(java25) == 25) {
+		if (JavaRelease.featureVersion(java25) == 25) {
 			// the training's compilations are not replayed (see ClassDataArchives.mappingOptions)
 			assertThat(commands).allSatisfy((command) -> assertThat(command).containsSubsequence(
 					"-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"));
@@ -182,7 +185,7 @@ class ExtractedWorkersIT {
 		if (Files.isReadable(maps)) {
 			assertThat(Files.readString(maps)).as("memory map of worker %d", pid).contains(cache.toString());
 		}
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		this.template.close();
 
 		// the same class path on Java 17 is a key of its own, with a dynamic archive
@@ -193,7 +196,7 @@ class ExtractedWorkersIT {
 
 	@Test
 	void aChangedClassPathGetsAnArchiveOfItsOwn() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		warmWorkers(this.cache, 1);
 		awaitArchives(1);
 		Path first = archives().get(0);
@@ -204,13 +207,13 @@ class ExtractedWorkersIT {
 		List<List<String>> commands = warmWorkers(this.cache, 1);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain(first.toString());
 		awaitArchives(2);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(2);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(2);
 		this.template.close();
 
 		Path second = archives().stream().filter((archive) -> !archive.equals(first)).findFirst().orElseThrow();
 		commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains(mapping(second));
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(2);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(2);
 	}
 
 	@Test
@@ -246,20 +249,20 @@ class ExtractedWorkersIT {
 		Files.write(archive, broken);
 		FileTime brokenAt = Files.getLastModifiedTime(archive);
 
-		int rejections = ClassDataArchives.rejections();
-		int trainings = ClassDataArchives.trainings();
+		int rejections = ArchiveCheck.rejections();
+		int trainings = ArchiveTraining.trainings();
 		List<List<String>> commands = warmWorkers(this.cache, 2);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain(archive.toString());
 		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
 		assertThat(this.pool.startFailure()).isEmpty();
-		assertThat(ClassDataArchives.rejections() - rejections).as("archives found broken").isEqualTo(1);
+		assertThat(ArchiveCheck.rejections() - rejections).as("archives found broken").isEqualTo(1);
 		assertThat(output).contains("The class-data archive " + archive + " is unusable (a JVM that maps it");
 
 		// recorded again, once, and mapped by the next worker
 		await("a new archive").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(100))
 			.until(() -> Files.isRegularFile(archive) && !Files.getLastModifiedTime(archive).equals(brokenAt));
-		assertThat(ClassDataArchives.trainings() - trainings).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - trainings).as("trainings").isEqualTo(1);
 		this.template.close();
 		commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains(mapping(archive));
@@ -267,22 +270,22 @@ class ExtractedWorkersIT {
 
 	@Test
 	void fourConcurrentFirstStartsAllSucceedAndTrainOnce() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		int extractions = ExtractedJars.extractions();
 		List<List<String>> commands = warmWorkers(this.cache, 4);
 		assertThat(commands).hasSize(4);
 		assertThat(this.pool.workers()).allSatisfy((worker) -> assertThat(worker.isAlive()).isTrue());
 		awaitArchives(1);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		assertThat(ExtractedJars.extractions() - extractions).as("extractions").isEqualTo(1);
 		this.template.close();
 
 		// what they left is whole: a fresh parent's check passes, and its workers map the archive
-		int rejections = ClassDataArchives.rejections();
+		int rejections = ArchiveCheck.rejections();
 		commands = warmWorkers(this.cache, 4);
 		assertThat(commands).allSatisfy((command) -> assertThat(command).contains(mapping(archives().get(0))));
-		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
-		assertThat(ClassDataArchives.trainings() - before).as("trainings").isEqualTo(1);
+		assertThat(ArchiveCheck.rejections()).isEqualTo(rejections);
+		assertThat(ArchiveTraining.trainings() - before).as("trainings").isEqualTo(1);
 		try (Stream<Path> files = Files.list(this.cache.resolve("cds"))) {
 			assertThat(files.map((file) -> file.getFileName().toString()))
 				.as("no temporary or lock files left")
@@ -326,10 +329,10 @@ class ExtractedWorkersIT {
 		}
 
 		// what they left is whole: this parent's check passes and its worker maps the archive
-		int rejections = ClassDataArchives.rejections();
+		int rejections = ArchiveCheck.rejections();
 		List<List<String>> commands = warmWorkers(this.cache, 1);
 		assertThat(commands.get(0)).contains(mapping(archives().get(0)));
-		assertThat(ClassDataArchives.rejections()).isEqualTo(rejections);
+		assertThat(ArchiveCheck.rejections()).isEqualTo(rejections);
 	}
 
 	private void awaitArchives(int count) {
@@ -344,12 +347,12 @@ class ExtractedWorkersIT {
 
 	@Test
 	void classDataSharingCanBeTurnedOff() throws Exception {
-		int before = ClassDataArchives.trainings();
+		int before = ArchiveTraining.trainings();
 		ProcessOptions options = options(this.cache).toBuilder().classDataSharing(false).build();
 		List<List<String>> commands = warmWorkers(options, 1);
 		assertThat(String.join(" ", commands.get(0))).doesNotContain("SharedArchiveFile");
 		this.template.close();
-		assertThat(ClassDataArchives.trainings()).isEqualTo(before);
+		assertThat(ArchiveTraining.trainings()).isEqualTo(before);
 		assertThat(this.cache.resolve("cds")).doesNotExist();
 	}
 

@@ -81,7 +81,7 @@ public final class CacheDirectory {
 	/**
 	 * Stamps an entry's last use, if it exists: a directory's modification time, or for an archive file that of an
 	 * empty {@code .used} file next to it (the archive's own time tells its versions apart, see
-	 * {@link ClassDataArchives}).
+	 * {@link ArchiveCheck}).
 	 */
 	static void touch(Path entry) {
 		try {

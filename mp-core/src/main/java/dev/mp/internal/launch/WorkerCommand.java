@@ -58,7 +58,7 @@ public final class WorkerCommand {
 		keyOptions.add("-Xmx" + options.maxHeap());
 		Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions, classPath,
 				options.bootstrapMode());
-		if (!ClassDataArchives.usable(archive, options.javaHome(), plain, settings(options))) {
+		if (!ArchiveCheck.usable(archive, options.javaHome(), plain, settings(options))) {
 			return new WorkerCommand(options, plain, archive);
 		}
 		List<String> mapping = new ArrayList<>(jvmOptions);
@@ -84,7 +84,7 @@ public final class WorkerCommand {
 
 	/**
 	 * Starts a child that boots like this worker and records the classes it loads, unless one has (see
-	 * {@link ClassDataArchives#trainIfMissing}); a no-op when {@link #trainsArchive()} is false.
+	 * {@link ArchiveTraining#trainIfMissing}); a no-op when {@link #trainsArchive()} is false.
 	 * @param bootstrap the training child's bootstrap block: its own id and secret, no mailbox
 	 * @param scratch where the training child's rehearsal gets its private directory
 	 * @param running where the running training child is registered, so its parent can stop it
@@ -93,7 +93,7 @@ public final class WorkerCommand {
 		if (this.trainingArchive == null) {
 			return;
 		}
-		ClassDataArchives.trainIfMissing(this.trainingArchive, this.options.javaHome(), this.command,
+		ArchiveTraining.trainIfMissing(this.trainingArchive, this.options.javaHome(), this.command,
 				settings(this.options),
 				(stdin) -> {
 					DataOutputStream out = new DataOutputStream(stdin);
