@@ -38,6 +38,9 @@ public class ManagedProcess implements Serializable {
 
 	private transient volatile ChildJvm child;
 
+	/** Set by {@link #close()}: from then on only a second close, the name, the state and toString() answer. */
+	private transient volatile boolean closed;
+
 	/** For subclasses that override {@link #run()}. */
 	protected ManagedProcess() {
 		this.target = null;
@@ -80,6 +83,7 @@ public class ManagedProcess implements Serializable {
 	 */
 	public final void start() {
 		synchronized (this) {
+			requireNotClosed("start");
 			requireNotStarted("start");
 			if (this.template == null) {
 				throw new IllegalStateException("Process '" + this.name + "' is not bound to a ProcessTemplate: "
@@ -91,7 +95,7 @@ public class ManagedProcess implements Serializable {
 
 	/**
 	 * Waits until the child has exited.
-	 * @throws IllegalStateException if the process was not started
+	 * @throws IllegalStateException if the process was not started, or was closed
 	 * @throws ProcessStartException if the child could not start (it never ran the body)
 	 */
 	public final void join() throws InterruptedException {
@@ -129,8 +133,12 @@ public class ManagedProcess implements Serializable {
 		}
 	}
 
-	/** Whether the child is running: started and not yet exited. */
+	/**
+	 * Whether the child is running: started and not yet exited.
+	 * @throws IllegalStateException if the process was closed
+	 */
 	public final boolean isAlive() {
+		requireNotClosed("ask about");
 		ChildJvm started = this.child;
 		return started != null && started.isAlive();
 	}
@@ -149,17 +157,22 @@ public class ManagedProcess implements Serializable {
 	}
 
 	/**
-	 * Releases the parent's hold on an exited process, as Python's {@code close()}; the process is forgotten by
-	 * {@link ProcessTemplate#children()}.
+	 * Releases the parent's hold on an exited (or never started) process, as Python's {@code close()}: the process is
+	 * forgotten by {@link ProcessTemplate#children()}, and every later use of it other than {@code close()},
+	 * {@link #name()}, {@link #state()} and {@code toString()} throws {@code IllegalStateException}, as Python raises
+	 * {@code ValueError}. A second close does nothing.
 	 * @throws IllegalStateException if the child is still running
 	 */
 	public final void close() {
-		ChildJvm started = this.child;
-		if (started != null && started.isAlive()) {
-			throw new IllegalStateException("Cannot close process '" + this.name + "': it is still running");
-		}
-		if (started != null) {
-			this.template.forget(started);
+		synchronized (this) {
+			ChildJvm started = this.child;
+			if (started != null && started.isAlive()) {
+				throw new IllegalStateException("Cannot close process '" + this.name + "': it is still running");
+			}
+			if (started != null && !this.closed) {
+				this.template.forget(started);
+			}
+			this.closed = true;
 		}
 	}
 
@@ -198,14 +211,18 @@ public class ManagedProcess implements Serializable {
 
 	/**
 	 * The child's operating-system pid.
-	 * @throws IllegalStateException if not started
+	 * @throws IllegalStateException if not started, or closed
 	 */
 	public final long pid() {
 		return started("read the pid of").pid();
 	}
 
-	/** Empty until the child exits; then its exit code, negative for the signal that ended it. */
+	/**
+	 * Empty until the child exits; then its exit code, negative for the signal that ended it.
+	 * @throws IllegalStateException if the process was closed
+	 */
 	public final OptionalInt exitCode() {
+		requireNotClosed("read the exit code of");
 		ChildJvm started = this.child;
 		return (started != null) ? started.exitCode() : OptionalInt.empty();
 	}
@@ -224,18 +241,25 @@ public class ManagedProcess implements Serializable {
 
 	/**
 	 * Completes with this process when the child has exited (Python's {@code sentinel}, as a future).
-	 * @throws IllegalStateException if not started
+	 * @throws IllegalStateException if not started, or closed
 	 */
 	public final CompletableFuture<ManagedProcess> onExit() {
 		return started("wait for").onExit().thenApply((c) -> this);
 	}
 
 	private ChildJvm started(String action) {
+		requireNotClosed(action);
 		ChildJvm started = this.child;
 		if (started == null) {
 			throw new IllegalStateException("Cannot " + action + " process '" + this.name + "': it was not started");
 		}
 		return started;
+	}
+
+	private void requireNotClosed(String action) {
+		if (this.closed) {
+			throw new IllegalStateException("Cannot " + action + " process '" + this.name + "': it was closed");
+		}
 	}
 
 	private void requireNotStarted(String action) {

@@ -2,7 +2,9 @@ package dev.mp;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,6 +48,31 @@ class ManagedProcessIntegrationTests {
 		assertThat(process.isAlive()).isFalse();
 		assertThat(process.state()).isEqualTo(ProcessState.EXITED);
 		process.close();
+	}
+
+	@Test
+	void everyUseAfterCloseIsRefusedAsPythonRaisesValueError() throws Exception {
+		ManagedProcess process = this.template.process(() -> {
+		}).name("closed-one").build();
+		process.start();
+		process.join();
+		process.close();
+		assertThat(this.template.children()).noneMatch((child) -> child.name().equals("closed-one"));
+		List<ThrowingCallable> uses = List.of(process::join, () -> process.join(Duration.ofSeconds(1)),
+				process::isAlive, process::exitCode, process::pid, process::terminate, process::kill, process::onExit,
+				process::start);
+		for (ThrowingCallable use : uses) {
+			assertThatIllegalStateException().isThrownBy(use).withMessageContaining("was closed");
+		}
+		process.close();
+		assertThat(process.name()).isEqualTo("closed-one");
+		assertThat(process.state()).isEqualTo(ProcessState.EXITED);
+		assertThat(process.toString()).contains("closed-one");
+
+		ManagedProcess neverStarted = this.template.process(() -> {
+		}).build();
+		neverStarted.close();
+		assertThatIllegalStateException().isThrownBy(neverStarted::start).withMessageContaining("was closed");
 	}
 
 	@Test
