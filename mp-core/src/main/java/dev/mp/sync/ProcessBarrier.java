@@ -112,6 +112,12 @@ public final class ProcessBarrier extends SharedObject {
 				}
 				continue;
 			}
+			if (Thread.interrupted()) {
+				// as CyclicBarrier: a party interrupted before it arrives breaks the barrier, even as the last one
+				breakGeneration(generation);
+				throw new InterruptedException(name() + ": interrupted before arriving; the barrier is broken until "
+						+ "reset()");
+			}
 			if (memory.compareAndSetLong(STATE, state, state + 1)) {
 				break;
 			}

@@ -55,6 +55,29 @@ class CoordinationIntegrationTests {
 	}
 
 	@Test
+	void aPartyAlreadyInterruptedBreaksTheBarrierEvenAsTheLastToArrive() throws Exception {
+		ProcessBarrier barrier = this.template.barrier(2);
+		SharedInt outcome = this.template.sharedInt(0);
+		ManagedProcess waiting = this.template.process((Integer unused) -> {
+			try {
+				barrier.await();
+				outcome.set(1);
+			}
+			catch (BrokenBarrierException ex) {
+				outcome.set(2);
+			}
+		}, 0).start();
+		await().atMost(Duration.ofSeconds(30)).until(() -> barrier.numberWaiting() == 1);
+		Thread.currentThread().interrupt();
+		assertThatThrownBy(barrier::await).isInstanceOf(InterruptedException.class).hasMessageContaining("reset()");
+		assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is consumed, as CyclicBarrier does")
+			.isFalse();
+		assertThat(barrier.isBroken()).isTrue();
+		waiting.join();
+		assertThat(outcome.get()).as("the waiting party got BrokenBarrierException").isEqualTo(2);
+	}
+
+	@Test
 	void aPartyThatTimesOutBreaksTheBarrierUntilReset() throws Exception {
 		ProcessBarrier barrier = this.template.barrier(2);
 		assertThatThrownBy(() -> barrier.await(50, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
