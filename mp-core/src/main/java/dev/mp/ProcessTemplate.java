@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,12 +204,20 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	/** A barrier for {@code parties}, like Python's {@code Barrier}. */
 	public ProcessBarrier barrier(int parties) {
-		return this.runtime.sharedObjects().barrier(parties, null);
+		return this.runtime.sharedObjects().barrier(parties, null, null);
 	}
 
 	/** A barrier whose last arriving party runs {@code action} before releasing the others. */
 	public ProcessBarrier barrier(int parties, SerializableRunnable action) {
-		return this.runtime.sharedObjects().barrier(parties, Objects.requireNonNull(action, "action"));
+		return this.runtime.sharedObjects().barrier(parties, Objects.requireNonNull(action, "action"), null);
+	}
+
+	/**
+	 * A barrier whose {@code await()} waits at most {@code timeout}, then breaks, like Python's
+	 * {@code Barrier(parties, action, timeout)}; {@code action} may be {@code null}.
+	 */
+	public ProcessBarrier barrier(int parties, @Nullable SerializableRunnable action, Duration timeout) {
+		return this.runtime.sharedObjects().barrier(parties, action, Objects.requireNonNull(timeout, "timeout"));
 	}
 
 	/** A queue with no limit on messages, like Python's {@code Queue()}; {@code put} waits only while its ring is full. */

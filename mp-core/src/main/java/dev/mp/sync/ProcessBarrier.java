@@ -1,6 +1,7 @@
 package dev.mp.sync;
 
 import java.io.Serial;
+import java.time.Duration;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,10 +36,15 @@ public final class ProcessBarrier extends SharedObject {
 
 	private final @Nullable SerializableRunnable action;
 
-	ProcessBarrier(SharedObjects owner, int parties, @Nullable SerializableRunnable action) {
+	/** How long {@link #await()} waits, as Python's {@code Barrier(timeout=)}; {@code null} for no limit. */
+	private final @Nullable Duration timeout;
+
+	ProcessBarrier(SharedObjects owner, int parties, @Nullable SerializableRunnable action,
+			@Nullable Duration timeout) {
 		super(owner, owner.allocate("barrier", ProcessLock.BYTES));
 		this.parties = parties;
 		this.action = action;
+		this.timeout = timeout;
 	}
 
 	/** Parties needed to trip the barrier. */
@@ -58,15 +64,24 @@ public final class ProcessBarrier extends SharedObject {
 	}
 
 	/**
-	 * Waits for all parties.
+	 * Waits for all parties, at most the barrier's timeout if it was made with one; past it the barrier breaks and
+	 * this throws {@link BrokenBarrierException} (caused by a {@link TimeoutException}), as Python's {@code wait()}
+	 * raises {@code BrokenBarrierError}.
 	 * @return the arrival index: {@code parties() - 1} for the first to arrive, 0 for the last
 	 */
 	public int await() throws InterruptedException, BrokenBarrierException {
+		Duration limit = this.timeout;
 		try {
-			return await(Waiting.FOREVER);
+			return await((limit != null) ? Waiting.deadline(limit.toNanos(), TimeUnit.NANOSECONDS) : Waiting.FOREVER);
 		}
 		catch (TimeoutException ex) {
-			throw new IllegalStateException("waiting without a deadline timed out", ex);
+			if (limit == null) {
+				throw new IllegalStateException("waiting without a deadline timed out", ex);
+			}
+			BrokenBarrierException broken = new BrokenBarrierException(name() + ": not all " + this.parties
+					+ " parties arrived within the barrier's timeout of " + limit + "; it is broken until reset()");
+			broken.initCause(ex);
+			throw broken;
 		}
 	}
 

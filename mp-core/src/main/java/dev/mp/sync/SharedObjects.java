@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -134,12 +135,18 @@ public final class SharedObjects implements AutoCloseable {
 		return register(new ProcessEvent(this));
 	}
 
-	/** A barrier for {@code parties}, running {@code action} (may be {@code null}) when it trips. */
-	public ProcessBarrier barrier(int parties, @Nullable SerializableRunnable action) {
+	/**
+	 * A barrier for {@code parties}, running {@code action} (may be {@code null}) when it trips; {@code await()}
+	 * waits at most {@code timeout} ({@code null} for no limit).
+	 */
+	public ProcessBarrier barrier(int parties, @Nullable SerializableRunnable action, @Nullable Duration timeout) {
 		if (parties < 1) {
 			throw new IllegalArgumentException("parties must be positive: " + parties);
 		}
-		return register(new ProcessBarrier(this, parties, action));
+		if (timeout != null && timeout.isNegative()) {
+			throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+		}
+		return register(new ProcessBarrier(this, parties, action, timeout));
 	}
 
 	/** A queue of at most {@code maxSize} messages (0 for no limit) in a ring of {@code capacityBytes}. */

@@ -78,6 +78,25 @@ class CoordinationIntegrationTests {
 	}
 
 	@Test
+	void aBarrierMadeWithATimeoutBreaksWhenAwaitWaitsLongerAsPythonsDoes() throws Exception {
+		ProcessBarrier barrier = this.template.barrier(2, null, Duration.ofMillis(300));
+		SharedInt outcome = this.template.sharedInt(0);
+		ManagedProcess alone = this.template.process((Integer unused) -> {
+			try {
+				barrier.await();
+				outcome.set(1);
+			}
+			catch (BrokenBarrierException ex) {
+				outcome.set((ex.getCause() instanceof TimeoutException) ? 2 : 3);
+			}
+		}, 0).start();
+		assertThat(alone.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(outcome.get()).as("broken by its own timeout").isEqualTo(2);
+		assertThat(barrier.isBroken()).isTrue();
+		assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class);
+	}
+
+	@Test
 	void aPartyThatTimesOutBreaksTheBarrierUntilReset() throws Exception {
 		ProcessBarrier barrier = this.template.barrier(2);
 		assertThatThrownBy(() -> barrier.await(50, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);

@@ -59,7 +59,7 @@ class PrimitivesInOneProcessTests {
 		ProcessBarrier barrier = this.shared.barrier(2, () -> {
 			inAction.countDown();
 			finishAction.await();
-		});
+		}, null);
 		Future<Integer> first = this.threads.submit(() -> barrier.await());
 		Future<Integer> last = this.threads.submit(() -> barrier.await());
 		assertThat(inAction.await(30, TimeUnit.SECONDS)).isTrue();
