@@ -137,7 +137,19 @@ public final class ProcessPool implements AutoCloseable {
 	/** {@link #map(SerializableFunction, List)} with a chosen chunk size. */
 	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
 		List<R> results = new ArrayList<>(items.size());
-		imap(function, items, chunkSize).forEachOrdered(results::add);
+		RuntimeException failure = null;
+		// as Python's: the first failure (in input order) is thrown only once no chunk runs any more
+		for (CallbackFuture<CompactList<R>> chunk : submitChunks(function, items, chunkSize)) {
+			try {
+				results.addAll(chunk.join().items());
+			}
+			catch (CompletionException | CancellationException ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
 		return results;
 	}
 

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.mp.spi.BeanCall;
 import dev.mp.sync.ProcessEvent;
+import dev.mp.sync.SharedInt;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +89,20 @@ class ProcessPoolIntegrationTests {
 			.containsExactlyInAnyOrderElementsOf(expected);
 		List<Map.Entry<Integer, String>> pairs = List.of(Map.entry(2, "a"), Map.entry(3, "b"));
 		assertThat(pool.starmap((Integer n, String s) -> s.repeat(n), pairs)).containsExactly("aa", "bbb");
+	}
+
+	@Test
+	void mapThrowsItsFirstFailureOnlyOnceEveryChunkHasFinishedAsPythonsDoes() {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		SharedInt finished = this.template.sharedInt(0);
+		assertThatThrownBy(() -> pool.map((Integer i) -> {
+			if (i == 0) {
+				throw new IllegalArgumentException("item 0");
+			}
+			Thread.sleep(200);
+			return finished.incrementAndGet();
+		}, List.of(0, 1, 2, 3, 4, 5), 1)).hasRootCauseMessage("item 0");
+		assertThat(finished.get()).as("chunks finished when the caller saw the failure").isEqualTo(5);
 	}
 
 	@Test
