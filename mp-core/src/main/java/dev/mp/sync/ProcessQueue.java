@@ -78,6 +78,7 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	/**
 	 * Puts a message, waiting while the queue is full.
 	 * @throws InterruptedException when interrupted while waiting (nothing was put)
+	 * @throws QueueShutDownException when the queue is shut down
 	 * @throws NullPointerException when the message is {@code null}
 	 * @throws dev.mp.SerializationException when the message cannot be serialized or its class is refused
 	 */
@@ -113,6 +114,7 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	/**
 	 * Takes the oldest message, waiting until there is one.
 	 * @throws InterruptedException when interrupted while waiting (nothing was taken)
+	 * @throws QueueShutDownException when the queue is shut down and empty
 	 */
 	@SuppressWarnings("unchecked")
 	public E take() throws InterruptedException {
@@ -141,6 +143,36 @@ public sealed class ProcessQueue<E> extends SharedObject permits JoinableProcess
 	 */
 	public @Nullable E poll(long timeout, TimeUnit unit) throws InterruptedException {
 		return nullWhenNothing(this.ring.take(Waiting.deadline(timeout, unit), this.codec));
+	}
+
+	/**
+	 * Shuts the queue down, as Python's {@code Queue.shutdown()}: from now on {@code put} and {@code offer} throw
+	 * {@link QueueShutDownException}, in every process; {@code take} and {@code poll} still return the messages left,
+	 * then throw it too. Callers waiting in other processes wake with it.
+	 */
+	public void shutdown() {
+		shutdown(false);
+	}
+
+	/**
+	 * Shuts the queue down; with {@code immediate}, as Python's {@code shutdown(immediate=True)}, the messages left
+	 * are dropped (each counts as done for {@link JoinableProcessQueue#join()}), so {@code take} throws at once.
+	 * Interrupted while dropping, it stops dropping and keeps the interrupt; the queue is shut down either way.
+	 * @return the messages dropped
+	 */
+	public int shutdown(boolean immediate) {
+		try {
+			return this.ring.shutdown(immediate);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return 0;
+		}
+	}
+
+	/** Whether {@link #shutdown()} was called, in any process. */
+	public boolean isShutDown() {
+		return this.ring.isShutDown();
 	}
 
 	/** The number of messages in the queue now; as Python's {@code qsize()}, out of date as soon as it returns. */

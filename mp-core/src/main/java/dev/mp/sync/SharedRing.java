@@ -97,6 +97,7 @@ final class SharedRing {
 	boolean put(int tag, byte @Nullable [] payload, int offset, int length, long scalar, long deadline)
 			throws InterruptedException {
 		this.locks.checkNotBroken();
+		checkNotShutDown();
 		long me = Owners.currentThread();
 		if (!this.locks.tryLock(RingLayout.PUT_OWNER, me)
 				&& !await(() -> this.locks.tryLock(RingLayout.PUT_OWNER, me), deadline)) {
@@ -104,10 +105,12 @@ final class SharedRing {
 		}
 		try {
 			this.locks.checkNotBroken();
+			checkNotShutDown();
 			if (this.maxItems > 0 && this.memory.getLong(RingLayout.COUNT) >= this.maxItems
-					&& !await(() -> this.memory.getLong(RingLayout.COUNT) < this.maxItems, deadline)) {
+					&& !await(() -> this.memory.getLong(RingLayout.COUNT) < this.maxItems || isShutDown(), deadline)) {
 				return false;
 			}
+			checkNotShutDown();
 			long tail = this.memory.getLong(RingLayout.TAIL);
 			long region = RingLayout.align(length);
 			long end = tail + RingLayout.RECORD_HEADER + region;
@@ -117,9 +120,11 @@ final class SharedRing {
 				return false;
 			}
 			long start = (total <= this.capacity) ? total : this.capacity / 2;
-			if (this.data.free(tail) < start && !await(() -> this.data.freeNow(tail) >= start, deadline)) {
+			if (this.data.free(tail) < start
+					&& !await(() -> this.data.freeNow(tail) >= start || isShutDown(), deadline)) {
 				return false;
 			}
+			checkNotShutDown();
 			this.memory.setLong(RingLayout.WRITE_END, end);
 			this.data.writeLong(tail, ((long) tag << 32) | (length & 0xFFFF_FFFFL));
 			if (total <= this.capacity) {
@@ -152,9 +157,11 @@ final class SharedRing {
 	/**
 	 * Takes one record and decodes it. The deadline bounds the wait for a record to start; once one has, this waits
 	 * for the rest of it.
+	 * @param codec decodes serialized messages; {@code null} to skip them undecoded
 	 * @return the message, or {@link #NOTHING} when the deadline passed first
+	 * @throws QueueShutDownException if the queue is shut down and empty
 	 */
-	Object take(long deadline, MessageCodec codec) throws InterruptedException {
+	@Nullable Object take(long deadline, @Nullable MessageCodec codec) throws InterruptedException {
 		this.locks.checkNotBroken();
 		long me = Owners.currentThread();
 		if (!this.locks.tryLock(RingLayout.TAKE_OWNER, me)
@@ -167,8 +174,11 @@ final class SharedRing {
 		try {
 			this.locks.checkNotBroken();
 			long head = this.memory.getLong(RingLayout.HEAD);
-			if (this.data.available(head) < RingLayout.RECORD_HEADER
-					&& !await(() -> this.data.availableNow(head) >= RingLayout.RECORD_HEADER, deadline)) {
+			if (this.data.available(head) < RingLayout.RECORD_HEADER && (!await(
+					() -> this.data.availableNow(head) >= RingLayout.RECORD_HEADER || isShutDown(), deadline)
+					|| this.data.availableNow(head) < RingLayout.RECORD_HEADER)) {
+				// a shut-down queue is drained first, then refuses
+				checkNotShutDown();
 				return NOTHING;
 			}
 			long header = this.data.readLong(head);
@@ -219,13 +229,51 @@ final class SharedRing {
 			this.locks.unlock(RingLayout.TAKE_OWNER);
 		}
 		// decoding can be slow and can fail: not under the lock, and the record is gone either way
-		return (serialized != null) ? codec.deserialize(serialized) : message;
+		return (serialized != null && codec != null) ? codec.deserialize(serialized) : message;
 	}
 
 	/** Waits, without taking anything, until a record starts to arrive or the deadline passes. */
 	boolean awaitReadable(long deadline) throws InterruptedException {
 		this.locks.checkNotBroken();
 		return readable() || await(this::readable, deadline);
+	}
+
+	// ------------------------------------------------------------------------------------------------ shutdown
+
+	boolean isShutDown() {
+		return this.memory.getInt(RingLayout.SHUTDOWN) != 0;
+	}
+
+	private void checkNotShutDown() {
+		if (isShutDown()) {
+			throw new QueueShutDownException(this.name + " is shut down");
+		}
+	}
+
+	/**
+	 * Shuts the queue down; with {@code immediate}, drops every message in it, each counting as done for a joinable
+	 * queue.
+	 * @return the messages dropped
+	 */
+	int shutdown(boolean immediate) throws InterruptedException {
+		this.memory.setInt(RingLayout.SHUTDOWN, 1);
+		int dropped = 0;
+		while (immediate && readable()) {
+			try {
+				if (take(Waiting.FOREVER, null) == NOTHING) {
+					break;
+				}
+			}
+			catch (QueueShutDownException ex) {
+				// another taker took the last one
+				break;
+			}
+			dropped++;
+			if (this.joinable) {
+				this.memory.getAndAddLong(RingLayout.UNFINISHED, -1);
+			}
+		}
+		return dropped;
 	}
 
 	// ------------------------------------------------------------------------------------------------ joinable

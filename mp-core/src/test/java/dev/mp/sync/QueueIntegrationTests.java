@@ -21,6 +21,7 @@ import dev.mp.test.TestSharedObjects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -45,6 +46,71 @@ class QueueIntegrationTests {
 	void close() {
 		this.template.close();
 		this.shared.close();
+	}
+
+	@Test
+	void aShutDownQueueRefusesPutsDrainsThenRefusesTakesAndWakesWaitersInOtherProcesses() throws Exception {
+		ProcessQueue<String> drained = this.template.queue();
+		ProcessQueue<String> empty = this.template.queue();
+		ProcessQueue<String> full = this.template.queue(1);
+		full.put("room for one");
+		drained.put("a");
+		drained.put("b");
+		SharedIntArray outcomes = this.template.sharedIntArray(3);
+		ProcessEvent waiting = this.template.event();
+		ManagedProcess taker = this.template.process((Integer unused) -> {
+			waiting.set();
+			try {
+				empty.take();
+			}
+			catch (QueueShutDownException ex) {
+				outcomes.set(0, 1);
+			}
+		}, 0).start();
+		ManagedProcess putter = this.template.process((Integer unused) -> {
+			try {
+				full.put("no room");
+			}
+			catch (QueueShutDownException ex) {
+				outcomes.set(1, 1);
+			}
+		}, 0).start();
+		assertThat(waiting.await(30, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(30)).until(() -> putter.state() == dev.mp.ProcessState.RUNNING);
+		empty.shutdown();
+		full.shutdown();
+		drained.shutdown();
+		assertThat(taker.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(putter.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(outcomes.get(0)).as("the taker blocked in another process woke with QueueShutDownException")
+			.isEqualTo(1);
+		assertThat(outcomes.get(1)).as("the putter blocked in another process woke with QueueShutDownException")
+			.isEqualTo(1);
+		assertThatThrownBy(() -> drained.put("c")).isInstanceOf(QueueShutDownException.class);
+		assertThatThrownBy(() -> drained.offer("c")).isInstanceOf(QueueShutDownException.class);
+		ManagedProcess drainer = this.template.process((Integer unused) -> {
+			outcomes.set(2, (drained.isShutDown() && "a".equals(drained.take()) && "b".equals(drained.take())) ? 1 : 0);
+			drained.take();
+		}, 0).start();
+		assertThat(drainer.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(outcomes.get(2)).as("the messages left were still taken, in order").isEqualTo(1);
+		assertThat(drainer.exitCode()).as("then take threw").hasValue(1);
+		assertThatThrownBy(drained::poll).isInstanceOf(QueueShutDownException.class);
+	}
+
+	@Test
+	void anImmediateShutdownDropsTheMessagesLeftAndSettlesTheTasksJoinWaitsFor() throws Exception {
+		JoinableProcessQueue<Integer> tasks = this.template.joinableQueue();
+		for (int i = 0; i < 3; i++) {
+			tasks.put(i);
+		}
+		assertThat(tasks.take()).isZero();
+		assertThat(tasks.shutdown(true)).isEqualTo(2);
+		assertThat(tasks.isEmpty()).isTrue();
+		assertThatThrownBy(tasks::take).isInstanceOf(QueueShutDownException.class);
+		tasks.taskDone();
+		assertThat(tasks.join(5, TimeUnit.SECONDS)).as("the dropped messages count as done").isTrue();
+		assertThat(tasks.unfinishedTasks()).isZero();
 	}
 
 	@Test
