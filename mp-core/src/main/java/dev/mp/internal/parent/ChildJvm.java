@@ -1,13 +1,8 @@
 package dev.mp.internal.parent;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +16,10 @@ import dev.mp.ChildProcess;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessOptions;
-import dev.mp.ProcessOutOfMemoryException;
 import dev.mp.ProcessStartException;
 import dev.mp.ProcessState;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.ChildCall;
-import dev.mp.internal.launch.ExitCodes;
 import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.pool.PoolWorker;
 import dev.mp.internal.server.ExpectedWorker;
@@ -38,40 +31,28 @@ import dev.mp.internal.wire.Handshake;
 import dev.mp.internal.worker.BootstrapConfig;
 import dev.mp.internal.worker.RemoteEndpoint;
 import dev.mp.spi.LaunchedWorker;
-import dev.mp.spi.OutputTail;
 import dev.mp.spi.WorkerExit;
 import dev.mp.spi.WorkerLaunch;
 import dev.mp.spi.WorkerLauncher;
 
 /**
  * The parent's side of one child JVM: has its {@link WorkerLauncher} start it (a local process, or a pod), turns its
- * exit into facts (exit code, signal, last output) for every call still waiting, and shows it as a
- * {@link ChildProcess}. Its handshake is its {@link ChildStart}'s; its calls travel through its
- * {@link ChildConnection}; its command was decided before (see {@link WorkerCommand}).
+ * exit into facts (exit code, signal, last output) for every call still waiting, signals it and waits for its exit.
+ * What it shows of those facts as a {@link ChildProcess} is its {@link ChildView}'s. Its handshake is its
+ * {@link ChildStart}'s; its calls travel through its {@link ChildConnection}; its command was decided before (see
+ * {@link WorkerCommand}).
  */
-public final class ChildJvm implements ChildProcess, PoolWorker {
+public final class ChildJvm extends ChildView implements PoolWorker {
 
 	private static final Logger logger = LoggerFactory.getLogger(ChildJvm.class);
-
-	private static final int TAIL_LINES = 40;
 
 	/** How long an exited child's socket and output may take to drain before its calls are failed. */
 	static final long DRAIN_MILLIS = 2_000;
 
 	private final ParentRuntime parent;
 
-	private final String id;
-
-	private final ChildRole role;
-
-	private final ProcessOptions options;
-
-	private final WorkerCommand command;
-
 	/** How long this worker and its callers look at its mailbox (see {@link PoolOptions#spinWait()}); 0 = never. */
 	private final long spinNanos;
-
-	private final OutputTail tail = new OutputTail(TAIL_LINES);
 
 	private final ChildStart start;
 
@@ -79,17 +60,7 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 
 	private final CompletableFuture<ChildJvm> exited = new CompletableFuture<>();
 
-	private volatile LaunchedWorker worker;
-
-	private volatile Instant startTime;
-
-	private volatile Instant exitTime;
-
 	private volatile ProcessState state = ProcessState.NEW;
-
-	private volatile Integer exitCode;
-
-	private volatile WorkerExit exit;
 
 	/** Set by terminate() and kill(): an exit before the handshake is then no start failure. */
 	private volatile boolean stopRequested;
@@ -99,11 +70,8 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 	 * @param command the local command, decided before (a remote launcher builds its own)
 	 */
 	public ChildJvm(ParentRuntime parent, String id, ChildRole role, ProcessOptions options, WorkerCommand command) {
+		super(id, role, options, command);
 		this.parent = parent;
-		this.id = id;
-		this.role = role;
-		this.options = options;
-		this.command = command;
 		// a remote worker shares no memory with this JVM: it has no mailbox to look at
 		this.spinNanos = (role.launcher().remoteAccess() == null) ? role.spinWait().toNanos() : 0;
 		this.start = new ChildStart(this, options.startTimeout());
@@ -150,11 +118,6 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 			// after this child is ready, so that the training does not slow its start
 			this.start.ready().thenRun(this::trainClassDataArchive);
 		}
-	}
-
-	/** One logger per pool or name prefix, not per child: loggers are cached for the life of the JVM. */
-	String loggerName() {
-		return (this.role.pool() != null) ? this.role.pool() : name().replaceFirst("-\\d+$", "");
 	}
 
 	/** Has a child that boots like this one record the classes it loads, unless one has (see there). */
@@ -258,43 +221,6 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 		this.exited.complete(this);
 	}
 
-	/** What fails a call the child did not answer before it exited. */
-	ProcessDiedException died() {
-		String what = "Child JVM exited before it answered a call to " + description();
-		int code = (this.exitCode != null) ? this.exitCode : 0;
-		WorkerExit end = this.exit;
-		if (end != null && end.outOfMemory()) {
-			return new ProcessOutOfMemoryException(what + " (killed for exceeding its memory limit"
-					+ ((end.reason() != null) ? ": " + end.reason() : "") + ")", name(), pid(), command(), code,
-					this.tail.lines());
-		}
-		if (end != null && end.reason() != null) {
-			what += " (" + end.reason() + ")";
-		}
-		return new ProcessDiedException(what, name(), pid(), command(), code, this.tail.lines());
-	}
-
-	@Override
-	public String id() {
-		return this.id;
-	}
-
-	@Override
-	public String name() {
-		return this.role.name();
-	}
-
-	@Override
-	public long pid() {
-		LaunchedWorker started = this.worker;
-		return (started != null) ? started.pid() : -1;
-	}
-
-	@Override
-	public boolean isDaemon() {
-		return this.role.daemon();
-	}
-
 	@Override
 	public ProcessState state() {
 		ProcessState current = this.state;
@@ -302,11 +228,6 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 			return current;
 		}
 		return this.connection.hasPendingCalls() ? ProcessState.BUSY : ProcessState.IDLE;
-	}
-
-	@Override
-	public String pool() {
-		return this.role.pool();
 	}
 
 	@Override
@@ -318,78 +239,6 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 	public boolean isAlive() {
 		LaunchedWorker started = this.worker;
 		return started != null && !this.exited.isDone();
-	}
-
-	@Override
-	public OptionalInt exitCode() {
-		Integer code = this.exitCode;
-		return (code != null) ? OptionalInt.of(code) : OptionalInt.empty();
-	}
-
-	@Override
-	public Instant startTime() {
-		return this.startTime;
-	}
-
-	@Override
-	public Instant exitTime() {
-		return this.exitTime;
-	}
-
-	@Override
-	public Optional<String> exitReason() {
-		Integer code = this.exitCode;
-		WorkerExit end = this.exit;
-		String reason = (end != null) ? end.reason() : null;
-		if (code == null) {
-			return Optional.ofNullable(reason);
-		}
-		return Optional.of(ExitCodes.describe(code) + ((reason != null) ? " (" + reason + ")" : ""));
-	}
-
-	@Override
-	public Optional<Duration> cpuTime() {
-		LaunchedWorker started = this.worker;
-		return (started != null && isAlive()) ? started.cpuTime() : Optional.empty();
-	}
-
-	@Override
-	public OptionalLong residentMemoryBytes() {
-		LaunchedWorker started = this.worker;
-		return (started != null && isAlive()) ? started.residentMemoryBytes() : OptionalLong.empty();
-	}
-
-	@Override
-	public String launcher() {
-		return this.role.launcher().name();
-	}
-
-	@Override
-	public Map<String, String> details() {
-		LaunchedWorker started = this.worker;
-		return (started != null) ? started.details() : Map.of();
-	}
-
-	@Override
-	public List<String> outputTail() {
-		return this.tail.lines();
-	}
-
-	@Override
-	public String description() {
-		return this.role.description();
-	}
-
-	@Override
-	public String bootstrapMode() {
-		return this.options.bootstrapMode();
-	}
-
-	/** The command the child runs: its launcher's (a pod's differs from a local JVM's), or the local one. */
-	@Override
-	public List<String> command() {
-		LaunchedWorker started = this.worker;
-		return (started != null) ? started.command() : this.command.command();
 	}
 
 	@Override
@@ -449,16 +298,6 @@ public final class ChildJvm implements ChildProcess, PoolWorker {
 	/** Kills the child for a failure (its start, its connection, its protocol): no stop the caller asked for. */
 	void killForFailure() {
 		this.worker.kill();
-	}
-
-	/** How it exited, once that has been seen; {@code null} before. */
-	@Nullable WorkerExit exit() {
-		return this.exit;
-	}
-
-	/** The last lines of its output, which its exceptions carry. */
-	OutputTail tail() {
-		return this.tail;
 	}
 
 	/** Waits for the exit, at most the given time; {@code true} if the child has exited. */

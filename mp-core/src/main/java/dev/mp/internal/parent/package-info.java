@@ -1,6 +1,7 @@
 /**
- * The parent side of a child JVM: its lifecycle and read-only view (`ChildJvm`), its start and handshake, its
- * connection carrying calls and answers, and the template's runtime that launches, keeps and stops children.
+ * The parent side of a child JVM: its lifecycle (`ChildJvm`) and read-only view (`ChildView`), its start and
+ * handshake, its connection carrying calls and answers, and the template's runtime that launches, keeps and stops
+ * children.
  */
 @NullMarked
 package dev.mp.internal.parent;

@@ -4,22 +4,17 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,12 +35,13 @@ import dev.mp.spi.RemoteAccess;
  * Nothing listens on a network port unless a remote launcher (Kubernetes pods) starts a worker: then a second door
  * opens, TCP with TLS 1.3, where both sides pin the other's certificate of this run and the same handshake follows.
  * <p>
- * A connection that has not proved itself costs little: one thread accepts on both doors and holds every new
- * connection without blocking, running the Unix socket's handshake itself; a TLS handshake gets one of a few threads
- * only once its peer has sent the header of a TLS handshake record. When too many wait, one of them picked at random
- * is dropped (as a SYN cache does), so that a new one (a worker starting during a flood) gets its turn and a flood
- * cannot time when it is dropped. Until the proof, what a peer claims is logged only as quoted data, and a flood of
- * refusals logs one warning a minute.
+ * A connection that has not proved itself costs little: one thread (the {@link HandshakeSelector}) accepts on both
+ * doors and holds every new connection without blocking, running the Unix socket's handshake itself; a TLS handshake
+ * gets one of a few threads only once its peer has sent the header of a TLS handshake record. When too many wait, one
+ * of them picked at random is dropped (as a SYN cache does), so that a new one (a worker starting during a flood) gets
+ * its turn and a flood cannot time when it is dropped. Until the proof, what a peer claims is logged only as quoted
+ * data, and a flood of refusals logs one warning a minute; this server proves the claims, hands proven connections
+ * over, and refuses and logs the rest.
  */
 public final class WorkerServer implements AutoCloseable {
 
@@ -62,9 +58,6 @@ public final class WorkerServer implements AutoCloseable {
 	/** Connections held by the accepting thread at once, on both doors: each a socket and a few hundred bytes. */
 	public static final int MAX_PENDING = 256;
 
-	/** Connections a door accepts before the accepting thread turns to those it holds again. */
-	private static final int ACCEPTS_PER_ROUND = 64;
-
 	/** Characters of unproven input (a claimed worker id, an error) that a log line shows. */
 	private static final int MAX_LOGGED_CHARS = 200;
 
@@ -74,8 +67,6 @@ public final class WorkerServer implements AutoCloseable {
 
 	private final ServerSocketChannel server;
 
-	private final Selector selector;
-
 	private final Map<String, ExpectedWorker> expected = new ConcurrentHashMap<>();
 
 	private final int maxFrameBytes;
@@ -84,8 +75,8 @@ public final class WorkerServer implements AutoCloseable {
 
 	private final RefusalWarnings refusals = new RefusalWarnings();
 
-	/** The connections the accepting thread holds; only that thread changes it. */
-	private final HeldConnections held = new HeldConnections();
+	/** The accepting thread, which holds connections on both doors until they prove themselves. */
+	private final HandshakeSelector handshakes;
 
 	/** Makes the threads that hand proven connections over: a test's may fail to start, as with no memory left. */
 	private volatile ThreadFactory connectedThreads = (task) -> {
@@ -107,11 +98,8 @@ public final class WorkerServer implements AutoCloseable {
 		this.server.bind(UnixDomainSocketAddress.of(this.socketPath));
 		Files.setPosixFilePermissions(this.socketPath, PosixFilePermissions.fromString("rw-------"));
 		this.server.configureBlocking(false);
-		this.selector = Selector.open();
-		this.server.register(this.selector, SelectionKey.OP_ACCEPT);
-		Thread acceptor = new Thread(this::acceptLoop, "mp-accept");
-		acceptor.setDaemon(true);
-		acceptor.start();
+		this.handshakes = new HandshakeSelector(this, this.server, maxFrameBytes);
+		this.handshakes.start();
 	}
 
 	public Path socketPath() {
@@ -142,7 +130,7 @@ public final class WorkerServer implements AutoCloseable {
 		synchronized (this) {
 			door = this.tls;
 		}
-		return this.held.size() + ((door != null) ? door.handshaking() : 0);
+		return this.handshakes.held() + ((door != null) ? door.handshaking() : 0);
 	}
 
 	/**
@@ -153,7 +141,7 @@ public final class WorkerServer implements AutoCloseable {
 	public synchronized RemoteEndpoint remoteEndpoint(RemoteAccess access) {
 		if (this.tls == null) {
 			try {
-				this.tls = new TlsDoor(access, this, this.selector, this.scheduler, this.maxFrameBytes);
+				this.tls = new TlsDoor(access, this, this.handshakes.selector(), this.scheduler, this.maxFrameBytes);
 			}
 			catch (IOException | RuntimeException ex) {
 				throw new MpException("Cannot listen for remote workers on " + access.bindAddress() + ":"
@@ -161,167 +149,6 @@ public final class WorkerServer implements AutoCloseable {
 			}
 		}
 		return this.tls.endpoint();
-	}
-
-	/**
-	 * Accepts connections on both doors and holds them, on this one thread and without blocking, until they prove
-	 * themselves (the Unix socket's handshake runs here) or begin their TLS handshake (which then gets a thread).
-	 */
-	private void acceptLoop() {
-		HeldConnections pending = this.held;
-		try {
-			while (this.server.isOpen()) {
-				try {
-					round(pending);
-				}
-				catch (RuntimeException | Error ex) {
-					if (!this.server.isOpen()) {
-						// closed meanwhile: the selector too
-						return;
-					}
-					// each connection's step catches its own, so this is the loop's: going on is all that helps
-					logger.error("mp's worker socket {} failed to accept or hold connections: {}", this.socketPath,
-							ex.toString(), ex);
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-				}
-			}
-		}
-		catch (IOException ex) {
-			if (this.server.isOpen()) {
-				logger.error("mp's worker socket {} stopped accepting connections: {}", this.socketPath, ex.toString());
-			}
-		}
-		finally {
-			pending.closeAll();
-		}
-	}
-
-	private void round(HeldConnections pending) throws IOException {
-		PendingConnection next = pending.first();
-		long wait = (next == null) ? 0
-				: Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.deadline - System.nanoTime()));
-		this.selector.select(wait);
-		for (Iterator<SelectionKey> keys = this.selector.selectedKeys().iterator(); keys.hasNext();) {
-			SelectionKey key = keys.next();
-			keys.remove();
-			if (!key.isValid()) {
-				// dropped for a newcomer in this round
-				continue;
-			}
-			if (key.attachment() instanceof PendingConnection connection) {
-				advance(connection, pending);
-			}
-			else {
-				accept(key, pending);
-			}
-		}
-		expire(pending);
-	}
-
-	/** Accepts what a backlog holds, a round at a time so that the handshakes under way go on meanwhile. */
-	private void accept(SelectionKey listener, HeldConnections pending) {
-		ServerSocketChannel server = (ServerSocketChannel) listener.channel();
-		// the TLS door's listener carries the door, the Unix socket's nothing
-		TlsDoor tls = (TlsDoor) listener.attachment();
-		for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
-			SocketChannel socket;
-			try {
-				socket = server.accept();
-			}
-			catch (IOException ex) {
-				if (server.isOpen()) {
-					logger.warn("Accepting a worker connection on {} failed: {}",
-							(tls != null) ? tls.door() : this.socketPath, ex.toString());
-					// such as too many open files: do not spin on it
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-				}
-				return;
-			}
-			if (socket == null) {
-				return;
-			}
-			if (pending.size() >= MAX_PENDING) {
-				PendingConnection dropped = pending.removeRandom();
-				refuse(dropped.socket, dropped.door,
-						"dropped for a newer connection, with " + MAX_PENDING + " waiting for their handshake");
-			}
-			String door = (tls != null) ? tls.door(socket.socket()) : this.socketPath.toString();
-			try {
-				socket.configureBlocking(false);
-				PendingConnection connection = new PendingConnection(socket, door, tls);
-				connection.key = socket.register(this.selector, SelectionKey.OP_READ, connection);
-				pending.add(connection);
-				if (tls == null) {
-					advance(connection, pending);
-				}
-			}
-			catch (Throwable ex) {
-				failed(socket, door, null, ex);
-			}
-		}
-	}
-
-	/**
-	 * Takes a pending connection as far as the bytes at hand allow: on the Unix socket the challenge out, the answer
-	 * in and the proof; on the TLS door, once the header of the peer's first TLS record is in, to a thread for its
-	 * TLS handshake.
-	 */
-	private void advance(PendingConnection connection, HeldConnections pending) {
-		ExpectedWorker start = null;
-		try {
-			if (connection.tls != null) {
-				if (connection.socket.read(connection.tlsHeader) < 0) {
-					pending.remove(connection);
-					refuse(connection.socket, connection.door, "it closed the connection before its TLS handshake");
-					return;
-				}
-				if (connection.tlsHeader.hasRemaining()) {
-					return;
-				}
-				pending.remove(connection);
-				if (!TlsDoor.isHandshakeRecord(connection.tlsHeader.array())) {
-					// junk need not take a thread
-					refuse(connection.socket, connection.door, "it sent no TLS handshake record");
-					return;
-				}
-				connection.key.cancel();
-				connection.socket.configureBlocking(true);
-				connection.tls.admit(connection.socket.socket(), connection.tlsHeader.array(), connection.deadline);
-				return;
-			}
-			connection.socket.write(connection.challenge);
-			if (connection.challenge.hasRemaining()) {
-				connection.key.interestOps(SelectionKey.OP_WRITE);
-				return;
-			}
-			connection.key.interestOps(SelectionKey.OP_READ);
-			Frame answer = connection.answer.readFrom(connection.socket);
-			if (answer == null) {
-				return;
-			}
-			pending.remove(connection);
-			start = proven(answer, connection.nonce, connection.door);
-			if (start == null) {
-				closeQuietly(connection.socket);
-				return;
-			}
-			connection.key.cancel();
-			connection.socket.configureBlocking(true);
-			connect(start, new FrameChannel(connection.socket, this.maxFrameBytes), null);
-		}
-		catch (Throwable ex) {
-			pending.remove(connection);
-			failed(connection.socket, connection.door, start, ex);
-		}
-	}
-
-	private void expire(HeldConnections pending) {
-		long now = System.nanoTime();
-		for (PendingConnection connection = pending.first(); connection != null
-				&& connection.deadline - now <= 0; connection = pending.first()) {
-			pending.remove(connection);
-			refuse(connection.socket, connection.door, notInTime());
-		}
 	}
 
 	/**
@@ -456,7 +283,7 @@ public final class WorkerServer implements AutoCloseable {
 		}
 		try {
 			this.server.close();
-			this.selector.close();
+			this.handshakes.close();
 		}
 		catch (IOException ex) {
 			logger.debug("Could not close the worker socket: {}", ex.toString());
