@@ -24,7 +24,7 @@ import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.launch.OutputLines;
 import dev.mp.internal.mailbox.CallMailbox;
-import dev.mp.internal.mailbox.StagedPayload;
+import dev.mp.internal.transport.CallTransport;
 import dev.mp.internal.wire.BufferStreams;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
@@ -76,6 +76,9 @@ final class ChildConnection {
 	private OutputLines @Nullable [] sentOutput;
 
 	private final CompletableFuture<Void> readerDone = new CompletableFuture<>();
+
+	/** {@link #outcome}, made once rather than for each answer. */
+	private final CallTransport.PayloadReader<@Nullable Outcome, RuntimeException> outcomes = this::outcome;
 
 	ChildConnection(ChildJvm child, ParentRuntime parent, ChildStart start, long spinNanos) {
 		this.child = child;
@@ -148,15 +151,8 @@ final class ChildConnection {
 				return;
 			}
 			try {
-				CallMailbox box = this.mailbox;
-				Frame call = (box != null)
-						? box.stage(sent.type(), callId, sent.payload(), this.parent.maxFrameBytes()) : null;
-				if (call == null) {
-					call = new Frame(sent.type(), callId, sent.payload().bytes());
-				}
-				if (box == null || !box.post(call)) {
-					write(channel, call);
-				}
+				CallTransport.sendCall(channel, this.mailbox, sent.type(), callId, sent.payload(),
+						this.parent.maxFrameBytes());
 			}
 			catch (IOException ex) {
 				// the child is going away; its exit fails this call with the facts
@@ -204,7 +200,7 @@ final class ChildConnection {
 			return;
 		}
 		try {
-			write(channel, frame);
+			CallTransport.writeToWorker(channel, this.mailbox, frame);
 		}
 		catch (IOException ex) {
 			// the child is going away; its exit is reported as usual
@@ -232,15 +228,6 @@ final class ChildConnection {
 	void close(Throwable failure) {
 		this.pending.values().forEach((call) -> call.completeExceptionally(failure));
 		this.ready.thenAccept(ChildConnection::closeQuietly);
-	}
-
-	/** Every frame to the child goes here, so that a worker looking at its mailbox knows to read the socket. */
-	private void write(FrameChannel channel, Frame frame) throws IOException {
-		CallMailbox box = this.mailbox;
-		if (box != null) {
-			box.announceSocketFrame();
-		}
-		channel.write(frame);
 	}
 
 	private void read(FrameChannel channel) {
@@ -312,19 +299,9 @@ final class ChildConnection {
 	 * send the pool's next call, whose answer should find the room free.
 	 */
 	private void answered(Frame answer, @Nullable CallMailbox box) {
-		long callId = answer.correlationId();
-		if (answer.type() != FrameType.STAGED) {
-			settle(callId, outcome(answer.type(), callId, ByteBuffer.wrap(answer.payload())));
-			return;
-		}
-		if (box == null) {
-			throw new ProtocolException("A staged answer from a worker without a mailbox");
-		}
-		Outcome outcome;
-		try (StagedPayload staged = box.openStaged(answer, this.parent.maxFrameBytes())) {
-			outcome = outcome(staged.type(), callId, staged.payload());
-		}
-		settle(callId, outcome);
+		Outcome outcome = CallTransport.read(answer, box, this.parent.maxFrameBytes(), this.outcomes,
+				() -> new ProtocolException("A staged answer from a worker without a mailbox"));
+		settle(answer.correlationId(), outcome);
 	}
 
 	/** What an answer says, decoded; {@code null} when nobody waits for it any more. */

@@ -12,7 +12,7 @@ import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.Invocation;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.mailbox.CallMailbox;
-import dev.mp.internal.mailbox.StagedPayload;
+import dev.mp.internal.transport.CallTransport;
 import dev.mp.internal.wire.BufferStreams;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameType;
@@ -38,6 +38,10 @@ final class CallExecutor {
 
 	private final int maxFrameBytes;
 
+	/** {@link #invocation(FrameType, ByteBuffer)} for the transport, made once rather than for each call. */
+	private final CallTransport.PayloadReader<Invocation, ReflectiveOperationException> invocations =
+			(type, id, payload) -> invocation(type, payload);
+
 	CallExecutor(Codec codec, ClassLoader classLoader, ChildBootstrap bootstrap, int maxFrameBytes) {
 		this.codec = codec;
 		this.classLoader = classLoader;
@@ -58,16 +62,9 @@ final class CallExecutor {
 
 	/** Rebuilds a call, from the frame or from shared memory where the parent staged it. */
 	private Invocation invocation(Frame request, @Nullable CallMailbox mailbox) throws ReflectiveOperationException {
-		if (request.type() != FrameType.STAGED) {
-			return invocation(request.type(), ByteBuffer.wrap(request.payload()));
-		}
-		if (mailbox == null) {
-			throw new IllegalStateException("The parent staged this call in shared memory, which this worker could "
-					+ "not map (see its output)");
-		}
-		try (StagedPayload staged = mailbox.openStaged(request, this.maxFrameBytes)) {
-			return invocation(staged.type(), staged.payload());
-		}
+		return CallTransport.read(request, mailbox, this.maxFrameBytes, this.invocations,
+				() -> new IllegalStateException("The parent staged this call in shared memory, which this worker "
+						+ "could not map (see its output)"));
 	}
 
 	private Invocation invocation(FrameType type, ByteBuffer payload) throws ReflectiveOperationException {

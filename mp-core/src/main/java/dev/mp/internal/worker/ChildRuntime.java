@@ -20,6 +20,7 @@ import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.shm.ReceivingProcess;
+import dev.mp.internal.transport.CallTransport;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
@@ -342,7 +343,8 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		try {
-			send(id, answer);
+			CallTransport.sendAnswer(this.channel, this.mailbox, answer.type(), id, answer.payload(),
+					this.config.maxFrameBytes(), Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()));
 		}
 		catch (IOException ex) {
 			ParentWatch.parentGone("cannot answer: " + ex);
@@ -353,22 +355,6 @@ final class ChildRuntime {
 		}
 		if (this.config.oneShot()) {
 			exit(answer.type() == FrameType.FAILURE ? EXIT_FAILED : EXIT_OK);
-		}
-	}
-
-	/** Sends an answer: through the mailbox if the caller looks, staged in shared memory if it is large. */
-	private void send(long id, CallExecutor.Answer answer) throws IOException {
-		CallMailbox box = this.mailbox;
-		Frame frame = (box != null) ? box.stage(answer.type(), id, answer.payload(), this.config.maxFrameBytes())
-				: null;
-		if (frame == null) {
-			frame = new Frame(answer.type(), id, answer.payload().bytes());
-		}
-		if (box != null) {
-			box.openInbox();
-		}
-		if (box == null || !box.answer(frame, Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()))) {
-			this.channel.write(frame);
 		}
 	}
 

@@ -1,6 +1,8 @@
 package dev.mp.internal.worker;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,6 +20,7 @@ import dev.mp.internal.call.TaskInvocation;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.mailbox.CallMailbox;
+import dev.mp.internal.transport.CallTransport;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
@@ -100,14 +103,15 @@ final class Rehearsal {
 	/** A call as the codec sends it, answered with a value the codec must write; a compact one; a ping. */
 	private static void calls(FrameChannel child, int maxFrameBytes) throws IOException {
 		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), "", maxFrameBytes);
-		child.write(new Frame(FrameType.CALL, 1, codec.encode(new TaskInvocation(
-				(Callable<Object> & Serializable) () -> new ArrayList<>(List.of("rehearsal")), "rehearsal"))));
+		Payload serialized = Payload.of(codec.encode(new TaskInvocation(
+				(Callable<Object> & Serializable) () -> new ArrayList<>(List.of("rehearsal")), "rehearsal")));
+		CallTransport.sendCall(child, null, FrameType.CALL, 1, serialized, maxFrameBytes);
 		expect(child, FrameType.RESULT);
 		String captured = "rehearsal";
 		Payload compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
 				"rehearsal", maxFrameBytes);
 		if (compact != null) {
-			child.write(new Frame(FrameType.COMPACT_CALL, 2, compact.bytes()));
+			CallTransport.sendCall(child, null, FrameType.COMPACT_CALL, 2, compact, maxFrameBytes);
 			expect(child, FrameType.PLAIN_RESULT);
 		}
 		child.write(Frame.of(FrameType.PING, 3));
@@ -131,11 +135,12 @@ final class Rehearsal {
 		Files.write(file, new byte[MAILBOX_BYTES]);
 		CallMailbox mailbox = CallMailbox.open(file);
 		mailbox.announceMapped();
-		mailbox.openInbox();
+		// as a worker answers, then looks for its next call; nobody looks at this outbox, nor reads this socket
+		InputStream none = InputStream.nullInputStream();
+		FrameChannel nowhere = new FrameChannel(none, OutputStream.nullOutputStream(), none, config.maxFrameBytes());
+		CallTransport.sendAnswer(nowhere, mailbox, FrameType.PLAIN_RESULT, 1, Payload.plain(new byte[MAILBOX_BYTES]),
+				config.maxFrameBytes(), 0);
 		mailbox.awaitCall(0, 0);
-		Frame staged = mailbox.stage(FrameType.PLAIN_RESULT, 1, Payload.plain(new byte[MAILBOX_BYTES]),
-				config.maxFrameBytes());
-		mailbox.answer((staged != null) ? staged : Frame.of(FrameType.PLAIN_RESULT, 1), 0);
 		String captured = "staged";
 		Payload call = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(), "staged",
 				config.maxFrameBytes());
