@@ -34,6 +34,7 @@ import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.CompactList;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.PoolRuntime;
+import dev.mp.internal.pool.ChunkFeed;
 import dev.mp.internal.pool.PoolClock;
 import dev.mp.internal.pool.PoolScheduler;
 import dev.mp.spi.BeanCall;
@@ -154,11 +155,65 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	/**
-	 * {@link #map(SerializableFunction, List, int)} over a stream's items; the stream is consumed first, and chunks
-	 * go out as they are formed.
+	 * {@link #map(SerializableFunction, List, int)} over items read lazily, as chunks go out: at most twice as many
+	 * chunks as the pool has workers are in flight, so the input need not fit in memory (the results do). An
+	 * exception the input throws fails the map as a failed chunk would, once the chunks before it have finished.
 	 */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, Iterable<T> items, int chunkSize) {
+		ChunkFeed<T, R> feed = feed(function, items.iterator(), chunkSize, true);
+		List<R> results = new ArrayList<>();
+		try {
+			feed.forEachRemaining(results::add);
+		}
+		catch (CompletionException | CancellationException ex) {
+			// as Python's: thrown only once no chunk runs any more
+			feed.awaitInFlight();
+			throw ex;
+		}
+		return results;
+	}
+
+	/** {@link #map(SerializableFunction, Iterable, int)} over a stream, read lazily. */
 	public <T, R> List<R> map(SerializableFunction<T, R> function, Stream<T> items, int chunkSize) {
-		return map(function, items.toList(), chunkSize);
+		return map(function, items::iterator, chunkSize);
+	}
+
+	/**
+	 * Like {@link #imap(SerializableFunction, List, int)} over items read lazily, as Python's {@code imap} takes any
+	 * iterable: at most twice as many chunks as the pool has workers are in flight. An exception the input throws
+	 * comes out at its place in the results, wrapped in a {@link CompletionException}; the pool is not affected.
+	 */
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, Iterator<T> items, int chunkSize) {
+		return stream(feed(function, items, chunkSize, true));
+	}
+
+	/** {@link #imap(SerializableFunction, Iterator, int)} over a stream, read lazily. */
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, Stream<T> items, int chunkSize) {
+		return imap(function, items.iterator(), chunkSize);
+	}
+
+	/**
+	 * Like {@link #imapUnordered(SerializableFunction, List, int)} over items read lazily: at most twice as many
+	 * chunks as the pool has workers are in flight.
+	 */
+	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, Iterator<T> items, int chunkSize) {
+		return stream(feed(function, items, chunkSize, false));
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T, R> ChunkFeed<T, R> feed(SerializableFunction<T, R> function, Iterator<T> items, int chunkSize,
+			boolean ordered) {
+		this.runtime.encoder().allowPackageOf(function.getClass());
+		return new ChunkFeed<>(items, chunkSize, 2 * this.options.size(), (chunk) -> {
+			// a pool's futures are its task results: callback futures
+			CompletableFuture<CompactList<R>> done = (CompletableFuture<CompactList<R>>) (CompletableFuture<?>) submit(
+					new MapChunk<>(function, new CompactList<>(chunk)));
+			return done.thenApply(CompactList::items);
+		}, ordered);
+	}
+
+	private static <R> Stream<R> stream(Iterator<R> results) {
+		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, Spliterator.ORDERED), false);
 	}
 
 	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */

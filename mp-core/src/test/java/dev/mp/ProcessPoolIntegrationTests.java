@@ -7,19 +7,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,6 +107,39 @@ class ProcessPoolIntegrationTests {
 			return finished.incrementAndGet();
 		}, List.of(0, 1, 2, 3, 4, 5), 1)).hasRootCauseMessage("item 0");
 		assertThat(finished.get()).as("chunks finished when the caller saw the failure").isEqualTo(5);
+	}
+
+	@Test
+	void imapReadsItsInputLazilyWithABoundedNumberOfChunksInFlight() {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		AtomicInteger pulled = new AtomicInteger();
+		Iterator<Integer> endless = Stream.iterate(0, (i) -> i + 1).peek((i) -> pulled.incrementAndGet()).iterator();
+		List<Integer> first = pool.imap((Integer i) -> i * i, endless, 3).limit(10).toList();
+		assertThat(first).containsExactly(0, 1, 4, 9, 16, 25, 36, 49, 64, 81);
+		assertThat(pulled.get()).as("items read from an endless input: what was used and one window of chunks")
+			.isLessThanOrEqualTo(12 + 2 * 2 * 3);
+		List<Integer> unordered = pool.imapUnordered((Integer i) -> -i, IntStream.range(0, 100).boxed().iterator(), 7)
+			.toList();
+		assertThat(unordered).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).mapToObj((i) -> -i).toList());
+		assertThat(pool.map((Integer i) -> i + 1, IntStream.range(0, 10_000).boxed(), 500))
+			.containsExactlyElementsOf(IntStream.range(1, 10_001).boxed().toList());
+	}
+
+	@Test
+	void anExceptionFromTheInputComesOutAtItsPlaceAndThePoolGoesOn() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder());
+		Iterator<Integer> failing = Stream.iterate(0, (i) -> i + 1).map((i) -> {
+			if (i == 5) {
+				throw new IllegalStateException("input broke at 5");
+			}
+			return i;
+		}).iterator();
+		Iterator<Integer> results = pool.imap((Integer i) -> i * 10, failing, 2).iterator();
+		List<Integer> before = new ArrayList<>();
+		assertThatThrownBy(() -> results.forEachRemaining(before::add)).isInstanceOf(CompletionException.class)
+			.hasRootCauseMessage("input broke at 5");
+		assertThat(before).containsExactly(0, 10, 20, 30, 40);
+		assertThat(pool.submit(() -> "still here").get(60, TimeUnit.SECONDS)).isEqualTo("still here");
 	}
 
 	@Test
