@@ -312,7 +312,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.encoder.allowPackageOf(bodyClass);
 		String description = "process " + CallEncoder.describe(bodyClass);
 		CallRequest request = this.encoder.process(process, process.target(), description);
-		ChildJvm child = this.runtime.launch(process.name(), process.isDaemon(), options, description);
+		ChildJvm child = this.runtime.launchProcess(process.name(), process.isDaemon(), options, description);
 		child.call(request).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);

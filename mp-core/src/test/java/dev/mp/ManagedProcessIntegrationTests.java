@@ -3,6 +3,7 @@ package dev.mp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mp.sync.ProcessEvent;
+import dev.mp.sync.SharedInt;
 import dev.mp.sync.SharedLong;
 import dev.mp.test.NoChildProcessesLeft;
 
@@ -73,6 +76,33 @@ class ManagedProcessIntegrationTests {
 		}).build();
 		neverStarted.close();
 		assertThatIllegalStateException().isThrownBy(neverStarted::start).withMessageContaining("was closed");
+	}
+
+	@Test
+	void threadsTheBodyStartedThatAreNotDaemonsKeepTheChildAliveAsInPython() throws Exception {
+		ProcessEvent bodyReturned = this.template.event();
+		ProcessEvent release = this.template.event();
+		SharedInt written = this.template.sharedInt(0);
+		ManagedProcess process = this.template.process(() -> {
+			Thread late = new Thread(() -> {
+				try {
+					release.await();
+					written.set(42);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			late.start();
+			bodyReturned.set();
+			throw new IllegalStateException("the body fails; its thread goes on");
+		}).start();
+		assertThat(bodyReturned.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.join(Duration.ofMillis(300))).as("still running while its thread waits").isFalse();
+		release.set();
+		assertThat(process.join(Duration.ofSeconds(30))).isTrue();
+		assertThat(written.get()).as("the thread finished its work").isEqualTo(42);
+		assertThat(process.exitCode()).as("the exit code is the body's").hasValue(1);
 	}
 
 	@Test

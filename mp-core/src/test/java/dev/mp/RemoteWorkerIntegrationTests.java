@@ -39,6 +39,7 @@ import dev.mp.internal.wire.Tls;
 import dev.mp.internal.worker.BootstrapConfig;
 import dev.mp.internal.worker.RemoteBootstrap;
 import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.internal.worker.WorkerEnd;
 import dev.mp.internal.worker.WorkerMain;
 import dev.mp.test.FileBootstrapLauncher;
 import dev.mp.test.NoChildProcessesLeft;
@@ -251,7 +252,7 @@ class RemoteWorkerIntegrationTests {
 					worker.certificateBytes(), worker.keyBytes(), Duration.ofSeconds(1));
 			Path config = this.directory.resolve("silent.properties");
 			BootstrapConfig bootstrap = new BootstrapConfig("w1", "silent", secret, "", -1, "plain", 1024 * 1024,
-					false, Map.of(), "", 0);
+					WorkerEnd.ON_SHUTDOWN, Map.of(), "", 0);
 			Files.writeString(config, RemoteBootstrap.configText(bootstrap, endpoint));
 			Path secrets = Files.createDirectory(this.directory.resolve("silent-secret"));
 			RemoteBootstrap.secretFiles(bootstrap, endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));

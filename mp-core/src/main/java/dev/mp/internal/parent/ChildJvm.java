@@ -30,6 +30,7 @@ import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Handshake;
 import dev.mp.internal.worker.BootstrapConfig;
 import dev.mp.internal.worker.RemoteEndpoint;
+import dev.mp.internal.worker.WorkerEnd;
 import dev.mp.spi.LaunchedWorker;
 import dev.mp.spi.WorkerExit;
 import dev.mp.spi.WorkerLaunch;
@@ -94,7 +95,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		BootstrapConfig bootstrap = new BootstrapConfig(this.id, name(), this.start.secret(),
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
-				this.role.oneShot(), this.options.bootstrapAttributes(), mailbox, this.spinNanos);
+				this.role.end(), this.options.bootstrapAttributes(), mailbox, this.spinNanos);
 		try {
 			this.worker = this.role.launcher()
 				.launch(new WorkerLaunch(this.id, name(), this.role.pool(), this.options, this.command.command(),
@@ -128,8 +129,8 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		WorkerServer server = this.parent.server();
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", name() + "-training",
 				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
-				this.options.bootstrapMode(), this.parent.maxFrameBytes(), false, this.options.bootstrapAttributes(),
-				"", 0);
+				this.options.bootstrapMode(), this.parent.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN,
+				this.options.bootstrapAttributes(), "", 0);
 		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 

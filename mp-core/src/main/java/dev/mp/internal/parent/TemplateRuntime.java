@@ -141,7 +141,8 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	 */
 	public CompletableFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
 			String namePrefix) {
-		ChildJvm child = launch(nextName(namePrefix), false, options, description);
+		String name = nextName(namePrefix);
+		ChildJvm child = launch(ChildRole.call(name, description, launcher(LocalWorkerLauncher.NAME)), options);
 		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
 		child.call(request).result().whenComplete((value, failure) -> ChildCall.settle(result, value, failure));
 		result.whenDone((value, failure) -> {
@@ -152,9 +153,9 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 		return result;
 	}
 
-	/** Launches a child that is no pool's worker: a process, or one call. */
-	public ChildJvm launch(String name, boolean daemon, ProcessOptions options, String description) {
-		return launch(ChildRole.single(name, daemon, description, launcher(LocalWorkerLauncher.NAME)), options);
+	/** Launches a process's child: it runs the body, then waits for the threads the body started. */
+	public ChildJvm launchProcess(String name, boolean daemon, ProcessOptions options, String description) {
+		return launch(ChildRole.process(name, daemon, description, launcher(LocalWorkerLauncher.NAME)), options);
 	}
 
 	@Override

@@ -17,17 +17,17 @@ import java.util.Map;
  * @param parentPid the parent's pid, watched so the child exits with it
  * @param mode the bootstrap mode ({@code plain}, {@code spring}, ...)
  * @param maxFrameBytes the largest frame payload accepted
- * @param oneShot {@code true} if the child exits once it has answered its first call: code 0 after a result, 1 after
- * a failure, as Python's {@code Process} does
+ * @param end when the child ends: after its first answer (a call), after that and its body's threads (a process), or
+ * when told to (a pool's worker)
  * @param attributes mode-specific settings
  * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
  * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
-		String mode, int maxFrameBytes, boolean oneShot, Map<String, String> attributes, String mailbox,
+		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes, String mailbox,
 		long spinNanos) {
 
-	private static final int MAGIC = 0x6d700002;
+	private static final int MAGIC = 0x6d700003;
 
 	public void write(DataOutputStream out) throws IOException {
 		out.writeInt(MAGIC);
@@ -39,7 +39,7 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		out.writeLong(this.parentPid);
 		out.writeUTF(this.mode);
 		out.writeInt(this.maxFrameBytes);
-		out.writeBoolean(this.oneShot);
+		out.writeByte(this.end.ordinal());
 		out.writeInt(this.attributes.size());
 		for (Map.Entry<String, String> entry : this.attributes.entrySet()) {
 			out.writeUTF(entry.getKey());
@@ -62,13 +62,17 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		long parentPid = in.readLong();
 		String mode = in.readUTF();
 		int maxFrameBytes = in.readInt();
-		boolean oneShot = in.readBoolean();
+		int endOrdinal = in.readUnsignedByte();
+		if (endOrdinal >= WorkerEnd.values().length) {
+			throw new IOException("Unknown worker end " + endOrdinal + " in the bootstrap block");
+		}
+		WorkerEnd end = WorkerEnd.values()[endOrdinal];
 		int attributeCount = in.readInt();
 		Map<String, String> attributes = new LinkedHashMap<>();
 		for (int i = 0; i < attributeCount; i++) {
 			attributes.put(in.readUTF(), in.readUTF());
 		}
-		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, oneShot,
+		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, end,
 				attributes, in.readUTF(), in.readLong());
 	}
 

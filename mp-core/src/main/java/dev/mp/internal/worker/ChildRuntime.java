@@ -326,9 +326,12 @@ final class ChildRuntime {
 			// calls reach a worker in order of id, so a cancel for an id passed over is for a call never sent
 			this.cancelledEarly.removeIf((early) -> early < id);
 		}
+		// a process waits for the threads its body starts, not for those mp or the application's context had before
+		Set<Thread> bodyThreads = (this.config.end() == WorkerEnd.AFTER_ANSWER_AND_THREADS) ? BodyThreads.nonDaemon()
+				: null;
 		CallExecutor.Answer answer;
 		try {
-			answer = this.executor.answer(request, this.mailbox);
+			answer = (bodyThreads != null) ? answerOnBodyThread(id, request) : this.executor.answer(request, this.mailbox);
 		}
 		catch (Throwable ex) {
 			// not even the bare facts of a failure could be encoded (out of memory): the caller must not wait for ever
@@ -353,9 +356,56 @@ final class ChildRuntime {
 			// the codec caps sizes, so this is a bug; the exit code tells the caller rather than leaving it waiting
 			WorkerHalt.cannotAnswer(ex);
 		}
-		if (this.config.oneShot()) {
+		if (this.config.end().oneShot()) {
+			if (bodyThreads != null) {
+				BodyThreads.awaitStartedSince(bodyThreads);
+			}
 			exit(answer.type() == FrameType.FAILURE ? EXIT_FAILED : EXIT_OK);
 		}
+	}
+
+	/**
+	 * Runs a process's body on a thread that is not a daemon, as a Java {@code main} is, so that the threads the body
+	 * starts are not daemons either unless it says so; cancels reach that thread.
+	 */
+	private CallExecutor.Answer answerOnBodyThread(long id, Frame request) throws Throwable {
+		CallExecutor.Answer[] answer = new CallExecutor.Answer[1];
+		Throwable[] failure = new Throwable[1];
+		Thread body = new Thread(() -> {
+			try {
+				answer[0] = this.executor.answer(request, this.mailbox);
+			}
+			catch (Throwable ex) {
+				failure[0] = ex;
+			}
+		}, this.config.name());
+		// made by a daemon, it would be one
+		body.setDaemon(false);
+		synchronized (this.running) {
+			this.running.put(id, body);
+			if (Thread.interrupted()) {
+				// cancelled before it started
+				body.interrupt();
+			}
+		}
+		body.start();
+		boolean interrupted = false;
+		while (true) {
+			try {
+				body.join();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		if (failure[0] != null) {
+			throw failure[0];
+		}
+		return answer[0];
 	}
 
 	/**
@@ -378,7 +428,7 @@ final class ChildRuntime {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			if (!this.main.isAlive() && !otherThreadsHoldTheJvm()) {
+			if (!this.main.isAlive() && BodyThreads.nonDaemon().isEmpty()) {
 				// the JVM ends on its own (as a training child's does, writing its archive); this daemon waits for it
 				while (true) {
 					LockSupport.park();
@@ -386,27 +436,6 @@ final class ChildRuntime {
 			}
 		}
 		System.exit(code);
-	}
-
-	/**
-	 * Whether a live thread that is not a daemon, other than this one and the launcher's {@code DestroyJavaVM} (which
-	 * waits for the others once main has returned), would keep the JVM from ending.
-	 */
-	private static boolean otherThreadsHoldTheJvm() {
-		ThreadGroup root = Thread.currentThread().getThreadGroup();
-		while (root.getParent() != null) {
-			root = root.getParent();
-		}
-		Thread[] threads = new Thread[root.activeCount() + 16];
-		int count = root.enumerate(threads, true);
-		for (int i = 0; i < count; i++) {
-			Thread thread = threads[i];
-			if (thread != Thread.currentThread() && thread.isAlive() && !thread.isDaemon()
-					&& !"DestroyJavaVM".equals(thread.getName())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -64,7 +64,7 @@ final class Rehearsal {
 		parent.setDaemon(true);
 		parent.start();
 		return new BootstrapConfig(config.workerId(), config.name(), config.secret(), socket.toString(),
-				config.parentPid(), config.mode(), config.maxFrameBytes(), false, config.attributes(),
+				config.parentPid(), config.mode(), config.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN, config.attributes(),
 				mailbox.toString(), SPIN_NANOS);
 	}
 

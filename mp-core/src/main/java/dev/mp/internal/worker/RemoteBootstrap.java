@@ -48,7 +48,7 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		properties.setProperty("name", config.name());
 		properties.setProperty("mode", config.mode());
 		properties.setProperty("max-frame-bytes", Integer.toString(config.maxFrameBytes()));
-		properties.setProperty("one-shot", Boolean.toString(config.oneShot()));
+		properties.setProperty("end", config.end().name());
 		properties.setProperty("host", endpoint.host());
 		properties.setProperty("port", Integer.toString(endpoint.port()));
 		properties.setProperty("server-sha256", endpoint.serverFingerprint());
@@ -89,7 +89,7 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		BootstrapConfig config = new BootstrapConfig(required(properties, "worker-id"), required(properties, "name"),
 				secret, host + ":" + port, -1, required(properties, "mode"),
 				Integer.parseInt(required(properties, "max-frame-bytes")),
-				Boolean.parseBoolean(properties.getProperty("one-shot", "false")), attributes, "", 0);
+				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes, "", 0);
 		Tls.Identity identity;
 		try {
 			identity = Tls.identity(Files.readAllBytes(secretDirectory.resolve(CERTIFICATE_FILE)),
