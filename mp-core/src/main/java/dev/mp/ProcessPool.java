@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -127,6 +129,31 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	/**
+	 * Submits every task and waits until all are done or the timeout passes, as
+	 * {@code ExecutorService.invokeAll(tasks, timeout, unit)}: the tasks not done then are cancelled (interrupted in
+	 * their workers, which are killed past the cancel grace).
+	 */
+	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<CompletableFuture<T>> futures = tasks.stream().map(this::submit).toList();
+		try {
+			for (CompletableFuture<T> future : futures) {
+				try {
+					future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				}
+				catch (ExecutionException | CancellationException ex) {
+					// reported by the future itself
+				}
+			}
+		}
+		catch (TimeoutException ex) {
+			futures.forEach((future) -> future.cancel(true));
+		}
+		return List.copyOf(futures);
+	}
+
+	/**
 	 * Applies {@code function} to every item in the workers and returns the results in input order, as Python's
 	 * {@code Pool.map}; items travel in chunks of about {@code items / (4 * size)}.
 	 * @throws CompletionException with the first failure, after all chunks have finished
@@ -137,15 +164,53 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** {@link #map(SerializableFunction, List)} with a chosen chunk size. */
 	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<R> results = new ArrayList<>(items.size());
+		try {
+			return collect(submitChunks(function, items, chunkSize), items.size(), null);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("waiting without a deadline timed out", ex);
+		}
+	}
+
+	/**
+	 * {@link #map(SerializableFunction, List, int)} with a time limit for all of it, as Python's
+	 * {@code ProcessPoolExecutor.map(timeout=)}: past it the chunks not done are cancelled (interrupted in their
+	 * workers, which are killed past the cancel grace) and this throws.
+	 * @throws TimeoutException when the results are not all in within {@code timeout}
+	 */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize, Duration timeout)
+			throws TimeoutException {
+		return collect(submitChunks(function, items, chunkSize), items.size(), Objects.requireNonNull(timeout));
+	}
+
+	/** The chunks' results in order; the first failure, in input order, only once no chunk runs any more. */
+	private <R> List<R> collect(List<CallbackFuture<CompactList<R>>> chunks, int items, @Nullable Duration timeout)
+			throws TimeoutException {
+		long deadline = (timeout != null) ? System.nanoTime() + timeout.toNanos() : 0;
+		List<R> results = new ArrayList<>(items);
 		RuntimeException failure = null;
-		// as Python's: the first failure (in input order) is thrown only once no chunk runs any more
-		for (CallbackFuture<CompactList<R>> chunk : submitChunks(function, items, chunkSize)) {
+		for (CallbackFuture<CompactList<R>> chunk : chunks) {
 			try {
-				results.addAll(chunk.join().items());
+				CompactList<R> done = (timeout != null)
+						? chunk.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) : chunk.join();
+				results.addAll(done.items());
 			}
 			catch (CompletionException | CancellationException ex) {
 				failure = (failure != null) ? failure : ex;
+			}
+			catch (ExecutionException ex) {
+				failure = (failure != null) ? failure : new CompletionException(ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				chunks.forEach((c) -> c.cancel(true));
+				throw new TimeoutException("map of " + items + " items in pool '" + this.name + "' did not finish within "
+						+ timeout + "; its chunks not done were cancelled");
+			}
+			catch (InterruptedException ex) {
+				chunks.forEach((c) -> c.cancel(true));
+				Thread.currentThread().interrupt();
+				throw new CancellationException("Interrupted while waiting for a map in pool '" + this.name
+						+ "'; its chunks not done were cancelled");
 			}
 		}
 		if (failure != null) {

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -140,6 +142,28 @@ class ProcessPoolIntegrationTests {
 			.hasRootCauseMessage("input broke at 5");
 		assertThat(before).containsExactly(0, 10, 20, 30, 40);
 		assertThat(pool.submit(() -> "still here").get(60, TimeUnit.SECONDS)).isEqualTo("still here");
+	}
+
+	@Test
+	void mapAndInvokeAllWithATimeoutCancelWhatIsNotDoneAndFreeTheWorkers() throws Exception {
+		ProcessPool pool = pool(2, PoolOptions.builder().cancelGrace(Duration.ofMillis(200)));
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> pool.map((Integer i) -> {
+			if (i == 1) {
+				Thread.sleep(60_000);
+			}
+			return i;
+		}, List.of(0, 1, 2), 1, Duration.ofMillis(500))).isInstanceOf(TimeoutException.class)
+			.hasMessageContaining("cancelled");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+
+		List<Future<Integer>> both = pool.invokeAll(List.of(() -> 7, () -> {
+			Thread.sleep(60_000);
+			return 8;
+		}), Duration.ofSeconds(5));
+		assertThat(both.get(0).get()).isEqualTo(7);
+		assertThat(both.get(1).isCancelled()).isTrue();
+		assertThat(pool.submit(() -> "free again").get(30, TimeUnit.SECONDS)).isEqualTo("free again");
 	}
 
 	@Test
