@@ -1,6 +1,5 @@
 package dev.mp;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.CompactList;
+import dev.mp.internal.call.PoolTasks;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.PoolRuntime;
 import dev.mp.internal.pool.ChunkFeed;
@@ -67,7 +67,7 @@ public final class ProcessPool implements AutoCloseable {
 		this.runtime = runtime;
 		this.name = name;
 		this.options = options;
-		@Nullable CallRequest initializer = (options.initializer() != null) ? encodeTask(wrap(options.initializer()),
+		@Nullable CallRequest initializer = (options.initializer() != null) ? encodeTask(new PoolTasks.RunnableTask(options.initializer()),
 				"initializer of pool " + name, options.initializer().getClass()).frozen() : null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
 				(workerName) -> runtime.launchWorker(workerName, options.processOptions(), name, options.launcher(),
@@ -272,7 +272,7 @@ public final class ProcessPool implements AutoCloseable {
 		return new ChunkFeed<>(items, chunkSize, 2 * this.options.size(), (chunk) -> {
 			// a pool's futures are its task results: callback futures
 			CompletableFuture<CompactList<R>> done = (CompletableFuture<CompactList<R>>) (CompletableFuture<?>) submit(
-					new MapChunk<>(function, new CompactList<>(chunk)));
+					new PoolTasks.MapChunk<>(function, new CompactList<>(chunk)));
 			return done.thenApply(CompactList::items);
 		}, ordered);
 	}
@@ -330,7 +330,7 @@ public final class ProcessPool implements AutoCloseable {
 			.map((pair) -> (Map.Entry<A, B>) new AbstractMap.SimpleImmutableEntry<>(pair))
 			.toList();
 		this.runtime.encoder().allowPackageOf(function.getClass());
-		return map(new Spread<>(function), new ArrayList<>(pairs));
+		return map(new PoolTasks.Spread<>(function), new ArrayList<>(pairs));
 	}
 
 	@SuppressWarnings("unchecked")
@@ -344,7 +344,7 @@ public final class ProcessPool implements AutoCloseable {
 		for (int from = 0; from < items.size(); from += chunkSize) {
 			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
 			// a pool's futures are its task results: callback futures
-			chunks.add((CallbackFuture<CompactList<R>>) submit(new MapChunk<>(function, new CompactList<>(chunk))));
+			chunks.add((CallbackFuture<CompactList<R>>) submit(new PoolTasks.MapChunk<>(function, new CompactList<>(chunk))));
 		}
 		return chunks;
 	}
@@ -408,48 +408,6 @@ public final class ProcessPool implements AutoCloseable {
 	@Override
 	public void close() {
 		close(this.runtime.shutdownGracePeriod());
-	}
-
-	private static Callable<Object> wrap(SerializableRunnable runnable) {
-		return new RunnableTask(runnable);
-	}
-
-	/** One chunk of a map: applies the function to each item, in the worker. */
-	private record MapChunk<T, R>(SerializableFunction<T, R> function, CompactList<T> items)
-			implements SerializableCallable<CompactList<R>> {
-
-		@Override
-		public CompactList<R> call() throws Exception {
-			List<T> inputs = this.items.items();
-			List<R> results = new ArrayList<>(inputs.size());
-			for (T item : inputs) {
-				results.add(this.function.apply(item));
-			}
-			return new CompactList<>(results);
-		}
-
-	}
-
-	/** Turns a two-argument function into one over pairs, for starmap. */
-	private record Spread<A, B, R>(SerializableBiFunction<A, B, R> function)
-			implements SerializableFunction<Map.Entry<A, B>, R> {
-
-		@Override
-		public R apply(Map.Entry<A, B> pair) throws Exception {
-			return this.function.apply(pair.getKey(), pair.getValue());
-		}
-
-	}
-
-	/** A runnable as a task, for the initializer. */
-	private record RunnableTask(SerializableRunnable runnable) implements Callable<Object>, Serializable {
-
-		@Override
-		public Object call() throws Exception {
-			this.runnable.run();
-			return null;
-		}
-
 	}
 
 }
