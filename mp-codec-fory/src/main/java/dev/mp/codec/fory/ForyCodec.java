@@ -53,6 +53,8 @@ public final class ForyCodec implements Codec {
 
 	private final CodecSettings settings;
 
+	private final boolean generatedSerializers;
+
 	private final LongAdder fallbacks = new LongAdder();
 
 	/** The class the allow-list last refused on this thread, for the refusal's message. */
@@ -60,8 +62,15 @@ public final class ForyCodec implements Codec {
 
 	private volatile LoaderFory current;
 
-	ForyCodec(CodecSettings settings) {
+	/**
+	 * @param settings what mp asks of every codec
+	 * @param generatedSerializers whether Fory generates and compiles a serializer for each class, which makes a warm
+	 * round trip faster but costs tens to hundreds of milliseconds per class on first sight in each JVM; the bytes are
+	 * the same either way, so each side may choose
+	 */
+	ForyCodec(CodecSettings settings, boolean generatedSerializers) {
 		this.settings = settings;
+		this.generatedSerializers = generatedSerializers;
 		this.current = new LoaderFory(settings.classLoader(), build(settings.classLoader()));
 	}
 
@@ -73,14 +82,11 @@ public final class ForyCodec implements Codec {
 	@Override
 	public byte[] encode(Object value) {
 		this.refused.remove();
-		byte[] bytes;
+		byte[] body;
 		try {
-			bytes = this.current.fory().execute((fory) -> {
-				MemoryBuffer buffer = MemoryBuffer.newHeapBuffer(256);
-				writeHeader(buffer, BY_FORY);
-				fory.serialize(buffer, value);
-				return buffer.getBytes(0, buffer.writerIndex());
-			});
+			// Fory writes into its pooled buffer, grown by the values before; that and a copy behind the header cost
+			// less than a fresh buffer growing
+			body = this.current.fory().serialize(value);
 		}
 		catch (RuntimeException | LinkageError ex) {
 			String refusedClass = this.refused.get();
@@ -89,7 +95,7 @@ public final class ForyCodec implements Codec {
 			}
 			return encodeWithFallback(value, ex);
 		}
-		return checkSize(bytes, value);
+		return checkSize(withHeader(BY_FORY, body), value);
 	}
 
 	@Override
@@ -133,11 +139,7 @@ public final class ForyCodec implements Codec {
 		this.fallbacks.increment();
 		logger.debug("Fory cannot encode {}, so it went with the fallback codec: {}", describe(value),
 				describeFailure(foryFailure));
-		byte[] bytes = new byte[HEADER_BYTES + encoded.length];
-		MemoryBuffer header = MemoryBuffer.fromByteArray(bytes, 0, HEADER_BYTES);
-		writeHeader(header, BY_FALLBACK);
-		System.arraycopy(encoded, 0, bytes, HEADER_BYTES, encoded.length);
-		return checkSize(bytes, value);
+		return checkSize(withHeader(BY_FALLBACK, encoded), value);
 	}
 
 	private byte[] checkSize(byte[] bytes, Object value) {
@@ -149,10 +151,14 @@ public final class ForyCodec implements Codec {
 		return bytes;
 	}
 
-	private static void writeHeader(MemoryBuffer buffer, byte writer) {
-		buffer.writeByte(MAGIC);
-		buffer.writeByte(writer);
-		buffer.writeInt32(STAMP);
+	private static byte[] withHeader(byte writer, byte[] body) {
+		byte[] bytes = new byte[HEADER_BYTES + body.length];
+		MemoryBuffer header = MemoryBuffer.fromByteArray(bytes, 0, HEADER_BYTES);
+		header.writeByte(MAGIC);
+		header.writeByte(writer);
+		header.writeInt32(STAMP);
+		System.arraycopy(body, 0, bytes, HEADER_BYTES, body.length);
+		return bytes;
 	}
 
 	/** The header's writer byte, once the header is known to be this codec's. */
@@ -224,6 +230,7 @@ public final class ForyCodec implements Codec {
 			.requireClassRegistration(false)
 			.withTypeChecker((resolver, className) -> allows(className))
 			.withMaxDepth(MAX_DEPTH)
+			.withCodegen(this.generatedSerializers)
 			.withMaxGraphMemoryBytes(saturatedProduct(this.settings.maxBytes(), MAX_GRAPH_BYTES_PER_VALUE_BYTE))
 			.buildThreadSafeForyPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
 	}

@@ -31,6 +31,12 @@ final class TestCodecs {
 		return (ForyCodec) new ForyCodecProvider().create(settings(allowList::allows, allowList, maxBytes));
 	}
 
+	/** As {@link #fory(String...)}, but with serializers Fory generates for each class. */
+	static ForyCodec foryGenerating() {
+		ClassAllowList allowList = ClassAllowList.withDefaults(List.of());
+		return new ForyCodec(settings(allowList::allows, allowList, MAX_BYTES), true);
+	}
+
 	/** A codec that encodes anything, to make the bytes a hostile peer would send. */
 	static ForyCodec permissive() {
 		ClassAllowList all = ClassAllowList.of(List.of("*"));
