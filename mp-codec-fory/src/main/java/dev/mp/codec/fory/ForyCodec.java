@@ -48,7 +48,13 @@ public final class ForyCodec implements Codec {
 	/** As deep as the JDK codec lets a stream nest; the default of 50 refuses ordinary nested records. */
 	private static final int MAX_DEPTH = 1_000;
 
-	/** As the JDK codec caps the arrays of a stream, against a few bytes that declare a huge graph. */
+	/**
+	 * Fory's cap on the memory one value's graph may take, against a few bytes that declare a huge graph: its default
+	 * (128 MiB), or as the JDK codec caps a stream's arrays, 8 bytes per byte of the largest value, if that is more.
+	 * Below the default, legitimate values are refused: 50,000 empty lists encode to 100 KB and count as 800 KB.
+	 */
+	private static final long MIN_MAX_GRAPH_BYTES = 128L << 20;
+
 	private static final long MAX_GRAPH_BYTES_PER_VALUE_BYTE = 8;
 
 	private final CodecSettings settings;
@@ -231,7 +237,8 @@ public final class ForyCodec implements Codec {
 			.withTypeChecker((resolver, className) -> allows(className))
 			.withMaxDepth(MAX_DEPTH)
 			.withCodegen(this.generatedSerializers)
-			.withMaxGraphMemoryBytes(saturatedProduct(this.settings.maxBytes(), MAX_GRAPH_BYTES_PER_VALUE_BYTE))
+			.withMaxGraphMemoryBytes(Math.max(MIN_MAX_GRAPH_BYTES, Math.min(this.settings.maxBytes(),
+					Long.MAX_VALUE / MAX_GRAPH_BYTES_PER_VALUE_BYTE) * MAX_GRAPH_BYTES_PER_VALUE_BYTE))
 			.buildThreadSafeForyPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
 	}
 
@@ -264,11 +271,6 @@ public final class ForyCodec implements Codec {
 		}
 		this.refused.set(name);
 		return false;
-	}
-
-	private static long saturatedProduct(long a, long b) {
-		long product = a * b;
-		return (product / b == a) ? product : Long.MAX_VALUE;
 	}
 
 	private static String foryVersion() {

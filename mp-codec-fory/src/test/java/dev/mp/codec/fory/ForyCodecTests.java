@@ -63,6 +63,7 @@ import dev.mp.SerializableFunction;
 import dev.mp.SerializationException;
 import dev.mp.codec.fory.Order.LineItem;
 import dev.mp.codec.fory.Order.Status;
+import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.spi.CodecProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -190,6 +191,17 @@ class ForyCodecTests {
 		assertThat(copy.contents()).containsExactly((Object) null);
 		Holder jdkCopy = (Holder) TestCodecs.jdk().decode(TestCodecs.jdk().encode(holder), LOADER);
 		assertThat(jdkCopy.contents()).containsExactly((Object) null);
+	}
+
+	@Test
+	void aGraphLargerInMemoryThanInBytesDecodesUnderATightLimit() {
+		List<List<Object>> emptyLists = new ArrayList<>();
+		for (int i = 0; i < 50_000; i++) {
+			emptyLists.add(new ArrayList<>());
+		}
+		byte[] bytes = this.parent.encode(emptyLists);
+		ForyCodec tight = TestCodecs.fory(ClassAllowList.withDefaults(List.of()), bytes.length);
+		assertThat(tight.decode(bytes, LOADER)).isEqualTo(emptyLists);
 	}
 
 	@Test

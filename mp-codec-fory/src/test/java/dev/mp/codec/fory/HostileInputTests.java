@@ -70,6 +70,14 @@ class HostileInputTests {
 	}
 
 	@Test
+	void aClassObjectOffTheListIsRefusedWhenDecoding() throws ReflectiveOperationException {
+		// sent as a value, a Class is sent by name, as by JDK serialization, whose allow-list judges it when it is read
+		byte[] bytes = this.codec.encode(List.of(GadgetLoader.make("PlainGadget").getClass()));
+		assertThatExceptionOfType(ClassRefusedException.class).isThrownBy(() -> this.codec.decode(bytes, LOADER))
+			.satisfies((refused) -> assertThat(refused.className()).isEqualTo("com.example.gadget.PlainGadget"));
+	}
+
+	@Test
 	void everyTruncationFails() {
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
 			for (Object value : samples()) {
@@ -151,11 +159,14 @@ class HostileInputTests {
 				new Object[] { "x", BigDecimal.TEN, new String[] { "y", "z" } });
 	}
 
-	/** Flips bits, overwrites, inserts or deletes bytes, anywhere, the header included. */
+	/**
+	 * Flips bits, overwrites, inserts or deletes bytes, anywhere, the header included; or writes a huge length (a
+	 * varint of nearly 2^31) over what was there.
+	 */
 	private static byte[] fuzz(byte[] valid, Random random) {
 		byte[] bytes = valid.clone();
 		int at = random.nextInt(bytes.length);
-		switch (random.nextInt(5)) {
+		switch (random.nextInt(6)) {
 			case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
 			case 1 -> {
 				for (int i = 0; i < 1 + random.nextInt(4); i++) {
@@ -169,6 +180,10 @@ class HostileInputTests {
 				System.arraycopy(noise, 0, bytes, at, length);
 			}
 			case 3 -> {
+				byte[] huge = { (byte) 0xFE, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07 };
+				System.arraycopy(huge, 0, bytes, at, Math.min(huge.length, bytes.length - at));
+			}
+			case 4 -> {
 				byte[] longer = new byte[bytes.length + 1];
 				System.arraycopy(bytes, 0, longer, 0, at);
 				longer[at] = (byte) random.nextInt();
