@@ -1,5 +1,6 @@
 package dev.mp.codec.fory;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -39,7 +40,7 @@ final class ColdStart {
 		}
 	}
 
-	record Unseen(String name, int count, List<BigDecimal> amounts) implements java.io.Serializable {
+	record Unseen(String name, int count, List<BigDecimal> amounts) implements Serializable {
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.mp.codec.fory;
 
+import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,7 +202,7 @@ class HostileInputTests {
 	}
 
 	private static Object[] arrayOf(Object gadget) {
-		Object[] array = (Object[]) java.lang.reflect.Array.newInstance(gadget.getClass(), 2);
+		Object[] array = (Object[]) Array.newInstance(gadget.getClass(), 2);
 		array[0] = gadget;
 		return array;
 	}
