@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rooms of mp: applications use the API ({@code dev.mp}, {@code dev.mp.sync}); mp's own glue (Spring,
- * Kubernetes) plugs in through the SPI ({@code dev.mp.spi}); the engine ({@code dev.mp.internal.*}) is reached by
- * neither, and shows in no signature of theirs.
+ * Kubernetes, codecs) plugs in through the SPI ({@code dev.mp.spi}); the engine ({@code dev.mp.internal.*}) is reached
+ * by neither, and shows in no signature of theirs.
  */
 class ArchitectureTests {
 
@@ -43,14 +43,14 @@ class ArchitectureTests {
 	void theRulesSeeEveryModule() {
 		assertThat(MP.stream().map(JavaClass::getName)).contains("dev.mp.ProcessTemplate",
 				"dev.mp.internal.worker.WorkerMain", "dev.mp.spring.autoconfigure.MpAutoConfiguration",
-				"dev.mp.kubernetes.KubernetesWorkerLauncher")
+				"dev.mp.kubernetes.KubernetesWorkerLauncher", "dev.mp.codec.fory.ForyCodec")
 			.noneMatch((name) -> name.endsWith("Tests") || name.endsWith("IT"));
 	}
 
 	@Test
 	void theGlueModulesUseOnlyTheApiAndTheSpi() {
 		noClasses().that()
-			.resideInAnyPackage("dev.mp.spring..", "dev.mp.kubernetes..")
+			.resideInAnyPackage("dev.mp.spring..", "dev.mp.kubernetes..", "dev.mp.codec..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage(INTERNAL)

@@ -1,0 +1,25 @@
+package dev.mp.codec.fory;
+
+import dev.mp.spi.Codec;
+import dev.mp.spi.CodecProvider;
+import dev.mp.spi.CodecSettings;
+
+/**
+ * Makes {@link ForyCodec} known to mp, which finds it with {@link java.util.ServiceLoader}, by the name {@code fory}.
+ * Its codecs use Fory's interpreted serializers: a warm round trip of the issue's order takes about 12 µs instead of 9
+ * with generated ones (JDK serialization: 137), but a class seen for the first time costs about 3 ms instead of 40 to
+ * 70, and the first round trip in a JVM 75 ms instead of 340, in every worker.
+ */
+public final class ForyCodecProvider implements CodecProvider {
+
+	@Override
+	public String name() {
+		return "fory";
+	}
+
+	@Override
+	public Codec create(CodecSettings settings) {
+		return new ForyCodec(settings, false);
+	}
+
+}

@@ -1,0 +1,19 @@
+package dev.mp.spi;
+
+/**
+ * A codec that mp finds on the class path with {@link java.util.ServiceLoader}, so that a faster one than JDK
+ * serialization can live in a module of its own (and bring its own dependencies) while mp-core needs none. Both sides
+ * of a call must use the codec of the same name.
+ */
+public interface CodecProvider {
+
+	/** The name the codec is chosen by ({@code mp.serialization.codec}) and that both sides compare. */
+	String name();
+
+	/**
+	 * Builds a codec. It may take a while (loading classes, generating code), so mp calls it once per template or
+	 * worker, off a call's path where it can.
+	 */
+	Codec create(CodecSettings settings);
+
+}
