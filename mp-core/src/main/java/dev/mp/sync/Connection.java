@@ -2,6 +2,7 @@ package dev.mp.sync;
 
 import java.io.IOException;
 import java.io.Serial;
+import java.lang.ref.Cleaner;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,18 @@ import dev.mp.internal.shm.SharedMemory;
  * that ring is full, and a message larger than the ring is streamed through it while the receiver takes it. Messages
  * are encoded as in {@link ProcessQueue}; {@code null} may be sent, as Python sends {@code None}.
  *
- * <p>There is no end-of-file: closing an end releases it in this process only and does not wake a receiver on the
- * other end, so send a message that says "done" instead. A process killed while it sends or receives a message may
- * break the pipe, as in Python; calls on it then throw {@link IllegalStateException}.
+ * <p><b>End of file.</b> The pipe ends, as Python's does when every copy of one end is closed, once no live process
+ * holds one of its ends: the process that made the pipe holds both, and one that receives an end holds it until it
+ * closes it, drops it (once it is garbage-collected) or exits, killed or not. The other end then still receives what
+ * was sent; after that {@link #recv} throws {@link PipeClosedException} (Python's {@code EOFError}) and {@link #poll}
+ * returns {@code true}. Sending throws it at once (Python's {@code BrokenPipeError}). A waiting receiver notices a
+ * killed holder within about 20 ms. As in Python, a process that passes an end on holds it until it closes its own
+ * copy; in the process that made the pipe, close it once the receiver has it (after a first message from it, say),
+ * since closing there removes the end's memory. An end on its way to another process counts as held there once it
+ * arrives, so closing every other copy meanwhile ends the pipe.
+ *
+ * <p>A process killed while it sends or receives a message may break the pipe, as in Python; calls on it then throw
+ * {@link IllegalStateException}.
  *
  * @param <E> the type of the messages
  */
@@ -32,6 +42,9 @@ public final class Connection<E> extends SharedObject {
 
 	/** Shared memory of an end that only sends: a placeholder, since it has nothing to receive. */
 	private static final int SEND_ONLY_BYTES = 64;
+
+	/** Whether this is the pipe's first end, whose memory also counts who holds either end. */
+	private final boolean first;
 
 	private final boolean readable;
 
@@ -49,45 +62,80 @@ public final class Connection<E> extends SharedObject {
 
 	private transient MessageCodec codec;
 
+	/** Who holds the pipe's ends; {@code null} where the first end's memory was gone before this end arrived. */
+	private transient @Nullable PipeHolders holders;
+
+	/** This process's hold on this end, given back on close. */
+	private transient Cleaner.@Nullable Cleanable hold;
+
 	private transient volatile boolean closed;
 
-	Connection(SharedObjects owner, boolean readable, boolean writable, int capacityBytes) {
-		super(owner, owner.allocate(readable ? "pipe" : "pipe-send",
-				readable ? RingLayout.bytesFor(RingLayout.capacityFor(capacityBytes)) : SEND_ONLY_BYTES));
+	Connection(SharedObjects owner, boolean first, boolean readable, boolean writable, int capacityBytes) {
+		super(owner, owner.allocate(readable ? "pipe" : "pipe-send", bytesFor(first, readable, capacityBytes)));
+		this.first = first;
 		this.readable = readable;
 		this.writable = writable;
 		if (readable) {
 			RingLayout.format(memory(), RingLayout.capacityFor(capacityBytes), 0, false);
-			this.inbox = new SharedRing(memory(), name());
 		}
 		this.codec = new MessageCodec(this);
 	}
 
-	/** Makes this end send to the other; the factory does it once, before either end is used or passed on. */
+	private static int bytesFor(boolean first, boolean readable, int capacityBytes) {
+		if (!readable) {
+			return SEND_ONLY_BYTES;
+		}
+		int ring = RingLayout.bytesFor(RingLayout.capacityFor(capacityBytes));
+		return first ? ring + PipeHolders.BYTES : ring;
+	}
+
+	/**
+	 * Makes this end send to the other, if it sends, and counts this process as holding it; the factory does it
+	 * once, before either end is used or passed on.
+	 */
 	void connect(Connection<E> peer) {
 		this.peerFile = peer.file();
-		this.outbox = peer.inbox;
+		open(peer.memory());
 	}
 
 	@Override
 	void attached() {
-		if (this.readable) {
-			this.inbox = new SharedRing(memory(), name());
-		}
+		SharedMemory peer = null;
 		if (this.writable) {
 			SharedObject known = SharedObjects.known(this.peerFile);
 			try {
-				this.outbox = (known instanceof Connection<?> peer && peer.inbox != null) ? peer.inbox
-						: new SharedRing(SharedMemory.map(Path.of(this.peerFile)), Path.of(this.peerFile)
-							.getFileName()
-							.toString());
+				peer = (known instanceof Connection<?>) ? known.memory() : SharedMemory.map(Path.of(this.peerFile));
 			}
 			catch (IOException ex) {
 				this.outboxProblem = "the other end of " + name() + " no longer exists (" + ex + "): it was closed, or "
 						+ "its template closed, before this end arrived";
 			}
 		}
+		open(peer);
 		this.codec = new MessageCodec(this);
+	}
+
+	/**
+	 * Maps this end's rings and counts this process as holding it once more.
+	 * @param peer the other end's memory, or {@code null} where it could not be mapped
+	 */
+	private void open(@Nullable SharedMemory peer) {
+		SharedMemory firstMemory = this.first ? memory() : peer;
+		SharedMemory secondRing = (this.readable && this.writable) ? (this.first ? peer : memory()) : null;
+		if (firstMemory != null) {
+			this.holders = new PipeHolders(firstMemory, secondRing);
+		}
+		PipeHolders pipe = this.holders;
+		Runnable check = (pipe != null) ? pipe::check : null;
+		if (this.readable) {
+			this.inbox = new SharedRing(memory(), name(), check);
+		}
+		if (this.writable && peer != null) {
+			this.outbox = new SharedRing(peer, Path.of(this.peerFile).getFileName().toString(), check);
+		}
+		if (pipe != null) {
+			this.hold = pipe.hold(this, this.first ? 0 : 1);
+		}
 	}
 
 	/** Whether this end can send: false for the receiving end of a one-way pipe. */
@@ -104,11 +152,18 @@ public final class Connection<E> extends SharedObject {
 	 * Sends a message to the other end, waiting while its ring is full.
 	 * @param message the message, which may be {@code null}
 	 * @throws InterruptedException when interrupted while waiting for room (nothing was sent)
+	 * @throws PipeClosedException when the other end is closed, as Python's {@code BrokenPipeError}
 	 * @throws IllegalStateException when this end cannot send or is closed
 	 * @throws dev.mp.SerializationException when the message cannot be serialized or its class is refused
 	 */
 	public void send(@Nullable E message) throws InterruptedException {
-		this.codec.put(outbox(), message, Waiting.FOREVER);
+		SharedRing outbox = outbox();
+		try {
+			this.codec.put(outbox, message, Waiting.FOREVER);
+		}
+		catch (QueueShutDownException ex) {
+			throw sendingToAClosedEnd();
+		}
 	}
 
 	/**
@@ -118,25 +173,34 @@ public final class Connection<E> extends SharedObject {
 	 */
 	public void sendBytes(byte[] bytes, int offset, int length) throws InterruptedException {
 		Objects.checkFromIndexSize(offset, length, bytes.length);
-		outbox().put(MessageCodec.BYTES, bytes, offset, length, 0, Waiting.FOREVER);
+		SharedRing outbox = outbox();
+		try {
+			outbox.put(MessageCodec.BYTES, bytes, offset, length, 0, Waiting.FOREVER);
+		}
+		catch (QueueShutDownException ex) {
+			throw sendingToAClosedEnd();
+		}
 	}
 
 	/**
 	 * Receives the next message, waiting until one arrives.
 	 * @throws InterruptedException when interrupted while waiting (nothing was received)
+	 * @throws PipeClosedException when the other end is closed and nothing is left to receive, as Python's
+	 * {@code EOFError}
 	 * @throws IllegalStateException when this end cannot receive or is closed
 	 */
 	@SuppressWarnings("unchecked")
 	public @Nullable E recv() throws InterruptedException {
-		return (E) inbox().take(Waiting.FOREVER, this.codec);
+		return (E) take();
 	}
 
 	/**
 	 * Receives the next message, which must be a {@code byte[]} (sent with {@link #sendBytes} or as a message).
+	 * @throws PipeClosedException when the other end is closed and nothing is left to receive
 	 * @throws IllegalStateException when the message is of another type (it is consumed all the same)
 	 */
 	public byte[] recvBytes() throws InterruptedException {
-		Object message = inbox().take(Waiting.FOREVER, this.codec);
+		Object message = take();
 		if (message instanceof byte[] bytes) {
 			return bytes;
 		}
@@ -144,14 +208,27 @@ public final class Connection<E> extends SharedObject {
 				+ " on " + name() + ", not bytes");
 	}
 
-	/** Whether a message is there to be received now, as Python's {@code poll()}. */
+	/**
+	 * Whether a message is there to be received now, or the other end is closed with nothing left to receive: whether
+	 * {@link #recv} would return or throw without waiting, as Python's {@code poll()}.
+	 */
 	public boolean poll() {
-		return inbox().readable();
+		SharedRing inbox = inbox();
+		if (inbox.readable()) {
+			return true;
+		}
+		// what a wait's housekeeping does, at most as often: a holder that was killed has told no one
+		PipeHolders pipe = this.holders;
+		if (pipe != null) {
+			pipe.check();
+		}
+		return inbox.isShutDown();
 	}
 
 	/**
-	 * Waits up to the given time for a message to be there to receive, as Python's {@code poll(timeout)}.
-	 * @return whether one is
+	 * Waits up to the given time for a message to be there to receive, or for the other end to be closed with nothing
+	 * left to receive, as Python's {@code poll(timeout)}.
+	 * @return whether {@link #recv} would return or throw without waiting
 	 * @throws InterruptedException when interrupted while waiting
 	 */
 	public boolean poll(long timeout, TimeUnit unit) throws InterruptedException {
@@ -163,11 +240,33 @@ public final class Connection<E> extends SharedObject {
 		return this.closed;
 	}
 
-	/** Closes this end in this process: calls on it then fail. The other end is not told. */
+	/**
+	 * Closes this end in this process: calls on it then fail. Once no other live process holds it, the pipe ends:
+	 * the other end receives what is left, then gets {@link PipeClosedException}.
+	 */
 	@Override
 	public void close() {
 		this.closed = true;
+		Cleaner.Cleanable held = this.hold;
+		if (held != null) {
+			held.clean();
+		}
 		super.close();
+	}
+
+	/** Takes the next message; the pipe's rings are shut down when it ends (see {@link PipeHolders}). */
+	private @Nullable Object take() throws InterruptedException {
+		SharedRing inbox = inbox();
+		try {
+			return inbox.take(Waiting.FOREVER, this.codec);
+		}
+		catch (QueueShutDownException ex) {
+			throw new PipeClosedException("The other end of " + name() + " is closed and nothing is left to receive");
+		}
+	}
+
+	private PipeClosedException sendingToAClosedEnd() {
+		return new PipeClosedException("The other end of " + name() + " is closed: nothing can be sent to it");
 	}
 
 	private SharedRing inbox() {

@@ -26,17 +26,11 @@ public record Pipe<E>(Connection<E> first, Connection<E> second) implements Seri
 	 * @param capacityBytes the size of each direction's ring, rounded up to a power of two
 	 */
 	static <E> Pipe<E> create(SharedObjects owner, boolean duplex, int capacityBytes) {
-		if (duplex) {
-			Connection<E> first = new Connection<>(owner, true, true, capacityBytes);
-			Connection<E> second = new Connection<>(owner, true, true, capacityBytes);
-			first.connect(second);
-			second.connect(first);
-			return new Pipe<>(first, second);
-		}
-		Connection<E> receiving = new Connection<>(owner, true, false, capacityBytes);
-		Connection<E> sending = new Connection<>(owner, false, true, capacityBytes);
-		sending.connect(receiving);
-		return new Pipe<>(receiving, sending);
+		Connection<E> first = new Connection<>(owner, true, true, duplex, capacityBytes);
+		Connection<E> second = new Connection<>(owner, false, duplex, true, capacityBytes);
+		first.connect(second);
+		second.connect(first);
+		return new Pipe<>(first, second);
 	}
 
 	/** Whether both ends send and receive. */
@@ -44,7 +38,7 @@ public record Pipe<E>(Connection<E> first, Connection<E> second) implements Seri
 		return this.first.canSend() && this.first.canReceive();
 	}
 
-	/** Closes both ends in this process. */
+	/** Closes both ends in this process, which ends the pipe unless other live processes still hold each end. */
 	@Override
 	public void close() {
 		this.first.close();

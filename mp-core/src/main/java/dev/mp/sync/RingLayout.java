@@ -43,7 +43,9 @@ final class RingLayout {
 
 	static final int BROKEN = 6 * LINE + 16;
 
-	/** Set once by a queue's shutdown: puts are refused, and takes too once the ring is empty. */
+	/**
+	 * Set once by a queue's shutdown, or when a pipe ends: puts are refused, and takes too once the ring is empty.
+	 */
 	static final int SHUTDOWN = 6 * LINE + 24;
 
 	static final int DATA = 8 * LINE;

@@ -45,10 +45,21 @@ final class SharedRing {
 
 	private final RingData data;
 
+	/** What a long wait does every few milliseconds: the locks' checks, and what the ring's user adds. */
+	private final Runnable housekeeping;
+
 	/** Decoding room for short strings, used under the take lock only. */
 	private final byte[] scratch = new byte[1024];
 
 	SharedRing(SharedMemory memory, String name) {
+		this(memory, name, null);
+	}
+
+	/**
+	 * A ring whose long waits also run {@code alsoWhileWaiting} every few milliseconds, such as a pipe's look for an
+	 * end that no live process holds.
+	 */
+	SharedRing(SharedMemory memory, String name, @Nullable Runnable alsoWhileWaiting) {
 		this.memory = memory;
 		this.name = name;
 		this.capacity = memory.getInt(RingLayout.CAPACITY);
@@ -59,6 +70,10 @@ final class SharedRing {
 		this.joinable = memory.getInt(RingLayout.JOINABLE) != 0;
 		this.locks = new RingLocks(memory, name);
 		this.data = new RingData(memory, this.capacity, this.locks);
+		this.housekeeping = (alsoWhileWaiting != null) ? () -> {
+			this.locks.checkPeers();
+			alsoWhileWaiting.run();
+		} : this.locks::checkPeers;
 	}
 
 	int capacity() {
@@ -232,10 +247,17 @@ final class SharedRing {
 		return (serialized != null && codec != null) ? codec.deserialize(serialized) : message;
 	}
 
-	/** Waits, without taking anything, until a record starts to arrive or the deadline passes. */
+	/**
+	 * Waits, without taking anything, until a record starts to arrive, the ring is shut down (a take would not wait
+	 * then either), or the deadline passes.
+	 */
 	boolean awaitReadable(long deadline) throws InterruptedException {
 		this.locks.checkNotBroken();
-		return readable() || await(this::readable, deadline);
+		return readableOrShutDown() || await(this::readableOrShutDown, deadline);
+	}
+
+	private boolean readableOrShutDown() {
+		return readable() || isShutDown();
 	}
 
 	// ------------------------------------------------------------------------------------------------ shutdown
@@ -300,7 +322,7 @@ final class SharedRing {
 		if (deadline == NOW) {
 			return ready.getAsBoolean();
 		}
-		return Waiting.until(ready, deadline, this.locks::checkPeers);
+		return Waiting.until(ready, deadline, this.housekeeping);
 	}
 
 }

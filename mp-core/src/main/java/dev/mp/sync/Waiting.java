@@ -21,7 +21,7 @@ final class Waiting {
 	static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	/** How often a long waiter runs its housekeeping, such as looking for a dead owner. */
-	private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+	static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
 	/** No deadline. */
 	static final long FOREVER = Long.MAX_VALUE;

@@ -1,5 +1,6 @@
 package dev.mp.sync;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -11,10 +12,11 @@ import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.test.TestSharedObjects;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Pipes within one process: directions, one-way ends, closing, and message kinds.
+ * Pipes within one process: directions, one-way ends, closing, end of file, and message kinds.
  */
 class PipeTests {
 
@@ -83,6 +85,40 @@ class PipeTests {
 		assertThat(pipe.first().isClosed()).isTrue();
 		assertThatIllegalStateException().isThrownBy(() -> pipe.first().send("x")).withMessageContaining("closed");
 		assertThatIllegalStateException().isThrownBy(pipe.first()::recv).withMessageContaining("closed");
+	}
+
+	@Test
+	void closingAnEndEndsThePipeOnceWhatWasSentIsReceived() throws Exception {
+		Pipe<Object> pipe = pipe(true);
+		pipe.first().send("last words");
+		pipe.first().sendBytes(new byte[] { 1 }, 0, 1);
+		pipe.first().close();
+		Connection<Object> other = pipe.second();
+		assertThat(other.recv()).isEqualTo("last words");
+		assertThat(other.recvBytes()).containsExactly(1);
+		assertThat(other.poll()).as("a recv would not wait").isTrue();
+		assertThat(other.poll(1, TimeUnit.MINUTES)).isTrue();
+		assertThat(Wait.forAny(List.of(other), Duration.ZERO)).containsExactly(other);
+		assertThatExceptionOfType(PipeClosedException.class).isThrownBy(other::recv)
+			.withMessageContaining("nothing is left to receive");
+		assertThatExceptionOfType(PipeClosedException.class).isThrownBy(other::recvBytes);
+		assertThatExceptionOfType(PipeClosedException.class).isThrownBy(() -> other.send("to no one"))
+			.withMessageContaining("nothing can be sent");
+		assertThatExceptionOfType(PipeClosedException.class).isThrownBy(() -> other.sendBytes(new byte[1], 0, 1));
+	}
+
+	@Test
+	void aOneWayPipeEndsWhenEitherEndIsClosed() throws Exception {
+		Pipe<String> senderClosed = pipe(false);
+		senderClosed.second().send("only");
+		senderClosed.second().close();
+		assertThat(senderClosed.first().recv()).isEqualTo("only");
+		assertThat(senderClosed.first().poll()).isTrue();
+		assertThatExceptionOfType(PipeClosedException.class).isThrownBy(senderClosed.first()::recv);
+
+		Pipe<String> receiverClosed = pipe(false);
+		receiverClosed.first().close();
+		assertThatExceptionOfType(PipeClosedException.class).isThrownBy(() -> receiverClosed.second().send("lost"));
 	}
 
 	private <E> Pipe<E> pipe(boolean duplex) {
