@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 import dev.mp.internal.launch.LocalWorkerLauncher;
 
 /**
- * How a {@link ProcessPool} runs: how many workers, how many kept warm, how long they live, how long a task may take.
- * Immutable; derive variants with {@link #toBuilder()}.
+ * How a {@link ProcessPool} runs: how many workers, how many kept warm, how long they live, how long a task may take,
+ * how many tasks may wait. Immutable; derive variants with {@link #toBuilder()}.
  */
 public final class PoolOptions {
 
@@ -24,6 +24,10 @@ public final class PoolOptions {
 	private final @Nullable Duration taskTimeout;
 
 	private final Duration cancelGrace;
+
+	private final int maxQueued;
+
+	private final QueueFullPolicy queueFullPolicy;
 
 	private final @Nullable SerializableRunnable initializer;
 
@@ -47,6 +51,11 @@ public final class PoolOptions {
 		this.idleTimeout = builder.idleTimeout;
 		this.taskTimeout = builder.taskTimeout;
 		this.cancelGrace = builder.cancelGrace;
+		if (builder.maxQueued < 0) {
+			throw new IllegalArgumentException("maxQueued must not be negative, not " + builder.maxQueued);
+		}
+		this.maxQueued = builder.maxQueued;
+		this.queueFullPolicy = builder.queueFullPolicy;
 		this.initializer = builder.initializer;
 		this.processOptions = builder.processOptions;
 		this.maxStartFailures = builder.maxStartFailures;
@@ -95,6 +104,20 @@ public final class PoolOptions {
 	/** After a task is cancelled and interrupted, how long its worker has to answer before it is killed. */
 	public Duration cancelGrace() {
 		return this.cancelGrace;
+	}
+
+	/**
+	 * Most tasks that may wait for a busy worker; 0 = no bound. Beyond it a task is rejected or its caller waits, as
+	 * {@link #queueFullPolicy()} says. Tasks waiting for a worker that is still starting do not count: a cold pool
+	 * takes a burst as large as its size.
+	 */
+	public int maxQueued() {
+		return this.maxQueued;
+	}
+
+	/** What a task submitted beyond {@link #maxQueued()} meets: rejection at once (the default), or a wait for room. */
+	public QueueFullPolicy queueFullPolicy() {
+		return this.queueFullPolicy;
 	}
 
 	/** Runs once in each new worker before its first task (Python's {@code initializer}); may be {@code null}. */
@@ -155,6 +178,10 @@ public final class PoolOptions {
 
 		private Duration cancelGrace = Duration.ofSeconds(5);
 
+		private int maxQueued;
+
+		private QueueFullPolicy queueFullPolicy = QueueFullPolicy.REJECT;
+
 		private @Nullable SerializableRunnable initializer;
 
 		private ProcessOptions processOptions = ProcessOptions.defaults();
@@ -177,6 +204,8 @@ public final class PoolOptions {
 			this.idleTimeout = options.idleTimeout;
 			this.taskTimeout = options.taskTimeout;
 			this.cancelGrace = options.cancelGrace;
+			this.maxQueued = options.maxQueued;
+			this.queueFullPolicy = options.queueFullPolicy;
 			this.initializer = options.initializer;
 			this.processOptions = options.processOptions;
 			this.maxStartFailures = options.maxStartFailures;
@@ -212,6 +241,16 @@ public final class PoolOptions {
 
 		public Builder cancelGrace(Duration cancelGrace) {
 			this.cancelGrace = Objects.requireNonNull(cancelGrace, "cancelGrace");
+			return this;
+		}
+
+		public Builder maxQueued(int maxQueued) {
+			this.maxQueued = maxQueued;
+			return this;
+		}
+
+		public Builder queueFullPolicy(QueueFullPolicy queueFullPolicy) {
+			this.queueFullPolicy = Objects.requireNonNull(queueFullPolicy, "queueFullPolicy");
 			return this;
 		}
 

@@ -20,9 +20,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -50,6 +52,14 @@ import dev.mp.spi.BeanCall;
  * queued tasks wait for the replacement, nothing is lost. A task past its timeout gets its worker killed. Cancelling a
  * task's future with interruption interrupts it in the worker, and kills the worker if it does not answer within
  * the cancel grace.
+ * <p>
+ * A pool whose queue is bounded ({@link PoolOptions#maxQueued()}) rejects a {@link #submit} or {@link #invoke} beyond
+ * the bound, or makes its caller wait for room, as its {@link QueueFullPolicy} says. The methods that submit many
+ * tasks and wait for them ({@code map}, {@code imap}, {@code imapUnordered}, {@code starmap}, {@code invokeAll})
+ * always wait for room instead, whatever the policy: their tasks queue as workers take the earlier ones, and a
+ * rejection half-way would leave the tasks already queued running for nobody. Over a list they submit every chunk
+ * before they return or collect (with a timeout, only until it passes); over an iterator or stream, only as their
+ * window of chunks frees.
  */
 public final class ProcessPool implements AutoCloseable {
 
@@ -67,8 +77,9 @@ public final class ProcessPool implements AutoCloseable {
 		this.runtime = runtime;
 		this.name = name;
 		this.options = options;
-		@Nullable CallRequest initializer = (options.initializer() != null) ? encodeTask(new PoolTasks.RunnableTask(options.initializer()),
-				"initializer of pool " + name, options.initializer().getClass()).frozen() : null;
+		SerializableRunnable init = options.initializer();
+		@Nullable CallRequest initializer = (init != null) ? encodeTask(new PoolTasks.RunnableTask(init),
+				"initializer of pool " + name, init.getClass()).frozen() : null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
 				(workerName) -> runtime.launchWorker(workerName, options.processOptions(), name, options.launcher(),
 						options.spinWait()),
@@ -99,8 +110,11 @@ public final class ProcessPool implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a task in a worker.
+	 * Runs a task in a worker. A bounded queue that is full rejects it or makes the caller wait for room, as the
+	 * pool's {@link QueueFullPolicy} says.
 	 * @throws dev.mp.SerializationException at once if the task cannot be serialized
+	 * @throws RejectedExecutionException if the queue is full and the policy rejects, or the caller is interrupted
+	 * while it waits for room (its interrupt kept)
 	 * @throws IllegalStateException if the pool is closed
 	 */
 	@SuppressWarnings("unchecked")
@@ -113,10 +127,13 @@ public final class ProcessPool implements AutoCloseable {
 		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call)));
 	}
 
-	/** Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}. */
+	/**
+	 * Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}; a full queue makes it
+	 * wait for room.
+	 */
 	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks)
 			throws InterruptedException {
-		List<CompletableFuture<T>> futures = tasks.stream().map(this::submit).toList();
+		List<CallbackFuture<T>> futures = submitAll(tasks.iterator(), System.nanoTime(), null);
 		for (CompletableFuture<T> future : futures) {
 			try {
 				future.get();
@@ -131,16 +148,17 @@ public final class ProcessPool implements AutoCloseable {
 	/**
 	 * Submits every task and waits until all are done or the timeout passes, as
 	 * {@code ExecutorService.invokeAll(tasks, timeout, unit)}: the tasks not done then are cancelled (interrupted in
-	 * their workers, which are killed past the cancel grace).
+	 * their workers, which are killed past the cancel grace). A full queue makes it wait for room, within the
+	 * timeout: the tasks it could not queue by then come back cancelled.
 	 */
 	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks, Duration timeout)
 			throws InterruptedException {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		List<CompletableFuture<T>> futures = tasks.stream().map(this::submit).toList();
+		long started = System.nanoTime();
+		List<CompletableFuture<T>> futures = new ArrayList<>(submitAll(tasks.iterator(), started, timeout));
 		try {
 			for (CompletableFuture<T> future : futures) {
 				try {
-					future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+					future.get(remaining(started, timeout), TimeUnit.NANOSECONDS);
 				}
 				catch (ExecutionException | CancellationException ex) {
 					// reported by the future itself
@@ -149,6 +167,11 @@ public final class ProcessPool implements AutoCloseable {
 		}
 		catch (TimeoutException ex) {
 			futures.forEach((future) -> future.cancel(true));
+		}
+		while (futures.size() < tasks.size()) {
+			CompletableFuture<T> neverQueued = new CompletableFuture<>();
+			neverQueued.cancel(false);
+			futures.add(neverQueued);
 		}
 		return List.copyOf(futures);
 	}
@@ -165,7 +188,7 @@ public final class ProcessPool implements AutoCloseable {
 	/** {@link #map(SerializableFunction, List)} with a chosen chunk size. */
 	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
 		try {
-			return collect(submitChunks(function, items, chunkSize), items.size(), null);
+			return collect(submitChunks(function, items, chunkSize, 0, null), items.size(), 0, null);
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("waiting without a deadline timed out", ex);
@@ -175,24 +198,29 @@ public final class ProcessPool implements AutoCloseable {
 	/**
 	 * {@link #map(SerializableFunction, List, int)} with a time limit for all of it, as Python's
 	 * {@code ProcessPoolExecutor.map(timeout=)}: past it the chunks not done are cancelled (interrupted in their
-	 * workers, which are killed past the cancel grace) and this throws.
+	 * workers, which are killed past the cancel grace) and this throws. The time waiting for room in a full queue
+	 * counts.
 	 * @throws TimeoutException when the results are not all in within {@code timeout}
 	 */
 	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize, Duration timeout)
 			throws TimeoutException {
-		return collect(submitChunks(function, items, chunkSize), items.size(), Objects.requireNonNull(timeout));
+		long started = System.nanoTime();
+		Objects.requireNonNull(timeout);
+		return collect(submitChunks(function, items, chunkSize, started, timeout), items.size(), started, timeout);
 	}
 
-	/** The chunks' results in order; the first failure, in input order, only once no chunk runs any more. */
-	private <R> List<R> collect(List<CallbackFuture<CompactList<R>>> chunks, int items, @Nullable Duration timeout)
-			throws TimeoutException {
-		long deadline = (timeout != null) ? System.nanoTime() + timeout.toNanos() : 0;
+	/**
+	 * The chunks' results in order; the first failure, in input order, only once no chunk runs any more.
+	 * @param started when the timeout began, if there is one
+	 */
+	private <R> List<R> collect(List<CallbackFuture<CompactList<R>>> chunks, int items, long started,
+			@Nullable Duration timeout) throws TimeoutException {
 		List<R> results = new ArrayList<>(items);
 		RuntimeException failure = null;
 		for (CallbackFuture<CompactList<R>> chunk : chunks) {
 			try {
-				CompactList<R> done = (timeout != null)
-						? chunk.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS) : chunk.join();
+				CompactList<R> done = (timeout != null) ? chunk.get(remaining(started, timeout), TimeUnit.NANOSECONDS)
+						: chunk.join();
 				results.addAll(done.items());
 			}
 			catch (CompletionException | CancellationException ex) {
@@ -203,20 +231,32 @@ public final class ProcessPool implements AutoCloseable {
 			}
 			catch (TimeoutException ex) {
 				chunks.forEach((c) -> c.cancel(true));
-				throw new TimeoutException("map of " + items + " items in pool '" + this.name + "' did not finish within "
-						+ timeout + "; its chunks not done were cancelled");
+				throw mapTimedOut(items, timeout);
 			}
 			catch (InterruptedException ex) {
 				chunks.forEach((c) -> c.cancel(true));
-				Thread.currentThread().interrupt();
-				throw new CancellationException("Interrupted while waiting for a map in pool '" + this.name
-						+ "'; its chunks not done were cancelled");
+				throw mapInterrupted("its chunks not done were cancelled");
 			}
 		}
 		if (failure != null) {
 			throw failure;
 		}
+		if (results.size() < items) {
+			// the time ran out before every chunk could be queued; those queued are done
+			throw mapTimedOut(items, timeout);
+		}
 		return results;
+	}
+
+	private TimeoutException mapTimedOut(int items, @Nullable Duration timeout) {
+		return new TimeoutException("map of " + items + " items in pool '" + this.name + "' did not finish within "
+				+ timeout + "; its chunks not done were cancelled");
+	}
+
+	/** What a map throws when its caller is interrupted while it waits; the interrupt is kept. */
+	private CancellationException mapInterrupted(String chunks) {
+		Thread.currentThread().interrupt();
+		return new CancellationException("Interrupted while waiting for a map in pool '" + this.name + "'; " + chunks);
 	}
 
 	/**
@@ -270,10 +310,15 @@ public final class ProcessPool implements AutoCloseable {
 			boolean ordered) {
 		this.runtime.encoder().allowPackageOf(function.getClass());
 		return new ChunkFeed<>(items, chunkSize, 2 * this.options.size(), (chunk) -> {
-			// a pool's futures are its task results: callback futures
-			CompletableFuture<CompactList<R>> done = (CompletableFuture<CompactList<R>>) (CompletableFuture<?>) submit(
-					new PoolTasks.MapChunk<>(function, new CompactList<>(chunk)));
-			return done.thenApply(CompactList::items);
+			try {
+				// without a time limit it never gives up
+				return Objects.requireNonNull(submitWaiting(new PoolTasks.MapChunk<>(function, new CompactList<>(chunk)),
+						Long.MAX_VALUE))
+					.thenApply(CompactList::items);
+			}
+			catch (InterruptedException ex) {
+				throw mapInterrupted("its chunks in flight are left to finish");
+			}
 		}, ordered);
 	}
 
@@ -283,7 +328,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */
 	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize, 0, null);
 		// joined as submitted, not through thenApply: that would cost each chunk a hop to the callback executor, and
 		// a wait on the task's own future may take its answer from the worker's mailbox
 		return chunks.stream().flatMap((chunk) -> chunk.join().items().stream());
@@ -291,7 +336,7 @@ public final class ProcessPool implements AutoCloseable {
 
 	/** Streams results as they finish, in no particular order, as Python's {@code imap_unordered}. */
 	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize);
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize, 0, null);
 		BlockingQueue<CompletableFuture<CompactList<R>>> done = new LinkedBlockingQueue<>();
 		chunks.forEach((chunk) -> chunk.whenDone((value, failure) -> done.add(chunk)));
 		Iterator<List<R>> finished = new Iterator<>() {
@@ -333,20 +378,69 @@ public final class ProcessPool implements AutoCloseable {
 		return map(new PoolTasks.Spread<>(function), new ArrayList<>(pairs));
 	}
 
-	@SuppressWarnings("unchecked")
+	/**
+	 * Submits a list's chunks; fewer come back if the timeout passed before all could be queued.
+	 * @param started when the timeout began, if there is one
+	 */
 	private <T, R> List<CallbackFuture<CompactList<R>>> submitChunks(SerializableFunction<T, R> function,
-			List<T> items, int chunkSize) {
+			List<T> items, int chunkSize, long started, @Nullable Duration timeout) {
 		if (chunkSize < 1) {
 			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
 		}
 		this.runtime.encoder().allowPackageOf(function.getClass());
-		List<CallbackFuture<CompactList<R>>> chunks = new ArrayList<>();
-		for (int from = 0; from < items.size(); from += chunkSize) {
-			List<T> chunk = items.subList(from, Math.min(items.size(), from + chunkSize));
-			// a pool's futures are its task results: callback futures
-			chunks.add((CallbackFuture<CompactList<R>>) submit(new PoolTasks.MapChunk<>(function, new CompactList<>(chunk))));
+		// each chunk made as it is submitted
+		Iterator<PoolTasks.MapChunk<T, R>> chunks = IntStream
+			.iterate(0, (from) -> from < items.size(), (from) -> from + chunkSize)
+			.mapToObj((from) -> new PoolTasks.MapChunk<>(function,
+					new CompactList<>(items.subList(from, Math.min(items.size(), from + chunkSize)))))
+			.iterator();
+		try {
+			return submitAll(chunks, started, timeout);
 		}
-		return chunks;
+		catch (InterruptedException ex) {
+			throw mapInterrupted("its chunks queued were cancelled");
+		}
+	}
+
+	/**
+	 * Submits the tasks of a batch whose caller waits for them all, one after the other, each waiting for room in a
+	 * full queue whatever the pool's {@link QueueFullPolicy}; stops early, with what it submitted, once the timeout
+	 * has passed.
+	 * @param started when the timeout began, if there is one
+	 * @throws InterruptedException if interrupted while waiting for room; what it submitted is cancelled, since its
+	 * caller never sees those futures
+	 */
+	private <T> List<CallbackFuture<T>> submitAll(Iterator<? extends SerializableCallable<T>> tasks, long started,
+			@Nullable Duration timeout) throws InterruptedException {
+		List<CallbackFuture<T>> submitted = new ArrayList<>();
+		try {
+			while (tasks.hasNext()) {
+				CallbackFuture<T> result = submitWaiting(tasks.next(), remaining(started, timeout));
+				if (result == null) {
+					break;
+				}
+				submitted.add(result);
+			}
+		}
+		catch (InterruptedException ex) {
+			submitted.forEach((future) -> future.cancel(true));
+			throw ex;
+		}
+		return submitted;
+	}
+
+	/** Submits a task that waits up to {@code maxWaitNanos} for room in a full queue; {@code null} if none came. */
+	@SuppressWarnings("unchecked")
+	private <T> @Nullable CallbackFuture<T> submitWaiting(SerializableCallable<T> task, long maxWaitNanos)
+			throws InterruptedException {
+		// a pool's futures are its task results: callback futures
+		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(encodeTask(task, null, task.getClass()),
+				maxWaitNanos);
+	}
+
+	/** Nanoseconds left of a timeout that began at {@code started}; no limit without a timeout. */
+	private static long remaining(long started, @Nullable Duration timeout) {
+		return (timeout != null) ? Math.max(0, timeout.toNanos() - (System.nanoTime() - started)) : Long.MAX_VALUE;
 	}
 
 	private int defaultChunkSize(int items) {

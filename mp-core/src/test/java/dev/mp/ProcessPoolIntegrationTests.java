@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -394,6 +395,34 @@ class ProcessPoolIntegrationTests {
 		release.set();
 		busy.get(60, TimeUnit.SECONDS);
 		assertThat(queued.get(60, TimeUnit.SECONDS)).isEqualTo((byte) 1);
+	}
+
+	@Test
+	void aFullQueueRejectsASubmitWhileMapAndInvokeAllWaitForRoom() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().maxQueued(1));
+		ProcessEvent release = this.template.event();
+		ProcessEvent running = this.template.event();
+		CompletableFuture<Object> busy = pool.submit(() -> {
+			running.set();
+			release.await();
+			return null;
+		});
+		assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Integer> queued = pool.submit(() -> 2);
+		assertThatThrownBy(() -> pool.submit(() -> 3)).isInstanceOf(RejectedExecutionException.class)
+			.hasMessageContaining("Pool 'test'")
+			.hasMessageContaining("(max-queued: 1)")
+			.hasMessageContaining("queue-full-policy=wait");
+		release.set();
+		busy.get(60, TimeUnit.SECONDS);
+		assertThat(queued.get(60, TimeUnit.SECONDS)).isEqualTo(2);
+		List<Integer> items = IntStream.range(0, 20).boxed().toList();
+		List<Integer> squares = items.stream().map((i) -> i * i).toList();
+		assertThat(pool.map((Integer i) -> i * i, items, 1)).containsExactlyElementsOf(squares);
+		assertThat(pool.map((Integer i) -> i * i, items, 1, Duration.ofSeconds(60))).containsExactlyElementsOf(squares);
+		assertThat(pool.imap((Integer i) -> i * i, items.iterator(), 1).toList()).containsExactlyElementsOf(squares);
+		List<Future<Integer>> all = pool.invokeAll(List.of(() -> 1, () -> 2, () -> 3));
+		assertThat(all.get(2).get()).isEqualTo(3);
 	}
 
 	@Test

@@ -5,10 +5,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -19,6 +22,7 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessStartException;
+import dev.mp.QueueFullPolicy;
 import dev.mp.TaskTimeoutException;
 import dev.mp.WorkerSetupException;
 import dev.mp.internal.call.CallRequest;
@@ -27,10 +31,11 @@ import dev.mp.internal.call.ChildCall;
 import dev.mp.internal.pool.PoolWorkers.Worker;
 
 /**
- * A {@link ProcessPool}'s scheduling: the queue of tasks, one task per worker at a time, task timeouts, cancels with
- * their grace, and what becomes of a worker whose task ended (idle, recycled after {@code maxTasksPerWorker}, retired
- * when in doubt). Its {@link PoolWorkers} start, keep, retire and replace the workers, under the same lock. It knows
- * workers only as {@link PoolWorker}s that the launcher starts, and time only through its {@link PoolClock}.
+ * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, one task per worker at a time, task timeouts,
+ * cancels with their grace, and what becomes of a worker whose task ended (idle, recycled after
+ * {@code maxTasksPerWorker}, retired when in doubt). Its {@link PoolWorkers} start, keep, retire and replace the
+ * workers, under the same lock. It knows workers only as {@link PoolWorker}s that the launcher starts, and time only
+ * through its {@link PoolClock}.
  *
  * @param <W> the workers it runs tasks in
  */
@@ -56,6 +61,9 @@ public final class PoolScheduler<W extends PoolWorker> {
 	private final PoolWorkers<W> workers;
 
 	private boolean closed;
+
+	/** Callers waiting for room in the full queue, on the lock's monitor. */
+	private int waitingForRoom;
 
 	/**
 	 * @param initializer the call each worker runs before its first task, if any
@@ -91,10 +99,43 @@ public final class PoolScheduler<W extends PoolWorker> {
 	}
 
 	/**
-	 * Queues a call for the next free worker.
-	 * @throws IllegalStateException if the pool is closed
+	 * Queues a call for the next free worker. When {@code maxQueued} tasks already wait for a busy worker, the call is
+	 * rejected or its caller waits for room, as the pool's {@link QueueFullPolicy} says.
+	 * @throws RejectedExecutionException if the queue is full and the policy rejects, or if the caller is interrupted
+	 * while it waits for room (its interrupt kept)
+	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
 	 */
 	public CallbackFuture<Object> submit(CallRequest request) {
+		boolean wait = this.options.queueFullPolicy() == QueueFullPolicy.WAIT;
+		try {
+			// without a time limit it never gives up
+			return Objects.requireNonNull(enqueue(request, Long.MAX_VALUE, !wait));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RejectedExecutionException(
+					"Interrupted while waiting for room in the queue of pool '" + this.name + "'", ex);
+		}
+	}
+
+	/**
+	 * Queues a call, waiting up to {@code maxWaitNanos} for room in a full queue whatever the pool's
+	 * {@link QueueFullPolicy}, as {@link java.util.concurrent.BlockingQueue#offer(Object, long, TimeUnit)} does: for
+	 * the tasks of a batch whose caller waits for them all anyway.
+	 * @param maxWaitNanos {@link Long#MAX_VALUE} for no limit
+	 * @return the call's result, or {@code null} if no room came within the time
+	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
+	 */
+	public @Nullable CallbackFuture<Object> offer(CallRequest request, long maxWaitNanos) throws InterruptedException {
+		return enqueue(request, maxWaitNanos, false);
+	}
+
+	/**
+	 * @param reject whether a full queue throws at once rather than waits
+	 * @return {@code null} if the queue stayed full for {@code maxWaitNanos}
+	 */
+	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, long maxWaitNanos, boolean reject)
+			throws InterruptedException {
 		Task<W> task = new Task<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
@@ -102,13 +143,35 @@ public final class PoolScheduler<W extends PoolWorker> {
 			}
 		});
 		synchronized (this.lock) {
-			if (this.closed) {
-				throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
-			}
-			ProcessStartException storm = this.workers.storm();
-			if (storm != null) {
-				task.result.completeExceptionally(storm);
-				return task.result;
+			long left = maxWaitNanos;
+			while (true) {
+				if (this.closed) {
+					throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
+				}
+				ProcessStartException storm = this.workers.storm();
+				if (storm != null) {
+					task.result.completeExceptionally(storm);
+					return task.result;
+				}
+				if (!isQueueFull()) {
+					break;
+				}
+				if (reject) {
+					throw queueFull();
+				}
+				if (left <= 0) {
+					return null;
+				}
+				// a real wait, on the system's clock; callers waiting for room are not served in order
+				long before = System.nanoTime();
+				this.waitingForRoom++;
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.lock, left);
+				}
+				finally {
+					this.waitingForRoom--;
+				}
+				left -= System.nanoTime() - before;
 			}
 			this.queue.addLast(task);
 			dispatch();
@@ -120,13 +183,49 @@ public final class PoolScheduler<W extends PoolWorker> {
 		return task.result;
 	}
 
-	/** Hands queued tasks to idle workers and starts workers for the rest, up to the pool size. Holds the lock. */
+	/**
+	 * Whether {@code maxQueued} tasks already wait for a busy worker; those that a starting worker will take do not
+	 * count, so that a cold pool takes a burst as large as its size. Holds the lock.
+	 */
+	private boolean isQueueFull() {
+		int max = this.options.maxQueued();
+		// the starting workers are counted only when the queue is long enough for them to matter
+		return max > 0 && this.queue.size() >= max && this.queue.size() - this.workers.starting() >= max;
+	}
+
+	/** Why a task finds the queue full, and what to do about it. Holds the lock. */
+	private RejectedExecutionException queueFull() {
+		long forStarting = Math.min(this.queue.size(), this.workers.starting());
+		String starting = (forStarting > 0) ? " and " + forStarting + " for workers starting" : "";
+		return new RejectedExecutionException("Pool '" + this.name + "' rejected a task: its queue is full, "
+				+ (this.queue.size() - forStarting) + " task(s) waiting for a busy worker (max-queued: "
+				+ this.options.maxQueued() + ")" + starting + "; raise mp.pools." + this.name
+				+ ".max-queued (PoolOptions.maxQueued), or set mp.pools." + this.name
+				+ ".queue-full-policy=wait (QueueFullPolicy.WAIT) for callers to wait for room");
+	}
+
+	/** Wakes the callers waiting for room: a queued task was taken or dropped, or a worker started. Holds the lock. */
+	private void roomMade() {
+		if (this.waitingForRoom > 0) {
+			this.lock.notifyAll();
+		}
+	}
+
+	/**
+	 * Hands queued tasks to idle workers and starts workers for the rest, up to the pool size; wakes the callers
+	 * waiting for room. Holds the lock.
+	 */
 	private void dispatch() {
 		assignQueued();
 		// a full pool starts nothing: the common case of every call, spared the counting below
-		if (this.workers.isFull()) {
-			return;
+		if (!this.workers.isFull()) {
+			startWorkers();
 		}
+		roomMade();
+	}
+
+	/** Starts workers for the queued tasks that no starting worker will take, up to the pool size. Holds the lock. */
+	private void startWorkers() {
 		long starting = this.workers.starting();
 		while (this.queue.size() > starting && !this.workers.isFull() && !this.closed) {
 			if (!this.workers.start()) {
@@ -265,6 +364,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		Worker<W> worker;
 		synchronized (this.lock) {
 			if (this.queue.remove(task)) {
+				roomMade();
 				return;
 			}
 			worker = task.worker;
@@ -334,6 +434,8 @@ public final class PoolScheduler<W extends PoolWorker> {
 			this.closed = true;
 			dropped = new ArrayList<>(this.queue);
 			this.queue.clear();
+			// callers waiting for room find the pool closed
+			roomMade();
 			all = this.workers.close();
 		}
 		dropped.forEach((task) -> task.result.completeExceptionally(
@@ -360,6 +462,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 			List<CallbackFuture<Object>> drained = new ArrayList<>();
 			PoolScheduler.this.queue.forEach((task) -> drained.add(task.result));
 			PoolScheduler.this.queue.clear();
+			roomMade();
 			return drained;
 		}
 

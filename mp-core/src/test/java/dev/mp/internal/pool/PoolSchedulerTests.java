@@ -9,8 +9,12 @@ import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -19,12 +23,15 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessStartException;
+import dev.mp.QueueFullPolicy;
 import dev.mp.TaskTimeoutException;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.ChildCall;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The pool's scheduling without a process: workers are fakes whose start, answers and exit the test decides, and time
@@ -266,6 +273,131 @@ class PoolSchedulerTests {
 		worker.answer(0, "first");
 		assertThat(worker.calls).hasSize(1);
 		assertThat(worker.cancelled).isEmpty();
+	}
+
+	@Test
+	void aTaskBeyondMaxQueuedIsRejectedAtOnceSayingWhatToDo() {
+		PoolScheduler<FakeWorker> pool = scheduler(options(1).maxQueued(1));
+		CompletableFuture<Object> first = pool.submit(request());
+		CompletableFuture<Object> second = pool.submit(request());
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.submit(request()))
+			.withMessageContaining("Pool 'p' rejected a task")
+			.withMessageContaining("1 task(s) waiting for a busy worker (max-queued: 1) and 1 for workers starting")
+			.withMessageContaining("raise mp.pools.p.max-queued")
+			.withMessageContaining("mp.pools.p.queue-full-policy=wait");
+		FakeWorker worker = this.launched.get(0);
+		worker.ready.complete(null);
+		assertThat(pool.queued()).isEqualTo(1);
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.submit(request()))
+			.withMessageNotContaining("starting");
+		worker.answer(0, 1);
+		assertThat(pool.queued()).isZero();
+		CompletableFuture<Object> third = pool.submit(request());
+		worker.answer(1, 2);
+		worker.answer(2, 3);
+		assertThat(first).isCompletedWithValue(1);
+		assertThat(second).isCompletedWithValue(2);
+		assertThat(third).isCompletedWithValue(3);
+		assertThat(worker.calls).as("the rejected tasks never reached a worker").hasSize(3);
+	}
+
+	@Test
+	void tasksForWorkersStillStartingDoNotCountAgainstMaxQueued() {
+		PoolScheduler<FakeWorker> pool = scheduler(options(2).maxQueued(1));
+		pool.submit(request());
+		pool.submit(request());
+		pool.submit(request());
+		assertThat(this.launched).hasSize(2);
+		assertThat(pool.queued()).isEqualTo(3);
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.submit(request()));
+	}
+
+	@Test
+	void withTheWaitPolicyACallerWaitsUntilAQueuedTaskIsTakenOrCancelled() throws Exception {
+		PoolScheduler<FakeWorker> pool = scheduler(options(1).maxQueued(1).queueFullPolicy(QueueFullPolicy.WAIT));
+		pool.submit(request());
+		pool.submit(request());
+		FakeWorker worker = this.launched.get(0);
+		worker.ready.complete(null);
+		Waiter third = submitWaiting(pool);
+		assertThat(third.result()).isNotDone();
+		assertThat(pool.queued()).isEqualTo(1);
+		worker.answer(0, "first");
+		CompletableFuture<Object> taken = third.result().get(10, TimeUnit.SECONDS);
+		assertThat(pool.queued()).isEqualTo(1);
+		Waiter fourth = submitWaiting(pool);
+		taken.cancel(true);
+		fourth.result().get(10, TimeUnit.SECONDS);
+		assertThat(pool.queued()).isEqualTo(1);
+		worker.answer(1, "second");
+		assertThat(worker.calls).as("the cancelled task never reached a worker").hasSize(3);
+	}
+
+	@Test
+	void aCallerWaitingForRoomIsRejectedWhenInterruptedAndKeepsItsInterrupt() {
+		PoolScheduler<FakeWorker> pool = scheduler(options(1).maxQueued(1).queueFullPolicy(QueueFullPolicy.WAIT));
+		pool.submit(request());
+		pool.submit(request());
+		this.launched.get(0).ready.complete(null);
+		Waiter waiter = submitWaiting(pool);
+		waiter.thread().interrupt();
+		assertThat(waiter.result()).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(RejectedExecutionException.class)
+			.withMessageContaining("Interrupted while waiting for room in the queue of pool 'p'");
+		assertThat(waiter.interruptKept()).isTrue();
+		assertThat(pool.queued()).isEqualTo(1);
+	}
+
+	@Test
+	void aCallerWaitingForRoomFindsThePoolClosed() {
+		PoolScheduler<FakeWorker> pool = scheduler(options(1).maxQueued(1).queueFullPolicy(QueueFullPolicy.WAIT));
+		pool.submit(request());
+		pool.submit(request());
+		this.launched.get(0).ready.complete(null);
+		Waiter waiter = submitWaiting(pool);
+		pool.close(Duration.ZERO);
+		assertThat(waiter.result()).failsWithin(Duration.ofSeconds(10))
+			.withThrowableOfType(ExecutionException.class)
+			.withCauseInstanceOf(IllegalStateException.class)
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void offerWaitsForRoomWhateverThePolicyAndGivesUpAfterItsTime() throws InterruptedException {
+		PoolScheduler<FakeWorker> pool = scheduler(options(1).maxQueued(1));
+		pool.submit(request());
+		pool.submit(request());
+		this.launched.get(0).ready.complete(null);
+		assertThat(pool.offer(request(), 0)).isNull();
+		assertThat(pool.offer(request(), Duration.ofMillis(50).toNanos())).isNull();
+		this.launched.get(0).answer(0, "first");
+		assertThat(pool.offer(request(), 0)).isNotNull();
+		assertThat(pool.queued()).isEqualTo(1);
+	}
+
+	/** Submits from a thread of its own; returns once that thread waits for room. */
+	private static Waiter submitWaiting(PoolScheduler<FakeWorker> pool) {
+		CompletableFuture<CompletableFuture<Object>> result = new CompletableFuture<>();
+		AtomicBoolean interruptKept = new AtomicBoolean();
+		Thread thread = new Thread(() -> {
+			try {
+				result.complete(pool.submit(request()));
+			}
+			catch (RuntimeException ex) {
+				interruptKept.set(Thread.currentThread().isInterrupted());
+				result.completeExceptionally(ex);
+			}
+		}, "waiting-for-room");
+		thread.setDaemon(true);
+		thread.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+		return new Waiter(thread, result, interruptKept);
+	}
+
+	/** A caller submitting from its own thread: the task's result once it is queued, or why it was not. */
+	private record Waiter(Thread thread, CompletableFuture<CompletableFuture<Object>> result,
+			AtomicBoolean interruptKept) {
 	}
 
 	@Test

@@ -117,6 +117,8 @@ public final class MpAutoConfiguration {
 			.idleTimeout(pool.getIdleTimeout())
 			.taskTimeout(pool.getTaskTimeout())
 			.cancelGrace(pool.getCancelGrace())
+			.maxQueued(pool.getMaxQueued())
+			.queueFullPolicy(pool.getQueueFullPolicy())
 			.maxStartFailures(pool.getMaxStartFailures())
 			.startFailurePeriod(pool.getStartFailurePeriod())
 			.spinWait(pool.getSpinWait())

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.mp.ProcessOptions;
+import dev.mp.QueueFullPolicy;
 
 /**
  * Configuration of mp's child processes.
@@ -167,6 +168,18 @@ public class MpProperties {
 		private Duration cancelGrace = Duration.ofSeconds(5);
 
 		/**
+		 * Most calls that may wait for a busy worker, 0 for no limit; beyond it a call is rejected or waits, as
+		 * queue-full-policy says.
+		 */
+		private int maxQueued;
+
+		/**
+		 * What a call beyond max-queued meets: "reject" throws RejectedExecutionException at once, "wait" blocks the
+		 * caller until there is room.
+		 */
+		private QueueFullPolicy queueFullPolicy = QueueFullPolicy.REJECT;
+
+		/**
 		 * JVM options for this pool's workers, added after mp.worker.jvm-options.
 		 */
 		private List<String> jvmOptions = new ArrayList<>();
@@ -315,6 +328,22 @@ public class MpProperties {
 
 		public void setCancelGrace(Duration cancelGrace) {
 			this.cancelGrace = cancelGrace;
+		}
+
+		public int getMaxQueued() {
+			return this.maxQueued;
+		}
+
+		public void setMaxQueued(int maxQueued) {
+			this.maxQueued = maxQueued;
+		}
+
+		public QueueFullPolicy getQueueFullPolicy() {
+			return this.queueFullPolicy;
+		}
+
+		public void setQueueFullPolicy(QueueFullPolicy queueFullPolicy) {
+			this.queueFullPolicy = queueFullPolicy;
 		}
 
 		public List<String> getJvmOptions() {

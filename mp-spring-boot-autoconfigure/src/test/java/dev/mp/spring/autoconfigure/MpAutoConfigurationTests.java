@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.mp.ProcessTemplate;
+import dev.mp.QueueFullPolicy;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.actuate.ProcessesEndpoint;
 import dev.mp.spring.actuate.ProcessesEndpointWebExtension;
@@ -100,6 +101,22 @@ class MpAutoConfigurationTests {
 				assertThat(unnamed.processOptions().startupFlags()).isTrue();
 				assertThat(unnamed.processOptions().childJvmOptions()).containsExactly("-XX:-UsePerfData");
 				assertThat(unnamed.processOptions().cacheMaxSize()).isEqualTo(1L << 30);
+			});
+	}
+
+	@Test
+	void queueBoundPropertiesReachTheirPool() {
+		this.runner
+			.withPropertyValues("mp.pools.orders.min-idle=0", "mp.pools.orders.max-queued=100",
+					"mp.pools.orders.queue-full-policy=wait")
+			.run((context) -> {
+				ProcessTemplate template = context.getBean(ProcessTemplate.class);
+				dev.mp.PoolOptions orders = template.poolOptions("orders");
+				assertThat(orders.maxQueued()).isEqualTo(100);
+				assertThat(orders.queueFullPolicy()).isEqualTo(QueueFullPolicy.WAIT);
+				dev.mp.PoolOptions other = template.poolOptions("other");
+				assertThat(other.maxQueued()).isZero();
+				assertThat(other.queueFullPolicy()).isEqualTo(QueueFullPolicy.REJECT);
 			});
 	}
 
