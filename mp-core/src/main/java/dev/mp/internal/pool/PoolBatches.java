@@ -1,0 +1,319 @@
+package dev.mp.internal.pool;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.mp.QueueFullPolicy;
+import dev.mp.SerializableCallable;
+import dev.mp.SerializableFunction;
+import dev.mp.internal.call.CallEncoder;
+import dev.mp.internal.call.CallRequest;
+import dev.mp.internal.call.CallbackFuture;
+import dev.mp.internal.call.CompactList;
+import dev.mp.internal.call.PoolTasks;
+
+/**
+ * What a pool does with many tasks at once, for {@code ProcessPool}'s {@code invokeAll}, {@code map}, {@code imap}
+ * and {@code imapUnordered}: chunks the items, queues the chunks (waiting for room in a bounded queue, whatever its
+ * policy), collects the results in order with the first failure thrown only once no chunk runs any more, reads
+ * iterators lazily through a {@link ChunkFeed}, and keeps an overall time limit.
+ */
+public final class PoolBatches {
+
+	private final String name;
+
+	private final int size;
+
+	private final CallEncoder encoder;
+
+	private final PoolScheduler<?> scheduler;
+
+	/**
+	 * @param name the pool's name, for messages
+	 * @param size the pool's size: iterators are read at most two chunks per worker ahead
+	 */
+	public PoolBatches(String name, int size, CallEncoder encoder, PoolScheduler<?> scheduler) {
+		this.name = name;
+		this.size = size;
+		this.encoder = encoder;
+		this.scheduler = scheduler;
+	}
+
+	/**
+	 * A task's wire form, with the package of the user's class let through the allow-list first.
+	 * @param description what it is, for messages; {@code null} to name it after {@code userClass}
+	 */
+	public static CallRequest encode(CallEncoder encoder, Callable<?> task, @Nullable String description,
+			Class<?> userClass) {
+		encoder.allowPackageOf(userClass);
+		String what = (description != null) ? description : "task " + CallEncoder.describe(userClass);
+		return encoder.task(task, what);
+	}
+
+	/** See {@code ProcessPool.invokeAll}; without a timeout, waits for every task. */
+	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks,
+			@Nullable Duration timeout) throws InterruptedException {
+		long started = System.nanoTime();
+		List<CompletableFuture<T>> futures = new ArrayList<>(submitAll(tasks.iterator(), started, timeout));
+		try {
+			for (CompletableFuture<T> future : futures) {
+				try {
+					future.get(remaining(started, timeout), TimeUnit.NANOSECONDS);
+				}
+				catch (ExecutionException | CancellationException ex) {
+					// reported by the future itself
+				}
+			}
+		}
+		catch (TimeoutException ex) {
+			futures.forEach((future) -> future.cancel(true));
+		}
+		while (futures.size() < tasks.size()) {
+			CompletableFuture<T> neverQueued = new CompletableFuture<>();
+			neverQueued.cancel(false);
+			futures.add(neverQueued);
+		}
+		return List.copyOf(futures);
+	}
+
+	/** See {@code ProcessPool.map}. */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
+		try {
+			return collect(submitChunks(function, items, chunkSize, 0, null), items.size(), 0, null);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("waiting without a deadline timed out", ex);
+		}
+	}
+
+	/** See {@code ProcessPool.map} with a timeout. */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, List<T> items, int chunkSize, Duration timeout)
+			throws TimeoutException {
+		long started = System.nanoTime();
+		Objects.requireNonNull(timeout);
+		return collect(submitChunks(function, items, chunkSize, started, timeout), items.size(), started, timeout);
+	}
+
+	/** See {@code ProcessPool.map} over an iterable: read lazily. */
+	public <T, R> List<R> map(SerializableFunction<T, R> function, Iterator<T> items, int chunkSize) {
+		ChunkFeed<T, R> feed = feed(function, items, chunkSize, true);
+		List<R> results = new ArrayList<>();
+		try {
+			feed.forEachRemaining(results::add);
+		}
+		catch (CompletionException | CancellationException ex) {
+			// as Python's: thrown only once no chunk runs any more
+			feed.awaitInFlight();
+			throw ex;
+		}
+		return results;
+	}
+
+	/** See {@code ProcessPool.imap} over an iterator: read lazily; results in input order or as they finish. */
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, Iterator<T> items, int chunkSize,
+			boolean ordered) {
+		return stream(feed(function, items, chunkSize, ordered));
+	}
+
+	/** See {@code ProcessPool.imap} over a list. */
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize, 0, null);
+		// joined as submitted, not through thenApply: that would cost each chunk a hop to the callback executor, and
+		// a wait on the task's own future may take its answer from the worker's mailbox
+		return chunks.stream().flatMap((chunk) -> chunk.join().items().stream());
+	}
+
+	/** See {@code ProcessPool.imapUnordered} over a list. */
+	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize, 0, null);
+		BlockingQueue<CompletableFuture<CompactList<R>>> done = new LinkedBlockingQueue<>();
+		chunks.forEach((chunk) -> chunk.whenDone((value, failure) -> done.add(chunk)));
+		Iterator<List<R>> finished = new Iterator<>() {
+
+			private int taken;
+
+			@Override
+			public boolean hasNext() {
+				return this.taken < chunks.size();
+			}
+
+			@Override
+			public List<R> next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				this.taken++;
+				try {
+					return done.take().join().items();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new CancellationException("Interrupted while waiting for results of pool " + PoolBatches.this.name);
+				}
+			}
+
+		};
+		return StreamSupport.stream(Spliterators.spliterator(finished, chunks.size(), Spliterator.NONNULL), false)
+			.flatMap(List::stream);
+	}
+
+	/**
+	 * The chunks' results in order; the first failure, in input order, only once no chunk runs any more.
+	 * @param started when the timeout began, if there is one
+	 */
+	private <R> List<R> collect(List<CallbackFuture<CompactList<R>>> chunks, int items, long started,
+			@Nullable Duration timeout) throws TimeoutException {
+		List<R> results = new ArrayList<>(items);
+		RuntimeException failure = null;
+		for (CallbackFuture<CompactList<R>> chunk : chunks) {
+			try {
+				CompactList<R> done = (timeout != null) ? chunk.get(remaining(started, timeout), TimeUnit.NANOSECONDS)
+						: chunk.join();
+				results.addAll(done.items());
+			}
+			catch (CompletionException | CancellationException ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+			catch (ExecutionException ex) {
+				failure = (failure != null) ? failure : new CompletionException(ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				chunks.forEach((c) -> c.cancel(true));
+				throw mapTimedOut(items, timeout);
+			}
+			catch (InterruptedException ex) {
+				chunks.forEach((c) -> c.cancel(true));
+				throw mapInterrupted("its chunks not done were cancelled");
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		if (results.size() < items) {
+			// the time ran out before every chunk could be queued; those queued are done
+			throw mapTimedOut(items, timeout);
+		}
+		return results;
+	}
+
+	private TimeoutException mapTimedOut(int items, @Nullable Duration timeout) {
+		return new TimeoutException("map of " + items + " items in pool '" + this.name + "' did not finish within "
+				+ timeout + "; its chunks not done were cancelled");
+	}
+
+	/** What a map throws when its caller is interrupted while it waits; the interrupt is kept. */
+	private CancellationException mapInterrupted(String chunks) {
+		Thread.currentThread().interrupt();
+		return new CancellationException("Interrupted while waiting for a map in pool '" + this.name + "'; " + chunks);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T, R> ChunkFeed<T, R> feed(SerializableFunction<T, R> function, Iterator<T> items, int chunkSize,
+			boolean ordered) {
+		this.encoder.allowPackageOf(function.getClass());
+		return new ChunkFeed<>(items, chunkSize, 2 * this.size, (chunk) -> {
+			try {
+				// without a time limit it never gives up
+				return Objects.requireNonNull(submitWaiting(new PoolTasks.MapChunk<>(function, new CompactList<>(chunk)),
+						Long.MAX_VALUE))
+					.thenApply(CompactList::items);
+			}
+			catch (InterruptedException ex) {
+				throw mapInterrupted("its chunks in flight are left to finish");
+			}
+		}, ordered);
+	}
+
+	private static <R> Stream<R> stream(Iterator<R> results) {
+		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(results, Spliterator.ORDERED), false);
+	}
+
+	/**
+	 * Submits a list's chunks; fewer come back if the timeout passed before all could be queued.
+	 * @param started when the timeout began, if there is one
+	 */
+	private <T, R> List<CallbackFuture<CompactList<R>>> submitChunks(SerializableFunction<T, R> function,
+			List<T> items, int chunkSize, long started, @Nullable Duration timeout) {
+		if (chunkSize < 1) {
+			throw new IllegalArgumentException("chunkSize must be at least 1, not " + chunkSize);
+		}
+		this.encoder.allowPackageOf(function.getClass());
+		// each chunk made as it is submitted
+		Iterator<PoolTasks.MapChunk<T, R>> chunks = IntStream
+			.iterate(0, (from) -> from < items.size(), (from) -> from + chunkSize)
+			.mapToObj((from) -> new PoolTasks.MapChunk<>(function,
+					new CompactList<>(items.subList(from, Math.min(items.size(), from + chunkSize)))))
+			.iterator();
+		try {
+			return submitAll(chunks, started, timeout);
+		}
+		catch (InterruptedException ex) {
+			throw mapInterrupted("its chunks queued were cancelled");
+		}
+	}
+
+	/**
+	 * Submits the tasks of a batch whose caller waits for them all, one after the other, each waiting for room in a
+	 * full queue whatever the pool's {@link QueueFullPolicy}; stops early, with what it submitted, once the timeout
+	 * has passed.
+	 * @param started when the timeout began, if there is one
+	 * @throws InterruptedException if interrupted while waiting for room; what it submitted is cancelled, since its
+	 * caller never sees those futures
+	 */
+	private <T> List<CallbackFuture<T>> submitAll(Iterator<? extends SerializableCallable<T>> tasks, long started,
+			@Nullable Duration timeout) throws InterruptedException {
+		List<CallbackFuture<T>> submitted = new ArrayList<>();
+		try {
+			while (tasks.hasNext()) {
+				CallbackFuture<T> result = submitWaiting(tasks.next(), remaining(started, timeout));
+				if (result == null) {
+					break;
+				}
+				submitted.add(result);
+			}
+		}
+		catch (InterruptedException ex) {
+			submitted.forEach((future) -> future.cancel(true));
+			throw ex;
+		}
+		return submitted;
+	}
+
+	/** Submits a task that waits up to {@code maxWaitNanos} for room in a full queue; {@code null} if none came. */
+	@SuppressWarnings("unchecked")
+	private <T> @Nullable CallbackFuture<T> submitWaiting(SerializableCallable<T> task, long maxWaitNanos)
+			throws InterruptedException {
+		// a pool's futures are its task results: callback futures
+		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(encode(this.encoder, task, null, task.getClass()),
+				maxWaitNanos);
+	}
+
+	/** Nanoseconds left of a timeout that began at {@code started}; no limit without a timeout. */
+	private static long remaining(long started, @Nullable Duration timeout) {
+		return (timeout != null) ? Math.max(0, timeout.toNanos() - (System.nanoTime() - started)) : Long.MAX_VALUE;
+	}
+
+
+}
