@@ -56,14 +56,13 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 	private final Object lock = new Object();
 
-	private final Deque<Task<W>> queue = new ArrayDeque<>();
+	private final Deque<PoolTask<W>> queue = new ArrayDeque<>();
 
 	private final PoolWorkers<W> workers;
 
 	private boolean closed;
 
-	/** Callers waiting for room in the full queue, on the lock's monitor. */
-	private int waitingForRoom;
+	private final QueueBound bound;
 
 	/**
 	 * @param initializer the call each worker runs before its first task, if any
@@ -79,6 +78,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		this.events = new PoolEvents(name, listeners);
 		this.workers = new PoolWorkers<>(name, options, initializer, launcher, clock, callbacks, this.events, this.lock,
 				new Queue());
+		this.bound = new QueueBound(name, options.maxQueued(), this.lock);
 	}
 
 	/** Starts workers until {@code minIdle} are starting or ready. */
@@ -112,9 +112,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 			return Objects.requireNonNull(enqueue(request, Long.MAX_VALUE, !wait));
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RejectedExecutionException(
-					"Interrupted while waiting for room in the queue of pool '" + this.name + "'", ex);
+			throw this.bound.interrupted(ex);
 		}
 	}
 
@@ -136,7 +134,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 */
 	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, long maxWaitNanos, boolean reject)
 			throws InterruptedException {
-		Task<W> task = new Task<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
+		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
 				cancelled(task);
@@ -153,25 +151,16 @@ public final class PoolScheduler<W extends PoolWorker> {
 					task.result.completeExceptionally(storm);
 					return task.result;
 				}
-				if (!isQueueFull()) {
+				if (!this.bound.isFull(this.queue.size(), this.workers.starting())) {
 					break;
 				}
 				if (reject) {
-					throw queueFull();
+					throw this.bound.rejection(this.queue.size(), this.workers.starting());
 				}
 				if (left <= 0) {
 					return null;
 				}
-				// a real wait, on the system's clock; callers waiting for room are not served in order
-				long before = System.nanoTime();
-				this.waitingForRoom++;
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this.lock, left);
-				}
-				finally {
-					this.waitingForRoom--;
-				}
-				left -= System.nanoTime() - before;
+				left = this.bound.awaitRoom(left);
 			}
 			this.queue.addLast(task);
 			dispatch();
@@ -184,34 +173,6 @@ public final class PoolScheduler<W extends PoolWorker> {
 	}
 
 	/**
-	 * Whether {@code maxQueued} tasks already wait for a busy worker; those that a starting worker will take do not
-	 * count, so that a cold pool takes a burst as large as its size. Holds the lock.
-	 */
-	private boolean isQueueFull() {
-		int max = this.options.maxQueued();
-		// the starting workers are counted only when the queue is long enough for them to matter
-		return max > 0 && this.queue.size() >= max && this.queue.size() - this.workers.starting() >= max;
-	}
-
-	/** Why a task finds the queue full, and what to do about it. Holds the lock. */
-	private RejectedExecutionException queueFull() {
-		long forStarting = Math.min(this.queue.size(), this.workers.starting());
-		String starting = (forStarting > 0) ? " and " + forStarting + " for workers starting" : "";
-		return new RejectedExecutionException("Pool '" + this.name + "' rejected a task: its queue is full, "
-				+ (this.queue.size() - forStarting) + " task(s) waiting for a busy worker (max-queued: "
-				+ this.options.maxQueued() + ")" + starting + "; raise mp.pools." + this.name
-				+ ".max-queued (PoolOptions.maxQueued), or set mp.pools." + this.name
-				+ ".queue-full-policy=wait (QueueFullPolicy.WAIT) for callers to wait for room");
-	}
-
-	/** Wakes the callers waiting for room: a queued task was taken or dropped, or a worker started. Holds the lock. */
-	private void roomMade() {
-		if (this.waitingForRoom > 0) {
-			this.lock.notifyAll();
-		}
-	}
-
-	/**
 	 * Hands queued tasks to idle workers and starts workers for the rest, up to the pool size; wakes the callers
 	 * waiting for room. Holds the lock.
 	 */
@@ -221,7 +182,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		if (!this.workers.isFull()) {
 			startWorkers();
 		}
-		roomMade();
+		this.bound.roomMade();
 	}
 
 	/** Starts workers for the queued tasks that no starting worker will take, up to the pool size. Holds the lock. */
@@ -237,7 +198,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		this.workers.ensureMinimum();
 	}
 
-	private void assign(Worker<W> worker, Task<W> task) {
+	private void assign(Worker<W> worker, PoolTask<W> task) {
 		worker.current = task;
 		task.worker = worker;
 		task.started = this.clock.nanoTime();
@@ -251,7 +212,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		call.result().whenComplete((value, failure) -> finished(worker, task, value, failure));
 	}
 
-	private void finished(Worker<W> worker, Task<W> task, Object value, @Nullable Throwable failure) {
+	private void finished(Worker<W> worker, PoolTask<W> task, Object value, @Nullable Throwable failure) {
 		Future<?> timer = task.timer;
 		if (timer != null) {
 			timer.cancel(false);
@@ -347,7 +308,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		}
 	}
 
-	private void timedOut(Task<W> task, Worker<W> worker) {
+	private void timedOut(PoolTask<W> task, Worker<W> worker) {
 		synchronized (this.lock) {
 			// under the lock: a task that ends now must not have its worker, and the next task, killed
 			if (worker.current != task || task.result.isDone()) {
@@ -360,11 +321,11 @@ public final class PoolScheduler<W extends PoolWorker> {
 		worker.process.kill();
 	}
 
-	private void cancelled(Task<W> task) {
+	private void cancelled(PoolTask<W> task) {
 		Worker<W> worker;
 		synchronized (this.lock) {
 			if (this.queue.remove(task)) {
-				roomMade();
+				this.bound.roomMade();
 				return;
 			}
 			worker = task.worker;
@@ -425,7 +386,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 * @return {@code false} if it was closed already
 	 */
 	public boolean close(Duration grace) {
-		List<Task<W>> dropped;
+		List<PoolTask<W>> dropped;
 		List<Worker<W>> all;
 		synchronized (this.lock) {
 			if (this.closed) {
@@ -435,7 +396,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 			dropped = new ArrayList<>(this.queue);
 			this.queue.clear();
 			// callers waiting for room find the pool closed
-			roomMade();
+			this.bound.roomMade();
 			all = this.workers.close();
 		}
 		dropped.forEach((task) -> task.result.completeExceptionally(
@@ -462,34 +423,8 @@ public final class PoolScheduler<W extends PoolWorker> {
 			List<CallbackFuture<Object>> drained = new ArrayList<>();
 			PoolScheduler.this.queue.forEach((task) -> drained.add(task.result));
 			PoolScheduler.this.queue.clear();
-			roomMade();
+			PoolScheduler.this.bound.roomMade();
 			return drained;
-		}
-
-	}
-
-	/** A call for the pool, queued or running. */
-	static final class Task<W extends PoolWorker> {
-
-		/** Frozen while it waits in the queue; read and written under the pool's lock. */
-		private CallRequest request;
-
-		final CallbackFuture<Object> result;
-
-		private volatile @Nullable Worker<W> worker;
-
-		private volatile long callId;
-
-		private volatile @Nullable Future<?> timer;
-
-		private final long submitted;
-
-		private volatile long started;
-
-		Task(CallRequest request, CallbackFuture<Object> result, long submitted) {
-			this.request = request;
-			this.result = result;
-			this.submitted = submitted;
 		}
 
 	}

@@ -338,7 +338,7 @@ final class PoolWorkers<W extends PoolWorker> {
 		// a real wait, on the system's clock
 		long end = System.nanoTime() + grace.toNanos();
 		for (Worker<W> worker : all) {
-			PoolScheduler.Task<W> running = worker.current;
+			PoolTask<W> running = worker.current;
 			if (running != null) {
 				try {
 					running.result.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -364,7 +364,7 @@ final class PoolWorkers<W extends PoolWorker> {
 
 		private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-		volatile PoolScheduler.@Nullable Task<W> current;
+		volatile @Nullable PoolTask<W> current;
 
 		int tasksDone;
 
