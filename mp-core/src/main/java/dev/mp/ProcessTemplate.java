@@ -37,8 +37,11 @@ import dev.mp.sync.SharedDouble;
 import dev.mp.sync.SharedDoubleArray;
 import dev.mp.sync.SharedInt;
 import dev.mp.sync.SharedIntArray;
+import dev.mp.sync.SharedList;
 import dev.mp.sync.SharedLong;
 import dev.mp.sync.SharedLongArray;
+import dev.mp.sync.SharedMap;
+import dev.mp.sync.SharedNamespace;
 
 /**
  * The entry point to mp: starts child JVMs as processes or for single calls, keeps track of them, and cleans them up.
@@ -299,6 +302,36 @@ public final class ProcessTemplate implements AutoCloseable {
 	/** A {@code byte[]} of zeros in shared memory, like Python's {@code Array('b', length)}. */
 	public SharedByteArray sharedByteArray(int length) {
 		return this.runtime.sharedObjects().sharedByteArray(length);
+	}
+
+	/** A map shared by every process it is passed to, like Python's {@code Manager().dict()}; 1 MiB of room. */
+	public <K, V> SharedMap<K, V> sharedMap() {
+		return sharedMap(SharedMap.DEFAULT_CAPACITY_BYTES);
+	}
+
+	/** A shared map, like Python's {@code Manager().dict()}, with room for {@code capacityBytes} of contents. */
+	public <K, V> SharedMap<K, V> sharedMap(int capacityBytes) {
+		return this.runtime.sharedObjects().sharedMap(capacityBytes);
+	}
+
+	/** A list shared by every process it is passed to, like Python's {@code Manager().list()}; 1 MiB of room. */
+	public <E> SharedList<E> sharedList() {
+		return sharedList(SharedList.DEFAULT_CAPACITY_BYTES);
+	}
+
+	/** A shared list, like Python's {@code Manager().list()}, with room for {@code capacityBytes} of contents. */
+	public <E> SharedList<E> sharedList(int capacityBytes) {
+		return this.runtime.sharedObjects().sharedList(capacityBytes);
+	}
+
+	/** Named attributes shared by every process, like Python's {@code Manager().Namespace()}; 1 MiB of room. */
+	public SharedNamespace namespace() {
+		return namespace(SharedNamespace.DEFAULT_CAPACITY_BYTES);
+	}
+
+	/** A shared namespace, like Python's {@code Manager().Namespace()}, with room for {@code capacityBytes}. */
+	public SharedNamespace namespace(int capacityBytes) {
+		return this.runtime.sharedObjects().namespace(capacityBytes);
 	}
 
 	/** Drops an exited child from {@link #children()}. */

@@ -41,7 +41,12 @@ public final class ProcessLock extends SharedObject implements Lock {
 	private final boolean reentrant;
 
 	ProcessLock(SharedObjects owner, boolean reentrant) {
-		super(owner, owner.allocate(reentrant ? "rlock" : "lock", BYTES));
+		this(owner, reentrant ? "rlock" : "lock", reentrant);
+	}
+
+	/** A lock whose file, and so its name in messages, says what it guards, such as {@code map-lock-3}. */
+	ProcessLock(SharedObjects owner, String kind, boolean reentrant) {
+		super(owner, owner.allocate(kind, BYTES));
 		this.reentrant = reentrant;
 	}
 

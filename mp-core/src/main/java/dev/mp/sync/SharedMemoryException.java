@@ -10,6 +10,10 @@ public class SharedMemoryException extends MpException {
 	@Serial
 	private static final long serialVersionUID = 1L;
 
+	public SharedMemoryException(String message) {
+		super(message);
+	}
+
 	public SharedMemoryException(String message, Throwable cause) {
 		super(message, cause);
 	}

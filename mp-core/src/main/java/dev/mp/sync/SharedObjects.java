@@ -195,6 +195,21 @@ public final class SharedObjects implements AutoCloseable {
 		return register(new SharedByteArray(this, length));
 	}
 
+	/** A map like Python's {@code Manager().dict()}, with room for {@code capacityBytes} of encoded contents. */
+	public <K, V> SharedMap<K, V> sharedMap(int capacityBytes) {
+		return register(new SharedMap<>(this, capacityBytes));
+	}
+
+	/** A list like Python's {@code Manager().list()}, with room for {@code capacityBytes} of encoded contents. */
+	public <E> SharedList<E> sharedList(int capacityBytes) {
+		return register(new SharedList<>(this, capacityBytes));
+	}
+
+	/** A namespace like Python's {@code Manager().Namespace()}, with room for {@code capacityBytes} of contents. */
+	public SharedNamespace namespace(int capacityBytes) {
+		return register(new SharedNamespace(this, capacityBytes));
+	}
+
 	/** Records an object made here, so that it is closed with the registry and resolves to itself when received. */
 	<T extends SharedObject> T register(T object) {
 		this.made.put(object.file(), object);

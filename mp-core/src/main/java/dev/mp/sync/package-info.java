@@ -1,6 +1,6 @@
 /**
- * Locks, semaphores, events, barriers, queues, pipes and values shared between processes, passable to children as
- * arguments.
+ * Locks, semaphores, events, barriers, queues, pipes, values, maps, lists and namespaces shared between processes,
+ * passable to children as arguments.
  */
 @NullMarked
 package dev.mp.sync;
