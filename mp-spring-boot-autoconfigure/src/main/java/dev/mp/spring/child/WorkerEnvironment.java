@@ -74,7 +74,7 @@ public final class WorkerEnvironment implements LaunchAttributes {
 
 	/**
 	 * @param environment the application's environment
-	 * @param exclude names not copied besides those of one JVM: exact, or patterns with {@code *}
+	 * @param exclude names not copied besides those never copied: exact, or patterns with {@code *}
 	 */
 	public WorkerEnvironment(ConfigurableEnvironment environment, List<String> exclude) {
 		this.environment = environment;
@@ -87,8 +87,10 @@ public final class WorkerEnvironment implements LaunchAttributes {
 				"user.region", "user.timezone", "file.encoding", "file.separator", "path.separator", "line.separator",
 				"native.encoding", "stdout.encoding", "stderr.encoding", "stdin.encoding", "random.*",
 				"spring.application.pid", "mp.*"));
-		Arrays.stream(LoggingSystemProperty.values()).forEach((p) -> names.add(p.getEnvironmentVariableName()));
-		Arrays.stream(RollingPolicySystemProperty.values()).forEach((p) -> names.add(p.getEnvironmentVariableName()));
+		Arrays.stream(LoggingSystemProperty.values())
+			.forEach((property) -> names.add(property.getEnvironmentVariableName()));
+		Arrays.stream(RollingPolicySystemProperty.values())
+			.forEach((property) -> names.add(property.getEnvironmentVariableName()));
 		return names.toArray(String[]::new);
 	}
 
@@ -123,7 +125,7 @@ public final class WorkerEnvironment implements LaunchAttributes {
 			return this.environment.getProperty(name);
 		}
 		catch (IllegalArgumentException | ConversionException ex) {
-			// an unresolvable placeholder, or a value that is no text: the worker's own sources have the same
+			// an unresolvable placeholder, or a value that is no text: left to the worker's own sources
 			return null;
 		}
 	}
