@@ -24,6 +24,7 @@ import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.TemplateRuntime;
 import dev.mp.internal.parent.TemplateSettings;
 import dev.mp.spi.BeanCall;
+import dev.mp.spi.LaunchAttributes;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.sync.JoinableProcessQueue;
 import dev.mp.sync.Pipe;
@@ -81,7 +82,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
-				builder.launchers, builder.listeners), this.encoder);
+				builder.launchers, builder.listeners, builder.launchAttributes), this.encoder);
 		this.poolOptions = Map.copyOf(builder.pools);
 		this.poolOptions.forEach((name, options) -> this.runtime.launcher(options.launcher()));
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
@@ -434,6 +435,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private final List<PoolListener> listeners = new ArrayList<>();
 
+		private final List<LaunchAttributes> launchAttributes = new ArrayList<>();
+
 		private final Map<String, WorkerLauncher> launchers = new java.util.LinkedHashMap<>(
 				Map.of(LocalWorkerLauncher.NAME, new LocalWorkerLauncher()));
 
@@ -527,6 +530,15 @@ public final class ProcessTemplate implements AutoCloseable {
 		/** Adds a listener to every pool's events, for metrics. */
 		public Builder listener(PoolListener listener) {
 			this.listeners.add(Objects.requireNonNull(listener, "listener"));
+			return this;
+		}
+
+		/**
+		 * Adds what every worker is told at its launch besides its options' attributes, kept off command lines (see
+		 * {@link LaunchAttributes}); a later one wins over an earlier one for the same attribute.
+		 */
+		public Builder launchAttributes(LaunchAttributes attributes) {
+			this.launchAttributes.add(Objects.requireNonNull(attributes, "attributes"));
 			return this;
 		}
 

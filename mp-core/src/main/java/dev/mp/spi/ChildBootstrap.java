@@ -18,7 +18,8 @@ public interface ChildBootstrap extends AutoCloseable {
 
 	/**
 	 * Prepares the child once, before it connects to the parent.
-	 * @param attributes mode-specific settings sent by the parent
+	 * @param attributes mode-specific settings sent by the parent: its options' attributes and its launch's
+	 * ({@link LaunchAttributes})
 	 */
 	void start(Map<String, String> attributes) throws Exception;
 

@@ -23,8 +23,8 @@ public interface WorkerBootstrap {
 	String remoteConfigText();
 
 	/**
-	 * A remote worker's secret files by name (its HMAC secret, the TLS certificate and key it presents), for a
-	 * directory only it can read.
+	 * A remote worker's secret files by name (its HMAC secret, the TLS certificate and key it presents, its
+	 * {@linkplain LaunchAttributes launch attributes}), for a directory only it can read.
 	 * @throws IllegalStateException for a worker of a local launcher
 	 */
 	Map<String, byte[]> remoteSecretFiles();

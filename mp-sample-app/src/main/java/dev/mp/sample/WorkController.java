@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -58,8 +59,11 @@ public class WorkController {
 
 	private final ProcessTemplate processTemplate;
 
+	private final String region;
+
 	public WorkController(PrimeService primes, CrashService crashes, ChattyService chatty,
-			WorkerInfoService workerInfo, ProcessTemplate processTemplate) {
+			WorkerInfoService workerInfo, ProcessTemplate processTemplate, @Value("${sample.region}") String region) {
+		this.region = region;
 		this.primes = primes;
 		this.crashes = crashes;
 		this.chatty = chatty;
@@ -139,6 +143,12 @@ public class WorkController {
 	@GetMapping("/pid")
 	public Pids pid() {
 		return new Pids(appPid(), this.workerInfo.pid());
+	}
+
+	/** {@code sample.region} here and in a worker, which sees the application's value wherever it was set. */
+	@GetMapping("/region")
+	public Map<String, String> region() {
+		return Map.of("app", this.region, "worker", this.workerInfo.region());
 	}
 
 	/**

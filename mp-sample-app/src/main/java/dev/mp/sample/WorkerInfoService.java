@@ -2,6 +2,7 @@ package dev.mp.sample;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 import dev.mp.spring.WorkerProcess;
@@ -11,6 +12,21 @@ import dev.mp.spring.WorkerProcess;
  */
 @Service
 public class WorkerInfoService {
+
+	private final String region;
+
+	public WorkerInfoService(@Value("${sample.region}") String region) {
+		this.region = region;
+	}
+
+	/**
+	 * {@code sample.region} as the worker's context has it: the application's value, even one given on its command
+	 * line ({@code --sample.region=eu}), which the worker's own command line does not have.
+	 */
+	@WorkerProcess
+	public String region() {
+		return this.region;
+	}
 
 	/** The pid of the worker JVM that ran this call: a warm worker of the default pool. */
 	@WorkerProcess

@@ -53,6 +53,8 @@ class SampleAppIT {
 
 	private static final int OUTPUT_LINES_KEPT = 300;
 
+	private static final String REGION = "eu-on-the-command-line";
+
 	private static final Deque<String> output = new ConcurrentLinkedDeque<>();
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -75,7 +77,9 @@ class SampleAppIT {
 				"-Dmp.worker.cache-dir=" + cacheDirectory(), "-jar", jar.toString(), "--server.port=" + port,
 				// stop at once on SIGTERM instead of waiting for in-flight requests, and give non-daemon workers
 				// one second before they are terminated: the last test checks that shutdown ends live workers
-				"--server.shutdown=immediate", "--mp.shutdown.grace-period=1s");
+				"--server.shutdown=immediate", "--mp.shutdown.grace-period=1s",
+				// over application.properties' "local": workers must see the application's value
+				"--sample.region=" + REGION);
 		app = new ProcessBuilder(command).redirectErrorStream(true).start();
 		readOutput(app);
 		await("the sample app to report UP at /actuator/health").atMost(Duration.ofSeconds(60))
@@ -139,6 +143,17 @@ class SampleAppIT {
 				assertThat(worker.path("state").asString()).isEqualTo("IDLE");
 				assertThat(worker.path("tasksCompleted").asLong()).isPositive();
 			});
+	}
+
+	@Test
+	@Order(2)
+	void aWorkerSeesAPropertyFromTheApplicationsCommandLineButNotOnItsOwn() throws Exception {
+		JsonNode region = okJson("/region");
+		assertThat(region.path("app").asString()).isEqualTo(REGION);
+		assertThat(region.path("worker").asString()).isEqualTo(REGION);
+		assertThat(app.descendants().map((worker) -> worker.info().commandLine().orElse("")))
+			.isNotEmpty()
+			.noneMatch((command) -> command.contains(REGION));
 	}
 
 	@Test

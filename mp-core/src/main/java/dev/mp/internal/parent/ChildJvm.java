@@ -3,6 +3,7 @@ package dev.mp.internal.parent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,8 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 	 * @throws ProcessStartException if the process cannot be created at all
 	 */
 	public void launch() {
+		// first: whatever asking for them costs or throws, nothing is open yet
+		Map<String, String> launchAttributes = this.parent.launchAttributes(this.options);
 		WorkerServer server = this.parent.server();
 		RemoteEndpoint remote = null;
 		if (this.role.launcher().remoteAccess() != null) {
@@ -95,7 +98,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		BootstrapConfig bootstrap = new BootstrapConfig(this.id, name(), this.start.secret(),
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
-				this.role.end(), this.options.bootstrapAttributes(), mailbox, this.spinNanos);
+				this.role.end(), this.options.bootstrapAttributes(), launchAttributes, mailbox, this.spinNanos);
 		try {
 			this.worker = this.role.launcher()
 				.launch(new WorkerLaunch(this.id, name(), this.role.pool(), this.options, this.command.command(),
@@ -130,7 +133,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", name() + "-training",
 				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
 				this.options.bootstrapMode(), this.parent.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN,
-				this.options.bootstrapAttributes(), "", 0);
+				this.options.bootstrapAttributes(), this.parent.launchAttributes(this.options), "", 0);
 		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 

@@ -1,12 +1,15 @@
 package dev.mp.internal.parent;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
+import dev.mp.ProcessOptions;
 import dev.mp.internal.server.WorkerServer;
 import dev.mp.spi.Codec;
+import dev.mp.spi.LaunchAttributes;
 
 /**
  * What a child JVM needs from the parent that started it, and no more: the server it connects to, how its answers are
@@ -41,6 +44,9 @@ interface ParentRuntime {
 
 	/** Training children recording class-data archives; the parent stops those still running when it closes. */
 	Set<Process> trainings();
+
+	/** What a worker launched with these options is told besides their attributes (see {@link LaunchAttributes}). */
+	Map<String, String> launchAttributes(ProcessOptions options);
 
 	/** Whether the parent has closed: it starts nothing more, training children neither. */
 	boolean isClosed();

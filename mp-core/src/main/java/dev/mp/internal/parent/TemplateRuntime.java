@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -275,6 +276,13 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	@Override
 	public Set<Process> trainings() {
 		return this.trainings;
+	}
+
+	@Override
+	public Map<String, String> launchAttributes(ProcessOptions options) {
+		Map<String, String> attributes = new LinkedHashMap<>();
+		this.settings.launchAttributes().forEach((source) -> attributes.putAll(source.forLaunch(options)));
+		return attributes;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.PoolListener;
+import dev.mp.spi.LaunchAttributes;
 import dev.mp.spi.WorkerLauncher;
 
 /**
@@ -21,14 +22,17 @@ import dev.mp.spi.WorkerLauncher;
  * @param classLoader the loader answers and exceptions are read with
  * @param launchers the ways to start workers, by name
  * @param listeners told of every pool's events
+ * @param launchAttributes asked for every worker's launch attributes, in order
  */
 public record TemplateSettings(Duration shutdownGracePeriod, int maxFrameBytes, int retainExited,
 		Path runDirectoryBase, @Nullable Path sharedMemoryBase, ClassLoader classLoader,
-		Map<String, WorkerLauncher> launchers, List<PoolListener> listeners) {
+		Map<String, WorkerLauncher> launchers, List<PoolListener> listeners,
+		List<LaunchAttributes> launchAttributes) {
 
 	public TemplateSettings {
 		launchers = Map.copyOf(launchers);
 		listeners = List.copyOf(listeners);
+		launchAttributes = List.copyOf(launchAttributes);
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.mp.internal.worker;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,15 +20,24 @@ import java.util.Map;
  * @param maxFrameBytes the largest frame payload accepted
  * @param end when the child ends: after its first answer (a call), after that and its body's threads (a process), or
  * when told to (a pool's worker)
- * @param attributes mode-specific settings
+ * @param attributes mode-specific settings of the worker's options; a remote worker's config file holds them
+ * @param secretAttributes mode-specific settings taken at its launch ({@link dev.mp.spi.LaunchAttributes}), which may
+ * hold secrets: they go where the secret goes, never into a remote worker's config file
  * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
  * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
-		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes, String mailbox,
-		long spinNanos) {
+		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes,
+		Map<String, String> secretAttributes, String mailbox, long spinNanos) {
 
-	private static final int MAGIC = 0x6d700003;
+	private static final int MAGIC = 0x6d700004;
+
+	/** What the worker's bootstrap mode starts with: the options' attributes, then the launch's, which win. */
+	public Map<String, String> modeAttributes() {
+		Map<String, String> all = new LinkedHashMap<>(this.attributes);
+		all.putAll(this.secretAttributes);
+		return all;
+	}
 
 	public void write(DataOutputStream out) throws IOException {
 		out.writeInt(MAGIC);
@@ -40,11 +50,8 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		out.writeUTF(this.mode);
 		out.writeInt(this.maxFrameBytes);
 		out.writeByte(this.end.ordinal());
-		out.writeInt(this.attributes.size());
-		for (Map.Entry<String, String> entry : this.attributes.entrySet()) {
-			out.writeUTF(entry.getKey());
-			out.writeUTF(entry.getValue());
-		}
+		writeAttributes(out, this.attributes);
+		writeAttributes(out, this.secretAttributes);
 		out.writeUTF(this.mailbox);
 		out.writeLong(this.spinNanos);
 		out.flush();
@@ -67,13 +74,49 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 			throw new IOException("Unknown worker end " + endOrdinal + " in the bootstrap block");
 		}
 		WorkerEnd end = WorkerEnd.values()[endOrdinal];
-		int attributeCount = in.readInt();
-		Map<String, String> attributes = new LinkedHashMap<>();
-		for (int i = 0; i < attributeCount; i++) {
-			attributes.put(in.readUTF(), in.readUTF());
-		}
+		Map<String, String> attributes = readAttributes(in);
+		Map<String, String> secretAttributes = readAttributes(in);
 		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, end,
-				attributes, in.readUTF(), in.readLong());
+				attributes, secretAttributes, in.readUTF(), in.readLong());
+	}
+
+	/**
+	 * Writes attributes as their count, then each key and value as its length and UTF-8 bytes: not
+	 * {@code writeUTF}, which throws past 64 KiB, a bound one of the application's property values (a certificate, a
+	 * JSON document) may pass.
+	 */
+	static void writeAttributes(DataOutputStream out, Map<String, String> attributes) throws IOException {
+		out.writeInt(attributes.size());
+		for (Map.Entry<String, String> entry : attributes.entrySet()) {
+			writeString(out, entry.getKey());
+			writeString(out, entry.getValue());
+		}
+	}
+
+	/** Reads what {@link #writeAttributes} wrote. */
+	static Map<String, String> readAttributes(DataInputStream in) throws IOException {
+		int count = in.readInt();
+		Map<String, String> attributes = new LinkedHashMap<>();
+		for (int i = 0; i < count; i++) {
+			attributes.put(readString(in), readString(in));
+		}
+		return attributes;
+	}
+
+	private static void writeString(DataOutputStream out, String value) throws IOException {
+		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+		out.writeInt(bytes.length);
+		out.write(bytes);
+	}
+
+	private static String readString(DataInputStream in) throws IOException {
+		int length = in.readInt();
+		if (length < 0) {
+			throw new IOException("A bootstrap attribute of " + length + " bytes");
+		}
+		byte[] bytes = new byte[length];
+		in.readFully(bytes);
+		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 }

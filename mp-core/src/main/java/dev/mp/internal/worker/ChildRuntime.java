@@ -244,7 +244,7 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
 		}
 		try {
-			chosen.start(this.config.attributes());
+			chosen.start(this.config.modeAttributes());
 		}
 		catch (Throwable ex) {
 			ex.printStackTrace();

@@ -1,5 +1,9 @@
 package dev.mp.internal.worker;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -17,8 +21,8 @@ import dev.mp.internal.wire.Tls;
 /**
  * What a remote worker (a pod) is told, in two parts: a config file with nothing secret in it (who it is, its bootstrap
  * mode, where the parent listens and the fingerprint of the parent's certificate), and a directory of secret files
- * (the worker's own HMAC secret, the run's worker TLS certificate and key), which for a pod is a mounted Kubernetes
- * Secret of its own: never the pod's environment or arguments.
+ * (the worker's own HMAC secret, the run's worker TLS certificate and key, its launch's secret attributes), which for a
+ * pod is a mounted Kubernetes Secret of its own: never the pod's environment or arguments.
  *
  * @param config the bootstrap config, secret included
  * @param host where the parent listens
@@ -38,6 +42,12 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 
 	/** File of the secret directory holding the worker's private key, PKCS#8 DER. */
 	public static final String KEY_FILE = "worker.key";
+
+	/**
+	 * File of the secret directory holding the {@linkplain BootstrapConfig#secretAttributes() secret attributes}, as
+	 * the bootstrap block writes them; absent when there are none.
+	 */
+	public static final String ATTRIBUTES_FILE = "attributes";
 
 	private static final String ATTRIBUTE = "attribute.";
 
@@ -64,12 +74,25 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		return text.toString();
 	}
 
-	/** One worker's secret directory, name to content: its own HMAC secret, the run's worker certificate and key. */
+	/**
+	 * One worker's secret directory, name to content: its own HMAC secret, the run's worker certificate and key, and
+	 * its secret attributes if it has any.
+	 */
 	public static Map<String, byte[]> secretFiles(BootstrapConfig config, RemoteEndpoint endpoint) {
 		Map<String, byte[]> files = new LinkedHashMap<>();
 		files.put(SECRET_FILE, config.secret());
 		files.put(CERTIFICATE_FILE, endpoint.clientCertificate());
 		files.put(KEY_FILE, endpoint.clientKey());
+		if (!config.secretAttributes().isEmpty()) {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			try {
+				BootstrapConfig.writeAttributes(new DataOutputStream(bytes), config.secretAttributes());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			files.put(ATTRIBUTES_FILE, bytes.toByteArray());
+		}
 		return files;
 	}
 
@@ -86,10 +109,17 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		String host = required(properties, "host");
 		int port = Integer.parseInt(required(properties, "port"));
 		byte[] secret = Files.readAllBytes(secretDirectory.resolve(SECRET_FILE));
+		Path attributesFile = secretDirectory.resolve(ATTRIBUTES_FILE);
+		Map<String, String> secretAttributes = Map.of();
+		if (Files.exists(attributesFile)) {
+			byte[] bytes = Files.readAllBytes(attributesFile);
+			secretAttributes = BootstrapConfig.readAttributes(new DataInputStream(new ByteArrayInputStream(bytes)));
+		}
 		BootstrapConfig config = new BootstrapConfig(required(properties, "worker-id"), required(properties, "name"),
 				secret, host + ":" + port, -1, required(properties, "mode"),
 				Integer.parseInt(required(properties, "max-frame-bytes")),
-				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes, "", 0);
+				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes,
+				secretAttributes, "", 0);
 		Tls.Identity identity;
 		try {
 			identity = Tls.identity(Files.readAllBytes(secretDirectory.resolve(CERTIFICATE_FILE)),

@@ -16,6 +16,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
@@ -23,6 +24,7 @@ import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.spring.child.SpringChildBootstrap;
+import dev.mp.spring.child.WorkerEnvironment;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 
 /**
@@ -59,6 +61,10 @@ public final class MpAutoConfiguration {
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
 		if (properties.getSharedMemory().getDirectory() != null) {
 			template.sharedMemoryBase(properties.getSharedMemory().getDirectory());
+		}
+		MpProperties.EnvironmentCopy copy = properties.getWorker().getEnvironmentCopy();
+		if (copy.isEnabled() && context.getEnvironment() instanceof ConfigurableEnvironment environment) {
+			template.launchAttributes(new WorkerEnvironment(environment, copy.getExclude()));
 		}
 		listeners.orderedStream().forEach(template::listener);
 		launchers.orderedStream().forEach(template::launcher);

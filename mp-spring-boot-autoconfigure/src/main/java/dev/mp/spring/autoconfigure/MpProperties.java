@@ -494,6 +494,15 @@ public class MpProperties {
 		 */
 		private @Nullable DataSize memoryLimit;
 
+		/**
+		 * Which of the application's properties its spring-mode workers get.
+		 */
+		private final EnvironmentCopy environmentCopy = new EnvironmentCopy();
+
+		public EnvironmentCopy getEnvironmentCopy() {
+			return this.environmentCopy;
+		}
+
 		public @Nullable DataSize getMemoryLimit() {
 			return this.memoryLimit;
 		}
@@ -612,6 +621,42 @@ public class MpProperties {
 
 		public void setStartTimeout(Duration startTimeout) {
 			this.startTimeout = startTimeout;
+		}
+
+	}
+
+	/**
+	 * The application's properties in its spring-mode workers: resolved as each worker starts, they win there over
+	 * the worker's own sources.
+	 */
+	public static class EnvironmentCopy {
+
+		/**
+		 * Whether spring-mode workers get the resolved value of every property the application has, as of their start,
+		 * over their own application.properties. Off: they have only their own sources and the active profiles.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Property names not copied to workers, exact or with * (such as app.cache.*), besides those never copied: the
+		 * JVM's own, environment variables, mp.* and what mp.worker.system-properties and mp.worker.environment set.
+		 */
+		private List<String> exclude = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getExclude() {
+			return this.exclude;
+		}
+
+		public void setExclude(List<String> exclude) {
+			this.exclude = exclude;
 		}
 
 	}

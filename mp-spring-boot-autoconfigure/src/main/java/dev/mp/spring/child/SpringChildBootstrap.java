@@ -94,6 +94,12 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		application.setLogStartupInfo(false);
 		// the parent's log adds its own time stamp and tags each line with the worker's name and pid
 		application.setDefaultProperties(Map.of("logging.pattern.console", "%-5level %logger{36} : %msg%n%throwable"));
+		// the application's properties as resolved where it runs, over the worker's own sources but mpWorker
+		ApplicationListener<ApplicationEnvironmentPreparedEvent> applicationProperties = WorkerEnvironment
+			.inWorker(attributes);
+		if (applicationProperties != null) {
+			application.addListeners(applicationProperties);
+		}
 		// first, so that the application's own spring.main.* settings cannot start a web server or eager beans here
 		application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) (event) -> event
 			.getEnvironment()

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 // registered before Spring's extension, so it checks after the context (and its workers) has closed
 @ExtendWith({ NoChildProcessesLeft.class, HostileThrowablesFailCleanly.class })
 @SpringBootTest(classes = WorkerTestApplication.class,
-		properties = { "it.parent-only=true", "mp.pools.small.size=1", "mp.pools.small.min-idle=0" })
+		properties = { "it.parent-only=true", "mp.worker.environment-copy.exclude=it.parent-only",
+				"mp.pools.small.size=1", "mp.pools.small.min-idle=0" })
 @DirtiesContext
 class WorkerProcessIntegrationTests {
 

@@ -33,7 +33,7 @@ public class WorkerTestApplication {
 		return (args) -> runnerRan.set(true);
 	}
 
-	/** A bean only the parent has: the property is set by the test, not in the worker's environment. */
+	/** A bean only the parent has: the test sets the property and keeps it from workers' environments. */
 	@Bean
 	@ConditionalOnBooleanProperty("it.parent-only")
 	ParentOnlyService parentOnlyService() {

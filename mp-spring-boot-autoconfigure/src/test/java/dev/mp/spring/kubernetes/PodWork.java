@@ -23,6 +23,12 @@ public class PodWork {
 		return new Where(ProcessHandle.current().pid(), this.environment.getProperty("mp.child", "false"));
 	}
 
+	/** A property as the pod's application context resolves it. */
+	@WorkerProcess(pool = "pods")
+	public String property(String name) {
+		return this.environment.getProperty(name);
+	}
+
 	@WorkerProcess(pool = "pods")
 	public Order price(Order order) {
 		return new Order(order.item(), order.quantity(), order.quantity() * 250);

@@ -45,6 +45,9 @@ class PodWorkerIntegrationTests {
 
 	private static final String NAMESPACE = "apps";
 
+	/** A secret of the application's, from its command line. */
+	private static final String PAYMENT_KEY = "pk-live-on-the-command-line";
+
 	/** The mock API server's client: the extension sets a static field once, before {@link #start()}. */
 	static KubernetesClient client;
 
@@ -68,7 +71,7 @@ class PodWorkerIntegrationTests {
 					"mp.kubernetes.image=registry.example/shop:1", "mp.kubernetes.app-name=shop",
 					"mp.kubernetes.bind-address=127.0.0.1", "mp.kubernetes.advertised-host=127.0.0.1",
 					"mp.kubernetes.java-command=" + Path.of(System.getProperty("java.home"), "bin", "java"))
-			.run();
+			.run("--shop.payment-key=" + PAYMENT_KEY);
 		// the pool keeps one worker warm: its pod, made as the application started, is run by the node
 		Pod pod = await().atMost(Duration.ofSeconds(30)).until(PodWorkerIntegrationTests::workerPods,
 				(pods) -> pods.size() == 1).get(0);
@@ -112,6 +115,20 @@ class PodWorkerIntegrationTests {
 		assertThat(where.pid()).isEqualTo(podProcess.pid()).isNotEqualTo(ProcessHandle.current().pid());
 		assertThat(where.child()).isEqualTo("true");
 		assertThat(work().where().pid()).as("the same warm pod serves the next call").isEqualTo(podProcess.pid());
+	}
+
+	@Test
+	void thePodSeesTheApplicationsPropertiesThroughItsSecretOnly() {
+		assertThat(work().property("shop.payment-key")).isEqualTo(PAYMENT_KEY);
+		Pod pod = workerPods().get(0);
+		assertThat(pod.getMetadata().getAnnotations().values()).as("the pod's config").noneMatch((value) -> value
+			.contains(PAYMENT_KEY));
+		assertThat(pod.getSpec().getContainers().get(0).toString()).as("the pod's command and environment")
+			.doesNotContain(PAYMENT_KEY);
+		assertThat(client.secrets().inNamespace(NAMESPACE).withLabel("mp.dev/pool", "pods").list().getItems())
+			.singleElement()
+			// the engine's RemoteBootstrap.ATTRIBUTES_FILE
+			.satisfies((secret) -> assertThat(secret.getData()).containsKey("attributes"));
 	}
 
 	@Test
