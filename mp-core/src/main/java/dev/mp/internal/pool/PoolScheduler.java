@@ -15,34 +15,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessStartException;
 import dev.mp.QueueFullPolicy;
-import dev.mp.TaskTimeoutException;
-import dev.mp.WorkerSetupException;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
+import dev.mp.internal.pool.PoolWorkers.Release;
 import dev.mp.internal.pool.PoolWorkers.Worker;
 
 /**
- * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, one task per worker at a time, task timeouts,
- * cancels with their grace, and what becomes of a worker whose task ended (idle, recycled after
- * {@code maxTasksPerWorker}, retired when in doubt). Its {@link PoolWorkers} start, keep, retire and replace the
- * workers, under the same lock. It knows workers only as {@link PoolWorker}s that the launcher starts, and time only
- * through its {@link PoolClock}.
+ * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, and one task per worker at a time. Its
+ * {@link PoolWorkers} start, keep, retire and replace the workers, and say what becomes of one whose task ended (idle,
+ * recycled after {@code maxTasksPerWorker}, retired when in doubt); its {@link TaskStops} time tasks out and cancel
+ * them with their grace; all under the same lock. It knows workers only as {@link PoolWorker}s that the launcher
+ * starts, and time only through its {@link PoolClock}.
  *
  * @param <W> the workers it runs tasks in
  */
 public final class PoolScheduler<W extends PoolWorker> {
-
-	// the pool's own category: what an operator configures for the pool
-	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
 
 	private final String name;
 
@@ -64,6 +58,8 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 	private final QueueBound bound;
 
+	private final TaskStops<W> stops;
+
 	/**
 	 * @param initializer the call each worker runs before its first task, if any
 	 * @param launcher starts a worker of the given name; may throw if there is no process at all
@@ -79,6 +75,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		this.workers = new PoolWorkers<>(name, options, initializer, launcher, clock, callbacks, this.events, this.lock,
 				new Queue());
 		this.bound = new QueueBound(name, options.maxQueued(), this.lock);
+		this.stops = new TaskStops<>(name, options, clock, this.lock, this::unqueue);
 	}
 
 	/** Starts workers until {@code minIdle} are starting or ready. */
@@ -137,7 +134,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
-				cancelled(task);
+				this.stops.cancelled(task);
 			}
 		});
 		synchronized (this.lock) {
@@ -207,7 +204,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		task.result.beforeWaiting((maxNanos) -> worker.process.spinForAnswer(call.id(), maxNanos));
 		Duration timeout = this.options.taskTimeout();
 		if (timeout != null) {
-			task.timer = this.clock.schedule(() -> timedOut(task, worker), timeout);
+			task.timer = this.clock.schedule(() -> this.stops.timedOut(task, worker), timeout);
 		}
 		call.result().whenComplete((value, failure) -> finished(worker, task, value, failure));
 	}
@@ -224,7 +221,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 			// the worker is free before its caller hears: a caller that submits again as soon as it has its answer
 			// must find the worker idle, not queue behind it (its task would then be assigned after it began to wait,
 			// and it would not look at the mailbox for the answer)
-			release = release(worker, thrown);
+			release = this.workers.release(worker, thrown);
 		}
 		finally {
 			ChildCall.settle(task.result, value, thrown);
@@ -243,60 +240,6 @@ public final class PoolScheduler<W extends PoolWorker> {
 		}
 	}
 
-	/** What became of a worker whose task ended. */
-	private enum Release {
-
-		/** It died or is being stopped, or left the pool: its exit, when seen, replaces it. */
-		GONE,
-
-		/** Idle, for the next task. */
-		IDLE,
-
-		/** Out of the pool, to be told to exit. */
-		RETIRED
-
-	}
-
-	/** Bookkeeping only, quick: the worker is idle, retired (or being stopped) or gone. */
-	private Release release(Worker<W> worker, @Nullable Throwable thrown) {
-		synchronized (this.lock) {
-			worker.current = null;
-			worker.tasksDone++;
-			// whether it died is the process's state, not the exception's type: a worker that could not resolve its
-			// call (WorkerSetupException), or whose task threw an mp exception of its own, is alive and well
-			if (worker.process.hasExited() || !this.workers.contains(worker)) {
-				return Release.GONE;
-			}
-			if (worker.process.isStopping()) {
-				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
-				this.workers.leave(worker);
-				return Release.RETIRED;
-			}
-			boolean inDoubt = leftInDoubt(thrown);
-			if (inDoubt) {
-				logger.info("Worker '{}' (pid {}) of pool '{}' threw {}: retiring it, since its JVM may be left in a "
-						+ "bad state", worker.process.name(), worker.process.pid(), this.name,
-						thrown.getClass().getName());
-			}
-			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
-					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
-				this.workers.leave(worker);
-				return Release.RETIRED;
-			}
-			this.workers.makeIdle(worker);
-			return Release.IDLE;
-		}
-	}
-
-	/**
-	 * Whether a task's failure leaves its worker's JVM in doubt: after an {@link OutOfMemoryError} (or another
-	 * {@link VirtualMachineError}) any thread may have died half-way through changing shared state. A stack overflow
-	 * unwinds only its own thread.
-	 */
-	private static boolean leftInDoubt(@Nullable Throwable thrown) {
-		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
-	}
-
 	/** Gives queued tasks to idle workers. Holds the lock. */
 	private void assignQueued() {
 		while (!this.queue.isEmpty()) {
@@ -308,43 +251,13 @@ public final class PoolScheduler<W extends PoolWorker> {
 		}
 	}
 
-	private void timedOut(PoolTask<W> task, Worker<W> worker) {
-		synchronized (this.lock) {
-			// under the lock: a task that ends now must not have its worker, and the next task, killed
-			if (worker.current != task || task.result.isDone()) {
-				return;
-			}
-			worker.process.markStopping();
+	/** Takes a cancelled task out of the queue, if it is still there. Holds the lock. */
+	private boolean unqueue(PoolTask<W> task) {
+		if (!this.queue.remove(task)) {
+			return false;
 		}
-		task.result.completeExceptionally(new TaskTimeoutException("A task of pool '" + this.name + "'",
-				this.options.taskTimeout(), worker.process.name(), worker.process.pid()));
-		worker.process.kill();
-	}
-
-	private void cancelled(PoolTask<W> task) {
-		Worker<W> worker;
-		synchronized (this.lock) {
-			if (this.queue.remove(task)) {
-				this.bound.roomMade();
-				return;
-			}
-			worker = task.worker;
-		}
-		if (worker == null || worker.current != task) {
-			return;
-		}
-		worker.process.cancel(task.callId);
-		this.clock.schedule(() -> {
-			synchronized (this.lock) {
-				if (worker.current != task || !worker.process.isAlive()) {
-					return;
-				}
-				worker.process.markStopping();
-			}
-			logger.warn("Worker '{}' of pool '{}' did not stop its cancelled task within {}; killing it",
-					worker.process.name(), this.name, this.options.cancelGrace());
-			worker.process.kill();
-		}, this.options.cancelGrace());
+		this.bound.roomMade();
+		return true;
 	}
 
 	/** Shuts down workers idle for longer than the idle timeout, down to {@code minIdle} workers. */
@@ -406,7 +319,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	}
 
 	/** The queue as the workers see it. */
-	private final class Queue implements PoolWorkers.Queue {
+	private final class Queue implements PoolQueue {
 
 		@Override
 		public boolean isClosed() {

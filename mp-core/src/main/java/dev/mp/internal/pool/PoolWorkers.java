@@ -29,9 +29,9 @@ import dev.mp.internal.call.ChildCall;
 import dev.mp.internal.launch.ExitCodes;
 
 /**
- * A {@link PoolScheduler}'s worker bookkeeping: starting workers (and the start failures), idle workers, retiring,
- * replacing those that exit, and waiting for them all on close. Its state is guarded by the pool's lock; the methods
- * that say they hold it expect the caller to.
+ * A {@link PoolScheduler}'s worker bookkeeping: starting workers (and the start failures), what becomes of a worker
+ * whose task ended, idle workers, retiring, replacing those that exit, and waiting for them all on close. Its state is
+ * guarded by the pool's lock; the methods that say they hold it expect the caller to.
  *
  * @param <W> the workers it keeps
  */
@@ -39,19 +39,6 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	// the pool's own category: what an operator configures for the pool
 	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
-
-	/** What the workers ask of the pool's queue; each is called holding the pool's lock. */
-	interface Queue {
-
-		boolean isClosed();
-
-		/** Hands queued tasks to idle workers and starts workers for the rest. */
-		void dispatch();
-
-		/** Takes every queued task out of the queue, for them to fail with a start failure. */
-		List<CallbackFuture<Object>> drain();
-
-	}
 
 	private final String name;
 
@@ -69,7 +56,7 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	private final Object lock;
 
-	private final Queue queue;
+	private final PoolQueue queue;
 
 	private final Deque<Worker<W>> idle = new ArrayDeque<>();
 
@@ -82,7 +69,7 @@ final class PoolWorkers<W extends PoolWorker> {
 	private long replaced;
 
 	PoolWorkers(String name, PoolOptions options, @Nullable CallRequest initializer, Function<String, W> launcher,
-			PoolClock clock, Executor callbacks, PoolEvents events, Object lock, Queue queue) {
+			PoolClock clock, Executor callbacks, PoolEvents events, Object lock, PoolQueue queue) {
 		this.name = name;
 		this.options = options;
 		this.initializer = initializer;
@@ -234,6 +221,63 @@ final class PoolWorkers<W extends PoolWorker> {
 		failed.forEach((result) -> result.completeExceptionally(reason));
 	}
 
+	/** What became of a worker whose task ended. */
+	enum Release {
+
+		/** It died or is being stopped, or left the pool: its exit, when seen, replaces it. */
+		GONE,
+
+		/** Idle, for the next task. */
+		IDLE,
+
+		/** Out of the pool, to be told to exit. */
+		RETIRED
+
+	}
+
+	/**
+	 * What becomes of a worker whose task ended: idle, retired (recycled after {@code maxTasksPerWorker}, in doubt,
+	 * the pool closed, being stopped) or gone. Bookkeeping only, quick.
+	 */
+	Release release(Worker<W> worker, @Nullable Throwable thrown) {
+		synchronized (this.lock) {
+			worker.current = null;
+			worker.tasksDone++;
+			// whether it died is the process's state, not the exception's type: a worker that could not resolve its
+			// call (WorkerSetupException), or whose task threw an mp exception of its own, is alive and well
+			if (worker.process.hasExited() || !this.workers.contains(worker)) {
+				return Release.GONE;
+			}
+			if (worker.process.isStopping()) {
+				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
+				leave(worker);
+				return Release.RETIRED;
+			}
+			boolean inDoubt = leftInDoubt(thrown);
+			if (inDoubt) {
+				logger.info("Worker '{}' (pid {}) of pool '{}' threw {}: retiring it, since its JVM may be left in a "
+						+ "bad state", worker.process.name(), worker.process.pid(), this.name,
+						thrown.getClass().getName());
+			}
+			if (inDoubt || this.queue.isClosed() || (this.options.maxTasksPerWorker() > 0
+					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
+				leave(worker);
+				return Release.RETIRED;
+			}
+			makeIdle(worker);
+			return Release.IDLE;
+		}
+	}
+
+	/**
+	 * Whether a task's failure leaves its worker's JVM in doubt: after an {@link OutOfMemoryError} (or another
+	 * {@link VirtualMachineError}) any thread may have died half-way through changing shared state. A stack overflow
+	 * unwinds only its own thread.
+	 */
+	private static boolean leftInDoubt(@Nullable Throwable thrown) {
+		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
+	}
+
 	/** The next idle worker that can take a task, if any. Holds the lock. */
 	@Nullable Worker<W> takeIdle() {
 		Worker<W> worker;
@@ -246,13 +290,8 @@ final class PoolWorkers<W extends PoolWorker> {
 		return null;
 	}
 
-	/** Whether the worker is still in the pool. Holds the lock. */
-	boolean contains(Worker<W> worker) {
-		return this.workers.contains(worker);
-	}
-
 	/** Holds the lock. */
-	void makeIdle(Worker<W> worker) {
+	private void makeIdle(Worker<W> worker) {
 		worker.idleSince = this.clock.nanoTime();
 		this.idle.addFirst(worker);
 	}
@@ -263,7 +302,7 @@ final class PoolWorkers<W extends PoolWorker> {
 	}
 
 	/** Out of the pool: no task is given to it, and a replacement may start. Holds the lock. */
-	void leave(Worker<W> worker) {
+	private void leave(Worker<W> worker) {
 		this.workers.remove(worker);
 		this.idle.remove(worker);
 	}
