@@ -307,7 +307,7 @@ public final class PoolBatches {
 			throws InterruptedException {
 		// a pool's futures are its task results: callback futures
 		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(encode(this.encoder, task, null, task.getClass()),
-				maxWaitNanos);
+				null, maxWaitNanos);
 	}
 
 	/** Nanoseconds left of a timeout that began at {@code started}; no limit without a timeout. */

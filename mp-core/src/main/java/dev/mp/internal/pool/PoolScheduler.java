@@ -28,11 +28,12 @@ import dev.mp.internal.pool.PoolWorkers.Release;
 import dev.mp.internal.pool.PoolWorkers.Worker;
 
 /**
- * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, and one task per worker at a time. Its
- * {@link PoolWorkers} start, keep, retire and replace the workers, and say what becomes of one whose task ended (idle,
- * recycled after {@code maxTasksPerWorker}, retired when in doubt); its {@link TaskStops} time tasks out and cancel
- * them with their grace; all under the same lock. It knows workers only as {@link PoolWorker}s that the launcher
- * starts, and time only through its {@link PoolClock}.
+ * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, one task per worker at a time, and the ends of
+ * the pool (shutdown, shutdown now, close) in its {@link PoolLifecycle}. Its {@link PoolWorkers} start, keep, retire
+ * and replace the workers, and say what becomes of one whose task ended (idle, recycled after
+ * {@code maxTasksPerWorker}, retired when in doubt); its {@link TaskStops} time tasks out and cancel them with their
+ * grace; all under the same lock. It knows workers only as {@link PoolWorker}s that the launcher starts, and time only
+ * through its {@link PoolClock}.
  *
  * @param <W> the workers it runs tasks in
  */
@@ -54,7 +55,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 	private final PoolWorkers<W> workers;
 
-	private boolean closed;
+	private final PoolLifecycle lifecycle;
 
 	private final QueueBound bound;
 
@@ -75,6 +76,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		this.workers = new PoolWorkers<>(name, options, initializer, launcher, clock, callbacks, this.events, this.lock,
 				new Queue());
 		this.bound = new QueueBound(name, options.maxQueued(), this.lock);
+		this.lifecycle = new PoolLifecycle(name);
 		this.stops = new TaskStops<>(name, options, clock, this.lock, this::unqueue);
 	}
 
@@ -95,18 +97,24 @@ public final class PoolScheduler<W extends PoolWorker> {
 		return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
 	}
 
+	/** {@link #submit(CallRequest, Object)} of a call that no shutdown returns: the pool's own, a bean call. */
+	public CallbackFuture<Object> submit(CallRequest request) {
+		return submit(request, null);
+	}
+
 	/**
 	 * Queues a call for the next free worker. When {@code maxQueued} tasks already wait for a busy worker, the call is
 	 * rejected or its caller waits for room, as the pool's {@link QueueFullPolicy} says.
-	 * @throws RejectedExecutionException if the queue is full and the policy rejects, or if the caller is interrupted
-	 * while it waits for room (its interrupt kept)
+	 * @param original the task as the caller gave it, for {@link #shutdownNow()} to return if it never starts
+	 * @throws RejectedExecutionException if the queue is full and the policy rejects, if the caller is interrupted
+	 * while it waits for room (its interrupt kept), or if the pool is shut down, or shuts down while the caller waits
 	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
 	 */
-	public CallbackFuture<Object> submit(CallRequest request) {
+	public CallbackFuture<Object> submit(CallRequest request, @Nullable Object original) {
 		boolean wait = this.options.queueFullPolicy() == QueueFullPolicy.WAIT;
 		try {
 			// without a time limit it never gives up
-			return Objects.requireNonNull(enqueue(request, Long.MAX_VALUE, !wait));
+			return Objects.requireNonNull(enqueue(request, original, Long.MAX_VALUE, !wait));
 		}
 		catch (InterruptedException ex) {
 			throw this.bound.interrupted(ex);
@@ -117,21 +125,25 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 * Queues a call, waiting up to {@code maxWaitNanos} for room in a full queue whatever the pool's
 	 * {@link QueueFullPolicy}, as {@link java.util.concurrent.BlockingQueue#offer(Object, long, TimeUnit)} does: for
 	 * the tasks of a batch whose caller waits for them all anyway.
+	 * @param original as for {@link #submit(CallRequest, Object)}
 	 * @param maxWaitNanos {@link Long#MAX_VALUE} for no limit
 	 * @return the call's result, or {@code null} if no room came within the time
+	 * @throws RejectedExecutionException if the pool is shut down, or shuts down while the caller waits for room
 	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
 	 */
-	public @Nullable CallbackFuture<Object> offer(CallRequest request, long maxWaitNanos) throws InterruptedException {
-		return enqueue(request, maxWaitNanos, false);
+	public @Nullable CallbackFuture<Object> offer(CallRequest request, @Nullable Object original, long maxWaitNanos)
+			throws InterruptedException {
+		return enqueue(request, original, maxWaitNanos, false);
 	}
 
 	/**
 	 * @param reject whether a full queue throws at once rather than waits
 	 * @return {@code null} if the queue stayed full for {@code maxWaitNanos}
 	 */
-	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, long maxWaitNanos, boolean reject)
-			throws InterruptedException {
-		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
+	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, @Nullable Object original,
+			long maxWaitNanos, boolean reject) throws InterruptedException {
+		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), original,
+				this.clock.nanoTime());
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
 				this.stops.cancelled(task);
@@ -140,9 +152,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		synchronized (this.lock) {
 			long left = maxWaitNanos;
 			while (true) {
-				if (this.closed) {
-					throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
-				}
+				this.lifecycle.checkOpen();
 				ProcessStartException storm = this.workers.storm();
 				if (storm != null) {
 					task.result.completeExceptionally(storm);
@@ -185,7 +195,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	/** Starts workers for the queued tasks that no starting worker will take, up to the pool size. Holds the lock. */
 	private void startWorkers() {
 		long starting = this.workers.starting();
-		while (this.queue.size() > starting && !this.workers.isFull() && !this.closed) {
+		while (this.queue.size() > starting && !this.workers.isFull() && !this.lifecycle.isClosed()) {
 			if (!this.workers.start()) {
 				// could not launch one: the queue has failed with the reason, and the next would fail alike
 				return;
@@ -257,6 +267,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 			return false;
 		}
 		this.bound.roomMade();
+		terminateIfDone();
 		return true;
 	}
 
@@ -289,8 +300,67 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 	public boolean isClosed() {
 		synchronized (this.lock) {
-			return this.closed;
+			return this.lifecycle.isClosed();
 		}
+	}
+
+	/** Whether it takes no new tasks: shut down or closed. */
+	public boolean isShutdown() {
+		synchronized (this.lock) {
+			return this.lifecycle.isShutdown();
+		}
+	}
+
+	/** Whether it is shut down, with nothing queued and every worker gone. */
+	public boolean isTerminated() {
+		return this.lifecycle.isTerminated();
+	}
+
+	/** Waits until it is terminated, at most the given time; {@code true} if it is. */
+	public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+		return this.lifecycle.awaitTermination(timeout, unit);
+	}
+
+	/** Runs the action once it is terminated, under the pool's lock: it must be quick and take none of its locks. */
+	public void whenTerminated(Runnable action) {
+		this.lifecycle.whenTerminated(action);
+	}
+
+	/**
+	 * Takes no new tasks; the queued and running ones still run, and workers exit as they go idle with nothing
+	 * queued. Returns at once.
+	 */
+	public void shutdown() {
+		synchronized (this.lock) {
+			this.lifecycle.shutDown();
+			// callers waiting for room find the pool shut down
+			this.bound.roomMade();
+			if (drained()) {
+				this.workers.shutDownIdle();
+			}
+			terminateIfDone();
+		}
+	}
+
+	/**
+	 * Shuts down; cancels the queued tasks, and the running ones with interruption (their workers are killed past the
+	 * cancel grace). Returns at once.
+	 * @return the tasks that never started, as their callers gave them, in queue order; the pool's own calls are not
+	 * among them
+	 */
+	public List<Object> shutdownNow() {
+		List<PoolTask<W>> dropped;
+		List<PoolTask<W>> running;
+		synchronized (this.lock) {
+			this.lifecycle.shutDown();
+			dropped = takeQueued();
+			running = this.workers.running();
+			this.workers.shutDownIdle();
+			terminateIfDone();
+		}
+		cancel(dropped, "shut down");
+		running.forEach((task) -> task.result.cancel(true));
+		return dropped.stream().<Object>map((task) -> task.original).filter(Objects::nonNull).toList();
 	}
 
 	/**
@@ -302,20 +372,39 @@ public final class PoolScheduler<W extends PoolWorker> {
 		List<PoolTask<W>> dropped;
 		List<Worker<W>> all;
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (!this.lifecycle.close()) {
 				return false;
 			}
-			this.closed = true;
-			dropped = new ArrayList<>(this.queue);
-			this.queue.clear();
-			// callers waiting for room find the pool closed
-			this.bound.roomMade();
+			dropped = takeQueued();
 			all = this.workers.close();
+			terminateIfDone();
 		}
-		dropped.forEach((task) -> task.result.completeExceptionally(
-				new CancellationException("Pool '" + this.name + "' closed before the task started")));
+		cancel(dropped, "closed");
 		PoolWorkers.awaitExit(all, grace);
 		return true;
+	}
+
+	/** Empties the queue; callers waiting for room find it empty, or the pool shut down. Holds the lock. */
+	private List<PoolTask<W>> takeQueued() {
+		List<PoolTask<W>> taken = new ArrayList<>(this.queue);
+		this.queue.clear();
+		this.bound.roomMade();
+		return taken;
+	}
+
+	private void cancel(List<PoolTask<W>> dropped, String why) {
+		dropped.forEach((task) -> task.result.completeExceptionally(
+				new CancellationException("Pool '" + this.name + "' " + why + " before the task started")));
+	}
+
+	/** Whether it takes no new tasks and has none queued: a worker without a task is not needed. Holds the lock. */
+	private boolean drained() {
+		return this.lifecycle.isShutdown() && this.queue.isEmpty();
+	}
+
+	/** Terminates once it is drained and no worker is left. Holds the lock. */
+	private void terminateIfDone() {
+		this.lifecycle.terminateIf(drained() && !this.workers.anyLive());
 	}
 
 	/** The queue as the workers see it. */
@@ -323,7 +412,17 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 		@Override
 		public boolean isClosed() {
-			return PoolScheduler.this.closed;
+			return PoolScheduler.this.lifecycle.isClosed();
+		}
+
+		@Override
+		public boolean isShutdown() {
+			return PoolScheduler.this.lifecycle.isShutdown();
+		}
+
+		@Override
+		public boolean isDrained() {
+			return drained();
 		}
 
 		@Override
@@ -333,11 +432,14 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 		@Override
 		public List<CallbackFuture<Object>> drain() {
-			List<CallbackFuture<Object>> drained = new ArrayList<>();
-			PoolScheduler.this.queue.forEach((task) -> drained.add(task.result));
-			PoolScheduler.this.queue.clear();
-			PoolScheduler.this.bound.roomMade();
+			List<CallbackFuture<Object>> drained = takeQueued().stream().map((task) -> task.result).toList();
+			terminateIfDone();
 			return drained;
+		}
+
+		@Override
+		public void terminateIfDone() {
+			PoolScheduler.this.terminateIfDone();
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -64,6 +65,9 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	private final AtomicInteger workerCount = new AtomicInteger();
 
+	/** Workers launched whose exit has not been seen, in the pool or not. */
+	private int live;
+
 	private final StartFailures startFailures;
 
 	private long replaced;
@@ -108,7 +112,7 @@ final class PoolWorkers<W extends PoolWorker> {
 			return;
 		}
 		long available = this.workers.stream().filter((w) -> w.current == null).count();
-		while (available < this.options.minIdle() && !isFull() && !this.queue.isClosed()) {
+		while (available < this.options.minIdle() && !isFull() && !this.queue.isShutdown()) {
 			if (!start()) {
 				return;
 			}
@@ -136,6 +140,7 @@ final class PoolWorkers<W extends PoolWorker> {
 		}
 		Worker<W> worker = new Worker<>(process);
 		this.workers.add(worker);
+		this.live++;
 		CompletableFuture<Void> connected = process.whenReady();
 		CallRequest initializer = this.initializer;
 		CompletableFuture<?> prepared = (initializer != null)
@@ -150,8 +155,9 @@ final class PoolWorkers<W extends PoolWorker> {
 			synchronized (this.lock) {
 				this.startFailures.started();
 				if (this.workers.contains(worker) && worker.current == null) {
-					if (this.queue.isClosed()) {
-						// ready after close() began: told to exit, not left for close() to kill
+					if (this.queue.isDrained()) {
+						// ready after a shutdown or close() began, with nothing to do: told to exit, not left for
+						// close() to kill
 						retire(worker);
 					}
 					else {
@@ -237,7 +243,7 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	/**
 	 * What becomes of a worker whose task ended: idle, retired (recycled after {@code maxTasksPerWorker}, in doubt,
-	 * the pool closed, being stopped) or gone. Bookkeeping only, quick.
+	 * not needed by a drained queue, being stopped) or gone. Bookkeeping only, quick.
 	 */
 	Release release(Worker<W> worker, @Nullable Throwable thrown) {
 		synchronized (this.lock) {
@@ -259,7 +265,7 @@ final class PoolWorkers<W extends PoolWorker> {
 						+ "bad state", worker.process.name(), worker.process.pid(), this.name,
 						thrown.getClass().getName());
 			}
-			if (inDoubt || this.queue.isClosed() || (this.options.maxTasksPerWorker() > 0
+			if (inDoubt || this.queue.isDrained() || (this.options.maxTasksPerWorker() > 0
 					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
 				leave(worker);
 				return Release.RETIRED;
@@ -312,6 +318,7 @@ final class PoolWorkers<W extends PoolWorker> {
 		synchronized (this.lock) {
 			boolean wasMember = this.workers.remove(worker);
 			this.idle.remove(worker);
+			this.live--;
 			boolean closed = this.queue.isClosed();
 			if (wasMember && !closed) {
 				this.replaced++;
@@ -323,6 +330,7 @@ final class PoolWorkers<W extends PoolWorker> {
 			if (!closed) {
 				this.queue.dispatch();
 			}
+			this.queue.terminateIfDone();
 		}
 		if (died != null) {
 			// outside the lock: a listener may take locks of its own, as may a thread cancelling a task
@@ -365,10 +373,25 @@ final class PoolWorkers<W extends PoolWorker> {
 		}
 	}
 
+	/** Whether a worker launched has not exited yet. Holds the lock. */
+	boolean anyLive() {
+		return this.live > 0;
+	}
+
+	/** The tasks the pool's workers run. Holds the lock. */
+	List<PoolTask<W>> running() {
+		return this.workers.stream().map((w) -> w.current).filter(Objects::nonNull).toList();
+	}
+
+	/** Shuts idle workers down. Holds the lock. */
+	void shutDownIdle() {
+		new ArrayList<>(this.idle).forEach(this::retire);
+	}
+
 	/** Shuts idle workers down; returns every worker, for {@link #awaitExit}. Holds the lock. */
 	List<Worker<W>> close() {
 		List<Worker<W>> all = new ArrayList<>(this.workers);
-		new ArrayList<>(this.idle).forEach(this::retire);
+		shutDownIdle();
 		return all;
 	}
 
