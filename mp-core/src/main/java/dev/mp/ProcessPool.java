@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -20,9 +22,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.call.BeanMethodInvocation;
 import dev.mp.internal.call.CallRequest;
+import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.PoolTasks;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.PoolRuntime;
@@ -33,8 +38,9 @@ import dev.mp.spi.BeanCall;
 
 /**
  * Warm child JVMs that take tasks one at a time each, as Python's {@code Pool} and {@code ProcessPoolExecutor}:
- * {@link #submit}, {@link #invokeAll}, {@link #map} (ordered, chunked), {@link #imap}, {@link #imapUnordered} and
- * {@link #starmap}, with {@code maxTasksPerWorker}, an initializer, an idle timeout and a task timeout.
+ * {@link #submit}, {@link #invokeAll}, {@link #invokeAny}, {@link #map} (ordered, chunked), {@link #imap},
+ * {@link #imapUnordered} and {@link #starmap}, with {@code maxTasksPerWorker}, an initializer, an idle timeout and a
+ * task timeout.
  * <p>
  * A worker that dies fails only the task it was running (with its exit code, signal and last output) and is replaced;
  * queued tasks wait for the replacement, nothing is lost. A task past its timeout gets its worker killed. Cancelling a
@@ -43,13 +49,25 @@ import dev.mp.spi.BeanCall;
  * <p>
  * A pool whose queue is bounded ({@link PoolOptions#maxQueued()}) rejects a {@link #submit} or {@link #invoke} beyond
  * the bound, or makes its caller wait for room, as its {@link QueueFullPolicy} says. The methods that submit many
- * tasks and wait for them ({@code map}, {@code imap}, {@code imapUnordered}, {@code starmap}, {@code invokeAll})
- * always wait for room instead, whatever the policy: their tasks queue as workers take the earlier ones, and a
- * rejection half-way would leave the tasks already queued running for nobody. Over a list they submit every chunk
- * before they return or collect (with a timeout, only until it passes); over an iterator or stream, only as their
- * window of chunks frees.
+ * tasks and wait for them ({@code map}, {@code imap}, {@code imapUnordered}, {@code starmap}, {@code invokeAll},
+ * {@code invokeAny}) always wait for room instead, whatever the policy: their tasks queue as workers take the earlier
+ * ones, and a rejection half-way would leave the tasks already queued running for nobody. Over a list they submit
+ * every chunk before they return or collect (with a timeout, only until it passes); over an iterator or stream, only
+ * as their window of chunks frees.
+ * <p>
+ * It is an {@link ExecutorService}, as Python's {@code ProcessPoolExecutor} is an {@code Executor}, so it drops into
+ * code written against the JDK's executors; its tasks must be serializable, since they run in other JVMs. A lambda
+ * given to {@link #submit(SerializableCallable)} is; a plain {@code Callable} or {@code Runnable} that is not fails at
+ * once with a {@link SerializationException} saying what to do, as does {@code CompletableFuture.supplyAsync(...,
+ * pool)}, whose task holds its future. {@link #shutdown()} takes no new tasks and lets the queued and running ones
+ * finish; {@link #shutdownNow()} cancels them; once terminated the pool leaves its template. {@link #close()} is not
+ * JDK 19's {@code ExecutorService.close()} (shutdown, then wait for every task): it fails the queued tasks and gives
+ * the running ones a grace.
  */
-public final class ProcessPool implements AutoCloseable {
+public final class ProcessPool implements ExecutorService, AutoCloseable {
+
+	// the pool's own category: what an operator configures for the pool
+	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
 
 	private final PoolRuntime runtime;
 
@@ -79,6 +97,13 @@ public final class ProcessPool implements AutoCloseable {
 		this.idleReaper = (idleTimeout != null) ? runtime.scheduler()
 			.scheduleWithFixedDelay(this.scheduler::retireIdle, idleTimeout.toMillis(),
 					Math.max(100, idleTimeout.toMillis() / 4), TimeUnit.MILLISECONDS) : null;
+		// as a closed pool does: its name then makes a new pool
+		this.scheduler.whenTerminated(() -> {
+			if (this.idleReaper != null) {
+				this.idleReaper.cancel(false);
+			}
+			runtime.closed(this);
+		});
 	}
 
 	public String name() {
@@ -102,29 +127,77 @@ public final class ProcessPool implements AutoCloseable {
 
 	/**
 	 * Runs a task in a worker. A bounded queue that is full rejects it or makes the caller wait for room, as the
-	 * pool's {@link QueueFullPolicy} says.
-	 * @throws dev.mp.SerializationException at once if the task cannot be serialized
-	 * @throws RejectedExecutionException if the queue is full and the policy rejects, or the caller is interrupted
-	 * while it waits for room (its interrupt kept)
+	 * pool's {@link QueueFullPolicy} says. A lambda given here is serializable, as a worker needs it to be.
+	 * @throws SerializationException at once if the task cannot be serialized
+	 * @throws RejectedExecutionException if the pool is shut down, if the queue is full and the policy rejects, or if
+	 * the caller is interrupted while it waits for room (its interrupt kept)
 	 * @throws IllegalStateException if the pool is closed
 	 */
-	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
-		return (CompletableFuture<T>) submitEncoded(encodeTask(task, null, task.getClass()));
+		return submit((Callable<T>) task);
+	}
+
+	/**
+	 * {@link #submit(SerializableCallable)} of a task that must be serializable at run time, as
+	 * {@code ExecutorService.submit}.
+	 * @throws SerializationException at once if it is not, saying what to do
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> submit(Callable<T> task) {
+		return (CompletableFuture<T>) submitEncoded(encodeTask(task, null, task.getClass()), task);
+	}
+
+	/** {@link #submit(Callable)} of a serializable {@code Runnable}; its future completes with {@code null}. */
+	@Override
+	public CompletableFuture<?> submit(Runnable task) {
+		return submit(task, null);
+	}
+
+	/**
+	 * {@link #submit(Callable)} of a serializable {@code Runnable}, whose future completes with {@code result}: that
+	 * travels with the task, so it must be serializable too, and comes back as the worker left it.
+	 */
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> submit(Runnable task, @Nullable T result) {
+		return (CompletableFuture<T>) submitRunnable(task, result);
+	}
+
+	/**
+	 * {@link #submit(Runnable)} without a future, as {@code Executor.execute}: a failure is logged, as a thread pool
+	 * reports a task's uncaught exception.
+	 */
+	@Override
+	public void execute(Runnable command) {
+		CallbackFuture<Object> result = submitRunnable(command, null);
+		result.whenDone((value, failure) -> {
+			if (failure != null && !result.isCancelled()) {
+				logger.warn("A task given to execute() in pool '{}' failed", this.name, failure);
+			}
+		});
 	}
 
 	/** Runs a bean method call in a worker. */
 	public CompletableFuture<Object> invoke(BeanCall call) {
-		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call)));
+		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call)), null);
 	}
 
 	/**
 	 * Submits every task and waits until all are done, as {@code ExecutorService.invokeAll}; a full queue makes it
-	 * wait for room.
+	 * wait for room. The tasks must be serializable, as for {@link #submit(Callable)}: lambdas written in a
+	 * {@code List.of(...)} passed here are not, unless the list is typed {@code List<SerializableCallable<T>>}.
 	 */
-	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks)
-			throws InterruptedException {
+	@Override
+	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
 		return this.batches.invokeAll(tasks, null);
+	}
+
+	/** {@link #invokeAll(Collection, Duration)}, as {@code ExecutorService.invokeAll(tasks, timeout, unit)}. */
+	@Override
+	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+			throws InterruptedException {
+		return invokeAll(tasks, Duration.ofNanos(unit.toNanos(timeout)));
 	}
 
 	/**
@@ -133,9 +206,30 @@ public final class ProcessPool implements AutoCloseable {
 	 * their workers, which are killed past the cancel grace). A full queue makes it wait for room, within the
 	 * timeout: the tasks it could not queue by then come back cancelled.
 	 */
-	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks, Duration timeout)
+	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, Duration timeout)
 			throws InterruptedException {
 		return this.batches.invokeAll(tasks, Objects.requireNonNull(timeout, "timeout"));
+	}
+
+	/**
+	 * Submits every task and returns the result of one that succeeds, as {@code ExecutorService.invokeAny}: the
+	 * others are cancelled then (interrupted in their workers, which are killed past the cancel grace). The tasks must
+	 * be serializable, as for {@link #invokeAll(Collection)}; a full queue makes it wait for room.
+	 * @throws ExecutionException if every task failed, with the last failure
+	 */
+	@Override
+	public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+		return this.batches.invokeAny(tasks);
+	}
+
+	/**
+	 * {@link #invokeAny(Collection)} within a time limit, the wait for room in a full queue included: past it the
+	 * tasks are cancelled and this throws a {@link TimeoutException}.
+	 */
+	@Override
+	public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		return this.batches.invokeAny(tasks, Duration.ofNanos(unit.toNanos(timeout)));
 	}
 
 	/**
@@ -237,8 +331,13 @@ public final class ProcessPool implements AutoCloseable {
 		return PoolBatches.encode(this.runtime.encoder(), task, description, userClass);
 	}
 
-	private CompletableFuture<Object> submitEncoded(CallRequest request) {
-		return this.scheduler.submit(request);
+	private CallbackFuture<Object> submitRunnable(Runnable task, @Nullable Object result) {
+		return submitEncoded(encodeTask(new PoolTasks.RunnableCall(task, result), null, task.getClass()), task);
+	}
+
+	/** @param original the task as the caller gave it, which {@link #shutdownNow()} returns if it never starts */
+	private CallbackFuture<Object> submitEncoded(CallRequest request, @Nullable Object original) {
+		return this.scheduler.submit(request, original);
 	}
 
 	/** The pool's live workers. */
@@ -264,8 +363,50 @@ public final class ProcessPool implements AutoCloseable {
 		return this.scheduler.queued();
 	}
 
+	/** Whether {@link #close()} was called; {@link #isShutdown()} tells of a shutdown too. */
 	public boolean isClosed() {
 		return this.scheduler.isClosed();
+	}
+
+	/**
+	 * Takes no new tasks, which are then rejected with a {@link RejectedExecutionException} as an
+	 * {@code ExecutorService}'s are; the queued and running ones still run, and workers exit as they go idle with
+	 * nothing queued. Returns at once: {@link #awaitTermination} waits. Once terminated, the pool leaves its template,
+	 * as a closed one does, and its name makes a new pool.
+	 */
+	@Override
+	public void shutdown() {
+		this.scheduler.shutdown();
+	}
+
+	/**
+	 * Shuts down, cancels the queued tasks, and cancels the running ones with interruption: their workers are killed
+	 * if they do not stop within the cancel grace. Returns at once.
+	 * @return the tasks that never started, the objects submitted: a {@code Runnable} as itself, a {@code Callable} in
+	 * an {@link UnstartedTask}; those of {@code submit}, {@code execute}, {@code invokeAll} and {@code invokeAny}, not
+	 * a map's chunks nor bean calls
+	 */
+	@Override
+	public List<Runnable> shutdownNow() {
+		return this.scheduler.shutdownNow().stream().map(UnstartedTask::of).toList();
+	}
+
+	/** Whether {@link #shutdown()}, {@link #shutdownNow()} or {@link #close()} was called. */
+	@Override
+	public boolean isShutdown() {
+		return this.scheduler.isShutdown();
+	}
+
+	/** Whether it is shut down, with no task left, and every worker of the pool has exited. */
+	@Override
+	public boolean isTerminated() {
+		return this.scheduler.isTerminated();
+	}
+
+	/** Waits until it {@link #isTerminated()}, at most the given time; {@code false} if it is not by then. */
+	@Override
+	public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+		return this.scheduler.awaitTermination(timeout, unit);
 	}
 
 	/**
@@ -281,7 +422,10 @@ public final class ProcessPool implements AutoCloseable {
 		}
 	}
 
-	/** Closes with the template's shutdown grace period. */
+	/**
+	 * Closes with the template's shutdown grace period. Unlike JDK 19's {@code ExecutorService.close()}, it does not
+	 * wait for the queued tasks: {@link #shutdown()} then {@link #awaitTermination} does.
+	 */
 	@Override
 	public void close() {
 		close(this.runtime.shutdownGracePeriod());

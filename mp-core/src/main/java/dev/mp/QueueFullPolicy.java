@@ -2,7 +2,8 @@ package dev.mp;
 
 /**
  * What {@link ProcessPool#submit} and {@link ProcessPool#invoke} do when the pool's queue is at its bound,
- * {@link PoolOptions#maxQueued()}. A map's own chunks and {@code invokeAll}'s tasks wait for room whatever it says.
+ * {@link PoolOptions#maxQueued()}. A map's own chunks and the tasks of {@code invokeAll} and {@code invokeAny} wait
+ * for room whatever it says.
  */
 public enum QueueFullPolicy {
 

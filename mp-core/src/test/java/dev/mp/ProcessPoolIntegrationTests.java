@@ -158,7 +158,7 @@ class ProcessPoolIntegrationTests {
 			.hasMessageContaining("cancelled");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
 
-		List<Future<Integer>> both = pool.invokeAll(List.of(() -> 7, () -> {
+		List<Future<Integer>> both = pool.invokeAll(List.<SerializableCallable<Integer>>of(() -> 7, () -> {
 			Thread.sleep(60_000);
 			return 8;
 		}), Duration.ofSeconds(5));
@@ -421,7 +421,7 @@ class ProcessPoolIntegrationTests {
 		assertThat(pool.map((Integer i) -> i * i, items, 1)).containsExactlyElementsOf(squares);
 		assertThat(pool.map((Integer i) -> i * i, items, 1, Duration.ofSeconds(60))).containsExactlyElementsOf(squares);
 		assertThat(pool.imap((Integer i) -> i * i, items.iterator(), 1).toList()).containsExactlyElementsOf(squares);
-		List<Future<Integer>> all = pool.invokeAll(List.of(() -> 1, () -> 2, () -> 3));
+		List<Future<Integer>> all = pool.invokeAll(List.<SerializableCallable<Integer>>of(() -> 1, () -> 2, () -> 3));
 		assertThat(all.get(2).get()).isEqualTo(3);
 	}
 

@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.SerializableBiFunction;
 import dev.mp.SerializableCallable;
 import dev.mp.SerializableFunction;
 import dev.mp.SerializableRunnable;
 
 /**
- * The bodies a pool sends to its workers on the user's behalf: a chunk of a map, a pair spread for starmap, an
- * initializer.
+ * The bodies a pool sends to its workers on the user's behalf: a chunk of a map, a pair spread for starmap, a plain
+ * runnable, an initializer.
  */
 public final class PoolTasks {
 
@@ -43,6 +45,20 @@ public final class PoolTasks {
 		@Override
 		public R apply(Map.Entry<A, B> pair) throws Exception {
 			return this.function.apply(pair.getKey(), pair.getValue());
+		}
+
+	}
+
+	/**
+	 * A plain {@link Runnable} given to the pool as an {@code ExecutorService}, with the result its future is to have:
+	 * that travels with it, and comes back as the worker left it.
+	 */
+	public record RunnableCall(Runnable runnable, @Nullable Object result) implements Callable<Object>, Serializable {
+
+		@Override
+		public @Nullable Object call() {
+			this.runnable.run();
+			return this.result;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.mp.internal.pool;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -26,8 +28,8 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.QueueFullPolicy;
-import dev.mp.SerializableCallable;
 import dev.mp.SerializableFunction;
+import dev.mp.SerializationException;
 import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
@@ -35,10 +37,10 @@ import dev.mp.internal.call.CompactList;
 import dev.mp.internal.call.PoolTasks;
 
 /**
- * What a pool does with many tasks at once, for {@code ProcessPool}'s {@code invokeAll}, {@code map}, {@code imap}
- * and {@code imapUnordered}: chunks the items, queues the chunks (waiting for room in a bounded queue, whatever its
- * policy), collects the results in order with the first failure thrown only once no chunk runs any more, reads
- * iterators lazily through a {@link ChunkFeed}, and keeps an overall time limit.
+ * What a pool does with many tasks at once, for {@code ProcessPool}'s {@code invokeAll}, {@code invokeAny},
+ * {@code map}, {@code imap} and {@code imapUnordered}: chunks the items, queues the chunks (waiting for room in a
+ * bounded queue, whatever its policy), collects the results in order with the first failure thrown only once no chunk
+ * runs any more, reads iterators lazily through a {@link ChunkFeed}, and keeps an overall time limit.
  */
 public final class PoolBatches {
 
@@ -64,19 +66,41 @@ public final class PoolBatches {
 	/**
 	 * A task's wire form, with the package of the user's class let through the allow-list first.
 	 * @param description what it is, for messages; {@code null} to name it after {@code userClass}
+	 * @throws SerializationException if the user's class is not serializable, before its package is let through
 	 */
 	public static CallRequest encode(CallEncoder encoder, Callable<?> task, @Nullable String description,
 			Class<?> userClass) {
+		requireSerializable(userClass);
 		encoder.allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + CallEncoder.describe(userClass);
 		return encoder.task(task, what);
 	}
 
+	/**
+	 * Fails a task that cannot go to a worker at all, saying what to do instead: one given as a plain {@code Callable}
+	 * or {@code Runnable}, as the {@code ExecutorService} methods take them, need not be serializable.
+	 */
+	private static void requireSerializable(Class<?> userClass) {
+		if (CompletableFuture.AsynchronousCompletionTask.class.isAssignableFrom(userClass)) {
+			throw new SerializationException("A CompletableFuture's async method (supplyAsync, runAsync, "
+					+ "thenApplyAsync...) gave the pool its own task, " + userClass.getName() + ", which holds the "
+					+ "future in this JVM and cannot run in a worker: call ProcessPool.submit with a "
+					+ "SerializableCallable instead, which returns a CompletableFuture to chain on", null);
+		}
+		if (!Serializable.class.isAssignableFrom(userClass)) {
+			throw new SerializationException("Task " + CallEncoder.describe(userClass) + " cannot go to a worker "
+					+ "JVM: it does not implement java.io.Serializable. Give the pool a SerializableCallable (a lambda "
+					+ "passed straight to submit is one; one that returns nothing is a plain Runnable: return a value, "
+					+ "or cast it to (Runnable & Serializable)), type a list of tasks List<SerializableCallable<T>>, "
+					+ "or make the class Serializable", null);
+		}
+	}
+
 	/** See {@code ProcessPool.invokeAll}; without a timeout, waits for every task. */
-	public <T> List<Future<T>> invokeAll(Collection<? extends SerializableCallable<T>> tasks,
-			@Nullable Duration timeout) throws InterruptedException {
+	public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, @Nullable Duration timeout)
+			throws InterruptedException {
 		long started = System.nanoTime();
-		List<CompletableFuture<T>> futures = new ArrayList<>(submitAll(tasks.iterator(), started, timeout));
+		List<CompletableFuture<T>> futures = new ArrayList<>(submitAll(tasks.iterator(), true, started, timeout));
 		try {
 			for (CompletableFuture<T> future : futures) {
 				try {
@@ -96,6 +120,51 @@ public final class PoolBatches {
 			futures.add(neverQueued);
 		}
 		return List.copyOf(futures);
+	}
+
+	/** See {@code ProcessPool.invokeAny}. */
+	public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+		try {
+			return invokeAny(tasks, null);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("waiting without a deadline timed out", ex);
+		}
+	}
+
+	/**
+	 * See {@code ProcessPool.invokeAny}: the result of the first task to succeed; the others are cancelled once one
+	 * has, or the time has run out, or the caller is interrupted.
+	 * @param timeout {@code null} for none
+	 */
+	public <T> T invokeAny(Collection<? extends Callable<T>> tasks, @Nullable Duration timeout)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		if (tasks.isEmpty()) {
+			throw new IllegalArgumentException("invokeAny needs at least one task");
+		}
+		long started = System.nanoTime();
+		List<CallbackFuture<T>> submitted = submitAll(tasks.iterator(), true, started, timeout);
+		try {
+			CompletableFuture<T> first = new CompletableFuture<>();
+			// the tasks the time ran out for before they could be queued never fail: the wait times out
+			AtomicInteger failing = new AtomicInteger(tasks.size());
+			for (CallbackFuture<T> future : submitted) {
+				future.whenDone((value, failure) -> {
+					if (failure == null) {
+						first.complete(value);
+					}
+					else if (failing.decrementAndGet() == 0) {
+						// as an ExecutorService's: every task failed; the last failure, a cancellation too, comes
+						// out as an ExecutionException's cause
+						first.completeExceptionally(new CompletionException(failure));
+					}
+				});
+			}
+			return (timeout != null) ? first.get(remaining(started, timeout), TimeUnit.NANOSECONDS) : first.get();
+		}
+		finally {
+			submitted.forEach((future) -> future.cancel(true));
+		}
 	}
 
 	/** See {@code ProcessPool.map}. */
@@ -237,7 +306,7 @@ public final class PoolBatches {
 			try {
 				// without a time limit it never gives up
 				return Objects.requireNonNull(submitWaiting(new PoolTasks.MapChunk<>(function, new CompactList<>(chunk)),
-						Long.MAX_VALUE))
+						null, Long.MAX_VALUE))
 					.thenApply(CompactList::items);
 			}
 			catch (InterruptedException ex) {
@@ -267,7 +336,7 @@ public final class PoolBatches {
 					new CompactList<>(items.subList(from, Math.min(items.size(), from + chunkSize)))))
 			.iterator();
 		try {
-			return submitAll(chunks, started, timeout);
+			return submitAll(chunks, false, started, timeout);
 		}
 		catch (InterruptedException ex) {
 			throw mapInterrupted("its chunks queued were cancelled");
@@ -278,23 +347,25 @@ public final class PoolBatches {
 	 * Submits the tasks of a batch whose caller waits for them all, one after the other, each waiting for room in a
 	 * full queue whatever the pool's {@link QueueFullPolicy}; stops early, with what it submitted, once the timeout
 	 * has passed.
+	 * @param callers whether the tasks are the caller's own, for a {@code shutdownNow} to return if they never start
 	 * @param started when the timeout began, if there is one
 	 * @throws InterruptedException if interrupted while waiting for room; what it submitted is cancelled, since its
-	 * caller never sees those futures
+	 * caller never sees those futures (as when a task cannot be submitted at all)
 	 */
-	private <T> List<CallbackFuture<T>> submitAll(Iterator<? extends SerializableCallable<T>> tasks, long started,
-			@Nullable Duration timeout) throws InterruptedException {
+	private <T> List<CallbackFuture<T>> submitAll(Iterator<? extends Callable<T>> tasks, boolean callers,
+			long started, @Nullable Duration timeout) throws InterruptedException {
 		List<CallbackFuture<T>> submitted = new ArrayList<>();
 		try {
 			while (tasks.hasNext()) {
-				CallbackFuture<T> result = submitWaiting(tasks.next(), remaining(started, timeout));
+				Callable<T> task = tasks.next();
+				CallbackFuture<T> result = submitWaiting(task, callers ? task : null, remaining(started, timeout));
 				if (result == null) {
 					break;
 				}
 				submitted.add(result);
 			}
 		}
-		catch (InterruptedException ex) {
+		catch (InterruptedException | RuntimeException ex) {
 			submitted.forEach((future) -> future.cancel(true));
 			throw ex;
 		}
@@ -303,11 +374,11 @@ public final class PoolBatches {
 
 	/** Submits a task that waits up to {@code maxWaitNanos} for room in a full queue; {@code null} if none came. */
 	@SuppressWarnings("unchecked")
-	private <T> @Nullable CallbackFuture<T> submitWaiting(SerializableCallable<T> task, long maxWaitNanos)
-			throws InterruptedException {
+	private <T> @Nullable CallbackFuture<T> submitWaiting(Callable<T> task, @Nullable Object original,
+			long maxWaitNanos) throws InterruptedException {
 		// a pool's futures are its task results: callback futures
 		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(encode(this.encoder, task, null, task.getClass()),
-				maxWaitNanos);
+				original, maxWaitNanos);
 	}
 
 	/** Nanoseconds left of a timeout that began at {@code started}; no limit without a timeout. */

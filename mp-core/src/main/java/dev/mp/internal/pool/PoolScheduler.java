@@ -15,34 +15,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessStartException;
 import dev.mp.QueueFullPolicy;
-import dev.mp.TaskTimeoutException;
-import dev.mp.WorkerSetupException;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
+import dev.mp.internal.pool.PoolWorkers.Release;
 import dev.mp.internal.pool.PoolWorkers.Worker;
 
 /**
- * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, one task per worker at a time, task timeouts,
- * cancels with their grace, and what becomes of a worker whose task ended (idle, recycled after
- * {@code maxTasksPerWorker}, retired when in doubt). Its {@link PoolWorkers} start, keep, retire and replace the
- * workers, under the same lock. It knows workers only as {@link PoolWorker}s that the launcher starts, and time only
+ * A {@link ProcessPool}'s scheduling: the queue of tasks and its bound, one task per worker at a time, and the ends of
+ * the pool (shutdown, shutdown now, close) in its {@link PoolLifecycle}. Its {@link PoolWorkers} start, keep, retire
+ * and replace the workers, and say what becomes of one whose task ended (idle, recycled after
+ * {@code maxTasksPerWorker}, retired when in doubt); its {@link TaskStops} time tasks out and cancel them with their
+ * grace; all under the same lock. It knows workers only as {@link PoolWorker}s that the launcher starts, and time only
  * through its {@link PoolClock}.
  *
  * @param <W> the workers it runs tasks in
  */
 public final class PoolScheduler<W extends PoolWorker> {
-
-	// the pool's own category: what an operator configures for the pool
-	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
 
 	private final String name;
 
@@ -60,9 +55,11 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 	private final PoolWorkers<W> workers;
 
-	private boolean closed;
+	private final PoolLifecycle lifecycle;
 
 	private final QueueBound bound;
+
+	private final TaskStops<W> stops;
 
 	/**
 	 * @param initializer the call each worker runs before its first task, if any
@@ -79,6 +76,8 @@ public final class PoolScheduler<W extends PoolWorker> {
 		this.workers = new PoolWorkers<>(name, options, initializer, launcher, clock, callbacks, this.events, this.lock,
 				new Queue());
 		this.bound = new QueueBound(name, options.maxQueued(), this.lock);
+		this.lifecycle = new PoolLifecycle(name);
+		this.stops = new TaskStops<>(name, options, clock, this.lock, this::unqueue);
 	}
 
 	/** Starts workers until {@code minIdle} are starting or ready. */
@@ -98,18 +97,24 @@ public final class PoolScheduler<W extends PoolWorker> {
 		return CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new));
 	}
 
+	/** {@link #submit(CallRequest, Object)} of a call that no shutdown returns: the pool's own, a bean call. */
+	public CallbackFuture<Object> submit(CallRequest request) {
+		return submit(request, null);
+	}
+
 	/**
 	 * Queues a call for the next free worker. When {@code maxQueued} tasks already wait for a busy worker, the call is
 	 * rejected or its caller waits for room, as the pool's {@link QueueFullPolicy} says.
-	 * @throws RejectedExecutionException if the queue is full and the policy rejects, or if the caller is interrupted
-	 * while it waits for room (its interrupt kept)
+	 * @param original the task as the caller gave it, for {@link #shutdownNow()} to return if it never starts
+	 * @throws RejectedExecutionException if the queue is full and the policy rejects, if the caller is interrupted
+	 * while it waits for room (its interrupt kept), or if the pool is shut down, or shuts down while the caller waits
 	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
 	 */
-	public CallbackFuture<Object> submit(CallRequest request) {
+	public CallbackFuture<Object> submit(CallRequest request, @Nullable Object original) {
 		boolean wait = this.options.queueFullPolicy() == QueueFullPolicy.WAIT;
 		try {
 			// without a time limit it never gives up
-			return Objects.requireNonNull(enqueue(request, Long.MAX_VALUE, !wait));
+			return Objects.requireNonNull(enqueue(request, original, Long.MAX_VALUE, !wait));
 		}
 		catch (InterruptedException ex) {
 			throw this.bound.interrupted(ex);
@@ -120,32 +125,34 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 * Queues a call, waiting up to {@code maxWaitNanos} for room in a full queue whatever the pool's
 	 * {@link QueueFullPolicy}, as {@link java.util.concurrent.BlockingQueue#offer(Object, long, TimeUnit)} does: for
 	 * the tasks of a batch whose caller waits for them all anyway.
+	 * @param original as for {@link #submit(CallRequest, Object)}
 	 * @param maxWaitNanos {@link Long#MAX_VALUE} for no limit
 	 * @return the call's result, or {@code null} if no room came within the time
+	 * @throws RejectedExecutionException if the pool is shut down, or shuts down while the caller waits for room
 	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
 	 */
-	public @Nullable CallbackFuture<Object> offer(CallRequest request, long maxWaitNanos) throws InterruptedException {
-		return enqueue(request, maxWaitNanos, false);
+	public @Nullable CallbackFuture<Object> offer(CallRequest request, @Nullable Object original, long maxWaitNanos)
+			throws InterruptedException {
+		return enqueue(request, original, maxWaitNanos, false);
 	}
 
 	/**
 	 * @param reject whether a full queue throws at once rather than waits
 	 * @return {@code null} if the queue stayed full for {@code maxWaitNanos}
 	 */
-	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, long maxWaitNanos, boolean reject)
-			throws InterruptedException {
-		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), this.clock.nanoTime());
+	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, @Nullable Object original,
+			long maxWaitNanos, boolean reject) throws InterruptedException {
+		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), original,
+				this.clock.nanoTime());
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
-				cancelled(task);
+				this.stops.cancelled(task);
 			}
 		});
 		synchronized (this.lock) {
 			long left = maxWaitNanos;
 			while (true) {
-				if (this.closed) {
-					throw new IllegalStateException("Pool '" + this.name + "' is closed: it takes no new tasks");
-				}
+				this.lifecycle.checkOpen();
 				ProcessStartException storm = this.workers.storm();
 				if (storm != null) {
 					task.result.completeExceptionally(storm);
@@ -188,7 +195,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	/** Starts workers for the queued tasks that no starting worker will take, up to the pool size. Holds the lock. */
 	private void startWorkers() {
 		long starting = this.workers.starting();
-		while (this.queue.size() > starting && !this.workers.isFull() && !this.closed) {
+		while (this.queue.size() > starting && !this.workers.isFull() && !this.lifecycle.isClosed()) {
 			if (!this.workers.start()) {
 				// could not launch one: the queue has failed with the reason, and the next would fail alike
 				return;
@@ -207,7 +214,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		task.result.beforeWaiting((maxNanos) -> worker.process.spinForAnswer(call.id(), maxNanos));
 		Duration timeout = this.options.taskTimeout();
 		if (timeout != null) {
-			task.timer = this.clock.schedule(() -> timedOut(task, worker), timeout);
+			task.timer = this.clock.schedule(() -> this.stops.timedOut(task, worker), timeout);
 		}
 		call.result().whenComplete((value, failure) -> finished(worker, task, value, failure));
 	}
@@ -224,7 +231,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 			// the worker is free before its caller hears: a caller that submits again as soon as it has its answer
 			// must find the worker idle, not queue behind it (its task would then be assigned after it began to wait,
 			// and it would not look at the mailbox for the answer)
-			release = release(worker, thrown);
+			release = this.workers.release(worker, thrown);
 		}
 		finally {
 			ChildCall.settle(task.result, value, thrown);
@@ -243,60 +250,6 @@ public final class PoolScheduler<W extends PoolWorker> {
 		}
 	}
 
-	/** What became of a worker whose task ended. */
-	private enum Release {
-
-		/** It died or is being stopped, or left the pool: its exit, when seen, replaces it. */
-		GONE,
-
-		/** Idle, for the next task. */
-		IDLE,
-
-		/** Out of the pool, to be told to exit. */
-		RETIRED
-
-	}
-
-	/** Bookkeeping only, quick: the worker is idle, retired (or being stopped) or gone. */
-	private Release release(Worker<W> worker, @Nullable Throwable thrown) {
-		synchronized (this.lock) {
-			worker.current = null;
-			worker.tasksDone++;
-			// whether it died is the process's state, not the exception's type: a worker that could not resolve its
-			// call (WorkerSetupException), or whose task threw an mp exception of its own, is alive and well
-			if (worker.process.hasExited() || !this.workers.contains(worker)) {
-				return Release.GONE;
-			}
-			if (worker.process.isStopping()) {
-				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
-				this.workers.leave(worker);
-				return Release.RETIRED;
-			}
-			boolean inDoubt = leftInDoubt(thrown);
-			if (inDoubt) {
-				logger.info("Worker '{}' (pid {}) of pool '{}' threw {}: retiring it, since its JVM may be left in a "
-						+ "bad state", worker.process.name(), worker.process.pid(), this.name,
-						thrown.getClass().getName());
-			}
-			if (inDoubt || this.closed || (this.options.maxTasksPerWorker() > 0
-					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
-				this.workers.leave(worker);
-				return Release.RETIRED;
-			}
-			this.workers.makeIdle(worker);
-			return Release.IDLE;
-		}
-	}
-
-	/**
-	 * Whether a task's failure leaves its worker's JVM in doubt: after an {@link OutOfMemoryError} (or another
-	 * {@link VirtualMachineError}) any thread may have died half-way through changing shared state. A stack overflow
-	 * unwinds only its own thread.
-	 */
-	private static boolean leftInDoubt(@Nullable Throwable thrown) {
-		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
-	}
-
 	/** Gives queued tasks to idle workers. Holds the lock. */
 	private void assignQueued() {
 		while (!this.queue.isEmpty()) {
@@ -308,43 +261,14 @@ public final class PoolScheduler<W extends PoolWorker> {
 		}
 	}
 
-	private void timedOut(PoolTask<W> task, Worker<W> worker) {
-		synchronized (this.lock) {
-			// under the lock: a task that ends now must not have its worker, and the next task, killed
-			if (worker.current != task || task.result.isDone()) {
-				return;
-			}
-			worker.process.markStopping();
+	/** Takes a cancelled task out of the queue, if it is still there. Holds the lock. */
+	private boolean unqueue(PoolTask<W> task) {
+		if (!this.queue.remove(task)) {
+			return false;
 		}
-		task.result.completeExceptionally(new TaskTimeoutException("A task of pool '" + this.name + "'",
-				this.options.taskTimeout(), worker.process.name(), worker.process.pid()));
-		worker.process.kill();
-	}
-
-	private void cancelled(PoolTask<W> task) {
-		Worker<W> worker;
-		synchronized (this.lock) {
-			if (this.queue.remove(task)) {
-				this.bound.roomMade();
-				return;
-			}
-			worker = task.worker;
-		}
-		if (worker == null || worker.current != task) {
-			return;
-		}
-		worker.process.cancel(task.callId);
-		this.clock.schedule(() -> {
-			synchronized (this.lock) {
-				if (worker.current != task || !worker.process.isAlive()) {
-					return;
-				}
-				worker.process.markStopping();
-			}
-			logger.warn("Worker '{}' of pool '{}' did not stop its cancelled task within {}; killing it",
-					worker.process.name(), this.name, this.options.cancelGrace());
-			worker.process.kill();
-		}, this.options.cancelGrace());
+		this.bound.roomMade();
+		terminateIfDone();
+		return true;
 	}
 
 	/** Shuts down workers idle for longer than the idle timeout, down to {@code minIdle} workers. */
@@ -376,8 +300,67 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 	public boolean isClosed() {
 		synchronized (this.lock) {
-			return this.closed;
+			return this.lifecycle.isClosed();
 		}
+	}
+
+	/** Whether it takes no new tasks: shut down or closed. */
+	public boolean isShutdown() {
+		synchronized (this.lock) {
+			return this.lifecycle.isShutdown();
+		}
+	}
+
+	/** Whether it is shut down, with nothing queued and every worker gone. */
+	public boolean isTerminated() {
+		return this.lifecycle.isTerminated();
+	}
+
+	/** Waits until it is terminated, at most the given time; {@code true} if it is. */
+	public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+		return this.lifecycle.awaitTermination(timeout, unit);
+	}
+
+	/** Runs the action once it is terminated, under the pool's lock: it must be quick and take none of its locks. */
+	public void whenTerminated(Runnable action) {
+		this.lifecycle.whenTerminated(action);
+	}
+
+	/**
+	 * Takes no new tasks; the queued and running ones still run, and workers exit as they go idle with nothing
+	 * queued. Returns at once.
+	 */
+	public void shutdown() {
+		synchronized (this.lock) {
+			this.lifecycle.shutDown();
+			// callers waiting for room find the pool shut down
+			this.bound.roomMade();
+			if (drained()) {
+				this.workers.shutDownIdle();
+			}
+			terminateIfDone();
+		}
+	}
+
+	/**
+	 * Shuts down; cancels the queued tasks, and the running ones with interruption (their workers are killed past the
+	 * cancel grace). Returns at once.
+	 * @return the tasks that never started, as their callers gave them, in queue order; the pool's own calls are not
+	 * among them
+	 */
+	public List<Object> shutdownNow() {
+		List<PoolTask<W>> dropped;
+		List<PoolTask<W>> running;
+		synchronized (this.lock) {
+			this.lifecycle.shutDown();
+			dropped = takeQueued();
+			running = this.workers.running();
+			this.workers.shutDownIdle();
+			terminateIfDone();
+		}
+		cancel(dropped, "shut down");
+		running.forEach((task) -> task.result.cancel(true));
+		return dropped.stream().<Object>map((task) -> task.original).filter(Objects::nonNull).toList();
 	}
 
 	/**
@@ -389,28 +372,57 @@ public final class PoolScheduler<W extends PoolWorker> {
 		List<PoolTask<W>> dropped;
 		List<Worker<W>> all;
 		synchronized (this.lock) {
-			if (this.closed) {
+			if (!this.lifecycle.close()) {
 				return false;
 			}
-			this.closed = true;
-			dropped = new ArrayList<>(this.queue);
-			this.queue.clear();
-			// callers waiting for room find the pool closed
-			this.bound.roomMade();
+			dropped = takeQueued();
 			all = this.workers.close();
+			terminateIfDone();
 		}
-		dropped.forEach((task) -> task.result.completeExceptionally(
-				new CancellationException("Pool '" + this.name + "' closed before the task started")));
+		cancel(dropped, "closed");
 		PoolWorkers.awaitExit(all, grace);
 		return true;
 	}
 
+	/** Empties the queue; callers waiting for room find it empty, or the pool shut down. Holds the lock. */
+	private List<PoolTask<W>> takeQueued() {
+		List<PoolTask<W>> taken = new ArrayList<>(this.queue);
+		this.queue.clear();
+		this.bound.roomMade();
+		return taken;
+	}
+
+	private void cancel(List<PoolTask<W>> dropped, String why) {
+		dropped.forEach((task) -> task.result.completeExceptionally(
+				new CancellationException("Pool '" + this.name + "' " + why + " before the task started")));
+	}
+
+	/** Whether it takes no new tasks and has none queued: a worker without a task is not needed. Holds the lock. */
+	private boolean drained() {
+		return this.lifecycle.isShutdown() && this.queue.isEmpty();
+	}
+
+	/** Terminates once it is drained and no worker is left. Holds the lock. */
+	private void terminateIfDone() {
+		this.lifecycle.terminateIf(drained() && !this.workers.anyLive());
+	}
+
 	/** The queue as the workers see it. */
-	private final class Queue implements PoolWorkers.Queue {
+	private final class Queue implements PoolQueue {
 
 		@Override
 		public boolean isClosed() {
-			return PoolScheduler.this.closed;
+			return PoolScheduler.this.lifecycle.isClosed();
+		}
+
+		@Override
+		public boolean isShutdown() {
+			return PoolScheduler.this.lifecycle.isShutdown();
+		}
+
+		@Override
+		public boolean isDrained() {
+			return drained();
 		}
 
 		@Override
@@ -420,11 +432,14 @@ public final class PoolScheduler<W extends PoolWorker> {
 
 		@Override
 		public List<CallbackFuture<Object>> drain() {
-			List<CallbackFuture<Object>> drained = new ArrayList<>();
-			PoolScheduler.this.queue.forEach((task) -> drained.add(task.result));
-			PoolScheduler.this.queue.clear();
-			PoolScheduler.this.bound.roomMade();
+			List<CallbackFuture<Object>> drained = takeQueued().stream().map((task) -> task.result).toList();
+			terminateIfDone();
 			return drained;
+		}
+
+		@Override
+		public void terminateIfDone() {
+			PoolScheduler.this.terminateIfDone();
 		}
 
 	}

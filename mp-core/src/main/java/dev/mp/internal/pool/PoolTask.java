@@ -16,6 +16,9 @@ final class PoolTask<W extends PoolWorker> {
 
 	final CallbackFuture<Object> result;
 
+	/** The task as its caller gave it, for a shutdown to return if it never started; none for a pool's own calls. */
+	final @Nullable Object original;
+
 	volatile @Nullable Worker<W> worker;
 
 	volatile long callId;
@@ -26,9 +29,10 @@ final class PoolTask<W extends PoolWorker> {
 
 	volatile long started;
 
-	PoolTask(CallRequest request, CallbackFuture<Object> result, long submitted) {
+	PoolTask(CallRequest request, CallbackFuture<Object> result, @Nullable Object original, long submitted) {
 		this.request = request;
 		this.result = result;
+		this.original = original;
 		this.submitted = submitted;
 	}
 

@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,9 +30,9 @@ import dev.mp.internal.call.ChildCall;
 import dev.mp.internal.launch.ExitCodes;
 
 /**
- * A {@link PoolScheduler}'s worker bookkeeping: starting workers (and the start failures), idle workers, retiring,
- * replacing those that exit, and waiting for them all on close. Its state is guarded by the pool's lock; the methods
- * that say they hold it expect the caller to.
+ * A {@link PoolScheduler}'s worker bookkeeping: starting workers (and the start failures), what becomes of a worker
+ * whose task ended, idle workers, retiring, replacing those that exit, and waiting for them all on close. Its state is
+ * guarded by the pool's lock; the methods that say they hold it expect the caller to.
  *
  * @param <W> the workers it keeps
  */
@@ -39,19 +40,6 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	// the pool's own category: what an operator configures for the pool
 	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
-
-	/** What the workers ask of the pool's queue; each is called holding the pool's lock. */
-	interface Queue {
-
-		boolean isClosed();
-
-		/** Hands queued tasks to idle workers and starts workers for the rest. */
-		void dispatch();
-
-		/** Takes every queued task out of the queue, for them to fail with a start failure. */
-		List<CallbackFuture<Object>> drain();
-
-	}
 
 	private final String name;
 
@@ -69,7 +57,7 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	private final Object lock;
 
-	private final Queue queue;
+	private final PoolQueue queue;
 
 	private final Deque<Worker<W>> idle = new ArrayDeque<>();
 
@@ -77,12 +65,15 @@ final class PoolWorkers<W extends PoolWorker> {
 
 	private final AtomicInteger workerCount = new AtomicInteger();
 
+	/** Workers launched whose exit has not been seen, in the pool or not. */
+	private int live;
+
 	private final StartFailures startFailures;
 
 	private long replaced;
 
 	PoolWorkers(String name, PoolOptions options, @Nullable CallRequest initializer, Function<String, W> launcher,
-			PoolClock clock, Executor callbacks, PoolEvents events, Object lock, Queue queue) {
+			PoolClock clock, Executor callbacks, PoolEvents events, Object lock, PoolQueue queue) {
 		this.name = name;
 		this.options = options;
 		this.initializer = initializer;
@@ -121,7 +112,7 @@ final class PoolWorkers<W extends PoolWorker> {
 			return;
 		}
 		long available = this.workers.stream().filter((w) -> w.current == null).count();
-		while (available < this.options.minIdle() && !isFull() && !this.queue.isClosed()) {
+		while (available < this.options.minIdle() && !isFull() && !this.queue.isShutdown()) {
 			if (!start()) {
 				return;
 			}
@@ -149,6 +140,7 @@ final class PoolWorkers<W extends PoolWorker> {
 		}
 		Worker<W> worker = new Worker<>(process);
 		this.workers.add(worker);
+		this.live++;
 		CompletableFuture<Void> connected = process.whenReady();
 		CallRequest initializer = this.initializer;
 		CompletableFuture<?> prepared = (initializer != null)
@@ -163,8 +155,9 @@ final class PoolWorkers<W extends PoolWorker> {
 			synchronized (this.lock) {
 				this.startFailures.started();
 				if (this.workers.contains(worker) && worker.current == null) {
-					if (this.queue.isClosed()) {
-						// ready after close() began: told to exit, not left for close() to kill
+					if (this.queue.isDrained()) {
+						// ready after a shutdown or close() began, with nothing to do: told to exit, not left for
+						// close() to kill
 						retire(worker);
 					}
 					else {
@@ -234,6 +227,63 @@ final class PoolWorkers<W extends PoolWorker> {
 		failed.forEach((result) -> result.completeExceptionally(reason));
 	}
 
+	/** What became of a worker whose task ended. */
+	enum Release {
+
+		/** It died or is being stopped, or left the pool: its exit, when seen, replaces it. */
+		GONE,
+
+		/** Idle, for the next task. */
+		IDLE,
+
+		/** Out of the pool, to be told to exit. */
+		RETIRED
+
+	}
+
+	/**
+	 * What becomes of a worker whose task ended: idle, retired (recycled after {@code maxTasksPerWorker}, in doubt,
+	 * not needed by a drained queue, being stopped) or gone. Bookkeeping only, quick.
+	 */
+	Release release(Worker<W> worker, @Nullable Throwable thrown) {
+		synchronized (this.lock) {
+			worker.current = null;
+			worker.tasksDone++;
+			// whether it died is the process's state, not the exception's type: a worker that could not resolve its
+			// call (WorkerSetupException), or whose task threw an mp exception of its own, is alive and well
+			if (worker.process.hasExited() || !this.workers.contains(worker)) {
+				return Release.GONE;
+			}
+			if (worker.process.isStopping()) {
+				// being killed: out of the pool now, so that a replacement can start even if the kill never lands
+				leave(worker);
+				return Release.RETIRED;
+			}
+			boolean inDoubt = leftInDoubt(thrown);
+			if (inDoubt) {
+				logger.info("Worker '{}' (pid {}) of pool '{}' threw {}: retiring it, since its JVM may be left in a "
+						+ "bad state", worker.process.name(), worker.process.pid(), this.name,
+						thrown.getClass().getName());
+			}
+			if (inDoubt || this.queue.isDrained() || (this.options.maxTasksPerWorker() > 0
+					&& worker.tasksDone >= this.options.maxTasksPerWorker())) {
+				leave(worker);
+				return Release.RETIRED;
+			}
+			makeIdle(worker);
+			return Release.IDLE;
+		}
+	}
+
+	/**
+	 * Whether a task's failure leaves its worker's JVM in doubt: after an {@link OutOfMemoryError} (or another
+	 * {@link VirtualMachineError}) any thread may have died half-way through changing shared state. A stack overflow
+	 * unwinds only its own thread.
+	 */
+	private static boolean leftInDoubt(@Nullable Throwable thrown) {
+		return thrown instanceof VirtualMachineError && !(thrown instanceof StackOverflowError);
+	}
+
 	/** The next idle worker that can take a task, if any. Holds the lock. */
 	@Nullable Worker<W> takeIdle() {
 		Worker<W> worker;
@@ -246,13 +296,8 @@ final class PoolWorkers<W extends PoolWorker> {
 		return null;
 	}
 
-	/** Whether the worker is still in the pool. Holds the lock. */
-	boolean contains(Worker<W> worker) {
-		return this.workers.contains(worker);
-	}
-
 	/** Holds the lock. */
-	void makeIdle(Worker<W> worker) {
+	private void makeIdle(Worker<W> worker) {
 		worker.idleSince = this.clock.nanoTime();
 		this.idle.addFirst(worker);
 	}
@@ -263,7 +308,7 @@ final class PoolWorkers<W extends PoolWorker> {
 	}
 
 	/** Out of the pool: no task is given to it, and a replacement may start. Holds the lock. */
-	void leave(Worker<W> worker) {
+	private void leave(Worker<W> worker) {
 		this.workers.remove(worker);
 		this.idle.remove(worker);
 	}
@@ -273,6 +318,7 @@ final class PoolWorkers<W extends PoolWorker> {
 		synchronized (this.lock) {
 			boolean wasMember = this.workers.remove(worker);
 			this.idle.remove(worker);
+			this.live--;
 			boolean closed = this.queue.isClosed();
 			if (wasMember && !closed) {
 				this.replaced++;
@@ -284,6 +330,7 @@ final class PoolWorkers<W extends PoolWorker> {
 			if (!closed) {
 				this.queue.dispatch();
 			}
+			this.queue.terminateIfDone();
 		}
 		if (died != null) {
 			// outside the lock: a listener may take locks of its own, as may a thread cancelling a task
@@ -326,10 +373,25 @@ final class PoolWorkers<W extends PoolWorker> {
 		}
 	}
 
+	/** Whether a worker launched has not exited yet. Holds the lock. */
+	boolean anyLive() {
+		return this.live > 0;
+	}
+
+	/** The tasks the pool's workers run. Holds the lock. */
+	List<PoolTask<W>> running() {
+		return this.workers.stream().map((w) -> w.current).filter(Objects::nonNull).toList();
+	}
+
+	/** Shuts idle workers down. Holds the lock. */
+	void shutDownIdle() {
+		new ArrayList<>(this.idle).forEach(this::retire);
+	}
+
 	/** Shuts idle workers down; returns every worker, for {@link #awaitExit}. Holds the lock. */
 	List<Worker<W>> close() {
 		List<Worker<W>> all = new ArrayList<>(this.workers);
-		new ArrayList<>(this.idle).forEach(this::retire);
+		shutDownIdle();
 		return all;
 	}
 

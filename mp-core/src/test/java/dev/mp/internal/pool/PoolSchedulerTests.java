@@ -73,7 +73,7 @@ class PoolSchedulerTests {
 		return PoolOptions.builder().size(size).minIdle(0);
 	}
 
-	private static CallRequest request() {
+	static CallRequest request() {
 		return CallRequest.encoded(new byte[] { 1 });
 	}
 
@@ -369,15 +369,15 @@ class PoolSchedulerTests {
 		pool.submit(request());
 		pool.submit(request());
 		this.launched.get(0).ready.complete(null);
-		assertThat(pool.offer(request(), 0)).isNull();
-		assertThat(pool.offer(request(), Duration.ofMillis(50).toNanos())).isNull();
+		assertThat(pool.offer(request(), null, 0)).isNull();
+		assertThat(pool.offer(request(), null, Duration.ofMillis(50).toNanos())).isNull();
 		this.launched.get(0).answer(0, "first");
-		assertThat(pool.offer(request(), 0)).isNotNull();
+		assertThat(pool.offer(request(), null, 0)).isNotNull();
 		assertThat(pool.queued()).isEqualTo(1);
 	}
 
 	/** Submits from a thread of its own; returns once that thread waits for room. */
-	private static Waiter submitWaiting(PoolScheduler<FakeWorker> pool) {
+	static Waiter submitWaiting(PoolScheduler<FakeWorker> pool) {
 		CompletableFuture<CompletableFuture<Object>> result = new CompletableFuture<>();
 		AtomicBoolean interruptKept = new AtomicBoolean();
 		Thread thread = new Thread(() -> {
@@ -396,7 +396,7 @@ class PoolSchedulerTests {
 	}
 
 	/** A caller submitting from its own thread: the task's result once it is queued, or why it was not. */
-	private record Waiter(Thread thread, CompletableFuture<CompletableFuture<Object>> result,
+	record Waiter(Thread thread, CompletableFuture<CompletableFuture<Object>> result,
 			AtomicBoolean interruptKept) {
 	}
 
@@ -492,7 +492,7 @@ class PoolSchedulerTests {
 	}
 
 	/** What a failed future failed with. */
-	private static Throwable failure(CompletableFuture<?> future) {
+	static Throwable failure(CompletableFuture<?> future) {
 		assertThat(future).isCompletedExceptionally();
 		try {
 			future.getNow(null);
