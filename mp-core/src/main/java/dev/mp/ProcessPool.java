@@ -129,9 +129,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 	 * Runs a task in a worker. A bounded queue that is full rejects it or makes the caller wait for room, as the
 	 * pool's {@link QueueFullPolicy} says. A lambda given here is serializable, as a worker needs it to be.
 	 * @throws SerializationException at once if the task cannot be serialized
-	 * @throws RejectedExecutionException if the pool is shut down, if the queue is full and the policy rejects, or if
-	 * the caller is interrupted while it waits for room (its interrupt kept)
-	 * @throws IllegalStateException if the pool is closed
+	 * @throws RejectedExecutionException if the pool is shut down or closed, if the queue is full and the policy
+	 * rejects, or if the caller is interrupted while it waits for room (its interrupt kept)
 	 */
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task) {
 		return submit((Callable<T>) task);

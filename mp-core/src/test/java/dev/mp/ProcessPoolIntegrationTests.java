@@ -830,7 +830,7 @@ class ProcessPoolIntegrationTests {
 		pool.close();
 		// told to exit, not killed
 		assertThat(workers).allSatisfy((w) -> assertThat(w.exitCode()).hasValue(0));
-		assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(IllegalStateException.class);
+		assertThatThrownBy(() -> pool.submit(() -> 1)).isInstanceOf(RejectedExecutionException.class);
 		assertThat(this.template.pools()).doesNotContain(pool);
 	}
 

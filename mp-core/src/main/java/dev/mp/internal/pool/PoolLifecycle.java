@@ -28,12 +28,11 @@ final class PoolLifecycle {
 
 	/**
 	 * Throws unless the pool takes new tasks.
-	 * @throws IllegalStateException if it is closed
-	 * @throws RejectedExecutionException if it is shut down, as an {@code ExecutorService} is
+	 * @throws RejectedExecutionException if it is shut down or closed, as an {@code ExecutorService} that is
 	 */
 	void checkOpen() {
 		if (this.closed) {
-			throw new IllegalStateException("Pool '" + this.pool + "' is closed: it takes no new tasks");
+			throw new RejectedExecutionException("Pool '" + this.pool + "' is closed: it takes no new tasks");
 		}
 		if (this.shutdown) {
 			throw new RejectedExecutionException("Pool '" + this.pool + "' is shut down: it takes no new tasks");

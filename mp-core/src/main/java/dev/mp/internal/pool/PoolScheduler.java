@@ -108,7 +108,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 * @param original the task as the caller gave it, for {@link #shutdownNow()} to return if it never starts
 	 * @throws RejectedExecutionException if the queue is full and the policy rejects, if the caller is interrupted
 	 * while it waits for room (its interrupt kept), or if the pool is shut down, or shuts down while the caller waits
-	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
+	 * @throws RejectedExecutionException if the pool is shut down or closed, or closes while the caller waits for room
 	 */
 	public CallbackFuture<Object> submit(CallRequest request, @Nullable Object original) {
 		boolean wait = this.options.queueFullPolicy() == QueueFullPolicy.WAIT;
@@ -129,7 +129,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 * @param maxWaitNanos {@link Long#MAX_VALUE} for no limit
 	 * @return the call's result, or {@code null} if no room came within the time
 	 * @throws RejectedExecutionException if the pool is shut down, or shuts down while the caller waits for room
-	 * @throws IllegalStateException if the pool is closed, or closes while the caller waits for room
+	 * @throws RejectedExecutionException if the pool is shut down or closed, or closes while the caller waits for room
 	 */
 	public @Nullable CallbackFuture<Object> offer(CallRequest request, @Nullable Object original, long maxWaitNanos)
 			throws InterruptedException {

@@ -30,7 +30,6 @@ import dev.mp.internal.call.ChildCall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -359,7 +358,7 @@ class PoolSchedulerTests {
 		pool.close(Duration.ZERO);
 		assertThat(waiter.result()).failsWithin(Duration.ofSeconds(10))
 			.withThrowableOfType(ExecutionException.class)
-			.withCauseInstanceOf(IllegalStateException.class)
+			.withCauseInstanceOf(RejectedExecutionException.class)
 			.withMessageContaining("closed");
 	}
 
@@ -455,7 +454,7 @@ class PoolSchedulerTests {
 		assertThat(failure(running)).isInstanceOf(ProcessDiedException.class);
 		assertThat(pool.isClosed()).isTrue();
 		assertThat(pool.close(Duration.ZERO)).isFalse();
-		assertThatIllegalStateException().isThrownBy(() -> pool.submit(request()));
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.submit(request()));
 		assertThat(this.launched).hasSize(1);
 	}
 

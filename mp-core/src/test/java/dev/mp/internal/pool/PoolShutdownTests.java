@@ -23,7 +23,6 @@ import static dev.mp.internal.pool.PoolSchedulerTests.request;
 import static dev.mp.internal.pool.PoolSchedulerTests.submitWaiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * A pool's shutdown, shutdown now and termination, as an {@code ExecutorService}'s, without a process: the fake
@@ -82,7 +81,8 @@ class PoolShutdownTests {
 		assertThatExceptionOfType(RejectedExecutionException.class)
 			.isThrownBy(() -> pool.offer(request(), null, Long.MAX_VALUE));
 		pool.close(Duration.ZERO);
-		assertThatIllegalStateException().isThrownBy(() -> pool.submit(request())).withMessageContaining("closed");
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.submit(request()))
+			.withMessageContaining("closed");
 		assertThat(this.launched).isEmpty();
 	}
 
