@@ -296,11 +296,23 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 		return this.batches.imap(function, items, chunkSize, false);
 	}
 
-
+	/** {@link #imapUnordered(SerializableFunction, Iterator, int)} over a stream, read lazily. */
+	public <T, R> Stream<R> imapUnordered(SerializableFunction<T, R> function, Stream<T> items, int chunkSize) {
+		return imapUnordered(function, items.iterator(), chunkSize);
+	}
 
 	/** Like {@link #map} but streams results in input order as their chunks finish, as Python's {@code imap}. */
 	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		return this.batches.imap(function, items, chunkSize);
+		return this.batches.imap(function, items, chunkSize, null);
+	}
+
+	/**
+	 * {@link #imap(SerializableFunction, List, int)} with a time limit for all of it, as the iterator of Python's
+	 * {@code ProcessPoolExecutor.map(timeout=)}: a result not in by then ends the stream with a
+	 * {@link CompletionException} caused by a {@link TimeoutException}, and the chunks not done are cancelled.
+	 */
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize, Duration timeout) {
+		return this.batches.imap(function, items, chunkSize, Objects.requireNonNull(timeout, "timeout"));
 	}
 
 	/** Streams results as they finish, in no particular order, as Python's {@code imap_unordered}. */

@@ -168,6 +168,22 @@ class ProcessPoolIntegrationTests {
 	}
 
 	@Test
+	void imapWithATimeoutEndsAtTheLateResultAndCancelsTheRest() {
+		ProcessPool pool = pool(2, PoolOptions.builder().cancelGrace(Duration.ofMillis(200)));
+		List<Integer> seen = new ArrayList<>();
+		assertThatThrownBy(() -> pool.imap((Integer i) -> {
+			if (i == 2) {
+				Thread.sleep(60_000);
+			}
+			return i;
+		}, List.of(0, 1, 2, 3), 1, Duration.ofSeconds(2)).forEachOrdered(seen::add))
+			.isInstanceOf(CompletionException.class)
+			.hasCauseInstanceOf(TimeoutException.class);
+		assertThat(seen).containsExactly(0, 1);
+		assertThat(pool.imapUnordered((Integer i) -> i, Stream.of(5, 6), 1).toList()).containsExactlyInAnyOrder(5, 6);
+	}
+
+	@Test
 	void aFailingItemFailsTheMap() {
 		ProcessPool pool = pool(2, PoolOptions.builder());
 		assertThatThrownBy(() -> pool.map((Integer i) -> 10 / i, List.of(1, 2, 0, 4), 1))

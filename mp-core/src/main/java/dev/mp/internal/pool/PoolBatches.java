@@ -207,11 +207,38 @@ public final class PoolBatches {
 	}
 
 	/** See {@code ProcessPool.imap} over a list. */
-	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize) {
-		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize, 0, null);
+	public <T, R> Stream<R> imap(SerializableFunction<T, R> function, List<T> items, int chunkSize,
+			@Nullable Duration timeout) {
+		long started = System.nanoTime();
+		List<CallbackFuture<CompactList<R>>> chunks = submitChunks(function, items, chunkSize, started, timeout);
 		// joined as submitted, not through thenApply: that would cost each chunk a hop to the callback executor, and
 		// a wait on the task's own future may take its answer from the worker's mailbox
-		return chunks.stream().flatMap((chunk) -> chunk.join().items().stream());
+		if (timeout == null) {
+			return chunks.stream().flatMap((chunk) -> chunk.join().items().stream());
+		}
+		Stream<R> results = chunks.stream().flatMap((chunk) -> {
+			try {
+				return chunk.get(remaining(started, timeout), TimeUnit.NANOSECONDS).items().stream();
+			}
+			catch (ExecutionException ex) {
+				throw new CompletionException(ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				chunks.forEach((c) -> c.cancel(true));
+				throw new CompletionException(mapTimedOut(items.size(), timeout));
+			}
+			catch (InterruptedException ex) {
+				chunks.forEach((c) -> c.cancel(true));
+				throw mapInterrupted("its chunks not done were cancelled");
+			}
+		});
+		if (chunks.size() * (long) chunkSize < items.size()) {
+			// the time ran out before every chunk could be queued: the results of those queued, then the timeout
+			results = Stream.concat(results, Stream.<R>generate(() -> {
+				throw new CompletionException(mapTimedOut(items.size(), timeout));
+			}).limit(1));
+		}
+		return results;
 	}
 
 	/** See {@code ProcessPool.imapUnordered} over a list. */
