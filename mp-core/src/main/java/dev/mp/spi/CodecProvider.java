@@ -11,6 +11,13 @@ public interface CodecProvider {
 	String name();
 
 	/**
+	 * What both sides must agree on besides the name: the codec's format and the version of what it is built on. Cheap:
+	 * mp asks it of a worker's provider before the codec is built, so that a worker of another build fails its start
+	 * rather than its calls.
+	 */
+	String stamp();
+
+	/**
 	 * Builds a codec. It may take a while (loading classes, generating code), so mp calls it once per template or
 	 * worker, off a call's path where it can.
 	 */

@@ -1,5 +1,7 @@
 package dev.mp.codec.fory;
 
+import org.apache.fory.Fory;
+
 import dev.mp.spi.Codec;
 import dev.mp.spi.CodecProvider;
 import dev.mp.spi.CodecSettings;
@@ -12,14 +14,30 @@ import dev.mp.spi.CodecSettings;
  */
 public final class ForyCodecProvider implements CodecProvider {
 
+	/**
+	 * Changes with Fory's version and with this codec's format, whose number goes up when its options change. Here,
+	 * not in {@link ForyCodec}, so that a worker compares it without setting up that class (and its logging).
+	 */
+	static final String STAMP = "fory " + foryVersion() + ", mp format 1";
+
 	@Override
 	public String name() {
 		return "fory";
 	}
 
 	@Override
+	public String stamp() {
+		return STAMP;
+	}
+
+	@Override
 	public Codec create(CodecSettings settings) {
 		return new ForyCodec(settings, false);
+	}
+
+	private static String foryVersion() {
+		String version = Fory.class.getPackage().getImplementationVersion();
+		return (version != null) ? version : "unknown";
 	}
 
 }

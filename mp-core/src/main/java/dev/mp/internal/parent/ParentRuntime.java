@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.server.WorkerServer;
 import dev.mp.spi.Codec;
 
@@ -20,6 +21,9 @@ interface ParentRuntime {
 
 	/** The codec as it is now: its allow-list grows with the targets started. */
 	Codec codec();
+
+	/** Which codec that is, which the child must have too. */
+	CodecChoice codecChoice();
 
 	/** The largest frame accepted in either direction, in bytes. */
 	int maxFrameBytes();
