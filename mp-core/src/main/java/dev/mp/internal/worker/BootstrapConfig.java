@@ -22,12 +22,14 @@ import java.util.Map;
  * @param attributes mode-specific settings
  * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
  * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
+ * @param codec the name of the codec values cross with (see {@link dev.mp.internal.codec.CodecChoice})
+ * @param codecStamp the parent's stamp of that codec, which the worker's must equal
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
 		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes, String mailbox,
-		long spinNanos) {
+		long spinNanos, String codec, String codecStamp) {
 
-	private static final int MAGIC = 0x6d700003;
+	private static final int MAGIC = 0x6d700004;
 
 	public void write(DataOutputStream out) throws IOException {
 		out.writeInt(MAGIC);
@@ -47,6 +49,8 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		}
 		out.writeUTF(this.mailbox);
 		out.writeLong(this.spinNanos);
+		out.writeUTF(this.codec);
+		out.writeUTF(this.codecStamp);
 		out.flush();
 	}
 
@@ -73,7 +77,7 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 			attributes.put(in.readUTF(), in.readUTF());
 		}
 		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, end,
-				attributes, in.readUTF(), in.readLong());
+				attributes, in.readUTF(), in.readLong(), in.readUTF(), in.readUTF());
 	}
 
 }

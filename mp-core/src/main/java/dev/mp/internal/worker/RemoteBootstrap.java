@@ -49,6 +49,8 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		properties.setProperty("mode", config.mode());
 		properties.setProperty("max-frame-bytes", Integer.toString(config.maxFrameBytes()));
 		properties.setProperty("end", config.end().name());
+		properties.setProperty("codec", config.codec());
+		properties.setProperty("codec-stamp", config.codecStamp());
 		properties.setProperty("host", endpoint.host());
 		properties.setProperty("port", Integer.toString(endpoint.port()));
 		properties.setProperty("server-sha256", endpoint.serverFingerprint());
@@ -89,7 +91,8 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		BootstrapConfig config = new BootstrapConfig(required(properties, "worker-id"), required(properties, "name"),
 				secret, host + ":" + port, -1, required(properties, "mode"),
 				Integer.parseInt(required(properties, "max-frame-bytes")),
-				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes, "", 0);
+				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes, "", 0,
+				required(properties, "codec"), required(properties, "codec-stamp"));
 		Tls.Identity identity;
 		try {
 			identity = Tls.identity(Files.readAllBytes(secretDirectory.resolve(CERTIFICATE_FILE)),

@@ -31,8 +31,9 @@ public final class RemoteWorkerMain {
 			System.exit(WorkerMain.EXIT_BAD_BOOTSTRAP);
 			return;
 		}
+		WorkerCodec codec = WorkerCodec.start(bootstrap.config(), Thread.currentThread().getContextClassLoader());
 		RemoteConnection connection = new RemoteConnection(bootstrap);
-		ChildRuntime runtime = new ChildRuntime(bootstrap.config(), connection::connect);
+		ChildRuntime runtime = new ChildRuntime(bootstrap.config(), codec, connection::connect);
 		runtime.run(connection.startWatch());
 	}
 

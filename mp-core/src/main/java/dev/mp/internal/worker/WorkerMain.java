@@ -31,6 +31,9 @@ public final class WorkerMain {
 	 */
 	public static final int EXIT_CANNOT_ANSWER = 73;
 
+	/** Exit code when the worker lacks the codec its parent names, or has another build of it (see stderr). */
+	public static final int EXIT_NO_CODEC = 74;
+
 	/**
 	 * System property of a training child (see {@code ClassDataArchives}), naming a directory its parent made for it and
 	 * deletes after it: the child runs as a worker, but against a parent that one of its threads plays on a socket in
@@ -58,10 +61,12 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
+		// from here on, while the runtime starts, on a thread of its own
+		WorkerCodec codec = WorkerCodec.start(config, Thread.currentThread().getContextClassLoader());
 		String training = System.getProperty(TRAIN_PROPERTY);
 		if (training != null) {
 			try {
-				config = Rehearsal.begin(config, Path.of(training));
+				config = Rehearsal.begin(config, Path.of(training), codec.codec());
 			}
 			catch (IOException | RuntimeException ex) {
 				// never the bootstrap block's socket: that is the real parent's, which expects no training child
@@ -70,7 +75,7 @@ public final class WorkerMain {
 				return;
 			}
 		}
-		ChildRuntime runtime = new ChildRuntime(config);
+		ChildRuntime runtime = new ChildRuntime(config, codec);
 		runtime.run(ParentWatch.start(lifeline, config.parentPid(), runtime::cancel));
 	}
 

@@ -98,7 +98,7 @@ class RehearsalIntegrationTests {
 			.start();
 		BootstrapConfig config = new BootstrapConfig(workerId, workerId, new byte[32],
 				this.temp.resolve("no-parent.sock").toString(), ProcessHandle.current().pid(), PlainBootstrap.MODE,
-				1 << 20, WorkerEnd.ON_SHUTDOWN, Map.of(), "", 0);
+				1 << 20, WorkerEnd.ON_SHUTDOWN, Map.of(), "", 0, "java", "");
 		config.write(new DataOutputStream(child.getOutputStream()));
 		return child;
 	}
