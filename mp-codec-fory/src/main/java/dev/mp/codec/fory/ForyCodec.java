@@ -54,6 +54,12 @@ public final class ForyCodec implements Codec {
 
 	private static final long MAX_GRAPH_BYTES_PER_VALUE_BYTE = 8;
 
+	static {
+		// before any Fory class logs: its own logger writes to stdout, which in a worker reaches the parent's log as
+		// a line of output; through SLF4J its lines have their level and logger, and the application's settings apply
+		org.apache.fory.logging.LoggerFactory.useSlf4jLogging(true);
+	}
+
 	private final CodecSettings settings;
 
 	private final boolean generatedSerializers;
