@@ -36,8 +36,9 @@ public final class WorkerCommand {
 	/**
 	 * Decides the command of a worker started with these options. A fat jar's first extraction (about a second) and
 	 * an archive's first check run here, so the caller should hold no lock.
+	 * @param codec the name of the codec the worker uses, part of its archive's key
 	 */
-	public static WorkerCommand of(ProcessOptions options) {
+	public static WorkerCommand of(ProcessOptions options, String codec) {
 		String classPath = options.classPath();
 		boolean bootFatJar = JvmCommand.isBootFatJar(JvmCommand.absolute(classPath));
 		if (bootFatJar && options.extractFatJar()) {
@@ -57,7 +58,7 @@ public final class WorkerCommand {
 		List<String> keyOptions = new ArrayList<>(jvmOptions);
 		keyOptions.add("-Xmx" + options.maxHeap());
 		Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions, classPath,
-				options.bootstrapMode());
+				options.bootstrapMode(), codec);
 		if (!ArchiveCheck.usable(archive, options.javaHome(), plain, settings(options))) {
 			return new WorkerCommand(options, plain, archive);
 		}

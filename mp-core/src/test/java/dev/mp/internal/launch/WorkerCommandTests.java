@@ -27,7 +27,7 @@ class WorkerCommandTests {
 	@Test
 	void aPlainClassPathStartsTheWorkerMainDirectly() throws IOException {
 		Path classes = Files.createDirectories(this.temp.resolve("classes"));
-		WorkerCommand command = WorkerCommand.of(options(classes).build());
+		WorkerCommand command = WorkerCommand.of(options(classes).build(), "java");
 		assertThat(command.command()).endsWith("-cp", classes.toString(), WorkerMain.class.getName())
 			.doesNotContain(JvmCommand.BOOT_PROPERTIES_LAUNCHER);
 		// a directory is no jar: no archive to record
@@ -37,7 +37,8 @@ class WorkerCommandTests {
 	@Test
 	void aFatJarLeftWholeStartsThroughBootsLoaderAndGetsNoArchive() throws IOException {
 		Path jar = fatJar(this.temp.resolve("app.jar"));
-		WorkerCommand command = WorkerCommand.of(options(jar).extractFatJar(false).classDataSharing(true).build());
+		WorkerCommand command = WorkerCommand.of(options(jar).extractFatJar(false).classDataSharing(true).build(),
+				"java");
 		assertThat(command.command()).endsWith("-cp", jar.toString(),
 				"-Dloader.main=" + WorkerMain.class.getName(), JvmCommand.BOOT_PROPERTIES_LAUNCHER);
 		assertThat(command.trainsArchive()).isFalse();
