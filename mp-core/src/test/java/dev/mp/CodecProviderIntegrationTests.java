@@ -1,6 +1,5 @@
 package dev.mp;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -25,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * A codec of another module, found by name on the template's class loader and on the workers' class path, and the
- * agreement on it at a worker's start: here a provider of this test's own, which only the class path it adds offers,
- * whose stamp a system property sets.
+ * A codec of another module, found by name through the template's class loader, and the agreement on it at a worker's
+ * start: here a provider of this test's own, which only a loader the test makes offers as a service, whose stamp a
+ * system property sets.
  */
 @ExtendWith(NoChildProcessesLeft.class)
 class CodecProviderIntegrationTests {
@@ -50,19 +49,17 @@ class CodecProviderIntegrationTests {
 		try (URLClassLoader loader = withProvider();
 				ProcessTemplate template = ProcessTemplate.builder().classLoader(loader).codec("stamped").build()) {
 			assertThat(template.codecName()).isEqualTo("stamped");
-			ProcessOptions sameBuild = ProcessOptions.defaults().toBuilder()
-				.classPath(System.getProperty("java.class.path") + File.pathSeparator + this.services)
-				.build();
-			assertThat(template.submit(() -> List.of("through the codec"), sameBuild).get(30, TimeUnit.SECONDS))
+			assertThat(template.submit(() -> List.of("through the codec")).get(30, TimeUnit.SECONDS))
 				.containsExactly("through the codec");
-			ProcessOptions otherBuild = sameBuild.toBuilder().systemProperty(StampedCodec.STAMP, "2").build();
+			ProcessOptions otherBuild = ProcessOptions.defaults().toBuilder().systemProperty(StampedCodec.STAMP, "2")
+				.build();
 			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> template.submit(() -> List.of(1), otherBuild).get(30, TimeUnit.SECONDS))
 				.havingCause()
 				.isInstanceOfSatisfying(ProcessStartException.class, (failure) -> {
 					assertThat(failure.exitCode()).hasValue(WorkerMain.EXIT_NO_CODEC);
 					assertThat(failure.getMessage()).contains("codec 'stamped' (stamp 1)",
-							"this worker has another build of it (stamp 2)", "mp.serialization.codec=java");
+							"another build of it ('stamped', stamp 2)", "mp.serialization.codec=java");
 				});
 		}
 	}

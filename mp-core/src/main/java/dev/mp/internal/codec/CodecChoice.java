@@ -50,9 +50,11 @@ public record CodecChoice(String name, @Nullable CodecProvider provider) {
 				+ ((FAST.equals(name)) ? " (the module mp-codec-fory brings it)" : ""));
 	}
 
-	/** What both sides compare besides the name (see {@link CodecProvider#stamp()}); the JDK codec has none. */
-	public String stamp() {
-		return (this.provider != null) ? this.provider.stamp() : "";
+	/** What a worker is told of this codec, to find the same one. */
+	public CodecIdentity identity() {
+		return (this.provider != null)
+				? new CodecIdentity(this.name, this.provider.getClass().getName(), this.provider.stamp())
+				: CodecIdentity.JAVA;
 	}
 
 }

@@ -96,7 +96,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
 				this.role.end(), this.options.bootstrapAttributes(), mailbox, this.spinNanos,
-				this.parent.codecChoice().name(), this.parent.codecChoice().stamp());
+				this.parent.codecIdentity());
 		try {
 			this.worker = this.role.launcher()
 				.launch(new WorkerLaunch(this.id, name(), this.role.pool(), this.options, this.command.command(),
@@ -131,8 +131,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", name() + "-training",
 				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
 				this.options.bootstrapMode(), this.parent.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN,
-				this.options.bootstrapAttributes(), "", 0, this.parent.codecChoice().name(),
-				this.parent.codecChoice().stamp());
+				this.options.bootstrapAttributes(), "", 0, this.parent.codecIdentity());
 		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
-import dev.mp.internal.codec.CodecChoice;
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.server.WorkerServer;
 import dev.mp.spi.Codec;
 
@@ -23,7 +23,7 @@ interface ParentRuntime {
 	Codec codec();
 
 	/** Which codec that is, which the child must have too. */
-	CodecChoice codecChoice();
+	CodecIdentity codecIdentity();
 
 	/** The largest frame accepted in either direction, in bytes. */
 	int maxFrameBytes();

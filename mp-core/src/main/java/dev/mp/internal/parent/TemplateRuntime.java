@@ -34,7 +34,7 @@ import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
-import dev.mp.internal.codec.CodecChoice;
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.launch.LocalWorkerLauncher;
 import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.server.WorkerServer;
@@ -249,8 +249,8 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	}
 
 	@Override
-	public CodecChoice codecChoice() {
-		return this.encoder.choice();
+	public CodecIdentity codecIdentity() {
+		return this.encoder.choice().identity();
 	}
 
 	@Override

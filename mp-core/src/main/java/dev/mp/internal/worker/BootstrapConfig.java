@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.mp.internal.codec.CodecIdentity;
+
 /**
  * What the parent tells a new child on its stdin before anything else: never in argv or the environment, where other
  * users of the machine could read the secret.
@@ -22,12 +24,11 @@ import java.util.Map;
  * @param attributes mode-specific settings
  * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
  * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
- * @param codec the name of the codec values cross with (see {@link dev.mp.internal.codec.CodecChoice})
- * @param codecStamp the parent's stamp of that codec, which the worker's must equal
+ * @param codec the codec values cross with, which the worker must have too
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
 		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes, String mailbox,
-		long spinNanos, String codec, String codecStamp) {
+		long spinNanos, CodecIdentity codec) {
 
 	private static final int MAGIC = 0x6d700004;
 
@@ -49,8 +50,9 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		}
 		out.writeUTF(this.mailbox);
 		out.writeLong(this.spinNanos);
-		out.writeUTF(this.codec);
-		out.writeUTF(this.codecStamp);
+		out.writeUTF(this.codec.name());
+		out.writeUTF(this.codec.provider());
+		out.writeUTF(this.codec.stamp());
 		out.flush();
 	}
 
@@ -77,7 +79,7 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 			attributes.put(in.readUTF(), in.readUTF());
 		}
 		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, end,
-				attributes, in.readUTF(), in.readLong(), in.readUTF(), in.readUTF());
+				attributes, in.readUTF(), in.readLong(), new CodecIdentity(in.readUTF(), in.readUTF(), in.readUTF()));
 	}
 
 }
