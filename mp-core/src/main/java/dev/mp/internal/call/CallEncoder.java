@@ -56,7 +56,7 @@ public final class CallEncoder {
 		CodecProvider provider = choice.provider();
 		this.providedCodec = (provider != null) ? new BackgroundCodec(choice.name(),
 				() -> provider.create(new CodecSettings((name) -> allowList().allowsNamed(name), howToAllow,
-						maxFrameBytes, new CurrentJavaCodec(), classLoader)))
+						maxFrameBytes, new CurrentJavaCodec(), classLoader)), BackgroundCodec.OWN_THREAD)
 				: null;
 	}
 

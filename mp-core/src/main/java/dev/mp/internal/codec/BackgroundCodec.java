@@ -2,6 +2,7 @@ package dev.mp.internal.codec;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -10,9 +11,9 @@ import dev.mp.SerializationException;
 import dev.mp.spi.Codec;
 
 /**
- * A codec built on a thread of its own, so that whoever makes it does not wait for the build (a fast codec takes
- * 100 to 200 ms to build in a fresh JVM): the first encode or decode waits for what is left of it. A build that failed
- * fails every use with its reason.
+ * A codec built in the background, so that whoever makes it does not wait for the build (a fast codec takes 50 to 200
+ * ms to build in a fresh JVM): the first encode or decode waits for what is left of it. A build that failed fails
+ * every use with its reason.
  */
 public final class BackgroundCodec implements Codec {
 
@@ -26,10 +27,11 @@ public final class BackgroundCodec implements Codec {
 	 * Starts the build.
 	 * @param what the codec's name, for a failure's message
 	 * @param build builds the codec
+	 * @param executor where the build runs (see {@link #OWN_THREAD})
 	 */
-	public BackgroundCodec(String what, Supplier<Codec> build) {
+	public BackgroundCodec(String what, Supplier<Codec> build, Executor executor) {
 		this.what = what;
-		Thread thread = new Thread(() -> {
+		executor.execute(() -> {
 			try {
 				Codec codec = build.get();
 				this.built = codec;
@@ -38,10 +40,15 @@ public final class BackgroundCodec implements Codec {
 			catch (Throwable ex) {
 				this.building.completeExceptionally(ex);
 			}
-		}, "mp-codec-build");
+		});
+	}
+
+	/** Runs a build on a daemon thread of its own. */
+	public static final Executor OWN_THREAD = (build) -> {
+		Thread thread = new Thread(build, "mp-codec-build");
 		thread.setDaemon(true);
 		thread.start();
-	}
+	};
 
 	/** The codec, once built. */
 	public Codec codec() {

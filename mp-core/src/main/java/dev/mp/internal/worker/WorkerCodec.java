@@ -2,6 +2,7 @@ package dev.mp.internal.worker;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,8 +16,8 @@ import dev.mp.spi.CodecSettings;
 
 /**
  * The worker's codec, the one its parent names in the bootstrap block. The JDK codec is at hand at once; a provider's
- * is loaded and its codec built on a thread of its own from the JVM's start, so that the way to ready waits only for
- * the provider and the first call for what is left of the build. The worker trusts its authenticated parent, which
+ * is loaded and its codec built in the background from the JVM's start, so that the way to ready waits only for the
+ * provider and the first call for what is left of the build. The worker trusts its authenticated parent, which
  * checks every class against its allow-list both ways: here every class passes, and the size limit holds.
  */
 final class WorkerCodec {
@@ -33,8 +34,11 @@ final class WorkerCodec {
 		this.disagreement = disagreement;
 	}
 
-	/** Starts finding and building the codec the bootstrap block names. */
-	static WorkerCodec start(BootstrapConfig config, ClassLoader classLoader) {
+	/**
+	 * Starts finding and building the codec the bootstrap block names.
+	 * @param executor where a provider's codec is built
+	 */
+	static WorkerCodec start(BootstrapConfig config, ClassLoader classLoader, Executor executor) {
 		JavaSerializationCodec java = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), HOW_TO_ALLOW,
 				config.maxFrameBytes());
 		if (config.codec().isJava()) {
@@ -45,7 +49,7 @@ final class WorkerCodec {
 			CodecProvider provider = provider(config.codec(), classLoader, disagreement);
 			return provider.create(new CodecSettings((name) -> true, HOW_TO_ALLOW, config.maxFrameBytes(), java,
 					classLoader));
-		});
+		}, executor);
 		return new WorkerCodec(codec, disagreement);
 	}
 
