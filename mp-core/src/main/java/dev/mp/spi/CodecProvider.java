@@ -1,5 +1,7 @@
 package dev.mp.spi;
 
+import java.util.List;
+
 /**
  * A codec that mp finds on the class path with {@link java.util.ServiceLoader}, so that a faster one than JDK
  * serialization can live in a module of its own (and bring its own dependencies) while mp-core needs none. Both sides
@@ -22,5 +24,13 @@ public interface CodecProvider {
 	 * worker, off a call's path where it can.
 	 */
 	Codec create(CodecSettings settings);
+
+	/**
+	 * JVM options a worker needs for this codec on a Java of that feature version (17, 21, 25...), which mp puts
+	 * before the application's own; none by default.
+	 */
+	default List<String> workerJvmOptions(int javaFeatureVersion) {
+		return List.of();
+	}
 
 }

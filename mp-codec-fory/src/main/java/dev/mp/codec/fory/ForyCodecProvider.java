@@ -1,5 +1,7 @@
 package dev.mp.codec.fory;
 
+import java.util.List;
+
 import org.apache.fory.Fory;
 
 import dev.mp.spi.Codec;
@@ -33,6 +35,15 @@ public final class ForyCodecProvider implements CodecProvider {
 	@Override
 	public Codec create(CodecSettings settings) {
 		return new ForyCodec(settings, false);
+	}
+
+	/**
+	 * From Java 24 the JVM warns on stderr, four lines in every worker, at the first use of {@code sun.misc.Unsafe}'s
+	 * memory access, which Fory makes; the option (known from Java 23) lets it be.
+	 */
+	@Override
+	public List<String> workerJvmOptions(int javaFeatureVersion) {
+		return (javaFeatureVersion >= 24) ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
 	}
 
 	private static String foryVersion() {

@@ -167,7 +167,7 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 
 	private ChildJvm launch(ChildRole role, ProcessOptions options) {
 		// decided here, not while holding the lifecycle lock: a fat jar's first extraction takes about a second
-		WorkerCommand command = WorkerCommand.of(options, this.encoder.choice().name());
+		WorkerCommand command = WorkerCommand.of(options, this.encoder.choice());
 		return whileOpen("it starts no new processes", () -> {
 			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), role, options, command);
 			this.children.addLast(child);
