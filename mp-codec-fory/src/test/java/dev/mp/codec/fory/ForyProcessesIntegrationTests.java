@@ -1,6 +1,8 @@
 package dev.mp.codec.fory;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,6 +150,19 @@ class ForyProcessesIntegrationTests {
 			.havingCause()
 			.isInstanceOfSatisfying(ClassRefusedException.class,
 					(refused) -> assertThat(refused.className()).isEqualTo(gadget));
+	}
+
+	@Test
+	void anExceptionOfAJavaPackageOffTheListComesBackAsItself() {
+		// java.io is not on the list, but exceptions of java.* packages pass, as with the JDK codec
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> this.pool.submit(() -> {
+			throw new UncheckedIOException("disk", new IOException("on fire"));
+		}).get(ANSWER_SECONDS, TimeUnit.SECONDS))
+			.havingCause()
+			.isExactlyInstanceOf(UncheckedIOException.class)
+			.havingCause()
+			.isExactlyInstanceOf(IOException.class)
+			.withMessage("on fire");
 	}
 
 	@Test
