@@ -61,9 +61,11 @@ final class WorkerCodec {
 			disagreement.complete(null);
 			return provider;
 		}
-		catch (IllegalStateException ex) {
+		catch (RuntimeException | LinkageError ex) {
+			// whatever it is, the runtime waiting for the answer must hear it
+			String reason = (ex instanceof IllegalStateException) ? ex.getMessage() : ex.toString();
 			String message = "the parent's values cross with the codec " + codec + ", which this worker cannot use: "
-					+ ex.getMessage() + ". Put the parent's build of that codec's module (mp-codec-fory for 'fory') on "
+					+ reason + ". Put the parent's build of that codec's module (mp-codec-fory for 'fory') on "
 					+ "the worker's class path, or set mp.serialization.codec=java (ProcessTemplate.builder()"
 					+ ".codec(\"java\")) in the parent";
 			disagreement.complete(message);
