@@ -184,7 +184,8 @@ class ForyProcessesIntegrationTests {
 			.isThrownBy(() -> this.pool.submit(ForyProcessesIntegrationTests::failInACycle)
 				.get(ANSWER_SECONDS, TimeUnit.SECONDS))
 			.havingCause()
-			.isInstanceOfSatisfying(Cyclic.class, (cyclic) -> assertThat(cyclic.getCause().getCause()).isSameAs(cyclic));
+			.isInstanceOfSatisfying(Cyclic.class,
+					(cyclic) -> assertThat(cyclic.getCause().getCause()).isSameAs(cyclic));
 	}
 
 	static Object failInACycle() {
@@ -234,7 +235,8 @@ class ForyProcessesIntegrationTests {
 			.havingCause()
 			.isInstanceOfSatisfying(ProcessStartException.class, (failure) -> {
 				assertThat(failure.exitCode()).hasValue(WorkerMain.EXIT_NO_CODEC);
-				assertThat(failure.getMessage()).contains("codec 'fory'", "mp-codec-fory", "mp.serialization.codec=java");
+				assertThat(failure.getMessage()).contains("codec 'fory'", "mp-codec-fory",
+						"mp.serialization.codec=java");
 			});
 	}
 

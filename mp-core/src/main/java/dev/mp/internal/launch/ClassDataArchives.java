@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Class-data archives for workers, trained by mp itself. The first start for a given key (class path and its jars'
- * versions, Java installation and version, JVM options, bootstrap mode, codec) runs one extra <em>training</em> child in the
- * background (see {@link ArchiveTraining}): it runs as a worker against a parent of its own (see
+ * versions, Java installation and version, JVM options, bootstrap mode, codec) runs one extra <em>training</em> child
+ * in the background (see {@link ArchiveTraining}): it runs as a worker against a parent of its own (see
  * {@code dev.mp.internal.worker.Rehearsal}) until that parent shuts it down with exit code 0, and the JVM writes what
  * it loaded as it exits.
  * Later workers map that archive and load those classes without parsing and verifying them again.

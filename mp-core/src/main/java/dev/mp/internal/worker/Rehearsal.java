@@ -32,8 +32,8 @@ import dev.mp.spi.Codec;
  * every class (and every lambda, which would otherwise be spun at each start) of the way to ready and of the first
  * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
  * call through the worker's codec with an answer through it read back, a compact call with a plain answer, a ping, the
- * mailbox mapped, and the shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket and files are in a
- * private directory the real parent made and deletes once the child has ended, however it ended.
+ * mailbox mapped, and the shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket
+ * and files are in a private directory the real parent made and deletes once the child has ended, however it ended.
  */
 final class Rehearsal {
 
