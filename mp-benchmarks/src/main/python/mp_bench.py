@@ -37,6 +37,7 @@ handshake with the running child):
     python3 mp_bench.py --start-only    only spawn_start_join
     python3 mp_bench.py --spawn-on-demand   one spawn start+join per line on stdin (see spawn_on_demand)
     python3 mp_bench.py --ppe-1mib-on-demand   a batch of 1 MiB round trips per line on stdin (see ppe_1mib_on_demand)
+    python3 mp_bench.py --ppe-order-on-demand  a batch of order round trips per line on stdin (see ppe_order_on_demand)
 """
 
 import json
@@ -46,6 +47,8 @@ import platform
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
 MAP_ITEMS = 100_000
 PAYLOAD_BYTES = 1 << 20
@@ -149,6 +152,38 @@ def ppe_1mib_on_demand(warmup):
         for line in sys.stdin:
             count = int(line)
             print(" ".join(f"{ppe_1mib_once(executor, payload):.3f}" for _ in range(count)), flush=True)
+
+
+def sample_order():
+    """The order of mp's codec rows (dev.mp.bench.spring.Order) as a dict: 20 fields, 100 line items."""
+    items = [{"sku": f"SKU-{10_000 + i}", "quantity": 1 + i % 5, "price": Decimal("19.99") + i} for i in range(100)]
+    return {"id": 42, "number": "ORD-2024-0042", "customer_id": "C-1001", "customer_name": "Ada Lovelace",
+            "email": "ada@example.com", "street": "12 Analytical St", "city": "London", "zip": "NW1", "country": "GB",
+            "status": "PAID", "created": datetime(2024, 5, 1, 10, 15, 30, tzinfo=timezone.utc), "due": date(2024, 6, 1),
+            "subtotal": Decimal("1234.50"), "tax": Decimal("246.90"), "total": Decimal("1481.40"), "currency": "GBP",
+            "paid": True, "priority": 3, "tags": ["priority", "gift"], "items": items}
+
+
+def ppe_order_once(executor, order):
+    """One round trip of the order (identity: there and back), in microseconds."""
+    start = time.perf_counter_ns()
+    result = executor.submit(identity, order).result()
+    elapsed = time.perf_counter_ns() - start
+    assert len(result["items"]) == 100
+    return elapsed / 1e3
+
+
+def ppe_order_on_demand(warmup):
+    """Order round trips, a batch per line read on stdin (the line is the batch's size), their microseconds printed on
+    one line: the harness takes these in turns with mp's, so that both meet the machine in the same state."""
+    order = sample_order()
+    with ProcessPoolExecutor(max_workers=1) as executor:
+        for _ in range(warmup):
+            ppe_order_once(executor, order)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            count = int(line)
+            print(" ".join(f"{ppe_order_once(executor, order):.3f}" for _ in range(count)), flush=True)
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -375,6 +410,9 @@ def main():
         return
     if "--ppe-1mib-on-demand" in sys.argv[1:]:
         ppe_1mib_on_demand(20)
+        return
+    if "--ppe-order-on-demand" in sys.argv[1:]:
+        ppe_order_on_demand(1_000)
         return
     quick = "--quick" in sys.argv[1:]
     sync_only = "--sync-only" in sys.argv[1:]

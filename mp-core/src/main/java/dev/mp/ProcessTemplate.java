@@ -19,6 +19,7 @@ import dev.mp.internal.call.BoundTarget;
 import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.launch.LocalWorkerLauncher;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.TemplateRuntime;
@@ -79,7 +80,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private ProcessTemplate(Builder builder) {
 		this.defaults = builder.defaults;
-		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes);
+		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes,
+				CodecChoice.of(builder.codec, builder.classLoader), builder.classLoader);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
 				builder.launchers, builder.listeners, builder.launchAttributes), this.encoder);
@@ -387,7 +389,12 @@ public final class ProcessTemplate implements AutoCloseable {
 	 * what was added, and the packages of targets started so far).
 	 */
 	public boolean allowsClass(Class<?> type) {
-		return this.encoder.codec().allowList().allows(type);
+		return this.encoder.allowList().allows(type);
+	}
+
+	/** The name of the codec values cross with: {@code fory}, {@code java}, ... (see {@link Builder#codec}). */
+	public String codecName() {
+		return this.encoder.choice().name();
 	}
 
 	/** The options a child gets unless told otherwise. */
@@ -422,6 +429,8 @@ public final class ProcessTemplate implements AutoCloseable {
 		private final List<String> allowedClasses = new ArrayList<>();
 
 		private String howToAllow = "add a pattern for it with ProcessTemplate.builder().allowClasses(...)";
+
+		private @Nullable String codec;
 
 		private Path runDirectoryBase = Path.of(System.getProperty("java.io.tmpdir"));
 
@@ -479,6 +488,17 @@ public final class ProcessTemplate implements AutoCloseable {
 		/** What a refused class's error message tells the user to do, for frameworks that configure by property. */
 		public Builder howToAllow(String howToAllow) {
 			this.howToAllow = Objects.requireNonNull(howToAllow, "howToAllow");
+			return this;
+		}
+
+		/**
+		 * The codec arguments, results, exceptions and the messages of queues and pipes cross with, in both directions:
+		 * {@code java} (JDK serialization) or the name of a codec module on the class path ({@code fory} for
+		 * mp-codec-fory). By default {@code fory} when that module is there, else {@code java}. Workers must have the
+		 * same codec, or they fail to start. A name no codec has fails {@link #build()}.
+		 */
+		public Builder codec(String codec) {
+			this.codec = Objects.requireNonNull(codec, "codec");
 			return this;
 		}
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.launch.RemoteWorkerCommand;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.wire.Frame;
@@ -252,7 +253,7 @@ class RemoteWorkerIntegrationTests {
 					worker.certificateBytes(), worker.keyBytes(), Duration.ofSeconds(1));
 			Path config = this.directory.resolve("silent.properties");
 			BootstrapConfig bootstrap = new BootstrapConfig("w1", "silent", secret, "", -1, "plain", 1024 * 1024,
-					WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0);
+					WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA);
 			Files.writeString(config, RemoteBootstrap.configText(bootstrap, endpoint));
 			Path secrets = Files.createDirectory(this.directory.resolve("silent-secret"));
 			RemoteBootstrap.secretFiles(bootstrap, endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));

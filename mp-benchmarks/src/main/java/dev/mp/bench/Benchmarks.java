@@ -21,7 +21,8 @@ import java.util.Locale;
  *
  * Options: {@code --quick} (a tenth of the repetitions, to try the harness), {@code --no-python}, {@code --sync-only}
  * (only the rows of the synchronization primitives and queues, and Python's counterparts), {@code --start-only} (only
- * the start-up rows of issue 6, their floors and Python's spawn start+join). System properties:
+ * the start-up rows of issue 6, their floors and Python's spawn start+join), {@code --codec-only} (only the fast
+ * codec's rows and the {@code Integer} round trip they are compared with). System properties:
  * {@code mp.bench.python} (interpreter; else {@code MP_BENCH_PYTHON}, else {@code python3} resolved to its real
  * binary), {@code mp.bench.out} (report directory; default: the directory of this jar, i.e. {@code target}).
  * Progress goes to stderr, the table to stdout.
@@ -45,10 +46,11 @@ public final class Benchmarks {
 		boolean python = !arguments.contains("--no-python");
 		boolean syncOnly = arguments.contains("--sync-only");
 		boolean startOnly = arguments.contains("--start-only");
+		boolean codecOnly = arguments.contains("--codec-only");
 		for (String argument : arguments) {
-			if (!List.of("--quick", "--no-python", "--sync-only", "--start-only").contains(argument)) {
+			if (!List.of("--quick", "--no-python", "--sync-only", "--start-only", "--codec-only").contains(argument)) {
 				System.err.println("Unknown argument " + argument
-						+ "; usage: [--quick] [--no-python] [--sync-only | --start-only]");
+						+ "; usage: [--quick] [--no-python] [--sync-only | --start-only | --codec-only]");
 				System.exit(2);
 			}
 		}
@@ -63,7 +65,8 @@ public final class Benchmarks {
 		List<String> header = new ArrayList<>();
 		header.add("Command: `" + COMMAND + "`" + (quick ? " (run with `--quick`: a tenth of the repetitions)" : "")
 				+ (syncOnly ? " (run with `--sync-only`: synchronization rows only)" : "")
-				+ (startOnly ? " (run with `--start-only`: start-up rows only)" : ""));
+				+ (startOnly ? " (run with `--start-only`: start-up rows only)" : "")
+				+ (codecOnly ? " (run with `--codec-only`: the fast codec's rows only)" : ""));
 		header.add("Date: " + started.truncatedTo(ChronoUnit.SECONDS));
 		header.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -73,7 +76,7 @@ public final class Benchmarks {
 
 		boolean failed;
 		try (Bench bench = new Bench(quick, outputDirectory)) {
-			if (!syncOnly) {
+			if (!syncOnly && !codecOnly) {
 				System.err.println("Floors");
 				run(bench, "empty JVM", Floors::emptyJvm);
 				run(bench, "JVM hello over a Unix socket", Floors::helloOverSocket);
@@ -87,7 +90,11 @@ public final class Benchmarks {
 
 			System.err.println("Python multiprocessing");
 			String interpreter = python ? PythonRows.resolveInterpreter() : null;
-			if (interpreter != null) {
+			if (interpreter != null && codecOnly) {
+				header.add("Python: " + interpreter + ", only the order's round trips, timed inside Python with "
+						+ "time.perf_counter_ns");
+			}
+			else if (interpreter != null) {
 				run(bench, "Python (mp_bench.py)", (b) -> header.add("Python: "
 						+ PythonRows.run(b, interpreter, syncOnly, startOnly)
 						+ ", timed inside Python with time.perf_counter_ns"));
@@ -96,7 +103,7 @@ public final class Benchmarks {
 				header.add("Python: not run (" + (python ? "no python3 found" : "--no-python") + ")");
 			}
 
-			if (!syncOnly) {
+			if (!syncOnly && !codecOnly) {
 				System.err.println("mp");
 				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
 				run(bench, "mp plain worker start to ready", (b) -> StartRows.plainWorkerStartToReady(b, interpreter));
@@ -107,10 +114,14 @@ public final class Benchmarks {
 					run(bench, "mp Spring worker start to ready", MpRows::springWorkerStartToReady);
 					run(bench, "mp 1 MiB round trip", (b) -> MpRows.megabyteRoundTrip(b, interpreter));
 					run(bench, "mp idle worker RSS", MpRows::idleWorkerRss);
+					codecRows(bench, interpreter);
 				}
 			}
+			if (codecOnly) {
+				codecRows(bench, interpreter);
+			}
 
-			if (!startOnly) {
+			if (!startOnly && !codecOnly) {
 				System.err.println("mp synchronization primitives and queues");
 				run(bench, "mp lock acquire+release in a child", SyncRows::lockInChild);
 				run(bench, "mp lock acquire+release in the parent", SyncRows::lockInParent);
@@ -135,6 +146,18 @@ public final class Benchmarks {
 		if (failed) {
 			System.exit(1);
 		}
+	}
+
+	/** The fast codec's rows, after the {@code Integer} round trip they are compared with. */
+	private static void codecRows(Bench bench, String interpreter) {
+		System.err.println("mp with the fast codec");
+		if (bench.measurements().stream().noneMatch((m) -> m.id().equals(Figures.MP_POOL_ROUND_TRIP))) {
+			run(bench, "mp warm pool round trip", MpRows::warmPoolRoundTrip);
+		}
+		run(bench, "mp order round trip", (b) -> CodecRows.orderRoundTrip(b, interpreter));
+		run(bench, "mp @WorkerProcess order round trip", CodecRows::orderThroughProxy);
+		run(bench, "mp int[16] and record round trips", CodecRows::smallValuesRoundTrip);
+		run(bench, "mp start to first answer with either codec", CodecRows::firstAnswer);
 	}
 
 	/** A figure method. */

@@ -79,6 +79,31 @@ public final class Figures {
 
 	public static final String MP_IDLE_RSS = "mp.pool.idle.rss";
 
+	// the fast codec: the order, small values, start to first answer with either codec
+	public static final String MP_POOL_ORDER = "mp.pool.order";
+
+	public static final String MP_POOL_ORDER_ALTERNATED = "mp.pool.order.alternated";
+
+	public static final String PY_PPE_ORDER_ALTERNATED = "python.ppe.order.alternated";
+
+	public static final String MP_PROXY_ORDER = "mp.proxy.order";
+
+	public static final String CODEC_ORDER = "floor.codec.order";
+
+	public static final String CODEC_ORDER_JAVA = "floor.codec.order.java";
+
+	public static final String MP_POOL_INT16 = "mp.pool.int16";
+
+	public static final String MP_POOL_RECORD = "mp.pool.record";
+
+	public static final String MP_FRESH_FIRST_ANSWER = "mp.fresh.firstanswer";
+
+	public static final String MP_FRESH_FIRST_ANSWER_JAVA = "mp.fresh.firstanswer.java";
+
+	public static final String MP_WORKER_FIRST_ANSWER = "mp.worker.firstanswer";
+
+	public static final String MP_WORKER_FIRST_ANSWER_JAVA = "mp.worker.firstanswer.java";
+
 	// mp: synchronization primitives and queues (dev.mp.sync)
 	public static final String MP_LOCK_CHILD = "mp.lock.child";
 
@@ -137,6 +162,20 @@ public final class Figures {
 			Target.atMost(MP_PLAIN_START_READY_25, 1.0, PY_SPAWN_START_JOIN),
 			Target.atMost(MP_PLAIN_START_READY_25, 1.0, PY_SPAWN_START_JOIN_ALTERNATED));
 
+	/**
+	 * The fast codec's targets: the order round trip against Python's {@code ProcessPoolExecutor(1)} with the same
+	 * order as a dict (in turns) and against the codec's own cost in one JVM; a task capturing an {@code int[16]} or a
+	 * small record against the {@code Integer} row; the start to first answer against the JDK codec's (in turns).
+	 */
+	public static final List<Target> CODEC_TARGETS = List.of(
+			Target.atMost(MP_POOL_ORDER_ALTERNATED, 0.1, PY_PPE_ORDER_ALTERNATED),
+			Target.atMost(MP_POOL_ORDER, 2.0, CODEC_ORDER),
+			Target.atMost(MP_PROXY_ORDER, 2.0, CODEC_ORDER),
+			Target.atMost(MP_POOL_INT16, 3.0, MP_POOL_ROUND_TRIP),
+			Target.atMost(MP_POOL_RECORD, 3.0, MP_POOL_ROUND_TRIP),
+			Target.atMost(MP_FRESH_FIRST_ANSWER, 1.1, MP_FRESH_FIRST_ANSWER_JAVA),
+			Target.atMost(MP_WORKER_FIRST_ANSWER, 1.1, MP_WORKER_FIRST_ANSWER_JAVA));
+
 	/** Every group of targets, by the heading of its table in the report. */
 	public static final Map<String, List<Target>> TARGET_GROUPS = targetGroups();
 
@@ -145,6 +184,7 @@ public final class Figures {
 		groups.put("Targets (issue 3)", TARGETS);
 		groups.put("Targets (synchronization primitives and queues)", SYNC_TARGETS);
 		groups.put("Targets (worker start-up, issue 6)", START_TARGETS);
+		groups.put("Targets (the fast codec)", CODEC_TARGETS);
 		return Collections.unmodifiableMap(groups);
 	}
 

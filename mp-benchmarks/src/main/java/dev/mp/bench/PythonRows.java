@@ -39,6 +39,9 @@ final class PythonRows {
 	/** {@link OnDemand} mode: a batch of {@code ProcessPoolExecutor(1)} 1 MiB round trips per request, in MB/s. */
 	static final String PPE_1MIB_ON_DEMAND = "--ppe-1mib-on-demand";
 
+	/** {@link OnDemand} mode: a batch of {@code ProcessPoolExecutor(1)} round trips of the order, in µs. */
+	static final String PPE_ORDER_ON_DEMAND = "--ppe-order-on-demand";
+
 	private PythonRows() {
 	}
 
@@ -163,8 +166,9 @@ final class PythonRows {
 
 	/**
 	 * A Python that times its figure on request, a batch at a time ({@code mp_bench.py --spawn-on-demand}: spawn
-	 * start+joins; {@code --ppe-1mib-on-demand}: 1 MiB round trips), so that a row can take Python's samples in turns
-	 * with its own ({@link Bench#inTurns}) and both meet the machine in the same state.
+	 * start+joins; {@code --ppe-1mib-on-demand}: 1 MiB round trips; {@code --ppe-order-on-demand}: the order's round
+	 * trips), so that a row can take Python's samples in turns with its own ({@link Bench#inTurns}) and both meet the
+	 * machine in the same state.
 	 */
 	static final class OnDemand implements AutoCloseable {
 

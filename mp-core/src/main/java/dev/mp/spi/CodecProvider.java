@@ -1,5 +1,7 @@
 package dev.mp.spi;
 
+import java.util.List;
+
 /**
  * A codec that mp finds on the class path with {@link java.util.ServiceLoader}, so that a faster one than JDK
  * serialization can live in a module of its own (and bring its own dependencies) while mp-core needs none. Both sides
@@ -11,9 +13,24 @@ public interface CodecProvider {
 	String name();
 
 	/**
+	 * What both sides must agree on besides the name: the codec's format and the version of what it is built on. Cheap:
+	 * mp asks it of a worker's provider before the codec is built, so that a worker of another build fails its start
+	 * rather than its calls.
+	 */
+	String stamp();
+
+	/**
 	 * Builds a codec. It may take a while (loading classes, generating code), so mp calls it once per template or
 	 * worker, off a call's path where it can.
 	 */
 	Codec create(CodecSettings settings);
+
+	/**
+	 * JVM options a worker needs for this codec on a Java of that feature version (17, 21, 25...), which mp puts
+	 * before the application's own; none by default.
+	 */
+	default List<String> workerJvmOptions(int javaFeatureVersion) {
+		return List.of();
+	}
 
 }

@@ -14,6 +14,12 @@ public class BenchWorker {
 		return value;
 	}
 
+	/** The order back, as Python's {@code identity(order)}: it crosses both ways through the codec. */
+	@WorkerProcess
+	public Order echo(Order order) {
+		return order;
+	}
+
 	/** The pid of the JVM that runs the call: lets the harness check that calls really leave its JVM. */
 	@WorkerProcess
 	public long pid() {

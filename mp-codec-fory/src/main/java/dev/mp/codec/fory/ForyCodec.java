@@ -40,10 +40,7 @@ public final class ForyCodec implements Codec {
 
 	private static final int HEADER_BYTES = 6;
 
-	private static final String FORY_VERSION = foryVersion();
-
-	/** Changes with Fory's version and with this codec's format, whose number goes up when its options change. */
-	private static final int STAMP = ("fory " + FORY_VERSION + ", mp format 1").hashCode();
+	private static final int STAMP = ForyCodecProvider.STAMP.hashCode();
 
 	/** As deep as the JDK codec lets a stream nest; the default of 50 refuses ordinary nested records. */
 	private static final int MAX_DEPTH = 1_000;
@@ -56,6 +53,12 @@ public final class ForyCodec implements Codec {
 	private static final long MIN_MAX_GRAPH_BYTES = 128L << 20;
 
 	private static final long MAX_GRAPH_BYTES_PER_VALUE_BYTE = 8;
+
+	static {
+		// before any Fory class logs: its own logger writes to stdout, which in a worker reaches the parent's log as
+		// a line of output; through SLF4J its lines have their level and logger, and the application's settings apply
+		org.apache.fory.logging.LoggerFactory.useSlf4jLogging(true);
+	}
 
 	private final CodecSettings settings;
 
@@ -178,7 +181,7 @@ public final class ForyCodec implements Codec {
 		}
 		if (MemoryBuffer.fromByteArray(bytes, 2, 4).readInt32() != STAMP) {
 			throw new SerializationException("Cannot decode: the bytes were written by another version of the fory "
-					+ "codec (this one runs Fory " + FORY_VERSION + "); both sides must run the same build", null);
+					+ "codec (this one is " + ForyCodecProvider.STAMP + "); both sides must run the same build", null);
 		}
 		return bytes[1];
 	}
@@ -271,11 +274,6 @@ public final class ForyCodec implements Codec {
 		}
 		this.refused.set(name);
 		return false;
-	}
-
-	private static String foryVersion() {
-		String version = Fory.class.getPackage().getImplementationVersion();
-		return (version != null) ? version : "unknown";
 	}
 
 	private record LoaderFory(ClassLoader loader, ThreadSafeFory fory) {

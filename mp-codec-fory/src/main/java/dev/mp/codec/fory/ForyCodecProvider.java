@@ -1,5 +1,9 @@
 package dev.mp.codec.fory;
 
+import java.util.List;
+
+import org.apache.fory.Fory;
+
 import dev.mp.spi.Codec;
 import dev.mp.spi.CodecProvider;
 import dev.mp.spi.CodecSettings;
@@ -12,14 +16,39 @@ import dev.mp.spi.CodecSettings;
  */
 public final class ForyCodecProvider implements CodecProvider {
 
+	/**
+	 * Changes with Fory's version and with this codec's format, whose number goes up when its options change. Here,
+	 * not in {@link ForyCodec}, so that a worker compares it without setting up that class (and its logging).
+	 */
+	static final String STAMP = "fory " + foryVersion() + ", mp format 1";
+
 	@Override
 	public String name() {
 		return "fory";
 	}
 
 	@Override
+	public String stamp() {
+		return STAMP;
+	}
+
+	@Override
 	public Codec create(CodecSettings settings) {
 		return new ForyCodec(settings, false);
+	}
+
+	/**
+	 * From Java 24 the JVM warns on stderr, four lines in every worker, at the first use of {@code sun.misc.Unsafe}'s
+	 * memory access, which Fory makes; the option (known from Java 23) lets it be.
+	 */
+	@Override
+	public List<String> workerJvmOptions(int javaFeatureVersion) {
+		return (javaFeatureVersion >= 24) ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
+	}
+
+	private static String foryVersion() {
+		String version = Fory.class.getPackage().getImplementationVersion();
+		return (version != null) ? version : "unknown";
 	}
 
 }

@@ -305,7 +305,7 @@ class ForyCodecTests {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static void assertSameValue(Object actual, Object expected) throws Exception {
+	static void assertSameValue(Object actual, Object expected) throws Exception {
 		if (!expected.getClass().isSynthetic()) {
 			// a lambda is rebuilt by its capturing class, as a class of its own, as with JDK serialization
 			assertThat(actual).hasSameClassAs(expected);

@@ -10,15 +10,22 @@ import org.jspecify.annotations.Nullable;
 
 import dev.mp.ManagedProcess;
 import dev.mp.SerializableRunnable;
+import dev.mp.internal.codec.BackgroundCodec;
 import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
+import dev.mp.spi.Codec;
+import dev.mp.spi.CodecProvider;
+import dev.mp.spi.CodecSettings;
 
 /**
  * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda or bean call
- * with plain values (after the allow-list check the codec would make), the codec otherwise. It also owns the
- * allow-list, which grows by the package of every target started, and the codec made from it.
+ * with plain values (after the allow-list check the codec would make), the template's codec otherwise. It also owns the
+ * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
+ * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
+ * it is at each value.
  */
 public final class CallEncoder {
 
@@ -28,37 +35,62 @@ public final class CallEncoder {
 
 	private final int maxFrameBytes;
 
-	private volatile JavaSerializationCodec codec;
+	private final CodecChoice choice;
 
-	public CallEncoder(Collection<String> allowedPatterns, String howToAllow, int maxFrameBytes) {
+	private volatile JavaSerializationCodec javaCodec;
+
+	/** The provider's codec, or {@code null} when the template uses the JDK codec. */
+	private final @Nullable BackgroundCodec providedCodec;
+
+	/**
+	 * @param choice the template's codec
+	 * @param classLoader the loader values are usually decoded with
+	 */
+	public CallEncoder(Collection<String> allowedPatterns, String howToAllow, int maxFrameBytes, CodecChoice choice,
+			ClassLoader classLoader) {
 		this.allowedPatterns.addAll(allowedPatterns);
 		this.howToAllow = howToAllow;
 		this.maxFrameBytes = maxFrameBytes;
-		this.codec = newCodec();
+		this.choice = choice;
+		this.javaCodec = newJavaCodec();
+		CodecProvider provider = choice.provider();
+		this.providedCodec = (provider != null) ? new BackgroundCodec(choice.name(),
+				() -> provider.create(new CodecSettings((name) -> allowList().allowsNamed(name), howToAllow,
+						maxFrameBytes, new CurrentJavaCodec(), classLoader)), BackgroundCodec.OWN_THREAD)
+				: null;
 	}
 
-	/** The codec as it is now: made again whenever the allow-list grows. */
-	public JavaSerializationCodec codec() {
-		return this.codec;
+	/** The template's codec, which both sides of every call use. */
+	public CodecChoice choice() {
+		return this.choice;
+	}
+
+	/** The template's codec: the provider's, or the JDK codec as it is now (made anew as the allow-list grows). */
+	public Codec codec() {
+		return (this.providedCodec != null) ? this.providedCodec : this.javaCodec;
+	}
+
+	/** What may cross as it is now: the defaults, what was added, and the packages of the targets started so far. */
+	public ClassAllowList allowList() {
+		return this.javaCodec.allowList();
 	}
 
 	/** A task, with the package of the class that wrote it let through the allow-list first. */
 	public CallRequest task(Callable<?> task, String description) {
-		JavaSerializationCodec codec = this.codec;
-		if (codec.allowList().allows(task.getClass())) {
+		if (allowList().allows(task.getClass())) {
 			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
 			if (compact != null) {
 				return new CallRequest(FrameType.COMPACT_CALL, compact);
 			}
 		}
-		return CallRequest.encoded(codec.encode(new TaskInvocation(task, description)));
+		return CallRequest.encoded(codec().encode(new TaskInvocation(task, description)));
 	}
 
 	/** A bean method call: compact when its arguments are plain (JDK value types the allow-list always lets through). */
 	public CallRequest beanCall(BeanMethodInvocation call) {
 		Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
 		return (compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
-				: CallRequest.encoded(this.codec.encode(call));
+				: CallRequest.encoded(codec().encode(call));
 	}
 
 	/**
@@ -66,15 +98,13 @@ public final class CallEncoder {
 	 * a subclass's fields and overridden {@code run()} travel through the codec.
 	 */
 	public CallRequest process(ManagedProcess process, @Nullable SerializableRunnable target, String description) {
-		JavaSerializationCodec codec = this.codec;
-		if (process.getClass() == ManagedProcess.class && target != null
-				&& codec.allowList().allows(target.getClass())) {
+		if (process.getClass() == ManagedProcess.class && target != null && allowList().allows(target.getClass())) {
 			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
 			if (compact != null) {
 				return new CallRequest(FrameType.COMPACT_CALL, compact);
 			}
 		}
-		return CallRequest.encoded(codec.encode(new TaskInvocation(new ProcessBody(process), description)));
+		return CallRequest.encoded(codec().encode(new TaskInvocation(new ProcessBody(process), description)));
 	}
 
 	/** Lets the package (and sub-packages) of a target class through the serialization allow-list. */
@@ -88,7 +118,7 @@ public final class CallEncoder {
 		}
 		synchronized (this.allowedPatterns) {
 			if (this.allowedPatterns.addAll(patterns)) {
-				this.codec = newCodec();
+				this.javaCodec = newJavaCodec();
 			}
 		}
 	}
@@ -106,9 +136,24 @@ public final class CallEncoder {
 		return type.isHidden() ? type.getNestHost().getName() + " (lambda)" : type.getName();
 	}
 
-	private JavaSerializationCodec newCodec() {
+	private JavaSerializationCodec newJavaCodec() {
 		return new JavaSerializationCodec(ClassAllowList.withDefaults(this.allowedPatterns), this.howToAllow,
 				this.maxFrameBytes);
+	}
+
+	/** The JDK codec as it is at each value: the provider's codec's fallback, whose allow-list grows with this one. */
+	private final class CurrentJavaCodec implements Codec {
+
+		@Override
+		public byte[] encode(Object value) {
+			return CallEncoder.this.javaCodec.encode(value);
+		}
+
+		@Override
+		public Object decode(byte[] bytes, ClassLoader classLoader) {
+			return CallEncoder.this.javaCodec.decode(bytes, classLoader);
+		}
+
 	}
 
 }

@@ -59,6 +59,26 @@ public final class ClassAllowList {
 		return allows(name);
 	}
 
+	/**
+	 * {@link #allows(Class)} for a class not loaded yet, by its binary name: only a {@code java.*} class the patterns
+	 * refuse is loaded (not initialized, from the platform's loader) to see whether it is an exception.
+	 */
+	public boolean allowsNamed(String className) {
+		if (allows(className)) {
+			return true;
+		}
+		if (!className.startsWith("java.")) {
+			return false;
+		}
+		try {
+			return Throwable.class
+				.isAssignableFrom(Class.forName(className, false, ClassLoader.getPlatformClassLoader()));
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
 	public boolean allows(String className) {
 		for (String pattern : this.patterns) {
 			if (matches(pattern, className)) {

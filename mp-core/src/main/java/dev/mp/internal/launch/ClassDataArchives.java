@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Class-data archives for workers, trained by mp itself. The first start for a given key (class path and its jars'
- * versions, Java installation and version, JVM options, bootstrap mode) runs one extra <em>training</em> child in the
- * background (see {@link ArchiveTraining}): it runs as a worker against a parent of its own (see
+ * versions, Java installation and version, JVM options, bootstrap mode, codec) runs one extra <em>training</em> child
+ * in the background (see {@link ArchiveTraining}): it runs as a worker against a parent of its own (see
  * {@code dev.mp.internal.worker.Rehearsal}) until that parent shuts it down with exit code 0, and the JVM writes what
  * it loaded as it exits.
  * Later workers map that archive and load those classes without parsing and verifying them again.
@@ -62,13 +62,15 @@ public final class ClassDataArchives {
 	/**
 	 * Where the archive for these settings lives, whether or not it exists yet.
 	 * @param cacheDirectory the cache's base directory; archives go to its {@code cds} directory
+	 * @param codec the codec's name: a training child loads that codec's classes
 	 */
 	static Path archive(Path cacheDirectory, Path javaHome, List<String> jvmOptions, String classPath,
-			String bootstrapMode) {
+			String bootstrapMode, String codec) {
 		StringBuilder identity = new StringBuilder();
 		identity.append(javaHome.toAbsolutePath()).append('\n').append(JavaRelease.javaVersion(javaHome)).append(' ');
 		identity.append(version(javaHome.resolve("lib/modules")));
 		identity.append('\n').append(String.join("\u0000", jvmOptions)).append('\n').append(bootstrapMode);
+		identity.append('\n').append(codec);
 		for (String entry : classPath.split(File.pathSeparator)) {
 			identity.append('\n').append(entry).append(' ').append(version(Path.of(entry)));
 		}

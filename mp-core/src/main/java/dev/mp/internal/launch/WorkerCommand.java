@@ -10,8 +10,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.ProcessOptions;
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.worker.BootstrapConfig;
 import dev.mp.internal.worker.WorkerMain;
+import dev.mp.spi.CodecProvider;
 
 /**
  * A local worker's command, decided once per launch: its class path (a Spring Boot fat jar's extracted application jar
@@ -36,8 +38,9 @@ public final class WorkerCommand {
 	/**
 	 * Decides the command of a worker started with these options. A fat jar's first extraction (about a second) and
 	 * an archive's first check run here, so the caller should hold no lock.
+	 * @param codec the codec the worker uses: the JVM options it needs, and part of its archive's key
 	 */
-	public static WorkerCommand of(ProcessOptions options) {
+	public static WorkerCommand of(ProcessOptions options, CodecChoice codec) {
 		String classPath = options.classPath();
 		boolean bootFatJar = JvmCommand.isBootFatJar(JvmCommand.absolute(classPath));
 		if (bootFatJar && options.extractFatJar()) {
@@ -49,7 +52,10 @@ public final class WorkerCommand {
 				bootFatJar = false;
 			}
 		}
-		List<String> jvmOptions = options.childJvmOptions();
+		CodecProvider provider = codec.provider();
+		List<String> jvmOptions = new ArrayList<>((provider != null)
+				? provider.workerJvmOptions(JavaRelease.featureVersion(options.javaHome())) : List.of());
+		jvmOptions.addAll(options.childJvmOptions());
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);
 		if (!options.classDataSharing() || !ClassDataArchives.applies(classPath, bootFatJar, jvmOptions)) {
 			return new WorkerCommand(options, plain, null);
@@ -57,7 +63,7 @@ public final class WorkerCommand {
 		List<String> keyOptions = new ArrayList<>(jvmOptions);
 		keyOptions.add("-Xmx" + options.maxHeap());
 		Path archive = ClassDataArchives.archive(options.cacheDirectory(), options.javaHome(), keyOptions, classPath,
-				options.bootstrapMode());
+				options.bootstrapMode(), codec.name());
 		if (!ArchiveCheck.usable(archive, options.javaHome(), plain, settings(options))) {
 			return new WorkerCommand(options, plain, archive);
 		}

@@ -98,7 +98,8 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		BootstrapConfig bootstrap = new BootstrapConfig(this.id, name(), this.start.secret(),
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
-				this.role.end(), this.options.bootstrapAttributes(), launchAttributes, mailbox, this.spinNanos);
+				this.role.end(), this.options.bootstrapAttributes(), launchAttributes, mailbox, this.spinNanos,
+				this.parent.codecIdentity());
 		try {
 			this.worker = this.role.launcher()
 				.launch(new WorkerLaunch(this.id, name(), this.role.pool(), this.options, this.command.command(),
@@ -133,7 +134,8 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 		BootstrapConfig config = new BootstrapConfig(this.id + "-training", name() + "-training",
 				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
 				this.options.bootstrapMode(), this.parent.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN,
-				this.options.bootstrapAttributes(), this.parent.launchAttributes(this.options), "", 0);
+				this.options.bootstrapAttributes(), this.parent.launchAttributes(this.options), "", 0,
+				this.parent.codecIdentity());
 		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 

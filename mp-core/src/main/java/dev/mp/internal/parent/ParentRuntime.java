@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.mp.ProcessOptions;
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.server.WorkerServer;
 import dev.mp.spi.Codec;
 import dev.mp.spi.LaunchAttributes;
@@ -23,6 +24,9 @@ interface ParentRuntime {
 
 	/** The codec as it is now: its allow-list grows with the targets started. */
 	Codec codec();
+
+	/** Which codec that is, which the child must have too. */
+	CodecIdentity codecIdentity();
 
 	/** The largest frame accepted in either direction, in bytes. */
 	int maxFrameBytes();

@@ -35,6 +35,7 @@ import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.launch.LocalWorkerLauncher;
 import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.server.WorkerServer;
@@ -167,7 +168,7 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 
 	private ChildJvm launch(ChildRole role, ProcessOptions options) {
 		// decided here, not while holding the lifecycle lock: a fat jar's first extraction takes about a second
-		WorkerCommand command = WorkerCommand.of(options);
+		WorkerCommand command = WorkerCommand.of(options, this.encoder.choice());
 		return whileOpen("it starts no new processes", () -> {
 			ChildJvm child = new ChildJvm(this, "w" + this.ids.incrementAndGet(), role, options, command);
 			this.children.addLast(child);
@@ -246,6 +247,11 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	@Override
 	public Codec codec() {
 		return this.encoder.codec();
+	}
+
+	@Override
+	public CodecIdentity codecIdentity() {
+		return this.encoder.choice().identity();
 	}
 
 	@Override

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.mp.internal.codec.CodecIdentity;
+
 /**
  * What the parent tells a new child on its stdin before anything else: never in argv or the environment, where other
  * users of the machine could read the secret.
@@ -25,12 +27,13 @@ import java.util.Map;
  * hold secrets: they go where the secret goes, never into a remote worker's config file
  * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
  * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
+ * @param codec the codec values cross with, which the worker must have too
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
 		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes,
-		Map<String, String> secretAttributes, String mailbox, long spinNanos) {
+		Map<String, String> secretAttributes, String mailbox, long spinNanos, CodecIdentity codec) {
 
-	private static final int MAGIC = 0x6d700004;
+	private static final int MAGIC = 0x6d700005;
 
 	/** What the worker's bootstrap mode starts with: the options' attributes, then the launch's, which win. */
 	public Map<String, String> modeAttributes() {
@@ -54,6 +57,9 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		writeAttributes(out, this.secretAttributes);
 		out.writeUTF(this.mailbox);
 		out.writeLong(this.spinNanos);
+		out.writeUTF(this.codec.name());
+		out.writeUTF(this.codec.provider());
+		out.writeUTF(this.codec.stamp());
 		out.flush();
 	}
 
@@ -77,7 +83,8 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		Map<String, String> attributes = readAttributes(in);
 		Map<String, String> secretAttributes = readAttributes(in);
 		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, end,
-				attributes, secretAttributes, in.readUTF(), in.readLong());
+				attributes, secretAttributes, in.readUTF(), in.readLong(),
+				new CodecIdentity(in.readUTF(), in.readUTF(), in.readUTF()));
 	}
 
 	/**

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -16,8 +15,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
-import dev.mp.internal.codec.ClassAllowList;
-import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.shm.ReceivingProcess;
 import dev.mp.internal.transport.CallTransport;
@@ -53,6 +50,8 @@ final class ChildRuntime {
 	private final BootstrapConfig config;
 
 	private final Connector connector;
+
+	private final WorkerCodec workerCodec;
 
 	private final Codec codec;
 
@@ -93,19 +92,18 @@ final class ChildRuntime {
 	/** Counted down when the worker is to end with exit code 0: the main thread then returns (see exit). */
 	private final CountDownLatch ended = new CountDownLatch(1);
 
-	ChildRuntime(BootstrapConfig config) {
-		this(config, ChildRuntime::connectUnix);
+	/** @param codec the codec the bootstrap block names, being built (see {@link WorkerCodec#start}) */
+	ChildRuntime(BootstrapConfig config, WorkerCodec codec) {
+		this(config, codec, ChildRuntime::connectUnix);
 	}
 
 	/** A runtime that reaches its parent another way than the Unix socket (a remote worker: TLS). */
-	ChildRuntime(BootstrapConfig config, Connector connector) {
+	ChildRuntime(BootstrapConfig config, WorkerCodec codec, Connector connector) {
 		this.config = config;
 		this.connector = connector;
 		ChildIdentity.set(config);
-		// the parent checks every class against its allow-list, on what it sends and on what it reads back; the
-		// child only reads what its authenticated parent sent, and keeps the size limits
-		this.codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")),
-				"allow it in the parent's serialization allow-list", config.maxFrameBytes());
+		this.workerCodec = codec;
+		this.codec = codec.codec();
 		// queues and pipes this worker receives decode their messages the same way
 		ReceivingProcess.use(this.codec, this.classLoader);
 	}
@@ -120,6 +118,12 @@ final class ChildRuntime {
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		this.bootstrap = startBootstrap();
 		this.executor = new CallExecutor(this.codec, this.classLoader, this.bootstrap, this.config.maxFrameBytes());
+		String disagreement = this.workerCodec.disagreement();
+		if (disagreement != null) {
+			System.err.println("mp worker: " + disagreement);
+			System.exit(WorkerMain.EXIT_NO_CODEC);
+			return;
+		}
 		try {
 			this.channel = this.connector.connect(this.config, this::cancel);
 		}

@@ -17,8 +17,6 @@ import java.util.concurrent.Callable;
 
 import dev.mp.internal.call.CompactCalls;
 import dev.mp.internal.call.TaskInvocation;
-import dev.mp.internal.codec.ClassAllowList;
-import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.transport.CallTransport;
 import dev.mp.internal.wire.Frame;
@@ -26,15 +24,16 @@ import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Handshake;
 import dev.mp.internal.wire.Payload;
+import dev.mp.spi.Codec;
 
 /**
  * The parent a training child (see {@link WorkerMain#TRAIN_PROPERTY}) talks to, played by a thread of that child on a
  * socket of its own: the child's runtime goes a worker's real way, so that the class-data archive it records holds
  * every class (and every lambda, which would otherwise be spun at each start) of the way to ready and of the first
  * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
- * JDK-serialized call with a serialized answer, a compact call with a plain answer, a ping, the mailbox mapped, and the
- * shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket and files are in a
- * private directory the real parent made and deletes once the child has ended, however it ended.
+ * call through the worker's codec with an answer through it read back, a compact call with a plain answer, a ping, the
+ * mailbox mapped, and the shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket
+ * and files are in a private directory the real parent made and deletes once the child has ended, however it ended.
  */
 final class Rehearsal {
 
@@ -49,32 +48,33 @@ final class Rehearsal {
 
 	/**
 	 * Binds the rehearsal's socket in {@code directory} and starts the thread that plays the parent on it.
+	 * @param codec the worker's codec, which the played parent uses too
 	 * @return the bootstrap block for the training child's runtime: {@code config} reaching that socket, with a mailbox
 	 * of its own and the briefest look at it after each answer (as a pool worker), not one-shot
 	 * @throws IOException if the socket or the mailbox cannot be made (the training then fails: an archive without
 	 * the way to ready would be used as if it had it)
 	 */
-	static BootstrapConfig begin(BootstrapConfig config, Path directory) throws IOException {
+	static BootstrapConfig begin(BootstrapConfig config, Path directory, Codec codec) throws IOException {
 		Path socket = directory.resolve("s");
 		Path mailbox = directory.resolve("call");
 		Files.write(mailbox, new byte[MAILBOX_BYTES]);
 		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
 		server.bind(UnixDomainSocketAddress.of(socket));
-		Thread parent = new Thread(() -> play(server, directory, config), "mp-training-parent");
+		Thread parent = new Thread(() -> play(server, directory, config, codec), "mp-training-parent");
 		parent.setDaemon(true);
 		parent.start();
 		return new BootstrapConfig(config.workerId(), config.name(), config.secret(), socket.toString(),
 				config.parentPid(), config.mode(), config.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN, config.attributes(),
-				config.secretAttributes(), mailbox.toString(), SPIN_NANOS);
+				config.secretAttributes(), mailbox.toString(), SPIN_NANOS, config.codec());
 	}
 
 	/** Plays the parent; a failed step only makes the archive smaller, so it is reported and the child shut down. */
-	private static void play(ServerSocketChannel server, Path directory, BootstrapConfig config) {
+	private static void play(ServerSocketChannel server, Path directory, BootstrapConfig config, Codec codec) {
 		try (server; SocketChannel accepted = server.accept()) {
 			FrameChannel child = new FrameChannel(accepted, config.maxFrameBytes());
 			try {
 				handshake(child, config);
-				calls(child, config.maxFrameBytes());
+				calls(child, config.maxFrameBytes(), codec);
 				rehearseMailbox(directory, config);
 			}
 			catch (Throwable ex) {
@@ -100,13 +100,12 @@ final class Rehearsal {
 		}
 	}
 
-	/** A call as the codec sends it, answered with a value the codec must write; a compact one; a ping. */
-	private static void calls(FrameChannel child, int maxFrameBytes) throws IOException {
-		JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), "", maxFrameBytes);
+	/** A call as the codec sends it, answered with a value the codec must write and read; a compact one; a ping. */
+	private static void calls(FrameChannel child, int maxFrameBytes, Codec codec) throws IOException {
 		Payload serialized = Payload.of(codec.encode(new TaskInvocation(
 				(Callable<Object> & Serializable) () -> new ArrayList<>(List.of("rehearsal")), "rehearsal")));
 		CallTransport.sendCall(child, null, FrameType.CALL, 1, serialized, maxFrameBytes);
-		expect(child, FrameType.RESULT);
+		codec.decode(expect(child, FrameType.RESULT).payload(), Thread.currentThread().getContextClassLoader());
 		String captured = "rehearsal";
 		Payload compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
 				"rehearsal", maxFrameBytes);
@@ -118,12 +117,13 @@ final class Rehearsal {
 		expect(child, FrameType.PONG);
 	}
 
-	private static void expect(FrameChannel child, FrameType type) throws IOException {
+	private static Frame expect(FrameChannel child, FrameType type) throws IOException {
 		Frame answer = child.read();
 		if (answer == null || answer.type() != type) {
 			throw new IOException("the training child answered " + ((answer != null) ? answer.type() : "nothing")
 					+ " where " + type + " was due");
 		}
+		return answer;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.wire.Tls;
 
 /**
@@ -59,6 +60,9 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		properties.setProperty("mode", config.mode());
 		properties.setProperty("max-frame-bytes", Integer.toString(config.maxFrameBytes()));
 		properties.setProperty("end", config.end().name());
+		properties.setProperty("codec", config.codec().name());
+		properties.setProperty("codec-provider", config.codec().provider());
+		properties.setProperty("codec-stamp", config.codec().stamp());
 		properties.setProperty("host", endpoint.host());
 		properties.setProperty("port", Integer.toString(endpoint.port()));
 		properties.setProperty("server-sha256", endpoint.serverFingerprint());
@@ -119,7 +123,8 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 				secret, host + ":" + port, -1, required(properties, "mode"),
 				Integer.parseInt(required(properties, "max-frame-bytes")),
 				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes,
-				secretAttributes, "", 0);
+				secretAttributes, "", 0, new CodecIdentity(required(properties, "codec"),
+						required(properties, "codec-provider"), required(properties, "codec-stamp")));
 		Tls.Identity identity;
 		try {
 			identity = Tls.identity(Files.readAllBytes(secretDirectory.resolve(CERTIFICATE_FILE)),

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import dev.mp.internal.codec.BackgroundCodec;
+
 /**
  * The main class of a remote worker, such as a pod: {@code RemoteWorkerMain <config file> <secret directory>}. It has
  * no parent on stdin, so it reads its bootstrap from files ({@link RemoteBootstrap}), connects to the parent over TLS
@@ -31,8 +33,10 @@ public final class RemoteWorkerMain {
 			System.exit(WorkerMain.EXIT_BAD_BOOTSTRAP);
 			return;
 		}
+		WorkerCodec codec = WorkerCodec.start(bootstrap.config(), Thread.currentThread().getContextClassLoader(),
+				BackgroundCodec.OWN_THREAD);
 		RemoteConnection connection = new RemoteConnection(bootstrap);
-		ChildRuntime runtime = new ChildRuntime(bootstrap.config(), connection::connect);
+		ChildRuntime runtime = new ChildRuntime(bootstrap.config(), codec, connection::connect);
 		runtime.run(connection.startWatch());
 	}
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The child JVM's main class. Reads its bootstrap block from stdin, then keeps stdin open as a lifeline: end of file
@@ -31,6 +32,9 @@ public final class WorkerMain {
 	 */
 	public static final int EXIT_CANNOT_ANSWER = 73;
 
+	/** Exit code when the worker lacks the codec its parent names, or has another build of it (see stderr). */
+	public static final int EXIT_NO_CODEC = 74;
+
 	/**
 	 * System property of a training child (see {@code ClassDataArchives}), naming a directory its parent made for it and
 	 * deletes after it: the child runs as a worker, but against a parent that one of its threads plays on a socket in
@@ -44,7 +48,8 @@ public final class WorkerMain {
 	}
 
 	public static void main(String[] args) {
-		warmUpSockets();
+		CompletableFuture<Runnable> afterWarmUp = new CompletableFuture<>();
+		warmUpSockets(afterWarmUp);
 		// an interruptible channel, so the watch can be stopped at exit (see ParentWatch); user code reading System.in
 		// must not eat the lifeline
 		FileChannel lifeline = new FileInputStream(FileDescriptor.in).getChannel();
@@ -58,10 +63,16 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
+		// built from here on while the runtime starts, by the thread that warms up the sockets once it is done
+		WorkerCodec codec = WorkerCodec.start(config, Thread.currentThread().getContextClassLoader(),
+				afterWarmUp::complete);
+		// unless a build was handed over (not for the JDK codec), the warm-up thread ends
+		afterWarmUp.complete(() -> {
+		});
 		String training = System.getProperty(TRAIN_PROPERTY);
 		if (training != null) {
 			try {
-				config = Rehearsal.begin(config, Path.of(training));
+				config = Rehearsal.begin(config, Path.of(training), codec.codec());
 			}
 			catch (IOException | RuntimeException ex) {
 				// never the bootstrap block's socket: that is the real parent's, which expects no training child
@@ -70,7 +81,7 @@ public final class WorkerMain {
 				return;
 			}
 		}
-		ChildRuntime runtime = new ChildRuntime(config);
+		ChildRuntime runtime = new ChildRuntime(config, codec);
 		runtime.run(ParentWatch.start(lifeline, config.parentPid(), runtime::cancel));
 	}
 
@@ -81,8 +92,10 @@ public final class WorkerMain {
 	 * first is not needed: the provider is always the JDK's own, so this names it (unless the property is set or this
 	 * JDK lacks the class). The second cannot be skipped, so it runs on a thread of its own while the main thread reads
 	 * its bootstrap block and starts its bootstrap mode; the connect then finds the classes initialized.
+	 * @param next what the thread runs then, once handed over: the codec's build (see {@link WorkerCodec}), which so
+	 * competes with the main thread for the cores no more than the warm-up did
 	 */
-	private static void warmUpSockets() {
+	private static void warmUpSockets(CompletableFuture<Runnable> next) {
 		String property = "java.nio.channels.spi.SelectorProvider";
 		String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
 		String provider = os.contains("linux") ? "sun.nio.ch.EPollSelectorProvider"
@@ -103,7 +116,8 @@ public final class WorkerMain {
 			catch (IOException | RuntimeException ex) {
 				// the connect reports what is wrong
 			}
-		}, "mp-socket-warm-up");
+			next.join().run();
+		}, "mp-warm-up");
 		warmUp.setDaemon(true);
 		warmUp.start();
 	}

@@ -3,6 +3,7 @@ package dev.mp.internal.launch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -11,13 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.mp.ProcessOptions;
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.worker.WorkerMain;
+import dev.mp.spi.Codec;
+import dev.mp.spi.CodecProvider;
+import dev.mp.spi.CodecSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a worker's command is decided from: whether its class path is a Spring Boot fat jar, and whether class-data
- * archives apply to it.
+ * What a worker's command is decided from: whether its class path is a Spring Boot fat jar, whether class-data
+ * archives apply to it, and the JVM options its codec needs.
  */
 class WorkerCommandTests {
 
@@ -27,7 +32,7 @@ class WorkerCommandTests {
 	@Test
 	void aPlainClassPathStartsTheWorkerMainDirectly() throws IOException {
 		Path classes = Files.createDirectories(this.temp.resolve("classes"));
-		WorkerCommand command = WorkerCommand.of(options(classes).build());
+		WorkerCommand command = WorkerCommand.of(options(classes).build(), CodecChoice.JAVA_CODEC);
 		assertThat(command.command()).endsWith("-cp", classes.toString(), WorkerMain.class.getName())
 			.doesNotContain(JvmCommand.BOOT_PROPERTIES_LAUNCHER);
 		// a directory is no jar: no archive to record
@@ -37,10 +42,43 @@ class WorkerCommandTests {
 	@Test
 	void aFatJarLeftWholeStartsThroughBootsLoaderAndGetsNoArchive() throws IOException {
 		Path jar = fatJar(this.temp.resolve("app.jar"));
-		WorkerCommand command = WorkerCommand.of(options(jar).extractFatJar(false).classDataSharing(true).build());
+		WorkerCommand command = WorkerCommand.of(options(jar).extractFatJar(false).classDataSharing(true).build(),
+				CodecChoice.JAVA_CODEC);
 		assertThat(command.command()).endsWith("-cp", jar.toString(),
 				"-Dloader.main=" + WorkerMain.class.getName(), JvmCommand.BOOT_PROPERTIES_LAUNCHER);
 		assertThat(command.trainsArchive()).isFalse();
+	}
+
+	@Test
+	void theCodecsJvmOptionsForTheChildsJavaComeBeforeTheApplications() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes"));
+		CodecProvider provider = new CodecProvider() {
+
+			@Override
+			public String name() {
+				return "versioned";
+			}
+
+			@Override
+			public String stamp() {
+				return "";
+			}
+
+			@Override
+			public Codec create(CodecSettings settings) {
+				return settings.fallback();
+			}
+
+			@Override
+			public List<String> workerJvmOptions(int javaFeatureVersion) {
+				return List.of("-Dcodec.java=" + javaFeatureVersion);
+			}
+
+		};
+		WorkerCommand command = WorkerCommand.of(options(classes).jvmOptions(List.of("-Dapp=1")).build(),
+				new CodecChoice("versioned", provider));
+		assertThat(command.command()).containsSubsequence(
+				"-Dcodec.java=" + JavaRelease.featureVersion(Path.of(System.getProperty("java.home"))), "-Dapp=1");
 	}
 
 	private ProcessOptions.Builder options(Path classPath) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.wire.Handshake;
 import dev.mp.internal.wire.Tls;
 
@@ -86,7 +87,7 @@ class BootstrapConfigTests {
 
 	private static BootstrapConfig config(Map<String, String> attributes, Map<String, String> secretAttributes) {
 		return new BootstrapConfig("w1", "pool-1", Handshake.randomBytes(), "/tmp/mp.sock", 42, "spring", 1 << 20,
-				WorkerEnd.ON_SHUTDOWN, attributes, secretAttributes, "mailbox", 50_000);
+				WorkerEnd.ON_SHUTDOWN, attributes, secretAttributes, "mailbox", 50_000, CodecIdentity.JAVA);
 	}
 
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +99,7 @@ class RehearsalIntegrationTests {
 			.start();
 		BootstrapConfig config = new BootstrapConfig(workerId, workerId, new byte[32],
 				this.temp.resolve("no-parent.sock").toString(), ProcessHandle.current().pid(), PlainBootstrap.MODE,
-				1 << 20, WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0);
+				1 << 20, WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA);
 		config.write(new DataOutputStream(child.getOutputStream()));
 		return child;
 	}

@@ -59,6 +59,9 @@ public final class MpAutoConfiguration {
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
+		if (properties.getSerialization().getCodec() != null) {
+			template.codec(properties.getSerialization().getCodec());
+		}
 		if (properties.getSharedMemory().getDirectory() != null) {
 			template.sharedMemoryBase(properties.getSharedMemory().getDirectory());
 		}

@@ -694,12 +694,26 @@ public class MpProperties {
 		 */
 		private List<String> allowedClasses = new ArrayList<>();
 
+		/**
+		 * The codec values cross processes with, both ways: fory (the default when mp-codec-fory is on the class path,
+		 * as the starter brings it) or java (JDK serialization). Workers need the same codec to start.
+		 */
+		private @Nullable String codec;
+
 		public List<String> getAllowedClasses() {
 			return this.allowedClasses;
 		}
 
 		public void setAllowedClasses(List<String> allowedClasses) {
 			this.allowedClasses = allowedClasses;
+		}
+
+		public @Nullable String getCodec() {
+			return this.codec;
+		}
+
+		public void setCodec(@Nullable String codec) {
+			this.codec = codec;
 		}
 
 	}

@@ -59,6 +59,13 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
+	void theCodecIsTheFastOneTheStarterBringsUnlessThePropertyNamesAnother() {
+		this.runner.run((context) -> assertThat(context.getBean(ProcessTemplate.class).codecName()).isEqualTo("fory"));
+		this.runner.withPropertyValues("mp.serialization.codec=java")
+			.run((context) -> assertThat(context.getBean(ProcessTemplate.class).codecName()).isEqualTo("java"));
+	}
+
+	@Test
 	void sharedObjectsLiveInTheConfiguredDirectory(@TempDir Path directory) {
 		this.runner.withPropertyValues("mp.shared-memory.directory=" + directory).run((context) -> {
 			context.getBean(ProcessTemplate.class).lock();
