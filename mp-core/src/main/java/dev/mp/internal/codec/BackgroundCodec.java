@@ -3,6 +3,7 @@ package dev.mp.internal.codec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -12,8 +13,9 @@ import dev.mp.spi.Codec;
 
 /**
  * A codec built in the background, so that whoever makes it does not wait for the build (a fast codec takes 50 to 200
- * ms to build in a fresh JVM): the first encode or decode waits for what is left of it. A build that failed fails
- * every use with its reason.
+ * ms to build in a fresh JVM): the first encode or decode waits for what is left of it; or built at its first use
+ * ({@link #onFirstUse}), so that a JVM that never needs it never pays for it. A build that failed fails every use with
+ * its reason.
  */
 public final class BackgroundCodec implements Codec {
 
@@ -23,6 +25,9 @@ public final class BackgroundCodec implements Codec {
 
 	private volatile @Nullable Codec built;
 
+	/** The build, until the first use takes it; {@code null} for a build started at once. */
+	private final AtomicReference<@Nullable Runnable> deferred = new AtomicReference<>();
+
 	/**
 	 * Starts the build.
 	 * @param what the codec's name, for a failure's message
@@ -31,16 +36,29 @@ public final class BackgroundCodec implements Codec {
 	 */
 	public BackgroundCodec(String what, Supplier<Codec> build, Executor executor) {
 		this.what = what;
-		executor.execute(() -> {
-			try {
-				Codec codec = build.get();
-				this.built = codec;
-				this.building.complete(codec);
-			}
-			catch (Throwable ex) {
-				this.building.completeExceptionally(ex);
-			}
-		});
+		executor.execute(() -> build(build));
+	}
+
+	private BackgroundCodec(String what) {
+		this.what = what;
+	}
+
+	/** A codec built on the thread that first encodes or decodes with it, the others waiting for it. */
+	public static BackgroundCodec onFirstUse(String what, Supplier<Codec> build) {
+		BackgroundCodec codec = new BackgroundCodec(what);
+		codec.deferred.set(() -> codec.build(build));
+		return codec;
+	}
+
+	private void build(Supplier<Codec> build) {
+		try {
+			Codec codec = build.get();
+			this.built = codec;
+			this.building.complete(codec);
+		}
+		catch (Throwable ex) {
+			this.building.completeExceptionally(ex);
+		}
 	}
 
 	/** Runs a build on a daemon thread of its own. */
@@ -55,6 +73,10 @@ public final class BackgroundCodec implements Codec {
 		Codec codec = this.built;
 		if (codec != null) {
 			return codec;
+		}
+		Runnable build = this.deferred.getAndSet(null);
+		if (build != null) {
+			build.run();
 		}
 		try {
 			// not interruptible: a cancelled call still has to write its answer

@@ -63,10 +63,10 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
-		// built from here on while the runtime starts, by the thread that warms up the sockets once it is done
+		// its provider found while the runtime starts, by the thread that warms up the sockets once it is done
 		WorkerCodec codec = WorkerCodec.start(config, Thread.currentThread().getContextClassLoader(),
 				afterWarmUp::complete);
-		// unless a build was handed over (not for the JDK codec), the warm-up thread ends
+		// unless a look-up was handed over (not for the JDK codec), the warm-up thread ends
 		afterWarmUp.complete(() -> {
 		});
 		String training = System.getProperty(TRAIN_PROPERTY);
@@ -92,8 +92,8 @@ public final class WorkerMain {
 	 * first is not needed: the provider is always the JDK's own, so this names it (unless the property is set or this
 	 * JDK lacks the class). The second cannot be skipped, so it runs on a thread of its own while the main thread reads
 	 * its bootstrap block and starts its bootstrap mode; the connect then finds the classes initialized.
-	 * @param next what the thread runs then, once handed over: the codec's build (see {@link WorkerCodec}), which so
-	 * competes with the main thread for the cores no more than the warm-up did
+	 * @param next what the thread runs then, once handed over: the look-up of the codec's provider (see
+	 * {@link WorkerCodec}), which so competes with the main thread for the cores no more than the warm-up did
 	 */
 	private static void warmUpSockets(CompletableFuture<Runnable> next) {
 		String property = "java.nio.channels.spi.SelectorProvider";
