@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.call.BeanMethodInvocation;
 import dev.mp.internal.call.BoundTarget;
+import dev.mp.internal.call.CallContext;
 import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.codec.ClassAllowList;
@@ -81,7 +82,8 @@ public final class ProcessTemplate implements AutoCloseable {
 	private ProcessTemplate(Builder builder) {
 		this.defaults = builder.defaults;
 		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes,
-				CodecChoice.of(builder.codec, builder.classLoader), builder.classLoader);
+				CodecChoice.of(builder.codec, builder.classLoader), CallContext.of(builder.mdc, builder.mdcKeys),
+				builder.classLoader);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
 				builder.launchers, builder.listeners, builder.launchAttributes), this.encoder);
@@ -432,6 +434,10 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private @Nullable String codec;
 
+		private boolean mdc = true;
+
+		private final List<String> mdcKeys = new ArrayList<>();
+
 		private Path runDirectoryBase = Path.of(System.getProperty("java.io.tmpdir"));
 
 		private Path sharedMemoryBase;
@@ -499,6 +505,22 @@ public final class ProcessTemplate implements AutoCloseable {
 		 */
 		public Builder codec(String codec) {
 			this.codec = Objects.requireNonNull(codec, "codec");
+			return this;
+		}
+
+		/**
+		 * Whether each call carries its caller's MDC (SLF4J's), taken as the call is made, to the worker, which sets
+		 * it on the call's thread for the length of the call, with its own {@code mp.worker} and {@code mp.pid} keys
+		 * over it. On by default.
+		 */
+		public Builder mdc(boolean enabled) {
+			this.mdc = enabled;
+			return this;
+		}
+
+		/** The MDC keys a call carries (see {@link #mdc(boolean)}); by default all of them. */
+		public Builder mdcKeys(Collection<String> keys) {
+			this.mdcKeys.addAll(keys);
 			return this;
 		}
 

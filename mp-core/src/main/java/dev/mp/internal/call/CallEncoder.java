@@ -25,7 +25,7 @@ import dev.mp.spi.CodecSettings;
  * with plain values (after the allow-list check the codec would make), the template's codec otherwise. It also owns the
  * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
  * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
- * it is at each value.
+ * it is at each value. Each call takes the caller's context (its MDC) as it is made, in the caller's thread.
  */
 public final class CallEncoder {
 
@@ -37,6 +37,8 @@ public final class CallEncoder {
 
 	private final CodecChoice choice;
 
+	private final CallContext context;
+
 	private volatile JavaSerializationCodec javaCodec;
 
 	/** The provider's codec, or {@code null} when the template uses the JDK codec. */
@@ -44,14 +46,16 @@ public final class CallEncoder {
 
 	/**
 	 * @param choice the template's codec
+	 * @param context what of the caller's context each call carries
 	 * @param classLoader the loader values are usually decoded with
 	 */
 	public CallEncoder(Collection<String> allowedPatterns, String howToAllow, int maxFrameBytes, CodecChoice choice,
-			ClassLoader classLoader) {
+			CallContext context, ClassLoader classLoader) {
 		this.allowedPatterns.addAll(allowedPatterns);
 		this.howToAllow = howToAllow;
 		this.maxFrameBytes = maxFrameBytes;
 		this.choice = choice;
+		this.context = context;
 		this.javaCodec = newJavaCodec();
 		CodecProvider provider = choice.provider();
 		this.providedCodec = (provider != null) ? new BackgroundCodec(choice.name(),
@@ -77,6 +81,10 @@ public final class CallEncoder {
 
 	/** A task, with the package of the class that wrote it let through the allow-list first. */
 	public CallRequest task(Callable<?> task, String description) {
+		return this.context.attach(encodeTask(task, description));
+	}
+
+	private CallRequest encodeTask(Callable<?> task, String description) {
 		if (allowList().allows(task.getClass())) {
 			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
 			if (compact != null) {
@@ -89,8 +97,8 @@ public final class CallEncoder {
 	/** A bean method call: compact when its arguments are plain (JDK value types the allow-list always lets through). */
 	public CallRequest beanCall(BeanMethodInvocation call) {
 		Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
-		return (compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
-				: CallRequest.encoded(codec().encode(call));
+		return this.context.attach((compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
+				: CallRequest.encoded(codec().encode(call)));
 	}
 
 	/**
@@ -98,6 +106,11 @@ public final class CallEncoder {
 	 * a subclass's fields and overridden {@code run()} travel through the codec.
 	 */
 	public CallRequest process(ManagedProcess process, @Nullable SerializableRunnable target, String description) {
+		return this.context.attach(encodeProcess(process, target, description));
+	}
+
+	private CallRequest encodeProcess(ManagedProcess process, @Nullable SerializableRunnable target,
+			String description) {
 		if (process.getClass() == ManagedProcess.class && target != null && allowList().allows(target.getClass())) {
 			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
 			if (compact != null) {

@@ -5,7 +5,8 @@ import dev.mp.internal.wire.Payload;
 
 /**
  * A call on its way to a child, before it has an id: an invocation encoded by the codec ({@link FrameType#CALL}), or a
- * task lambda or bean call in mp's compact form ({@link FrameType#COMPACT_CALL}).
+ * task lambda or bean call in mp's compact form ({@link FrameType#COMPACT_CALL}), either of them with its caller's
+ * context ahead of it ({@link FrameType#CONTEXT_CALL}, see {@link CallContext}).
  *
  * @param type the frame type it travels as
  * @param payload its bytes, or what makes them where they go

@@ -50,7 +50,14 @@ public enum FrameType {
 	 * A remote worker to its parent: bytes its program wrote to stdout (first payload byte 1) or stderr (2), which a
 	 * local worker's parent reads from its pipes; the parent logs them as it logs a local worker's output.
 	 */
-	OUTPUT(12);
+	OUTPUT(12),
+
+	/**
+	 * Parent to child: a call with its caller's context (the MDC), which travels here rather than through the codec:
+	 * the context section (see {@code dev.mp.internal.call.CallContext}), the call's own type code, then its payload.
+	 * A call without context is sent as its own type, at no cost.
+	 */
+	CONTEXT_CALL(13);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -56,6 +56,14 @@ public final class Payload {
 		return withValues(NONE, value);
 	}
 
+	/** Leading bytes followed by another payload, whose values stay values. */
+	public static Payload prefixed(byte[] prefix, Payload payload) {
+		byte[] head = new byte[prefix.length + payload.head.length];
+		System.arraycopy(prefix, 0, head, 0, prefix.length);
+		System.arraycopy(payload.head, 0, head, prefix.length, payload.head.length);
+		return new Payload(head, payload.values, prefix.length + payload.size);
+	}
+
 	/**
 	 * The same payload as it is now, kept for later: arrays among its values are copied (JDK serialization would have
 	 * copied them on encoding), so changes the caller makes to them after submitting change nothing.

@@ -2,11 +2,13 @@ package dev.mp.internal.worker;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.SerializationException;
 import dev.mp.TargetResolutionException;
+import dev.mp.internal.call.CallContext;
 import dev.mp.internal.call.CompactCalls;
 import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.Invocation;
@@ -71,8 +73,19 @@ final class CallExecutor {
 		return switch (type) {
 			case COMPACT_CALL -> this.compactCalls.decode(payload);
 			case CALL -> (Invocation) this.codec.decode(BufferStreams.bytes(payload), this.classLoader);
+			case CONTEXT_CALL -> withContext(payload);
 			default -> throw new ProtocolException("A " + type + " frame as a call");
 		};
+	}
+
+	/** A call that carries its caller's context, which is read ahead of the call's own type and payload. */
+	private Invocation withContext(ByteBuffer payload) throws ReflectiveOperationException {
+		Map<String, String> context = CallContext.read(payload);
+		FrameType type = FrameType.of(payload.get());
+		if (type == FrameType.CONTEXT_CALL) {
+			throw new ProtocolException("A call context around another");
+		}
+		return new CallMdc(invocation(type, payload), context);
 	}
 
 	private Answer result(Invocation invocation) {

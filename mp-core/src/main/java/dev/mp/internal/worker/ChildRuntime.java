@@ -156,7 +156,7 @@ final class ChildRuntime {
 			while ((frame = this.channel.read()) != null) {
 				this.framesRead++;
 				if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL
-						|| frame.type() == FrameType.STAGED) {
+						|| frame.type() == FrameType.CONTEXT_CALL || frame.type() == FrameType.STAGED) {
 					callAndNext(frame);
 				}
 				else {

@@ -1,0 +1,129 @@
+package dev.mp.internal.call;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
+
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
+import dev.mp.internal.wire.ProtocolException;
+
+/**
+ * What of the caller's context a call carries to its worker: the caller's MDC (all of its keys, some, or none), taken
+ * in the caller's thread as the call is made. It travels ahead of the call's payload in a
+ * {@link FrameType#CONTEXT_CALL} frame, outside the codec, so a codec never sees it; a call with no context to carry
+ * keeps its own frame type and costs nothing more. The section is a count, then each key and value as UTF-8 with its
+ * length, then the call's own frame type code.
+ */
+public final class CallContext {
+
+	/** The whole MDC: the default. */
+	public static final CallContext ALL = new CallContext(true, null);
+
+	/** No context. */
+	public static final CallContext NONE = new CallContext(false, null);
+
+	private final boolean enabled;
+
+	/** The keys that travel, or {@code null} for all. */
+	private final @Nullable Set<String> keys;
+
+	private CallContext(boolean enabled, @Nullable Set<String> keys) {
+		this.enabled = enabled;
+		this.keys = keys;
+	}
+
+	/**
+	 * @param enabled whether the MDC travels at all
+	 * @param keys the MDC keys that travel; empty for all
+	 */
+	public static CallContext of(boolean enabled, Collection<String> keys) {
+		if (!enabled) {
+			return NONE;
+		}
+		return keys.isEmpty() ? ALL : new CallContext(true, Set.copyOf(keys));
+	}
+
+	/** The call with the caller's context ahead of it; the call as it is when there is none to carry. */
+	public CallRequest attach(CallRequest call) {
+		if (!this.enabled) {
+			return call;
+		}
+		Map<String, String> mdc = MDC.getCopyOfContextMap();
+		if (mdc == null || mdc.isEmpty()) {
+			return call;
+		}
+		if (this.keys != null) {
+			mdc.keySet().retainAll(this.keys);
+			if (mdc.isEmpty()) {
+				return call;
+			}
+		}
+		return new CallRequest(FrameType.CONTEXT_CALL, Payload.prefixed(section(mdc, call.type()), call.payload()));
+	}
+
+	private static byte[] section(Map<String, String> mdc, FrameType type) {
+		byte[][] strings = new byte[mdc.size() * 2][];
+		int size = Integer.BYTES + 1;
+		int i = 0;
+		for (Map.Entry<String, String> entry : mdc.entrySet()) {
+			strings[i++] = entry.getKey().getBytes(StandardCharsets.UTF_8);
+			// an adapter may keep null values, which the worker's MDC takes as empty
+			String value = entry.getValue();
+			strings[i++] = ((value != null) ? value : "").getBytes(StandardCharsets.UTF_8);
+		}
+		for (byte[] string : strings) {
+			size += Integer.BYTES + string.length;
+		}
+		ByteBuffer section = ByteBuffer.allocate(size).putInt(mdc.size());
+		for (byte[] string : strings) {
+			section.putInt(string.length).put(string);
+		}
+		return section.put(type.code()).array();
+	}
+
+	/**
+	 * The worker's side: reads the context section of a {@link FrameType#CONTEXT_CALL} payload, which is then left at
+	 * the call's own frame type code.
+	 * @throws ProtocolException if the section does not fit the payload
+	 */
+	public static Map<String, String> read(ByteBuffer payload) {
+		int count = length(payload);
+		Map<String, String> context = new HashMap<>(count * 2);
+		for (int i = 0; i < count; i++) {
+			context.put(string(payload), string(payload));
+		}
+		return context;
+	}
+
+	private static String string(ByteBuffer payload) {
+		byte[] bytes = new byte[length(payload)];
+		payload.get(bytes);
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * A count or a length, checked against the bytes left so that a bad one allocates nothing; big-endian as written,
+	 * whatever the order of the buffer (shared memory's is the machine's).
+	 */
+	private static int length(ByteBuffer payload) {
+		int length = -1;
+		if (payload.remaining() >= Integer.BYTES) {
+			length = 0;
+			for (int i = 0; i < Integer.BYTES; i++) {
+				length = (length << 8) | (payload.get() & 0xff);
+			}
+		}
+		if (length < 0 || length > payload.remaining()) {
+			throw new ProtocolException("An unreadable call context");
+		}
+		return length;
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.mp.internal.call;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+import dev.mp.internal.wire.FrameType;
+import dev.mp.internal.wire.Payload;
+import dev.mp.internal.wire.ProtocolException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The call context's wire form: present only when there is context to carry, ahead of the call's own type and
+ * payload, which it leaves as they were.
+ */
+class CallContextTests {
+
+	private final CallRequest call = new CallRequest(FrameType.COMPACT_CALL, Payload.withValues(new byte[] { 7 }, "x"));
+
+	@AfterEach
+	void clear() {
+		MDC.clear();
+	}
+
+	@Test
+	void aCallWithoutContextIsSentAsItIs() {
+		assertThat(CallContext.ALL.attach(this.call)).isSameAs(this.call);
+		MDC.put("requestId", "r");
+		assertThat(CallContext.NONE.attach(this.call)).isSameAs(this.call);
+		assertThat(CallContext.of(true, Set.of("userId")).attach(this.call)).isSameAs(this.call);
+	}
+
+	@Test
+	void theContextIsReadBackAheadOfTheCallsOwnTypeAndPayload() {
+		MDC.put("requestId", "r-ü");
+		MDC.put("userId", "");
+		CallRequest sent = CallContext.ALL.attach(this.call);
+		assertThat(sent.type()).isEqualTo(FrameType.CONTEXT_CALL);
+		byte[] bytes = sent.payload().bytes();
+		// shared memory's buffers are in the machine's order
+		ByteBuffer payload = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.LITTLE_ENDIAN).put(bytes).flip();
+		assertThat(CallContext.read(payload)).containsOnly(Map.entry("requestId", "r-ü"), Map.entry("userId", ""));
+		assertThat(FrameType.of(payload.get())).isEqualTo(FrameType.COMPACT_CALL);
+		byte[] rest = new byte[payload.remaining()];
+		payload.get(rest);
+		assertThat(rest).isEqualTo(this.call.payload().bytes());
+	}
+
+	@Test
+	void onlyTheKeysAskedForTravel() {
+		MDC.put("requestId", "r");
+		MDC.put("userId", "u");
+		CallRequest sent = CallContext.of(true, Set.of("requestId")).attach(this.call);
+		assertThat(CallContext.read(ByteBuffer.wrap(sent.payload().bytes()))).containsOnlyKeys("requestId");
+	}
+
+	@Test
+	void aSectionLongerThanItsPayloadIsAProtocolError() {
+		ByteBuffer payload = ByteBuffer.allocate(12).putInt(1).putInt(1000).putInt(0).flip();
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> CallContext.read(payload));
+		assertThatExceptionOfType(ProtocolException.class)
+			.isThrownBy(() -> CallContext.read(ByteBuffer.allocate(2)));
+	}
+
+}
