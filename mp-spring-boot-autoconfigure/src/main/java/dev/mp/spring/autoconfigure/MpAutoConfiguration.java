@@ -56,6 +56,8 @@ public final class MpAutoConfiguration {
 			.maxFrameBytes(Math.toIntExact(properties.getProtocol().getMaxFrameSize().toBytes()))
 			.allowClasses(allowed)
 			.howToAllow("add a pattern for it to mp.serialization.allowed-classes")
+			.mdc(properties.getWorker().getMdc().isEnabled())
+			.mdcKeys(properties.getWorker().getMdc().getKeys())
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));

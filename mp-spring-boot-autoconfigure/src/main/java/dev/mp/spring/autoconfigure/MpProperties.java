@@ -503,6 +503,15 @@ public class MpProperties {
 			return this.environmentCopy;
 		}
 
+		/**
+		 * Which of the caller's MDC entries a call carries to its worker.
+		 */
+		private final Mdc mdc = new Mdc();
+
+		public Mdc getMdc() {
+			return this.mdc;
+		}
+
 		public @Nullable DataSize getMemoryLimit() {
 			return this.memoryLimit;
 		}
@@ -621,6 +630,40 @@ public class MpProperties {
 
 		public void setStartTimeout(Duration startTimeout) {
 			this.startTimeout = startTimeout;
+		}
+
+	}
+
+	/**
+	 * The caller's MDC in the worker: taken as a call is made, set on the worker's call thread for the length of the
+	 * call, with mp's own mp.worker and mp.pid keys over it.
+	 */
+	public static class Mdc {
+
+		/**
+		 * Whether each call carries its caller's MDC to the worker, outside the codec.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The MDC keys a call carries, such as requestId. Empty: all of them.
+		 */
+		private List<String> keys = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(List<String> keys) {
+			this.keys = keys;
 		}
 
 	}

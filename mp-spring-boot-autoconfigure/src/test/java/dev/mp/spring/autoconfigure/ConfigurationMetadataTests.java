@@ -15,6 +15,7 @@ import org.springframework.boot.json.JsonParserFactory;
 import dev.mp.ProcessOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The configuration metadata generated from {@link MpProperties} and {@link MpKubernetesProperties}, merged with
@@ -44,6 +45,14 @@ class ConfigurationMetadataTests {
 			.singleElement()
 			.extracting((property) -> ((Number) property.get("defaultValue")).intValue())
 			.isEqualTo(ProcessOptions.DEFAULT_OOM_SCORE_ADJUSTMENT);
+	}
+
+	@Test
+	void theCallersMdcTravelsByDefault() throws IOException {
+		assertThat(mpProperties())
+			.filteredOn((property) -> ((String) property.get("name")).startsWith("mp.worker.mdc."))
+			.extracting((property) -> property.get("name"), (property) -> property.get("defaultValue"))
+			.containsExactlyInAnyOrder(tuple("mp.worker.mdc.enabled", true), tuple("mp.worker.mdc.keys", null));
 	}
 
 	@SuppressWarnings("unchecked")

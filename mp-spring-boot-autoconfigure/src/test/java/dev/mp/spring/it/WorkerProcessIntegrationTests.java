@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -76,6 +77,22 @@ class WorkerProcessIntegrationTests {
 		long pid = Long.parseLong(seen[0]);
 		assertThat(seen[1]).isEqualTo(this.template.child(pid).orElseThrow().name()).startsWith("default-");
 		assertThat(Long.parseLong(seen[2])).isEqualTo(PARENT_PID);
+	}
+
+	@Test
+	void aCallSeesTheCallersMdcForItsLengthAndMpsOwnKeys() {
+		MDC.put("requestId", "r-7");
+		String[] seen;
+		try {
+			seen = this.workers.mdc().split(" ");
+		}
+		finally {
+			MDC.clear();
+		}
+		long pid = Long.parseLong(seen[2]);
+		assertThat(seen[0]).isEqualTo("r-7");
+		assertThat(seen[1]).isEqualTo(this.template.child(pid).orElseThrow().name());
+		assertThat(this.workers.mdc()).startsWith("null ");
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 import dev.mp.CurrentProcess;
@@ -39,6 +40,12 @@ public class WorkerServices {
 	public String currentProcess() {
 		return CurrentProcess.pid() + " " + CurrentProcess.name() + " "
 				+ CurrentProcess.parent().map(ProcessHandle::pid).orElse(-1L);
+	}
+
+	/** The MDC the call sees: the caller's request id, then mp's own keys. */
+	@WorkerProcess
+	public String mdc() {
+		return MDC.get("requestId") + " " + MDC.get("mp.worker") + " " + MDC.get("mp.pid");
 	}
 
 	@WorkerProcess(pool = "small")
