@@ -133,6 +133,31 @@ class ProcessPoolExecutorIntegrationTests {
 	}
 
 	@Test
+	void invokeAllInterruptedCancelsTheTasksNotDone() throws Exception {
+		ProcessPool pool = pool(1, PoolOptions.builder().cancelGrace(Duration.ofMillis(200)));
+		List<SerializableCallable<Integer>> tasks = List.of(() -> {
+			Thread.sleep(60_000);
+			return 1;
+		});
+		CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+		Thread caller = new Thread(() -> {
+			try {
+				pool.invokeAll(tasks);
+				thrown.complete(null);
+			}
+			catch (Throwable ex) {
+				thrown.complete(ex);
+			}
+		});
+		caller.start();
+		awaitBusy(pool);
+		caller.interrupt();
+		assertThat(thrown.get(30, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+		assertThat(pool.submit(() -> 2).get(30, TimeUnit.SECONDS)).as("the cancelled task freed its worker")
+			.isEqualTo(2);
+	}
+
+	@Test
 	void invokeAnyReturnsOneResultAndCancelsTheRest() throws Exception {
 		ProcessPool pool = pool(2, PoolOptions.builder().cancelGrace(Duration.ofSeconds(10)));
 		List<SerializableCallable<String>> tasks = List.of(() -> {

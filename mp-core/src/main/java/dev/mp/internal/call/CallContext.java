@@ -6,8 +6,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import dev.mp.internal.wire.FrameType;
@@ -22,6 +25,11 @@ import dev.mp.internal.wire.ProtocolException;
  * length, then the call's own frame type code.
  */
 public final class CallContext {
+
+	private static final Logger logger = LoggerFactory.getLogger(CallContext.class);
+
+	/** Whether a context was left out for its size: said once, not for every call. */
+	private static final AtomicBoolean tooLarge = new AtomicBoolean();
 
 	/** The whole MDC: the default. */
 	public static final CallContext ALL = new CallContext(true, null);
@@ -50,8 +58,11 @@ public final class CallContext {
 		return keys.isEmpty() ? ALL : new CallContext(true, Set.copyOf(keys));
 	}
 
-	/** The call with the caller's context ahead of it; the call as it is when there is none to carry. */
-	public CallRequest attach(CallRequest call) {
+	/**
+	 * The call with the caller's context ahead of it; the call as it is when there is none to carry, or when the two
+	 * together would pass the frame limit (the call was checked against it alone, and must not fail for its context).
+	 */
+	public CallRequest attach(CallRequest call, int maxFrameBytes) {
 		if (!this.enabled) {
 			return call;
 		}
@@ -65,7 +76,16 @@ public final class CallContext {
 				return call;
 			}
 		}
-		return new CallRequest(FrameType.CONTEXT_CALL, Payload.prefixed(section(mdc, call.type()), call.payload()));
+		byte[] section = section(mdc, call.type());
+		if (section.length + call.payload().size() > maxFrameBytes) {
+			if (tooLarge.compareAndSet(false, true)) {
+				logger.warn("A call goes without its caller's MDC ({} bytes): with it, the call would pass the frame "
+						+ "limit of {} bytes (restrict mp.worker.mdc.keys, or raise mp.protocol.max-frame-size)",
+						section.length, maxFrameBytes);
+			}
+			return call;
+		}
+		return new CallRequest(FrameType.CONTEXT_CALL, Payload.prefixed(section, call.payload()));
 	}
 
 	private static byte[] section(Map<String, String> mdc, FrameType type) {
@@ -95,6 +115,10 @@ public final class CallContext {
 	 */
 	public static Map<String, String> read(ByteBuffer payload) {
 		int count = length(payload);
+		if (count > payload.remaining() / (2 * Integer.BYTES)) {
+			// each entry takes at least its two lengths
+			throw new ProtocolException("An unreadable call context");
+		}
 		Map<String, String> context = new HashMap<>(count * 2);
 		for (int i = 0; i < count; i++) {
 			context.put(string(payload), string(payload));

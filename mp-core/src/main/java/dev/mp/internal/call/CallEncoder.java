@@ -81,7 +81,7 @@ public final class CallEncoder {
 
 	/** A task, with the package of the class that wrote it let through the allow-list first. */
 	public CallRequest task(Callable<?> task, String description) {
-		return this.context.attach(encodeTask(task, description));
+		return this.context.attach(encodeTask(task, description), this.maxFrameBytes);
 	}
 
 	private CallRequest encodeTask(Callable<?> task, String description) {
@@ -98,7 +98,7 @@ public final class CallEncoder {
 	public CallRequest beanCall(BeanMethodInvocation call) {
 		Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
 		return this.context.attach((compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
-				: CallRequest.encoded(codec().encode(call)));
+				: CallRequest.encoded(codec().encode(call)), this.maxFrameBytes);
 	}
 
 	/**
@@ -106,7 +106,7 @@ public final class CallEncoder {
 	 * a subclass's fields and overridden {@code run()} travel through the codec.
 	 */
 	public CallRequest process(ManagedProcess process, @Nullable SerializableRunnable target, String description) {
-		return this.context.attach(encodeProcess(process, target, description));
+		return this.context.attach(encodeProcess(process, target, description), this.maxFrameBytes);
 	}
 
 	private CallRequest encodeProcess(ManagedProcess process, @Nullable SerializableRunnable target,

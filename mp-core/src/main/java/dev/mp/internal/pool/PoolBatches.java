@@ -114,6 +114,11 @@ public final class PoolBatches {
 		catch (TimeoutException ex) {
 			futures.forEach((future) -> future.cancel(true));
 		}
+		catch (InterruptedException ex) {
+			// as an ExecutorService's invokeAll: the tasks not done are cancelled
+			futures.forEach((future) -> future.cancel(true));
+			throw ex;
+		}
 		while (futures.size() < tasks.size()) {
 			CompletableFuture<T> neverQueued = new CompletableFuture<>();
 			neverQueued.cancel(false);

@@ -116,7 +116,10 @@ public final class WorkerMain {
 			catch (IOException | RuntimeException ex) {
 				// the connect reports what is wrong
 			}
-			next.join().run();
+			finally {
+				// whatever the warm-up met, the hand-over runs: the runtime waits for the codec's look-up
+				next.join().run();
+			}
 		}, "mp-warm-up");
 		warmUp.setDaemon(true);
 		warmUp.start();

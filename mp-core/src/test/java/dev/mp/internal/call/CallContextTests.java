@@ -31,17 +31,17 @@ class CallContextTests {
 
 	@Test
 	void aCallWithoutContextIsSentAsItIs() {
-		assertThat(CallContext.ALL.attach(this.call)).isSameAs(this.call);
+		assertThat(CallContext.ALL.attach(this.call, 1 << 20)).isSameAs(this.call);
 		MDC.put("requestId", "r");
-		assertThat(CallContext.NONE.attach(this.call)).isSameAs(this.call);
-		assertThat(CallContext.of(true, Set.of("userId")).attach(this.call)).isSameAs(this.call);
+		assertThat(CallContext.NONE.attach(this.call, 1 << 20)).isSameAs(this.call);
+		assertThat(CallContext.of(true, Set.of("userId")).attach(this.call, 1 << 20)).isSameAs(this.call);
 	}
 
 	@Test
 	void theContextIsReadBackAheadOfTheCallsOwnTypeAndPayload() {
 		MDC.put("requestId", "r-ü");
 		MDC.put("userId", "");
-		CallRequest sent = CallContext.ALL.attach(this.call);
+		CallRequest sent = CallContext.ALL.attach(this.call, 1 << 20);
 		assertThat(sent.type()).isEqualTo(FrameType.CONTEXT_CALL);
 		byte[] bytes = sent.payload().bytes();
 		// shared memory's buffers are in the machine's order
@@ -57,7 +57,7 @@ class CallContextTests {
 	void onlyTheKeysAskedForTravel() {
 		MDC.put("requestId", "r");
 		MDC.put("userId", "u");
-		CallRequest sent = CallContext.of(true, Set.of("requestId")).attach(this.call);
+		CallRequest sent = CallContext.of(true, Set.of("requestId")).attach(this.call, 1 << 20);
 		assertThat(CallContext.read(ByteBuffer.wrap(sent.payload().bytes()))).containsOnlyKeys("requestId");
 	}
 
@@ -67,6 +67,17 @@ class CallContextTests {
 		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> CallContext.read(payload));
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> CallContext.read(ByteBuffer.allocate(2)));
+		// a count that its bytes cannot hold is refused before anything is allocated for it
+		ByteBuffer many = ByteBuffer.allocate(12).putInt(Integer.MAX_VALUE / 4).putInt(0).putInt(0).flip();
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> CallContext.read(many));
+	}
+
+	@Test
+	void aContextThatWouldPassTheFrameLimitStaysBehindAndTheCallGoes() {
+		MDC.put("requestId", "r".repeat(100));
+		long callBytes = this.call.payload().size();
+		assertThat(CallContext.ALL.attach(this.call, (int) callBytes + 50)).isSameAs(this.call);
+		assertThat(CallContext.ALL.attach(this.call, 1 << 20).type()).isEqualTo(FrameType.CONTEXT_CALL);
 	}
 
 }
