@@ -20,6 +20,9 @@ final class RingLocks {
 
 	private static final int TAKING = 2;
 
+	/** Broken by a record header no put writes: a process with the ring's memory wrote over it. */
+	private static final int GARBLED = 3;
+
 	private final SharedMemory memory;
 
 	private final String name;
@@ -64,8 +67,23 @@ final class RingLocks {
 		}
 	}
 
+	/**
+	 * Breaks the ring for every process: the record at its head has a header no put writes (a negative length), so
+	 * nothing after it can be found.
+	 * @throws IllegalStateException always
+	 */
+	void breakGarbled() {
+		this.memory.compareAndSetLong(RingLayout.BROKEN, 0, ((long) Owners.pid(Owners.currentThread()) << 8) | GARBLED);
+		checkNotBroken();
+	}
+
 	void checkNotBroken() {
 		long broken = this.memory.getLong(RingLayout.BROKEN);
+		if ((broken & 0xFF) == GARBLED) {
+			throw new IllegalStateException(this.name + " is broken: process " + (broken >>> 8) + " found a message "
+					+ "header in it that no put writes, written over by a process with access to its shared memory; "
+					+ "make a new one");
+		}
 		if (broken != 0) {
 			throw new IllegalStateException(this.name + " is broken: process " + (broken >>> 8) + " died while "
 					+ (((broken & 0xFF) == PUTTING) ? "putting a message into it" : "taking a message from it")

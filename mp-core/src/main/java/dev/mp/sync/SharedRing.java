@@ -199,6 +199,9 @@ final class SharedRing {
 			long header = this.data.readLong(head);
 			int length = (int) header;
 			tag = (int) (header >>> 32);
+			if (length < 0) {
+				this.locks.breakGarbled();
+			}
 			long end = head + RingLayout.RECORD_HEADER + RingLayout.align(length);
 			this.memory.setLong(RingLayout.READ_END, end);
 			long payload = head + RingLayout.RECORD_HEADER;

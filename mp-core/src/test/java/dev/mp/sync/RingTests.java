@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.mp.test.TestSharedObjects;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The ring under queues and pipes, in one JVM: record framing, wrap-around at every offset, and streaming of
@@ -218,6 +219,17 @@ class RingTests {
 
 	private boolean fits(Object message) {
 		return !(message instanceof List);
+	}
+
+	@Test
+	void aGarbledHeaderBreaksTheRingForEveryoneInsteadOfFailingEachTakeAnew() throws Exception {
+		ProcessQueue<String> queue = queue(0, 1024);
+		queue.put("first");
+		// what a process with the ring's memory could write over the record's header: a negative length
+		queue.memory().setLong(RingLayout.DATA, ((long) MessageCodec.STRING << 32) | 0xFFFF_FFF0L);
+		assertThatIllegalStateException().isThrownBy(queue::take).withMessageContaining("is broken");
+		assertThatIllegalStateException().isThrownBy(() -> queue.put("next")).withMessageContaining("is broken");
+		assertThatIllegalStateException().isThrownBy(queue::poll).withMessageContaining("no put writes");
 	}
 
 	private <E> ProcessQueue<E> queue(int maxSize, int capacity) {
