@@ -112,6 +112,7 @@ final class SharedRing {
 	boolean put(int tag, byte @Nullable [] payload, int offset, int length, long scalar, long deadline)
 			throws InterruptedException {
 		this.locks.checkNotBroken();
+		// before the lock too: a put to a shut-down queue throws even when another holds the lock
 		checkNotShutDown();
 		long me = Owners.currentThread();
 		if (!this.locks.tryLock(RingLayout.PUT_OWNER, me)
@@ -120,12 +121,14 @@ final class SharedRing {
 		}
 		try {
 			this.locks.checkNotBroken();
+			// again under the lock, and after a wait only if it waited: a shutdown ends the waits
 			checkNotShutDown();
-			if (this.maxItems > 0 && this.memory.getLong(RingLayout.COUNT) >= this.maxItems
-					&& !await(() -> this.memory.getLong(RingLayout.COUNT) < this.maxItems || isShutDown(), deadline)) {
-				return false;
+			if (this.maxItems > 0 && this.memory.getLong(RingLayout.COUNT) >= this.maxItems) {
+				if (!await(() -> this.memory.getLong(RingLayout.COUNT) < this.maxItems || isShutDown(), deadline)) {
+					return false;
+				}
+				checkNotShutDown();
 			}
-			checkNotShutDown();
 			long tail = this.memory.getLong(RingLayout.TAIL);
 			long region = RingLayout.align(length);
 			long end = tail + RingLayout.RECORD_HEADER + region;
@@ -135,11 +138,12 @@ final class SharedRing {
 				return false;
 			}
 			long start = (total <= this.capacity) ? total : this.capacity / 2;
-			if (this.data.free(tail) < start
-					&& !await(() -> this.data.freeNow(tail) >= start || isShutDown(), deadline)) {
-				return false;
+			if (this.data.free(tail) < start) {
+				if (!await(() -> this.data.freeNow(tail) >= start || isShutDown(), deadline)) {
+					return false;
+				}
+				checkNotShutDown();
 			}
-			checkNotShutDown();
 			this.memory.setLong(RingLayout.WRITE_END, end);
 			this.data.writeLong(tail, ((long) tag << 32) | (length & 0xFFFF_FFFFL));
 			if (total <= this.capacity) {
