@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.mp.sync.ProcessEvent;
 import dev.mp.sync.SharedInt;
 import dev.mp.test.NoChildProcessesLeft;
 
@@ -66,16 +67,20 @@ class ProcessPoolExecutorIntegrationTests {
 	@Test
 	void shutdownLetsTheQueuedTasksFinishAndRejectsNewOnes() throws Exception {
 		ProcessPool pool = pool(1, PoolOptions.builder());
+		ProcessEvent release = this.template.event();
 		List<CompletableFuture<Integer>> results = List.of(pool.submit(() -> {
-			Thread.sleep(300);
+			release.await();
 			return 1;
 		}), pool.submit(() -> 2), pool.submit(() -> 3));
+		awaitBusy(pool);
 		pool.shutdown();
 		assertThat(pool.isShutdown()).isTrue();
 		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.submit(() -> 4))
 			.withMessageContaining("shut down");
 		Increment late = new Increment(this.template.sharedInt(0));
 		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.execute(late));
+		assertThat(pool.queued()).as("the tasks queued behind the running one stay").isEqualTo(2);
+		release.set();
 		assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(results).extracting(CompletableFuture::join).containsExactly(1, 2, 3);
 		assertThat(pool.isTerminated()).isTrue();

@@ -141,8 +141,9 @@ class ManagerObjectsIntegrationTests {
 				}
 			}, map).start();
 			// every write rewrites all 5,000 entries: a kill lands in the middle of one, or of its function
-			await().atMost(Duration.ofSeconds(30)).until(() -> map.get("key-0") >= before + 5);
-			Thread.sleep(7 * round);
+			// a few more writes each round, so that the kill meets each round's writer at another point of its work
+			long writes = 5 + 2L * round;
+			await().atMost(Duration.ofSeconds(30)).until(() -> map.get("key-0") >= before + writes);
 			writer.kill();
 			writer.join();
 

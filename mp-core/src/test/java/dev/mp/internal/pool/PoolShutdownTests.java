@@ -224,7 +224,7 @@ class PoolShutdownTests {
 				throw new IllegalStateException(ex);
 			}
 		});
-		Thread.sleep(100);
+		assertThat(pool.awaitTermination(50, TimeUnit.MILLISECONDS)).as("its task still runs").isFalse();
 		assertThat(awaited).isNotDone();
 		worker.answer(0, "done");
 		assertThat(awaited.get(10, TimeUnit.SECONDS)).isTrue();
