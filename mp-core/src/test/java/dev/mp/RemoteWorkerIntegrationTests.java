@@ -253,7 +253,7 @@ class RemoteWorkerIntegrationTests {
 					worker.certificateBytes(), worker.keyBytes(), Duration.ofSeconds(1));
 			Path config = this.directory.resolve("silent.properties");
 			BootstrapConfig bootstrap = new BootstrapConfig("w1", "silent", secret, "", -1, "plain", 1024 * 1024,
-					WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA);
+					WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA, 0);
 			Files.writeString(config, RemoteBootstrap.configText(bootstrap, endpoint));
 			Path secrets = Files.createDirectory(this.directory.resolve("silent-secret"));
 			RemoteBootstrap.secretFiles(bootstrap, endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));
