@@ -400,6 +400,11 @@ public final class ProcessTemplate implements AutoCloseable {
 		return this.encoder.choice().name();
 	}
 
+	/** How often workers tell their JVM's facts (see {@link Builder#jvmFactsInterval}); zero for never. */
+	public Duration jvmFactsInterval() {
+		return this.runtime.jvmFactsInterval();
+	}
+
 	/** The options a child gets unless told otherwise. */
 	public ProcessOptions defaults() {
 		return this.defaults;
