@@ -598,8 +598,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		/**
 		 * How often each worker tells its parent what its JVM knows about itself ({@link ChildProcess#jvm()}): heap,
 		 * garbage collection, threads, classes, uptime. It does so from a thread of its own, so a busy call does not
-		 * hold the facts up; each costs the worker well under a millisecond. Every 10 seconds by default; zero for
-		 * never.
+		 * hold the facts up. Every 10 seconds by default (the first within a second of its start); zero for never.
 		 */
 		public Builder jvmFactsInterval(Duration interval) {
 			Objects.requireNonNull(interval, "interval");

@@ -95,7 +95,8 @@ class WorkerReportsIntegrationTests {
 		}));
 		task.onProgress(heard::add);
 		long nanos = task.get(60, TimeUnit.SECONDS);
-		await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty() && heard.get(heard.size() - 1).done() == loops);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> !heard.isEmpty() && heard.get(heard.size() - 1).done() == loops);
 		Progress last = heard.get(heard.size() - 1);
 		assertThat(last).isEqualTo(new Progress(loops, loops, "step " + loops));
 		assertThat(task.progress()).contains(last);

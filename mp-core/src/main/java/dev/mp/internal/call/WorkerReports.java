@@ -10,9 +10,10 @@ import dev.mp.Progress;
 import dev.mp.internal.wire.ProtocolException;
 
 /**
- * The payloads of what a worker tells its parent unasked: its JVM's facts ({@link dev.mp.internal.wire.FrameType#FACTS}:
- * nine longs) and a call's progress ({@link dev.mp.internal.wire.FrameType#PROGRESS}: done, total, then the message
- * as its UTF-8 length, -1 for none, and bytes). Both are mp's own fixed form, outside the codec.
+ * The payloads of what a worker tells its parent unasked: its JVM's facts
+ * ({@link dev.mp.internal.wire.FrameType#FACTS}: nine longs) and a call's progress
+ * ({@link dev.mp.internal.wire.FrameType#PROGRESS}: done, total, then the message as its UTF-8 length, -1 for none,
+ * and bytes). Both are mp's own fixed form, outside the codec.
  */
 public final class WorkerReports {
 

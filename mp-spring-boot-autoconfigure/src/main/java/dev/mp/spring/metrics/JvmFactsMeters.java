@@ -50,23 +50,29 @@ final class JvmFactsMeters {
 	static List<Meter> registerPool(MeterRegistry registry, Tags tags, ProcessTemplate template, String pool,
 			Consumer<ProcessTemplate> before) {
 		return FACTS.stream()
-			.map((fact) -> (Meter) Gauge.builder(POOL_PREFIX + fact.name(), template, (t) -> {
-				before.accept(t);
-				return facts(t, pool).mapToDouble(fact.value()).sum();
-			}).tags(tags).baseUnit(fact.unit()).description(fact.description() + ", summed over the pool's workers")
-				.register(registry))
+			.map((fact) -> register(registry, POOL_PREFIX, fact, ", summed over the pool's workers", tags, template,
+					(t) -> {
+						before.accept(t);
+						return facts(t, pool).mapToDouble(fact.value()).sum();
+					}))
 			.toList();
 	}
 
 	/** Registers one worker's own gauges, tagged with its name. */
 	static List<Meter> registerWorker(MeterRegistry registry, Tags tags, ProcessTemplate template, String id) {
 		return FACTS.stream()
-			.map((fact) -> (Meter) Gauge.builder(WORKER_PREFIX + fact.name(), template, (t) -> workerFacts(t, id)
-				.mapToDouble(fact.value())
-				.findFirst()
-				.orElse(Double.NaN)).tags(tags).baseUnit(fact.unit()).description(fact.description())
-				.register(registry))
+			.map((fact) -> register(registry, WORKER_PREFIX, fact, "", tags, template,
+					(t) -> workerFacts(t, id).mapToDouble(fact.value()).findFirst().orElse(Double.NaN)))
 			.toList();
+	}
+
+	private static Meter register(MeterRegistry registry, String prefix, Fact fact, String of, Tags tags,
+			ProcessTemplate template, ToDoubleFunction<ProcessTemplate> value) {
+		return Gauge.builder(prefix + fact.name(), template, value)
+			.tags(tags)
+			.baseUnit(fact.unit())
+			.description(fact.description() + of)
+			.register(registry);
 	}
 
 	private static Stream<JvmFacts> facts(ProcessTemplate template, String pool) {
@@ -77,7 +83,10 @@ final class JvmFactsMeters {
 	}
 
 	private static Stream<JvmFacts> workerFacts(ProcessTemplate template, String id) {
-		return template.children().stream().filter((child) -> child.id().equals(id)).flatMap((c) -> c.jvm().stream());
+		return template.children()
+			.stream()
+			.filter((child) -> child.id().equals(id))
+			.flatMap((child) -> child.jvm().stream());
 	}
 
 }
