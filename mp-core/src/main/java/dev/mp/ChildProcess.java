@@ -52,6 +52,20 @@ public interface ChildProcess {
 	/** The child's resident memory in bytes, while it runs and where the platform tells (Linux). */
 	OptionalLong residentMemoryBytes();
 
+	/**
+	 * What the child's JVM last told about itself (heap, garbage collection, threads, classes, uptime), while it runs
+	 * and once it has told: it does every {@link ProcessTemplate.Builder#jvmFactsInterval interval}, the first time
+	 * within a second of its start.
+	 */
+	default Optional<JvmFacts> jvm() {
+		return Optional.empty();
+	}
+
+	/** The running call's latest report of its progress (see {@link CurrentProcess#progress}), while it runs. */
+	default Optional<Progress> progress() {
+		return Optional.empty();
+	}
+
 	/** The child's last lines of stdout and stderr, oldest first: what it said before a crash. */
 	List<String> outputTail();
 

@@ -2,7 +2,10 @@ package dev.mp;
 
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.worker.ChildIdentity;
+import dev.mp.internal.worker.ReportThread;
 
 /**
  * Python's {@code current_process()} and {@code parent_process()}: this JVM as mp sees it. A JVM that mp started (a
@@ -33,6 +36,21 @@ public final class CurrentProcess {
 	/** Whether mp started this JVM. */
 	public static boolean isChild() {
 		return ChildIdentity.name() != null;
+	}
+
+	/**
+	 * Reports how far the running task or {@code @WorkerProcess} method is, from its own thread or one it started: its
+	 * caller hears it ({@link TaskFuture#onProgress}) and {@code /actuator/processes} shows it while the worker is
+	 * busy. Cheap enough for a tight loop: a report that comes within about 100 ms of the last one sent only replaces
+	 * the one kept to send next, and the last report before the answer always reaches the caller. Does nothing
+	 * outside a call in a child.
+	 * @param done the units of work done
+	 * @param total the units of work in all, or 0 when not known
+	 * @param message what the task is doing, or {@code null}; at most 1 KiB of it travels
+	 * @throws IllegalArgumentException if {@code done} or {@code total} is negative
+	 */
+	public static void progress(long done, long total, @Nullable String message) {
+		ReportThread.progress(new Progress(done, total, message));
 	}
 
 	/**

@@ -86,7 +86,8 @@ public final class ProcessTemplate implements AutoCloseable {
 				builder.classLoader);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
-				builder.launchers, builder.listeners, builder.launchAttributes), this.encoder);
+				builder.launchers, builder.listeners, builder.launchAttributes, builder.jvmFactsInterval),
+				this.encoder);
 		this.poolOptions = Map.copyOf(builder.pools);
 		this.poolOptions.forEach((name, options) -> this.runtime.launcher(options.launcher()));
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
@@ -351,7 +352,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		String description = "process " + CallEncoder.describe(bodyClass);
 		CallRequest request = this.encoder.process(process, process.target(), description);
 		ChildJvm child = this.runtime.launchProcess(process.name(), process.isDaemon(), options, description);
-		child.call(request).result().whenComplete((value, failure) -> {
+		child.call(request, null).result().whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
 			}
@@ -399,6 +400,11 @@ public final class ProcessTemplate implements AutoCloseable {
 		return this.encoder.choice().name();
 	}
 
+	/** How often workers tell their JVM's facts (see {@link Builder#jvmFactsInterval}); zero for never. */
+	public Duration jvmFactsInterval() {
+		return this.runtime.jvmFactsInterval();
+	}
+
 	/** The options a child gets unless told otherwise. */
 	public ProcessOptions defaults() {
 		return this.defaults;
@@ -416,6 +422,9 @@ public final class ProcessTemplate implements AutoCloseable {
 	public void close() {
 		this.runtime.close();
 	}
+
+	/** How often workers tell their JVM's facts unless the builder says otherwise. */
+	public static final Duration DEFAULT_JVM_FACTS_INTERVAL = Duration.ofSeconds(10);
 
 	/** Builds a {@link ProcessTemplate}. */
 	public static final class Builder {
@@ -451,6 +460,8 @@ public final class ProcessTemplate implements AutoCloseable {
 		private final List<PoolListener> listeners = new ArrayList<>();
 
 		private final List<LaunchAttributes> launchAttributes = new ArrayList<>();
+
+		private Duration jvmFactsInterval = DEFAULT_JVM_FACTS_INTERVAL;
 
 		private final Map<String, WorkerLauncher> launchers = new java.util.LinkedHashMap<>(
 				Map.of(LocalWorkerLauncher.NAME, new LocalWorkerLauncher()));
@@ -581,6 +592,20 @@ public final class ProcessTemplate implements AutoCloseable {
 		 */
 		public Builder launchAttributes(LaunchAttributes attributes) {
 			this.launchAttributes.add(Objects.requireNonNull(attributes, "attributes"));
+			return this;
+		}
+
+		/**
+		 * How often each worker tells its parent what its JVM knows about itself ({@link ChildProcess#jvm()}): heap,
+		 * garbage collection, threads, classes, uptime. It does so from a thread of its own, so a busy call does not
+		 * hold the facts up. Every 10 seconds by default (the first within a second of its start); zero for never.
+		 */
+		public Builder jvmFactsInterval(Duration interval) {
+			Objects.requireNonNull(interval, "interval");
+			if (interval.isNegative()) {
+				throw new IllegalArgumentException("jvmFactsInterval must not be negative: " + interval);
+			}
+			this.jvmFactsInterval = interval;
 			return this;
 		}
 

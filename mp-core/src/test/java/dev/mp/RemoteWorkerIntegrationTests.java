@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -109,6 +111,25 @@ class RemoteWorkerIntegrationTests {
 		assertThat(command).doesNotContain(HexFormat.of().formatHex(secret));
 		String config = Files.readString(Path.of(worker.details().get("config")));
 		assertThat(config).doesNotContain(HexFormat.of().formatHex(secret)).contains("server-sha256");
+	}
+
+	/** A remote worker tells its JVM's facts and its call's progress over its TLS connection, as a local one does. */
+	@Test
+	void aRemoteWorkerTellsItsJvmFactsAndProgress() throws Exception {
+		ProcessPool pool = pool((config, secrets) -> {
+		});
+		List<Progress> heard = new CopyOnWriteArrayList<>();
+		TaskFuture<String> task = TaskFuture.of(pool.submit(() -> {
+			CurrentProcess.progress(1, 1, "remote");
+			return "ok";
+		})).onProgress(heard::add);
+		assertThat(task.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
+		await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains(new Progress(1, 1, "remote")));
+		ChildProcess worker = pool.workers().get(0);
+		// the first facts come within a second of the connection
+		JvmFacts facts = await().atMost(Duration.ofSeconds(10)).until(worker::jvm, Optional::isPresent).orElseThrow();
+		assertThat(facts.threads()).isPositive();
+		assertThat(facts.heapUsed()).isPositive();
 	}
 
 	/** What a remote worker prints reaches the parent's log as a local worker's does, and its output tail. */
@@ -253,7 +274,7 @@ class RemoteWorkerIntegrationTests {
 					worker.certificateBytes(), worker.keyBytes(), Duration.ofSeconds(1));
 			Path config = this.directory.resolve("silent.properties");
 			BootstrapConfig bootstrap = new BootstrapConfig("w1", "silent", secret, "", -1, "plain", 1024 * 1024,
-					WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA);
+					WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA, 0);
 			Files.writeString(config, RemoteBootstrap.configText(bootstrap, endpoint));
 			Path secrets = Files.createDirectory(this.directory.resolve("silent-secret"));
 			RemoteBootstrap.secretFiles(bootstrap, endpoint).forEach((name, bytes) -> write(secrets.resolve(name), bytes));

@@ -1,5 +1,6 @@
 package dev.mp.spi;
 
+import java.time.Instant;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,14 @@ public interface ChildBootstrap extends AutoCloseable {
 	 * @throws TargetResolutionException if this mode has no such bean
 	 */
 	Object bean(@Nullable String beanName, Class<?> type);
+
+	/**
+	 * When this mode's application context started, for the worker's JVM facts; {@code null} for a mode without one
+	 * or before it has started.
+	 */
+	default @Nullable Instant contextStarted() {
+		return null;
+	}
 
 	@Override
 	void close();

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.springframework.stereotype.Service;
 
+import dev.mp.CurrentProcess;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.sync.ProcessQueue;
 import dev.mp.sync.SharedLong;
@@ -13,6 +14,9 @@ import dev.mp.sync.SharedLong;
  */
 @Service
 public class PrimeService {
+
+	/** How many numbers {@link #countPrimesReporting} looks at between two reports of its progress. */
+	private static final int PROGRESS_STEP = 100_000;
 
 	/**
 	 * Counts the primes up to {@code upTo}, by trial division on purpose (slow); the caller blocks until the worker
@@ -40,6 +44,21 @@ public class PrimeService {
 		total.addAndGet(count);
 		progress.put("[" + from + ", " + to + "]: " + count + " primes, counted by pid " + ProcessHandle.current().pid());
 		return CompletableFuture.completedFuture(null);
+	}
+
+	/**
+	 * Counts the primes up to {@code upTo} in steps, and says how far it is after each: the caller hears it
+	 * ({@code TaskFuture.onProgress}) and {@code /actuator/processes} shows it while the worker is busy.
+	 */
+	@WorkerProcess
+	public CompletableFuture<Long> countPrimesReporting(int upTo) {
+		long count = 0;
+		for (long from = 2; from <= upTo; from += PROGRESS_STEP) {
+			int to = (int) Math.min(upTo, from + PROGRESS_STEP - 1);
+			count += count((int) from, to);
+			CurrentProcess.progress(to, upTo, count + " primes so far");
+		}
+		return CompletableFuture.completedFuture(count);
 	}
 
 	static long count(int upTo) {

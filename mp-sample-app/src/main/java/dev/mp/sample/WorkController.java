@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +21,8 @@ import org.springframework.web.server.ResponseStatusException;
 import dev.mp.ManagedProcess;
 import dev.mp.MpException;
 import dev.mp.ProcessTemplate;
+import dev.mp.Progress;
+import dev.mp.TaskFuture;
 import dev.mp.sync.ProcessQueue;
 import dev.mp.sync.SharedLong;
 
@@ -87,6 +91,22 @@ public class WorkController {
 		long start = System.nanoTime();
 		return this.primes.countPrimesAsync(upTo)
 			.thenApply((count) -> new PrimeCount(upTo, count, appPid(), millisSince(start)));
+	}
+
+	/**
+	 * The same, counted in steps by a worker that reports its progress after each: the answer says how many reports
+	 * this request heard and the last one; {@code /actuator/processes} shows them while the worker is busy.
+	 */
+	@GetMapping("/primes/progress")
+	public CompletableFuture<ReportedPrimeCount> primesWithProgress(@RequestParam int upTo) {
+		requireBetween("upTo", upTo, 0, MAX_UP_TO);
+		long start = System.nanoTime();
+		AtomicInteger heard = new AtomicInteger();
+		TaskFuture<Long> count = TaskFuture.of(this.primes.countPrimesReporting(upTo))
+			.onProgress((progress) -> heard.incrementAndGet());
+		// the future's own latest report: the last one came before the answer, its listener may run just after
+		return count.thenApply((primes) -> new ReportedPrimeCount(upTo, primes, heard.get(),
+				count.progress().orElse(null), millisSince(start)));
 	}
 
 	/**
@@ -249,6 +269,10 @@ public class WorkController {
 	}
 
 	/** The answer of {@code /primes/shared}: the shared total, and what each part reported on the queue. */
+	public record ReportedPrimeCount(int upTo, long count, int reportsHeard, @Nullable Progress lastReport,
+			long elapsedMillis) {
+	}
+
 	public record SharedPrimeCount(int upTo, long count, List<String> parts, long elapsedMillis) {
 	}
 

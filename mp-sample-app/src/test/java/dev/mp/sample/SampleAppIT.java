@@ -147,6 +147,34 @@ class SampleAppIT {
 
 	@Test
 	@Order(2)
+	void aLongTaskReportsItsProgressToItsCallerAndTheActuatorWhichShowsTheWorkersJvmFacts() throws Exception {
+		CompletableFuture<HttpResponse<String>> counting = getAsync("/primes/progress?upTo=10000000");
+		JsonNode busy = await("a busy worker with progress in /actuator/processes").atMost(Duration.ofSeconds(60))
+			.pollInterval(Duration.ofMillis(50))
+			.until(SampleAppIT::reportingWorker, Optional::isPresent)
+			.orElseThrow();
+		assertThat(busy.path("progress").path("total").asLong()).isEqualTo(10_000_000);
+		assertThat(busy.path("progress").path("message").asString()).endsWith("primes so far");
+		long pid = busy.path("pid").asLong();
+		JsonNode jvm = okJson("/actuator/processes/" + pid).path("jvm");
+		// mp.worker.max-heap=128m; the serial collector counts one survivor space out of the most it may use
+		assertThat(jvm.path("heapMax").asLong()).isBetween(100L << 20, 128L << 20);
+		assertThat(jvm.path("heapUsed").asLong()).isPositive();
+		assertThat(jvm.path("threads").asInt()).isPositive();
+		assertThat(jvm.path("loadedClasses").asLong()).isGreaterThan(1000);
+		assertThat(jvm.path("contextUptime").asString()).startsWith("PT");
+		String uptime = jvm.path("uptime").asString();
+		// mp.worker.jvm-facts-interval=5s in the sample
+		await("worker " + pid + " to tell its facts again").atMost(Duration.ofSeconds(20))
+			.until(() -> !okJson("/actuator/processes/" + pid).path("jvm").path("uptime").asString().equals(uptime));
+		JsonNode answer = okJson(counting.get(120, TimeUnit.SECONDS));
+		assertThat(answer.path("count").asLong()).isEqualTo(664_579);
+		assertThat(answer.path("reportsHeard").asInt()).isPositive();
+		assertThat(answer.path("lastReport").path("done").asLong()).isEqualTo(10_000_000);
+	}
+
+	@Test
+	@Order(2)
 	void aWorkerSeesAPropertyFromTheApplicationsCommandLineButNotOnItsOwn() throws Exception {
 		JsonNode region = okJson("/region");
 		assertThat(region.path("app").asString()).isEqualTo(REGION);
@@ -310,6 +338,17 @@ class SampleAppIT {
 			sum += process.path("tasksCompleted").asLong();
 		}
 		return sum;
+	}
+
+	/** A busy worker whose call has reported its progress, as the actuator lists it. */
+	private static Optional<JsonNode> reportingWorker() throws Exception {
+		requireAppAlive();
+		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
+			if ("BUSY".equals(process.path("state").asString()) && process.path("progress").isObject()) {
+				return Optional.of(process);
+			}
+		}
+		return Optional.empty();
 	}
 
 	/** Waits until the actuator lists a running {@code sleeper} worker, and returns its pid. */

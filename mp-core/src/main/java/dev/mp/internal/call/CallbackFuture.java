@@ -1,5 +1,6 @@
 package dev.mp.internal.call;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +13,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.PoolOptions;
+import dev.mp.Progress;
+import dev.mp.TaskFuture;
 
 /**
  * The future mp hands to callers. mp completes it on the thread that read the child's answer, so that a caller
@@ -23,14 +28,48 @@ import dev.mp.PoolOptions;
  *
  * @param <T> the result type
  */
-public final class CallbackFuture<T> extends CompletableFuture<T> {
+public final class CallbackFuture<T> extends TaskFuture<T> {
 
 	private final Executor callbacks;
+
+	/** Made on first use: most calls report no progress and have no listener. */
+	private volatile @Nullable ProgressListeners progress;
 
 	private volatile LongConsumer beforeWaiting;
 
 	public CallbackFuture(Executor callbacks) {
 		this.callbacks = callbacks;
+	}
+
+	/** Takes the task's report of its progress, on the thread that read it. */
+	public void progress(Progress report) {
+		progressListeners().report(report);
+	}
+
+	@Override
+	public CallbackFuture<T> onProgress(Consumer<? super Progress> listener) {
+		progressListeners().add(listener);
+		return this;
+	}
+
+	@Override
+	public Optional<Progress> progress() {
+		ProgressListeners listeners = this.progress;
+		return (listeners != null) ? Optional.ofNullable(listeners.latest()) : Optional.empty();
+	}
+
+	private ProgressListeners progressListeners() {
+		ProgressListeners listeners = this.progress;
+		if (listeners == null) {
+			synchronized (this) {
+				listeners = this.progress;
+				if (listeners == null) {
+					listeners = new ProgressListeners(this.callbacks);
+					this.progress = listeners;
+				}
+			}
+		}
+		return listeners;
 	}
 
 	/** What a caller about to block on this future does first, while it is not done, for at most the nanos given. */

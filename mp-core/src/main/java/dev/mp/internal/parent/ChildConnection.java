@@ -2,13 +2,16 @@ package dev.mp.internal.parent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,12 +19,14 @@ import org.slf4j.LoggerFactory;
 
 import dev.mp.MpException;
 import dev.mp.PoolOptions;
+import dev.mp.Progress;
 import dev.mp.WorkerSetupException;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
 import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.ThrowableSnapshot;
+import dev.mp.internal.call.WorkerReports;
 import dev.mp.internal.launch.OutputLines;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.transport.CallTransport;
@@ -67,6 +72,12 @@ final class ChildConnection {
 	private volatile @Nullable CallMailbox mailbox;
 
 	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+
+	/** Who hears the calls' progress, by call id, while they wait for their answers. */
+	private final Map<Long, Consumer<Progress>> progressSinks = new ConcurrentHashMap<>();
+
+	/** The latest report of a call's progress, shown while that call waits for its answer. */
+	private volatile @Nullable CallProgress progress;
 
 	private final AtomicLong nextCallId = new AtomicLong();
 
@@ -135,14 +146,23 @@ final class ChildConnection {
 
 	/**
 	 * Sends an encoded {@link dev.mp.internal.call.Invocation} once the child is ready.
+	 * @param progress takes the call's reports of its progress on the reader thread, or {@code null}
 	 * @return the call's id and result, or its failure; completed on the reader thread, so only mp's own short
 	 * bookkeeping may be chained to it (callers get a {@link CallbackFuture})
 	 */
-	ChildCall call(CallRequest request) {
+	ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress) {
 		long callId = this.nextCallId.incrementAndGet();
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		this.pending.put(callId, result);
-		result.whenComplete((value, failure) -> this.pending.remove(callId));
+		if (progress != null) {
+			this.progressSinks.put(callId, progress);
+		}
+		result.whenComplete((value, failure) -> {
+			this.pending.remove(callId);
+			if (progress != null) {
+				this.progressSinks.remove(callId);
+			}
+		});
 		// sent once the child is ready: what the caller may change after submitting must not change the call
 		CallRequest sent = this.ready.isDone() ? request : request.frozen();
 		this.ready.whenComplete((channel, failure) -> {
@@ -239,6 +259,8 @@ final class ChildConnection {
 					case PONG -> {
 					}
 					case OUTPUT -> output(frame.payload());
+					case FACTS -> this.child.jvm = WorkerReports.facts(frame.payload(), Instant.now());
+					case PROGRESS -> progressed(frame.correlationId(), WorkerReports.progress(frame.payload()));
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
 				}
 			}
@@ -262,6 +284,28 @@ final class ChildConnection {
 			}
 			this.readerDone.complete(null);
 		}
+	}
+
+	/** A call's report of its progress; only the reader thread calls this, ahead of the call's answer. */
+	private void progressed(long callId, Progress report) {
+		if (!this.pending.containsKey(callId)) {
+			return;
+		}
+		this.progress = new CallProgress(callId, report);
+		Consumer<Progress> sink = this.progressSinks.get(callId);
+		if (sink != null) {
+			sink.accept(report);
+		}
+	}
+
+	/** The latest report of the progress of a call still waiting for its answer. */
+	Optional<Progress> progress() {
+		CallProgress latest = this.progress;
+		return (latest != null && this.pending.containsKey(latest.callId())) ? Optional.of(latest.report())
+				: Optional.empty();
+	}
+
+	private record CallProgress(long callId, Progress report) {
 	}
 
 	/** Output a remote worker sends, logged as a local worker's pipes are; only the reader thread calls this. */

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -18,6 +20,7 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessStartException;
+import dev.mp.Progress;
 import dev.mp.ProcessState;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.ChildCall;
@@ -99,7 +102,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 				(remote != null) ? remote.host() + ":" + remote.port() : server.socketPath().toString(),
 				ProcessHandle.current().pid(), this.options.bootstrapMode(), this.parent.maxFrameBytes(),
 				this.role.end(), this.options.bootstrapAttributes(), launchAttributes, mailbox, this.spinNanos,
-				this.parent.codecIdentity());
+				this.parent.codecIdentity(), this.parent.jvmFactsInterval().toMillis());
 		try {
 			this.worker = this.role.launcher()
 				.launch(new WorkerLaunch(this.id, name(), this.role.pool(), this.options, this.command.command(),
@@ -135,7 +138,7 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 				Handshake.randomBytes(), server.socketPath().toString(), ProcessHandle.current().pid(),
 				this.options.bootstrapMode(), this.parent.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN,
 				this.options.bootstrapAttributes(), this.parent.launchAttributes(this.options), "", 0,
-				this.parent.codecIdentity());
+				this.parent.codecIdentity(), 0);
 		this.command.trainArchive(config, server.baseDirectory(), this.parent.trainings());
 	}
 
@@ -171,8 +174,13 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 
 	/** See {@link ChildConnection#call}. */
 	@Override
-	public ChildCall call(CallRequest request) {
-		return this.connection.call(request);
+	public ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress) {
+		return this.connection.call(request, progress);
+	}
+
+	@Override
+	public Optional<Progress> progress() {
+		return this.connection.progress();
 	}
 
 	/** See {@link ChildConnection#spinForAnswer}. */

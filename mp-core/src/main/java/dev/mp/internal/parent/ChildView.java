@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.ChildProcess;
+import dev.mp.JvmFacts;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessOutOfMemoryException;
@@ -50,6 +51,9 @@ abstract class ChildView implements ChildProcess {
 	volatile Integer exitCode;
 
 	volatile WorkerExit exit;
+
+	/** What the child's JVM last told about itself, or {@code null} before it has; set by its connection's reader. */
+	volatile @Nullable JvmFacts jvm;
 
 	ChildView(String id, ChildRole role, ProcessOptions options, WorkerCommand command) {
 		this.id = id;
@@ -153,6 +157,12 @@ abstract class ChildView implements ChildProcess {
 	public Map<String, String> details() {
 		LaunchedWorker started = this.worker;
 		return (started != null) ? started.details() : Map.of();
+	}
+
+	@Override
+	public Optional<JvmFacts> jvm() {
+		JvmFacts facts = this.jvm;
+		return (facts != null && isAlive()) ? Optional.of(facts) : Optional.empty();
 	}
 
 	@Override

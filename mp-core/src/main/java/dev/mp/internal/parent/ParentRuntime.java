@@ -1,6 +1,7 @@
 package dev.mp.internal.parent;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -30,6 +31,9 @@ interface ParentRuntime {
 
 	/** The largest frame accepted in either direction, in bytes. */
 	int maxFrameBytes();
+
+	/** How often workers tell their JVM's facts; zero for never. */
+	Duration jvmFactsInterval();
 
 	/** The loader answers and exceptions are read with. */
 	ClassLoader classLoader();

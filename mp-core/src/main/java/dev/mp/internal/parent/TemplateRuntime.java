@@ -141,12 +141,14 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	 * Runs one call in a fresh child JVM, which exits after answering. Cancelling the returned future kills the
 	 * child.
 	 */
-	public CompletableFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
+	public CallbackFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
 			String namePrefix) {
 		String name = nextName(namePrefix);
 		ChildJvm child = launch(ChildRole.call(name, description, launcher(LocalWorkerLauncher.NAME)), options);
 		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
-		child.call(request).result().whenComplete((value, failure) -> ChildCall.settle(result, value, failure));
+		child.call(request, result::progress)
+			.result()
+			.whenComplete((value, failure) -> ChildCall.settle(result, value, failure));
 		result.whenDone((value, failure) -> {
 			if (result.isCancelled()) {
 				child.kill();
@@ -257,6 +259,11 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	@Override
 	public int maxFrameBytes() {
 		return this.settings.maxFrameBytes();
+	}
+
+	@Override
+	public Duration jvmFactsInterval() {
+		return this.settings.jvmFactsInterval();
 	}
 
 	@Override

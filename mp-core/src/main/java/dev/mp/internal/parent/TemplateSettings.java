@@ -23,11 +23,12 @@ import dev.mp.spi.WorkerLauncher;
  * @param launchers the ways to start workers, by name
  * @param listeners told of every pool's events
  * @param launchAttributes asked for every worker's launch attributes, in order
+ * @param jvmFactsInterval how often workers tell their JVM's facts; zero for never
  */
 public record TemplateSettings(Duration shutdownGracePeriod, int maxFrameBytes, int retainExited,
 		Path runDirectoryBase, @Nullable Path sharedMemoryBase, ClassLoader classLoader,
 		Map<String, WorkerLauncher> launchers, List<PoolListener> listeners,
-		List<LaunchAttributes> launchAttributes) {
+		List<LaunchAttributes> launchAttributes, Duration jvmFactsInterval) {
 
 	public TemplateSettings {
 		launchers = Map.copyOf(launchers);

@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.mp.Progress;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
@@ -34,8 +38,11 @@ public interface PoolWorker {
 	/** Completes when it can take calls, or fails with why it never will. */
 	CompletableFuture<Void> whenReady();
 
-	/** Sends a call; its result completes with the answer, or fails with why none came. */
-	ChildCall call(CallRequest request);
+	/**
+	 * Sends a call; its result completes with the answer, or fails with why none came.
+	 * @param progress takes the call's reports of its progress, on the thread that reads them, or {@code null}
+	 */
+	ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress);
 
 	/** Looks for a call's answer where it may come first, for a caller about to block; see {@link CallbackFuture}. */
 	void spinForAnswer(long callId, long maxNanos);

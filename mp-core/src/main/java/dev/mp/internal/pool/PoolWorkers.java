@@ -144,7 +144,7 @@ final class PoolWorkers<W extends PoolWorker> {
 		CompletableFuture<Void> connected = process.whenReady();
 		CallRequest initializer = this.initializer;
 		CompletableFuture<?> prepared = (initializer != null)
-				? connected.thenCompose((ignored) -> process.call(initializer).result()) : connected;
+				? connected.thenCompose((ignored) -> process.call(initializer, null).result()) : connected;
 		prepared.whenComplete((value, failure) -> {
 			if (failure != null) {
 				startFailed(worker, ChildCall.unwrap(failure));

@@ -51,7 +51,8 @@ public final class CallTransport {
 	 * The worker's side: sends an answer: through the mailbox if the caller looks, staged in shared memory if it is
 	 * large.
 	 * @param maxBytes the frame limit
-	 * @param callerWaitNanos how long the answer waits for its caller to look (see {@link CallMailbox#answer})
+	 * @param callerWaitNanos how long the answer waits for its caller to look (see {@link CallMailbox#answer}); below
+	 * zero, it goes over the socket whether the caller looks or not, behind the frames sent there before it
 	 */
 	public static void sendAnswer(FrameChannel channel, @Nullable CallMailbox box, FrameType type, long id,
 			Payload payload, int maxBytes, long callerWaitNanos) throws IOException {
@@ -59,7 +60,7 @@ public final class CallTransport {
 		if (box != null) {
 			box.openInbox();
 		}
-		if (box == null || !box.answer(frame, callerWaitNanos)) {
+		if (box == null || callerWaitNanos < 0 || !box.answer(frame, callerWaitNanos)) {
 			channel.write(frame);
 		}
 	}

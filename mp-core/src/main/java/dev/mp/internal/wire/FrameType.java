@@ -57,9 +57,21 @@ public enum FrameType {
 	 * the context section (see {@code dev.mp.internal.call.CallContext}), the call's own type code, then its payload.
 	 * A call without context is sent as its own type, at no cost.
 	 */
-	CONTEXT_CALL(13);
+	CONTEXT_CALL(13),
 
-	private static final FrameType[] BY_CODE = new FrameType[16];
+	/**
+	 * Child to parent, every facts interval from a thread of its own: what its JVM knows about itself (heap, GC,
+	 * threads, classes, uptime); see {@code dev.mp.internal.call.WorkerReports}.
+	 */
+	FACTS(14),
+
+	/**
+	 * Child to parent: the running call with this correlation id reports its progress, at most about every 100 ms;
+	 * see {@code dev.mp.internal.call.WorkerReports}.
+	 */
+	PROGRESS(15);
+
+	private static final FrameType[] BY_CODE = new FrameType[32];
 
 	static {
 		for (FrameType type : values()) {

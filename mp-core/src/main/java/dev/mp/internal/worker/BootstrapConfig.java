@@ -28,12 +28,13 @@ import dev.mp.internal.codec.CodecIdentity;
  * @param mailbox the pool worker's call mailbox file (see {@link dev.mp.internal.mailbox.CallMailbox}), or {@code ""} for none
  * @param spinNanos how long the worker looks at its mailbox for the next call after answering one
  * @param codec the codec values cross with, which the worker must have too
+ * @param factsMillis how often the worker tells its JVM's facts, in milliseconds; 0 for never
  */
 public record BootstrapConfig(String workerId, String name, byte[] secret, String socketPath, long parentPid,
 		String mode, int maxFrameBytes, WorkerEnd end, Map<String, String> attributes,
-		Map<String, String> secretAttributes, String mailbox, long spinNanos, CodecIdentity codec) {
+		Map<String, String> secretAttributes, String mailbox, long spinNanos, CodecIdentity codec, long factsMillis) {
 
-	private static final int MAGIC = 0x6d700005;
+	private static final int MAGIC = 0x6d700006;
 
 	/** What the worker's bootstrap mode starts with: the options' attributes, then the launch's, which win. */
 	public Map<String, String> modeAttributes() {
@@ -60,6 +61,7 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		out.writeUTF(this.codec.name());
 		out.writeUTF(this.codec.provider());
 		out.writeUTF(this.codec.stamp());
+		out.writeLong(this.factsMillis);
 		out.flush();
 	}
 
@@ -84,7 +86,7 @@ public record BootstrapConfig(String workerId, String name, byte[] secret, Strin
 		Map<String, String> secretAttributes = readAttributes(in);
 		return new BootstrapConfig(workerId, name, secret, socketPath, parentPid, mode, maxFrameBytes, end,
 				attributes, secretAttributes, in.readUTF(), in.readLong(),
-				new CodecIdentity(in.readUTF(), in.readUTF(), in.readUTF()));
+				new CodecIdentity(in.readUTF(), in.readUTF(), in.readUTF()), in.readLong());
 	}
 
 	/**

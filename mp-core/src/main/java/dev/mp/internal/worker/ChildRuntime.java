@@ -81,6 +81,9 @@ final class ChildRuntime {
 
 	private volatile FrameChannel channel;
 
+	/** Sends the JVM's facts and the calls' progress, once connected. */
+	private ReportThread reports;
+
 	/** The pool worker's shared-memory short cut for calls, or {@code null} (until it is mapped, or for good). */
 	private volatile CallMailbox mailbox;
 
@@ -132,6 +135,7 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_NO_PARENT);
 			return;
 		}
+		this.reports = ReportThread.start(this.channel, this.config.factsMillis(), this.bootstrap);
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
 		WorkerHalt.ifItFails(frames);
@@ -334,6 +338,8 @@ final class ChildRuntime {
 		Set<Thread> bodyThreads = (this.config.end() == WorkerEnd.AFTER_ANSWER_AND_THREADS) ? BodyThreads.nonDaemon()
 				: null;
 		CallExecutor.Answer answer;
+		this.reports.callStarted(id);
+		boolean reportedProgress;
 		try {
 			answer = (bodyThreads != null) ? answerOnBodyThread(id, request) : this.executor.answer(request, this.mailbox);
 		}
@@ -343,6 +349,7 @@ final class ChildRuntime {
 			return;
 		}
 		finally {
+			reportedProgress = this.reports.callEnded();
 			synchronized (this.running) {
 				this.running.remove(id);
 			}
@@ -350,8 +357,10 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		try {
+			// behind the call's progress on the socket, so that its caller hears the last report before the answer
+			long callerWait = reportedProgress ? -1 : Math.min(CALLER_WAIT_NANOS, this.config.spinNanos());
 			CallTransport.sendAnswer(this.channel, this.mailbox, answer.type(), id, answer.payload(),
-					this.config.maxFrameBytes(), Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()));
+					this.config.maxFrameBytes(), callerWait);
 		}
 		catch (IOException ex) {
 			ParentWatch.parentGone("cannot answer: " + ex);

@@ -65,7 +65,7 @@ final class Rehearsal {
 		parent.start();
 		return new BootstrapConfig(config.workerId(), config.name(), config.secret(), socket.toString(),
 				config.parentPid(), config.mode(), config.maxFrameBytes(), WorkerEnd.ON_SHUTDOWN, config.attributes(),
-				config.secretAttributes(), mailbox.toString(), SPIN_NANOS, config.codec());
+				config.secretAttributes(), mailbox.toString(), SPIN_NANOS, config.codec(), 0);
 	}
 
 	/** Plays the parent; a failed step only makes the archive smaller, so it is reported and the child shut down. */

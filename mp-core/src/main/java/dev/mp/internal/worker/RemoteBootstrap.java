@@ -63,6 +63,7 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 		properties.setProperty("codec", config.codec().name());
 		properties.setProperty("codec-provider", config.codec().provider());
 		properties.setProperty("codec-stamp", config.codec().stamp());
+		properties.setProperty("facts-interval-ms", Long.toString(config.factsMillis()));
 		properties.setProperty("host", endpoint.host());
 		properties.setProperty("port", Integer.toString(endpoint.port()));
 		properties.setProperty("server-sha256", endpoint.serverFingerprint());
@@ -124,7 +125,8 @@ public record RemoteBootstrap(BootstrapConfig config, String host, int port, Str
 				Integer.parseInt(required(properties, "max-frame-bytes")),
 				WorkerEnd.valueOf(properties.getProperty("end", WorkerEnd.ON_SHUTDOWN.name())), attributes,
 				secretAttributes, "", 0, new CodecIdentity(required(properties, "codec"),
-						required(properties, "codec-provider"), required(properties, "codec-stamp")));
+						required(properties, "codec-provider"), required(properties, "codec-stamp")),
+				Long.parseLong(properties.getProperty("facts-interval-ms", "0")));
 		Tls.Identity identity;
 		try {
 			identity = Tls.identity(Files.readAllBytes(secretDirectory.resolve(CERTIFICATE_FILE)),

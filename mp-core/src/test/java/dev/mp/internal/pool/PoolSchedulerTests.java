@@ -15,6 +15,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessStartException;
+import dev.mp.Progress;
 import dev.mp.QueueFullPolicy;
 import dev.mp.TaskTimeoutException;
 import dev.mp.internal.call.CallRequest;
@@ -591,7 +593,7 @@ class PoolSchedulerTests {
 		}
 
 		@Override
-		public ChildCall call(CallRequest request) {
+		public ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress) {
 			ChildCall call = new ChildCall(this.calls.size() + 1, new CompletableFuture<>());
 			this.calls.add(call);
 			return call;

@@ -87,7 +87,7 @@ class BootstrapConfigTests {
 
 	private static BootstrapConfig config(Map<String, String> attributes, Map<String, String> secretAttributes) {
 		return new BootstrapConfig("w1", "pool-1", Handshake.randomBytes(), "/tmp/mp.sock", 42, "spring", 1 << 20,
-				WorkerEnd.ON_SHUTDOWN, attributes, secretAttributes, "mailbox", 50_000, CodecIdentity.JAVA);
+				WorkerEnd.ON_SHUTDOWN, attributes, secretAttributes, "mailbox", 50_000, CodecIdentity.JAVA, 250);
 	}
 
 }

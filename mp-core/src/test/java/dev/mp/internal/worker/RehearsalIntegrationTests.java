@@ -99,7 +99,7 @@ class RehearsalIntegrationTests {
 			.start();
 		BootstrapConfig config = new BootstrapConfig(workerId, workerId, new byte[32],
 				this.temp.resolve("no-parent.sock").toString(), ProcessHandle.current().pid(), PlainBootstrap.MODE,
-				1 << 20, WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA);
+				1 << 20, WorkerEnd.ON_SHUTDOWN, Map.of(), Map.of(), "", 0, CodecIdentity.JAVA, 0);
 		config.write(new DataOutputStream(child.getOutputStream()));
 		return child;
 	}

@@ -15,9 +15,11 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import dev.mp.ChildProcess;
+import dev.mp.JvmFacts;
 import dev.mp.ProcessPool;
 import dev.mp.ProcessState;
 import dev.mp.ProcessTemplate;
+import dev.mp.Progress;
 
 /**
  * {@code /actuator/processes}: every child JVM mp started (live ones and the most recent exited ones), one child by
@@ -109,12 +111,15 @@ public class ProcessesEndpoint {
 	 * @param launcher what started it: {@code local}, {@code kubernetes}
 	 * @param placement where it runs, for a pod its name ({@code pod}), {@code node} and {@code phase}; empty for a
 	 * local process
+	 * @param jvm what its JVM last told about itself, while it runs
+	 * @param progress the running call's latest report of its progress
 	 */
 	public record ProcessDescriptor(String id, String name, long pid, ProcessState state, boolean alive,
 			boolean daemon, @Nullable String startTime, @Nullable String uptime, @Nullable Integer exitCode,
 			String runs, String bootstrapMode, @Nullable String pool, long tasksCompleted, @Nullable String cpuTime,
 			@Nullable Long residentMemory, @Nullable String exitReason, @Nullable List<String> outputTail,
-			String launcher, Map<String, String> placement) implements OperationResponseBody {
+			String launcher, Map<String, String> placement, @Nullable JvmDescriptor jvm,
+			@Nullable Progress progress) implements OperationResponseBody {
 
 		static ProcessDescriptor of(ChildProcess child) {
 			Instant started = child.startTime();
@@ -129,7 +134,32 @@ public class ProcessesEndpoint {
 					child.cpuTime().map(Duration::toString).orElse(null),
 					residentMemory.isPresent() ? residentMemory.getAsLong() : null,
 					child.exitReason().orElse(null), child.isAlive() ? null : child.outputTail(), child.launcher(),
-					child.details());
+					child.details(), child.jvm().map(JvmDescriptor::of).orElse(null), child.progress().orElse(null));
+		}
+
+	}
+
+	/**
+	 * What a child's JVM last told about itself.
+	 * @param sampledAt when it told
+	 * @param heapUsed heap in use, in bytes
+	 * @param heapCommitted heap the JVM has from the operating system, in bytes
+	 * @param heapMax the most heap it may use, in bytes, or -1 for no limit
+	 * @param gcCount garbage collections so far
+	 * @param gcTime time spent collecting so far, ISO-8601
+	 * @param threads live threads
+	 * @param loadedClasses classes loaded
+	 * @param uptime how long the JVM had run, ISO-8601
+	 * @param contextUptime how long its application context had run (a spring worker), ISO-8601
+	 */
+	public record JvmDescriptor(String sampledAt, long heapUsed, long heapCommitted, long heapMax, long gcCount,
+			String gcTime, int threads, long loadedClasses, String uptime, @Nullable String contextUptime) {
+
+		static JvmDescriptor of(JvmFacts facts) {
+			Duration context = facts.contextUptime();
+			return new JvmDescriptor(facts.sampledAt().toString(), facts.heapUsed(), facts.heapCommitted(),
+					facts.heapMax(), facts.gcCount(), facts.gcTime().toString(), facts.threads(),
+					facts.loadedClasses(), facts.uptime().toString(), (context != null) ? context.toString() : null);
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.mp.ProcessOptions;
+import dev.mp.ProcessTemplate;
 import dev.mp.QueueFullPolicy;
 
 /**
@@ -34,6 +35,8 @@ public class MpProperties {
 	private final Protocol protocol = new Protocol();
 
 	private final SharedMemory sharedMemory = new SharedMemory();
+
+	private final Metrics metrics = new Metrics();
 
 	/**
 	 * Pools of warm workers by name; @WorkerProcess methods use the one they name, "default" if none.
@@ -70,6 +73,10 @@ public class MpProperties {
 
 	public Map<String, Pool> getPools() {
 		return this.pools;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -508,8 +515,22 @@ public class MpProperties {
 		 */
 		private final Mdc mdc = new Mdc();
 
+		/**
+		 * How often each worker tells its parent what its JVM knows about itself (heap, GC, threads, classes,
+		 * uptime), from a thread of its own; 0 for never.
+		 */
+		private Duration jvmFactsInterval = ProcessTemplate.DEFAULT_JVM_FACTS_INTERVAL;
+
 		public Mdc getMdc() {
 			return this.mdc;
+		}
+
+		public Duration getJvmFactsInterval() {
+			return this.jvmFactsInterval;
+		}
+
+		public void setJvmFactsInterval(Duration jvmFactsInterval) {
+			this.jvmFactsInterval = jvmFactsInterval;
 		}
 
 		public @Nullable DataSize getMemoryLimit() {
@@ -798,6 +819,27 @@ public class MpProperties {
 
 		public void setDirectory(@Nullable Path directory) {
 			this.directory = directory;
+		}
+
+	}
+
+	/**
+	 * mp's Micrometer meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether the meters of workers' JVM facts also have one series per worker (tags pool and worker), besides
+		 * each pool's sums. Off by default: every worker a pool starts would add series.
+		 */
+		private boolean perWorker;
+
+		public boolean isPerWorker() {
+			return this.perWorker;
+		}
+
+		public void setPerWorker(boolean perWorker) {
+			this.perWorker = perWorker;
 		}
 
 	}

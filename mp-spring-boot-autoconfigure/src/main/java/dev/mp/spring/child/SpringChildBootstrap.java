@@ -1,5 +1,6 @@
 package dev.mp.spring.child;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -131,6 +132,12 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 					+ "): is it conditional on a profile or property the worker does not have? " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	@Override
+	public @Nullable Instant contextStarted() {
+		ConfigurableApplicationContext started = this.context;
+		return (started != null) ? Instant.ofEpochMilli(started.getStartupDate()) : null;
 	}
 
 	@Override

@@ -2,8 +2,10 @@ package dev.mp.spring.metrics;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
 
@@ -35,7 +38,10 @@ import dev.mp.ProcessTemplate;
  * <li>{@value #SIZE} (gauge, tag {@code pool}): most workers the pool runs at once;</li>
  * <li>{@value #COMPLETED} (function counter, tag {@code pool}): calls the pool's workers answered, with a result or a
  * failure (an initializer's call counts too), including workers that have exited since; see
- * {@link TasksCompletedCounts} for the one case it misses.</li>
+ * {@link TasksCompletedCounts} for the one case it misses;</li>
+ * <li>{@code mp.pool.jvm.*} (gauges, tag {@code pool}): the JVM facts of the pool's live workers, summed (see
+ * {@link JvmFactsMeters}), and with {@code perWorker} {@code mp.worker.jvm.*} (tags {@code pool}, {@code worker}), each
+ * worker's own.</li>
  * </ul>
  * Pools are created lazily and mp tells nobody when, so the meters of a pool are registered when the binder first sees
  * it: on binding, when the application context has been refreshed (after the configured pools and those
@@ -74,19 +80,30 @@ public class ProcessMetrics implements MeterBinder, ApplicationListener<ContextR
 
 	private final List<Registrar> registrars = new CopyOnWriteArrayList<>();
 
+	private final boolean perWorker;
+
 	public ProcessMetrics(ProcessTemplate template) {
-		this(template, Tags.empty());
+		this(template, Tags.empty(), false);
 	}
 
 	/** @param tags added to every meter */
 	public ProcessMetrics(ProcessTemplate template, Iterable<Tag> tags) {
+		this(template, tags, false);
+	}
+
+	/**
+	 * @param tags added to every meter
+	 * @param perWorker whether the JVM facts also have a series per worker, besides each pool's sums
+	 */
+	public ProcessMetrics(ProcessTemplate template, Iterable<Tag> tags, boolean perWorker) {
 		this.template = Objects.requireNonNull(template, "template");
 		this.tags = Tags.of(tags);
+		this.perWorker = perWorker;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Registrar registrar = new Registrar(registry, this.tags, this.completed);
+		Registrar registrar = new Registrar(registry, this.tags, this.completed, this.perWorker);
 		this.registrars.add(registrar);
 		registrar.bind(this.template);
 	}
@@ -124,12 +141,16 @@ public class ProcessMetrics implements MeterBinder, ApplicationListener<ContextR
 
 		private final List<Meter> meters = new ArrayList<>();
 
+		/** The per-worker JVM meters by child id, or {@code null} when there are none. */
+		private final @Nullable Map<String, List<Meter>> workers;
+
 		private boolean removed;
 
-		Registrar(MeterRegistry registry, Tags tags, TasksCompletedCounts completed) {
+		Registrar(MeterRegistry registry, Tags tags, TasksCompletedCounts completed, boolean perWorker) {
 			this.registry = registry;
 			this.tags = tags;
 			this.completed = completed;
+			this.workers = perWorker ? new HashMap<>() : null;
 		}
 
 		synchronized void bind(ProcessTemplate template) {
@@ -152,6 +173,34 @@ public class ProcessMetrics implements MeterBinder, ApplicationListener<ContextR
 			}
 		}
 
+		/** Registers the JVM meters of workers that told their facts since the last look, and removes gone ones'. */
+		void discoverWorkers(ProcessTemplate template) {
+			if (this.workers == null) {
+				return;
+			}
+			List<ChildProcess> children = template.children();
+			synchronized (this) {
+				if (this.removed) {
+					return;
+				}
+				Set<String> live = new HashSet<>();
+				for (ChildProcess child : children) {
+					if (child.pool() != null && child.jvm().isPresent()) {
+						live.add(child.id());
+						this.workers.computeIfAbsent(child.id(), (id) -> JvmFactsMeters.registerWorker(this.registry,
+								this.tags.and("pool", child.pool(), "worker", child.name()), template, id));
+					}
+				}
+				this.workers.entrySet().removeIf((worker) -> {
+					boolean gone = !live.contains(worker.getKey());
+					if (gone) {
+						worker.getValue().forEach(this.registry::remove);
+					}
+					return gone;
+				});
+			}
+		}
+
 		private void registerPool(ProcessTemplate template, String pool) {
 			registerLive(template, pool);
 			Tags poolTags = this.tags.and("pool", pool);
@@ -170,6 +219,10 @@ public class ProcessMetrics implements MeterBinder, ApplicationListener<ContextR
 				.baseUnit("tasks")
 				.description("Calls answered by the pool's workers, with a result or a failure")
 				.register(this.registry));
+			this.meters.addAll(JvmFactsMeters.registerPool(this.registry, poolTags, template, pool, (t) -> {
+				discoverPools(t);
+				discoverWorkers(t);
+			}));
 		}
 
 		private void registerLive(ProcessTemplate template, String pool) {
@@ -218,6 +271,10 @@ public class ProcessMetrics implements MeterBinder, ApplicationListener<ContextR
 			this.removed = true;
 			this.meters.forEach(this.registry::remove);
 			this.meters.clear();
+			if (this.workers != null) {
+				this.workers.values().forEach((meters) -> meters.forEach(this.registry::remove));
+				this.workers.clear();
+			}
 		}
 
 	}

@@ -59,6 +59,15 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
+	void theJvmFactsIntervalIsAPropertyWithADefault() {
+		this.runner.run((context) -> assertThat(context.getBean(ProcessTemplate.class).jvmFactsInterval())
+			.isEqualTo(ProcessTemplate.DEFAULT_JVM_FACTS_INTERVAL));
+		this.runner.withPropertyValues("mp.worker.jvm-facts-interval=2s")
+			.run((context) -> assertThat(context.getBean(ProcessTemplate.class).jvmFactsInterval())
+				.isEqualTo(java.time.Duration.ofSeconds(2)));
+	}
+
+	@Test
 	void theCodecIsTheFastOneTheStarterBringsUnlessThePropertyNamesAnother() {
 		this.runner.run((context) -> assertThat(context.getBean(ProcessTemplate.class).codecName()).isEqualTo("fory"));
 		this.runner.withPropertyValues("mp.serialization.codec=java")

@@ -1,8 +1,12 @@
 package dev.mp.spring.autoconfigure;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -13,7 +17,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.mp.ChildProcess;
 import dev.mp.PoolOptions;
+import dev.mp.ProcessOptions;
+import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
 import dev.mp.spring.metrics.ProcessMetrics;
 
@@ -77,6 +84,54 @@ class ProcessesMetricsAutoConfigurationTests {
 			assertThat(registry.get(ProcessMetrics.QUEUED).tag("pool", "later").gauge().value()).isZero();
 			assertThat(registry.get(ProcessMetrics.COMPLETED).tag("pool", "later").functionCounter().count()).isZero();
 		});
+	}
+
+	@Test
+	void workersJvmFactsAreSummedByPoolAndPerWorkerOnlyBehindTheProperty() {
+		this.runner.withPropertyValues("mp.worker.jvm-facts-interval=200ms").run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			warmPool(context.getBean(ProcessTemplate.class), "summed");
+			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+				// a pool created after the context's refresh has its meters from the next read of one on
+				registry.get(ProcessMetrics.LIVE).tag("pool", "none").tag("state", "IDLE").gauge().value();
+				return registry.get("mp.pool.jvm.heap.max").tag("pool", "summed").gauge().value() > 0;
+			});
+			assertThat(registry.get("mp.pool.jvm.heap.max").tag("pool", "summed").gauge().value())
+				.isEqualTo(2 * 64.0 * 1024 * 1024);
+			assertThat(registry.get("mp.pool.jvm.threads").tag("pool", "summed").gauge().value()).isPositive();
+			assertThat(registry.get("mp.pool.jvm.gc.time").tag("pool", "summed").gauge().getId().getBaseUnit())
+				.isEqualTo("seconds");
+			assertThat(registry.find("mp.worker.jvm.threads").gauges()).isEmpty();
+		});
+		this.runner.withPropertyValues("mp.worker.jvm-facts-interval=200ms", "mp.metrics.per-worker=true")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				ProcessPool pool = warmPool(context.getBean(ProcessTemplate.class), "each");
+				Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+					// each read discovers the pools and the workers that have told their facts
+					registry.get(ProcessMetrics.LIVE).tag("pool", "none").tag("state", "IDLE").gauge().value();
+					registry.get("mp.pool.jvm.threads").tag("pool", "each").gauge().value();
+					return registry.find("mp.worker.jvm.threads").gauges().size() == 2;
+				});
+				for (ChildProcess worker : pool.workers()) {
+					assertThat(registry.get("mp.worker.jvm.heap.max")
+						.tag("pool", "each")
+						.tag("worker", worker.name())
+						.gauge()
+						.value()).isEqualTo(64.0 * 1024 * 1024);
+				}
+			});
+	}
+
+	/** A pool of two warm workers of 64 MB heap each. */
+	private static ProcessPool warmPool(ProcessTemplate template, String name) throws Exception {
+		ProcessPool pool = template.pool(name, PoolOptions.builder()
+			.size(2)
+			.minIdle(2)
+			.processOptions(ProcessOptions.builder().maxHeap("64m").build())
+			.build());
+		pool.warmUp().whenWarm().get(60, TimeUnit.SECONDS);
+		return pool;
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +19,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.mp.ChildProcess;
+import dev.mp.CurrentProcess;
 import dev.mp.ManagedProcess;
+import dev.mp.ProcessPool;
 import dev.mp.ProcessTemplate;
+import dev.mp.sync.ProcessEvent;
 import dev.mp.test.NoChildProcessesLeft;
 import dev.mp.test.PidReuse;
 import dev.mp.test.PidReuse.Bystander;
@@ -89,6 +95,45 @@ class ProcessesEndpointWebIntegrationTests {
 			assertThat(send("GET", "/actuator/processes/999999999").statusCode()).isEqualTo(404);
 			assertThat(send("DELETE", "/actuator/processes/" + child.pid()).statusCode()).isEqualTo(405);
 			assertThat(child.isAlive()).isTrue();
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = WebApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "management.endpoints.web.exposure.include=processes",
+					"mp.worker.jvm-facts-interval=200ms" })
+	class FactsAndProgress extends Base {
+
+		@Test
+		void aBusySpringWorkerShowsItsJvmFactsAndItsCallsProgress() throws Exception {
+			try (ProcessPool pool = this.template.pool("web-facts")) {
+				showsFactsAndProgress(pool);
+			}
+		}
+
+		private void showsFactsAndProgress(ProcessPool pool) throws Exception {
+			ProcessEvent release = this.template.event();
+			CompletableFuture<String> task = pool.submit(() -> {
+				CurrentProcess.progress(1, 2, "half way");
+				release.await();
+				return "done";
+			});
+			ChildProcess worker = await().atMost(Duration.ofSeconds(60))
+				.until(() -> pool.workers().stream().filter((child) -> child.progress().isPresent()).findFirst(),
+						Optional::isPresent)
+				.orElseThrow();
+			await().atMost(Duration.ofSeconds(10)).until(() -> worker.jvm().isPresent());
+			String one = send("GET", "/actuator/processes/" + worker.pid()).body();
+			assertThat(one).contains("\"state\":\"BUSY\"",
+					"\"progress\":{\"done\":1,\"total\":2,\"message\":\"half way\"}", "\"jvm\":{",
+					"\"heapUsed\":", "\"heapMax\":", "\"gcCount\":", "\"threads\":", "\"loadedClasses\":",
+					"\"contextUptime\":\"PT");
+			assertThat(send("GET", "/actuator/processes").body()).contains("\"message\":\"half way\"");
+			release.set();
+			assertThat(task.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !send("GET", "/actuator/processes/" + worker.pid()).body().contains("\"progress\":{"));
 		}
 
 	}
