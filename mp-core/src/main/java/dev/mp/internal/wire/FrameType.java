@@ -57,9 +57,15 @@ public enum FrameType {
 	 * the context section (see {@code dev.mp.internal.call.CallContext}), the call's own type code, then its payload.
 	 * A call without context is sent as its own type, at no cost.
 	 */
-	CONTEXT_CALL(13);
+	CONTEXT_CALL(13),
 
-	private static final FrameType[] BY_CODE = new FrameType[16];
+	/**
+	 * Child to parent: log events of the worker's own logging, each in mp's compact form (see
+	 * {@code dev.mp.internal.logging.LogEventCodec}), which the parent emits through its own logging.
+	 */
+	LOG_EVENT(16);
+
+	private static final FrameType[] BY_CODE = new FrameType[32];
 
 	static {
 		for (FrameType type : values()) {
