@@ -58,6 +58,7 @@ public final class MpAutoConfiguration {
 			.howToAllow("add a pattern for it to mp.serialization.allowed-classes")
 			.mdc(properties.getWorker().getMdc().isEnabled())
 			.mdcKeys(properties.getWorker().getMdc().getKeys())
+			.logEvents(properties.getWorker().getLogEvents().isEnabled())
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
