@@ -24,27 +24,29 @@ public final class LogEvents {
 	}
 
 	/**
-	 * Starts a worker's forwarding, if Logback is on its class path: its sender, to be given the connection.
+	 * Starts a worker's sender, if Logback is on its class path, to be given the connection.
 	 * @param maxFrameBytes the frame limit
-	 * @param installNow whether to take Logback's console appenders on this thread, before it goes on (where the
-	 * worker's bootstrap is about to configure logging itself), rather than on the sender's thread, which does not hold
-	 * up the worker's start
+	 * @param installInBackground whether the sender's thread takes Logback's console appenders as it starts, so that
+	 * setting up Logback does not hold up the worker's start; otherwise the caller does, with {@link #install}, once
+	 * its bootstrap has configured logging
 	 * @return the sender, or {@code null} without Logback
 	 */
-	public static @Nullable LogEventSender startWorker(int maxFrameBytes, boolean installNow) {
+	public static @Nullable LogEventSender startWorker(int maxFrameBytes, boolean installInBackground) {
 		if (!logbackPresent()) {
 			return null;
 		}
 		LogEventSender[] sender = new LogEventSender[1];
 		sender[0] = new LogEventSender(maxFrameBytes, () -> {
-			if (!installNow) {
+			if (installInBackground) {
 				LogbackForwarding.install(sender[0]);
 			}
 		});
-		if (installNow) {
-			LogbackForwarding.install(sender[0]);
-		}
 		return sender[0].start();
+	}
+
+	/** Takes the worker's Logback console appenders for the sender (see {@link LogbackForwarding}). */
+	public static void install(LogEventSender sender) {
+		LogbackForwarding.install(sender);
 	}
 
 	/**

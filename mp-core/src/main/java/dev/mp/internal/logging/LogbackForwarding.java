@@ -30,8 +30,7 @@ import dev.mp.internal.call.ThrowableSnapshot;
  * The worker's side with Logback: every console appender of the worker's Logback configuration gets a filter that
  * hands the events it would print to a {@link LogEventSender} and keeps them off the console, so an event reaches the
  * parent once, where it would have been a line of text, after the appender's own filters have had their say. The
- * configuration is looked at again each time the logger context starts, as Spring Boot's logging system starts it
- * after each (re)configuration.
+ * configuration is looked at as it is installed and again each time the logger context starts after a reset.
  */
 final class LogbackForwarding implements LoggerContextListener {
 
@@ -41,12 +40,19 @@ final class LogbackForwarding implements LoggerContextListener {
 		this.sender = sender;
 	}
 
-	/** Installs the forwarding if SLF4J's logging is Logback's; does nothing otherwise. */
+	/**
+	 * Installs the forwarding if SLF4J's logging is Logback's, does nothing otherwise. Call it after a configuration
+	 * that stopped the context (Spring Boot's does): a stop removes every listener, reset-resistant or not.
+	 */
 	static void install(LogEventSender sender) {
 		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
 		if (factory instanceof LoggerContext context) {
 			LogbackForwarding forwarding = new LogbackForwarding(sender);
-			context.addListener(forwarding);
+			if (context.getCopyOfListenerList()
+				.stream()
+				.noneMatch((listener) -> listener instanceof LogbackForwarding other && other.sender == sender)) {
+				context.addListener(forwarding);
+			}
 			forwarding.onStart(context);
 		}
 	}

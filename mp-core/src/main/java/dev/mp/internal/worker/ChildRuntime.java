@@ -125,6 +125,11 @@ final class ChildRuntime {
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		startLogEvents();
 		this.bootstrap = startBootstrap();
+		LogEventSender logging = this.logEvents;
+		if (logging != null && !PlainBootstrap.MODE.equals(this.config.mode())) {
+			// once the bootstrap has configured logging (what it logged until then stayed text)
+			LogEvents.install(logging);
+		}
 		this.executor = new CallExecutor(this.codec, this.classLoader, this.bootstrap, this.config.maxFrameBytes());
 		String disagreement = this.workerCodec.disagreement();
 		if (disagreement != null) {
@@ -248,16 +253,16 @@ final class ChildRuntime {
 	/**
 	 * Takes the worker's Logback console output as events for the parent, unless its parent turned that off, or this
 	 * is a training child (whose rehearsal parent expects no such frames). A {@code plain} worker installs it on the
-	 * sender's thread, so that setting up Logback does not hold up its start (an event logged meanwhile stays text);
-	 * other modes at once, before they configure logging.
+	 * sender's thread, so that setting up Logback does not hold up its start (its first call waits for it); other
+	 * modes configure logging themselves, and have it installed once they have started.
 	 */
 	private void startLogEvents() {
 		if ("false".equals(this.config.modeAttributes().get(LogEvents.ENABLED_ATTRIBUTE))
 				|| System.getProperty(WorkerMain.TRAIN_PROPERTY) != null) {
 			return;
 		}
-		this.logEvents = LogEvents.startWorker(this.config.maxFrameBytes(),
-				!PlainBootstrap.MODE.equals(this.config.mode()));
+		boolean plain = PlainBootstrap.MODE.equals(this.config.mode());
+		this.logEvents = LogEvents.startWorker(this.config.maxFrameBytes(), plain);
 	}
 
 	/** Sends the log events still queued, or prints them where the worker never connected. */
