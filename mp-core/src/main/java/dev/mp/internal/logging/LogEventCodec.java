@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.wire.ProtocolException;
@@ -89,6 +91,9 @@ public final class LogEventCodec {
 				markers.add(readString(in));
 			}
 			ThrowableSnapshot thrown = readThrown(in, new int[] { ThrowableSnapshot.MAX_SNAPSHOTS });
+			// what the parent's logging will make of them, checked here: each throws for a value out of range
+			Level.intToLevel(level);
+			Instant.ofEpochSecond(epochSecond, nanos);
 			return new LogEvent(epochSecond, nanos, level, logger, thread, message, mdc, keyValues, markers, thrown);
 		}
 		catch (RuntimeException ex) {

@@ -71,7 +71,12 @@ public final class LogEvents {
 				mdc.putIfAbsent("mp.pid", pid);
 			}
 			tail.add(Level.intToLevel(event.level()) + " " + event.loggerName() + " : " + event.message());
-			Emitters.EMITTER.emit(event, mdc);
+			try {
+				Emitters.EMITTER.emit(event, mdc);
+			}
+			catch (RuntimeException ex) {
+				// the parent's own logging failed (an appender of its own): the worker did nothing wrong
+			}
 		}
 	}
 

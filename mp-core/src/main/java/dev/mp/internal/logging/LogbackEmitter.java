@@ -46,11 +46,8 @@ final class LogbackEmitter implements LogEvents.Emitter {
 		if (!logger.isEnabledFor(level)) {
 			return;
 		}
-		LoggingEvent logged = new LoggingEvent();
-		logged.setLoggerContext(this.context);
-		logged.setLoggerName(logger.getName());
-		logged.setLevel(level);
-		logged.setMessage(event.message());
+		// the constructor a logger uses: it sets what encoders read of the context (Spring Boot's read its properties)
+		LoggingEvent logged = new LoggingEvent(Logger.FQCN, logger, level, event.message(), null, null);
 		logged.setThreadName(event.threadName());
 		logged.setInstant(Instant.ofEpochSecond(event.epochSecond(), event.nanos()));
 		logged.setMDCPropertyMap(mdc);
