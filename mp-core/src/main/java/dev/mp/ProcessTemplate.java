@@ -22,6 +22,7 @@ import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.launch.LocalWorkerLauncher;
+import dev.mp.internal.logging.LogEvents;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.TemplateRuntime;
 import dev.mp.internal.parent.TemplateSettings;
@@ -86,7 +87,7 @@ public final class ProcessTemplate implements AutoCloseable {
 				builder.classLoader);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
-				builder.launchers, builder.listeners, builder.launchAttributes, builder.jvmFactsInterval),
+				builder.launchers, builder.listeners, builder.launchAttributes(), builder.jvmFactsInterval),
 				this.encoder);
 		this.poolOptions = Map.copyOf(builder.pools);
 		this.poolOptions.forEach((name, options) -> this.runtime.launcher(options.launcher()));
@@ -447,6 +448,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private final List<String> mdcKeys = new ArrayList<>();
 
+		private boolean logEvents = true;
+
 		private Path runDirectoryBase = Path.of(System.getProperty("java.io.tmpdir"));
 
 		private Path sharedMemoryBase;
@@ -535,6 +538,16 @@ public final class ProcessTemplate implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * Whether workers whose logging is Logback send their log events to this JVM as events (level, logger, message,
+		 * thread, time, MDC, exception), which it emits through its own logging, instead of printing them as lines of
+		 * text that it logs as output. On by default; plain {@code System.out} and {@code System.err} stay text.
+		 */
+		public Builder logEvents(boolean enabled) {
+			this.logEvents = enabled;
+			return this;
+		}
+
 		/** Where the private run directory (the worker socket) is created. */
 		public Builder runDirectoryBase(Path runDirectoryBase) {
 			this.runDirectoryBase = Objects.requireNonNull(runDirectoryBase, "runDirectoryBase");
@@ -611,6 +624,16 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		public ProcessTemplate build() {
 			return new ProcessTemplate(this);
+		}
+
+		/** The launch attributes given, and the one that tells workers to keep their log events as text. */
+		private List<LaunchAttributes> launchAttributes() {
+			if (this.logEvents) {
+				return this.launchAttributes;
+			}
+			List<LaunchAttributes> all = new ArrayList<>(this.launchAttributes);
+			all.add((options) -> Map.of(LogEvents.ENABLED_ATTRIBUTE, "false"));
+			return all;
 		}
 
 		private static ClassLoader defaultClassLoader() {

@@ -161,6 +161,36 @@ class RemoteWorkerIntegrationTests {
 		}
 	}
 
+	/** A remote worker's log events reach the parent as events too, over its TLS connection. */
+	@Test
+	void aRemoteWorkersLogEventsReachTheParentAsEvents() throws Exception {
+		ListAppender<ILoggingEvent> events = new ListAppender<>();
+		events.start();
+		Logger logger = (Logger) LoggerFactory.getLogger(RemoteWorkerIntegrationTests.class);
+		logger.addAppender(events);
+		try {
+			ProcessPool pool = pool((config, secrets) -> {
+			});
+			assertThat(pool.submit(RemoteWorkerIntegrationTests::logWarning).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+			ChildProcess worker = pool.workers().get(0);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.copyOf(events.list))
+				.singleElement()
+				.satisfies((event) -> {
+					assertThat(event.getLevel()).isEqualTo(Level.WARN);
+					assertThat(event.getFormattedMessage()).isEqualTo("queue almost full");
+					assertThat(event.getMDCPropertyMap()).containsEntry("mp.worker", worker.name());
+				}));
+		}
+		finally {
+			logger.detachAppender(events);
+		}
+	}
+
+	static int logWarning() {
+		LoggerFactory.getLogger(RemoteWorkerIntegrationTests.class).warn("queue almost full");
+		return 1;
+	}
+
 	static int speak() {
 		System.out.println("report ready");
 		System.err.println("disk almost full");

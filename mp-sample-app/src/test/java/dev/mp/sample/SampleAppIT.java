@@ -175,6 +175,19 @@ class SampleAppIT {
 
 	@Test
 	@Order(2)
+	void aWorkersLogEventIsLoggedInTheApplicationsFormatAndItsPrintsAsText() throws Exception {
+		assertThat(okJson("/chatty?lines=2").path("lines").asInt()).isEqualTo(2);
+		await("the worker's printed line and its log event in the application's output").atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(List.copyOf(output))
+				.anySatisfy((line) -> assertThat(line).contains("dev.mp.worker.")
+					.containsPattern("\\[default-\\d+:\\d+\\] chatty line 1 of 2"))
+				.anySatisfy((line) -> assertThat(line).contains(" INFO ", "mp-call", "dev.mp.sample.ChattyService",
+						": chatty printed 2 lines")
+					.doesNotContain("dev.mp.worker.")));
+	}
+
+	@Test
+	@Order(2)
 	void aWorkerSeesAPropertyFromTheApplicationsCommandLineButNotOnItsOwn() throws Exception {
 		JsonNode region = okJson("/region");
 		assertThat(region.path("app").asString()).isEqualTo(REGION);

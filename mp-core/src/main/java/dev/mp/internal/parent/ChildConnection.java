@@ -28,6 +28,7 @@ import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.call.WorkerReports;
 import dev.mp.internal.launch.OutputLines;
+import dev.mp.internal.logging.LogEvents;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.transport.CallTransport;
 import dev.mp.internal.wire.BufferStreams;
@@ -261,6 +262,7 @@ final class ChildConnection {
 					case OUTPUT -> output(frame.payload());
 					case FACTS -> this.child.jvm = WorkerReports.facts(frame.payload(), Instant.now());
 					case PROGRESS -> progressed(frame.correlationId(), WorkerReports.progress(frame.payload()));
+					case LOG_EVENT -> LogEvents.emit(frame.payload(), this.child.name(), localPid(), this.child.tail());
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
 				}
 			}
@@ -322,6 +324,11 @@ final class ChildConnection {
 		// the first byte says which stream: 2 for stderr
 		OutputLines lines = this.sentOutput[(payload[0] == 2) ? 1 : 0];
 		lines.accept(payload, 1, payload.length - 1);
+	}
+
+	/** The worker's pid for its events' MDC, as its output is tagged: none for a pod, whose pid means nothing here. */
+	private @Nullable String localPid() {
+		return (this.child.role.launcher().remoteAccess() == null) ? Long.toString(this.child.pid()) : null;
 	}
 
 	/** The child speaks nonsense, on its socket or in its mailbox: its calls fail with what was wrong, then it goes. */

@@ -69,7 +69,13 @@ public enum FrameType {
 	 * Child to parent: the running call with this correlation id reports its progress, at most about every 100 ms;
 	 * see {@code dev.mp.internal.call.WorkerReports}.
 	 */
-	PROGRESS(15);
+	PROGRESS(15),
+
+	/**
+	 * Child to parent: log events of the worker's own logging, each in mp's compact form (see
+	 * {@code dev.mp.internal.logging.LogEventCodec}), which the parent emits through its own logging.
+	 */
+	LOG_EVENT(16);
 
 	private static final FrameType[] BY_CODE = new FrameType[32];
 

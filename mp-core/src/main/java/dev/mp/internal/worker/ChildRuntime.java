@@ -15,6 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.mp.internal.logging.LogEventSender;
+import dev.mp.internal.logging.LogEvents;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.shm.ReceivingProcess;
 import dev.mp.internal.transport.CallTransport;
@@ -83,6 +87,8 @@ final class ChildRuntime {
 
 	/** Sends the JVM's facts and the calls' progress, once connected. */
 	private ReportThread reports;
+	/** Sends the worker's log events to the parent; {@code null} where they stay text (see {@link #startLogEvents}). */
+	private volatile @Nullable LogEventSender logEvents;
 
 	/** The pool worker's shared-memory short cut for calls, or {@code null} (until it is mapped, or for good). */
 	private volatile CallMailbox mailbox;
@@ -119,7 +125,13 @@ final class ChildRuntime {
 		this.parentWatch = parentWatch;
 		this.main = Thread.currentThread();
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
+		startLogEvents();
 		this.bootstrap = startBootstrap();
+		LogEventSender logging = this.logEvents;
+		if (logging != null && !PlainBootstrap.MODE.equals(this.config.mode())) {
+			// once the bootstrap has configured logging (what it logged until then stayed text)
+			LogEvents.install(logging);
+		}
 		this.executor = new CallExecutor(this.codec, this.classLoader, this.bootstrap, this.config.maxFrameBytes());
 		String disagreement = this.workerCodec.disagreement();
 		if (disagreement != null) {
@@ -131,11 +143,16 @@ final class ChildRuntime {
 			this.channel = this.connector.connect(this.config, this::cancel);
 		}
 		catch (IOException | RuntimeException ex) {
+			closeLogEvents();
 			System.err.println("mp worker: cannot connect to the parent at " + this.config.socketPath() + ": " + ex);
 			System.exit(WorkerMain.EXIT_NO_PARENT);
 			return;
 		}
 		this.reports = ReportThread.start(this.channel, this.config.factsMillis(), this.bootstrap);
+		LogEventSender sender = this.logEvents;
+		if (sender != null) {
+			sender.connected(this.channel);
+		}
 		Thread frames = new Thread(this::readFrames, "mp-call");
 		frames.setDaemon(true);
 		WorkerHalt.ifItFails(frames);
@@ -223,6 +240,7 @@ final class ChildRuntime {
 	 */
 	private void releaseNativeWaits() {
 		this.exiting = true;
+		closeLogEvents();
 		this.parentWatch.interrupt();
 		FrameChannel open = this.channel;
 		if (open != null) {
@@ -232,6 +250,29 @@ final class ChildRuntime {
 			catch (IOException ex) {
 				// exiting anyway
 			}
+		}
+	}
+
+	/**
+	 * Takes the worker's Logback console output as events for the parent, unless its parent turned that off, or this
+	 * is a training child (whose rehearsal parent expects no such frames). A {@code plain} worker installs it on the
+	 * sender's thread, so that setting up Logback does not hold up its start (its first call waits for it); other
+	 * modes configure logging themselves, and have it installed once they have started.
+	 */
+	private void startLogEvents() {
+		if ("false".equals(this.config.modeAttributes().get(LogEvents.ENABLED_ATTRIBUTE))
+				|| System.getProperty(WorkerMain.TRAIN_PROPERTY) != null) {
+			return;
+		}
+		boolean plain = PlainBootstrap.MODE.equals(this.config.mode());
+		this.logEvents = LogEvents.startWorker(this.config.maxFrameBytes(), plain);
+	}
+
+	/** Sends the log events still queued, or prints them where the worker never connected. */
+	private void closeLogEvents() {
+		LogEventSender sender = this.logEvents;
+		if (sender != null) {
+			sender.close(System.out);
 		}
 	}
 
@@ -255,6 +296,8 @@ final class ChildRuntime {
 			chosen.start(this.config.modeAttributes());
 		}
 		catch (Throwable ex) {
+			// the events of the failed start, as text: there is no connection to send them through
+			closeLogEvents();
 			ex.printStackTrace();
 			// last, so that it ends the output tail the parent reports
 			Throwable root = ex;
@@ -337,6 +380,11 @@ final class ChildRuntime {
 		// a process waits for the threads its body starts, not for those mp or the application's context had before
 		Set<Thread> bodyThreads = (this.config.end() == WorkerEnd.AFTER_ANSWER_AND_THREADS) ? BodyThreads.nonDaemon()
 				: null;
+		LogEventSender sender = this.logEvents;
+		if (sender != null) {
+			// a plain worker's first call may come before its forwarding is installed
+			sender.awaitReady();
+		}
 		CallExecutor.Answer answer;
 		this.reports.callStarted(id);
 		boolean reportedProgress;
@@ -355,6 +403,10 @@ final class ChildRuntime {
 			}
 			// a cancel that came as the call ended must not reach this thread's next work
 			Thread.interrupted();
+		}
+		if (sender != null) {
+			// the call's events ahead of its answer
+			sender.flush();
 		}
 		try {
 			// behind the call's progress on the socket, so that its caller hears the last report before the answer

@@ -59,6 +59,7 @@ public final class MpAutoConfiguration {
 			.mdc(properties.getWorker().getMdc().isEnabled())
 			.mdcKeys(properties.getWorker().getMdc().getKeys())
 			.jvmFactsInterval(properties.getWorker().getJvmFactsInterval())
+			.logEvents(properties.getWorker().getLogEvents().isEnabled())
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));

@@ -533,6 +533,15 @@ public class MpProperties {
 			this.jvmFactsInterval = jvmFactsInterval;
 		}
 
+		/**
+		 * How workers' log events reach the application.
+		 */
+		private final LogEvents logEvents = new LogEvents();
+
+		public LogEvents getLogEvents() {
+			return this.logEvents;
+		}
+
 		public @Nullable DataSize getMemoryLimit() {
 			return this.memoryLimit;
 		}
@@ -685,6 +694,27 @@ public class MpProperties {
 
 		public void setKeys(List<String> keys) {
 			this.keys = keys;
+		}
+
+	}
+
+	/**
+	 * Workers' log events in the application's logs.
+	 */
+	public static class LogEvents {
+
+		/**
+		 * Whether workers whose logging is Logback send their log events to the application, which emits them through
+		 * its own logging (its format and levels), instead of printing them as lines of text.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

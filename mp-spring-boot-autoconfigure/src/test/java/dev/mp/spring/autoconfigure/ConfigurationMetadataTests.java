@@ -55,6 +55,14 @@ class ConfigurationMetadataTests {
 			.containsExactlyInAnyOrder(tuple("mp.worker.mdc.enabled", true), tuple("mp.worker.mdc.keys", null));
 	}
 
+	@Test
+	void workerLogEventsAreOnByDefault() throws IOException {
+		assertThat(mpProperties())
+			.filteredOn((property) -> ((String) property.get("name")).startsWith("mp.worker.log-events."))
+			.extracting((property) -> property.get("name"), (property) -> property.get("defaultValue"))
+			.containsExactly(tuple("mp.worker.log-events.enabled", true));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> mpProperties() throws IOException {
 		for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +38,7 @@ import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -93,6 +100,43 @@ class WorkerProcessIntegrationTests {
 		assertThat(seen[0]).isEqualTo("r-7");
 		assertThat(seen[1]).isEqualTo(this.template.child(pid).orElseThrow().name());
 		assertThat(this.workers.mdc()).startsWith("null ");
+	}
+
+	@Test
+	void aWorkersLogEventsReachThisJvmsLoggerOfTheSameNameAsEvents() {
+		ListAppender<ILoggingEvent> events = new ListAppender<>();
+		ListAppender<ILoggingEvent> output = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(WorkerServices.class);
+		Logger outputLogger = (Logger) LoggerFactory.getLogger("dev.mp.worker.default");
+		events.start();
+		output.start();
+		logger.addAppender(events);
+		outputLogger.addAppender(output);
+		MDC.put("requestId", "r-9");
+		try {
+			long pid = this.workers.log("step 3");
+			String name = this.template.child(pid).orElseThrow().name();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.copyOf(events.list))
+				.extracting(ILoggingEvent::getFormattedMessage)
+				.containsExactly("worker logs step 3", "worker failed at step 3"));
+			ILoggingEvent info = events.list.get(0);
+			ILoggingEvent error = events.list.get(1);
+			assertThat(info.getLevel()).isEqualTo(Level.INFO);
+			assertThat(error.getLevel()).isEqualTo(Level.ERROR);
+			assertThat(info.getThreadName()).isEqualTo("mp-call");
+			assertThat(info.getMDCPropertyMap()).containsEntry("requestId", "r-9")
+				.containsEntry("mp.worker", name)
+				.containsEntry("mp.pid", Long.toString(pid));
+			assertThat(error.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(error.getThrowableProxy().getCause().getMessage()).isEqualTo("disk gone");
+			assertThat(List.copyOf(output.list)).extracting(ILoggingEvent::getFormattedMessage)
+				.noneMatch((line) -> line.contains("step 3"));
+		}
+		finally {
+			MDC.clear();
+			logger.detachAppender(events);
+			outputLogger.detachAppender(output);
+		}
 	}
 
 	@Test

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
@@ -46,6 +48,15 @@ public class WorkerServices {
 	@WorkerProcess
 	public String mdc() {
 		return MDC.get("requestId") + " " + MDC.get("mp.worker") + " " + MDC.get("mp.pid");
+	}
+
+	/** Logs an INFO and an ERROR with an exception through the application's logging, in the worker. */
+	@WorkerProcess
+	public long log(String what) {
+		Logger logger = LoggerFactory.getLogger(WorkerServices.class);
+		logger.info("worker logs {}", what);
+		logger.error("worker failed at {}", what, new IllegalStateException("boom", new IOException("disk gone")));
+		return ProcessHandle.current().pid();
 	}
 
 	@WorkerProcess(pool = "small")

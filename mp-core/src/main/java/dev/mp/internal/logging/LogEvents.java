@@ -1,0 +1,113 @@
+package dev.mp.internal.logging;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
+
+import dev.mp.internal.wire.ProtocolException;
+import dev.mp.spi.OutputTail;
+
+/**
+ * Where the engine meets worker log events, without touching Logback itself: the worker's forwarding, started where
+ * Logback is there, and the parent's emitting of the events a worker sends, through Logback when it is the parent's
+ * logging (see {@link LogbackEmitter}), through SLF4J's fluent API otherwise (see {@link Slf4jEmitter}).
+ */
+public final class LogEvents {
+
+	/** Launch attribute that turns a worker's log events off (they stay text): {@code "false"}. */
+	public static final String ENABLED_ATTRIBUTE = "mp.log-events.enabled";
+
+	private LogEvents() {
+	}
+
+	/**
+	 * Starts a worker's sender, if Logback is on its class path, to be given the connection.
+	 * @param maxFrameBytes the frame limit
+	 * @param installInBackground whether the sender's thread takes Logback's console appenders as it starts, so that
+	 * setting up Logback does not hold up the worker's start; otherwise the caller does, with {@link #install}, once
+	 * its bootstrap has configured logging
+	 * @return the sender, or {@code null} without Logback
+	 */
+	public static @Nullable LogEventSender startWorker(int maxFrameBytes, boolean installInBackground) {
+		if (!logbackPresent()) {
+			return null;
+		}
+		LogEventSender[] sender = new LogEventSender[1];
+		sender[0] = new LogEventSender(maxFrameBytes, () -> {
+			if (installInBackground) {
+				LogbackForwarding.install(sender[0]);
+			}
+		});
+		return sender[0].start();
+	}
+
+	/** Takes the worker's Logback console appenders for the sender (see {@link LogbackForwarding}). */
+	public static void install(LogEventSender sender) {
+		LogbackForwarding.install(sender);
+	}
+
+	/**
+	 * Emits the events of one {@link dev.mp.internal.wire.FrameType#LOG_EVENT} frame through the parent's logging,
+	 * each with the worker's {@code mp.worker} and {@code mp.pid} in its MDC unless it has them, and adds each to the
+	 * worker's output tail as a line.
+	 * @param pid the worker's pid, or {@code null} where it has none here (a pod)
+	 * @throws ProtocolException if the payload is not a series of events
+	 */
+	public static void emit(byte[] payload, String worker, @Nullable String pid, OutputTail tail) {
+		ByteBuffer in = ByteBuffer.wrap(payload);
+		while (in.hasRemaining()) {
+			int length = (in.remaining() >= Integer.BYTES) ? in.getInt() : -1;
+			if (length < 0 || length > in.remaining()) {
+				throw new ProtocolException("An unreadable frame of log events");
+			}
+			LogEvent event = LogEventCodec.decode(in.slice(in.position(), length));
+			in.position(in.position() + length);
+			Map<String, String> mdc = new LinkedHashMap<>(event.mdc());
+			mdc.putIfAbsent("mp.worker", worker);
+			if (pid != null) {
+				mdc.putIfAbsent("mp.pid", pid);
+			}
+			tail.add(Level.intToLevel(event.level()) + " " + event.loggerName() + " : " + event.message());
+			try {
+				Emitters.EMITTER.emit(event, mdc);
+			}
+			catch (RuntimeException ex) {
+				// the parent's own logging failed (an appender of its own): the worker did nothing wrong
+			}
+		}
+	}
+
+	static boolean logbackPresent() {
+		try {
+			Class.forName("ch.qos.logback.classic.LoggerContext", false, LogEvents.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	/** Emits a worker's event in the parent. */
+	interface Emitter {
+
+		/** @param mdc the event's MDC, with mp's keys */
+		void emit(LogEvent event, Map<String, String> mdc);
+
+	}
+
+	/** The parent's emitter, chosen once, on first use. */
+	private static final class Emitters {
+
+		static final Emitter EMITTER = choose();
+
+		private static Emitter choose() {
+			Emitter logback = logbackPresent() ? LogbackEmitter.ifLogback() : null;
+			return (logback != null) ? logback : new Slf4jEmitter();
+		}
+
+	}
+
+}
