@@ -22,6 +22,7 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.spring.child.SpringChildBootstrap;
 import dev.mp.spring.child.WorkerEnvironment;
@@ -43,7 +44,8 @@ public final class MpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context,
-			ObjectProvider<PoolListener> listeners, ObjectProvider<WorkerLauncher> launchers) {
+			ObjectProvider<PoolListener> listeners, ObjectProvider<WorkerLauncher> launchers,
+			ObjectProvider<CallObserver> callObserver) {
 		List<String> allowed = new ArrayList<>(properties.getSerialization().getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((pkg) -> allowed.add(pkg + ".**"));
@@ -73,6 +75,7 @@ public final class MpAutoConfiguration {
 		}
 		listeners.orderedStream().forEach(template::listener);
 		launchers.orderedStream().forEach(template::launcher);
+		callObserver.ifAvailable(template::callObserver);
 		return template.build();
 	}
 

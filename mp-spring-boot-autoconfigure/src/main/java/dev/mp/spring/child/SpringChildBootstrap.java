@@ -25,6 +25,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import dev.mp.TargetResolutionException;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.ChildBootstrap;
 
 /**
@@ -131,6 +132,12 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 					+ "): is it conditional on a profile or property the worker does not have? " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	/** The application's own, when it has one: {@link dev.mp.spring.autoconfigure.MpObservationAutoConfiguration}. */
+	@Override
+	public @Nullable CallObserver callObserver() {
+		return this.context.getBeanProvider(CallObserver.class).getIfAvailable();
 	}
 
 	@Override
