@@ -49,7 +49,7 @@ class CallObserverIntegrationTests {
 
 	@Test
 	void aPoolTaskIsObservedFromSubmitToItsAnswerAndItsEntriesReachTheWorkersScope() throws Exception {
-		ProcessPool pool = this.template.pool("observed", PoolOptions.builder().size(1).processOptions(this.observing).build());
+		ProcessPool pool = this.template.pool("observed", pool());
 		MDC.put("requestId", "r-1");
 		List<String> seen = pool.submit(() -> List.of(String.valueOf(MDC.get("observed.call")),
 				String.valueOf(MDC.get("requestId")), String.valueOf(MDC.get("observed.description"))))
@@ -110,10 +110,14 @@ class CallObserverIntegrationTests {
 
 	@Test
 	void theEntriesCrossWithAMapsChunksNamedAfterItsFunction() {
-		ProcessPool pool = this.template.pool("mapped", PoolOptions.builder().size(1).processOptions(this.observing).build());
+		ProcessPool pool = this.template.pool("mapped", pool());
 		List<String> seen = pool.map((Integer i) -> i + " " + MDC.get("observed.call"), List.of(1, 2), 1);
 		assertThat(seen).containsExactly("1 call-1", "2 call-2");
 		assertThat(this.observer.awaitStopped(1).info.target()).isEqualTo(getClass().getName());
+	}
+
+	private PoolOptions pool() {
+		return PoolOptions.builder().size(1).processOptions(this.observing).build();
 	}
 
 	/** Gives each call an entry {@code call=call-<n>} and keeps what it was told. */
@@ -127,7 +131,9 @@ class CallObserverIntegrationTests {
 
 		@Override
 		public Observed start(CallInfo info) {
-			Call call = new Call(info, this.entries ? Map.of("call", "call-" + this.count.incrementAndGet()) : Map.of());
+			Map<String, String> entries = this.entries ? Map.of("call", "call-" + this.count.incrementAndGet())
+					: Map.of();
+			Call call = new Call(info, entries);
 			this.calls.add(call);
 			return call;
 		}

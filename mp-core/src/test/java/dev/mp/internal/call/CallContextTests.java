@@ -48,7 +48,8 @@ class CallContextTests {
 		byte[] bytes = sent.payload().bytes();
 		// shared memory's buffers are in the machine's order
 		ByteBuffer payload = ByteBuffer.allocateDirect(bytes.length).order(ByteOrder.LITTLE_ENDIAN).put(bytes).flip();
-		assertThat(CallContext.read(payload).mdc()).containsOnly(Map.entry("requestId", "r-ü"), Map.entry("userId", ""));
+		assertThat(CallContext.read(payload).mdc()).containsOnly(Map.entry("requestId", "r-ü"),
+				Map.entry("userId", ""));
 		assertThat(FrameType.of(payload.get())).isEqualTo(FrameType.COMPACT_CALL);
 		byte[] rest = new byte[payload.remaining()];
 		payload.get(rest);

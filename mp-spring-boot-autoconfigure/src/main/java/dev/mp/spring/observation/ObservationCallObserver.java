@@ -1,6 +1,7 @@
 package dev.mp.spring.observation;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,16 +13,16 @@ import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 
+import dev.mp.ProcessDiedException;
 import dev.mp.TaskTimeoutException;
 import dev.mp.spi.CallObserver;
 
 /**
- * mp's calls as Micrometer observations. In the parent, each call is an {@code mp.call} observation from the moment it
- * is made to its answer, a child of the caller's current one, with low-cardinality tags {@code pool}, {@code bean.method}
- * and {@code task} ({@code none} where they do not apply) and {@code outcome}; it is a sender, so a tracer propagates
- * its span into the call's header ({@code traceparent}, {@code b3}, whatever the tracer's propagation writes). In the
- * worker, the call runs in an {@code mp.worker.call} receiver observation opened from those entries: its span is a
- * child of the parent's {@code mp.call} span, and the tracer puts its ids in the call thread's MDC.
+ * mp's calls as Micrometer observations. In the parent, each call is an {@code mp.call} sender observation from the
+ * moment it is made to its answer, a child of the caller's current one, tagged {@code pool}, {@code bean.method},
+ * {@code task} ({@code none} where they do not apply) and {@code outcome}; a tracer writes its span into the call's
+ * header. In the worker, the call runs in an {@code mp.worker.call} receiver observation opened from those entries,
+ * whose span is a child of the parent's {@code mp.call} span, the tracer's ids in the call thread's MDC.
  */
 public final class ObservationCallObserver implements CallObserver {
 
@@ -60,7 +61,7 @@ public final class ObservationCallObserver implements CallObserver {
 			@Override
 			public void stop(@Nullable Throwable failure) {
 				Outcome outcome = Outcome.of(failure);
-				observation.lowCardinalityKeyValue("outcome", outcome.name());
+				observation.lowCardinalityKeyValue("outcome", outcome.name().toLowerCase(Locale.ROOT));
 				if (failure != null && outcome != Outcome.CANCELLED) {
 					observation.error(failure);
 				}
@@ -87,10 +88,10 @@ public final class ObservationCallObserver implements CallObserver {
 		};
 	}
 
-	/** How a call ended, as the {@code outcome} tag says. */
+	/** How a call ended, as the {@code outcome} tag says, in lower case as {@code mp.pool.tasks} says it. */
 	enum Outcome {
 
-		SUCCESS, FAILURE, CANCELLED, TIMEOUT, REJECTED;
+		SUCCESS, FAILURE, CRASH, TIMEOUT, CANCELLED, REJECTED;
 
 		static Outcome of(@Nullable Throwable failure) {
 			if (failure == null) {
@@ -101,6 +102,9 @@ public final class ObservationCallObserver implements CallObserver {
 			}
 			if (failure instanceof TaskTimeoutException) {
 				return TIMEOUT;
+			}
+			if (failure instanceof ProcessDiedException) {
+				return CRASH;
 			}
 			return (failure instanceof RejectedExecutionException) ? REJECTED : FAILURE;
 		}
