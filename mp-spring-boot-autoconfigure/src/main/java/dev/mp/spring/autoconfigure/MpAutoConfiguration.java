@@ -26,6 +26,7 @@ import dev.mp.spi.CallObserver;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.spring.child.SpringChildBootstrap;
 import dev.mp.spring.child.WorkerEnvironment;
+import dev.mp.spring.observation.CallObservers;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 
 /**
@@ -45,7 +46,7 @@ public final class MpAutoConfiguration {
 	@ConditionalOnMissingBean
 	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context,
 			ObjectProvider<PoolListener> listeners, ObjectProvider<WorkerLauncher> launchers,
-			ObjectProvider<CallObserver> callObserver) {
+			ObjectProvider<CallObserver> callObservers) {
 		List<String> allowed = new ArrayList<>(properties.getSerialization().getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((pkg) -> allowed.add(pkg + ".**"));
@@ -75,7 +76,10 @@ public final class MpAutoConfiguration {
 		}
 		listeners.orderedStream().forEach(template::listener);
 		launchers.orderedStream().forEach(template::launcher);
-		callObserver.ifAvailable(template::callObserver);
+		CallObserver callObserver = CallObservers.of(callObservers.orderedStream().toList());
+		if (callObserver != null) {
+			template.callObserver(callObserver);
+		}
 		return template.build();
 	}
 

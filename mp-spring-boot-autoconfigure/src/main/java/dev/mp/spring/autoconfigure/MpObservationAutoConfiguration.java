@@ -17,7 +17,8 @@ import dev.mp.spring.observation.ObservationCallObserver;
  * Makes each mp call an observation of the application's {@link ObservationRegistry} ({@code mp.call}), and, in a
  * worker, each call's run one that continues its caller's trace ({@code mp.worker.call}). Picked up by
  * {@link MpAutoConfiguration} in the application and by the {@code spring} bootstrap in a worker. Turn it off with
- * Boot's observation filters, e.g. {@code management.observations.enable.mp=false}.
+ * Boot's observation filters, e.g. {@code management.observations.enable.mp=false}. Other {@link CallObserver} beans
+ * observe calls too.
  */
 @AutoConfiguration(after = ObservationAutoConfiguration.class)
 @ConditionalOnClass({ ObservationRegistry.class, ObservationAutoConfiguration.class })
@@ -27,7 +28,7 @@ public final class MpObservationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CallObserver mpCallObserver(ObservationRegistry observationRegistry) {
+	ObservationCallObserver mpCallObserver(ObservationRegistry observationRegistry) {
 		return new ObservationCallObserver(observationRegistry);
 	}
 

@@ -27,6 +27,7 @@ import org.springframework.util.StringUtils;
 import dev.mp.TargetResolutionException;
 import dev.mp.spi.CallObserver;
 import dev.mp.spi.ChildBootstrap;
+import dev.mp.spring.observation.CallObservers;
 
 /**
  * The {@code spring} bootstrap mode: the child boots the application's own sources, with no web server, lazy beans,
@@ -134,10 +135,10 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		}
 	}
 
-	/** The application's own, when it has one: {@link dev.mp.spring.autoconfigure.MpObservationAutoConfiguration}. */
+	/** The application's own, as its template has them (see {@link CallObservers}). */
 	@Override
 	public @Nullable CallObserver callObserver() {
-		return this.context.getBeanProvider(CallObserver.class).getIfAvailable();
+		return CallObservers.of(this.context.getBeanProvider(CallObserver.class).orderedStream().toList());
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 /**
- * Calls as Micrometer observations: the parent's {@code mp.call}, whose trace a worker continues.
+ * Calls as Micrometer observations, the parent's {@code mp.call}, whose trace a worker continues; and the
+ * context-propagation values a call carries to its worker.
  */
 @NullMarked
 package dev.mp.spring.observation;

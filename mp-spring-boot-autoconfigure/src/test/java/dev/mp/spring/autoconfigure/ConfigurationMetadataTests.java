@@ -55,6 +55,15 @@ class ConfigurationMetadataTests {
 			.containsExactlyInAnyOrder(tuple("mp.worker.mdc.enabled", true), tuple("mp.worker.mdc.keys", null));
 	}
 
+	@Test
+	void noThreadLocalTravelsUnlessNamed() throws IOException {
+		assertThat(mpProperties()).filteredOn((property) -> "mp.worker.context.keys".equals(property.get("name")))
+			.singleElement()
+			.satisfies((property) -> assertThat(property.get("description")).asString()
+				.contains("context-propagation")
+				.contains("none by default"));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> mpProperties() throws IOException {
 		for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()

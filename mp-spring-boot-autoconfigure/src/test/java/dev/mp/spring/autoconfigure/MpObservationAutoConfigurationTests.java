@@ -3,6 +3,7 @@ package dev.mp.spring.autoconfigure;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -19,6 +20,7 @@ import dev.mp.PoolOptions;
 import dev.mp.ProcessTemplate;
 import dev.mp.spi.CallObserver;
 import dev.mp.spring.observation.ObservationCallObserver;
+import dev.mp.spring.observation.ThreadLocalsCallObserver;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,12 +64,27 @@ class MpObservationAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffForTheApplicationsOwnObserverAndWhenMpIsOff() {
+	void anObserverOfTheApplicationsOwnObservesCallsTooAndMpOffTurnsItOff() {
 		this.runner.withUserConfiguration(OwnObserver.class)
-			.run((context) -> assertThat(context).getBean(CallObserver.class)
-				.isSameAs(context.getBean(OwnObserver.class).observer));
+			.run((context) -> assertThat(context).hasSingleBean(ObservationCallObserver.class)
+				.getBeans(CallObserver.class)
+				.hasSize(2));
 		this.runner.withPropertyValues("mp.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(CallObserver.class));
+	}
+
+	@Test
+	void threadLocalsTravelOnlyWhenKeysAreNamedAndAreAlwaysSetInAWorker() {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MpContextPropagationAutoConfiguration.class));
+		runner.run((context) -> assertThat(context).doesNotHaveBean(ThreadLocalsCallObserver.class));
+		runner.withPropertyValues("mp.worker.context.keys[0]=tenant")
+			.run((context) -> assertThat(context).hasSingleBean(ThreadLocalsCallObserver.class));
+		runner.withPropertyValues("mp.child=true")
+			.run((context) -> assertThat(context).hasSingleBean(ThreadLocalsCallObserver.class));
+		runner.withPropertyValues("mp.worker.context.keys=tenant")
+			.withClassLoader(new FilteredClassLoader(ContextRegistry.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ThreadLocalsCallObserver.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -27,6 +27,12 @@ public class TracedService {
 		return ids + " " + MDC.get("traceId") + " " + MDC.get("spanId");
 	}
 
+	/** The tenant and the secret the test's thread-locals hold here. */
+	@WorkerProcess(pool = "traced")
+	public String threadLocals() {
+		return TestAccessor.TENANT.get() + " " + TestAccessor.SECRET.get();
+	}
+
 	@WorkerProcess(pool = "traced")
 	public String fails() {
 		throw new IllegalStateException("as asked");
