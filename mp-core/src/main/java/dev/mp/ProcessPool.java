@@ -26,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.mp.internal.call.BeanMethodInvocation;
-import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.PoolTasks;
@@ -89,7 +88,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 		SerializableRunnable init = options.initializer();
 		// not observed: the same request goes to each new worker
 		@Nullable CallRequest initializer = (init != null) ? PoolBatches.encode(runtime.encoder(),
-				new PoolTasks.RunnableTask(init), "initializer of pool " + name, init.getClass(), null).frozen() : null;
+				new PoolTasks.RunnableTask(init), "initializer of pool " + name, init.getClass(), name, null).frozen()
+				: null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
 				(workerName) -> runtime.launchWorker(workerName, options.processOptions(), name, options.launcher(),
 						options.spinWait()),
@@ -341,8 +341,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 	}
 
 	private CallRequest encodeTask(Callable<?> task, Class<?> userClass) {
-		return PoolBatches.encode(this.runtime.encoder(), task, null, userClass,
-				CallEncoder.taskInfo(this.name, userClass));
+		return PoolBatches.encode(this.runtime.encoder(), task, null, userClass, this.name, userClass);
 	}
 
 	private CallbackFuture<Object> submitRunnable(Runnable task, @Nullable Object result) {

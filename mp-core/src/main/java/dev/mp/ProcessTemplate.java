@@ -137,9 +137,8 @@ public final class ProcessTemplate implements AutoCloseable {
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
 		this.encoder.allowPackageOf(task.getClass());
 		String description = "task " + CallEncoder.describe(task.getClass());
-		return (CompletableFuture<T>) this.runtime.invoke(
-				this.encoder.task(task, description, CallEncoder.taskInfo(null, task.getClass())), description, options,
-				"task");
+		return (CompletableFuture<T>) this.runtime.invoke(this.encoder.task(task, description, null, task.getClass()),
+				description, options, "task");
 	}
 
 	/**

@@ -87,11 +87,16 @@ public final class CallEncoder {
 
 	/**
 	 * A task, with the package of the class that wrote it let through the allow-list first.
-	 * @param observed what its observation is told of it, or {@code null} for a call not observed (a pool's
-	 * initializer)
+	 * @param pool the pool it goes to, or {@code null} for a fresh child JVM
+	 * @param observedAs the class that names it to the template's observer, or {@code null} for a call not observed
+	 * (a pool's initializer)
 	 */
-	public CallRequest task(Callable<?> task, String description, CallObserver.@Nullable CallInfo observed) {
-		return withContext(encodeTask(task, description), observed);
+	public CallRequest task(Callable<?> task, String description, @Nullable String pool,
+			@Nullable Class<?> observedAs) {
+		CallRequest call = encodeTask(task, description);
+		// the observer's view is made only when there is one: no cost per call otherwise
+		return this.context.attach(call, (this.observer != null && observedAs != null)
+				? this.observer.start(taskInfo(pool, observedAs)) : null, this.maxFrameBytes);
 	}
 
 	private CallRequest encodeTask(Callable<?> task, String description) {
@@ -110,8 +115,11 @@ public final class CallEncoder {
 	 */
 	public CallRequest beanCall(BeanMethodInvocation call, @Nullable String pool) {
 		Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
-		return withContext((compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
-				: CallRequest.encoded(codec().encode(call)), new CallObserver.CallInfo(pool, call.beanMethod(), true));
+		CallRequest encoded = (compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
+				: CallRequest.encoded(codec().encode(call));
+		return this.context.attach(encoded, (this.observer != null)
+				? this.observer.start(new CallObserver.CallInfo(pool, call.beanMethod(), true)) : null,
+				this.maxFrameBytes);
 	}
 
 	/**
@@ -119,19 +127,15 @@ public final class CallEncoder {
 	 * a subclass's fields and overridden {@code run()} travel through the codec.
 	 */
 	public CallRequest process(ManagedProcess process, @Nullable SerializableRunnable target, String description) {
-		return withContext(encodeProcess(process, target, description), taskInfo(null, bodyClass(process, target)));
+		CallRequest call = encodeProcess(process, target, description);
+		return this.context.attach(call, (this.observer != null)
+				? this.observer.start(taskInfo(null, bodyClass(process, target))) : null, this.maxFrameBytes);
 	}
 
 	/** What a task's observation is told of it. */
-	public static CallObserver.CallInfo taskInfo(@Nullable String pool, Class<?> userClass) {
+	private static CallObserver.CallInfo taskInfo(@Nullable String pool, Class<?> userClass) {
 		return new CallObserver.CallInfo(pool, userClass.isHidden() ? userClass.getNestHost().getName()
 				: userClass.getName(), false);
-	}
-
-	/** The call with the caller's context, and its observation started, in the caller's thread. */
-	private CallRequest withContext(CallRequest call, CallObserver.@Nullable CallInfo info) {
-		CallObserver.Observed observed = (this.observer != null && info != null) ? this.observer.start(info) : null;
-		return this.context.attach(call, observed, this.maxFrameBytes);
 	}
 
 	private CallRequest encodeProcess(ManagedProcess process, @Nullable SerializableRunnable target,

@@ -35,7 +35,6 @@ import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.CompactList;
 import dev.mp.internal.call.PoolTasks;
-import dev.mp.spi.CallObserver;
 
 /**
  * What a pool does with many tasks at once, for {@code ProcessPool}'s {@code invokeAll}, {@code invokeAny},
@@ -67,15 +66,16 @@ public final class PoolBatches {
 	/**
 	 * A task's wire form, with the package of the user's class let through the allow-list first.
 	 * @param description what it is, for messages; {@code null} to name it after {@code userClass}
-	 * @param observed what its observation is told of it, or {@code null} for a call not observed
+	 * @param pool the pool it goes to
+	 * @param observedAs the class that names it to the template's observer, or {@code null} for a call not observed
 	 * @throws SerializationException if the user's class is not serializable, before its package is let through
 	 */
 	public static CallRequest encode(CallEncoder encoder, Callable<?> task, @Nullable String description,
-			Class<?> userClass, CallObserver.@Nullable CallInfo observed) {
+			Class<?> userClass, String pool, @Nullable Class<?> observedAs) {
 		requireSerializable(userClass);
 		encoder.allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + CallEncoder.describe(userClass);
-		return encoder.task(task, what, observed);
+		return encoder.task(task, what, pool, observedAs);
 	}
 
 	/**
@@ -411,8 +411,7 @@ public final class PoolBatches {
 	private <T> @Nullable CallbackFuture<T> submitWaiting(Callable<T> task, @Nullable Object original,
 			long maxWaitNanos) throws InterruptedException {
 		// a pool's futures are its task results: callback futures
-		CallRequest request = encode(this.encoder, task, null, task.getClass(),
-				CallEncoder.taskInfo(this.name, userClass(task)));
+		CallRequest request = encode(this.encoder, task, null, task.getClass(), this.name, userClass(task));
 		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(request, original, maxWaitNanos);
 	}
 
