@@ -35,7 +35,8 @@ public final class MpContextPropagationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ThreadLocalsCallObserver mpThreadLocalsCallObserver(MpProperties properties) {
-		return new ThreadLocalsCallObserver(ContextRegistry.getInstance(), properties.getWorker().getContext().getKeys());
+		return new ThreadLocalsCallObserver(ContextRegistry.getInstance(),
+				properties.getWorker().getContext().getKeys());
 	}
 
 	/** Some keys are named (as a list or one by one), or this is a worker. */

@@ -55,9 +55,9 @@ class ObservationCallObserverTests {
 	@Test
 	void theOutcomeSaysHowTheCallEnded() {
 		ProcessDiedException died = new ProcessDiedException("died", "w", 1, List.of("java"), 137, List.of());
-		Map<Throwable, String> outcomes = Map.of(new IllegalStateException(), "failure", died, "crash",
-				new TaskTimeoutException("task t", Duration.ofSeconds(1), "w", 1), "timeout", new CancellationException(), "cancelled",
-				new RejectedExecutionException(), "rejected");
+		TaskTimeoutException slow = new TaskTimeoutException("task t", Duration.ofSeconds(1), "w", 1);
+		Map<Throwable, String> outcomes = Map.of(new IllegalStateException(), "failure", died, "crash", slow,
+				"timeout", new CancellationException(), "cancelled", new RejectedExecutionException(), "rejected");
 		outcomes.forEach((failure, outcome) -> {
 			TestObservationRegistry registry = TestObservationRegistry.create();
 			new ObservationCallObserver(registry).start(new CallObserver.CallInfo("p", "t", false)).stop(failure);
