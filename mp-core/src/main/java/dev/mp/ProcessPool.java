@@ -86,8 +86,10 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 		this.name = name;
 		this.options = options;
 		SerializableRunnable init = options.initializer();
-		@Nullable CallRequest initializer = (init != null) ? encodeTask(new PoolTasks.RunnableTask(init),
-				"initializer of pool " + name, init.getClass()).frozen() : null;
+		// not observed: the same request goes to each new worker
+		@Nullable CallRequest initializer = (init != null) ? PoolBatches.encode(runtime.encoder(),
+				new PoolTasks.RunnableTask(init), "initializer of pool " + name, init.getClass(), name, null).frozen()
+				: null;
 		this.scheduler = new PoolScheduler<>(name, options, initializer,
 				(workerName) -> runtime.launchWorker(workerName, options.processOptions(), name, options.launcher(),
 						options.spinWait()),
@@ -144,7 +146,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> submit(Callable<T> task) {
-		return (CompletableFuture<T>) submitEncoded(encodeTask(task, null, task.getClass()), task);
+		return (CompletableFuture<T>) submitEncoded(encodeTask(task, task.getClass()), task);
 	}
 
 	/** {@link #submit(Callable)} of a serializable {@code Runnable}; its future completes with {@code null}. */
@@ -179,7 +181,7 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
 	/** Runs a bean method call in a worker. */
 	public CompletableFuture<Object> invoke(BeanCall call) {
-		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call)), null);
+		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call), this.name), null);
 	}
 
 	/**
@@ -338,12 +340,12 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 		return Math.max(1, (int) Math.ceil(items / (4.0 * this.options.size())));
 	}
 
-	private CallRequest encodeTask(Callable<?> task, @Nullable String description, Class<?> userClass) {
-		return PoolBatches.encode(this.runtime.encoder(), task, description, userClass);
+	private CallRequest encodeTask(Callable<?> task, Class<?> userClass) {
+		return PoolBatches.encode(this.runtime.encoder(), task, null, userClass, this.name, userClass);
 	}
 
 	private CallbackFuture<Object> submitRunnable(Runnable task, @Nullable Object result) {
-		return submitEncoded(encodeTask(new PoolTasks.RunnableCall(task, result), null, task.getClass()), task);
+		return submitEncoded(encodeTask(new PoolTasks.RunnableCall(task, result), task.getClass()), task);
 	}
 
 	/** @param original the task as the caller gave it, which {@link #shutdownNow()} returns if it never starts */

@@ -27,6 +27,7 @@ import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.TemplateRuntime;
 import dev.mp.internal.parent.TemplateSettings;
 import dev.mp.spi.BeanCall;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.LaunchAttributes;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.sync.JoinableProcessQueue;
@@ -84,7 +85,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.defaults = builder.defaults;
 		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes,
 				CodecChoice.of(builder.codec, builder.classLoader), CallContext.of(builder.mdc, builder.mdcKeys),
-				builder.classLoader);
+				builder.callObserver, builder.classLoader);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
 				builder.launchers, builder.listeners, builder.launchAttributes(), builder.jvmFactsInterval),
@@ -138,8 +139,8 @@ public final class ProcessTemplate implements AutoCloseable {
 	public <T> CompletableFuture<T> submit(SerializableCallable<T> task, ProcessOptions options) {
 		this.encoder.allowPackageOf(task.getClass());
 		String description = "task " + CallEncoder.describe(task.getClass());
-		return (CompletableFuture<T>) this.runtime.invoke(this.encoder.task(task, description), description, options,
-				"task");
+		return (CompletableFuture<T>) this.runtime.invoke(this.encoder.task(task, description, null, task.getClass()),
+				description, options, "task");
 	}
 
 	/**
@@ -152,7 +153,7 @@ public final class ProcessTemplate implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> invoke(BeanCall call, ProcessOptions options, String namePrefix) {
 		BeanMethodInvocation invocation = BeanMethodInvocation.of(call);
-		return this.runtime.invoke(this.encoder.beanCall(invocation), invocation.describe(), options, namePrefix);
+		return this.runtime.invoke(this.encoder.beanCall(invocation, null), invocation.describe(), options, namePrefix);
 	}
 
 	/**
@@ -352,8 +353,17 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.encoder.allowPackageOf(bodyClass);
 		String description = "process " + CallEncoder.describe(bodyClass);
 		CallRequest request = this.encoder.process(process, process.target(), description);
-		ChildJvm child = this.runtime.launchProcess(process.name(), process.isDaemon(), options, description);
-		child.call(request, null).result().whenComplete((value, failure) -> {
+		ChildJvm child;
+		try {
+			child = this.runtime.launchProcess(process.name(), process.isDaemon(), options, description);
+		}
+		catch (RuntimeException ex) {
+			request.observeFailed(ex);
+			throw ex;
+		}
+		CompletableFuture<Object> result = child.call(request, null).result();
+		request.observeUntil(result);
+		result.whenComplete((value, failure) -> {
 			if (failure != null && !(failure instanceof ChildProcessException)) {
 				logger.warn("Process '{}' (pid {}) failed; its exit code is 1", process.name(), child.pid(), failure);
 			}
@@ -450,6 +460,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 		private boolean logEvents = true;
 
+		private @Nullable CallObserver callObserver;
+
 		private Path runDirectoryBase = Path.of(System.getProperty("java.io.tmpdir"));
 
 		private Path sharedMemoryBase;
@@ -545,6 +557,16 @@ public final class ProcessTemplate implements AutoCloseable {
 		 */
 		public Builder logEvents(boolean enabled) {
 			this.logEvents = enabled;
+			return this;
+		}
+
+		/**
+		 * What observes each call: in this JVM from the moment it is made to its answer, and in the worker around its
+		 * run, from entries it adds to the call (mp-spring-boot-autoconfigure sets Micrometer's, so that calls are
+		 * observations and workers continue their callers' traces). None by default.
+		 */
+		public Builder callObserver(CallObserver observer) {
+			this.callObserver = Objects.requireNonNull(observer, "observer");
 			return this;
 		}
 

@@ -40,6 +40,14 @@ public interface ChildBootstrap extends AutoCloseable {
 		return null;
 	}
 
+	/**
+	 * What opens a scope around each call in this worker from what the parent's observer put in the call's header
+	 * (see {@link CallObserver#open}), once {@link #start} has returned; {@code null} for none, the default.
+	 */
+	default @Nullable CallObserver callObserver() {
+		return null;
+	}
+
 	@Override
 	void close();
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -163,6 +164,15 @@ public class WorkController {
 	@GetMapping("/pid")
 	public Pids pid() {
 		return new Pids(appPid(), this.workerInfo.pid());
+	}
+
+	/**
+	 * The request's trace id here and in a worker's log context during a call: the same, since the worker continues
+	 * the request's trace (send a {@code traceparent} header to choose it).
+	 */
+	@GetMapping("/trace")
+	public Map<String, String> trace() {
+		return Map.of("app", String.valueOf(MDC.get("traceId")), "worker", this.workerInfo.traceId());
 	}
 
 	/** {@code sample.region} here and in a worker, which sees the application's value wherever it was set. */

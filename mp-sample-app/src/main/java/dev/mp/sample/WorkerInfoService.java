@@ -2,6 +2,7 @@ package dev.mp.sample;
 
 import java.util.concurrent.CompletableFuture;
 
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -26,6 +27,12 @@ public class WorkerInfoService {
 	@WorkerProcess
 	public String region() {
 		return this.region;
+	}
+
+	/** The trace id in the worker's log context for this call: the caller's, as the worker continues its trace. */
+	@WorkerProcess
+	public String traceId() {
+		return String.valueOf(MDC.get("traceId"));
 	}
 
 	/** The pid of the worker JVM that ran this call: a warm worker of the default pool. */

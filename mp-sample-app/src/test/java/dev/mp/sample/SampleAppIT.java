@@ -199,6 +199,18 @@ class SampleAppIT {
 
 	@Test
 	@Order(2)
+	void aWorkerContinuesTheRequestsTrace() throws Exception {
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+		HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/trace"))
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.build());
+		JsonNode trace = okJson(response);
+		assertThat(trace.path("app").asString()).isEqualTo(traceId);
+		assertThat(trace.path("worker").asString()).isEqualTo(traceId);
+	}
+
+	@Test
+	@Order(2)
 	void workersAddIntoASharedValueAndReportOnASharedQueue() throws Exception {
 		JsonNode shared = okJson(get("/primes/shared?upTo=100000&parts=4"));
 		assertThat(shared.path("count").asLong()).isEqualTo(9592);

@@ -46,6 +46,13 @@ public final class BeanMethodInvocation implements Invocation {
 		this.arguments = arguments;
 	}
 
+	/** {@code bean.method}, a bounded name for metrics: the bean's name, else its class's simple name. */
+	public String beanMethod() {
+		String bean = (this.beanName != null) ? this.beanName
+				: this.beanType.substring(this.beanType.lastIndexOf('.') + 1);
+		return bean + "." + this.methodName;
+	}
+
 	@Override
 	public Object invoke(ChildBootstrap bootstrap) throws Throwable {
 		ClassLoader loader = Thread.currentThread().getContextClassLoader();

@@ -16,6 +16,7 @@ import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.Codec;
 import dev.mp.spi.CodecProvider;
 import dev.mp.spi.CodecSettings;
@@ -25,7 +26,8 @@ import dev.mp.spi.CodecSettings;
  * with plain values (after the allow-list check the codec would make), the template's codec otherwise. It also owns the
  * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
  * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
- * it is at each value. Each call takes the caller's context (its MDC) as it is made, in the caller's thread.
+ * it is at each value. Each call takes the caller's context (its MDC) as it is made, in the caller's thread, and
+ * starts its observation there when the template has a {@link CallObserver}.
  */
 public final class CallEncoder {
 
@@ -39,6 +41,8 @@ public final class CallEncoder {
 
 	private final CallContext context;
 
+	private final @Nullable CallObserver observer;
+
 	private volatile JavaSerializationCodec javaCodec;
 
 	/** The provider's codec, or {@code null} when the template uses the JDK codec. */
@@ -47,15 +51,17 @@ public final class CallEncoder {
 	/**
 	 * @param choice the template's codec
 	 * @param context what of the caller's context each call carries
+	 * @param observer what observes each call, or {@code null}
 	 * @param classLoader the loader values are usually decoded with
 	 */
 	public CallEncoder(Collection<String> allowedPatterns, String howToAllow, int maxFrameBytes, CodecChoice choice,
-			CallContext context, ClassLoader classLoader) {
+			CallContext context, @Nullable CallObserver observer, ClassLoader classLoader) {
 		this.allowedPatterns.addAll(allowedPatterns);
 		this.howToAllow = howToAllow;
 		this.maxFrameBytes = maxFrameBytes;
 		this.choice = choice;
 		this.context = context;
+		this.observer = observer;
 		this.javaCodec = newJavaCodec();
 		CodecProvider provider = choice.provider();
 		this.providedCodec = (provider != null) ? new BackgroundCodec(choice.name(),
@@ -79,9 +85,18 @@ public final class CallEncoder {
 		return this.javaCodec.allowList();
 	}
 
-	/** A task, with the package of the class that wrote it let through the allow-list first. */
-	public CallRequest task(Callable<?> task, String description) {
-		return this.context.attach(encodeTask(task, description), this.maxFrameBytes);
+	/**
+	 * A task, with the package of the class that wrote it let through the allow-list first.
+	 * @param pool the pool it goes to, or {@code null} for a fresh child JVM
+	 * @param observedAs the class that names it to the template's observer, or {@code null} for a call not observed
+	 * (a pool's initializer)
+	 */
+	public CallRequest task(Callable<?> task, String description, @Nullable String pool,
+			@Nullable Class<?> observedAs) {
+		CallRequest call = encodeTask(task, description);
+		// the observer's view is made only when there is one: no cost per call otherwise
+		return this.context.attach(call, (this.observer != null && observedAs != null)
+				? this.observer.start(taskInfo(pool, observedAs)) : null, this.maxFrameBytes);
 	}
 
 	private CallRequest encodeTask(Callable<?> task, String description) {
@@ -94,11 +109,17 @@ public final class CallEncoder {
 		return CallRequest.encoded(codec().encode(new TaskInvocation(task, description)));
 	}
 
-	/** A bean method call: compact when its arguments are plain (JDK value types the allow-list always lets through). */
-	public CallRequest beanCall(BeanMethodInvocation call) {
+	/**
+	 * A bean method call: compact when its arguments are plain (JDK value types the allow-list always lets through).
+	 * @param pool the pool it goes to, or {@code null} for a fresh child JVM
+	 */
+	public CallRequest beanCall(BeanMethodInvocation call, @Nullable String pool) {
 		Payload compact = CompactCalls.encodeBeanCall(call, this.maxFrameBytes);
-		return this.context.attach((compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
-				: CallRequest.encoded(codec().encode(call)), this.maxFrameBytes);
+		CallRequest encoded = (compact != null) ? new CallRequest(FrameType.COMPACT_CALL, compact)
+				: CallRequest.encoded(codec().encode(call));
+		return this.context.attach(encoded, (this.observer != null)
+				? this.observer.start(new CallObserver.CallInfo(pool, call.beanMethod(), true)) : null,
+				this.maxFrameBytes);
 	}
 
 	/**
@@ -106,7 +127,15 @@ public final class CallEncoder {
 	 * a subclass's fields and overridden {@code run()} travel through the codec.
 	 */
 	public CallRequest process(ManagedProcess process, @Nullable SerializableRunnable target, String description) {
-		return this.context.attach(encodeProcess(process, target, description), this.maxFrameBytes);
+		CallRequest call = encodeProcess(process, target, description);
+		return this.context.attach(call, (this.observer != null)
+				? this.observer.start(taskInfo(null, bodyClass(process, target))) : null, this.maxFrameBytes);
+	}
+
+	/** What a task's observation is told of it. */
+	private static CallObserver.CallInfo taskInfo(@Nullable String pool, Class<?> userClass) {
+		return new CallObserver.CallInfo(pool, userClass.isHidden() ? userClass.getNestHost().getName()
+				: userClass.getName(), false);
 	}
 
 	private CallRequest encodeProcess(ManagedProcess process, @Nullable SerializableRunnable target,

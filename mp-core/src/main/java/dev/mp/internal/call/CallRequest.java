@@ -1,22 +1,57 @@
 package dev.mp.internal.call;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
+import dev.mp.spi.CallObserver;
 
 /**
  * A call on its way to a child, before it has an id: an invocation encoded by the codec ({@link FrameType#CALL}), or a
  * task lambda or bean call in mp's compact form ({@link FrameType#COMPACT_CALL}), either of them with its caller's
- * context ahead of it ({@link FrameType#CONTEXT_CALL}, see {@link CallContext}).
+ * context ahead of it ({@link FrameType#CONTEXT_CALL}, see {@link CallContext}); and the template's observation of
+ * it, if it has an observer, which whoever makes the caller's future ends with it.
  *
  * @param type the frame type it travels as
  * @param payload its bytes, or what makes them where they go
+ * @param observed the call's observation, or {@code null} when the template observes no calls
  */
-public record CallRequest(FrameType type, Payload payload) {
+public record CallRequest(FrameType type, Payload payload, CallObserver.@Nullable Observed observed) {
+
+	public CallRequest(FrameType type, Payload payload) {
+		this(type, payload, null);
+	}
 
 	/** The same call, kept for later (see {@link Payload#frozen()}). */
 	public CallRequest frozen() {
 		Payload kept = this.payload.frozen();
-		return (kept == this.payload) ? this : new CallRequest(this.type, kept);
+		return (kept == this.payload) ? this : new CallRequest(this.type, kept, this.observed);
+	}
+
+	/** Ends the call's observation when the caller's future completes; nothing when it is not observed. */
+	public void observeUntil(CompletableFuture<?> result) {
+		CallObserver.Observed observed = this.observed;
+		if (observed == null) {
+			return;
+		}
+		BiConsumer<Object, Throwable> stop = (value, failure) -> observed.stop(failure);
+		if (result instanceof CallbackFuture<?> callback) {
+			// on the completing thread, as a plain future's is: not handed to the callback executor
+			callback.whenDone(stop);
+		}
+		else {
+			result.whenComplete(stop);
+		}
+	}
+
+	/** Ends the call's observation at once: it failed before it had a future (rejected, or never launched). */
+	public void observeFailed(Throwable failure) {
+		if (this.observed != null) {
+			this.observed.stop(failure);
+		}
 	}
 
 	/** An invocation the codec encoded. */

@@ -144,8 +144,16 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	public CallbackFuture<Object> invoke(CallRequest request, String description, ProcessOptions options,
 			String namePrefix) {
 		String name = nextName(namePrefix);
-		ChildJvm child = launch(ChildRole.call(name, description, launcher(LocalWorkerLauncher.NAME)), options);
+		ChildJvm child;
+		try {
+			child = launch(ChildRole.call(name, description, launcher(LocalWorkerLauncher.NAME)), options);
+		}
+		catch (RuntimeException ex) {
+			request.observeFailed(ex);
+			throw ex;
+		}
 		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
+		request.observeUntil(result);
 		child.call(request, result::progress)
 			.result()
 			.whenComplete((value, failure) -> ChildCall.settle(result, value, failure));

@@ -66,14 +66,16 @@ public final class PoolBatches {
 	/**
 	 * A task's wire form, with the package of the user's class let through the allow-list first.
 	 * @param description what it is, for messages; {@code null} to name it after {@code userClass}
+	 * @param pool the pool it goes to
+	 * @param observedAs the class that names it to the template's observer, or {@code null} for a call not observed
 	 * @throws SerializationException if the user's class is not serializable, before its package is let through
 	 */
 	public static CallRequest encode(CallEncoder encoder, Callable<?> task, @Nullable String description,
-			Class<?> userClass) {
+			Class<?> userClass, String pool, @Nullable Class<?> observedAs) {
 		requireSerializable(userClass);
 		encoder.allowPackageOf(userClass);
 		String what = (description != null) ? description : "task " + CallEncoder.describe(userClass);
-		return encoder.task(task, what);
+		return encoder.task(task, what, pool, observedAs);
 	}
 
 	/**
@@ -409,8 +411,17 @@ public final class PoolBatches {
 	private <T> @Nullable CallbackFuture<T> submitWaiting(Callable<T> task, @Nullable Object original,
 			long maxWaitNanos) throws InterruptedException {
 		// a pool's futures are its task results: callback futures
-		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(encode(this.encoder, task, null, task.getClass()),
-				original, maxWaitNanos);
+		CallRequest request = encode(this.encoder, task, null, task.getClass(), this.name, userClass(task));
+		return (CallbackFuture<T>) (CallbackFuture<?>) this.scheduler.offer(request, original, maxWaitNanos);
+	}
+
+	/** The user's class behind a task, which names it to observers: a map's function rather than its chunk. */
+	private static Class<?> userClass(Callable<?> task) {
+		if (task instanceof PoolTasks.MapChunk<?, ?> chunk) {
+			return (chunk.function() instanceof PoolTasks.Spread<?, ?, ?> spread) ? spread.function().getClass()
+					: chunk.function().getClass();
+		}
+		return task.getClass();
 	}
 
 	/** Nanoseconds left of a timeout that began at {@code started}; no limit without a timeout. */

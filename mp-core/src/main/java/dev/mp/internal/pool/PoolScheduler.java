@@ -142,8 +142,26 @@ public final class PoolScheduler<W extends PoolWorker> {
 	 */
 	private @Nullable CallbackFuture<Object> enqueue(CallRequest request, @Nullable Object original,
 			long maxWaitNanos, boolean reject) throws InterruptedException {
+		CallbackFuture<Object> result;
+		try {
+			result = enqueueObserved(request, original, maxWaitNanos, reject);
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			request.observeFailed(ex);
+			throw ex;
+		}
+		if (result == null) {
+			request.observeFailed(new CancellationException("No room in the queue of pool '" + this.name + "'"));
+		}
+		return result;
+	}
+
+	/** {@link #enqueue}, once the call's observation has a way to end whatever comes of it. */
+	private @Nullable CallbackFuture<Object> enqueueObserved(CallRequest request, @Nullable Object original,
+			long maxWaitNanos, boolean reject) throws InterruptedException {
 		PoolTask<W> task = new PoolTask<>(request, new CallbackFuture<>(this.callbacks), original,
 				this.clock.nanoTime());
+		request.observeUntil(task.result);
 		task.result.whenDone((value, failure) -> {
 			if (task.result.isCancelled()) {
 				this.stops.cancelled(task);

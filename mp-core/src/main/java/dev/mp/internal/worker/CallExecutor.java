@@ -2,7 +2,6 @@ package dev.mp.internal.worker;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +20,7 @@ import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
 import dev.mp.internal.wire.PlainValues;
 import dev.mp.internal.wire.ProtocolException;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.ChildBootstrap;
 import dev.mp.spi.Codec;
 
@@ -40,6 +40,9 @@ final class CallExecutor {
 
 	private final int maxFrameBytes;
 
+	/** What opens a scope around each call whose parent observed it, or {@code null}. */
+	private final @Nullable CallObserver observer;
+
 	/** {@link #invocation(FrameType, ByteBuffer)} for the transport, made once rather than for each call. */
 	private final CallTransport.PayloadReader<Invocation, ReflectiveOperationException> invocations =
 			(type, id, payload) -> invocation(type, payload);
@@ -50,6 +53,7 @@ final class CallExecutor {
 		this.compactCalls = new CompactCalls(classLoader);
 		this.bootstrap = bootstrap;
 		this.maxFrameBytes = maxFrameBytes;
+		this.observer = bootstrap.callObserver();
 	}
 
 	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
@@ -78,14 +82,21 @@ final class CallExecutor {
 		};
 	}
 
-	/** A call that carries its caller's context, which is read ahead of the call's own type and payload. */
+	/**
+	 * A call that carries its caller's context, which is read ahead of the call's own type and payload: the MDC is set
+	 * around the observer's scope, which may put its own keys (a trace's) over it.
+	 */
 	private Invocation withContext(ByteBuffer payload) throws ReflectiveOperationException {
-		Map<String, String> context = CallContext.read(payload);
+		CallContext.Header header = CallContext.read(payload);
 		FrameType type = FrameType.of(payload.get());
 		if (type == FrameType.CONTEXT_CALL) {
 			throw new ProtocolException("A call context around another");
 		}
-		return new CallMdc(invocation(type, payload), context);
+		Invocation call = invocation(type, payload);
+		if (this.observer != null && !header.entries().isEmpty()) {
+			call = new ObservedCall(call, this.observer, header.entries());
+		}
+		return header.mdc().isEmpty() ? call : new CallMdc(call, header.mdc());
 	}
 
 	private Answer result(Invocation invocation) {

@@ -22,9 +22,11 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessOptions;
 import dev.mp.ProcessTemplate;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.WorkerLauncher;
 import dev.mp.spring.child.SpringChildBootstrap;
 import dev.mp.spring.child.WorkerEnvironment;
+import dev.mp.spring.observation.CallObservers;
 import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 
 /**
@@ -43,7 +45,8 @@ public final class MpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ProcessTemplate processTemplate(MpProperties properties, BeanFactory beanFactory, ApplicationContext context,
-			ObjectProvider<PoolListener> listeners, ObjectProvider<WorkerLauncher> launchers) {
+			ObjectProvider<PoolListener> listeners, ObjectProvider<WorkerLauncher> launchers,
+			ObjectProvider<CallObserver> callObservers) {
 		List<String> allowed = new ArrayList<>(properties.getSerialization().getAllowedClasses());
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			AutoConfigurationPackages.get(beanFactory).forEach((pkg) -> allowed.add(pkg + ".**"));
@@ -75,6 +78,10 @@ public final class MpAutoConfiguration {
 		}
 		listeners.orderedStream().forEach(template::listener);
 		launchers.orderedStream().forEach(template::launcher);
+		CallObserver callObserver = CallObservers.of(callObservers.orderedStream().toList());
+		if (callObserver != null) {
+			template.callObserver(callObserver);
+		}
 		return template.build();
 	}
 

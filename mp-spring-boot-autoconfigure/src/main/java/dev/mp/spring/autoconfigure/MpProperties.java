@@ -542,6 +542,15 @@ public class MpProperties {
 			return this.logEvents;
 		}
 
+		/**
+		 * Which thread-local values registered with Micrometer's context-propagation library a call carries.
+		 */
+		private final Context context = new Context();
+
+		public Context getContext() {
+			return this.context;
+		}
+
 		public @Nullable DataSize getMemoryLimit() {
 			return this.memoryLimit;
 		}
@@ -715,6 +724,29 @@ public class MpProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Thread-local values the application registers with Micrometer's context-propagation library (ContextRegistry's
+	 * ThreadLocalAccessors): taken as a call is made, set on the worker's call thread for the length of the call and
+	 * put back after.
+	 */
+	public static class Context {
+
+		/**
+		 * The keys of the context-propagation ThreadLocalAccessors whose values a call carries to its worker, when
+		 * they are serializable (JDK serialization); none by default. Traces cross without them.
+		 */
+		private List<String> keys = new ArrayList<>();
+
+		public List<String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(List<String> keys) {
+			this.keys = keys;
 		}
 
 	}

@@ -26,7 +26,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import dev.mp.TargetResolutionException;
+import dev.mp.spi.CallObserver;
 import dev.mp.spi.ChildBootstrap;
+import dev.mp.spring.observation.CallObservers;
 
 /**
  * The {@code spring} bootstrap mode: the child boots the application's own sources, with no web server, lazy beans,
@@ -132,6 +134,12 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 					+ "): is it conditional on a profile or property the worker does not have? " + ex.getMessage(),
 					ex);
 		}
+	}
+
+	/** The application's own, as its template has them (see {@link CallObservers}). */
+	@Override
+	public @Nullable CallObserver callObserver() {
+		return CallObservers.of(this.context.getBeanProvider(CallObserver.class).orderedStream().toList());
 	}
 
 	@Override

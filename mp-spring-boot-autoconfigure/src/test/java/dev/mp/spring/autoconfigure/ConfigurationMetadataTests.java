@@ -63,6 +63,15 @@ class ConfigurationMetadataTests {
 			.containsExactly(tuple("mp.worker.log-events.enabled", true));
 	}
 
+	@Test
+	void noThreadLocalTravelsUnlessNamed() throws IOException {
+		assertThat(mpProperties()).filteredOn((property) -> "mp.worker.context.keys".equals(property.get("name")))
+			.singleElement()
+			.satisfies((property) -> assertThat(property.get("description")).asString()
+				.contains("context-propagation")
+				.contains("none by default"));
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> mpProperties() throws IOException {
 		for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()
