@@ -207,6 +207,11 @@ public class MpProperties {
 		private @Nullable Boolean startupFlags;
 
 		/**
+		 * Whether mp adds its memory flags to this pool's local workers. Unset: as mp.worker.memory-flags.
+		 */
+		private @Nullable Boolean memoryFlags;
+
+		/**
 		 * How much nicer than the application this pool's local workers run, 0 to 19. Unset: as mp.worker.nice.
 		 */
 		private @Nullable Integer nice;
@@ -378,6 +383,14 @@ public class MpProperties {
 			this.startupFlags = startupFlags;
 		}
 
+		public @Nullable Boolean getMemoryFlags() {
+			return this.memoryFlags;
+		}
+
+		public void setMemoryFlags(@Nullable Boolean memoryFlags) {
+			this.memoryFlags = memoryFlags;
+		}
+
 		public @Nullable Boolean getClassDataSharing() {
 			return this.classDataSharing;
 		}
@@ -465,6 +478,13 @@ public class MpProperties {
 		private boolean startupFlags = true;
 
 		/**
+		 * Whether mp adds its memory flags to local workers so that an idle one holds less memory (-Xms8m,
+		 * -XX:ArchiveRelocationMode=0, -XX:TrimNativeHeapInterval=5000, each where the worker's Java has it); a flag
+		 * that mp.worker.jvm-options sets already is left out.
+		 */
+		private boolean memoryFlags = true;
+
+		/**
 		 * Bound of the cache directory (extracted fat jars and class-data archives); least recently used entries that
 		 * no running application uses go first. Zero: no bound.
 		 */
@@ -534,6 +554,14 @@ public class MpProperties {
 
 		public void setOomScoreAdjustment(int oomScoreAdjustment) {
 			this.oomScoreAdjustment = oomScoreAdjustment;
+		}
+
+		public boolean isMemoryFlags() {
+			return this.memoryFlags;
+		}
+
+		public void setMemoryFlags(boolean memoryFlags) {
+			this.memoryFlags = memoryFlags;
 		}
 
 		public boolean isStartupFlags() {

@@ -1,0 +1,69 @@
+package dev.mp.internal.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which memory flags a worker gets, per Java version of the child (from its installation's {@code release} file) and
+ * per option the worker sets itself.
+ */
+class MemoryFlagsTests {
+
+	private static final String UNLOCK = "-XX:+UnlockDiagnosticVMOptions";
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aRecentJava17WorkerGetsEveryFlag() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), "128m")).containsExactly(
+				MemoryFlags.INITIAL_HEAP, UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP);
+	}
+
+	@Test
+	void aJavaWithoutTheNativeHeapTrimDoesNotGetIt() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.8"), List.of(), null)).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("20.0.2"), List.of(), null)).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("21"), List.of(), null)).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("21.0.1"), List.of(), null)).contains(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("25.0.3"), List.of(), null)).contains(MemoryFlags.TRIM_NATIVE_HEAP);
+	}
+
+	@Test
+	void aLaterJavaGetsNoDiagnosticSwitchItMayNotHave() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("26"), List.of(), null)).containsExactly(MemoryFlags.INITIAL_HEAP,
+				MemoryFlags.TRIM_NATIVE_HEAP);
+	}
+
+	@Test
+	void aFlagTheWorkerSetsItselfIsLeftOut() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:InitialHeapSize=32m",
+				"-XX:ArchiveRelocationMode=1", "-XX:TrimNativeHeapInterval=0"), null)).isEmpty();
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xms1g"), null))
+			.doesNotContain(MemoryFlags.INITIAL_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:InitialRAMPercentage=10"), null))
+			.doesNotContain(MemoryFlags.INITIAL_HEAP);
+	}
+
+	@Test
+	void aHeapBoundBelowTheInitialHeapKeepsTheJvmsOwnInitialHeap() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of(), "4m")).doesNotContain(MemoryFlags.INITIAL_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx6m"), "1g"))
+			.doesNotContain(MemoryFlags.INITIAL_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of(), "8m")).contains(MemoryFlags.INITIAL_HEAP);
+	}
+
+	private Path javaHome(String version) throws IOException {
+		Path home = Files.createDirectories(this.temp.resolve("java-" + version));
+		Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+		return home;
+	}
+
+}
