@@ -205,8 +205,9 @@ public final class ProcessOptions {
 	 * Whether mp adds its memory flags to a local child's JVM options, so that an idle worker holds less memory: a small
 	 * initial heap ({@code -Xms8m}), class-data archives mapped where they were written so that workers share them
 	 * ({@code -XX:ArchiveRelocationMode=0}, Java 17 to 25), and the C heap's free memory given back every five seconds
-	 * ({@code -XX:TrimNativeHeapInterval=5000}, where the Java has it). On by default; a flag the JVM options set
-	 * already is left out. Figures: {@code docs/memory.md}.
+	 * ({@code -XX:TrimNativeHeapInterval=5000}, where the Java has it), and two malloc arenas
+	 * ({@code MALLOC_ARENA_MAX=2} in its environment). On by default; a flag the JVM options set already, or a variable
+	 * the environment has, is left out. Figures: {@code docs/memory.md}.
 	 */
 	public boolean memoryFlags() {
 		return this.memoryFlags;

@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The JVM options mp puts in front of a local worker's own so that an idle worker holds less memory
  * ({@link dev.mp.ProcessOptions#memoryFlags()}), each for the Java versions that have it and skipped when the
- * worker's options already set it. None caps the heap, the code or the compilers of a long task; figures in
+ * worker's options already set it, and the variable it adds to the worker's environment. None caps the heap, the code or the compilers of a long task; figures in
  * {@code docs/memory.md}.
  */
 public final class MemoryFlags {
@@ -25,6 +26,9 @@ public final class MemoryFlags {
 
 	/** Hands the C heap's free memory (the JIT's arenas, mostly) back to the OS every five seconds. */
 	static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=5000";
+
+	/** glibc's malloc arenas: two, not eight per core, each holding what its threads freed. */
+	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
 	private static final String UNLOCK_DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
 
@@ -53,6 +57,14 @@ public final class MemoryFlags {
 			flags.add(TRIM_NATIVE_HEAP);
 		}
 		return List.copyOf(flags);
+	}
+
+	/**
+	 * Adds {@code MALLOC_ARENA_MAX=2} to a worker's environment, unless it has that variable already (its own, or the
+	 * one it inherits).
+	 */
+	public static void addEnvironment(Map<String, String> environment) {
+		environment.putIfAbsent(MALLOC_ARENA_MAX, "2");
 	}
 
 	/** {@code -XX:TrimNativeHeapInterval} came with Java 22 and was backported to 17.0.9 and 21.0.1. */

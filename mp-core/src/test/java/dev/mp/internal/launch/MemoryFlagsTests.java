@@ -3,7 +3,9 @@ package dev.mp.internal.launch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +60,16 @@ class MemoryFlagsTests {
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx6m"), "1g"))
 			.doesNotContain(MemoryFlags.INITIAL_HEAP);
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of(), "8m")).contains(MemoryFlags.INITIAL_HEAP);
+	}
+
+	@Test
+	void aWorkerGetsTwoMallocArenasUnlessItsEnvironmentSaysOtherwise() {
+		Map<String, String> environment = new HashMap<>(Map.of("PATH", "/bin"));
+		MemoryFlags.addEnvironment(environment);
+		assertThat(environment).containsEntry("MALLOC_ARENA_MAX", "2");
+		Map<String, String> own = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "8"));
+		MemoryFlags.addEnvironment(own);
+		assertThat(own).containsEntry("MALLOC_ARENA_MAX", "8");
 	}
 
 	private Path javaHome(String version) throws IOException {
