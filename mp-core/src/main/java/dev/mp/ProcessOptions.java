@@ -202,8 +202,8 @@ public final class ProcessOptions {
 	}
 
 	/**
-	 * Whether mp adds its memory flags to a local child's JVM options, so that an idle worker holds less memory: a small
-	 * initial heap ({@code -Xms8m}), class-data archives mapped where they were written so that workers share them
+	 * Whether mp adds its memory flags to a local child's JVM options, so that an idle worker holds less memory:
+	 * class-data archives mapped where they were written so that workers share them
 	 * ({@code -XX:ArchiveRelocationMode=0}, Java 17 to 25), and the C heap's free memory given back every five seconds
 	 * ({@code -XX:TrimNativeHeapInterval=5000}, where the Java has it), and two malloc arenas
 	 * ({@code MALLOC_ARENA_MAX=2} in its environment). On by default; a flag the JVM options set already, or a variable

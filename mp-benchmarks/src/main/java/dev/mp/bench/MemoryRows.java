@@ -86,7 +86,7 @@ final class MemoryRows {
 			bench.add(Measurement.of(Figures.MP_SPRING_IDLE_PSS + suffix,
 					"mp: idle Spring worker PSS, pool of 2" + java, "MiB", two[0])
 				.withNote("the same with mp's memory flags (the default): "
-						+ String.join(" ", MemoryFlags.of(javaHome, helped.jvmOptions(), helped.maxHeap()))
+						+ String.join(" ", MemoryFlags.of(javaHome, helped.jvmOptions()))
 						+ ", MALLOC_ARENA_MAX=2; in turns with the row above"));
 			if (!suffix.isEmpty()) {
 				return;

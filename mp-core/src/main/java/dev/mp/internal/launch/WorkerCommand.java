@@ -58,7 +58,7 @@ public final class WorkerCommand {
 				? provider.workerJvmOptions(JavaRelease.featureVersion(options.javaHome())) : List.of());
 		List<String> own = options.childJvmOptions();
 		if (options.memoryFlags()) {
-			jvmOptions.addAll(MemoryFlags.of(options.javaHome(), concat(jvmOptions, own), options.maxHeap()));
+			jvmOptions.addAll(MemoryFlags.of(options.javaHome(), concat(jvmOptions, own)));
 		}
 		jvmOptions.addAll(own);
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);

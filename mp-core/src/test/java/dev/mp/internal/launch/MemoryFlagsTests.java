@@ -25,41 +25,30 @@ class MemoryFlagsTests {
 
 	@Test
 	void aRecentJava17WorkerGetsEveryFlag() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), "128m")).containsExactly(
-				MemoryFlags.INITIAL_HEAP, UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"))).containsExactly(UNLOCK,
+				MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP);
 	}
 
 	@Test
 	void aJavaWithoutTheNativeHeapTrimDoesNotGetIt() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("17.0.8"), List.of(), null)).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
-		assertThat(MemoryFlags.of(javaHome("20.0.2"), List.of(), null)).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
-		assertThat(MemoryFlags.of(javaHome("21"), List.of(), null)).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
-		assertThat(MemoryFlags.of(javaHome("21.0.1"), List.of(), null)).contains(MemoryFlags.TRIM_NATIVE_HEAP);
-		assertThat(MemoryFlags.of(javaHome("25.0.3"), List.of(), null)).contains(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.8"), List.of())).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("20.0.2"), List.of())).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("21"), List.of())).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("21.0.1"), List.of())).contains(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("25.0.3"), List.of())).contains(MemoryFlags.TRIM_NATIVE_HEAP);
 	}
 
 	@Test
 	void aLaterJavaGetsNoDiagnosticSwitchItMayNotHave() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("26"), List.of(), null)).containsExactly(MemoryFlags.INITIAL_HEAP,
-				MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("26"), List.of())).containsExactly(MemoryFlags.TRIM_NATIVE_HEAP);
 	}
 
 	@Test
 	void aFlagTheWorkerSetsItselfIsLeftOut() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:InitialHeapSize=32m",
-				"-XX:ArchiveRelocationMode=1", "-XX:TrimNativeHeapInterval=0"), null)).isEmpty();
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xms1g"), null))
-			.doesNotContain(MemoryFlags.INITIAL_HEAP);
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:InitialRAMPercentage=10"), null))
-			.doesNotContain(MemoryFlags.INITIAL_HEAP);
-	}
-
-	@Test
-	void aHeapBoundBelowTheInitialHeapKeepsTheJvmsOwnInitialHeap() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of(), "4m")).doesNotContain(MemoryFlags.INITIAL_HEAP);
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx6m"), "1g"))
-			.doesNotContain(MemoryFlags.INITIAL_HEAP);
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of(), "8m")).contains(MemoryFlags.INITIAL_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.15"),
+				List.of("-XX:ArchiveRelocationMode=1", "-XX:TrimNativeHeapInterval=0"))).isEmpty();
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:TrimNativeHeapInterval=60000")))
+			.containsExactly(UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION);
 	}
 
 	@Test

@@ -478,8 +478,8 @@ public class MpProperties {
 		private boolean startupFlags = true;
 
 		/**
-		 * Whether mp adds its memory flags to local workers so that an idle one holds less memory (-Xms8m,
-		 * -XX:ArchiveRelocationMode=0, -XX:TrimNativeHeapInterval=5000, each where the worker's Java has it, and
+		 * Whether mp adds its memory flags to local workers so that an idle one holds less memory
+		 * (-XX:ArchiveRelocationMode=0, -XX:TrimNativeHeapInterval=5000, each where the worker's Java has it, and
 		 * MALLOC_ARENA_MAX=2 in its environment); a flag that mp.worker.jvm-options sets already, or a variable the
 		 * environment has, is left out.
 		 */
