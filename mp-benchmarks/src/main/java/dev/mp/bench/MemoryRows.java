@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,9 @@ final class MemoryRows {
 	private static final String SAMPLE_APPLICATION = "dev.mp.sample.SampleApplication";
 
 	private static final long TIMEOUT_SECONDS = 120;
+
+	/** Linux reports CPU times in /proc in USER_HZ, 100 a second on x86 and ARM. */
+	private static final long CLOCK_TICKS = 100;
 
 	private MemoryRows() {
 	}
@@ -129,7 +133,8 @@ final class MemoryRows {
 	/**
 	 * A CPU-heavy task of several seconds that allocates as it goes, each on a fresh plain worker (a new pool of 1),
 	 * with and without mp's memory flags, in turns; with the JVM's defaults and with the sample app's
-	 * {@code -XX:+UseSerialGC -Xmx128m}.
+	 * {@code -XX:+UseSerialGC -Xmx128m}. Besides the time to the answer, the worker's CPU time over the task, which
+	 * other work on the machine moves less.
 	 */
 	static void cpuHeavyTask(Bench bench) throws Exception {
 		Path cache = bench.scratch().resolve("cache-cpu");
@@ -143,31 +148,53 @@ final class MemoryRows {
 				String settings = (options == defaults) ? "the JVM's default heap and collector"
 						: "-XX:+UseSerialGC -Xmx128m";
 				ProcessOptions off = options.toBuilder().memoryFlags(false).build();
-				double[][] seconds = Bench.inTurns(1, reps, Bench.Batch.of(() -> cpuTask(template, options, names)),
-						Bench.Batch.of(() -> cpuTask(template, off, names)));
+				List<Double> cpuOn = new ArrayList<>();
+				List<Double> cpuOff = new ArrayList<>();
+				double[][] seconds = Bench.inTurns(0, reps,
+						Bench.Batch.of(() -> cpuTask(template, options, names, cpuOn)),
+						Bench.Batch.of(() -> cpuTask(template, off, names, cpuOff)));
 				bench.add(Measurement.of(Figures.MP_CPU_TASK_OFF + suffix,
 						"mp: CPU-heavy task on a fresh worker, no memory flags, " + settings, "s", seconds[1])
 					.withNote("a new 1-worker plain pool per task, memoryFlags(false); submit to answer of a task "
-							+ "that sorts and hashes 30 rounds of 200,000 boxed random longs (garbage as it goes)"));
+							+ "that sorts and hashes 30 rounds of 200,000 boxed random longs (garbage as it goes); "
+							+ "the worker's CPU time over the task: median " + median(cpuOff) + " s"));
 				bench.add(Measurement.of(Figures.MP_CPU_TASK + suffix,
 						"mp: CPU-heavy task on a fresh worker, " + settings, "s", seconds[0])
-					.withNote("the same with mp's memory flags; in turns with the row above"));
+					.withNote("the same with mp's memory flags, in turns with the row above; the worker's CPU time "
+							+ "over the task: median " + median(cpuOn) + " s"));
 			}
 		}
 	}
 
-	private static double cpuTask(ProcessTemplate template, ProcessOptions options, AtomicInteger names)
-			throws Exception {
+	private static double cpuTask(ProcessTemplate template, ProcessOptions options, AtomicInteger names,
+			List<Double> cpuSeconds) throws Exception {
 		ProcessPool pool = warm(template, "bench-cpu-" + names.incrementAndGet(), 1, options);
 		try {
+			long pid = pool.workers().get(0).pid();
 			SerializableCallable<Long> task = MemoryRows::sortAndHash;
+			long cpu = cpuTicks(pid);
 			long start = System.nanoTime();
 			pool.submit(task).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-			return (System.nanoTime() - start) / 1e9;
+			double seconds = (System.nanoTime() - start) / 1e9;
+			cpuSeconds.add((cpuTicks(pid) - cpu) / (double) CLOCK_TICKS);
+			return seconds;
 		}
 		finally {
 			pool.close();
 		}
+	}
+
+	/** The user and system CPU time of a live process, in clock ticks, from {@code /proc/<pid>/stat}. */
+	private static long cpuTicks(long pid) throws IOException {
+		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		// the fields after the command, which is in parentheses and may hold spaces: utime and stime are 14 and 15
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+	}
+
+	private static String median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		return String.format(Locale.ROOT, "%.2f", sorted.get(sorted.size() / 2));
 	}
 
 	/** Fixed work: the same numbers every time, so that only the worker's settings differ. */
