@@ -62,6 +62,8 @@ public final class ProcessOptions {
 
 	private final boolean startupFlags;
 
+	private final boolean memoryFlags;
+
 	private final int niceness;
 
 	private final int oomScoreAdjustment;
@@ -90,6 +92,7 @@ public final class ProcessOptions {
 		this.classDataSharing = builder.classDataSharing;
 		this.cacheMaxSize = builder.cacheMaxSize;
 		this.startupFlags = builder.startupFlags;
+		this.memoryFlags = builder.memoryFlags;
 		this.niceness = builder.niceness;
 		this.oomScoreAdjustment = builder.oomScoreAdjustment;
 	}
@@ -199,6 +202,18 @@ public final class ProcessOptions {
 	}
 
 	/**
+	 * Whether mp adds its memory flags to a local child's JVM options, so that an idle worker holds less memory:
+	 * class-data archives mapped where they were written so that workers share them
+	 * ({@code -XX:ArchiveRelocationMode=0}, Java 17 to 25), and the C heap's free memory given back every five seconds
+	 * ({@code -XX:TrimNativeHeapInterval=5000}, where the Java has it), and two malloc arenas
+	 * ({@code MALLOC_ARENA_MAX=2} in its environment). On by default; a flag the JVM options set already, or a variable
+	 * the environment has, is left out. Figures: {@code docs/memory.md}.
+	 */
+	public boolean memoryFlags() {
+		return this.memoryFlags;
+	}
+
+	/**
 	 * How much nicer than this JVM a local child runs (Linux, through the {@code nice} command, as Python's
 	 * {@code os.nice}), from 0 (the default: at this JVM's priority) to 19, so that a busy child yields the cores to
 	 * this JVM's own threads. Every thread and process of the child inherits it; other launchers ignore it.
@@ -271,6 +286,8 @@ public final class ProcessOptions {
 
 		private boolean startupFlags = true;
 
+		private boolean memoryFlags = true;
+
 		private int niceness;
 
 		private int oomScoreAdjustment = DEFAULT_OOM_SCORE_ADJUSTMENT;
@@ -294,6 +311,7 @@ public final class ProcessOptions {
 			this.classDataSharing = options.classDataSharing;
 			this.cacheMaxSize = options.cacheMaxSize;
 			this.startupFlags = options.startupFlags;
+			this.memoryFlags = options.memoryFlags;
 			this.niceness = options.niceness;
 			this.oomScoreAdjustment = options.oomScoreAdjustment;
 		}
@@ -395,6 +413,12 @@ public final class ProcessOptions {
 		/** Whether mp adds its start-up flags in front of the JVM options (default true). */
 		public Builder startupFlags(boolean startupFlags) {
 			this.startupFlags = startupFlags;
+			return this;
+		}
+
+		/** Whether mp adds its memory flags to local children's JVM options (default true). */
+		public Builder memoryFlags(boolean memoryFlags) {
+			this.memoryFlags = memoryFlags;
 			return this;
 		}
 

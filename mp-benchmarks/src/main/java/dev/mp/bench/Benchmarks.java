@@ -22,7 +22,8 @@ import java.util.Locale;
  * Options: {@code --quick} (a tenth of the repetitions, to try the harness), {@code --no-python}, {@code --sync-only}
  * (only the rows of the synchronization primitives and queues, and Python's counterparts), {@code --start-only} (only
  * the start-up rows of issue 6, their floors and Python's spawn start+join), {@code --codec-only} (only the fast
- * codec's rows and the {@code Integer} round trip they are compared with). System properties:
+ * codec's rows and the {@code Integer} round trip they are compared with), {@code --memory-only} (only the idle
+ * Spring-mode worker's memory with and without mp's memory flags, and the CPU-heavy task). System properties:
  * {@code mp.bench.python} (interpreter; else {@code MP_BENCH_PYTHON}, else {@code python3} resolved to its real
  * binary), {@code mp.bench.out} (report directory; default: the directory of this jar, i.e. {@code target}).
  * Progress goes to stderr, the table to stdout.
@@ -47,10 +48,12 @@ public final class Benchmarks {
 		boolean syncOnly = arguments.contains("--sync-only");
 		boolean startOnly = arguments.contains("--start-only");
 		boolean codecOnly = arguments.contains("--codec-only");
+		boolean memoryOnly = arguments.contains("--memory-only");
 		for (String argument : arguments) {
-			if (!List.of("--quick", "--no-python", "--sync-only", "--start-only", "--codec-only").contains(argument)) {
-				System.err.println("Unknown argument " + argument
-						+ "; usage: [--quick] [--no-python] [--sync-only | --start-only | --codec-only]");
+			if (!List.of("--quick", "--no-python", "--sync-only", "--start-only", "--codec-only", "--memory-only")
+				.contains(argument)) {
+				System.err.println("Unknown argument " + argument + "; usage: [--quick] [--no-python] [--sync-only | "
+						+ "--start-only | --codec-only | --memory-only]");
 				System.exit(2);
 			}
 		}
@@ -66,7 +69,8 @@ public final class Benchmarks {
 		header.add("Command: `" + COMMAND + "`" + (quick ? " (run with `--quick`: a tenth of the repetitions)" : "")
 				+ (syncOnly ? " (run with `--sync-only`: synchronization rows only)" : "")
 				+ (startOnly ? " (run with `--start-only`: start-up rows only)" : "")
-				+ (codecOnly ? " (run with `--codec-only`: the fast codec's rows only)" : ""));
+				+ (codecOnly ? " (run with `--codec-only`: the fast codec's rows only)" : "")
+				+ (memoryOnly ? " (run with `--memory-only`: the memory rows only)" : ""));
 		header.add("Date: " + started.truncatedTo(ChronoUnit.SECONDS));
 		header.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -76,7 +80,7 @@ public final class Benchmarks {
 
 		boolean failed;
 		try (Bench bench = new Bench(quick, outputDirectory)) {
-			if (!syncOnly && !codecOnly) {
+			if (!syncOnly && !codecOnly && !memoryOnly) {
 				System.err.println("Floors");
 				run(bench, "empty JVM", Floors::emptyJvm);
 				run(bench, "JVM hello over a Unix socket", Floors::helloOverSocket);
@@ -89,7 +93,7 @@ public final class Benchmarks {
 			}
 
 			System.err.println("Python multiprocessing");
-			String interpreter = python ? PythonRows.resolveInterpreter() : null;
+			String interpreter = (python && !memoryOnly) ? PythonRows.resolveInterpreter() : null;
 			if (interpreter != null && codecOnly) {
 				header.add("Python: " + interpreter + ", only the order's round trips, timed inside Python with "
 						+ "time.perf_counter_ns");
@@ -100,10 +104,11 @@ public final class Benchmarks {
 						+ ", timed inside Python with time.perf_counter_ns"));
 			}
 			else {
-				header.add("Python: not run (" + (python ? "no python3 found" : "--no-python") + ")");
+				String why = memoryOnly ? "--memory-only" : python ? "no python3 found" : "--no-python";
+				header.add("Python: not run (" + why + ")");
 			}
 
-			if (!syncOnly && !codecOnly) {
+			if (!syncOnly && !codecOnly && !memoryOnly) {
 				System.err.println("mp");
 				run(bench, "mp fresh process start+join", MpRows::freshProcessStartJoin);
 				run(bench, "mp plain worker start to ready", (b) -> StartRows.plainWorkerStartToReady(b, interpreter));
@@ -121,7 +126,13 @@ public final class Benchmarks {
 				codecRows(bench, interpreter);
 			}
 
-			if (!startOnly && !codecOnly) {
+			if (memoryOnly) {
+				System.err.println("mp memory per worker");
+				run(bench, "mp idle Spring worker PSS", MemoryRows::idleSpringWorkerPss);
+				run(bench, "mp CPU-heavy task", MemoryRows::cpuHeavyTask);
+			}
+
+			if (!startOnly && !codecOnly && !memoryOnly) {
 				System.err.println("mp synchronization primitives and queues");
 				run(bench, "mp lock acquire+release in a child", SyncRows::lockInChild);
 				run(bench, "mp lock acquire+release in the parent", SyncRows::lockInParent);

@@ -104,6 +104,25 @@ public final class Figures {
 
 	public static final String MP_WORKER_FIRST_ANSWER_JAVA = "mp.worker.firstanswer.java";
 
+	// mp: memory of idle Spring-mode workers of the sample app, and a long task, with and without mp's memory flags
+	public static final String MP_SPRING_IDLE_PSS = "mp.spring.idle.pss";
+
+	public static final String MP_SPRING_IDLE_PSS_OFF = "mp.spring.idle.pss.off";
+
+	public static final String MP_SPRING_IDLE_PSS_4 = "mp.spring.idle.pss4";
+
+	public static final String MP_SPRING_IDLE_PSS_4_OFF = "mp.spring.idle.pss4.off";
+
+	public static final String MP_CPU_TASK = "mp.cpu.task";
+
+	public static final String MP_CPU_TASK_OFF = "mp.cpu.task.off";
+
+	/** The suffix of a figure's id whose child runs on Java 25. */
+	public static final String JAVA25 = ".java25";
+
+	/** The suffix of a figure's id whose child runs with {@code -XX:+UseSerialGC -Xmx128m}. */
+	public static final String SERIAL = ".serial";
+
 	// mp: synchronization primitives and queues (dev.mp.sync)
 	public static final String MP_LOCK_CHILD = "mp.lock.child";
 
@@ -176,6 +195,18 @@ public final class Figures {
 			Target.atMost(MP_FRESH_FIRST_ANSWER, 1.1, MP_FRESH_FIRST_ANSWER_JAVA),
 			Target.atMost(MP_WORKER_FIRST_ANSWER, 1.1, MP_WORKER_FIRST_ANSWER_JAVA));
 
+	/**
+	 * The memory targets: an idle Spring-mode worker of the sample app (pool of 2) and a pool of 4 in all, with mp's
+	 * memory flags, against the same without them in the same run (and the Java 25 worker likewise); a CPU-heavy task
+	 * on a fresh worker no slower with them, beyond noise. PSS in MiB, the task in s.
+	 */
+	public static final List<Target> MEMORY_TARGETS = List.of(
+			Target.atMost(MP_SPRING_IDLE_PSS, 0.6, MP_SPRING_IDLE_PSS_OFF),
+			Target.atMost(MP_SPRING_IDLE_PSS_4, 0.6, MP_SPRING_IDLE_PSS_4_OFF),
+			Target.atMost(MP_SPRING_IDLE_PSS + JAVA25, 0.6, MP_SPRING_IDLE_PSS_OFF + JAVA25),
+			Target.atMost(MP_CPU_TASK, 1.05, MP_CPU_TASK_OFF),
+			Target.atMost(MP_CPU_TASK + SERIAL, 1.05, MP_CPU_TASK_OFF + SERIAL));
+
 	/** Every group of targets, by the heading of its table in the report. */
 	public static final Map<String, List<Target>> TARGET_GROUPS = targetGroups();
 
@@ -185,6 +216,7 @@ public final class Figures {
 		groups.put("Targets (synchronization primitives and queues)", SYNC_TARGETS);
 		groups.put("Targets (worker start-up, issue 6)", START_TARGETS);
 		groups.put("Targets (the fast codec)", CODEC_TARGETS);
+		groups.put("Targets (memory per worker)", MEMORY_TARGETS);
 		return Collections.unmodifiableMap(groups);
 	}
 

@@ -158,6 +158,42 @@ class ExtractedWorkersIT {
 	}
 
 	@Test
+	void workersShareTheReadOnlyPartOfTheirArchive() throws Exception {
+		assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")), "no /proc/<pid>/smaps");
+		warmWorkers(this.cache, 1);
+		awaitArchives(1);
+		Path archive = archives().get(0);
+		this.template.close();
+
+		List<List<String>> commands = warmWorkers(this.cache, 2);
+		assertThat(commands).allSatisfy((command) -> assertThat(command).contains("-XX:ArchiveRelocationMode=0"));
+		for (long pid : this.pool.workers().stream().mapToLong((worker) -> worker.pid()).toArray()) {
+			// mapped where it was written, its read-only part is not patched: one copy in the page cache for both
+			long[] readOnly = readOnlyMapping(pid, archive);
+			assertThat(readOnly[0]).as("resident KiB of the archive's read-only mapping in worker %d", pid)
+				.isPositive();
+			assertThat(readOnly[1]).as("its proportional share (PSS, KiB) in worker %d", pid)
+				.isLessThanOrEqualTo(readOnly[0] * 3 / 4);
+		}
+	}
+
+	/** The resident and proportional KiB ({@code Rss}, {@code Pss}) of a process's read-only mappings of a file. */
+	private static long[] readOnlyMapping(long pid, Path file) throws IOException {
+		long[] kib = new long[2];
+		boolean inMapping = false;
+		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))) {
+			if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+				String[] fields = line.split("\\s+");
+				inMapping = fields.length > 5 && fields[5].equals(file.toString()) && fields[1].equals("r--p");
+			}
+			else if (inMapping && (line.startsWith("Rss:") || line.startsWith("Pss:"))) {
+				kib[line.startsWith("Rss:") ? 0 : 1] += Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		return kib;
+	}
+
+	@Test
 	void aJava25ChildGetsAnAheadOfTimeCacheTrainedOnce() throws Exception {
 		Path java25 = Path.of(System.getProperty("mp.test.java25-home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 		assumeTrue(Files.isExecutable(java25.resolve("bin/java")), "no Java 25 at " + java25);

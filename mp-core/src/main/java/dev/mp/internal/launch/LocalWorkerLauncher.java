@@ -51,6 +51,9 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 			builder.directory(launch.options().workingDirectory().toFile());
 		}
 		builder.environment().putAll(launch.options().environment());
+		if (launch.options().memoryFlags()) {
+			MemoryFlags.addEnvironment(builder.environment());
+		}
 		Process process = builder.start();
 		raiseOomScoreAdjustment(process.pid(), launch.options().oomScoreAdjustment());
 		return new LocalWorker(process, command, launch);

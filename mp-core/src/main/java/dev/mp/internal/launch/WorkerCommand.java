@@ -18,7 +18,8 @@ import dev.mp.spi.CodecProvider;
 /**
  * A local worker's command, decided once per launch: its class path (a Spring Boot fat jar's extracted application jar
  * in its place, see {@link ExtractedJars}), whether it starts through Boot's loader, and the class-data archive it
- * maps, or that a training child should record for the workers after it (see {@link ClassDataArchives}).
+ * maps, or that a training child should record for the workers after it (see {@link ClassDataArchives}), and the
+ * memory flags mp adds (see {@link MemoryFlags}).
  */
 public final class WorkerCommand {
 
@@ -55,7 +56,11 @@ public final class WorkerCommand {
 		CodecProvider provider = codec.provider();
 		List<String> jvmOptions = new ArrayList<>((provider != null)
 				? provider.workerJvmOptions(JavaRelease.featureVersion(options.javaHome())) : List.of());
-		jvmOptions.addAll(options.childJvmOptions());
+		List<String> own = options.childJvmOptions();
+		if (options.memoryFlags()) {
+			jvmOptions.addAll(MemoryFlags.of(options.javaHome(), concat(jvmOptions, own)));
+		}
+		jvmOptions.addAll(own);
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);
 		if (!options.classDataSharing() || !ClassDataArchives.applies(classPath, bootFatJar, jvmOptions)) {
 			return new WorkerCommand(options, plain, null);
@@ -70,6 +75,12 @@ public final class WorkerCommand {
 		List<String> mapping = new ArrayList<>(jvmOptions);
 		mapping.addAll(ClassDataArchives.mappingOptions(archive, options.javaHome(), options.startupFlags()));
 		return new WorkerCommand(options, build(options, mapping, classPath, bootFatJar), null);
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		List<String> both = new ArrayList<>(first);
+		both.addAll(second);
+		return both;
 	}
 
 	private static List<String> build(ProcessOptions options, List<String> jvmOptions, String classPath,

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a worker's command is decided from: whether its class path is a Spring Boot fat jar, whether class-data
- * archives apply to it, and the JVM options its codec needs.
+ * archives apply to it, the JVM options its codec needs, and mp's memory flags.
  */
 class WorkerCommandTests {
 
@@ -79,6 +79,32 @@ class WorkerCommandTests {
 				new CodecChoice("versioned", provider));
 		assertThat(command.command()).containsSubsequence(
 				"-Dcodec.java=" + JavaRelease.featureVersion(Path.of(System.getProperty("java.home"))), "-Dapp=1");
+	}
+
+	@Test
+	void theMemoryFlagsComeBeforeTheApplicationsOptions() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes"));
+		WorkerCommand command = WorkerCommand.of(options(classes).jvmOptions(List.of("-Dapp=1")).build(),
+				CodecChoice.JAVA_CODEC);
+		assertThat(command.command()).containsSubsequence(MemoryFlags.NO_ARCHIVE_RELOCATION, "-Dapp=1");
+	}
+
+	@Test
+	void anOptionOfTheApplicationsOwnReplacesTheMemoryFlagOfItsName() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes"));
+		WorkerCommand command = WorkerCommand.of(
+				options(classes).jvmOptions(List.of("-XX:ArchiveRelocationMode=1")).build(), CodecChoice.JAVA_CODEC);
+		assertThat(command.command()).contains("-XX:ArchiveRelocationMode=1")
+			.doesNotContain(MemoryFlags.NO_ARCHIVE_RELOCATION);
+	}
+
+	@Test
+	void memoryFlagsOffLeaveTheCommandAsTheApplicationGaveIt() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes"));
+		WorkerCommand command = WorkerCommand.of(options(classes).memoryFlags(false).startupFlags(false).build(),
+				CodecChoice.JAVA_CODEC);
+		assertThat(command.command()).containsExactly(JvmCommand.java(Path.of(System.getProperty("java.home"))), "-cp",
+				classes.toString(), WorkerMain.class.getName());
 	}
 
 	private ProcessOptions.Builder options(Path classPath) {

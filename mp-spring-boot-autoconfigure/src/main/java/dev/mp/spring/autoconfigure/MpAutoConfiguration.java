@@ -96,6 +96,7 @@ public final class MpAutoConfiguration {
 			.extractFatJar(worker.isExtractFatJar())
 			.classDataSharing(worker.isClassDataSharing())
 			.startupFlags(worker.isStartupFlags())
+			.memoryFlags(worker.isMemoryFlags())
 			.niceness(worker.getNice())
 			.oomScoreAdjustment(worker.getOomScoreAdjustment())
 			.cacheMaxSize(worker.getCacheMaxSize().toBytes());
@@ -124,6 +125,9 @@ public final class MpAutoConfiguration {
 		}
 		if (pool.getStartupFlags() != null) {
 			process.startupFlags(pool.getStartupFlags());
+		}
+		if (pool.getMemoryFlags() != null) {
+			process.memoryFlags(pool.getMemoryFlags());
 		}
 		if (pool.getNice() != null) {
 			process.niceness(pool.getNice());

@@ -214,6 +214,11 @@ public class MpProperties {
 		private @Nullable Boolean startupFlags;
 
 		/**
+		 * Whether mp adds its memory flags to this pool's local workers. Unset: as mp.worker.memory-flags.
+		 */
+		private @Nullable Boolean memoryFlags;
+
+		/**
 		 * How much nicer than the application this pool's local workers run, 0 to 19. Unset: as mp.worker.nice.
 		 */
 		private @Nullable Integer nice;
@@ -385,6 +390,14 @@ public class MpProperties {
 			this.startupFlags = startupFlags;
 		}
 
+		public @Nullable Boolean getMemoryFlags() {
+			return this.memoryFlags;
+		}
+
+		public void setMemoryFlags(@Nullable Boolean memoryFlags) {
+			this.memoryFlags = memoryFlags;
+		}
+
 		public @Nullable Boolean getClassDataSharing() {
 			return this.classDataSharing;
 		}
@@ -470,6 +483,14 @@ public class MpProperties {
 		 * -XX:-AOTReplayTraining) in front of mp.worker.jvm-options, where an option of the same name wins.
 		 */
 		private boolean startupFlags = true;
+
+		/**
+		 * Whether mp adds its memory flags to local workers so that an idle one holds less memory
+		 * (-XX:ArchiveRelocationMode=0, -XX:TrimNativeHeapInterval=5000, each where the worker's Java has it, and
+		 * MALLOC_ARENA_MAX=2 in its environment); a flag that mp.worker.jvm-options sets already, or a variable the
+		 * environment has, is left out.
+		 */
+		private boolean memoryFlags = true;
 
 		/**
 		 * Bound of the cache directory (extracted fat jars and class-data archives); least recently used entries that
@@ -573,6 +594,14 @@ public class MpProperties {
 
 		public void setOomScoreAdjustment(int oomScoreAdjustment) {
 			this.oomScoreAdjustment = oomScoreAdjustment;
+		}
+
+		public boolean isMemoryFlags() {
+			return this.memoryFlags;
+		}
+
+		public void setMemoryFlags(boolean memoryFlags) {
+			this.memoryFlags = memoryFlags;
 		}
 
 		public boolean isStartupFlags() {

@@ -43,7 +43,7 @@ class MpAutoConfigurationTests {
 					"mp.worker.start-timeout=5s", "mp.serialization.allowed-classes=com.acme.**",
 					"mp.worker.extract-fat-jar=false", "mp.worker.class-data-sharing=false",
 					"mp.worker.cache-dir=/tmp/mp-cache-of-this-test", "mp.worker.cache-max-size=200MB",
-					"mp.worker.startup-flags=false")
+					"mp.worker.startup-flags=false", "mp.worker.memory-flags=false")
 			.run((context) -> {
 				ProcessTemplate template = context.getBean(ProcessTemplate.class);
 				assertThat(template.defaults().extractFatJar()).isFalse();
@@ -51,6 +51,7 @@ class MpAutoConfigurationTests {
 				assertThat(template.defaults().cacheDirectory()).isEqualTo(Path.of("/tmp/mp-cache-of-this-test"));
 				assertThat(template.defaults().cacheMaxSize()).isEqualTo(200L << 20);
 				assertThat(template.defaults().startupFlags()).isFalse();
+				assertThat(template.defaults().memoryFlags()).isFalse();
 				assertThat(template.defaults().childJvmOptions()).containsExactly("-XX:+UseSerialGC", "-Dx=y");
 				assertThat(template.defaults().maxHeap()).isEqualTo("128m");
 				assertThat(template.defaults().jvmOptions()).containsExactly("-XX:+UseSerialGC", "-Dx=y");
@@ -93,7 +94,8 @@ class MpAutoConfigurationTests {
 					"mp.pools.reports.max-tasks-per-worker=50", "mp.pools.reports.task-timeout=30s",
 					"mp.pools.reports.jvm-options=-XX:+UseSerialGC", "mp.pools.reports.max-heap=1g",
 					"mp.pools.reports.bootstrap-mode=plain", "mp.pools.reports.class-data-sharing=false",
-					"mp.pools.reports.spin-wait=0", "mp.pools.reports.startup-flags=false")
+					"mp.pools.reports.spin-wait=0", "mp.pools.reports.startup-flags=false",
+					"mp.pools.reports.memory-flags=false")
 			.run((context) -> {
 				ProcessTemplate template = context.getBean(ProcessTemplate.class);
 				dev.mp.PoolOptions reports = template.poolOptions("reports");
@@ -107,6 +109,7 @@ class MpAutoConfigurationTests {
 				assertThat(reports.processOptions().classDataSharing()).isFalse();
 				assertThat(reports.spinWait()).isZero();
 				assertThat(reports.processOptions().startupFlags()).isFalse();
+				assertThat(reports.processOptions().memoryFlags()).isFalse();
 				assertThat(reports.processOptions().childJvmOptions()).containsExactly("-XX:+UseSerialGC");
 				dev.mp.PoolOptions unnamed = template.poolOptions("anything-else");
 				assertThat(unnamed.processOptions().bootstrapMode()).isEqualTo("spring");
@@ -115,6 +118,7 @@ class MpAutoConfigurationTests {
 				assertThat(unnamed.processOptions().extractFatJar()).isTrue();
 				assertThat(unnamed.spinWait()).isEqualTo(Duration.ofNanos(50_000));
 				assertThat(unnamed.processOptions().startupFlags()).isTrue();
+				assertThat(unnamed.processOptions().memoryFlags()).isTrue();
 				assertThat(unnamed.processOptions().childJvmOptions()).containsExactly("-XX:-UsePerfData");
 				assertThat(unnamed.processOptions().cacheMaxSize()).isEqualTo(1L << 30);
 			});

@@ -1,0 +1,86 @@
+package dev.mp.internal.launch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JVM options mp puts in front of a local worker's own so that an idle worker holds less memory
+ * ({@link dev.mp.ProcessOptions#memoryFlags()}), each for the Java versions that have it and skipped when the
+ * worker's options already set it, and the variable it adds to the worker's environment. None caps the heap, the code
+ * or the compilers of a long task, or makes it collect more often; figures in {@code docs/memory.md}.
+ */
+public final class MemoryFlags {
+
+	/** Maps the class-data archives where they were written, so their read-only part stays shared between workers. */
+	static final String NO_ARCHIVE_RELOCATION = "-XX:ArchiveRelocationMode=0";
+
+	/** Hands the C heap's free memory (the JIT's arenas, mostly) back to the OS every five seconds. */
+	static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=5000";
+
+	/** glibc's malloc arenas: two, not eight per core, each holding what its threads freed. */
+	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
+
+	private static final String UNLOCK_DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
+
+	private MemoryFlags() {
+	}
+
+	/**
+	 * The memory flags for a worker on the Java at {@code javaHome}.
+	 * @param own the worker's own JVM options (and those of its codec): a flag they set is left out
+	 */
+	public static List<String> of(Path javaHome, List<String> own) {
+		List<String> flags = new ArrayList<>();
+		int feature = JavaRelease.featureVersion(javaHome);
+		// a diagnostic option from Java 17 to 25 at least; later versions may rename it
+		if (feature >= 17 && feature <= 25 && !sets(own, "-XX:ArchiveRelocationMode=")) {
+			flags.add(UNLOCK_DIAGNOSTIC);
+			flags.add(NO_ARCHIVE_RELOCATION);
+		}
+		if (trimsNativeHeap(feature, JavaRelease.javaVersion(javaHome)) && !sets(own, "-XX:TrimNativeHeapInterval=")) {
+			flags.add(TRIM_NATIVE_HEAP);
+		}
+		return List.copyOf(flags);
+	}
+
+	/**
+	 * Adds {@code MALLOC_ARENA_MAX=2} to a worker's environment, unless it has that variable already (its own, or the
+	 * one it inherits).
+	 */
+	public static void addEnvironment(Map<String, String> environment) {
+		environment.putIfAbsent(MALLOC_ARENA_MAX, "2");
+	}
+
+	/** {@code -XX:TrimNativeHeapInterval} came with Java 22 and was backported to 17.0.9 and 21.0.1. */
+	private static boolean trimsNativeHeap(int feature, String version) {
+		if (feature >= 22) {
+			return true;
+		}
+		if (feature != 17 && feature != 21) {
+			return false;
+		}
+		String[] parts = version.split("[.+-]");
+		int update = 0;
+		try {
+			update = (parts.length > 2) ? Integer.parseInt(parts[2]) : 0;
+		}
+		catch (NumberFormatException ex) {
+			// an unknown form: as the feature release itself
+		}
+		return update >= ((feature == 17) ? 9 : 1);
+	}
+
+	private static boolean sets(List<String> options, String... prefixes) {
+		for (String option : options) {
+			for (String prefix : prefixes) {
+				if (option.startsWith(prefix)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.mp.internal.launch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which memory flags a worker gets, per Java version of the child (from its installation's {@code release} file) and
+ * per option the worker sets itself.
+ */
+class MemoryFlagsTests {
+
+	private static final String UNLOCK = "-XX:+UnlockDiagnosticVMOptions";
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aRecentJava17WorkerGetsEveryFlag() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"))).containsExactly(UNLOCK,
+				MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP);
+	}
+
+	@Test
+	void aJavaWithoutTheNativeHeapTrimDoesNotGetIt() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.8"), List.of())).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("20.0.2"), List.of())).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("21"), List.of())).doesNotContain(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("21.0.1"), List.of())).contains(MemoryFlags.TRIM_NATIVE_HEAP);
+		assertThat(MemoryFlags.of(javaHome("25.0.3"), List.of())).contains(MemoryFlags.TRIM_NATIVE_HEAP);
+	}
+
+	@Test
+	void aLaterJavaGetsNoDiagnosticSwitchItMayNotHave() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("26"), List.of())).containsExactly(MemoryFlags.TRIM_NATIVE_HEAP);
+	}
+
+	@Test
+	void aFlagTheWorkerSetsItselfIsLeftOut() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"),
+				List.of("-XX:ArchiveRelocationMode=1", "-XX:TrimNativeHeapInterval=0"))).isEmpty();
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:TrimNativeHeapInterval=60000")))
+			.containsExactly(UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION);
+	}
+
+	@Test
+	void aWorkerGetsTwoMallocArenasUnlessItsEnvironmentSaysOtherwise() {
+		Map<String, String> environment = new HashMap<>(Map.of("PATH", "/bin"));
+		MemoryFlags.addEnvironment(environment);
+		assertThat(environment).containsEntry("MALLOC_ARENA_MAX", "2");
+		Map<String, String> own = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "8"));
+		MemoryFlags.addEnvironment(own);
+		assertThat(own).containsEntry("MALLOC_ARENA_MAX", "8");
+	}
+
+	private Path javaHome(String version) throws IOException {
+		Path home = Files.createDirectories(this.temp.resolve("java-" + version));
+		Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+		return home;
+	}
+
+}
