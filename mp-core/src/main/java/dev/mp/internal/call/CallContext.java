@@ -85,7 +85,8 @@ public final class CallContext {
 			}
 			return call;
 		}
-		return new CallRequest(FrameType.CONTEXT_CALL, Payload.prefixed(section, call.payload()));
+		return new CallRequest(FrameType.CONTEXT_CALL, Payload.prefixed(section, call.payload()),
+				(call.codecOffset() < 0) ? -1 : section.length + call.codecOffset());
 	}
 
 	private static byte[] section(Map<String, String> mdc, FrameType type) {

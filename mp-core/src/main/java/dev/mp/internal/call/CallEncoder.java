@@ -1,5 +1,6 @@
 package dev.mp.internal.call;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,7 @@ import dev.mp.SerializableRunnable;
 import dev.mp.internal.codec.BackgroundCodec;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.CodecChoice;
+import dev.mp.internal.codec.ColdStartCodec;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
@@ -25,7 +27,9 @@ import dev.mp.spi.CodecSettings;
  * with plain values (after the allow-list check the codec would make), the template's codec otherwise. It also owns the
  * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
  * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
- * it is at each value. Each call takes the caller's context (its MDC) as it is made, in the caller's thread.
+ * it is at each value; until it is built, and for a worker that has not built its own yet, values go with the JDK
+ * codec (see {@link ColdStartCodec}). Each call takes the caller's context (its MDC) as it is made, in the caller's
+ * thread.
  */
 public final class CallEncoder {
 
@@ -39,10 +43,15 @@ public final class CallEncoder {
 
 	private final CallContext context;
 
+	private final ClassLoader classLoader;
+
 	private volatile JavaSerializationCodec javaCodec;
 
 	/** The provider's codec, or {@code null} when the template uses the JDK codec. */
 	private final @Nullable BackgroundCodec providedCodec;
+
+	/** The provider's codec with the JDK codec beside it, or {@code null} when the template uses the JDK codec. */
+	private final @Nullable ColdStartCodec coldStartCodec;
 
 	/**
 	 * @param choice the template's codec
@@ -56,12 +65,15 @@ public final class CallEncoder {
 		this.maxFrameBytes = maxFrameBytes;
 		this.choice = choice;
 		this.context = context;
+		this.classLoader = classLoader;
 		this.javaCodec = newJavaCodec();
 		CodecProvider provider = choice.provider();
 		this.providedCodec = (provider != null) ? new BackgroundCodec(choice.name(),
 				() -> provider.create(new CodecSettings((name) -> allowList().allowsNamed(name), howToAllow,
 						maxFrameBytes, new CurrentJavaCodec(), classLoader)), BackgroundCodec.OWN_THREAD)
 				: null;
+		this.coldStartCodec = (this.providedCodec != null)
+				? new ColdStartCodec(this.providedCodec, new CurrentJavaCodec()) : null;
 	}
 
 	/** The template's codec, which both sides of every call use. */
@@ -69,9 +81,44 @@ public final class CallEncoder {
 		return this.choice;
 	}
 
-	/** The template's codec: the provider's, or the JDK codec as it is now (made anew as the allow-list grows). */
+	/**
+	 * The template's codec: the provider's (the JDK codec until it is built, see {@link ColdStartCodec}), or the JDK
+	 * codec as it is now (made anew as the allow-list grows).
+	 */
 	public Codec codec() {
-		return (this.providedCodec != null) ? this.providedCodec : this.javaCodec;
+		return (this.coldStartCodec != null) ? this.coldStartCodec : this.javaCodec;
+	}
+
+	/**
+	 * The call for a worker that has not built the provider's codec yet: the invocation the codec wrote is read back
+	 * and written with the JDK codec, which the worker reads at once, rather than wait 50 to 200 ms for its build. As it
+	 * was when the JDK codec cannot carry it, or it is in that form already.
+	 */
+	public CallRequest forColdWorker(CallRequest call) {
+		int offset = call.codecOffset();
+		if (this.providedCodec == null || offset < 0) {
+			return call;
+		}
+		byte[] bytes = call.payload().bytes();
+		if (ColdStartCodec.inJdkForm(bytes, offset)) {
+			return call;
+		}
+		byte[] java;
+		try {
+			Object invocation = this.providedCodec.decode(Arrays.copyOfRange(bytes, offset, bytes.length),
+					this.classLoader);
+			java = this.javaCodec.encode(invocation);
+		}
+		catch (RuntimeException ex) {
+			// not Serializable, say, or larger in that form: the worker builds its codec to read it
+			return call;
+		}
+		if ((long) offset + java.length > this.maxFrameBytes) {
+			return call;
+		}
+		byte[] transcoded = Arrays.copyOf(bytes, offset + java.length);
+		System.arraycopy(java, 0, transcoded, offset, java.length);
+		return new CallRequest(call.type(), Payload.of(transcoded), offset);
 	}
 
 	/** What may cross as it is now: the defaults, what was added, and the packages of the targets started so far. */

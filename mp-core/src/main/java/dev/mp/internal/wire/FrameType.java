@@ -57,7 +57,14 @@ public enum FrameType {
 	 * the context section (see {@code dev.mp.internal.call.CallContext}), the call's own type code, then its payload.
 	 * A call without context is sent as its own type, at no cost.
 	 */
-	CONTEXT_CALL(13);
+	CONTEXT_CALL(13),
+
+	/**
+	 * Child to parent, once: the worker has built the template's fast codec, so its calls may now come in that codec's
+	 * form; until then the parent sends them in the JDK codec's where it can (see
+	 * {@code dev.mp.internal.codec.ColdStartCodec}).
+	 */
+	CODEC_BUILT(14);
 
 	private static final FrameType[] BY_CODE = new FrameType[16];
 

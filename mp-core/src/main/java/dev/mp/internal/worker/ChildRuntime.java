@@ -350,6 +350,9 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		try {
+			if (this.workerCodec.builtUntold()) {
+				this.channel.write(Frame.of(FrameType.CODEC_BUILT, 0));
+			}
 			CallTransport.sendAnswer(this.channel, this.mailbox, answer.type(), id, answer.payload(),
 					this.config.maxFrameBytes(), Math.min(CALLER_WAIT_NANOS, this.config.spinNanos()));
 		}
@@ -360,6 +363,7 @@ final class ChildRuntime {
 			// the codec caps sizes, so this is a bug; the exit code tells the caller rather than leaving it waiting
 			WorkerHalt.cannotAnswer(ex);
 		}
+		this.workerCodec.answered();
 		if (this.config.end().oneShot()) {
 			if (bodyThreads != null) {
 				BodyThreads.awaitStartedSince(bodyThreads);

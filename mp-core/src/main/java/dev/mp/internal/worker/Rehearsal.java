@@ -119,6 +119,9 @@ final class Rehearsal {
 
 	private static Frame expect(FrameChannel child, FrameType type) throws IOException {
 		Frame answer = child.read();
+		while (answer != null && answer.type() == FrameType.CODEC_BUILT) {
+			answer = child.read();
+		}
 		if (answer == null || answer.type() != type) {
 			throw new IOException("the training child answered " + ((answer != null) ? answer.type() : "nothing")
 					+ " where " + type + " was due");
