@@ -54,8 +54,11 @@ final class WorkerCodec {
 	/**
 	 * Starts finding the codec the bootstrap block names; it is built once an answer needed it.
 	 * @param executor where the provider is looked up
+	 * @param build whether to build it then; not in a training child, whose class-data archive an ahead-of-time cache
+	 * (Java 25) loads whole at every worker's start: Fory's 560 classes there made a plain worker's start about half as
+	 * long again, to save its background build the loading of them
 	 */
-	static WorkerCodec start(BootstrapConfig config, ClassLoader classLoader, Executor executor) {
+	static WorkerCodec start(BootstrapConfig config, ClassLoader classLoader, Executor executor, boolean build) {
 		JavaSerializationCodec java = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), HOW_TO_ALLOW,
 				config.maxFrameBytes());
 		if (config.codec().isJava()) {
@@ -74,7 +77,7 @@ final class WorkerCodec {
 		BackgroundCodec provided = BackgroundCodec.onDemand(config.codec().name(), () -> found.join()
 			.create(new CodecSettings((name) -> true, HOW_TO_ALLOW, config.maxFrameBytes(), java, classLoader)));
 		ColdStartCodec codec = new ColdStartCodec(provided, java);
-		return new WorkerCodec(codec, codec, !config.end().oneShot(), disagreement);
+		return new WorkerCodec(codec, codec, build && !config.end().oneShot(), disagreement);
 	}
 
 	/** The provider of the parent's codec, after telling {@code disagreement} whether this worker has the same. */
