@@ -23,8 +23,9 @@ import dev.mp.spi.CodecProvider;
 import dev.mp.spi.CodecSettings;
 
 /**
- * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda or bean call
- * with plain values (after the allow-list check the codec would make), the template's codec otherwise. It also owns the
+ * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda (its captured
+ * values through the codec unless they are all plain) or a bean call with plain values (after the allow-list check the
+ * codec would make), the template's codec otherwise. It also owns the
  * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
  * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
  * it is at each value; until it is built, and for a worker that has not built its own yet, values go with the JDK
@@ -133,9 +134,9 @@ public final class CallEncoder {
 
 	private CallRequest encodeTask(Callable<?> task, String description) {
 		if (allowList().allows(task.getClass())) {
-			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
+			CallRequest compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes, codec());
 			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
+				return compact;
 			}
 		}
 		return CallRequest.encoded(codec().encode(new TaskInvocation(task, description)));
@@ -159,9 +160,9 @@ public final class CallEncoder {
 	private CallRequest encodeProcess(ManagedProcess process, @Nullable SerializableRunnable target,
 			String description) {
 		if (process.getClass() == ManagedProcess.class && target != null && allowList().allows(target.getClass())) {
-			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
+			CallRequest compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes, codec());
 			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
+				return compact;
 			}
 		}
 		return CallRequest.encoded(codec().encode(new TaskInvocation(new ProcessBody(process), description)));
