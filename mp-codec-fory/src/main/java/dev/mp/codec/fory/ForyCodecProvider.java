@@ -18,9 +18,9 @@ public final class ForyCodecProvider implements CodecProvider {
 
 	/**
 	 * The Fory this module is built and tested with (the build's {@code fory.version}; a test holds them together). A
-	 * constant, so that a worker compares stamps on its way to ready without loading a class of Fory or opening its jar:
-	 * {@code Fory} loaded there put 117 of Fory's classes into a Java 25 worker's ahead-of-time cache, all loaded at
-	 * every start, and reading its jar's manifest instead cost a worker 7 ms of CPU and 1.2 MiB.
+	 * constant, so that a worker compares stamps on its way to ready without loading a class of Fory or opening its
+	 * jar: {@code Fory} loaded there put 117 of Fory's classes into a Java 25 worker's ahead-of-time cache, all loaded
+	 * at every start, and reading its jar's manifest instead cost a worker 7 ms of CPU and 1.2 MiB.
 	 */
 	static final String FORY_VERSION = "1.6.0";
 

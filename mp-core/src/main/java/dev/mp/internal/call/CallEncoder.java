@@ -91,9 +91,9 @@ public final class CallEncoder {
 	}
 
 	/**
-	 * The call for a worker that has not built the provider's codec yet: the invocation the codec wrote is read back
-	 * and written with the JDK codec, which the worker reads at once, rather than wait 50 to 200 ms for its build. As it
-	 * was when the JDK codec cannot carry it, or it is in that form already.
+	 * The call for a worker that has not built the provider's codec yet: what the codec wrote of it is read back
+	 * and written with the JDK codec, which the worker reads at once, rather than wait 50 to 200 ms for its build. As
+	 * it was when the JDK codec cannot carry it, or it is in that form already.
 	 */
 	public CallRequest forColdWorker(CallRequest call) {
 		int offset = call.codecOffset();

@@ -32,9 +32,10 @@ import dev.mp.spi.Codec;
  * socket of its own: the child's runtime goes a worker's real way, so that the class-data archive it records holds
  * every class (and every lambda, which would otherwise be spun at each start) of the way to ready and of the first
  * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
- * call through the worker's codec with an answer through it read back, a compact call with a plain answer, a ping, the
- * mailbox mapped, and the shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket
- * and files are in a private directory the real parent made and deletes once the child has ended, however it ended.
+ * call through the worker's codec (in the JDK codec's form: a training child never builds the fast one) with an answer
+ * through it read back, a compact call with a plain answer, a ping, the mailbox mapped, and the shutdown that ends the
+ * child with exit code 0. It never talks to the real parent. Its socket and files are in a private directory the real
+ * parent made and deletes once the child has ended, however it ended.
  */
 final class Rehearsal {
 

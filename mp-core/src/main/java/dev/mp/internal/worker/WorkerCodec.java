@@ -18,12 +18,13 @@ import dev.mp.spi.CodecSettings;
 
 /**
  * The worker's codec, the one its parent names in the bootstrap block. The JDK codec is at hand at once; a provider's
- * is loaded in the background from the JVM's start, so that the way to ready waits only for the provider, and its
- * codec is built in the background once the worker has answered its first call that needed it, the JDK codec
- * answering meanwhile (see {@link ColdStartCodec}): a worker that only answers mp's compact calls, or stays idle, never
- * pays for the build (measured with Fory: 50 to 90 ms of CPU, and 10 MiB resident), and one that does answers its
- * first calls without waiting for it or competing with it. A one-shot worker builds it only if a value needs it. The worker trusts its authenticated parent,
- * which checks every class against its allow-list both ways: here every class passes, and the size limit holds.
+ * is loaded in the background from the JVM's start, so that the way to ready waits only for the provider, and its codec
+ * is built in the background once the worker has answered its first call that needed it, the JDK codec answering
+ * meanwhile (see {@link ColdStartCodec}): a worker that only answers mp's compact calls, or stays idle, never pays for
+ * the build (measured with Fory: 50 to 90 ms of CPU, and 10 MiB resident), and one that does answers its first calls
+ * without waiting for it or competing with it. A one-shot worker builds it only if a value needs it. The worker trusts
+ * its authenticated parent, which checks every class against its allow-list both ways: here every class passes, and the
+ * size limit holds.
  */
 final class WorkerCodec {
 
