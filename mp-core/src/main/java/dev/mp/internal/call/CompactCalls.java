@@ -282,8 +282,7 @@ public final class CompactCalls {
 				}
 				this.shapes.put(ByteBuffer.wrap(header), shape);
 			}
-			Object[] captured = capturedByCodec ? (Object[]) this.codec.decode(in.readAllBytes(), this.classLoader)
-					: readValues(in);
+			Object[] captured = capturedByCodec ? readEncoded(in) : readValues(in);
 			Object task = shape.deserialize().invoke(shape.lambda(captured));
 			if (processTarget) {
 				SerializableRunnable target = (SerializableRunnable) task;
@@ -300,6 +299,13 @@ public final class CompactCalls {
 		catch (Throwable ex) {
 			throw new IllegalStateException("Cannot rebuild a task lambda: " + ex, ex);
 		}
+	}
+
+	/** The captured values the codec wrote, the rest of the payload: read in one copy (readAllBytes makes three). */
+	private Object[] readEncoded(DataInputStream in) throws IOException {
+		byte[] encoded = new byte[in.available()];
+		in.readFully(encoded);
+		return (Object[]) this.codec.decode(encoded, this.classLoader);
 	}
 
 	private LambdaShape readShape(byte[] header) throws IOException, ReflectiveOperationException {
