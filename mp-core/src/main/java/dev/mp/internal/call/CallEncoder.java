@@ -25,12 +25,11 @@ import dev.mp.spi.CodecSettings;
 /**
  * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda (its captured
  * values through the codec unless they are all plain) or a bean call with plain values (after the allow-list check the
- * codec would make), the template's codec otherwise. It also owns the
- * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
- * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
- * it is at each value; until it is built, and for a worker that has not built its own yet, values go with the JDK
- * codec (see {@link ColdStartCodec}). Each call takes the caller's context (its MDC) as it is made, in the caller's
- * thread.
+ * codec would make), the template's codec otherwise. It also owns the allow-list, which grows by the package of every
+ * target started, and the JDK codec made from it. A provider's codec is built once, in the background: it asks the
+ * allow-list as it is at each class, and falls back to the JDK codec as it is at each value; until it is built, and for
+ * a worker that has not built its own yet, values go with the JDK codec (see {@link ColdStartCodec}). Each call takes
+ * the caller's context (its MDC) as it is made, in the caller's thread.
  */
 public final class CallEncoder {
 
@@ -106,9 +105,9 @@ public final class CallEncoder {
 		}
 		byte[] java;
 		try {
-			Object invocation = this.providedCodec.decode(Arrays.copyOfRange(bytes, offset, bytes.length),
+			Object value = this.providedCodec.decode(Arrays.copyOfRange(bytes, offset, bytes.length),
 					this.classLoader);
-			java = this.javaCodec.encode(invocation);
+			java = this.javaCodec.encode(value);
 		}
 		catch (RuntimeException ex) {
 			// not Serializable, say, or larger in that form: the worker builds its codec to read it
