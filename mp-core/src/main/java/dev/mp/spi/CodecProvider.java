@@ -21,7 +21,8 @@ public interface CodecProvider {
 
 	/**
 	 * Builds a codec. It may take a while (loading classes, generating code), so mp calls it once per template or
-	 * worker, off a call's path where it can.
+	 * worker, off a call's path where it can; until it is built, values go with the JDK codec. The codec's bytes must
+	 * never begin as JDK serialization's do ({@code 0xACED}), by which mp tells the two apart.
 	 */
 	Codec create(CodecSettings settings);
 

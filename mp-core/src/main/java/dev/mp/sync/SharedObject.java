@@ -2,7 +2,6 @@ package dev.mp.sync;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.ObjectOutputStream;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -76,14 +75,17 @@ public abstract class SharedObject implements Serializable, AutoCloseable {
 	void attached() {
 	}
 
-	/** Refuses to send a closed object: the receiver could not map it. */
+	/**
+	 * Refuses to send a closed object: the receiver could not map it. Here rather than in a {@code writeObject}, which
+	 * would make a codec such as Fory write the object as a JDK stream (and warn once per class that it does).
+	 */
 	@Serial
-	private void writeObject(ObjectOutputStream out) throws IOException {
+	protected final Object writeReplace() throws ObjectStreamException {
 		if (this.closed) {
 			throw new InvalidObjectException("Shared object " + name() + " is closed: it cannot be sent to another "
 					+ "process");
 		}
-		out.defaultWriteObject();
+		return this;
 	}
 
 	/** The same object in this process if it already has it, else this copy attached to the shared memory. */

@@ -17,10 +17,18 @@ import dev.mp.spi.CodecSettings;
 public final class ForyCodecProvider implements CodecProvider {
 
 	/**
+	 * The Fory this module is built and tested with (the build's {@code fory.version}; a test holds them together). A
+	 * constant, so that a worker compares stamps on its way to ready without loading a class of Fory or opening its
+	 * jar: {@code Fory} loaded there put 117 of Fory's classes into a Java 25 worker's ahead-of-time cache, all loaded
+	 * at every start, and reading its jar's manifest instead cost a worker 7 ms of CPU and 1.2 MiB.
+	 */
+	static final String FORY_VERSION = "1.6.0";
+
+	/**
 	 * Changes with Fory's version and with this codec's format, whose number goes up when its options change. Here,
 	 * not in {@link ForyCodec}, so that a worker compares it without setting up that class (and its logging).
 	 */
-	static final String STAMP = "fory " + foryVersion() + ", mp format 1";
+	static final String STAMP = "fory " + FORY_VERSION + ", mp format 1";
 
 	@Override
 	public String name() {
@@ -32,8 +40,17 @@ public final class ForyCodecProvider implements CodecProvider {
 		return STAMP;
 	}
 
+	/**
+	 * @throws IllegalStateException if the class path has another Fory than this module's, which the stamp would not
+	 * tell apart
+	 */
 	@Override
 	public Codec create(CodecSettings settings) {
+		String found = Fory.class.getPackage().getImplementationVersion();
+		if (found != null && !found.equals(FORY_VERSION)) {
+			throw new IllegalStateException("mp-codec-fory is built for Fory " + FORY_VERSION + ", but the class path "
+					+ "has Fory " + found + ": use the fory-core version mp-codec-fory depends on");
+		}
 		return new ForyCodec(settings, false);
 	}
 
@@ -44,11 +61,6 @@ public final class ForyCodecProvider implements CodecProvider {
 	@Override
 	public List<String> workerJvmOptions(int javaFeatureVersion) {
 		return (javaFeatureVersion >= 24) ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
-	}
-
-	private static String foryVersion() {
-		String version = Fory.class.getPackage().getImplementationVersion();
-		return (version != null) ? version : "unknown";
 	}
 
 }

@@ -139,6 +139,13 @@ class ForyCodecTests {
 	}
 
 	@Test
+	void theStampNamesTheVersionOfTheForyOnTheClassPath() {
+		assertThat(ForyCodecProvider.FORY_VERSION)
+			.isEqualTo(org.apache.fory.Fory.class.getPackage().getImplementationVersion());
+		assertThat(ForyCodecProvider.STAMP).isEqualTo("fory " + ForyCodecProvider.FORY_VERSION + ", mp format 1");
+	}
+
+	@Test
 	void sharedReferencesStayShared() {
 		LineItem item = new LineItem("shared", 1, BigDecimal.ONE);
 		List<Object> list = new ArrayList<>();

@@ -33,12 +33,14 @@ import dev.mp.ProcessPool;
 import dev.mp.ProcessStartException;
 import dev.mp.ProcessTemplate;
 import dev.mp.RemoteExceptionStandIn;
+import dev.mp.SerializationException;
 import dev.mp.codec.fory.ForyCodecTests.Dice;
 import dev.mp.codec.fory.Order.LineItem;
 import dev.mp.internal.worker.WorkerMain;
 import dev.mp.sync.Connection;
 import dev.mp.sync.Pipe;
 import dev.mp.sync.ProcessQueue;
+import dev.mp.sync.SharedLong;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +134,30 @@ class ForyProcessesIntegrationTests {
 			return null;
 		}).get(ANSWER_SECONDS, TimeUnit.SECONDS);
 		assertThat(here.recv()).isEqualTo(List.of(new Point(5, 6), Order.sample()));
+	}
+
+	@Test
+	void mpsOwnClassesTravelWithoutForysWarningAndAClosedSharedObjectIsRefused() throws Exception {
+		Logger logger = (Logger) LoggerFactory.getLogger("org.apache.fory");
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try {
+			SharedLong value = this.template.sharedLong(7);
+			assertThat(this.pool.submit(() -> value.getAndAdd(1)).get(ANSWER_SECONDS, TimeUnit.SECONDS)).isEqualTo(7);
+			assertThat(value.get()).isEqualTo(8);
+			// a map's chunks travel as mp's own lists
+			assertThat(this.pool.map((Integer item) -> item + 1, List.of(1, 2, 3))).containsExactly(2, 3, 4);
+			value.close();
+			assertThatExceptionOfType(SerializationException.class)
+				.isThrownBy(() -> this.pool.submit(() -> value.get()))
+				.withMessageContaining(value.name() + " is closed");
+			assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+				.noneSatisfy((message) -> assertThat(message).contains("dev.mp."));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.mp.internal.call;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,7 @@ import dev.mp.SerializableRunnable;
 import dev.mp.internal.codec.BackgroundCodec;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.CodecChoice;
+import dev.mp.internal.codec.ColdStartCodec;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
@@ -22,12 +24,14 @@ import dev.mp.spi.CodecProvider;
 import dev.mp.spi.CodecSettings;
 
 /**
- * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda or bean call
- * with plain values (after the allow-list check the codec would make), the template's codec otherwise. It also owns the
- * allow-list, which grows by the package of every target started, and the JDK codec made from it. A provider's codec
- * is built once, in the background: it asks the allow-list as it is at each class, and falls back to the JDK codec as
- * it is at each value. Each call takes the caller's context (its MDC) as it is made, in the caller's thread, and
- * starts its observation there when the template has a {@link CallObserver}.
+ * The one place a call gets its wire form: mp's compact form where the call is a serializable lambda (its captured
+ * values through the codec unless they are all plain) or a bean call with plain values (after the allow-list check the
+ * codec would make), the template's codec otherwise. It also owns the allow-list, which grows by the package of every
+ * target started, and the JDK codec made from it. A provider's codec is built once, in the background: it asks the
+ * allow-list as it is at each class, and falls back to the JDK codec as it is at each value; until it is built, and for
+ * a worker that has not built its own yet, values go with the JDK codec (see {@link ColdStartCodec}). Each call takes
+ * the caller's context (its MDC) as it is made, in the caller's thread, and starts its observation there when the
+ * template has a {@link CallObserver}.
  */
 public final class CallEncoder {
 
@@ -43,10 +47,15 @@ public final class CallEncoder {
 
 	private final @Nullable CallObserver observer;
 
+	private final ClassLoader classLoader;
+
 	private volatile JavaSerializationCodec javaCodec;
 
 	/** The provider's codec, or {@code null} when the template uses the JDK codec. */
 	private final @Nullable BackgroundCodec providedCodec;
+
+	/** The provider's codec with the JDK codec beside it, or {@code null} when the template uses the JDK codec. */
+	private final @Nullable ColdStartCodec coldStartCodec;
 
 	/**
 	 * @param choice the template's codec
@@ -62,12 +71,15 @@ public final class CallEncoder {
 		this.choice = choice;
 		this.context = context;
 		this.observer = observer;
+		this.classLoader = classLoader;
 		this.javaCodec = newJavaCodec();
 		CodecProvider provider = choice.provider();
 		this.providedCodec = (provider != null) ? new BackgroundCodec(choice.name(),
 				() -> provider.create(new CodecSettings((name) -> allowList().allowsNamed(name), howToAllow,
 						maxFrameBytes, new CurrentJavaCodec(), classLoader)), BackgroundCodec.OWN_THREAD)
 				: null;
+		this.coldStartCodec = (this.providedCodec != null)
+				? new ColdStartCodec(this.providedCodec, new CurrentJavaCodec()) : null;
 	}
 
 	/** The template's codec, which both sides of every call use. */
@@ -75,9 +87,44 @@ public final class CallEncoder {
 		return this.choice;
 	}
 
-	/** The template's codec: the provider's, or the JDK codec as it is now (made anew as the allow-list grows). */
+	/**
+	 * The template's codec: the provider's (the JDK codec until it is built, see {@link ColdStartCodec}), or the JDK
+	 * codec as it is now (made anew as the allow-list grows).
+	 */
 	public Codec codec() {
-		return (this.providedCodec != null) ? this.providedCodec : this.javaCodec;
+		return (this.coldStartCodec != null) ? this.coldStartCodec : this.javaCodec;
+	}
+
+	/**
+	 * The call for a worker that has not built the provider's codec yet: what the codec wrote of it is read back
+	 * and written with the JDK codec, which the worker reads at once, rather than wait 50 to 200 ms for its build. As
+	 * it was when the JDK codec cannot carry it, or it is in that form already.
+	 */
+	public CallRequest forColdWorker(CallRequest call) {
+		int offset = call.codecOffset();
+		if (this.providedCodec == null || offset < 0) {
+			return call;
+		}
+		byte[] bytes = call.payload().bytes();
+		if (ColdStartCodec.inJdkForm(bytes, offset)) {
+			return call;
+		}
+		byte[] java;
+		try {
+			Object value = this.providedCodec.decode(Arrays.copyOfRange(bytes, offset, bytes.length),
+					this.classLoader);
+			java = this.javaCodec.encode(value);
+		}
+		catch (RuntimeException ex) {
+			// not Serializable, say, or larger in that form: the worker builds its codec to read it
+			return call;
+		}
+		if ((long) offset + java.length > this.maxFrameBytes) {
+			return call;
+		}
+		byte[] transcoded = Arrays.copyOf(bytes, offset + java.length);
+		System.arraycopy(java, 0, transcoded, offset, java.length);
+		return new CallRequest(call.type(), Payload.of(transcoded), offset, call.observed());
 	}
 
 	/** What may cross as it is now: the defaults, what was added, and the packages of the targets started so far. */
@@ -101,9 +148,9 @@ public final class CallEncoder {
 
 	private CallRequest encodeTask(Callable<?> task, String description) {
 		if (allowList().allows(task.getClass())) {
-			Payload compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes);
+			CallRequest compact = CompactCalls.encodeTask(task, description, this.maxFrameBytes, codec());
 			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
+				return compact;
 			}
 		}
 		return CallRequest.encoded(codec().encode(new TaskInvocation(task, description)));
@@ -141,9 +188,9 @@ public final class CallEncoder {
 	private CallRequest encodeProcess(ManagedProcess process, @Nullable SerializableRunnable target,
 			String description) {
 		if (process.getClass() == ManagedProcess.class && target != null && allowList().allows(target.getClass())) {
-			Payload compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes);
+			CallRequest compact = CompactCalls.encodeProcessTarget(target, description, this.maxFrameBytes, codec());
 			if (compact != null) {
-				return new CallRequest(FrameType.COMPACT_CALL, compact);
+				return compact;
 			}
 		}
 		return CallRequest.encoded(codec().encode(new TaskInvocation(new ProcessBody(process), description)));

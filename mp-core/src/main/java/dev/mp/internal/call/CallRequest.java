@@ -17,18 +17,26 @@ import dev.mp.spi.CallObserver;
  *
  * @param type the frame type it travels as
  * @param payload its bytes, or what makes them where they go
+ * @param codecOffset where in the payload the bytes the codec wrote begin, which run to its end; {@code -1} when the
+ * codec wrote none (a compact call)
  * @param observed the call's observation, or {@code null} when the template observes no calls
  */
-public record CallRequest(FrameType type, Payload payload, CallObserver.@Nullable Observed observed) {
+public record CallRequest(FrameType type, Payload payload, int codecOffset, CallObserver.@Nullable Observed observed) {
 
+	/** A call whose payload has no bytes of the codec, not observed. */
 	public CallRequest(FrameType type, Payload payload) {
-		this(type, payload, null);
+		this(type, payload, -1, null);
+	}
+
+	/** A call not observed. */
+	public CallRequest(FrameType type, Payload payload, int codecOffset) {
+		this(type, payload, codecOffset, null);
 	}
 
 	/** The same call, kept for later (see {@link Payload#frozen()}). */
 	public CallRequest frozen() {
 		Payload kept = this.payload.frozen();
-		return (kept == this.payload) ? this : new CallRequest(this.type, kept, this.observed);
+		return (kept == this.payload) ? this : new CallRequest(this.type, kept, this.codecOffset, this.observed);
 	}
 
 	/** Ends the call's observation when the caller's future completes; nothing when it is not observed. */
@@ -56,7 +64,7 @@ public record CallRequest(FrameType type, Payload payload, CallObserver.@Nullabl
 
 	/** An invocation the codec encoded. */
 	public static CallRequest encoded(byte[] payload) {
-		return new CallRequest(FrameType.CALL, Payload.of(payload));
+		return new CallRequest(FrameType.CALL, Payload.of(payload), 0);
 	}
 
 }

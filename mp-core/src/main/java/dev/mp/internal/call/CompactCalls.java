@@ -16,18 +16,24 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.mp.SerializableRunnable;
 import dev.mp.internal.wire.BufferStreams;
+import dev.mp.internal.wire.FrameType;
 import dev.mp.internal.wire.Payload;
 import dev.mp.internal.wire.PlainValues;
 import dev.mp.internal.wire.ProtocolException;
+import dev.mp.spi.Codec;
 
 /**
  * The two most common calls in a form of mp's own instead of JDK serialization, which spends most of a small call's
- * time setting up its streams: a task lambda whose captured values are all plain ({@link PlainValues}), sent as the
- * parts of its serialized form, and a bean method call whose arguments are all plain, sent as names and values. For a
- * lambda the child finds its capturing class's {@code $deserializeLambda$} once, where JDK serialization looks it up
- * again for every lambda it reads, and rebuilds each lambda with it, as {@link SerializedLambda} itself would.
+ * time setting up its streams: a task lambda, sent as the parts of its serialized form, and a bean method call whose
+ * arguments are all plain ({@link PlainValues}), sent as names and values. A lambda's captured values travel as plain
+ * values when they all are, else together as one array through the codec (to the payload's end, where
+ * {@link CallRequest#codecOffset()} points). For a lambda the child finds its capturing class's
+ * {@code $deserializeLambda$} once, where JDK serialization (and Fory) looks it up again for every lambda it reads, and
+ * rebuilds each lambda with it, as {@link SerializedLambda} itself would.
  */
 public final class CompactCalls {
 
@@ -37,6 +43,9 @@ public final class CompactCalls {
 
 	/** A process's target lambda ({@code SerializableRunnable}), run as the body of a plain {@code ManagedProcess}. */
 	private static final byte PROCESS_TARGET = 3;
+
+	/** Added to a lambda's kind when its captured values follow as one array the codec wrote. */
+	private static final byte CAPTURED_BY_CODEC = 0x10;
 
 	/** How to write a serializable lambda's class; empty for other classes. */
 	private static final ClassValue<Optional<LambdaWriter>> WRITERS = new ClassValue<>() {
@@ -79,34 +88,44 @@ public final class CompactCalls {
 
 	private final ClassLoader classLoader;
 
+	private final Codec codec;
+
 	private final Map<String, Class<?>> capturingClasses = new ConcurrentHashMap<>();
 
 	private final Map<ByteBuffer, LambdaShape> shapes = new ConcurrentHashMap<>();
 
-	/** @param classLoader the loader of the classes that wrote the lambdas */
-	public CompactCalls(ClassLoader classLoader) {
+	/**
+	 * @param classLoader the loader of the classes that wrote the lambdas
+	 * @param codec what reads captured values that are not plain
+	 */
+	public CompactCalls(ClassLoader classLoader, Codec codec) {
 		this.classLoader = classLoader;
+		this.codec = codec;
 	}
 
 	/**
 	 * The parent's side, for a task.
 	 * @param maxBytes the frame limit
-	 * @return the task's compact form, or {@code null} if it is not a serializable lambda with plain captured values
-	 * or would not fit in a frame
+	 * @param codec what writes captured values that are not plain, or {@code null} to send only plain ones
+	 * @return the task's compact form, or {@code null} if it is not a serializable lambda, has a captured value that is
+	 * not plain (with no codec, or one that cannot write it) or would not fit in a frame
 	 */
-	public static Payload encodeTask(Callable<?> task, String description, int maxBytes) {
-		return encodeLambda(task, LAMBDA, description, maxBytes);
+	public static @Nullable CallRequest encodeTask(Callable<?> task, String description, int maxBytes,
+			@Nullable Codec codec) {
+		return encodeLambda(task, LAMBDA, description, maxBytes, codec);
 	}
 
 	/**
 	 * The parent's side, for the target of a plain process (whose body only runs its target).
 	 * @return the target's compact form, or {@code null} as for {@link #encodeTask}
 	 */
-	public static Payload encodeProcessTarget(SerializableRunnable target, String description, int maxBytes) {
-		return encodeLambda(target, PROCESS_TARGET, description, maxBytes);
+	public static @Nullable CallRequest encodeProcessTarget(SerializableRunnable target, String description,
+			int maxBytes, @Nullable Codec codec) {
+		return encodeLambda(target, PROCESS_TARGET, description, maxBytes, codec);
 	}
 
-	private static Payload encodeLambda(Object task, byte kind, String description, int maxBytes) {
+	private static @Nullable CallRequest encodeLambda(Object task, byte kind, String description, int maxBytes,
+			@Nullable Codec codec) {
 		Optional<LambdaWriter> writer = WRITERS.get(task.getClass());
 		if (writer.isEmpty()) {
 			return null;
@@ -116,23 +135,33 @@ public final class CompactCalls {
 				return null;
 			}
 			Object[] captured = new Object[lambda.getCapturedArgCount()];
+			boolean plain = true;
 			for (int i = 0; i < captured.length; i++) {
 				captured[i] = lambda.getCapturedArg(i);
-				if (!PlainValues.isPlain(captured[i])) {
-					return null;
-				}
+				plain &= PlainValues.isPlain(captured[i]);
+			}
+			if (!plain && codec == null) {
+				return null;
 			}
 			ByteArrayOutputStream head = new ByteArrayOutputStream(256);
 			DataOutputStream out = new DataOutputStream(head);
-			out.writeByte(kind);
+			out.writeByte(plain ? kind : kind | CAPTURED_BY_CODEC);
 			out.writeUTF(description);
 			byte[] header = writer.get().header(lambda);
 			out.writeInt(header.length);
 			out.write(header);
+			if (!plain) {
+				int codecOffset = out.size();
+				// one graph, so that values captured twice, or referring to each other, stay shared
+				out.write(codec.encode(captured));
+				return fitting(new CallRequest(FrameType.COMPACT_CALL, Payload.of(head.toByteArray()), codecOffset),
+						maxBytes);
+			}
 			out.writeInt(captured.length);
 			// the captured values stay values until the payload is written where it goes: a captured megabyte is
 			// then copied once, into the socket's buffer or into shared memory
-			return fitting(Payload.withValues(head.toByteArray(), captured), maxBytes);
+			return fitting(new CallRequest(FrameType.COMPACT_CALL, Payload.withValues(head.toByteArray(), captured)),
+					maxBytes);
 		}
 		catch (ReflectiveOperationException | IOException | RuntimeException ex) {
 			// the codec's way then says what is wrong, if anything is
@@ -172,8 +201,12 @@ public final class CompactCalls {
 	}
 
 	/** Over the limit, the codec's way says what to do about it. */
-	private static Payload fitting(Payload payload, int maxBytes) {
+	private static @Nullable Payload fitting(Payload payload, int maxBytes) {
 		return (payload.size() <= maxBytes) ? payload : null;
+	}
+
+	private static @Nullable CallRequest fitting(CallRequest call, int maxBytes) {
+		return (fitting(call.payload(), maxBytes) != null) ? call : null;
 	}
 
 	/**
@@ -195,8 +228,8 @@ public final class CompactCalls {
 			DataInputStream in = BufferStreams.input(payload);
 			byte kind = in.readByte();
 			return switch (kind) {
-				case LAMBDA -> readTask(in, false);
-				case PROCESS_TARGET -> readTask(in, true);
+				case LAMBDA, LAMBDA | CAPTURED_BY_CODEC -> readTask(in, false, kind != LAMBDA);
+				case PROCESS_TARGET, PROCESS_TARGET | CAPTURED_BY_CODEC -> readTask(in, true, kind != PROCESS_TARGET);
 				case BEAN_METHOD -> readBeanCall(in);
 				default -> throw new ProtocolException("Unknown compact call kind " + kind);
 			};
@@ -235,7 +268,7 @@ public final class CompactCalls {
 		return count;
 	}
 
-	private TaskInvocation readTask(DataInputStream in, boolean processTarget)
+	private TaskInvocation readTask(DataInputStream in, boolean processTarget, boolean capturedByCodec)
 			throws IOException, ReflectiveOperationException {
 		try {
 			String description = in.readUTF();
@@ -249,7 +282,7 @@ public final class CompactCalls {
 				}
 				this.shapes.put(ByteBuffer.wrap(header), shape);
 			}
-			Object[] captured = readValues(in);
+			Object[] captured = capturedByCodec ? readEncoded(in) : readValues(in);
 			Object task = shape.deserialize().invoke(shape.lambda(captured));
 			if (processTarget) {
 				SerializableRunnable target = (SerializableRunnable) task;
@@ -266,6 +299,13 @@ public final class CompactCalls {
 		catch (Throwable ex) {
 			throw new IllegalStateException("Cannot rebuild a task lambda: " + ex, ex);
 		}
+	}
+
+	/** The captured values the codec wrote, the rest of the payload: read in one copy (readAllBytes makes three). */
+	private Object[] readEncoded(DataInputStream in) throws IOException {
+		byte[] encoded = new byte[in.available()];
+		in.readFully(encoded);
+		return (Object[]) this.codec.decode(encoded, this.classLoader);
 	}
 
 	private LambdaShape readShape(byte[] header) throws IOException, ReflectiveOperationException {

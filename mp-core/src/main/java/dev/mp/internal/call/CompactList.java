@@ -1,9 +1,9 @@
 package dev.mp.internal.call;
 
+import java.io.Externalizable;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +15,12 @@ import dev.mp.ProcessPool;
  * A list that crosses to a worker and back as compactly as its items allow: lists of only {@code Integer},
  * {@code Long}, {@code Double} or short {@code String} items travel as a run of primitives, without a class
  * descriptor and a handle per item; any other list travels as an {@code ArrayList}. What {@link ProcessPool#map} sends
- * and gets back, where per-item serialization costs more than the work itself.
+ * and gets back, where per-item serialization costs more than the work itself. {@link Externalizable} rather than
+ * with a {@code writeObject}, for which a codec such as Fory would write it as a JDK stream and warn once per JVM.
  *
  * @param <E> the item type
  */
-public final class CompactList<E> implements Serializable {
+public final class CompactList<E> implements Externalizable {
 
 	private static final long serialVersionUID = 1L;
 
@@ -36,10 +37,15 @@ public final class CompactList<E> implements Serializable {
 	/** Longest string sent with writeUTF (which takes at most 65535 bytes of modified UTF-8). */
 	private static final int MAX_UTF_CHARS = 20_000;
 
-	private transient List<E> items;
+	private List<E> items;
 
 	public CompactList(List<E> items) {
 		this.items = items;
+	}
+
+	/** For deserialization, which then reads the items. */
+	public CompactList() {
+		this.items = List.of();
 	}
 
 	public List<E> items() {
@@ -65,7 +71,8 @@ public final class CompactList<E> implements Serializable {
 		return kind;
 	}
 
-	private void writeObject(ObjectOutputStream out) throws IOException {
+	@Override
+	public void writeExternal(ObjectOutput out) throws IOException {
 		byte kind = kindOf(this.items);
 		out.writeByte(kind);
 		switch (kind) {
@@ -110,8 +117,9 @@ public final class CompactList<E> implements Serializable {
 		return values;
 	}
 
+	@Override
 	@SuppressWarnings("unchecked")
-	private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+	public void readExternal(ObjectInput in) throws IOException, ClassNotFoundException {
 		byte kind = in.readByte();
 		this.items = (List<E>) switch (kind) {
 			case OBJECTS -> in.readObject();
@@ -123,7 +131,7 @@ public final class CompactList<E> implements Serializable {
 		};
 	}
 
-	private static <A> A read(ObjectInputStream in, Class<A> type) throws IOException, ClassNotFoundException {
+	private static <A> A read(ObjectInput in, Class<A> type) throws IOException, ClassNotFoundException {
 		Object array = in.readObject();
 		if (!type.isInstance(array)) {
 			throw new IOException("Expected a " + type.getSimpleName() + ", not "
@@ -132,7 +140,7 @@ public final class CompactList<E> implements Serializable {
 		return type.cast(array);
 	}
 
-	private static List<String> readStrings(ObjectInputStream in) throws IOException {
+	private static List<String> readStrings(ObjectInput in) throws IOException {
 		int size = in.readInt();
 		if (size < 0) {
 			throw new IOException("Negative list size " + size);

@@ -3,7 +3,7 @@ package dev.mp.internal.codec;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -13,20 +13,26 @@ import dev.mp.spi.Codec;
 
 /**
  * A codec built in the background, so that whoever makes it does not wait for the build (a fast codec takes 50 to 200
- * ms to build in a fresh JVM): the first encode or decode waits for what is left of it; or built at its first use
- * ({@link #onFirstUse}), so that a JVM that never needs it never pays for it. A build that failed fails every use with
+ * ms to build in a fresh JVM): the first encode or decode waits for what is left of it; or built on demand
+ * ({@link #onDemand}), so that a JVM that never needs it never pays for it. A build that failed fails every use with
  * its reason.
  */
 public final class BackgroundCodec implements Codec {
 
 	private final String what;
 
+	private final Supplier<Codec> build;
+
 	private final CompletableFuture<Codec> building = new CompletableFuture<>();
+
+	private final AtomicBoolean started = new AtomicBoolean();
 
 	private volatile @Nullable Codec built;
 
-	/** The build, until the first use takes it; {@code null} for a build started at once. */
-	private final AtomicReference<@Nullable Runnable> deferred = new AtomicReference<>();
+	private BackgroundCodec(String what, Supplier<Codec> build) {
+		this.what = what;
+		this.build = build;
+	}
 
 	/**
 	 * Starts the build.
@@ -35,24 +41,28 @@ public final class BackgroundCodec implements Codec {
 	 * @param executor where the build runs (see {@link #OWN_THREAD})
 	 */
 	public BackgroundCodec(String what, Supplier<Codec> build, Executor executor) {
-		this.what = what;
-		executor.execute(() -> build(build));
+		this(what, build);
+		start(executor);
 	}
 
-	private BackgroundCodec(String what) {
-		this.what = what;
+	/**
+	 * A codec built once asked: in the background from {@link #start}, or on the thread that first encodes or decodes
+	 * with it if nothing started it before, the others waiting for it.
+	 */
+	public static BackgroundCodec onDemand(String what, Supplier<Codec> build) {
+		return new BackgroundCodec(what, build);
 	}
 
-	/** A codec built on the thread that first encodes or decodes with it, the others waiting for it. */
-	public static BackgroundCodec onFirstUse(String what, Supplier<Codec> build) {
-		BackgroundCodec codec = new BackgroundCodec(what);
-		codec.deferred.set(() -> codec.build(build));
-		return codec;
+	/** Starts the build on {@code executor}, unless it has started. */
+	public void start(Executor executor) {
+		if (this.started.compareAndSet(false, true)) {
+			executor.execute(this::build);
+		}
 	}
 
-	private void build(Supplier<Codec> build) {
+	private void build() {
 		try {
-			Codec codec = build.get();
+			Codec codec = this.build.get();
 			this.built = codec;
 			this.building.complete(codec);
 		}
@@ -68,16 +78,18 @@ public final class BackgroundCodec implements Codec {
 		thread.start();
 	};
 
+	/** The codec if it is built by now, without waiting; {@code null} while it is not. */
+	public @Nullable Codec ifBuilt() {
+		return this.built;
+	}
+
 	/** The codec, once built. */
 	public Codec codec() {
 		Codec codec = this.built;
 		if (codec != null) {
 			return codec;
 		}
-		Runnable build = this.deferred.getAndSet(null);
-		if (build != null) {
-			build.run();
-		}
+		start(Runnable::run);
 		try {
 			// not interruptible: a cancelled call still has to write its answer
 			return this.building.join();

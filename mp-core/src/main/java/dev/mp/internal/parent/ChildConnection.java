@@ -84,6 +84,9 @@ final class ChildConnection {
 
 	private final AtomicLong answers = new AtomicLong();
 
+	/** Whether the child said it has built the fast codec ({@link FrameType#CODEC_BUILT}), so calls go in its form. */
+	private volatile boolean codecBuilt;
+
 	/** A remote worker's stdout and stderr as it sends them (see {@link FrameType#OUTPUT}); made on first use. */
 	private OutputLines @Nullable [] sentOutput;
 
@@ -164,8 +167,9 @@ final class ChildConnection {
 				this.progressSinks.remove(callId);
 			}
 		});
+		CallRequest form = this.codecBuilt ? request : this.parent.forColdChild(request);
 		// sent once the child is ready: what the caller may change after submitting must not change the call
-		CallRequest sent = this.ready.isDone() ? request : request.frozen();
+		CallRequest sent = this.ready.isDone() ? form : form.frozen();
 		this.ready.whenComplete((channel, failure) -> {
 			if (failure != null) {
 				result.completeExceptionally(ChildCall.unwrap(failure));
@@ -259,6 +263,7 @@ final class ChildConnection {
 					case RESULT, PLAIN_RESULT, FAILURE, STAGED -> answered(frame, this.mailbox);
 					case PONG -> {
 					}
+					case CODEC_BUILT -> this.codecBuilt = true;
 					case OUTPUT -> output(frame.payload());
 					case FACTS -> this.child.jvm = WorkerReports.facts(frame.payload(), Instant.now());
 					case PROGRESS -> progressed(frame.correlationId(), WorkerReports.progress(frame.payload()));

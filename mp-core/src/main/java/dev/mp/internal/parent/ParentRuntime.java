@@ -8,8 +8,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.mp.ProcessOptions;
+import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.server.WorkerServer;
+import dev.mp.internal.wire.FrameType;
 import dev.mp.spi.Codec;
 import dev.mp.spi.LaunchAttributes;
 
@@ -25,6 +27,9 @@ interface ParentRuntime {
 
 	/** The codec as it is now: its allow-list grows with the targets started. */
 	Codec codec();
+
+	/** A call for a child that has not built the fast codec yet (see {@link FrameType#CODEC_BUILT}). */
+	CallRequest forColdChild(CallRequest call);
 
 	/** Which codec that is, which the child must have too. */
 	CodecIdentity codecIdentity();

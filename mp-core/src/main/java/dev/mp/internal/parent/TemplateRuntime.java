@@ -260,6 +260,11 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 	}
 
 	@Override
+	public CallRequest forColdChild(CallRequest call) {
+		return this.encoder.forColdWorker(call);
+	}
+
+	@Override
 	public CodecIdentity codecIdentity() {
 		return this.encoder.choice().identity();
 	}

@@ -75,7 +75,14 @@ public enum FrameType {
 	 * Child to parent: log events of the worker's own logging, each in mp's compact form (see
 	 * {@code dev.mp.internal.logging.LogEventCodec}), which the parent emits through its own logging.
 	 */
-	LOG_EVENT(16);
+	LOG_EVENT(16),
+
+	/**
+	 * Child to parent, once: the worker has built the template's fast codec, so its calls may now come in that codec's
+	 * form; until then the parent sends them in the JDK codec's where it can (see
+	 * {@code dev.mp.internal.codec.ColdStartCodec}).
+	 */
+	CODEC_BUILT(17);
 
 	private static final FrameType[] BY_CODE = new FrameType[32];
 

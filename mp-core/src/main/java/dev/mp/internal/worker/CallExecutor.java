@@ -50,7 +50,7 @@ final class CallExecutor {
 	CallExecutor(Codec codec, ClassLoader classLoader, ChildBootstrap bootstrap, int maxFrameBytes) {
 		this.codec = codec;
 		this.classLoader = classLoader;
-		this.compactCalls = new CompactCalls(classLoader);
+		this.compactCalls = new CompactCalls(classLoader, codec);
 		this.bootstrap = bootstrap;
 		this.maxFrameBytes = maxFrameBytes;
 		this.observer = bootstrap.callObserver();

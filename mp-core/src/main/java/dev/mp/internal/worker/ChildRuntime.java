@@ -409,6 +409,9 @@ final class ChildRuntime {
 			sender.flush();
 		}
 		try {
+			if (this.workerCodec.builtUntold()) {
+				this.channel.write(Frame.of(FrameType.CODEC_BUILT, 0));
+			}
 			// behind the call's progress on the socket, so that its caller hears the last report before the answer
 			long callerWait = reportedProgress ? -1 : Math.min(CALLER_WAIT_NANOS, this.config.spinNanos());
 			CallTransport.sendAnswer(this.channel, this.mailbox, answer.type(), id, answer.payload(),
@@ -421,6 +424,7 @@ final class ChildRuntime {
 			// the codec caps sizes, so this is a bug; the exit code tells the caller rather than leaving it waiting
 			WorkerHalt.cannotAnswer(ex);
 		}
+		this.workerCodec.answered();
 		if (this.config.end().oneShot()) {
 			if (bodyThreads != null) {
 				BodyThreads.awaitStartedSince(bodyThreads);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CompactCalls;
 import dev.mp.internal.call.TaskInvocation;
 import dev.mp.internal.mailbox.CallMailbox;
@@ -31,9 +32,10 @@ import dev.mp.spi.Codec;
  * socket of its own: the child's runtime goes a worker's real way, so that the class-data archive it records holds
  * every class (and every lambda, which would otherwise be spun at each start) of the way to ready and of the first
  * calls: the Unix-socket connect (whose first use loads and seeds the JDK's {@code SecureRandom}), the handshake, a
- * call through the worker's codec with an answer through it read back, a compact call with a plain answer, a ping, the
- * mailbox mapped, and the shutdown that ends the child with exit code 0. It never talks to the real parent. Its socket
- * and files are in a private directory the real parent made and deletes once the child has ended, however it ended.
+ * call through the worker's codec (in the JDK codec's form: a training child never builds the fast one) with an answer
+ * through it read back, a compact call with a plain answer, a ping, the mailbox mapped, and the shutdown that ends the
+ * child with exit code 0. It never talks to the real parent. Its socket and files are in a private directory the real
+ * parent made and deletes once the child has ended, however it ended.
  */
 final class Rehearsal {
 
@@ -75,7 +77,7 @@ final class Rehearsal {
 			try {
 				handshake(child, config);
 				calls(child, config.maxFrameBytes(), codec);
-				rehearseMailbox(directory, config);
+				rehearseMailbox(directory, config, codec);
 			}
 			catch (Throwable ex) {
 				System.err.println("mp training: the rehearsal of a worker's start failed, the archive will be "
@@ -107,10 +109,10 @@ final class Rehearsal {
 		CallTransport.sendCall(child, null, FrameType.CALL, 1, serialized, maxFrameBytes);
 		codec.decode(expect(child, FrameType.RESULT).payload(), Thread.currentThread().getContextClassLoader());
 		String captured = "rehearsal";
-		Payload compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
-				"rehearsal", maxFrameBytes);
+		CallRequest compact = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(),
+				"rehearsal", maxFrameBytes, null);
 		if (compact != null) {
-			CallTransport.sendCall(child, null, FrameType.COMPACT_CALL, 2, compact, maxFrameBytes);
+			CallTransport.sendCall(child, null, FrameType.COMPACT_CALL, 2, compact.payload(), maxFrameBytes);
 			expect(child, FrameType.PLAIN_RESULT);
 		}
 		child.write(Frame.of(FrameType.PING, 3));
@@ -119,6 +121,9 @@ final class Rehearsal {
 
 	private static Frame expect(FrameChannel child, FrameType type) throws IOException {
 		Frame answer = child.read();
+		while (answer != null && answer.type() == FrameType.CODEC_BUILT) {
+			answer = child.read();
+		}
 		if (answer == null || answer.type() != type) {
 			throw new IOException("the training child answered " + ((answer != null) ? answer.type() : "nothing")
 					+ " where " + type + " was due");
@@ -130,7 +135,7 @@ final class Rehearsal {
 	 * What the runtime's own mailbox does not meet here, where nobody posts: a staged answer makes a file and writes a
 	 * plain value into it in place, and a staged call is read from memory off the heap.
 	 */
-	private static void rehearseMailbox(Path directory, BootstrapConfig config) throws Throwable {
+	private static void rehearseMailbox(Path directory, BootstrapConfig config, Codec codec) throws Throwable {
 		Path file = directory.resolve("staging");
 		Files.write(file, new byte[MAILBOX_BYTES]);
 		CallMailbox mailbox = CallMailbox.open(file);
@@ -142,12 +147,12 @@ final class Rehearsal {
 				config.maxFrameBytes(), 0);
 		mailbox.awaitCall(0, 0);
 		String captured = "staged";
-		Payload call = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(), "staged",
-				config.maxFrameBytes());
+		CallRequest call = CompactCalls.encodeTask((Callable<Object> & Serializable) () -> captured.length(), "staged",
+				config.maxFrameBytes(), null);
 		if (call != null) {
-			ByteBuffer offHeap = ByteBuffer.allocateDirect((int) call.size());
-			call.writeTo(offHeap);
-			new CompactCalls(Rehearsal.class.getClassLoader()).decode(offHeap.flip()).invoke(null);
+			ByteBuffer offHeap = ByteBuffer.allocateDirect((int) call.payload().size());
+			call.payload().writeTo(offHeap);
+			new CompactCalls(Rehearsal.class.getClassLoader(), codec).decode(offHeap.flip()).invoke(null);
 		}
 	}
 

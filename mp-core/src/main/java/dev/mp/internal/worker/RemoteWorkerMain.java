@@ -34,7 +34,7 @@ public final class RemoteWorkerMain {
 			return;
 		}
 		WorkerCodec codec = WorkerCodec.start(bootstrap.config(), Thread.currentThread().getContextClassLoader(),
-				BackgroundCodec.OWN_THREAD);
+				BackgroundCodec.OWN_THREAD, true);
 		RemoteConnection connection = new RemoteConnection(bootstrap);
 		ChildRuntime runtime = new ChildRuntime(bootstrap.config(), codec, connection::connect);
 		runtime.run(connection.startWatch());

@@ -63,13 +63,13 @@ public final class WorkerMain {
 			System.exit(EXIT_BAD_BOOTSTRAP);
 			return;
 		}
+		String training = System.getProperty(TRAIN_PROPERTY);
 		// its provider found while the runtime starts, by the thread that warms up the sockets once it is done
 		WorkerCodec codec = WorkerCodec.start(config, Thread.currentThread().getContextClassLoader(),
-				afterWarmUp::complete);
+				afterWarmUp::complete, training == null);
 		// unless a look-up was handed over (not for the JDK codec), the warm-up thread ends
 		afterWarmUp.complete(() -> {
 		});
-		String training = System.getProperty(TRAIN_PROPERTY);
 		if (training != null) {
 			try {
 				config = Rehearsal.begin(config, Path.of(training), codec.codec());

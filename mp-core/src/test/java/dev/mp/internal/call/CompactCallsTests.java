@@ -2,6 +2,8 @@ package dev.mp.internal.call;
 
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -9,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.mp.SerializableCallable;
 import dev.mp.SerializableRunnable;
+import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.internal.wire.Payload;
 import dev.mp.spi.BeanCall;
 
@@ -17,11 +21,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Calls in their compact form: a lambda capturing plain values is rebuilt into a task that computes the same thing,
- * a bean call with plain arguments into the same call; anything else is left to the codec.
+ * one capturing others too with them read by the codec, a bean call with plain arguments into the same call; anything
+ * else is left to the codec.
  */
 class CompactCallsTests {
 
-	private final CompactCalls reader = new CompactCalls(getClass().getClassLoader());
+	private final JavaSerializationCodec codec = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), "allow it",
+			1 << 20);
+
+	private final CompactCalls reader = new CompactCalls(getClass().getClassLoader(), this.codec);
 
 	@Test
 	void aLambdaCapturingPlainValuesIsRebuiltWithThem() throws Throwable {
@@ -30,8 +38,10 @@ class CompactCallsTests {
 		byte[] bytes = { 1, 2 };
 		Long nothing = null;
 		SerializableCallable<String> task = () -> text.repeat(number + 1) + bytes.length + nothing;
-		Payload encoded = CompactCalls.encodeTask(task, "task under test", 1 << 20);
-		assertThat(encoded).isNotNull();
+		CallRequest request = CompactCalls.encodeTask(task, "task under test", 1 << 20, this.codec);
+		assertThat(request).isNotNull();
+		assertThat(request.codecOffset()).isEqualTo(-1);
+		Payload encoded = request.payload();
 		assertThat(encoded.bytes()).hasSize((int) encoded.size());
 		assertThat(this.reader.decode(encoded.bytes()).invoke(null)).isEqualTo(task.call());
 		Invocation rebuilt = decode(encoded);
@@ -39,19 +49,40 @@ class CompactCallsTests {
 		assertThat(rebuilt.invoke(null)).isEqualTo(task.call()).isEqualTo("x".repeat(21) + "2null");
 		// twice, through what the first reading found
 		SerializableCallable<Integer> another = () -> number * 2;
-		assertThat(decode(CompactCalls.encodeTask(another, "again", 1 << 20)).invoke(null)).isEqualTo(40);
+		assertThat(decode(CompactCalls.encodeTask(another, "again", 1 << 20, null).payload()).invoke(null))
+			.isEqualTo(40);
 	}
 
 	@Test
-	void whatIsNotALambdaWithPlainCapturesIsLeftToTheCodec() {
+	void aLambdaCapturingOtherValuesIsRebuiltWithThemReadByTheCodecAndSharedStillShared() throws Throwable {
+		List<String> list = new ArrayList<>(List.of("a"));
+		List<String> same = list;
+		int number = 3;
+		SerializableCallable<Boolean> task = () -> list == same && list.size() + number == 4;
+		CallRequest request = CompactCalls.encodeTask(task, "captures a list twice", 1 << 20, this.codec);
+		assertThat(request).isNotNull();
+		byte[] bytes = request.payload().bytes();
+		assertThat(this.codec.decode(Arrays.copyOfRange(bytes, request.codecOffset(), bytes.length),
+				getClass().getClassLoader())).isInstanceOf(Object[].class);
+		Invocation rebuilt = decode(request.payload());
+		assertThat(rebuilt.describe()).isEqualTo("captures a list twice");
+		assertThat(rebuilt.invoke(null)).isEqualTo(true);
+	}
+
+	@Test
+	void whatIsNotALambdaWithPlainCapturesOrACodecForTheOthersIsLeftToTheCodec() {
 		List<Integer> list = List.of(1);
 		SerializableCallable<Integer> capturesAList = () -> list.size();
-		assertThat(CompactCalls.encodeTask(capturesAList, "list", 1 << 20)).isNull();
-		assertThat(CompactCalls.encodeTask(new Named(), "record", 1 << 20)).isNull();
+		assertThat(CompactCalls.encodeTask(capturesAList, "list", 1 << 20, null)).isNull();
+		assertThat(CompactCalls.encodeTask(new Named(), "record", 1 << 20, this.codec)).isNull();
 		Callable<Integer> notSerializable = () -> 1;
-		assertThat(CompactCalls.encodeTask(notSerializable, "plain lambda", 1 << 20)).isNull();
+		assertThat(CompactCalls.encodeTask(notSerializable, "plain lambda", 1 << 20, this.codec)).isNull();
 		byte[] large = new byte[2048];
-		assertThat(CompactCalls.encodeTask((SerializableCallable<Integer>) () -> large.length, "large", 1024)).isNull();
+		assertThat(CompactCalls.encodeTask((SerializableCallable<Integer>) () -> large.length, "large", 1024,
+				this.codec)).isNull();
+		Object notSerializableValue = new Object();
+		assertThat(CompactCalls.encodeTask((SerializableCallable<Integer>) () -> notSerializableValue.hashCode(),
+				"refused by the codec", 1 << 20, this.codec)).isNull();
 	}
 
 	@Test
@@ -83,12 +114,13 @@ class CompactCallsTests {
 		SerializableRunnable target = () -> {
 			throw new IllegalStateException(message);
 		};
-		Invocation rebuilt = decode(CompactCalls.encodeProcessTarget(target, "process target", 1 << 20));
+		Invocation rebuilt = decode(CompactCalls.encodeProcessTarget(target, "process target", 1 << 20, null).payload());
 		assertThat(rebuilt.describe()).isEqualTo("process target");
 		assertThatThrownBy(() -> rebuilt.invoke(null)).isInstanceOf(IllegalStateException.class).hasMessage(message);
 		SerializableRunnable quiet = () -> {
 		};
-		assertThat(decode(CompactCalls.encodeProcessTarget(quiet, "quiet", 1 << 20)).invoke(null)).isNull();
+		assertThat(decode(CompactCalls.encodeProcessTarget(quiet, "quiet", 1 << 20, null).payload()).invoke(null))
+			.isNull();
 	}
 
 	/** Decodes as a worker decodes a staged call: in place, from memory off the heap. */
