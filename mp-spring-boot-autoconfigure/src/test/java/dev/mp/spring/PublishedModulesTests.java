@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What mp publishes: every module the build deploys is in the BOM ({@code mp-dependencies}) and has a name and a
- * description; the BOM, which has no parent, repeats mp-parent's version and metadata.
+ * description; the BOM, which has no parent, repeats mp-parent's version, metadata and signing.
  */
 class PublishedModulesTests {
 
@@ -53,8 +53,9 @@ class PublishedModulesTests {
 	}
 
 	@Test
-	void theBomRepeatsTheParentsVersionAndMetadata() {
-		List<String> shared = List.of("groupId", "version", "url", "licenses", "developers", "scm", "issueManagement");
+	void theBomRepeatsTheParentsVersionMetadataAndSigning() {
+		List<String> shared = List.of("groupId", "version", "url", "licenses", "developers", "scm", "issueManagement",
+				"profiles/profile[id='sign']");
 		for (String element : shared) {
 			assertThat(text(this.bom, "/project/" + element)).as(element)
 				.isNotBlank()
