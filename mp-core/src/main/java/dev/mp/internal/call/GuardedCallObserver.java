@@ -16,8 +16,6 @@ import dev.mp.spi.CallObserver;
  */
 public final class GuardedCallObserver implements CallObserver {
 
-	private static final Logger logger = LoggerFactory.getLogger(GuardedCallObserver.class);
-
 	/** Whether a failure was logged as a warning: said once, not for every call. */
 	private static final AtomicBoolean warned = new AtomicBoolean();
 
@@ -106,6 +104,8 @@ public final class GuardedCallObserver implements CallObserver {
 	}
 
 	private void failed(String what, RuntimeException ex) {
+		// looked up here, not as the class loads: a worker's start must not set up its logging for this
+		Logger logger = LoggerFactory.getLogger(GuardedCallObserver.class);
 		String message = "The call observer " + this.observer.getClass().getName() + " failed to " + what
 				+ "; the call goes on as it would unobserved";
 		if (warned.compareAndSet(false, true)) {

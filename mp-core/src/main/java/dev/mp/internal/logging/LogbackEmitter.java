@@ -11,7 +11,6 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MarkerFactory;
 import org.slf4j.event.KeyValuePair;
 
@@ -36,7 +35,7 @@ final class LogbackEmitter implements LogEvents.Emitter {
 
 	/** An emitter if SLF4J's logging is Logback's, else {@code null}. */
 	static @Nullable LogbackEmitter ifLogback() {
-		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+		ILoggerFactory factory = LogEvents.loggerFactory();
 		return (factory instanceof LoggerContext context) ? new LogbackEmitter(context) : null;
 	}
 
