@@ -29,6 +29,20 @@ public interface CallObserver {
 	/** A call being observed in the parent. */
 	interface Observed {
 
+		/** A call not observed after all: no entries, nothing to stop. */
+		Observed NONE = new Observed() {
+
+			@Override
+			public Map<String, String> entries() {
+				return Map.of();
+			}
+
+			@Override
+			public void stop(@Nullable Throwable failure) {
+			}
+
+		};
+
 		/** What the worker's {@link CallObserver#open} gets for this call: small strings, such as a trace context. */
 		Map<String, String> entries();
 

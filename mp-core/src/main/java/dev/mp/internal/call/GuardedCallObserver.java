@@ -19,19 +19,6 @@ public final class GuardedCallObserver implements CallObserver {
 	/** Whether a failure was logged as a warning: said once, not for every call. */
 	private static final AtomicBoolean warned = new AtomicBoolean();
 
-	private static final Observed UNOBSERVED = new Observed() {
-
-		@Override
-		public Map<String, String> entries() {
-			return Map.of();
-		}
-
-		@Override
-		public void stop(@Nullable Throwable failure) {
-		}
-
-	};
-
 	private static final Scope NO_SCOPE = (failure) -> {
 	};
 
@@ -55,7 +42,7 @@ public final class GuardedCallObserver implements CallObserver {
 		}
 		catch (RuntimeException ex) {
 			failed("start observing a call to " + call.target(), ex);
-			return UNOBSERVED;
+			return Observed.NONE;
 		}
 		return new Observed() {
 

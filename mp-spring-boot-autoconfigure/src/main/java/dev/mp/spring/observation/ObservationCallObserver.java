@@ -34,19 +34,6 @@ public final class ObservationCallObserver implements CallObserver {
 
 	private static final String NONE = "none";
 
-	private static final Observed UNOBSERVED = new Observed() {
-
-		@Override
-		public Map<String, String> entries() {
-			return Map.of();
-		}
-
-		@Override
-		public void stop(@Nullable Throwable failure) {
-		}
-
-	};
-
 	private final ObservationRegistry registry;
 
 	public ObservationCallObserver(ObservationRegistry registry) {
@@ -59,7 +46,7 @@ public final class ObservationCallObserver implements CallObserver {
 				this.registry);
 		if (observation.isNoop()) {
 			// observations of mp turned off (management.observations.enable.mp=false): nothing more per call
-			return UNOBSERVED;
+			return Observed.NONE;
 		}
 		observation.contextualName(CALL + " " + call.target())
 			.lowCardinalityKeyValue("pool", (call.pool() != null) ? call.pool() : NONE)
