@@ -54,7 +54,9 @@ final class CallExecutor {
 		this.compactCalls = new CompactCalls(classLoader);
 		this.bootstrap = bootstrap;
 		this.maxFrameBytes = maxFrameBytes;
-		this.observer = GuardedCallObserver.of(bootstrap.callObserver());
+		CallObserver observer = bootstrap.callObserver();
+		// the guard's class is not even loaded by a worker without an observer: nothing more at its start
+		this.observer = (observer != null) ? GuardedCallObserver.of(observer) : null;
 	}
 
 	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
