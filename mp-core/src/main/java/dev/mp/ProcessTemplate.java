@@ -19,6 +19,7 @@ import dev.mp.internal.call.BoundTarget;
 import dev.mp.internal.call.CallContext;
 import dev.mp.internal.call.CallEncoder;
 import dev.mp.internal.call.CallRequest;
+import dev.mp.internal.call.GuardedCallObserver;
 import dev.mp.internal.codec.ClassAllowList;
 import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.launch.LocalWorkerLauncher;
@@ -85,7 +86,7 @@ public final class ProcessTemplate implements AutoCloseable {
 		this.defaults = builder.defaults;
 		this.encoder = new CallEncoder(builder.allowedClasses, builder.howToAllow, builder.maxFrameBytes,
 				CodecChoice.of(builder.codec, builder.classLoader), CallContext.of(builder.mdc, builder.mdcKeys),
-				builder.callObserver, builder.classLoader);
+				GuardedCallObserver.of(builder.callObserver), builder.classLoader);
 		this.runtime = new TemplateRuntime(new TemplateSettings(builder.shutdownGracePeriod, builder.maxFrameBytes,
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
 				builder.launchers, builder.listeners, builder.launchAttributes(), builder.jvmFactsInterval),

@@ -1,6 +1,7 @@
 package dev.mp;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -116,6 +117,37 @@ class CallObserverIntegrationTests {
 		assertThat(this.observer.awaitStopped(1).info.target()).isEqualTo(getClass().getName());
 	}
 
+	@Test
+	void anObserverThatThrowsInTheParentNeitherFailsACallNorStopsItsWorker() throws Exception {
+		ProcessPool pool = this.template.pool("throwing", pool());
+		this.observer.failStart = true;
+		assertThat(pool.submit(() -> String.valueOf(MDC.get("observed.call"))).get(60, TimeUnit.SECONDS))
+			.isEqualTo("null");
+		assertThat(this.template.submit(() -> "fresh").get(60, TimeUnit.SECONDS)).isEqualTo("fresh");
+		this.observer.failStart = false;
+		this.observer.failStop = true;
+		long pid = pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS);
+		assertThat(this.observer.awaitStopped(0).failure).isNull();
+		// the reader that stopped the observation reads the next answer too, from the same worker
+		assertThat(pool.submit(() -> MDC.get("observed.call") + " " + ProcessHandle.current().pid())
+			.get(60, TimeUnit.SECONDS)).isEqualTo("call-2 " + pid);
+	}
+
+	@Test
+	void aWorkersObserverThatThrowsLeavesTheCallsOutcomeAsItWas() throws Exception {
+		ProcessPool pool = this.template.pool("throwing-worker", pool());
+		this.observer.extra = Map.of(ObservingBootstrap.FAIL, "open");
+		assertThat(pool.submit(() -> "ran " + MDC.get("observed.call")).get(60, TimeUnit.SECONDS))
+			.isEqualTo("ran null");
+		this.observer.extra = Map.of(ObservingBootstrap.FAIL, "close");
+		assertThat(pool.submit(() -> "ran " + MDC.get("observed.call")).get(60, TimeUnit.SECONDS))
+			.isEqualTo("ran call-2");
+		CompletableFuture<Object> failed = pool.submit(() -> {
+			throw new IllegalStateException("the task's own");
+		});
+		assertThatThrownBy(() -> failed.get(60, TimeUnit.SECONDS)).hasRootCauseMessage("the task's own");
+	}
+
 	private PoolOptions pool() {
 		return PoolOptions.builder().size(1).processOptions(this.observing).build();
 	}
@@ -129,11 +161,23 @@ class CallObserverIntegrationTests {
 
 		volatile boolean entries = true;
 
+		/** Entries given to each call besides its number. */
+		volatile Map<String, String> extra = Map.of();
+
+		volatile boolean failStart;
+
+		volatile boolean failStop;
+
 		@Override
 		public Observed start(CallInfo info) {
-			Map<String, String> entries = this.entries ? Map.of("call", "call-" + this.count.incrementAndGet())
-					: Map.of();
-			Call call = new Call(info, entries);
+			if (this.failStart) {
+				throw new IllegalStateException("start failed");
+			}
+			Map<String, String> entries = new HashMap<>(this.extra);
+			if (this.entries) {
+				entries.put("call", "call-" + this.count.incrementAndGet());
+			}
+			Call call = new Call(info, entries, this.failStop);
 			this.calls.add(call);
 			return call;
 		}
@@ -161,9 +205,12 @@ class CallObserverIntegrationTests {
 
 		volatile @Nullable Throwable failure;
 
-		Call(CallObserver.CallInfo info, Map<String, String> entries) {
+		private final boolean failStop;
+
+		Call(CallObserver.CallInfo info, Map<String, String> entries, boolean failStop) {
 			this.info = info;
 			this.entries = entries;
+			this.failStop = failStop;
 		}
 
 		@Override
@@ -175,6 +222,9 @@ class CallObserverIntegrationTests {
 		public void stop(@Nullable Throwable failure) {
 			this.failure = failure;
 			this.stopped = true;
+			if (this.failStop) {
+				throw new IllegalStateException("stop failed");
+			}
 		}
 
 	}

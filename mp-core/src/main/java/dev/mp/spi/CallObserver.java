@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * caller's answer, handing the worker entries of its own in the call's header (outside the codec); in the worker,
  * a scope around the call's run, opened from those entries. mp-spring-boot-autoconfigure implements it with
  * Micrometer's Observation API, so that a worker continues its caller's trace. A template has at most one; without one,
- * calls carry nothing more.
+ * calls carry nothing more. What an observer throws is logged and changes nothing of the call: it goes on unobserved.
  */
 public interface CallObserver {
 
@@ -28,6 +28,20 @@ public interface CallObserver {
 
 	/** A call being observed in the parent. */
 	interface Observed {
+
+		/** A call not observed after all: no entries, nothing to stop. */
+		Observed NONE = new Observed() {
+
+			@Override
+			public Map<String, String> entries() {
+				return Map.of();
+			}
+
+			@Override
+			public void stop(@Nullable Throwable failure) {
+			}
+
+		};
 
 		/** What the worker's {@link CallObserver#open} gets for this call: small strings, such as a trace context. */
 		Map<String, String> entries();

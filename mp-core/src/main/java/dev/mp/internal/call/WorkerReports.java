@@ -64,6 +64,10 @@ public final class WorkerReports {
 		String message = progress.message();
 		byte[] text = (message != null) ? message.getBytes(StandardCharsets.UTF_8) : new byte[0];
 		int length = Math.min(text.length, MAX_MESSAGE_BYTES);
+		// cut between characters, not inside one's UTF-8 bytes
+		while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+			length--;
+		}
 		ByteBuffer out = ByteBuffer.allocate(2 * Long.BYTES + Integer.BYTES + length)
 			.putLong(progress.done())
 			.putLong(progress.total())

@@ -3,9 +3,14 @@ package dev.mp.internal.logging;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import org.slf4j.helpers.SubstituteLoggerFactory;
 
 import dev.mp.internal.wire.ProtocolException;
 import dev.mp.spi.OutputTail;
@@ -19,6 +24,9 @@ public final class LogEvents {
 
 	/** Launch attribute that turns a worker's log events off (they stay text): {@code "false"}. */
 	public static final String ENABLED_ATTRIBUTE = "mp.log-events.enabled";
+
+	/** How long {@link #loggerFactory()} waits for another thread's initialization of SLF4J. */
+	private static final long INITIALIZATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private LogEvents() {
 	}
@@ -78,6 +86,21 @@ public final class LogEvents {
 				// the parent's own logging failed (an appender of its own): the worker did nothing wrong
 			}
 		}
+	}
+
+	/**
+	 * SLF4J's logger factory once it is made: a thread that asks while another is initializing SLF4J gets a stand-in
+	 * (a {@link SubstituteLoggerFactory}), which would hide Logback from this thread for good; it waits for the real
+	 * one instead, up to a few seconds.
+	 */
+	static ILoggerFactory loggerFactory() {
+		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+		long deadline = System.nanoTime() + INITIALIZATION_WAIT_NANOS;
+		while (factory instanceof SubstituteLoggerFactory && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+			factory = LoggerFactory.getILoggerFactory();
+		}
+		return factory;
 	}
 
 	static boolean logbackPresent() {

@@ -11,7 +11,6 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MarkerFactory;
 import org.slf4j.event.KeyValuePair;
 
@@ -19,9 +18,10 @@ import dev.mp.RemoteExceptionStandIn;
 import dev.mp.internal.call.ThrowableSnapshot;
 
 /**
- * Emits a worker's event as a real Logback event, with the worker's time and thread name, to the appenders of the
- * parent's logger of the same name, whose level (and the context's turbo filters) decide first. The parent's encoders
- * so format it as they format its own events: plain patterns, Spring Boot's structured logging, ECS or Logstash.
+ * Emits a worker's event as a real Logback event, with the worker's time, thread and logger name, to the appenders of
+ * the parent's logger of that name (or of its nearest ancestor the parent has), whose level (and the context's turbo
+ * filters) decide first. The parent's encoders so format it as they format its own events: plain patterns, Spring
+ * Boot's structured logging, ECS or Logstash.
  */
 final class LogbackEmitter implements LogEvents.Emitter {
 
@@ -35,19 +35,20 @@ final class LogbackEmitter implements LogEvents.Emitter {
 
 	/** An emitter if SLF4J's logging is Logback's, else {@code null}. */
 	static @Nullable LogbackEmitter ifLogback() {
-		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+		ILoggerFactory factory = LogEvents.loggerFactory();
 		return (factory instanceof LoggerContext context) ? new LogbackEmitter(context) : null;
 	}
 
 	@Override
 	public void emit(LogEvent event, Map<String, String> mdc) {
-		Logger logger = this.context.getLogger(event.loggerName());
+		Logger logger = existing(event.loggerName());
 		Level level = Level.fromLocationAwareLoggerInteger(event.level());
 		if (!logger.isEnabledFor(level)) {
 			return;
 		}
 		// the constructor a logger uses: it sets what encoders read of the context (Spring Boot's read its properties)
 		LoggingEvent logged = new LoggingEvent(Logger.FQCN, logger, level, event.message(), null, null);
+		logged.setLoggerName(event.loggerName());
 		logged.setThreadName(event.threadName());
 		logged.setInstant(Instant.ofEpochSecond(event.epochSecond(), event.nanos()));
 		logged.setMDCPropertyMap(mdc);
@@ -61,6 +62,26 @@ final class LogbackEmitter implements LogEvents.Emitter {
 			logged.setThrowableProxy(new RemoteThrowableProxy(thrown.standIn()));
 		}
 		logger.callAppenders(logged);
+	}
+
+	/**
+	 * The parent's logger of that name if it has one, else its nearest ancestor that it has: the same level and
+	 * appenders as a new logger of that name would have, without one made for every name a worker sends (Logback
+	 * keeps its loggers for good).
+	 */
+	private Logger existing(String name) {
+		String ancestor = name;
+		while (true) {
+			Logger logger = this.context.exists(ancestor);
+			if (logger != null) {
+				return logger;
+			}
+			int separator = Math.max(ancestor.lastIndexOf('.'), ancestor.lastIndexOf('$'));
+			if (separator <= 0) {
+				return this.context.getLogger(Logger.ROOT_LOGGER_NAME);
+			}
+			ancestor = ancestor.substring(0, separator);
+		}
 	}
 
 	/**

@@ -20,7 +20,6 @@ import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.FilterReply;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.ILoggerFactory;
-import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 
@@ -45,7 +44,7 @@ final class LogbackForwarding implements LoggerContextListener {
 	 * that stopped the context (Spring Boot's does): a stop removes every listener, reset-resistant or not.
 	 */
 	static void install(LogEventSender sender) {
-		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+		ILoggerFactory factory = LogEvents.loggerFactory();
 		if (factory instanceof LoggerContext context) {
 			LogbackForwarding forwarding = new LogbackForwarding(sender);
 			if (context.getCopyOfListenerList()

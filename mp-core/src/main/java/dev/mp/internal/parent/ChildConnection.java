@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,9 +72,6 @@ final class ChildConnection {
 	private volatile @Nullable CallMailbox mailbox;
 
 	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
-
-	/** Who hears the calls' progress, by call id, while they wait for their answers. */
-	private final Map<Long, Consumer<Progress>> progressSinks = new ConcurrentHashMap<>();
 
 	/** The latest report of a call's progress, shown while that call waits for its answer. */
 	private volatile @Nullable CallProgress progress;
@@ -150,23 +146,15 @@ final class ChildConnection {
 
 	/**
 	 * Sends an encoded {@link dev.mp.internal.call.Invocation} once the child is ready.
-	 * @param progress takes the call's reports of its progress on the reader thread, or {@code null}
+	 * @param caller the caller's future, told of the call's progress on the reader thread, or {@code null}
 	 * @return the call's id and result, or its failure; completed on the reader thread, so only mp's own short
 	 * bookkeeping may be chained to it (callers get a {@link CallbackFuture})
 	 */
-	ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress) {
+	ChildCall call(CallRequest request, @Nullable CallbackFuture<?> caller) {
 		long callId = this.nextCallId.incrementAndGet();
-		CompletableFuture<Object> result = new CompletableFuture<>();
+		CompletableFuture<Object> result = new PendingCall(caller);
 		this.pending.put(callId, result);
-		if (progress != null) {
-			this.progressSinks.put(callId, progress);
-		}
-		result.whenComplete((value, failure) -> {
-			this.pending.remove(callId);
-			if (progress != null) {
-				this.progressSinks.remove(callId);
-			}
-		});
+		result.whenComplete((value, failure) -> this.pending.remove(callId));
 		CallRequest form = this.codecBuilt ? request : this.parent.forColdChild(request);
 		// sent once the child is ready: what the caller may change after submitting must not change the call
 		CallRequest sent = this.ready.isDone() ? form : form.frozen();
@@ -295,14 +283,31 @@ final class ChildConnection {
 
 	/** A call's report of its progress; only the reader thread calls this, ahead of the call's answer. */
 	private void progressed(long callId, Progress report) {
-		if (!this.pending.containsKey(callId)) {
+		if (!(this.pending.get(callId) instanceof PendingCall call)) {
 			return;
 		}
 		this.progress = new CallProgress(callId, report);
-		Consumer<Progress> sink = this.progressSinks.get(callId);
-		if (sink != null) {
-			sink.accept(report);
+		if (call.caller != null) {
+			try {
+				call.caller.progress(report);
+			}
+			catch (RuntimeException ex) {
+				// its listeners' trouble (their executor shut down as the template closes), not the worker's
+				logger.debug("The progress of a call of child '{}' was not handed on: {}", this.child.name(),
+						ex.toString());
+			}
 		}
+	}
+
+	/** A call waiting for its answer, and whose future hears its progress. */
+	private static final class PendingCall extends CompletableFuture<Object> {
+
+		private final @Nullable CallbackFuture<?> caller;
+
+		PendingCall(@Nullable CallbackFuture<?> caller) {
+			this.caller = caller;
+		}
+
 	}
 
 	/** The latest report of the progress of a call still waiting for its answer. */

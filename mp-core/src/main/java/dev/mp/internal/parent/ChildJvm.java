@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,6 +22,7 @@ import dev.mp.ProcessStartException;
 import dev.mp.Progress;
 import dev.mp.ProcessState;
 import dev.mp.internal.call.CallRequest;
+import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
 import dev.mp.internal.launch.WorkerCommand;
 import dev.mp.internal.pool.PoolWorker;
@@ -174,8 +174,8 @@ public final class ChildJvm extends ChildView implements PoolWorker {
 
 	/** See {@link ChildConnection#call}. */
 	@Override
-	public ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress) {
-		return this.connection.call(request, progress);
+	public ChildCall call(CallRequest request, @Nullable CallbackFuture<?> caller) {
+		return this.connection.call(request, caller);
 	}
 
 	@Override

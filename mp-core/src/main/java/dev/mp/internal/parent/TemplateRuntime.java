@@ -154,7 +154,7 @@ public final class TemplateRuntime implements ParentRuntime, PoolRuntime {
 		}
 		CallbackFuture<Object> result = new CallbackFuture<>(this.callbacks);
 		request.observeUntil(result);
-		child.call(request, result::progress)
+		child.call(request, result)
 			.result()
 			.whenComplete((value, failure) -> ChildCall.settle(result, value, failure));
 		result.whenDone((value, failure) -> {

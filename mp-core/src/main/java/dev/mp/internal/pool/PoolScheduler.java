@@ -227,7 +227,7 @@ public final class PoolScheduler<W extends PoolWorker> {
 		worker.current = task;
 		task.worker = worker;
 		task.started = this.clock.nanoTime();
-		ChildCall call = worker.process.call(task.request, task.result::progress);
+		ChildCall call = worker.process.call(task.request, task.result);
 		task.callId = call.id();
 		task.result.beforeWaiting((maxNanos) -> worker.process.spinForAnswer(call.id(), maxNanos));
 		Duration timeout = this.options.taskTimeout();

@@ -4,11 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.mp.Progress;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
@@ -40,9 +38,9 @@ public interface PoolWorker {
 
 	/**
 	 * Sends a call; its result completes with the answer, or fails with why none came.
-	 * @param progress takes the call's reports of its progress, on the thread that reads them, or {@code null}
+	 * @param caller the caller's future, told of the call's progress on the thread that reads it, or {@code null}
 	 */
-	ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress);
+	ChildCall call(CallRequest request, @Nullable CallbackFuture<?> caller);
 
 	/** Looks for a call's answer where it may come first, for a caller about to block; see {@link CallbackFuture}. */
 	void spinForAnswer(long callId, long maxNanos);

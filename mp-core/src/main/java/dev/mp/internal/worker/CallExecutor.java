@@ -10,6 +10,7 @@ import dev.mp.TargetResolutionException;
 import dev.mp.internal.call.CallContext;
 import dev.mp.internal.call.CompactCalls;
 import dev.mp.internal.call.Failure;
+import dev.mp.internal.call.GuardedCallObserver;
 import dev.mp.internal.call.Invocation;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.mailbox.CallMailbox;
@@ -53,7 +54,9 @@ final class CallExecutor {
 		this.compactCalls = new CompactCalls(classLoader, codec);
 		this.bootstrap = bootstrap;
 		this.maxFrameBytes = maxFrameBytes;
-		this.observer = bootstrap.callObserver();
+		CallObserver observer = bootstrap.callObserver();
+		// the guard's class is not even loaded by a worker without an observer: nothing more at its start
+		this.observer = (observer != null) ? GuardedCallObserver.of(observer) : null;
 	}
 
 	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */

@@ -37,6 +37,10 @@ class WorkerReportsTests {
 	void aLongMessageIsCut() {
 		Progress progress = WorkerReports.progress(WorkerReports.progress(new Progress(1, 1, "x".repeat(5000))));
 		assertThat(progress.message()).hasSize(WorkerReports.MAX_MESSAGE_BYTES);
+		// two bytes each, cut at an odd byte: the last whole character is kept, none is cut in half
+		Progress accented = WorkerReports
+			.progress(WorkerReports.progress(new Progress(1, 1, "x" + "\u00e9".repeat(600))));
+		assertThat(accented.message()).isEqualTo("x" + "\u00e9".repeat((WorkerReports.MAX_MESSAGE_BYTES - 1) / 2));
 	}
 
 	@Test

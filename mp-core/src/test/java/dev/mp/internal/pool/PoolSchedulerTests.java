@@ -15,7 +15,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,10 @@ import dev.mp.PoolListener;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessDiedException;
 import dev.mp.ProcessStartException;
-import dev.mp.Progress;
 import dev.mp.QueueFullPolicy;
 import dev.mp.TaskTimeoutException;
 import dev.mp.internal.call.CallRequest;
+import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -593,7 +592,7 @@ class PoolSchedulerTests {
 		}
 
 		@Override
-		public ChildCall call(CallRequest request, @Nullable Consumer<Progress> progress) {
+		public ChildCall call(CallRequest request, @Nullable CallbackFuture<?> caller) {
 			ChildCall call = new ChildCall(this.calls.size() + 1, new CompletableFuture<>());
 			this.calls.add(call);
 			return call;

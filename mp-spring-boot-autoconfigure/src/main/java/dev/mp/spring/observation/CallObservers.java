@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +12,8 @@ import dev.mp.spi.CallObserver;
 
 /**
  * The application's call observers as the one a template or a worker has: each starts and opens in turn, their
- * entries in one map (each reads its own keys), and each stops and closes in the reverse order.
+ * entries in one map (each reads its own keys), and each stops and closes in the reverse order, every one of them even
+ * when one throws. When one fails to start or open, those before it are ended at once, so that none is left running.
  */
 public final class CallObservers implements CallObserver {
 
@@ -34,10 +36,17 @@ public final class CallObservers implements CallObserver {
 	public Observed start(CallInfo call) {
 		List<Observed> started = new ArrayList<>(this.observers.size());
 		Map<String, String> entries = new HashMap<>();
-		for (CallObserver observer : this.observers) {
-			Observed observed = observer.start(call);
-			started.add(observed);
-			entries.putAll(observed.entries());
+		try {
+			for (CallObserver observer : this.observers) {
+				Observed observed = observer.start(call);
+				started.add(observed);
+				entries.putAll(observed.entries());
+			}
+		}
+		catch (RuntimeException ex) {
+			// none is left started: the call goes unobserved (mp logs why)
+			inReverse(started, (observed) -> observed.stop(ex), ex);
+			throw ex;
 		}
 		return new Observed() {
 
@@ -48,9 +57,7 @@ public final class CallObservers implements CallObserver {
 
 			@Override
 			public void stop(@Nullable Throwable failure) {
-				for (int i = started.size() - 1; i >= 0; i--) {
-					started.get(i).stop(failure);
-				}
+				inReverse(started, (observed) -> observed.stop(failure), null);
 			}
 
 		};
@@ -59,14 +66,42 @@ public final class CallObservers implements CallObserver {
 	@Override
 	public Scope open(String description, Map<String, String> entries) {
 		List<Scope> opened = new ArrayList<>(this.observers.size());
-		for (CallObserver observer : this.observers) {
-			opened.add(observer.open(description, entries));
-		}
-		return (failure) -> {
-			for (int i = opened.size() - 1; i >= 0; i--) {
-				opened.get(i).close(failure);
+		try {
+			for (CallObserver observer : this.observers) {
+				opened.add(observer.open(description, entries));
 			}
-		};
+		}
+		catch (RuntimeException ex) {
+			// none is left open on the worker's thread, where it would be the next call's
+			inReverse(opened, (scope) -> scope.close(ex), ex);
+			throw ex;
+		}
+		return (failure) -> inReverse(opened, (scope) -> scope.close(failure), null);
+	}
+
+	/**
+	 * Ends each, last first, every one of them even when one throws.
+	 * @param failure what already failed, which keeps what they throw as suppressed, or {@code null} to throw the
+	 * first of those after all have ended
+	 */
+	private static <T> void inReverse(List<T> all, Consumer<T> end, @Nullable RuntimeException failure) {
+		RuntimeException first = failure;
+		for (int i = all.size() - 1; i >= 0; i--) {
+			try {
+				end.accept(all.get(i));
+			}
+			catch (RuntimeException ex) {
+				if (first == null) {
+					first = ex;
+				}
+				else {
+					first.addSuppressed(ex);
+				}
+			}
+		}
+		if (first != null && failure == null) {
+			throw first;
+		}
 	}
 
 }

@@ -42,15 +42,18 @@ public final class ObservationCallObserver implements CallObserver {
 
 	@Override
 	public Observed start(CallInfo call) {
-		SenderContext<Map<String, String>> context = new SenderContext<>(Map::put, Kind.CLIENT);
-		context.setCarrier(new HashMap<>());
-		Observation observation = Observation.createNotStarted(CALL, () -> context, this.registry)
-			.contextualName(CALL + " " + call.target())
+		Observation observation = Observation.createNotStarted(CALL, ObservationCallObserver::senderContext,
+				this.registry);
+		if (observation.isNoop()) {
+			// observations of mp turned off (management.observations.enable.mp=false): nothing more per call
+			return Observed.NONE;
+		}
+		observation.contextualName(CALL + " " + call.target())
 			.lowCardinalityKeyValue("pool", (call.pool() != null) ? call.pool() : NONE)
 			.lowCardinalityKeyValue("bean.method", call.beanMethod() ? call.target() : NONE)
 			.lowCardinalityKeyValue("task", call.beanMethod() ? NONE : call.target())
 			.start();
-		Map<String, String> entries = context.getCarrier();
+		Map<String, String> entries = carrier(observation);
 		return new Observed() {
 
 			@Override
@@ -69,6 +72,18 @@ public final class ObservationCallObserver implements CallObserver {
 			}
 
 		};
+	}
+
+	/** A call's context, whose carrier a tracer writes its propagation fields in (not made for a no-op registry). */
+	private static SenderContext<Map<String, String>> senderContext() {
+		SenderContext<Map<String, String>> context = new SenderContext<>(Map::put, Kind.CLIENT);
+		context.setCarrier(new HashMap<>());
+		return context;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, String> carrier(Observation observation) {
+		return ((SenderContext<Map<String, String>>) observation.getContext()).getCarrier();
 	}
 
 	@Override

@@ -35,19 +35,6 @@ public final class ThreadLocalsCallObserver implements CallObserver {
 	/** What an entry's key starts with, before the accessor's key. */
 	static final String PREFIX = "mp.context.";
 
-	private static final Observed NOTHING = new Observed() {
-
-		@Override
-		public Map<String, String> entries() {
-			return Map.of();
-		}
-
-		@Override
-		public void stop(@Nullable Throwable failure) {
-		}
-
-	};
-
 	private final ContextRegistry registry;
 
 	private final Set<String> keys;
@@ -66,7 +53,7 @@ public final class ThreadLocalsCallObserver implements CallObserver {
 	@Override
 	public Observed start(CallInfo call) {
 		if (this.keys.isEmpty()) {
-			return NOTHING;
+			return Observed.NONE;
 		}
 		Map<String, String> entries = new HashMap<>();
 		for (ThreadLocalAccessor<?> accessor : this.registry.getThreadLocalAccessors()) {
@@ -79,7 +66,7 @@ public final class ThreadLocalsCallObserver implements CallObserver {
 				}
 			}
 		}
-		return entries.isEmpty() ? NOTHING : new Observed() {
+		return entries.isEmpty() ? Observed.NONE : new Observed() {
 
 			@Override
 			public Map<String, String> entries() {

@@ -80,6 +80,15 @@ class ObservationCallObserverTests {
 	}
 
 	@Test
+	void aCallWhoseObservationIsTurnedOffCarriesNothingAndRecordsNothing() {
+		this.registry.observationConfig().observationPredicate((name, context) -> !name.startsWith("mp."));
+		CallObserver.Observed observed = this.observer.start(new CallObserver.CallInfo("p", "t", false));
+		assertThat(observed.entries()).isEmpty();
+		observed.stop(new IllegalStateException("no"));
+		assertThat(this.registry).doesNotHaveAnyObservation();
+	}
+
+	@Test
 	void theWorkersCallIsAnObservationInScopeForTheCallsLength() {
 		CallObserver.Scope scope = this.observer.open("task com.example.Report (lambda)", Map.of());
 		assertThat(this.registry.getCurrentObservation()).isNotNull();

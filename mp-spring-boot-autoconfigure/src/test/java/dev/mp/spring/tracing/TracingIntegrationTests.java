@@ -6,6 +6,8 @@ import java.util.List;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.brave.bridge.BraveTracer;
+import io.micrometer.tracing.otel.bridge.OtelTracer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,12 +49,14 @@ class TracingIntegrationTests {
 	@Test
 	void withBraveTheWorkerContinuesTheCallersTrace() {
 		start(OpenTelemetryTracingAutoConfiguration.class);
+		assertThat(this.context.getBean(Tracer.class)).isInstanceOf(BraveTracer.class);
 		assertTheWorkerContinuesTheCallersTrace();
 	}
 
 	@Test
 	void withOpenTelemetryTheWorkerContinuesTheCallersTrace() {
 		start(BraveAutoConfiguration.class);
+		assertThat(this.context.getBean(Tracer.class)).isInstanceOf(OtelTracer.class);
 		assertTheWorkerContinuesTheCallersTrace();
 	}
 
