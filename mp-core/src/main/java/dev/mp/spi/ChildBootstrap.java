@@ -25,6 +25,17 @@ public interface ChildBootstrap extends AutoCloseable {
 	void start(Map<String, String> attributes) throws Exception;
 
 	/**
+	 * Prepares the child once, as {@link #start(Map)} does, running {@code loggingConfigured} as soon as this mode has
+	 * configured the JVM's logging, so that mp takes the worker's log events from then on rather than from the end
+	 * of the start. The default runs it after {@link #start(Map)}: for a mode that configures logging as it starts
+	 * (Spring Boot does), what it logs before is text.
+	 */
+	default void start(Map<String, String> attributes, Runnable loggingConfigured) throws Exception {
+		start(attributes);
+		loggingConfigured.run();
+	}
+
+	/**
 	 * Resolves a bean for a bean-method invocation.
 	 * @param beanName the bean's name in the parent, or {@code null} to resolve by type alone
 	 * @param type the bean's class

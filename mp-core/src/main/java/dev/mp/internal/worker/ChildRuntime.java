@@ -127,11 +127,6 @@ final class ChildRuntime {
 		Runtime.getRuntime().addShutdownHook(new Thread(this::releaseNativeWaits, "mp-exit"));
 		startLogEvents();
 		this.bootstrap = startBootstrap();
-		LogEventSender logging = this.logEvents;
-		if (logging != null && !PlainBootstrap.MODE.equals(this.config.mode())) {
-			// once the bootstrap has configured logging (what it logged until then stayed text)
-			LogEvents.install(logging);
-		}
 		this.executor = new CallExecutor(this.codec, this.classLoader, this.bootstrap, this.config.maxFrameBytes());
 		String disagreement = this.workerCodec.disagreement();
 		if (disagreement != null) {
@@ -257,7 +252,7 @@ final class ChildRuntime {
 	 * Takes the worker's Logback console output as events for the parent, unless its parent turned that off, or this
 	 * is a training child (whose rehearsal parent expects no such frames). A {@code plain} worker installs it on the
 	 * sender's thread, so that setting up Logback does not hold up its start (its first call waits for it); other
-	 * modes configure logging themselves, and have it installed once they have started.
+	 * modes configure logging themselves, and have it installed once they have (see {@link #takeLogEvents}).
 	 */
 	private void startLogEvents() {
 		if ("false".equals(this.config.modeAttributes().get(LogEvents.ENABLED_ATTRIBUTE))
@@ -266,6 +261,14 @@ final class ChildRuntime {
 		}
 		boolean plain = PlainBootstrap.MODE.equals(this.config.mode());
 		this.logEvents = LogEvents.startWorker(this.config.maxFrameBytes(), plain);
+	}
+
+	/** Takes the worker's log events once its bootstrap has configured logging (a plain worker's are taken already). */
+	private void takeLogEvents() {
+		LogEventSender sender = this.logEvents;
+		if (sender != null && !PlainBootstrap.MODE.equals(this.config.mode())) {
+			LogEvents.install(sender);
+		}
 	}
 
 	/** Sends the log events still queued, or prints them where the worker never connected. */
@@ -293,7 +296,7 @@ final class ChildRuntime {
 			System.exit(WorkerMain.EXIT_BOOTSTRAP_FAILED);
 		}
 		try {
-			chosen.start(this.config.modeAttributes());
+			chosen.start(this.config.modeAttributes(), this::takeLogEvents);
 		}
 		catch (Throwable ex) {
 			// the events of the failed start, as text: there is no connection to send them through

@@ -17,9 +17,13 @@ import org.springframework.boot.SpringApplicationRunListener;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.scheduling.annotation.ScheduledAnnotationBeanPostProcessor;
 import org.springframework.util.ClassUtils;
@@ -78,6 +82,12 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 
 	@Override
 	public void start(Map<String, String> attributes) throws ClassNotFoundException {
+		start(attributes, () -> {
+		});
+	}
+
+	@Override
+	public void start(Map<String, String> attributes, Runnable loggingConfigured) throws ClassNotFoundException {
 		this.sources = attributes.getOrDefault(SOURCES, "");
 		ClassLoader loader = Thread.currentThread().getContextClassLoader();
 		String[] names = StringUtils.commaDelimitedListToStringArray(this.sources);
@@ -108,6 +118,8 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 			.getEnvironment()
 			.getPropertySources()
 			.addFirst(new MapPropertySource("mpWorker", WORKER_PROPERTIES)));
+		// right after Boot's logging system has configured Logback, which drops what was attached to it before
+		application.addListeners(new LoggingConfigured(loggingConfigured));
 		// scheduled jobs and started schedulers are the application's own work, as runners are
 		application.addInitializers((context) -> context.addBeanFactoryPostProcessor(new NoSchedulingInWorkers()));
 		application.setAdditionalProfiles(StringUtils.commaDelimitedListToStringArray(attributes.get(PROFILES)));
@@ -169,6 +181,32 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 					registry.removeBeanDefinition(name);
 				}
 			}
+		}
+
+	}
+
+	/** Runs an action once, as soon as Spring Boot has configured the application's logging. */
+	private static final class LoggingConfigured implements GenericApplicationListener {
+
+		private final Runnable action;
+
+		LoggingConfigured(Runnable action) {
+			this.action = action;
+		}
+
+		@Override
+		public boolean supportsEventType(ResolvableType eventType) {
+			return ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(eventType.toClass());
+		}
+
+		@Override
+		public void onApplicationEvent(ApplicationEvent event) {
+			this.action.run();
+		}
+
+		@Override
+		public int getOrder() {
+			return LoggingApplicationListener.DEFAULT_ORDER + 1;
 		}
 
 	}

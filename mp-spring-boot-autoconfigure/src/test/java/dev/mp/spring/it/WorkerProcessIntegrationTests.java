@@ -140,6 +140,28 @@ class WorkerProcessIntegrationTests {
 	}
 
 	@Test
+	void whatAWorkersContextLogsAsItBootsReachesThisJvmAsEvents() {
+		ListAppender<ILoggingEvent> events = new ListAppender<>();
+		Logger logger = (Logger) LoggerFactory.getLogger(WorkerTestApplication.class);
+		events.start();
+		logger.addAppender(events);
+		try {
+			long pid = this.workers.freshPid();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.copyOf(events.list))
+				.extracting(ILoggingEvent::getFormattedMessage)
+				.contains("context of pid " + pid + " booted"));
+			ILoggingEvent booted = events.list.stream()
+				.filter((event) -> event.getFormattedMessage().equals("context of pid " + pid + " booted"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(booted.getMDCPropertyMap()).containsKey("mp.worker");
+		}
+		finally {
+			logger.detachAppender(events);
+		}
+	}
+
+	@Test
 	void sharedObjectsPassedToAWorkerMethodAreTheCallersOwn() throws Exception {
 		ProcessLock lock = this.template.lock();
 		SharedLong counter = this.template.sharedLong(0);
