@@ -408,7 +408,7 @@ final class ChildRuntime {
 			Thread.interrupted();
 		}
 		if (sender != null) {
-			// the call's events ahead of its answer
+			// the call's events sent before its answer (a mailbox answer may still reach the caller first)
 			sender.flush();
 		}
 		try {

@@ -53,7 +53,8 @@ final class JvmFactsMeters {
 			.map((fact) -> register(registry, POOL_PREFIX, fact, ", summed over the pool's workers", tags, template,
 					(t) -> {
 						before.accept(t);
-						return facts(t, pool).mapToDouble(fact.value()).sum();
+						// a worker without a heap limit tells -1, which a sum must not take
+						return facts(t, pool).mapToDouble(fact.value()).filter((v) -> v >= 0).sum();
 					}))
 			.toList();
 	}
