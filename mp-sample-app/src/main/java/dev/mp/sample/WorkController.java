@@ -168,11 +168,20 @@ public class WorkController {
 
 	/**
 	 * The request's trace id here and in a worker's log context during a call: the same, since the worker continues
-	 * the request's trace (send a {@code traceparent} header to choose it).
+	 * the request's trace (send a {@code traceparent} header to choose it); and the {@code requestId} put in the MDC
+	 * here, which the call carries.
 	 */
 	@GetMapping("/trace")
-	public Map<String, String> trace() {
-		return Map.of("app", String.valueOf(MDC.get("traceId")), "worker", this.workerInfo.traceId());
+	public Map<String, String> trace(@RequestParam(defaultValue = "none") String requestId) {
+		MDC.put("requestId", requestId);
+		try {
+			Map<String, String> worker = this.workerInfo.logContext();
+			return Map.of("app", String.valueOf(MDC.get("traceId")), "worker", worker.get("traceId"), "workerRequestId",
+					worker.get("requestId"));
+		}
+		finally {
+			MDC.remove("requestId");
+		}
 	}
 
 	/** {@code sample.region} here and in a worker, which sees the application's value wherever it was set. */

@@ -1,5 +1,6 @@
 package dev.mp.sample;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.MDC;
@@ -29,10 +30,13 @@ public class WorkerInfoService {
 		return this.region;
 	}
 
-	/** The trace id in the worker's log context for this call: the caller's, as the worker continues its trace. */
+	/**
+	 * The trace id and the request id in the worker's log context for this call: the caller's trace, which the worker
+	 * continues, and the caller's MDC entry.
+	 */
 	@WorkerProcess
-	public String traceId() {
-		return String.valueOf(MDC.get("traceId"));
+	public Map<String, String> logContext() {
+		return Map.of("traceId", String.valueOf(MDC.get("traceId")), "requestId", String.valueOf(MDC.get("requestId")));
 	}
 
 	/** The pid of the worker JVM that ran this call: a warm worker of the default pool. */

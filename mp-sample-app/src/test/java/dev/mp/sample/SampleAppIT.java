@@ -199,14 +199,15 @@ class SampleAppIT {
 
 	@Test
 	@Order(2)
-	void aWorkerContinuesTheRequestsTrace() throws Exception {
+	void aWorkerContinuesTheRequestsTraceAndSeesItsMdc() throws Exception {
 		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-		HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/trace"))
+		HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/trace?requestId=r-42"))
 			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
 			.build());
 		JsonNode trace = okJson(response);
 		assertThat(trace.path("app").asString()).isEqualTo(traceId);
 		assertThat(trace.path("worker").asString()).isEqualTo(traceId);
+		assertThat(trace.path("workerRequestId").asString()).isEqualTo("r-42");
 	}
 
 	@Test
