@@ -24,6 +24,7 @@ import dev.mp.WorkerSetupException;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
+import dev.mp.internal.call.ElementSink;
 import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.call.WorkerReports;
@@ -73,6 +74,9 @@ final class ChildConnection {
 	private volatile @Nullable CallMailbox mailbox;
 
 	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+
+	/** Where the elements of streamed calls go, by call id, until their answers. */
+	private final Map<Long, ElementSink> streams = new ConcurrentHashMap<>();
 
 	/** Who hears the calls' progress, by call id, while they wait for their answers. */
 	private final Map<Long, Consumer<Progress>> progressSinks = new ConcurrentHashMap<>();
@@ -158,10 +162,19 @@ final class ChildConnection {
 		if (progress != null) {
 			this.progressSinks.put(callId, progress);
 		}
+		ElementSink stream = request.stream();
+		if (stream != null) {
+			this.streams.put(callId, stream);
+			stream.bind((taken) -> send(new Frame(FrameType.DEMAND, callId,
+					ByteBuffer.allocate(Integer.BYTES).putInt(taken).array())));
+		}
 		result.whenComplete((value, failure) -> {
 			this.pending.remove(callId);
 			if (progress != null) {
 				this.progressSinks.remove(callId);
+			}
+			if (stream != null) {
+				this.streams.remove(callId);
 			}
 		});
 		// sent once the child is ready: what the caller may change after submitting must not change the call
@@ -172,8 +185,15 @@ final class ChildConnection {
 				return;
 			}
 			try {
-				CallTransport.sendCall(channel, this.mailbox, sent.type(), callId, sent.payload(),
-						this.parent.maxFrameBytes());
+				if (stream != null) {
+					// over the socket, never staged: the worker's frame thread must know it at once for a stream
+					CallTransport.writeToWorker(channel, this.mailbox,
+							new Frame(sent.type(), callId, sent.payload().bytes()));
+				}
+				else {
+					CallTransport.sendCall(channel, this.mailbox, sent.type(), callId, sent.payload(),
+							this.parent.maxFrameBytes());
+				}
 			}
 			catch (IOException ex) {
 				// the child is going away; its exit fails this call with the facts
@@ -262,6 +282,7 @@ final class ChildConnection {
 					case OUTPUT -> output(frame.payload());
 					case FACTS -> this.child.jvm = WorkerReports.facts(frame.payload(), Instant.now());
 					case PROGRESS -> progressed(frame.correlationId(), WorkerReports.progress(frame.payload()));
+					case ELEMENT -> element(frame.correlationId(), frame.payload());
 					case LOG_EVENT -> LogEvents.emit(frame.payload(), this.child.name(), localPid(), this.child.tail());
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
 				}
@@ -298,6 +319,26 @@ final class ChildConnection {
 		if (sink != null) {
 			sink.accept(report);
 		}
+	}
+
+	/**
+	 * An element of a streamed call, decoded here as answers are; one that cannot be read fails its stream, whose
+	 * call is then cancelled. Only the reader thread calls this, ahead of the call's answer.
+	 */
+	private void element(long callId, byte[] payload) {
+		ElementSink sink = this.streams.get(callId);
+		if (sink == null) {
+			return;
+		}
+		Object value;
+		try {
+			value = decode(payload);
+		}
+		catch (Throwable ex) {
+			sink.failed(ThrowableSnapshot.of(ex).keepIfItAnswers(ex));
+			return;
+		}
+		sink.element(value);
 	}
 
 	/** The latest report of the progress of a call still waiting for its answer. */

@@ -75,7 +75,23 @@ public enum FrameType {
 	 * Child to parent: log events of the worker's own logging, each in mp's compact form (see
 	 * {@code dev.mp.internal.logging.LogEventCodec}), which the parent emits through its own logging.
 	 */
-	LOG_EVENT(16);
+	LOG_EVENT(16),
+
+	/**
+	 * Parent to child: a call whose result the worker sends element by element: the window (an int, how many elements
+	 * it may send ahead of the caller's demand), the call's own type code, then its payload. It never comes through
+	 * the mailbox.
+	 */
+	STREAM_CALL(17),
+
+	/** Child to parent: the next element of the streamed call with this correlation id, encoded by the codec. */
+	ELEMENT(18),
+
+	/**
+	 * Parent to child: the caller took this many more elements (an int) of the streamed call with this correlation id,
+	 * so the worker may send as many more.
+	 */
+	DEMAND(19);
 
 	private static final FrameType[] BY_CODE = new FrameType[32];
 
