@@ -211,7 +211,8 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 
 	/**
 	 * Runs a bean method call in a worker and streams the elements of what it returns (a {@code Stream}, an
-	 * {@code Iterable}, an {@code Iterator} or a {@code Flow.Publisher}), as {@link #stream(SerializableCallable, int)}.
+	 * {@code Iterable}, an {@code Iterator} or a {@code Flow.Publisher}), as
+	 * {@link #stream(SerializableCallable, int)}.
 	 */
 	public Flow.Publisher<Object> stream(BeanCall call, int window) {
 		return new StreamPublisher<>(window, this.runtime.callbacks(),
