@@ -45,9 +45,6 @@ public record CallRequest(FrameType type, Payload payload, CallObserver.@Nullabl
 	 * {@code window} ahead of the demand, then answers {@code null}.
 	 */
 	public CallRequest streamed(int window, ElementSink sink) {
-		if (window < 1) {
-			throw new IllegalArgumentException("A stream's window must be at least 1, not " + window);
-		}
 		byte[] header = ByteBuffer.allocate(Integer.BYTES + 1).putInt(window).put(this.type.code()).array();
 		return new CallRequest(FrameType.STREAM_CALL, Payload.prefixed(header, this.payload), this.observed, sink);
 	}
