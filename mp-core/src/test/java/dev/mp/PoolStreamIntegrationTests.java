@@ -86,6 +86,30 @@ class PoolStreamIntegrationTests {
 	}
 
 	@Test
+	void aCancelWhileTheWorkerMakesAnElementEndsTheStreamAndKeepsTheWorker() throws Exception {
+		SharedLong produced = this.template.sharedLong(0);
+		// each element takes a while and ignores interrupts: the cancel comes while one is being made
+		Flow.Publisher<Long> slow = this.pool.stream(() -> Stream.generate(() -> {
+			long until = System.nanoTime() + 50_000_000L;
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+			return produced.incrementAndGet();
+		}));
+		Recorder<Long> recorder = new Recorder<>();
+		slow.subscribe(recorder);
+		recorder.request(Long.MAX_VALUE);
+		await().atMost(WAIT).until(() -> recorder.elements.size() >= 2);
+		long worker = this.pool.workers().get(0).pid();
+		long atCancel = produced.get();
+		recorder.subscription.cancel();
+		assertThat(this.pool.submit(() -> ProcessHandle.current().pid()).get(60, TimeUnit.SECONDS)).isEqualTo(worker);
+		assertThat(this.pool.workersReplaced()).isZero();
+		// it ended as it went to send the element it was making, not when the window ran out
+		assertThat(produced.get()).isLessThanOrEqualTo(atCancel + 2);
+	}
+
+	@Test
 	void whatTheStreamThrowsEndsItWithTheRemoteException() throws Exception {
 		Flow.Publisher<Integer> numbers = this.pool.stream(() -> Stream.iterate(1, (i) -> i + 1).map((i) -> {
 			if (i == 3) {

@@ -392,7 +392,8 @@ final class ChildRuntime {
 		FrameType type = FrameType.of(payload.get());
 		byte[] call = new byte[payload.remaining()];
 		payload.get(call);
-		StreamSender sender = new StreamSender(frame.correlationId(), window, this.channel, this.codec);
+		StreamSender sender = new StreamSender(frame.correlationId(), window, this.channel, this.codec,
+				this.running);
 		this.stream = sender;
 		Thread streaming = new Thread(() -> call(new Frame(type, frame.correlationId(), call), sender), "mp-stream");
 		streaming.setDaemon(true);

@@ -12,7 +12,9 @@ import dev.mp.spi.Codec;
  * Sends the elements of a streamed call's result to the parent as {@link FrameType#ELEMENT} frames, on the call's
  * thread, pulling the next one only while it has credit: the window to begin with, and what the parent's
  * {@link FrameType#DEMAND} frames give back, which the frame thread hands over. Waiting for credit is interruptible,
- * so a cancel ends the stream there too.
+ * so a cancel ends the stream there too. A cancel that came while an element was being made ends the stream as that
+ * element is about to be sent (rather than once the window is used up), and each write holds the lock under which
+ * cancels interrupt, since an interrupt in the middle of a write would close the socket.
  */
 final class StreamSender {
 
@@ -22,14 +24,19 @@ final class StreamSender {
 
 	private final Codec codec;
 
+	/** What cancels interrupt the call's thread under. */
+	private final Object cancels;
+
 	/** Elements it may still send; guarded by this. */
 	private long credit;
 
-	StreamSender(long callId, int window, FrameChannel channel, Codec codec) {
+	/** @param cancels the lock the runtime holds as it interrupts a cancelled call's thread */
+	StreamSender(long callId, int window, FrameChannel channel, Codec codec, Object cancels) {
 		this.callId = callId;
 		this.credit = window;
 		this.channel = channel;
 		this.codec = codec;
+		this.cancels = cancels;
 	}
 
 	long callId() {
@@ -70,7 +77,7 @@ final class StreamSender {
 		this.credit--;
 	}
 
-	private void write(Object element) throws IOException {
+	private void write(Object element) throws IOException, InterruptedException {
 		byte[] bytes;
 		try {
 			bytes = this.codec.encode(element);
@@ -79,7 +86,13 @@ final class StreamSender {
 			throw new SerializationException("An element of a streamed call (a " + element.getClass().getName()
 					+ ") could not be sent to the caller: " + ex.getMessage(), ex);
 		}
-		this.channel.write(new Frame(FrameType.ELEMENT, this.callId, bytes));
+		Frame frame = new Frame(FrameType.ELEMENT, this.callId, bytes);
+		synchronized (this.cancels) {
+			if (Thread.interrupted()) {
+				throw new InterruptedException("The streamed call was cancelled");
+			}
+			this.channel.write(frame);
+		}
 	}
 
 }
