@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +30,7 @@ import dev.mp.internal.call.BeanMethodInvocation;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.PoolTasks;
+import dev.mp.internal.call.StreamPublisher;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.PoolRuntime;
 import dev.mp.internal.pool.PoolBatches;
@@ -65,6 +67,9 @@ import dev.mp.spi.BeanCall;
  * the running ones a grace.
  */
 public final class ProcessPool implements ExecutorService, AutoCloseable {
+
+	/** How many elements a stream's worker may send ahead of the subscriber's demand, unless it says otherwise. */
+	public static final int DEFAULT_STREAM_WINDOW = 16;
 
 	// the pool's own category: what an operator configures for the pool
 	private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
@@ -182,6 +187,37 @@ public final class ProcessPool implements ExecutorService, AutoCloseable {
 	/** Runs a bean method call in a worker. */
 	public CompletableFuture<Object> invoke(BeanCall call) {
 		return submitEncoded(this.runtime.encoder().beanCall(BeanMethodInvocation.of(call), this.name), null);
+	}
+
+	/**
+	 * {@link #stream(SerializableCallable, int)} with a window of {@value #DEFAULT_STREAM_WINDOW} elements.
+	 */
+	public <T> Flow.Publisher<T> stream(SerializableCallable<? extends Stream<T>> task) {
+		return stream(task, DEFAULT_STREAM_WINDOW);
+	}
+
+	/**
+	 * A task whose stream's elements reach the subscriber as the worker produces them. Nothing runs until a
+	 * subscription, and each subscription runs the task anew. The worker pulls an element only while fewer than
+	 * {@code window} of them are in flight (sent, not yet taken by the subscriber), so a slow subscriber holds up the
+	 * worker, not the heap. Cancelling the subscription cancels the task as cancelling its future does; what the task
+	 * or its stream throws ends the stream with {@code onError}. Elements go through the codec and its allow-list, as
+	 * results do. Reactor's {@code JdkFlowAdapter.flowPublisherToFlux} makes it a {@code Flux}.
+	 */
+	public <T> Flow.Publisher<T> stream(SerializableCallable<? extends Stream<T>> task, int window) {
+		return new StreamPublisher<>(window, this.runtime.callbacks(), () -> encodeTask(task, task.getClass()),
+				(request) -> submitEncoded(request, task));
+	}
+
+	/**
+	 * Runs a bean method call in a worker and streams the elements of what it returns (a {@code Stream}, an
+	 * {@code Iterable}, an {@code Iterator} or a {@code Flow.Publisher}), as
+	 * {@link #stream(SerializableCallable, int)}.
+	 */
+	public Flow.Publisher<Object> stream(BeanCall call, int window) {
+		return new StreamPublisher<>(window, this.runtime.callbacks(),
+				() -> this.runtime.encoder().beanCall(BeanMethodInvocation.of(call), this.name),
+				(request) -> submitEncoded(request, null));
 	}
 
 	/**

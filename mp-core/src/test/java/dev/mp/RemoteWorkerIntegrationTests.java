@@ -92,6 +92,25 @@ class RemoteWorkerIntegrationTests {
 	}
 
 	@Test
+	void aStreamLongerThanItsWindowReachesTheEndAndACancelledOneFreesTheWorker() throws Exception {
+		ProcessPool pool = pool((config, secrets) -> {
+		});
+		// the parent's demand crosses the TLS connection while the worker streams
+		PoolStreamIntegrationTests.Recorder<Integer> numbers = new PoolStreamIntegrationTests.Recorder<>();
+		pool.stream(() -> IntStream.rangeClosed(1, 10).boxed(), 2).subscribe(numbers);
+		numbers.request(Long.MAX_VALUE);
+		numbers.end.get(60, TimeUnit.SECONDS);
+		assertThat(numbers.elements).containsExactlyElementsOf(IntStream.rangeClosed(1, 10).boxed().toList());
+		long workerPid = pool.workers().get(0).pid();
+		PoolStreamIntegrationTests.Recorder<Integer> endless = new PoolStreamIntegrationTests.Recorder<>();
+		pool.stream(() -> IntStream.iterate(1, (i) -> i + 1).boxed(), 2).subscribe(endless);
+		endless.request(1);
+		await().atMost(Duration.ofSeconds(60)).until(() -> endless.elements.size() == 1);
+		endless.subscription.cancel();
+		assertThat(pool.submit(RemoteWorkerIntegrationTests::pid).get(60, TimeUnit.SECONDS)).isEqualTo(workerPid);
+	}
+
+	@Test
 	void callsRunInARemoteWorkerThatHoldsNoSecretInItsCommand() throws Exception {
 		ProcessPool pool = pool((config, secrets) -> {
 		});

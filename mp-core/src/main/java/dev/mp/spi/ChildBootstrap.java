@@ -59,6 +59,15 @@ public interface ChildBootstrap extends AutoCloseable {
 		return null;
 	}
 
+	/**
+	 * What a bean method's return value becomes before the worker answers with it: a mode may turn its framework's
+	 * types into the JDK's, a single value into a {@code Future} and a stream of them into a
+	 * {@code java.util.concurrent.Flow.Publisher}. The default returns it as it is.
+	 */
+	default @Nullable Object returned(@Nullable Object value) {
+		return value;
+	}
+
 	@Override
 	void close();
 

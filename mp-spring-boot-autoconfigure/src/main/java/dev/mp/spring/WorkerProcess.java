@@ -13,11 +13,13 @@ import java.lang.annotation.Target;
  * gets a JVM of its own that exits after answering, as Python's {@code Process}.
  * <p>
  * Return types: {@code T} and {@code void} block the caller until the child answers; {@code CompletableFuture<T>}
- * and {@code Future<T>} return at once (a future returned by the method itself is awaited in the child). Arguments
- * and results must be serializable and allowed by {@code mp.serialization.allowed-classes} (the application's own
- * packages are). An exception thrown in the child reaches the caller as itself, with the child's stack followed by the
- * caller's. If the child dies, the caller gets a {@link dev.mp.ProcessDiedException} with its exit code and last
- * output.
+ * and {@code Future<T>} return at once (a future returned by the method itself is awaited in the child). With
+ * Reactor, {@code Mono<T>} calls on each subscription and {@code Flux<T>} streams the elements the method's own
+ * {@code Flux} makes in a pool's worker, a window of them in flight; cancelling the subscription cancels the call.
+ * Arguments and results must be serializable and allowed by {@code mp.serialization.allowed-classes} (the
+ * application's own packages are). An exception thrown in the child reaches the caller as itself, with the child's
+ * stack followed by the caller's. If the child dies, the caller gets a {@link dev.mp.ProcessDiedException} with its
+ * exit code and last output.
  * <p>
  * On a class, applies to every public method the class declares. In the child, the methods run in place.
  */

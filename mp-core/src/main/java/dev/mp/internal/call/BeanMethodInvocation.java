@@ -62,7 +62,7 @@ public final class BeanMethodInvocation implements Invocation {
 		Object result;
 		try {
 			method.setAccessible(true);
-			result = method.invoke(bean, this.arguments);
+			result = bootstrap.returned(method.invoke(bean, this.arguments));
 		}
 		catch (InvocationTargetException ex) {
 			throw ex.getTargetException();
@@ -73,6 +73,11 @@ public final class BeanMethodInvocation implements Invocation {
 			}
 			catch (ExecutionException ex) {
 				throw (ex.getCause() != null) ? ex.getCause() : ex;
+			}
+			catch (InterruptedException ex) {
+				// the call was cancelled: so is the work behind the future (a Mono's subscription)
+				future.cancel(true);
+				throw ex;
 			}
 		}
 		return result;

@@ -82,11 +82,12 @@ public final class CallContext {
 			return observedAs(call, observed);
 		}
 		return new CallRequest(FrameType.CONTEXT_CALL, Payload.prefixed(section, call.payload()),
-				(call.codecOffset() < 0) ? -1 : section.length + call.codecOffset(), observed);
+				(call.codecOffset() < 0) ? -1 : section.length + call.codecOffset(), observed, call.stream());
 	}
 
 	private static CallRequest observedAs(CallRequest call, CallObserver.@Nullable Observed observed) {
-		return (observed != null) ? new CallRequest(call.type(), call.payload(), call.codecOffset(), observed) : call;
+		return (observed != null)
+				? new CallRequest(call.type(), call.payload(), call.codecOffset(), observed, call.stream()) : call;
 	}
 
 	/** The caller's MDC as far as it travels: empty when it does not. */

@@ -124,7 +124,7 @@ public final class CallEncoder {
 		}
 		byte[] transcoded = Arrays.copyOf(bytes, offset + java.length);
 		System.arraycopy(java, 0, transcoded, offset, java.length);
-		return new CallRequest(call.type(), Payload.of(transcoded), offset, call.observed());
+		return new CallRequest(call.type(), Payload.of(transcoded), offset, call.observed(), call.stream());
 	}
 
 	/** What may cross as it is now: the defaults, what was added, and the packages of the targets started so far. */

@@ -23,6 +23,7 @@ import dev.mp.WorkerSetupException;
 import dev.mp.internal.call.CallRequest;
 import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
+import dev.mp.internal.call.ElementSink;
 import dev.mp.internal.call.Failure;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.call.WorkerReports;
@@ -72,6 +73,9 @@ final class ChildConnection {
 	private volatile @Nullable CallMailbox mailbox;
 
 	private final Map<Long, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+
+	/** Where the elements of streamed calls go, by call id, until their answers. */
+	private final Map<Long, ElementSink> streams = new ConcurrentHashMap<>();
 
 	/** The latest report of a call's progress, shown while that call waits for its answer. */
 	private volatile @Nullable CallProgress progress;
@@ -154,7 +158,18 @@ final class ChildConnection {
 		long callId = this.nextCallId.incrementAndGet();
 		CompletableFuture<Object> result = new PendingCall(caller);
 		this.pending.put(callId, result);
-		result.whenComplete((value, failure) -> this.pending.remove(callId));
+		ElementSink stream = request.stream();
+		if (stream != null) {
+			this.streams.put(callId, stream);
+			stream.bind((taken) -> send(new Frame(FrameType.DEMAND, callId,
+					ByteBuffer.allocate(Integer.BYTES).putInt(taken).array())));
+		}
+		result.whenComplete((value, failure) -> {
+			this.pending.remove(callId);
+			if (stream != null) {
+				this.streams.remove(callId);
+			}
+		});
 		CallRequest form = this.codecBuilt ? request : this.parent.forColdChild(request);
 		// sent once the child is ready: what the caller may change after submitting must not change the call
 		CallRequest sent = this.ready.isDone() ? form : form.frozen();
@@ -164,8 +179,15 @@ final class ChildConnection {
 				return;
 			}
 			try {
-				CallTransport.sendCall(channel, this.mailbox, sent.type(), callId, sent.payload(),
-						this.parent.maxFrameBytes());
+				if (stream != null) {
+					// over the socket, never staged: the worker's frame thread must know it at once for a stream
+					CallTransport.writeToWorker(channel, this.mailbox,
+							new Frame(sent.type(), callId, sent.payload().bytes()));
+				}
+				else {
+					CallTransport.sendCall(channel, this.mailbox, sent.type(), callId, sent.payload(),
+							this.parent.maxFrameBytes());
+				}
 			}
 			catch (IOException ex) {
 				// the child is going away; its exit fails this call with the facts
@@ -255,6 +277,7 @@ final class ChildConnection {
 					case OUTPUT -> output(frame.payload());
 					case FACTS -> this.child.jvm = WorkerReports.facts(frame.payload(), Instant.now());
 					case PROGRESS -> progressed(frame.correlationId(), WorkerReports.progress(frame.payload()));
+					case ELEMENT -> element(frame.correlationId(), frame.payload());
 					case LOG_EVENT -> LogEvents.emit(frame.payload(), this.child.name(), localPid(), this.child.tail());
 					default -> throw new ProtocolException("Unexpected " + frame.type() + " frame");
 				}
@@ -297,6 +320,26 @@ final class ChildConnection {
 						ex.toString());
 			}
 		}
+	}
+
+	/**
+	 * An element of a streamed call, decoded here as answers are; one that cannot be read fails its stream, whose
+	 * call is then cancelled. Only the reader thread calls this, ahead of the call's answer.
+	 */
+	private void element(long callId, byte[] payload) {
+		ElementSink sink = this.streams.get(callId);
+		if (sink == null) {
+			return;
+		}
+		Object value;
+		try {
+			value = decode(payload);
+		}
+		catch (Throwable ex) {
+			sink.failed(ThrowableSnapshot.of(ex).keepIfItAnswers(ex));
+			return;
+		}
+		sink.element(value);
 	}
 
 	/** A call waiting for its answer, and whose future hears its progress. */

@@ -82,7 +82,23 @@ public enum FrameType {
 	 * form; until then the parent sends them in the JDK codec's where it can (see
 	 * {@code dev.mp.internal.codec.ColdStartCodec}).
 	 */
-	CODEC_BUILT(17);
+	CODEC_BUILT(17),
+
+	/**
+	 * Parent to child: a call whose result the worker sends element by element: the window (an int, how many elements
+	 * it may send ahead of the caller's demand), the call's own type code, then its payload. It never comes through
+	 * the mailbox.
+	 */
+	STREAM_CALL(18),
+
+	/** Child to parent: the next element of the streamed call with this correlation id, encoded by the codec. */
+	ELEMENT(19),
+
+	/**
+	 * Parent to child: the caller took this many more elements (an int) of the streamed call with this correlation id,
+	 * so the worker may send as many more.
+	 */
+	DEMAND(20);
 
 	private static final FrameType[] BY_CODE = new FrameType[32];
 

@@ -59,10 +59,13 @@ final class CallExecutor {
 		this.observer = (observer != null) ? GuardedCallObserver.of(observer) : null;
 	}
 
-	/** The call's result, or what it threw, or why it could not run: an answer whatever the call throws. */
-	Answer answer(Frame request, @Nullable CallMailbox mailbox) {
+	/**
+	 * The call's result, or what it threw, or why it could not run: an answer whatever the call throws.
+	 * @param stream sends the elements of a streamed call's result, which then answers {@code null}; or {@code null}
+	 */
+	Answer answer(Frame request, @Nullable CallMailbox mailbox, @Nullable StreamSender stream) {
 		try {
-			return result(invocation(request, mailbox));
+			return result(invocation(request, mailbox), stream);
 		}
 		catch (Throwable ex) {
 			return failure(ex);
@@ -102,10 +105,14 @@ final class CallExecutor {
 		return header.mdc().isEmpty() ? call : new CallMdc(call, header.mdc());
 	}
 
-	private Answer result(Invocation invocation) {
+	private Answer result(Invocation invocation, @Nullable StreamSender stream) {
 		Object value;
 		try {
 			value = invocation.invoke(this.bootstrap);
+			if (stream != null) {
+				stream.send(value);
+				value = null;
+			}
 		}
 		catch (Throwable ex) {
 			return failure(ex);

@@ -3,6 +3,7 @@ package dev.mp.internal.worker;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -93,6 +94,12 @@ final class ChildRuntime {
 	/** The pool worker's shared-memory short cut for calls, or {@code null} (until it is mapped, or for good). */
 	private volatile CallMailbox mailbox;
 
+	/**
+	 * The streamed call running or last run, which the parent's demand frames feed (see {@link #stream}); left in
+	 * place when it ends, since the frame thread may already have put the next one here.
+	 */
+	private volatile @Nullable StreamSender stream;
+
 	/** Frames read from the socket since the handshake; only the frame thread touches it. */
 	private long framesRead;
 
@@ -171,7 +178,10 @@ final class ChildRuntime {
 			Frame frame;
 			while ((frame = this.channel.read()) != null) {
 				this.framesRead++;
-				if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL
+				if (frame.type() == FrameType.STREAM_CALL) {
+					stream(frame);
+				}
+				else if (frame.type() == FrameType.CALL || frame.type() == FrameType.COMPACT_CALL
 						|| frame.type() == FrameType.CONTEXT_CALL || frame.type() == FrameType.STAGED) {
 					callAndNext(frame);
 				}
@@ -352,6 +362,12 @@ final class ChildRuntime {
 		switch (frame.type()) {
 			case PING -> this.channel.write(Frame.of(FrameType.PONG, frame.correlationId()));
 			case SHUTDOWN -> exit(EXIT_OK);
+			case DEMAND -> {
+				StreamSender running = this.stream;
+				if (running != null && running.callId() == frame.correlationId()) {
+					running.grant(ByteBuffer.wrap(frame.payload()).getInt());
+				}
+			}
 			default -> throw new IOException("Unexpected " + frame.type() + " frame from the parent");
 		}
 	}
@@ -369,7 +385,31 @@ final class ChildRuntime {
 		}
 	}
 
+	/**
+	 * Runs a streamed call on a thread of its own, so that this frame thread goes on reading the socket for the
+	 * parent's demand; the parent sends this worker no other call until the stream has answered.
+	 */
+	private void stream(Frame frame) {
+		ByteBuffer payload = ByteBuffer.wrap(frame.payload());
+		int window = payload.getInt();
+		FrameType type = FrameType.of(payload.get());
+		byte[] call = new byte[payload.remaining()];
+		payload.get(call);
+		StreamSender sender = new StreamSender(frame.correlationId(), window, this.channel, this.codec,
+				this.running);
+		this.stream = sender;
+		Thread streaming = new Thread(() -> call(new Frame(type, frame.correlationId(), call), sender), "mp-stream");
+		streaming.setDaemon(true);
+		WorkerHalt.ifItFails(streaming);
+		streaming.start();
+	}
+
 	private void call(Frame request) {
+		call(request, null);
+	}
+
+	/** @param stream sends the elements of a streamed call, or {@code null} */
+	private void call(Frame request, @Nullable StreamSender stream) {
 		long id = request.correlationId();
 		synchronized (this.running) {
 			this.running.put(id, Thread.currentThread());
@@ -392,7 +432,8 @@ final class ChildRuntime {
 		this.reports.callStarted(id);
 		boolean reportedProgress;
 		try {
-			answer = (bodyThreads != null) ? answerOnBodyThread(id, request) : this.executor.answer(request, this.mailbox);
+			answer = (bodyThreads != null) ? answerOnBodyThread(id, request)
+					: this.executor.answer(request, this.mailbox, stream);
 		}
 		catch (Throwable ex) {
 			// not even the bare facts of a failure could be encoded (out of memory): the caller must not wait for ever
@@ -415,10 +456,12 @@ final class ChildRuntime {
 			if (this.workerCodec.builtUntold()) {
 				this.channel.write(Frame.of(FrameType.CODEC_BUILT, 0));
 			}
-			// behind the call's progress on the socket, so that its caller hears the last report before the answer
-			long callerWait = reportedProgress ? -1 : Math.min(CALLER_WAIT_NANOS, this.config.spinNanos());
-			CallTransport.sendAnswer(this.channel, this.mailbox, answer.type(), id, answer.payload(),
-					this.config.maxFrameBytes(), callerWait);
+			// behind the call's progress or elements on the socket, so that its caller has them all before the answer
+			long callerWait = (reportedProgress || stream != null) ? -1
+					: Math.min(CALLER_WAIT_NANOS, this.config.spinNanos());
+			// a stream's thread does not look at the mailbox after it, so its answer must not open the inbox there
+			CallTransport.sendAnswer(this.channel, (stream != null) ? null : this.mailbox, answer.type(), id,
+					answer.payload(), this.config.maxFrameBytes(), callerWait);
 		}
 		catch (IOException ex) {
 			ParentWatch.parentGone("cannot answer: " + ex);
@@ -445,7 +488,7 @@ final class ChildRuntime {
 		Throwable[] failure = new Throwable[1];
 		Thread body = new Thread(() -> {
 			try {
-				answer[0] = this.executor.answer(request, this.mailbox);
+				answer[0] = this.executor.answer(request, this.mailbox, null);
 			}
 			catch (Throwable ex) {
 				failure[0] = ex;

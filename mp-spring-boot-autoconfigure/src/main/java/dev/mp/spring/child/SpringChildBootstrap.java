@@ -71,6 +71,9 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 			"spring.main.web-application-type", "none", "spring.main.lazy-initialization", "true",
 			"spring.quartz.auto-startup", "false");
 
+	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Flux",
+			SpringChildBootstrap.class.getClassLoader());
+
 	private ConfigurableApplicationContext context;
 
 	private String sources;
@@ -152,6 +155,12 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 	@Override
 	public @Nullable CallObserver callObserver() {
 		return CallObservers.of(this.context.getBeanProvider(CallObserver.class).orderedStream().toList());
+	}
+
+	/** A {@code Mono} or {@code Flux} in the JDK's terms, when the application has Reactor. */
+	@Override
+	public @Nullable Object returned(@Nullable Object value) {
+		return REACTOR_PRESENT ? ReactorResults.adapt(value) : value;
 	}
 
 	@Override

@@ -31,7 +31,8 @@ import dev.mp.spring.child.SpringChildBootstrap;
 
 /**
  * Sends a {@link WorkerProcess @WorkerProcess} call to a worker of its pool (or to a fresh child JVM), and turns the
- * answer back into what the method's signature promises: the value (blocking), nothing (blocking), or a future.
+ * answer back into what the method's signature promises: the value (blocking), nothing (blocking), a future, or
+ * Reactor's {@code Mono} (sent on subscription) or {@code Flux} (streamed, see {@link ProcessPool#stream}).
  */
 final class WorkerProcessInterceptor implements MethodInterceptor {
 
@@ -40,6 +41,9 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 	private final ApplicationContext context;
 
 	private final Map<Method, Route> routes = new ConcurrentHashMap<>();
+
+	/** The pools that stream the elements of methods returning a {@code Flux}. */
+	private final Map<Method, ProcessPool> streamPools = new ConcurrentHashMap<>();
 
 	WorkerProcessInterceptor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
 		this.template = template;
@@ -58,7 +62,15 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		}
 		String beanName = beanName(invocation);
 		BeanCall call = new BeanCall(beanName, ClassUtils.getUserClass(targetClass), method, invocation.getArguments());
+		if (WorkerProcessMethods.returnsFlux(method)) {
+			ProcessPool pool = this.streamPools.computeIfAbsent(method,
+					(m) -> pool(annotation, this.template.getObject()));
+			return ReactiveReturns.flux(pool, call);
+		}
 		Route route = this.routes.computeIfAbsent(method, (m) -> route(annotation, beanName, targetClass, m));
+		if (WorkerProcessMethods.returnsMono(method)) {
+			return ReactiveReturns.mono(() -> route.send(call));
+		}
 		CompletableFuture<Object> result = route.send(call);
 		Class<?> returnType = method.getReturnType();
 		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
@@ -90,7 +102,6 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 	/** Where a method's calls go: a fresh JVM per call, or a pool whose workers fit the method's JVM settings. */
 	private Route route(WorkerProcess annotation, String beanName, Class<?> targetClass, Method method) {
 		ProcessTemplate processes = this.template.getObject();
-		boolean ownSettings = annotation.jvmOptions().length > 0 || !annotation.maxHeap().isEmpty();
 		if (annotation.fresh()) {
 			ProcessOptions options = withSettings(processes.defaults().toBuilder()
 				.bootstrapMode(SpringChildBootstrap.MODE)
@@ -100,9 +111,13 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 					: annotation.name();
 			return (call) -> processes.invoke(call, options, name);
 		}
-		if (!ownSettings) {
-			ProcessPool pool = processes.pool(annotation.pool());
-			return pool::invoke;
+		return pool(annotation, processes)::invoke;
+	}
+
+	/** The pool whose workers fit a method's JVM settings: its pool's, or one made for them. */
+	private static ProcessPool pool(WorkerProcess annotation, ProcessTemplate processes) {
+		if (annotation.jvmOptions().length == 0 && annotation.maxHeap().isEmpty()) {
+			return processes.pool(annotation.pool());
 		}
 		PoolOptions base = processes.poolOptions(annotation.pool());
 		PoolOptions fitting = base.toBuilder()
@@ -114,8 +129,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		if (!annotation.maxHeap().isEmpty()) {
 			name.add("-Xmx" + annotation.maxHeap());
 		}
-		ProcessPool pool = processes.pool(String.join(" ", name), fitting);
-		return pool::invoke;
+		return processes.pool(String.join(" ", name), fitting);
 	}
 
 	private static ProcessOptions withSettings(ProcessOptions.Builder options, WorkerProcess annotation) {

@@ -31,7 +31,21 @@ final class WorkerProcessMethods {
 	private static final List<String> UNSUPPORTED_RETURN_TYPES = List.of("org.reactivestreams.Publisher",
 			"kotlinx.coroutines.flow.Flow");
 
+	private static final String MONO = "reactor.core.publisher.Mono";
+
+	private static final String FLUX = "reactor.core.publisher.Flux";
+
 	private WorkerProcessMethods() {
+	}
+
+	/** Whether a method returns Reactor's {@code Mono}: its call is sent on subscription. */
+	static boolean returnsMono(Method method) {
+		return method.getReturnType().getName().equals(MONO);
+	}
+
+	/** Whether a method returns Reactor's {@code Flux}: the worker streams its elements. */
+	static boolean returnsFlux(Method method) {
+		return method.getReturnType().getName().equals(FLUX);
 	}
 
 	/**
@@ -86,7 +100,8 @@ final class WorkerProcessMethods {
 			List<Class<?>> travelling = new ArrayList<>(List.of(method.getParameterTypes()));
 			travelling.add(ResolvableType.forMethodReturnType(method).resolve(Object.class));
 			if (Future.class.isAssignableFrom(method.getReturnType())
-					|| CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+					|| CompletionStage.class.isAssignableFrom(method.getReturnType()) || returnsMono(method)
+					|| returnsFlux(method)) {
 				travelling.add(ResolvableType.forMethodReturnType(method).getGeneric(0).resolve(Object.class));
 			}
 			for (Class<?> value : travelling) {
@@ -129,13 +144,13 @@ final class WorkerProcessMethods {
 		ReflectionUtils.doWithMethods(type, (method) -> {
 			boolean annotated = AnnotatedElementUtils.hasAnnotation(method, WorkerProcess.class);
 			if (annotated || (onClass && coveredByClassAnnotation(method, type))) {
-				check(method, problems);
+				check(method, find(method, type), problems);
 			}
 		});
 		return problems;
 	}
 
-	private static void check(Method method, List<String> problems) {
+	private static void check(Method method, WorkerProcess annotation, List<String> problems) {
 		String name = method.getDeclaringClass().getName() + "." + method.getName();
 		int modifiers = method.getModifiers();
 		if (Modifier.isStatic(modifiers)) {
@@ -153,9 +168,15 @@ final class WorkerProcessMethods {
 						+ ": a worker method returns T, void, CompletableFuture<T> or Future<T>");
 			}
 		}
-		else if (cannotTravel(returnType)) {
+		else if (returnsFlux(method)) {
+			if (annotation.fresh()) {
+				problems.add(name + " returns a Flux, whose elements stream from a pool's worker: it cannot be fresh");
+			}
+		}
+		else if (!returnsMono(method) && cannotTravel(returnType)) {
 			problems.add(name + " returns " + returnType.getName() + ", which cannot be sent back from another "
-					+ "process: return a Serializable value (a List instead of a Stream, a value instead of Optional)");
+					+ "process: return a Serializable value (a List instead of a Stream, a value instead of Optional), "
+					+ "or a Mono or Flux of them");
 		}
 		Class<?>[] parameters = method.getParameterTypes();
 		for (int i = 0; i < parameters.length; i++) {
@@ -176,15 +197,10 @@ final class WorkerProcessMethods {
 			return true;
 		}
 		for (String unsupported : UNSUPPORTED_RETURN_TYPES) {
-			for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
-				if (candidate.getName().equals(unsupported)) {
-					return true;
-				}
-			}
-			for (Class<?> implemented : type.getInterfaces()) {
-				if (implemented.getName().equals(unsupported)) {
-					return true;
-				}
+			if (type.getName().equals(unsupported) || ClassUtils.getAllInterfacesForClassAsSet(type)
+				.stream()
+				.anyMatch((implemented) -> implemented.getName().equals(unsupported))) {
+				return true;
 			}
 		}
 		Class<?> component = type.isArray() ? type.getComponentType() : type;

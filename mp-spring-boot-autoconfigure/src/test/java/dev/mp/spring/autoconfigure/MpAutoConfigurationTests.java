@@ -8,10 +8,13 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.reactivestreams.Publisher;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import dev.mp.ProcessTemplate;
 import dev.mp.QueueFullPolicy;
@@ -224,7 +227,9 @@ class MpAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("BadWorker.maybe returns java.util.Optional")
 				.hasMessageContaining("BadWorker.locked must be public and not final")
-				.hasMessageContaining("BadWorker.stream returns java.util.stream.Stream");
+				.hasMessageContaining("BadWorker.stream returns java.util.stream.Stream")
+				.hasMessageContaining("BadWorker.freshFlux returns a Flux, whose elements stream from a pool's worker")
+				.hasMessageContaining("BadWorker.publisher returns org.reactivestreams.Publisher");
 		});
 	}
 
@@ -280,6 +285,16 @@ class MpAutoConfigurationTests {
 			return "done";
 		}
 
+		@WorkerProcess
+		public Mono<String> later() {
+			return Mono.just("done");
+		}
+
+		@WorkerProcess
+		public Flux<String> streamed() {
+			return Flux.just("done");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -307,6 +322,16 @@ class MpAutoConfigurationTests {
 		@WorkerProcess
 		public java.util.stream.Stream<String> stream() {
 			return java.util.stream.Stream.empty();
+		}
+
+		@WorkerProcess(fresh = true)
+		public Flux<String> freshFlux() {
+			return Flux.empty();
+		}
+
+		@WorkerProcess
+		public Publisher<String> publisher() {
+			return Flux.empty();
 		}
 
 	}
