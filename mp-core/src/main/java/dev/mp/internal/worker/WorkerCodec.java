@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.mp.internal.codec.BackgroundCodec;
 import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.codec.JavaSerializationCodec;
 import dev.mp.spi.Codec;
@@ -41,8 +42,7 @@ final class WorkerCodec {
 	 * @param executor where the provider is looked up
 	 */
 	static WorkerCodec start(BootstrapConfig config, ClassLoader classLoader, Executor executor) {
-		JavaSerializationCodec java = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), HOW_TO_ALLOW,
-				config.maxFrameBytes());
+		JavaSerializationCodec java = trustingJava(config.maxFrameBytes());
 		if (config.codec().isJava()) {
 			return new WorkerCodec(java, CompletableFuture.completedFuture(null));
 		}
@@ -56,9 +56,30 @@ final class WorkerCodec {
 				found.completeExceptionally(ex);
 			}
 		});
-		Codec codec = BackgroundCodec.onFirstUse(config.codec().name(), () -> found.join()
-			.create(new CodecSettings((name) -> true, HOW_TO_ALLOW, config.maxFrameBytes(), java, classLoader)));
+		Codec codec = BackgroundCodec.onFirstUse(config.codec().name(),
+				() -> found.join().create(trusting(config.maxFrameBytes(), java, classLoader)));
 		return new WorkerCodec(codec, disagreement);
+	}
+
+	/**
+	 * The codec a worker of the parent's would have, for a call run in the parent's own JVM: the provider is the
+	 * parent's, at hand.
+	 */
+	static Codec inPlace(CodecChoice choice, int maxFrameBytes, ClassLoader classLoader) {
+		JavaSerializationCodec java = trustingJava(maxFrameBytes);
+		CodecProvider provider = choice.provider();
+		return (provider != null)
+				? BackgroundCodec.onFirstUse(choice.name(),
+						() -> provider.create(trusting(maxFrameBytes, java, classLoader)))
+				: java;
+	}
+
+	private static JavaSerializationCodec trustingJava(int maxFrameBytes) {
+		return new JavaSerializationCodec(ClassAllowList.of(List.of("*")), HOW_TO_ALLOW, maxFrameBytes);
+	}
+
+	private static CodecSettings trusting(int maxFrameBytes, Codec java, ClassLoader classLoader) {
+		return new CodecSettings((name) -> true, HOW_TO_ALLOW, maxFrameBytes, java, classLoader);
 	}
 
 	/** The provider of the parent's codec, after telling {@code disagreement} whether this worker has the same. */
