@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.interceptor.ExposeBeanNameAdvisors;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,8 +32,9 @@ import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.child.SpringChildBootstrap;
 
 /**
- * Sends a {@link WorkerProcess @WorkerProcess} call to a worker of its pool (or to a fresh child JVM), and turns the
- * answer back into what the method's signature promises: the value (blocking), nothing (blocking), or a future.
+ * Sends a {@link WorkerProcess @WorkerProcess} call to a worker of its pool (or to a fresh child JVM), or in place
+ * through the codec ({@code mp.mode=in-place}), and turns the answer back into what the method's signature promises:
+ * the value (blocking), nothing (blocking), or a future.
  */
 final class WorkerProcessInterceptor implements MethodInterceptor {
 
@@ -39,11 +42,14 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 
 	private final ApplicationContext context;
 
+	private final boolean inPlace;
+
 	private final Map<Method, Route> routes = new ConcurrentHashMap<>();
 
-	WorkerProcessInterceptor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
+	WorkerProcessInterceptor(ObjectProvider<ProcessTemplate> template, ApplicationContext context, boolean inPlace) {
 		this.template = template;
 		this.context = context;
+		this.inPlace = inPlace;
 	}
 
 	@Override
@@ -59,7 +65,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		String beanName = beanName(invocation);
 		BeanCall call = new BeanCall(beanName, ClassUtils.getUserClass(targetClass), method, invocation.getArguments());
 		Route route = this.routes.computeIfAbsent(method, (m) -> route(annotation, beanName, targetClass, m));
-		CompletableFuture<Object> result = route.send(call);
+		CompletableFuture<Object> result = route.send(call, target);
 		Class<?> returnType = method.getReturnType();
 		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
 			return result;
@@ -87,9 +93,16 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		}
 	}
 
-	/** Where a method's calls go: a fresh JVM per call, or a pool whose workers fit the method's JVM settings. */
+	/**
+	 * Where a method's calls go: a fresh JVM per call, a pool whose workers fit the method's JVM settings, or this JVM
+	 * (its pool named to the template's call observer all the same).
+	 */
 	private Route route(WorkerProcess annotation, String beanName, Class<?> targetClass, Method method) {
 		ProcessTemplate processes = this.template.getObject();
+		if (this.inPlace) {
+			String pool = annotation.fresh() ? null : annotation.pool();
+			return (call, target) -> processes.invokeInPlace(call, Objects.requireNonNull(target, "target"), pool);
+		}
 		boolean ownSettings = annotation.jvmOptions().length > 0 || !annotation.maxHeap().isEmpty();
 		if (annotation.fresh()) {
 			ProcessOptions options = withSettings(processes.defaults().toBuilder()
@@ -98,11 +111,11 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 			String name = annotation.name().isEmpty()
 					? ((beanName != null) ? beanName : targetClass.getSimpleName()) + "." + method.getName()
 					: annotation.name();
-			return (call) -> processes.invoke(call, options, name);
+			return (call, target) -> processes.invoke(call, options, name);
 		}
 		if (!ownSettings) {
 			ProcessPool pool = processes.pool(annotation.pool());
-			return pool::invoke;
+			return (call, target) -> pool.invoke(call);
 		}
 		PoolOptions base = processes.poolOptions(annotation.pool());
 		PoolOptions fitting = base.toBuilder()
@@ -115,7 +128,7 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 			name.add("-Xmx" + annotation.maxHeap());
 		}
 		ProcessPool pool = processes.pool(String.join(" ", name), fitting);
-		return pool::invoke;
+		return (call, target) -> pool.invoke(call);
 	}
 
 	private static ProcessOptions withSettings(ProcessOptions.Builder options, WorkerProcess annotation) {
@@ -129,7 +142,8 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 	@FunctionalInterface
 	private interface Route {
 
-		CompletableFuture<Object> send(BeanCall call);
+		/** @param target the bean's own object, which a call in place runs on */
+		CompletableFuture<Object> send(BeanCall call, @Nullable Object target);
 
 	}
 
