@@ -15,6 +15,7 @@ import org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAuto
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * A {@code @WorkerProcess} call is an {@code mp.call} observation of the application, and the worker continues the
  * caller's trace: its span is a child of the call's span, in the same trace, and its log context has the trace's ids;
  * with Brave and with OpenTelemetry, in real worker JVMs booting the same application. The context-propagation
- * values opted in cross too.
+ * values opted in cross too. In place ({@code mp.mode=in-place}) a call carries the same.
  */
 @ExtendWith(NoChildProcessesLeft.class)
 class TracingIntegrationTests {
@@ -72,6 +73,24 @@ class TracingIntegrationTests {
 		assertThat(service.threadLocals()).isEqualTo("null null");
 		await().until(() -> TracingTestApplication.stopped.size() == 2);
 		assertTheWorkerContinuesTheCallersTrace();
+	}
+
+	@Test
+	void inPlaceACallContinuesTheCallersTraceAndCarriesTheThreadLocalsAsInAWorker() {
+		start(OpenTelemetryTracingAutoConfiguration.class, "--mp.mode=in-place", "--mp.worker.context.keys=test.tenant");
+		TracedService service = this.context.getBean(TracedService.class);
+		TestAccessor.TENANT.set("acme");
+		TestAccessor.SECRET.set("s3cr3t");
+		try {
+			assertThat(service.threadLocals()).isEqualTo("acme null");
+		}
+		finally {
+			TestAccessor.TENANT.remove();
+			TestAccessor.SECRET.remove();
+		}
+		await().until(() -> TracingTestApplication.stopped.size() == 1);
+		assertTheWorkerContinuesTheCallersTrace();
+		assertThat(this.context.getBean(ProcessTemplate.class).children()).isEmpty();
 	}
 
 	private void start(Class<?> otherTracer, String... arguments) {
