@@ -61,15 +61,7 @@ class TracingIntegrationTests {
 	void theThreadLocalsOptedInCrossWithTheTraceAndAreGoneAfterTheCall() {
 		start(OpenTelemetryTracingAutoConfiguration.class, "--mp.worker.context.keys=test.tenant");
 		TracedService service = this.context.getBean(TracedService.class);
-		TestAccessor.TENANT.set("acme");
-		TestAccessor.SECRET.set("s3cr3t");
-		try {
-			assertThat(service.threadLocals()).isEqualTo("acme null");
-		}
-		finally {
-			TestAccessor.TENANT.remove();
-			TestAccessor.SECRET.remove();
-		}
+		assertThat(threadLocalsSeenWithATenantAndASecret(service)).isEqualTo("acme null");
 		assertThat(service.threadLocals()).isEqualTo("null null");
 		await().until(() -> TracingTestApplication.stopped.size() == 2);
 		assertTheWorkerContinuesTheCallersTrace();
@@ -79,18 +71,23 @@ class TracingIntegrationTests {
 	void inPlaceACallContinuesTheCallersTraceAndCarriesTheThreadLocalsAsInAWorker() {
 		start(OpenTelemetryTracingAutoConfiguration.class, "--mp.mode=in-place", "--mp.worker.context.keys=test.tenant");
 		TracedService service = this.context.getBean(TracedService.class);
+		assertThat(threadLocalsSeenWithATenantAndASecret(service)).isEqualTo("acme null");
+		await().until(() -> TracingTestApplication.stopped.size() == 1);
+		assertTheWorkerContinuesTheCallersTrace();
+		assertThat(this.context.getBean(ProcessTemplate.class).children()).isEmpty();
+	}
+
+	/** What the call sees of the thread-locals, set on this thread for the call alone. */
+	private static String threadLocalsSeenWithATenantAndASecret(TracedService service) {
 		TestAccessor.TENANT.set("acme");
 		TestAccessor.SECRET.set("s3cr3t");
 		try {
-			assertThat(service.threadLocals()).isEqualTo("acme null");
+			return service.threadLocals();
 		}
 		finally {
 			TestAccessor.TENANT.remove();
 			TestAccessor.SECRET.remove();
 		}
-		await().until(() -> TracingTestApplication.stopped.size() == 1);
-		assertTheWorkerContinuesTheCallersTrace();
-		assertThat(this.context.getBean(ProcessTemplate.class).children()).isEmpty();
 	}
 
 	private void start(Class<?> otherTracer, String... arguments) {
