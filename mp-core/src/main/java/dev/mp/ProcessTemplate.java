@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import dev.mp.internal.logging.LogEvents;
 import dev.mp.internal.parent.ChildJvm;
 import dev.mp.internal.parent.TemplateRuntime;
 import dev.mp.internal.parent.TemplateSettings;
+import dev.mp.internal.worker.InPlaceCalls;
 import dev.mp.spi.BeanCall;
 import dev.mp.spi.CallObserver;
 import dev.mp.spi.LaunchAttributes;
@@ -77,6 +79,8 @@ public final class ProcessTemplate implements AutoCloseable {
 
 	private final TemplateRuntime runtime;
 
+	private final InPlaceCalls inPlaceCalls;
+
 	/** A template with default settings. */
 	public ProcessTemplate() {
 		this(builder());
@@ -91,6 +95,8 @@ public final class ProcessTemplate implements AutoCloseable {
 				builder.retainExited, builder.runDirectoryBase, builder.sharedMemoryBase, builder.classLoader,
 				builder.launchers, builder.listeners, builder.launchAttributes(), builder.jvmFactsInterval),
 				this.encoder);
+		this.inPlaceCalls = new InPlaceCalls(this.encoder, builder.maxFrameBytes, builder.callObserver,
+				builder.classLoader);
 		this.poolOptions = Map.copyOf(builder.pools);
 		this.poolOptions.forEach((name, options) -> this.runtime.launcher(options.launcher()));
 		this.defaultPoolOptions = (builder.defaultPoolOptions != null) ? builder.defaultPoolOptions
@@ -155,6 +161,33 @@ public final class ProcessTemplate implements AutoCloseable {
 	public CompletableFuture<Object> invoke(BeanCall call, ProcessOptions options, String namePrefix) {
 		BeanMethodInvocation invocation = BeanMethodInvocation.of(call);
 		return this.runtime.invoke(this.encoder.beanCall(invocation, null), invocation.describe(), options, namePrefix);
+	}
+
+	/**
+	 * Runs one bean method call in this JVM instead of a worker, for tests ({@code mp.mode=in-place} in a Spring
+	 * application): on a thread of its own, as a worker would, with its arguments, its result and what it throws sent
+	 * through the template's codec and allow-list both ways, so that a value that could not travel fails the same way
+	 * as in a worker. No child JVM is started.
+	 * @param call what to run
+	 * @param bean the object whose method runs: the target, not a proxy that would send the call again
+	 * @param pool the pool the call stands for, as the template's call observer sees it, or {@code null} for a fresh
+	 * JVM
+	 * @throws SerializationException at once if an argument cannot be sent, as {@link ProcessPool#invoke} does
+	 * @throws IllegalStateException if the template is closed
+	 */
+	public CompletableFuture<Object> invokeInPlace(BeanCall call, Object bean, @Nullable String pool) {
+		return invokeInPlace(call, bean, pool, UnaryOperator.identity());
+	}
+
+	/**
+	 * Runs one bean method call in this JVM, as {@link #invokeInPlace(BeanCall, Object, String)} does, with what the
+	 * method returns first turned by {@code returned} as a worker's bootstrap mode turns it (its framework's single
+	 * values into futures, see {@link dev.mp.spi.ChildBootstrap#returned}).
+	 */
+	public CompletableFuture<Object> invokeInPlace(BeanCall call, Object bean, @Nullable String pool,
+			UnaryOperator<@Nullable Object> returned) {
+		return this.runtime.whileOpen("it runs no new calls",
+				() -> this.inPlaceCalls.invoke(call, bean, pool, returned));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.mp.sample;
 
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 
 import org.springframework.stereotype.Service;
@@ -59,6 +60,16 @@ public class PrimeService {
 			CurrentProcess.progress(to, upTo, count + " primes so far");
 		}
 		return CompletableFuture.completedFuture(count);
+	}
+
+	/**
+	 * How many of {@code candidates} are prime. The collection travels to the worker, so it must be one that can: a
+	 * {@code TreeSet} sorted by a lambda cannot (the lambda is not serializable), and fails the call before any
+	 * worker is asked.
+	 */
+	@WorkerProcess
+	public long countPrimesAmong(Collection<Integer> candidates) {
+		return candidates.stream().filter((n) -> n >= 2 && isPrime(n)).count();
 	}
 
 	static long count(int upTo) {

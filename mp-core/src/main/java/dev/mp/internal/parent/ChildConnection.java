@@ -25,19 +25,17 @@ import dev.mp.internal.call.CallbackFuture;
 import dev.mp.internal.call.ChildCall;
 import dev.mp.internal.call.ElementSink;
 import dev.mp.internal.call.Failure;
+import dev.mp.internal.call.Outcome;
 import dev.mp.internal.call.ThrowableSnapshot;
 import dev.mp.internal.call.WorkerReports;
 import dev.mp.internal.launch.OutputLines;
 import dev.mp.internal.logging.LogEvents;
 import dev.mp.internal.mailbox.CallMailbox;
 import dev.mp.internal.transport.CallTransport;
-import dev.mp.internal.wire.BufferStreams;
 import dev.mp.internal.wire.Frame;
 import dev.mp.internal.wire.FrameChannel;
 import dev.mp.internal.wire.FrameType;
-import dev.mp.internal.wire.PlainValues;
 import dev.mp.internal.wire.ProtocolException;
-import dev.mp.internal.wire.Throwables;
 
 /**
  * Carries one child's calls: sends each through the child's mailbox in shared memory (staged there when it is large)
@@ -417,17 +415,7 @@ final class ChildConnection {
 		if (!this.pending.containsKey(callId)) {
 			return null;
 		}
-		try {
-			return switch (type) {
-				case RESULT -> new Outcome(decode(BufferStreams.bytes(payload)), null);
-				case PLAIN_RESULT -> new Outcome(PlainValues.decode(payload), null);
-				default -> new Outcome(null, remoteThrowable((Failure) decode(BufferStreams.bytes(payload))));
-			};
-		}
-		catch (Throwable ex) {
-			// a class's own readObject may throw anything; the reader thread goes on and the caller hears
-			return new Outcome(null, ThrowableSnapshot.of(ex).keepIfItAnswers(ex));
-		}
+		return Outcome.read(type, payload, this::decode, this::remoteThrowable);
 	}
 
 	private Object decode(byte[] bytes) {
@@ -441,24 +429,9 @@ final class ChildConnection {
 		}
 	}
 
-	/** A decoded answer: the call's value, or what it threw (or why its answer could not be read). */
-	private record Outcome(@Nullable Object value, @Nullable Throwable failure) {
-	}
-
 	/** What a call threw, as it was if it can be read back and trusted, as a stand-in otherwise. */
 	private Throwable remoteThrowable(Failure failure) {
-		Throwable decoded = null;
-		if (failure.thrown() != null) {
-			try {
-				decoded = (Throwable) decode(failure.thrown());
-			}
-			catch (Throwable ex) {
-				// the exception class's own readObject may throw anything: the snapshot has its facts
-				logger.debug("Exception from child '{}' cannot be read back; using a stand-in: {}", this.child.name(),
-						Throwables.describe(ex));
-			}
-		}
-		Throwable thrown = failure.snapshot().keepIfItAnswers(decoded);
+		Throwable thrown = failure.rebuild(this::decode);
 		if (failure.setup()) {
 			String message = failure.snapshot().message();
 			return new WorkerSetupException("Child JVM could not run " + this.child.description() + ": "

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.mp.internal.codec.BackgroundCodec;
 import dev.mp.internal.codec.ClassAllowList;
+import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.codec.CodecIdentity;
 import dev.mp.internal.codec.ColdStartCodec;
 import dev.mp.internal.codec.JavaSerializationCodec;
@@ -60,8 +61,7 @@ final class WorkerCodec {
 	 * long again, to save its background build the loading of them
 	 */
 	static WorkerCodec start(BootstrapConfig config, ClassLoader classLoader, Executor executor, boolean build) {
-		JavaSerializationCodec java = new JavaSerializationCodec(ClassAllowList.of(List.of("*")), HOW_TO_ALLOW,
-				config.maxFrameBytes());
+		JavaSerializationCodec java = trustingJava(config.maxFrameBytes());
 		if (config.codec().isJava()) {
 			return new WorkerCodec(java, null, false, CompletableFuture.completedFuture(null));
 		}
@@ -75,10 +75,31 @@ final class WorkerCodec {
 				found.completeExceptionally(ex);
 			}
 		});
-		BackgroundCodec provided = BackgroundCodec.onDemand(config.codec().name(), () -> found.join()
-			.create(new CodecSettings((name) -> true, HOW_TO_ALLOW, config.maxFrameBytes(), java, classLoader)));
+		BackgroundCodec provided = BackgroundCodec.onDemand(config.codec().name(),
+				() -> found.join().create(trusting(config.maxFrameBytes(), java, classLoader)));
 		ColdStartCodec codec = new ColdStartCodec(provided, java);
 		return new WorkerCodec(codec, codec, build && !config.end().oneShot(), disagreement);
+	}
+
+	/**
+	 * The codec a worker of the parent's would have, for a call run in the parent's own JVM: the provider is the
+	 * parent's, at hand.
+	 */
+	static Codec inPlace(CodecChoice choice, int maxFrameBytes, ClassLoader classLoader) {
+		JavaSerializationCodec java = trustingJava(maxFrameBytes);
+		CodecProvider provider = choice.provider();
+		return (provider != null)
+				? BackgroundCodec.onDemand(choice.name(),
+						() -> provider.create(trusting(maxFrameBytes, java, classLoader)))
+				: java;
+	}
+
+	private static JavaSerializationCodec trustingJava(int maxFrameBytes) {
+		return new JavaSerializationCodec(ClassAllowList.of(List.of("*")), HOW_TO_ALLOW, maxFrameBytes);
+	}
+
+	private static CodecSettings trusting(int maxFrameBytes, Codec java, ClassLoader classLoader) {
+		return new CodecSettings((name) -> true, HOW_TO_ALLOW, maxFrameBytes, java, classLoader);
 	}
 
 	/** The provider of the parent's codec, after telling {@code disagreement} whether this worker has the same. */

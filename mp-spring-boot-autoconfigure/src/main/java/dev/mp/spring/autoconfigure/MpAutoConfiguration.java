@@ -11,7 +11,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,7 +34,8 @@ import dev.mp.spring.proxy.WorkerProcessBeanPostProcessor;
 /**
  * Registers mp's {@link ProcessTemplate}, its pools ({@code mp.pools.*}), and the processing of
  * {@link dev.mp.spring.WorkerProcess @WorkerProcess}. Inside a worker (a child JVM mp started), {@code @WorkerProcess}
- * methods run in place and no pool is warmed, so nothing forks again.
+ * methods run in place and no pool is warmed, so nothing forks again; with {@code mp.mode=in-place} (for tests) they
+ * run in this JVM through the codec, and no pool is warmed either.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "mp.enabled", matchIfMissing = true)
@@ -41,6 +44,9 @@ public final class MpAutoConfiguration {
 
 	/** The pool {@code @WorkerProcess} uses when it names none. */
 	static final String DEFAULT_POOL = "default";
+
+	/** Where {@code @WorkerProcess} methods run (see {@link MpProperties#getMode()}). */
+	static final String MODE_PROPERTY = "mp.mode";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -164,10 +170,16 @@ public final class MpAutoConfiguration {
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static WorkerProcessBeanPostProcessor workerProcessBeanPostProcessor(
 				ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
-			return new WorkerProcessBeanPostProcessor(template, context);
+			// bound here, not injected: a post-processor's dependencies are created too early to be post-processed
+			MpProperties.Mode mode = Binder.get(context.getEnvironment())
+				.bind(MODE_PROPERTY, MpProperties.Mode.class)
+				.orElse(MpProperties.Mode.WORKERS);
+			return new WorkerProcessBeanPostProcessor(template, context, mode == MpProperties.Mode.IN_PLACE);
 		}
 
+		/** Warms pools only where their workers will be used: in place, none is started. */
 		@Bean
+		@ConditionalOnProperty(name = MODE_PROPERTY, havingValue = "workers", matchIfMissing = true)
 		PoolWarmer mpPoolWarmer(ProcessTemplate template, MpProperties properties,
 				WorkerProcessBeanPostProcessor workerProcesses) {
 			return new PoolWarmer(template, properties.getPools().keySet(), workerProcesses,

@@ -26,6 +26,13 @@ public class MpProperties {
 	 */
 	private boolean enabled = true;
 
+	/**
+	 * Where @WorkerProcess methods run: in worker JVMs, or in this JVM with their values still sent through the codec
+	 * and the serialization allow-list both ways, for tests. ProcessTemplate's own pools and processes always use
+	 * worker JVMs.
+	 */
+	private Mode mode = Mode.WORKERS;
+
 	private final Worker worker = new Worker();
 
 	private final Shutdown shutdown = new Shutdown();
@@ -49,6 +56,14 @@ public class MpProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
 	}
 
 	public Worker getWorker() {
@@ -77,6 +92,24 @@ public class MpProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	/**
+	 * Where {@code @WorkerProcess} methods run.
+	 */
+	public enum Mode {
+
+		/**
+		 * In worker JVMs: the pools' warm workers, or a fresh JVM per call.
+		 */
+		WORKERS,
+
+		/**
+		 * In this JVM, each call on a thread of its own, its arguments, result and exception still sent through the
+		 * codec and the allow-list both ways: no worker JVM is started. For tests.
+		 */
+		IN_PLACE
+
 	}
 
 	/**

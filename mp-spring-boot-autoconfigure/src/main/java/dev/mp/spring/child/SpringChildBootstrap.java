@@ -160,6 +160,11 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 	/** A {@code Mono} or {@code Flux} in the JDK's terms, when the application has Reactor. */
 	@Override
 	public @Nullable Object returned(@Nullable Object value) {
+		return adaptReturned(value);
+	}
+
+	/** A bean method's Reactor {@code Mono} as a future, a {@code Flux} as a {@code Flow.Publisher}; others as they are. */
+	public static @Nullable Object adaptReturned(@Nullable Object value) {
 		return REACTOR_PRESENT ? ReactorResults.adapt(value) : value;
 	}
 

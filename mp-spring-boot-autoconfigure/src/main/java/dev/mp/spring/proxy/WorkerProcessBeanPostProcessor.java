@@ -34,11 +34,15 @@ public class WorkerProcessBeanPostProcessor extends AbstractBeanFactoryAwareAdvi
 
 	private final ObjectProvider<ProcessTemplate> template;
 
-	public WorkerProcessBeanPostProcessor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
+	/**
+	 * @param inPlace whether calls run in this JVM, through the codec, rather than in workers (for tests)
+	 */
+	public WorkerProcessBeanPostProcessor(ObjectProvider<ProcessTemplate> template, ApplicationContext context,
+			boolean inPlace) {
 		Pointcut onClass = new AnnotationMatchingPointcut(WorkerProcess.class, true);
 		Pointcut onMethod = new AnnotationMatchingPointcut(null, WorkerProcess.class, true);
 		this.advisor = new DefaultPointcutAdvisor(new ComposablePointcut(onClass).union(onMethod),
-				new WorkerProcessInterceptor(template, context));
+				new WorkerProcessInterceptor(template, context, inPlace));
 		this.template = template;
 		setProxyTargetClass(true);
 		setBeforeExistingAdvisors(true);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.interceptor.ExposeBeanNameAdvisors;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,9 +32,10 @@ import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.child.SpringChildBootstrap;
 
 /**
- * Sends a {@link WorkerProcess @WorkerProcess} call to a worker of its pool (or to a fresh child JVM), and turns the
- * answer back into what the method's signature promises: the value (blocking), nothing (blocking), a future, or
- * Reactor's {@code Mono} (sent on subscription) or {@code Flux} (streamed, see {@link ProcessPool#stream}).
+ * Sends a {@link WorkerProcess @WorkerProcess} call to a worker of its pool (or to a fresh child JVM), or in place
+ * through the codec ({@code mp.mode=in-place}), and turns the answer back into what the method's signature promises:
+ * the value (blocking), nothing (blocking), a future, or Reactor's {@code Mono} (sent on subscription) or {@code Flux}
+ * (streamed, see {@link ProcessPool#stream}).
  */
 final class WorkerProcessInterceptor implements MethodInterceptor {
 
@@ -40,14 +43,17 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 
 	private final ApplicationContext context;
 
+	private final boolean inPlace;
+
 	private final Map<Method, Route> routes = new ConcurrentHashMap<>();
 
 	/** The pools that stream the elements of methods returning a {@code Flux}. */
 	private final Map<Method, ProcessPool> streamPools = new ConcurrentHashMap<>();
 
-	WorkerProcessInterceptor(ObjectProvider<ProcessTemplate> template, ApplicationContext context) {
+	WorkerProcessInterceptor(ObjectProvider<ProcessTemplate> template, ApplicationContext context, boolean inPlace) {
 		this.template = template;
 		this.context = context;
+		this.inPlace = inPlace;
 	}
 
 	@Override
@@ -63,15 +69,20 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		String beanName = beanName(invocation);
 		BeanCall call = new BeanCall(beanName, ClassUtils.getUserClass(targetClass), method, invocation.getArguments());
 		if (WorkerProcessMethods.returnsFlux(method)) {
+			if (this.inPlace) {
+				throw new UnsupportedOperationException("@WorkerProcess method " + method + " returns a Flux, whose "
+						+ "elements stream only from a real worker: mp.mode=in-place does not run it; test it with "
+						+ "real workers (see mp's testing recipe)");
+			}
 			ProcessPool pool = this.streamPools.computeIfAbsent(method,
 					(m) -> pool(annotation, this.template.getObject()));
 			return ReactiveReturns.flux(pool, call);
 		}
 		Route route = this.routes.computeIfAbsent(method, (m) -> route(annotation, beanName, targetClass, m));
 		if (WorkerProcessMethods.returnsMono(method)) {
-			return ReactiveReturns.mono(() -> route.send(call));
+			return ReactiveReturns.mono(() -> route.send(call, target));
 		}
-		CompletableFuture<Object> result = route.send(call);
+		CompletableFuture<Object> result = route.send(call, target);
 		Class<?> returnType = method.getReturnType();
 		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)) {
 			return result;
@@ -99,9 +110,17 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 		}
 	}
 
-	/** Where a method's calls go: a fresh JVM per call, or a pool whose workers fit the method's JVM settings. */
+	/**
+	 * Where a method's calls go: a fresh JVM per call, a pool whose workers fit the method's JVM settings, or this JVM
+	 * (its pool named to the template's call observer all the same).
+	 */
 	private Route route(WorkerProcess annotation, String beanName, Class<?> targetClass, Method method) {
 		ProcessTemplate processes = this.template.getObject();
+		if (this.inPlace) {
+			String pool = annotation.fresh() ? null : annotation.pool();
+			return (call, target) -> processes.invokeInPlace(call, Objects.requireNonNull(target, "target"), pool,
+					SpringChildBootstrap::adaptReturned);
+		}
 		if (annotation.fresh()) {
 			ProcessOptions options = withSettings(processes.defaults().toBuilder()
 				.bootstrapMode(SpringChildBootstrap.MODE)
@@ -109,9 +128,10 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 			String name = annotation.name().isEmpty()
 					? ((beanName != null) ? beanName : targetClass.getSimpleName()) + "." + method.getName()
 					: annotation.name();
-			return (call) -> processes.invoke(call, options, name);
+			return (call, target) -> processes.invoke(call, options, name);
 		}
-		return pool(annotation, processes)::invoke;
+		ProcessPool pool = pool(annotation, processes);
+		return (call, target) -> pool.invoke(call);
 	}
 
 	/** The pool whose workers fit a method's JVM settings: its pool's, or one made for them. */
@@ -143,7 +163,8 @@ final class WorkerProcessInterceptor implements MethodInterceptor {
 	@FunctionalInterface
 	private interface Route {
 
-		CompletableFuture<Object> send(BeanCall call);
+		/** @param target the bean's own object, which a call in place runs on */
+		CompletableFuture<Object> send(BeanCall call, @Nullable Object target);
 
 	}
 

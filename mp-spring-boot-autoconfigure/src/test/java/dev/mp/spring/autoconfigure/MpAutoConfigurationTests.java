@@ -205,6 +205,33 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
+	void byDefaultWorkerMethodsRunInWorkersAndPoolsAreWarmed() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(PoolWarmer.class));
+		this.runner.withPropertyValues("mp.mode=workers")
+			.run((context) -> assertThat(context).hasSingleBean(PoolWarmer.class));
+	}
+
+	@Test
+	void inPlaceWorkerMethodsRunInThisJvmAndNoPoolIsWarmed() {
+		this.runner.withPropertyValues("mp.mode=in-place").withUserConfiguration(ValidWorker.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(PoolWarmer.class);
+			Worker worker = context.getBean(Worker.class);
+			assertThat(worker.getClass()).isNotEqualTo(Worker.class);
+			assertThat(worker.work()).isEqualTo("done");
+			assertThat(context.getBean(ProcessTemplate.class).pools()).isEmpty();
+			assertThat(context.getBean(ProcessTemplate.class).children()).isEmpty();
+		});
+	}
+
+	@Test
+	void anUnknownModeFailsStartUp() {
+		this.runner.withPropertyValues("mp.mode=elsewhere").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("mp.mode");
+		});
+	}
+
+	@Test
 	void theEndpointAndItsWebExtensionAreRegisteredWhenExposedOverHttp() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=processes")
 			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class)

@@ -1,5 +1,6 @@
 package dev.mp.spring.it;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -159,6 +160,18 @@ public class WorkerServices {
 	@WorkerProcess
 	public int length(Object anything) {
 		return String.valueOf(anything).length();
+	}
+
+	/**
+	 * A result of the kind asked for: {@code file} is refused by the allow-list, {@code thread} is not serializable.
+	 */
+	@WorkerProcess
+	public Object result(String kind) {
+		return switch (kind) {
+			case "file" -> new File("data.txt");
+			case "thread" -> new Thread();
+			default -> kind;
+		};
 	}
 
 	@WorkerProcess(jvmOptions = "-XX:+NoSuchOptionAnywhere")

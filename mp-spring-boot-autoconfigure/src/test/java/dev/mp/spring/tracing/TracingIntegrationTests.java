@@ -17,6 +17,7 @@ import org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAuto
 import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.mp.ProcessTemplate;
 import dev.mp.test.NoChildProcessesLeft;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * A {@code @WorkerProcess} call is an {@code mp.call} observation of the application, and the worker continues the
  * caller's trace: its span is a child of the call's span, in the same trace, and its log context has the trace's ids;
  * with Brave and with OpenTelemetry, in real worker JVMs booting the same application. The context-propagation
- * values opted in cross too.
+ * values opted in cross too. In place ({@code mp.mode=in-place}) a call carries the same.
  */
 @ExtendWith(NoChildProcessesLeft.class)
 class TracingIntegrationTests {
@@ -64,18 +65,33 @@ class TracingIntegrationTests {
 	void theThreadLocalsOptedInCrossWithTheTraceAndAreGoneAfterTheCall() {
 		start(OpenTelemetryTracingAutoConfiguration.class, "--mp.worker.context.keys=test.tenant");
 		TracedService service = this.context.getBean(TracedService.class);
+		assertThat(threadLocalsSeenWithATenantAndASecret(service)).isEqualTo("acme null");
+		assertThat(service.threadLocals()).isEqualTo("null null");
+		await().until(() -> TracingTestApplication.stopped.size() == 2);
+		assertTheWorkerContinuesTheCallersTrace();
+	}
+
+	@Test
+	void inPlaceACallContinuesTheCallersTraceAndCarriesTheThreadLocalsAsInAWorker() {
+		start(OpenTelemetryTracingAutoConfiguration.class, "--mp.mode=in-place", "--mp.worker.context.keys=test.tenant");
+		TracedService service = this.context.getBean(TracedService.class);
+		assertThat(threadLocalsSeenWithATenantAndASecret(service)).isEqualTo("acme null");
+		await().until(() -> TracingTestApplication.stopped.size() == 1);
+		assertTheWorkerContinuesTheCallersTrace();
+		assertThat(this.context.getBean(ProcessTemplate.class).children()).isEmpty();
+	}
+
+	/** What the call sees of the thread-locals, set on this thread for the call alone. */
+	private static String threadLocalsSeenWithATenantAndASecret(TracedService service) {
 		TestAccessor.TENANT.set("acme");
 		TestAccessor.SECRET.set("s3cr3t");
 		try {
-			assertThat(service.threadLocals()).isEqualTo("acme null");
+			return service.threadLocals();
 		}
 		finally {
 			TestAccessor.TENANT.remove();
 			TestAccessor.SECRET.remove();
 		}
-		assertThat(service.threadLocals()).isEqualTo("null null");
-		await().until(() -> TracingTestApplication.stopped.size() == 2);
-		assertTheWorkerContinuesTheCallersTrace();
 	}
 
 	private void start(Class<?> otherTracer, String... arguments) {
