@@ -72,7 +72,8 @@ public final class InPlaceCalls {
 		Frame frame = new Frame(request.type(), id, request.payload().bytes());
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		request.observeUntil(result);
-		Thread thread = new Thread(() -> answer(frame, new InPlaceBootstrap(bean, this.observer, returned), result), "mp-in-place-" + id);
+		InPlaceBootstrap bootstrap = new InPlaceBootstrap(bean, this.observer, returned);
+		Thread thread = new Thread(() -> answer(frame, bootstrap, result), "mp-in-place-" + id);
 		thread.setDaemon(true);
 		thread.setContextClassLoader(this.classLoader);
 		result.whenComplete((value, failure) -> {

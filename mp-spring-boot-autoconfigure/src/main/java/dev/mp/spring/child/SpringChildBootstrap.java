@@ -163,7 +163,10 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		return adaptReturned(value);
 	}
 
-	/** A bean method's Reactor {@code Mono} as a future, a {@code Flux} as a {@code Flow.Publisher}; others as they are. */
+	/**
+	 * A bean method's return value as a worker answers with it: Reactor's {@code Mono} as a future, a {@code Flux} as a
+	 * {@code Flow.Publisher}, others as they are.
+	 */
 	public static @Nullable Object adaptReturned(@Nullable Object value) {
 		return REACTOR_PRESENT ? ReactorResults.adapt(value) : value;
 	}
