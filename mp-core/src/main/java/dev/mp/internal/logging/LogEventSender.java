@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -59,9 +58,6 @@ public final class LogEventSender {
 
 	private final Thread thread;
 
-	/** Counted down once the sender's first task is done. */
-	private final CountDownLatch ready = new CountDownLatch(1);
-
 	private volatile @Nullable FrameChannel channel;
 
 	/** Set once a write failed, or the worker is on its way out: events then stay text. */
@@ -69,21 +65,11 @@ public final class LogEventSender {
 
 	/**
 	 * @param maxFrameBytes the frame limit; a frame of events stays within it
-	 * @param firstTask what the sender's thread does before it sends (the installation of the forwarding, where it is
-	 * not to hold up the worker's start)
 	 */
-	public LogEventSender(int maxFrameBytes, Runnable firstTask) {
+	public LogEventSender(int maxFrameBytes) {
 		this.maxEventBytes = Math.min(MAX_EVENT_BYTES, maxFrameBytes - Integer.BYTES);
 		this.batchBytes = Math.min(BATCH_BYTES, this.maxEventBytes);
-		this.thread = new Thread(() -> {
-			try {
-				firstTask.run();
-			}
-			finally {
-				this.ready.countDown();
-			}
-			sendUntilStopped();
-		}, "mp-log-events");
+		this.thread = new Thread(this::sendUntilStopped, "mp-log-events");
 		this.thread.setDaemon(true);
 	}
 
@@ -91,20 +77,6 @@ public final class LogEventSender {
 	public LogEventSender start() {
 		this.thread.start();
 		return this;
-	}
-
-	/**
-	 * Waits until the sender's first task is done (the forwarding installed), so that a call's events do not print as
-	 * text for being early; returns at once after that, or with the thread's interrupt set if it is interrupted.
-	 */
-	public void awaitReady() {
-		try {
-			this.ready.await();
-		}
-		catch (InterruptedException ex) {
-			// a cancel: the call sees it
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**

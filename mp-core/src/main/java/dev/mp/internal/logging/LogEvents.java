@@ -28,28 +28,34 @@ public final class LogEvents {
 	/** How long {@link #loggerFactory()} waits for another thread's initialization of SLF4J. */
 	private static final long INITIALIZATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	/** See {@link #plainWorkerSender}. */
+	private static volatile @Nullable LogEventSender plainWorkerSender;
+
 	private LogEvents() {
 	}
 
 	/**
 	 * Starts a worker's sender, if Logback is on its class path, to be given the connection.
 	 * @param maxFrameBytes the frame limit
-	 * @param installInBackground whether the sender's thread takes Logback's console appenders as it starts, so that
-	 * setting up Logback does not hold up the worker's start; otherwise the caller does, with {@link #install}, once
-	 * its bootstrap has configured logging
+	 * @param plain whether this is a {@code plain} worker, whose forwarding Logback's own initialization installs
+	 * whenever the worker's code first logs (see {@link WorkerLogbackConfigurator}); otherwise the caller installs it,
+	 * with {@link #install}, once its bootstrap has configured logging
 	 * @return the sender, or {@code null} without Logback
 	 */
-	public static @Nullable LogEventSender startWorker(int maxFrameBytes, boolean installInBackground) {
+	public static @Nullable LogEventSender startWorker(int maxFrameBytes, boolean plain) {
 		if (!logbackPresent()) {
 			return null;
 		}
-		LogEventSender[] sender = new LogEventSender[1];
-		sender[0] = new LogEventSender(maxFrameBytes, () -> {
-			if (installInBackground) {
-				LogbackForwarding.install(sender[0]);
-			}
-		});
-		return sender[0].start();
+		LogEventSender sender = new LogEventSender(maxFrameBytes).start();
+		if (plain) {
+			plainWorkerSender = sender;
+		}
+		return sender;
+	}
+
+	/** The sender of this JVM's {@code plain} worker, or {@code null} in any other JVM. */
+	static @Nullable LogEventSender plainWorkerSender() {
+		return plainWorkerSender;
 	}
 
 	/** Takes the worker's Logback console appenders for the sender (see {@link LogbackForwarding}). */

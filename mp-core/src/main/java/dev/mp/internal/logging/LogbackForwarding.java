@@ -43,6 +43,14 @@ final class LogbackForwarding implements LoggerContextListener {
 	 * Installs the forwarding if SLF4J's logging is Logback's, does nothing otherwise. Call it after a configuration
 	 * that stopped the context (Spring Boot's does): a stop removes every listener, reset-resistant or not.
 	 */
+	/**
+	 * Has the forwarding installed once {@code context} starts, as Logback's own initialization starts it after its
+	 * configuration (see {@link WorkerLogbackConfigurator}).
+	 */
+	static void onceStarted(LoggerContext context, LogEventSender sender) {
+		context.addListener(new LogbackForwarding(sender));
+	}
+
 	static void install(LogEventSender sender) {
 		ILoggerFactory factory = LogEvents.loggerFactory();
 		if (factory instanceof LoggerContext context) {

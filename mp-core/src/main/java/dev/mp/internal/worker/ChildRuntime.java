@@ -260,9 +260,9 @@ final class ChildRuntime {
 
 	/**
 	 * Takes the worker's Logback console output as events for the parent, unless its parent turned that off, or this
-	 * is a training child (whose rehearsal parent expects no such frames). A {@code plain} worker installs it on the
-	 * sender's thread, so that setting up Logback does not hold up its start (its first call waits for it); other
-	 * modes configure logging themselves, and have it installed once they have (see {@link #takeLogEvents}).
+	 * is a training child (whose rehearsal parent expects no such frames). In a {@code plain} worker Logback's own
+	 * initialization installs it, whenever the worker's code first logs; other modes configure logging themselves,
+	 * and have it installed once they have (see {@link #takeLogEvents}).
 	 */
 	private void startLogEvents() {
 		if ("false".equals(this.config.modeAttributes().get(LogEvents.ENABLED_ATTRIBUTE))
@@ -424,10 +424,6 @@ final class ChildRuntime {
 		Set<Thread> bodyThreads = (this.config.end() == WorkerEnd.AFTER_ANSWER_AND_THREADS) ? BodyThreads.nonDaemon()
 				: null;
 		LogEventSender sender = this.logEvents;
-		if (sender != null) {
-			// a plain worker's first call may come before its forwarding is installed
-			sender.awaitReady();
-		}
 		CallExecutor.Answer answer;
 		this.reports.callStarted(id);
 		boolean reportedProgress;
