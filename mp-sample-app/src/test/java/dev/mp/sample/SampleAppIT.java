@@ -156,7 +156,9 @@ class SampleAppIT {
 		assertThat(busy.path("progress").path("total").asLong()).isEqualTo(10_000_000);
 		assertThat(busy.path("progress").path("message").asString()).endsWith("primes so far");
 		long pid = busy.path("pid").asLong();
-		JsonNode jvm = okJson("/actuator/processes/" + pid).path("jvm");
+		// a worker tells its first facts within a second of connecting: a task may report progress sooner
+		JsonNode jvm = await("worker " + pid + "'s first JVM facts").atMost(Duration.ofSeconds(20))
+			.until(() -> okJson("/actuator/processes/" + pid).path("jvm"), (facts) -> !facts.isMissingNode());
 		// mp.worker.max-heap=128m; the serial collector counts one survivor space out of the most it may use
 		assertThat(jvm.path("heapMax").asLong()).isBetween(100L << 20, 128L << 20);
 		assertThat(jvm.path("heapUsed").asLong()).isPositive();
