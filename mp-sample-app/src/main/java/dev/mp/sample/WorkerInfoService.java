@@ -3,6 +3,7 @@ package dev.mp.sample;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
@@ -32,10 +33,11 @@ public class WorkerInfoService {
 
 	/**
 	 * The trace id and the request id in the worker's log context for this call: the caller's trace, which the worker
-	 * continues, and the caller's MDC entry.
+	 * continues, and the caller's MDC entry; the line it logs reaches the application's log with both.
 	 */
 	@WorkerProcess
 	public Map<String, String> logContext() {
+		LoggerFactory.getLogger(WorkerInfoService.class).info("log context asked");
 		return Map.of("traceId", String.valueOf(MDC.get("traceId")), "requestId", String.valueOf(MDC.get("requestId")));
 	}
 

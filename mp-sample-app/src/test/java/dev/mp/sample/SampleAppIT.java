@@ -210,6 +210,10 @@ class SampleAppIT {
 		assertThat(trace.path("app").asString()).isEqualTo(traceId);
 		assertThat(trace.path("worker").asString()).isEqualTo(traceId);
 		assertThat(trace.path("workerRequestId").asString()).isEqualTo("r-42");
+		// the worker's log event, in the application's log format, whose correlation field shows the trace
+		await("the worker's log line with the request's trace id").atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(List.copyOf(output))
+				.anySatisfy((line) -> assertThat(line).contains("log context asked", traceId, "mp-call")));
 	}
 
 	@Test
