@@ -1,27 +1,16 @@
 package dev.mp.sample;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -32,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.mp.test.NoChildProcessesLeft;
 
+import static dev.mp.sample.SampleAppProcess.json;
+import static dev.mp.sample.SampleAppProcess.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,77 +41,44 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SampleAppIT {
 
-	private static final int OUTPUT_LINES_KEPT = 300;
-
 	private static final String REGION = "eu-on-the-command-line";
 
-	private static final Deque<String> output = new ConcurrentLinkedDeque<>();
-
-	private static final JsonMapper json = JsonMapper.builder().build();
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-	private static Process app;
-
-	private static URI base;
+	private static SampleAppProcess app;
 
 	@BeforeAll
 	static void startApplication() throws IOException {
-		Path jar = Path.of(System.getProperty("mp.sample.jar", "target/mp-sample-app.jar"));
-		assertThat(Files.isRegularFile(jar)).as("the packaged sample app at %s (run through failsafe after package)",
-				jar.toAbsolutePath()).isTrue();
-		int port = freePort();
-		base = URI.create("http://localhost:" + port);
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				// where the app extracts itself for its workers: under target, not the user's ~/.cache
-				"-Dmp.worker.cache-dir=" + cacheDirectory(), "-jar", jar.toString(), "--server.port=" + port,
+		app = SampleAppProcess.start(
 				// stop at once on SIGTERM instead of waiting for in-flight requests, and give non-daemon workers
 				// one second before they are terminated: the last test checks that shutdown ends live workers
 				"--server.shutdown=immediate", "--mp.shutdown.grace-period=1s",
 				// over application.properties' "local": workers must see the application's value
 				"--sample.region=" + REGION);
-		app = new ProcessBuilder(command).redirectErrorStream(true).start();
-		readOutput(app);
-		await("the sample app to report UP at /actuator/health").atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(200))
-			.ignoreExceptionsInstanceOf(ConnectException.class)
-			.until(() -> {
-				requireAppAlive();
-				HttpResponse<String> health = get("/actuator/health");
-				return health.statusCode() == 200 && "UP".equals(json.readTree(health.body()).path("status").asString());
-			});
 	}
 
 	@AfterAll
 	static void stopApplication() throws InterruptedException {
-		// normally the last test has stopped it; if a test failed midway, kill what this class started
-		if (app == null) {
-			return;
+		// normally the last test has stopped it; if a test failed midway, stop what this class started
+		if (app != null) {
+			app.close();
 		}
-		List<ProcessHandle> started = new ArrayList<>(app.descendants().toList());
-		if (app.isAlive()) {
-			app.destroyForcibly();
-			app.waitFor(10, TimeUnit.SECONDS);
-		}
-		started.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
 	}
 
 	@Test
 	@Order(1)
 	void workerCallsRunInChildJvmsOfTheApplication() throws Exception {
 		// independent calls go out together: each starts its own worker JVM
-		CompletableFuture<HttpResponse<String>> pid = getAsync("/pid");
-		CompletableFuture<HttpResponse<String>> primes = getAsync("/primes?upTo=10000");
-		CompletableFuture<HttpResponse<String>> primesAsync = getAsync("/primes/async?upTo=10000");
+		CompletableFuture<HttpResponse<String>> pid = app.getAsync("/pid");
+		CompletableFuture<HttpResponse<String>> primes = app.getAsync("/primes?upTo=10000");
+		CompletableFuture<HttpResponse<String>> primesAsync = app.getAsync("/primes/async?upTo=10000");
 
 		JsonNode pids = okJson(pid.get(60, TimeUnit.SECONDS));
 		long workerPid = pids.path("workerPid").asLong();
-		assertThat(pids.path("appPid").asLong()).isEqualTo(app.pid());
-		assertThat(workerPid).isPositive().isNotEqualTo(app.pid());
+		assertThat(pids.path("appPid").asLong()).isEqualTo(app.process().pid());
+		assertThat(workerPid).isPositive().isNotEqualTo(app.process().pid());
 
 		JsonNode blocking = okJson(primes.get(60, TimeUnit.SECONDS));
 		assertThat(blocking.path("count").asLong()).isEqualTo(1229);
-		assertThat(blocking.path("callerPid").asLong()).isEqualTo(app.pid());
+		assertThat(blocking.path("callerPid").asLong()).isEqualTo(app.process().pid());
 		assertThat(okJson(primesAsync.get(60, TimeUnit.SECONDS)).path("count").asLong()).isEqualTo(1229);
 
 		// the worker is a warm member of the default pool: it stays, and the actuator shows it idle between calls
@@ -134,11 +91,11 @@ class SampleAppIT {
 		assertThat(workerCommand).doesNotContain("org.springframework.boot.loader.launch.PropertiesLauncher")
 			.contains("dev.mp.internal.worker.WorkerMain");
 		String classPath = workerCommand.get(workerCommand.indexOf("-cp") + 1);
-		assertThat(Path.of(classPath)).startsWith(cacheDirectory().resolve("extracted").toAbsolutePath())
+		assertThat(Path.of(classPath)).startsWith(SampleAppProcess.cacheDirectory().resolve("extracted"))
 			.hasFileName("mp-sample-app.jar");
 		await("worker " + workerPid + " to be idle in /actuator/processes").atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> {
-				JsonNode worker = okJson("/actuator/processes/" + workerPid);
+				JsonNode worker = app.okJson("/actuator/processes/" + workerPid);
 				assertThat(worker.path("pool").asString()).isEqualTo("default");
 				assertThat(worker.path("state").asString()).isEqualTo("IDLE");
 				assertThat(worker.path("tasksCompleted").asLong()).isPositive();
@@ -148,7 +105,7 @@ class SampleAppIT {
 	@Test
 	@Order(2)
 	void aLongTaskReportsItsProgressToItsCallerAndTheActuatorWhichShowsTheWorkersJvmFacts() throws Exception {
-		CompletableFuture<HttpResponse<String>> counting = getAsync("/primes/progress?upTo=10000000");
+		CompletableFuture<HttpResponse<String>> counting = app.getAsync("/primes/progress?upTo=10000000");
 		JsonNode busy = await("a busy worker with progress in /actuator/processes").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(50))
 			.until(SampleAppIT::reportingWorker, Optional::isPresent)
@@ -158,7 +115,7 @@ class SampleAppIT {
 		long pid = busy.path("pid").asLong();
 		// a worker tells its first facts within a second of connecting: a task may report progress sooner
 		JsonNode jvm = await("worker " + pid + "'s first JVM facts").atMost(Duration.ofSeconds(20))
-			.until(() -> okJson("/actuator/processes/" + pid).path("jvm"), (facts) -> !facts.isMissingNode());
+			.until(() -> app.okJson("/actuator/processes/" + pid).path("jvm"), (facts) -> !facts.isMissingNode());
 		// mp.worker.max-heap=128m; the serial collector counts one survivor space out of the most it may use
 		assertThat(jvm.path("heapMax").asLong()).isBetween(100L << 20, 128L << 20);
 		assertThat(jvm.path("heapUsed").asLong()).isPositive();
@@ -168,7 +125,8 @@ class SampleAppIT {
 		String uptime = jvm.path("uptime").asString();
 		// mp.worker.jvm-facts-interval=5s in the sample
 		await("worker " + pid + " to tell its facts again").atMost(Duration.ofSeconds(20))
-			.until(() -> !okJson("/actuator/processes/" + pid).path("jvm").path("uptime").asString().equals(uptime));
+			.until(() -> !app.okJson("/actuator/processes/" + pid).path("jvm").path("uptime").asString()
+				.equals(uptime));
 		JsonNode answer = okJson(counting.get(120, TimeUnit.SECONDS));
 		assertThat(answer.path("count").asLong()).isEqualTo(664_579);
 		assertThat(answer.path("reportsHeard").asInt()).isPositive();
@@ -178,9 +136,9 @@ class SampleAppIT {
 	@Test
 	@Order(2)
 	void aWorkersLogEventIsLoggedInTheApplicationsFormatAndItsPrintsAsText() throws Exception {
-		assertThat(okJson("/chatty?lines=2").path("lines").asInt()).isEqualTo(2);
+		assertThat(app.okJson("/chatty?lines=2").path("lines").asInt()).isEqualTo(2);
 		await("the worker's printed line and its log event in the application's output").atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(List.copyOf(output))
+			.untilAsserted(() -> assertThat(app.output())
 				.anySatisfy((line) -> assertThat(line).contains("dev.mp.worker.")
 					.containsPattern("\\[default-\\d+:\\d+\\] chatty line 1 of 2"))
 				.anySatisfy((line) -> assertThat(line).contains(" INFO ", "mp-call", "dev.mp.sample.ChattyService",
@@ -191,10 +149,10 @@ class SampleAppIT {
 	@Test
 	@Order(2)
 	void aWorkerSeesAPropertyFromTheApplicationsCommandLineButNotOnItsOwn() throws Exception {
-		JsonNode region = okJson("/region");
+		JsonNode region = app.okJson("/region");
 		assertThat(region.path("app").asString()).isEqualTo(REGION);
 		assertThat(region.path("worker").asString()).isEqualTo(REGION);
-		assertThat(app.descendants().map((worker) -> worker.info().commandLine().orElse("")))
+		assertThat(app.process().descendants().map((worker) -> worker.info().commandLine().orElse("")))
 			.isNotEmpty()
 			.noneMatch((command) -> command.contains(REGION));
 	}
@@ -203,7 +161,7 @@ class SampleAppIT {
 	@Order(2)
 	void aWorkerContinuesTheRequestsTraceAndSeesItsMdc() throws Exception {
 		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-		HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/trace?requestId=r-42"))
+		HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/trace?requestId=r-42"))
 			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
 			.build());
 		JsonNode trace = okJson(response);
@@ -212,17 +170,17 @@ class SampleAppIT {
 		assertThat(trace.path("workerRequestId").asString()).isEqualTo("r-42");
 		// the worker's log event, in the application's log format, whose correlation field shows the trace
 		await("the worker's log line with the request's trace id").atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(List.copyOf(output))
+			.untilAsserted(() -> assertThat(app.output())
 				.anySatisfy((line) -> assertThat(line).contains("log context asked", traceId, "mp-call")));
 	}
 
 	@Test
 	@Order(2)
 	void workersAddIntoASharedValueAndReportOnASharedQueue() throws Exception {
-		JsonNode shared = okJson(get("/primes/shared?upTo=100000&parts=4"));
+		JsonNode shared = okJson(app.get("/primes/shared?upTo=100000&parts=4"));
 		assertThat(shared.path("count").asLong()).isEqualTo(9592);
 		assertThat(shared.path("parts")).hasSize(4);
-		assertThat(shared.path("parts").toString()).doesNotContain("pid " + app.pid());
+		assertThat(shared.path("parts").toString()).doesNotContain("pid " + app.process().pid());
 	}
 
 	@Test
@@ -242,13 +200,13 @@ class SampleAppIT {
 		hostile.put("/sleep?seconds=2147483647", "seconds");
 		long tasksBefore = tasksCompleted();
 		for (Map.Entry<String, String> request : hostile.entrySet()) {
-			HttpResponse<String> response = send(
-					HttpRequest.newBuilder(base.resolve(request.getKey())).timeout(Duration.ofSeconds(10)).build());
+			HttpResponse<String> response = app.send(
+					HttpRequest.newBuilder(app.uri(request.getKey())).timeout(Duration.ofSeconds(10)).build());
 			assertThat(response.statusCode()).as("%s: %s", request.getKey(), response.body()).isEqualTo(400);
-			assertThat(json.readTree(response.body()).path("detail").asString()).as(request.getKey())
+			assertThat(json(response).path("detail").asString()).as(request.getKey())
 				.contains(request.getValue());
 		}
-		JsonNode processes = okJson("/actuator/processes");
+		JsonNode processes = app.okJson("/actuator/processes");
 		assertThat(processes.path("processes")).as("no worker busy, no sleeper started")
 			.noneMatch((process) -> process.path("alive").asBoolean()
 					&& (process.path("name").asString().startsWith("sleeper")
@@ -260,30 +218,31 @@ class SampleAppIT {
 	@Test
 	@Order(2)
 	void aCrashingWorkerFailsOnlyItsCall() throws Exception {
-		HttpResponse<String> crash = get("/crash");
+		HttpResponse<String> crash = app.get("/crash");
 		assertThat(crash.statusCode()).as(crash.body()).isEqualTo(500);
-		String error = json.readTree(crash.body()).path("error").asString();
+		String error = json(crash).path("error").asString();
 		assertThat(error).contains("ProcessDiedException").contains("exit code 3");
-		assertThat(app.isAlive()).isTrue();
-		assertThat(okJson("/primes?upTo=10000").path("count").asLong()).as("a call after the crash").isEqualTo(1229);
+		assertThat(app.process().isAlive()).isTrue();
+		assertThat(app.okJson("/primes?upTo=10000").path("count").asLong()).as("a call after the crash")
+			.isEqualTo(1229);
 	}
 
 	@Test
 	@Order(3)
 	void processTemplateRunsThreeProcessesSideBySide() throws Exception {
-		JsonNode tutorial = okJson("/tutorial");
+		JsonNode tutorial = app.okJson("/tutorial");
 		List<Long> pids = new ArrayList<>();
 		for (JsonNode process : tutorial.path("processes")) {
 			assertThat(process.path("name").asString()).startsWith("greeter-");
 			assertThat(process.path("exitCode").asInt(-1)).as("exit code of %s", process).isZero();
 			pids.add(process.path("pid").asLong());
 		}
-		assertThat(pids).hasSize(3).doesNotHaveDuplicates().doesNotContain(app.pid());
+		assertThat(pids).hasSize(3).doesNotHaveDuplicates().doesNotContain(app.process().pid());
 		assertThat(tutorial.path("elapsedMillis").asLong()).as("each process sleeps 1 s").isGreaterThanOrEqualTo(1000);
 		// what a child prints lands in the application's log, tagged with the child's name and pid
 		for (String who : List.of("bob", "alice", "carol")) {
 			await(who + "'s greeting in the application's output").atMost(Duration.ofSeconds(10))
-				.until(() -> output.stream().anyMatch((line) -> line.contains("[greeter-" + who + ":")
+				.until(() -> app.output().stream().anyMatch((line) -> line.contains("[greeter-" + who + ":")
 						&& line.contains("hello " + who + " from pid")));
 		}
 	}
@@ -291,15 +250,15 @@ class SampleAppIT {
 	@Test
 	@Order(4)
 	void aWorkerTerminatedThroughTheActuatorFailsOnlyItsCall() throws Exception {
-		CompletableFuture<HttpResponse<String>> sleeping = getAsync("/sleep?seconds=60");
+		CompletableFuture<HttpResponse<String>> sleeping = app.getAsync("/sleep?seconds=60");
 		long pid = awaitLiveSleeper();
-		JsonNode one = okJson("/actuator/processes/" + pid);
+		JsonNode one = app.okJson("/actuator/processes/" + pid);
 		assertThat(one.path("pid").asLong()).isEqualTo(pid);
 		assertThat(one.path("alive").asBoolean()).isTrue();
 		assertThat(one.path("exitCode").isNull() || one.path("exitCode").isMissingNode())
 			.as("no exit code while running: %s", one).isTrue();
 
-		HttpResponse<String> terminate = send(HttpRequest.newBuilder(base.resolve("/actuator/processes/" + pid))
+		HttpResponse<String> terminate = app.send(HttpRequest.newBuilder(app.uri("/actuator/processes/" + pid))
 			.DELETE()
 			.timeout(Duration.ofSeconds(30))
 			.build());
@@ -310,12 +269,13 @@ class SampleAppIT {
 		assertThat(call.statusCode()).as(call.body()).isEqualTo(500);
 		assertThat(call.body()).contains("ProcessDiedException");
 		await("the actuator to report worker " + pid + " exited").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			JsonNode exited = okJson("/actuator/processes/" + pid);
+			JsonNode exited = app.okJson("/actuator/processes/" + pid);
 			assertThat(exited.path("state").asString()).isEqualTo("EXITED");
 			assertThat(exited.path("exitCode").asInt()).as("SIGTERM reads as -15").isEqualTo(-15);
 		});
-		assertThat(get("/actuator/processes/" + Integer.MAX_VALUE).statusCode()).as("an unknown pid").isEqualTo(404);
-		assertThat(app.isAlive()).isTrue();
+		assertThat(app.get("/actuator/processes/" + Integer.MAX_VALUE).statusCode()).as("an unknown pid")
+			.isEqualTo(404);
+		assertThat(app.process().isAlive()).isTrue();
 	}
 
 	@Test
@@ -323,41 +283,42 @@ class SampleAppIT {
 	void requestsCannotStartMoreFreshJvmsThanTheBound() throws Exception {
 		List<CompletableFuture<HttpResponse<String>>> sleeping = new ArrayList<>();
 		for (int i = 0; i < WorkController.MAX_FRESH_JVMS; i++) {
-			sleeping.add(getAsync("/sleep?seconds=120"));
+			sleeping.add(app.getAsync("/sleep?seconds=120"));
 		}
 		List<Long> sleepers = await("all sleepers running").atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(200))
 			.until(SampleAppIT::liveSleepers, (pids) -> pids.size() == WorkController.MAX_FRESH_JVMS);
 
 		for (String refused : List.of("/sleep?seconds=1", "/tutorial")) {
-			HttpResponse<String> response = get(refused);
+			HttpResponse<String> response = app.get(refused);
 			assertThat(response.statusCode()).as("%s: %s", refused, response.body()).isEqualTo(429);
-			assertThat(json.readTree(response.body()).path("detail").asString()).contains("At most");
+			assertThat(json(response).path("detail").asString()).contains("At most");
 		}
 		assertThat(liveSleepers()).as("nothing more started").hasSize(WorkController.MAX_FRESH_JVMS);
 
 		for (long pid : sleepers) {
-			assertThat(send(HttpRequest.newBuilder(base.resolve("/actuator/processes/" + pid)).DELETE().build())
+			assertThat(app.send(HttpRequest.newBuilder(app.uri("/actuator/processes/" + pid)).DELETE().build())
 				.statusCode()).isEqualTo(200);
 		}
 		for (CompletableFuture<HttpResponse<String>> call : sleeping) {
 			assertThat(call.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
 		}
-		assertThat(okJson("/sleep?seconds=0").path("workerPid").asLong()).as("the JVMs are handed back")
-			.isNotEqualTo(app.pid());
+		assertThat(app.okJson("/sleep?seconds=0").path("workerPid").asLong()).as("the JVMs are handed back")
+			.isNotEqualTo(app.process().pid());
 	}
 
 	@Test
 	@Order(5)
 	void stoppingTheApplicationTerminatesItsLiveWorkers() throws Exception {
-		getAsync("/sleep?seconds=60"); // never answers: the application stops first
+		app.getAsync("/sleep?seconds=60"); // never answers: the application stops first
 		long pid = awaitLiveSleeper();
-		assertThat(pid).isNotEqualTo(app.pid());
+		assertThat(pid).isNotEqualTo(app.process().pid());
 		assertThat(isAlive(pid)).isTrue();
-		assertThat(app.descendants().map(ProcessHandle::pid)).as("descendants of the application").contains(pid);
+		assertThat(app.process().descendants().map(ProcessHandle::pid)).as("descendants of the application")
+			.contains(pid);
 
-		app.destroy(); // SIGTERM: the context closes, and mp stops its children
-		assertThat(app.waitFor(30, TimeUnit.SECONDS)).as("the application exits after SIGTERM").isTrue();
+		app.process().destroy(); // SIGTERM: the context closes, and mp stops its children
+		assertThat(app.process().waitFor(30, TimeUnit.SECONDS)).as("the application exits after SIGTERM").isTrue();
 		// the application stopped its children before it exited; allow 2 s for the kernel to report them gone
 		await("worker " + pid + " to be gone once the application has stopped").atMost(Duration.ofSeconds(2))
 			.until(() -> !isAlive(pid));
@@ -366,7 +327,7 @@ class SampleAppIT {
 
 	private static long tasksCompleted() throws Exception {
 		long sum = 0;
-		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
+		for (JsonNode process : app.okJson("/actuator/processes").path("processes")) {
 			sum += process.path("tasksCompleted").asLong();
 		}
 		return sum;
@@ -374,8 +335,8 @@ class SampleAppIT {
 
 	/** A busy worker whose call has reported its progress, as the actuator lists it. */
 	private static Optional<JsonNode> reportingWorker() throws Exception {
-		requireAppAlive();
-		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
+		app.requireAlive();
+		for (JsonNode process : app.okJson("/actuator/processes").path("processes")) {
 			if ("BUSY".equals(process.path("state").asString()) && process.path("progress").isObject()) {
 				return Optional.of(process);
 			}
@@ -396,9 +357,9 @@ class SampleAppIT {
 	}
 
 	private static List<Long> liveSleepers() throws Exception {
-		requireAppAlive();
+		app.requireAlive();
 		List<Long> pids = new ArrayList<>();
-		for (JsonNode process : okJson("/actuator/processes").path("processes")) {
+		for (JsonNode process : app.okJson("/actuator/processes").path("processes")) {
 			if (process.path("name").asString().startsWith("sleeper") && process.path("alive").asBoolean()
 					&& "RUNNING".equals(process.path("state").asString())) {
 				pids.add(process.path("pid").asLong());
@@ -407,70 +368,8 @@ class SampleAppIT {
 		return pids;
 	}
 
-	private static JsonNode okJson(String path) throws Exception {
-		return okJson(get(path));
-	}
-
-	private static JsonNode okJson(HttpResponse<String> response) {
-		assertThat(response.statusCode()).as("%s: %s", response.request().uri(), response.body()).isEqualTo(200);
-		return json.readTree(response.body());
-	}
-
-	private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).build());
-	}
-
-	private static CompletableFuture<HttpResponse<String>> getAsync(String path) {
-		return http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120)).build(),
-				BodyHandlers.ofString());
-	}
-
-	private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-		return http.send(request, BodyHandlers.ofString());
-	}
-
 	private static boolean isAlive(long pid) {
 		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-	}
-
-	private static void requireAppAlive() {
-		if (!app.isAlive()) {
-			throw new IllegalStateException("The sample app exited with " + app.exitValue() + "; its last output:\n"
-					+ String.join("\n", output));
-		}
-	}
-
-	/** Copies the application's output to the test's, and keeps its last lines for assertions and failures. */
-	private static void readOutput(Process process) {
-		Thread reader = new Thread(() -> {
-			try (BufferedReader in = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = in.readLine()) != null) {
-					System.out.println("[app " + process.pid() + "] " + line);
-					output.addLast(line);
-					while (output.size() > OUTPUT_LINES_KEPT) {
-						output.pollFirst();
-					}
-				}
-			}
-			catch (IOException ex) {
-				// the application has exited
-			}
-		}, "sample-app-output");
-		reader.setDaemon(true);
-		reader.start();
-	}
-
-	private static Path cacheDirectory() {
-		return Path.of(System.getProperty("mp.worker.cache-dir", "target/mp-cache")).toAbsolutePath();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
 	}
 
 }
