@@ -342,10 +342,11 @@ const demos = {
 	},
 	crash: {
 		path: () => 'crash',
-		// by design: the call fails with mp's ProcessDiedException, the app carries on and the pool replaces the worker
-		expectedStatus: 500,
+		// by design the call fails with mp's ProcessDiedException, which the app catches and answers; the pool
+		// replaces the worker
+		expected: (answer) => Boolean(answer.caught),
 		summary: (answer) => 'As expected, only this call failed: '
-			+ String(answer.error || '').split('\n')[0].replace(/^dev\.mp\./, ''),
+			+ String(answer.caught || answer.result).split('\n')[0].replace(/^dev\.mp\./, ''),
 	},
 };
 
@@ -378,11 +379,7 @@ async function runDemo(name) {
 		outcome.textContent = `${response.status} · ${formatMillis(performance.now() - start)}`;
 		item.dataset.status = String(response.status);
 		if (response.ok && answer) {
-			item.className = 'result ok';
-			summary.textContent = demo.summary(answer);
-		}
-		else if (response.status === demo.expectedStatus && answer) {
-			item.className = 'result expected';
+			item.className = demo.expected && demo.expected(answer) ? 'result expected' : 'result ok';
 			summary.textContent = demo.summary(answer);
 		}
 		else {

@@ -140,16 +140,16 @@ public class WorkController {
 	}
 
 	/**
-	 * A worker halts its JVM. The call fails with mp's {@code ProcessDiedException} (exit code 3), answered here as
-	 * HTTP 500; the application itself is unharmed.
+	 * A worker halts its JVM. The call fails with mp's {@code ProcessDiedException} (exit code 3), which this endpoint
+	 * catches and answers as its result: the application itself is unharmed, and the pool replaces the worker.
 	 */
 	@GetMapping("/crash")
-	public ResponseEntity<Map<String, String>> crash() {
+	public Map<String, String> crash() {
 		try {
-			return ResponseEntity.ok(Map.of("result", this.crashes.crash()));
+			return Map.of("result", this.crashes.crash());
 		}
 		catch (RuntimeException ex) {
-			return error(ex);
+			return Map.of("caught", describe(ex));
 		}
 	}
 
@@ -247,16 +247,19 @@ public class WorkController {
 	}
 
 	private static ResponseEntity<Map<String, String>> error(Throwable ex) {
+		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(Map.of("error", describe(ex)));
+	}
+
+	/** mp's own exception, should a proxy have wrapped it: its class and message. */
+	private static String describe(Throwable ex) {
 		Throwable reported = ex;
-		// report mp's own exception, should a proxy have wrapped it
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (t instanceof MpException) {
 				reported = t;
 				break;
 			}
 		}
-		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-			.body(Map.of("error", reported.getClass().getName() + ": " + reported.getMessage()));
+		return reported.getClass().getName() + ": " + reported.getMessage();
 	}
 
 	/** Answers 429 when the JVMs a request would start do not fit under {@link #MAX_FRESH_JVMS}. */
