@@ -619,7 +619,10 @@ public final class ProcessTemplate implements AutoCloseable {
 			return this;
 		}
 
-		/** The loader results and exceptions are read with. */
+		/**
+		 * The loader results and exceptions are read with: that of the application's classes. By default the context
+		 * class loader of the thread that creates the builder.
+		 */
 		public Builder classLoader(ClassLoader classLoader) {
 			this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
 			return this;

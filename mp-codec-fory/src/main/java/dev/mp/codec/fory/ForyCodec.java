@@ -1,10 +1,13 @@
 package dev.mp.codec.fory;
 
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.fory.Fory;
 import org.apache.fory.ThreadSafeFory;
+import org.apache.fory.collection.MultiKeyWeakMap;
 import org.apache.fory.config.Language;
 import org.apache.fory.exception.DeserializationException;
 import org.apache.fory.memory.MemoryBuffer;
@@ -58,6 +61,30 @@ public final class ForyCodec implements Codec {
 		// before any Fory class logs: its own logger writes to stdout, which in a worker reaches the parent's log as
 		// a line of output; through SLF4J its lines have their level and logger, and the application's settings apply
 		org.apache.fory.logging.LoggerFactory.useSlf4jLogging(true);
+		startWeakMapCleaner();
+	}
+
+	/**
+	 * Fory's weak caches (of record accessors, of generated code) share a cleaner thread that their first use starts.
+	 * A new thread keeps the context class loader of the thread that made it and, on Java 17, the protection domains
+	 * of the code on its stack, which name their class loaders. Under Spring Boot DevTools both would be the first
+	 * restart class loader, kept alive with that generation of the application's classes through every later restart.
+	 * Started here, with this module's loader and, privileged, with no caller's domains, the thread keeps neither.
+	 */
+	@SuppressWarnings("removal")
+	private static void startWeakMapCleaner() {
+		Thread thread = Thread.currentThread();
+		ClassLoader context = thread.getContextClassLoader();
+		thread.setContextClassLoader(ForyCodec.class.getClassLoader());
+		try {
+			AccessController.doPrivileged((PrivilegedAction<Void>) () -> {
+				new MultiKeyWeakMap<Boolean>().put(new Object[] { ForyCodec.class }, Boolean.TRUE);
+				return null;
+			});
+		}
+		finally {
+			thread.setContextClassLoader(context);
+		}
 	}
 
 	private final CodecSettings settings;

@@ -127,7 +127,7 @@ public final class ArchiveCheck {
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
 			builder.environment().clear();
 			builder.environment().putAll(settings.environment());
-			process = builder.start();
+			process = ProcessStarts.start(builder);
 			if (!process.waitFor(VERIFY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new CannotCheckException("the check took longer than " + VERIFY_TIMEOUT);
 			}

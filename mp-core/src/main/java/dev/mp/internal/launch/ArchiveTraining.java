@@ -110,10 +110,9 @@ public final class ArchiveTraining {
 			rehearsal = PrivateDirectories.create(scratch, "mp-training-");
 			command.add(2, "-D" + WorkerMain.TRAIN_PROPERTY + "=" + rehearsal);
 			trainings.incrementAndGet();
-			process = settings.command(command)
+			process = ProcessStarts.start(settings.command(command)
 				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-				.start();
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD));
 			running.add(process);
 			OutputStream stdin = process.getOutputStream();
 			try {

@@ -118,10 +118,9 @@ public final class ExtractedJars {
 			try {
 				List<String> command = List.of(JvmCommand.java(javaHome), "-Djarmode=tools", "-jar", jar.toString(),
 						"extract", "--destination", temporary.toString());
-				Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				Process process = ProcessStarts.start(new ProcessBuilder(command).redirectErrorStream(true)
 					.redirectOutput(log.toFile())
-					.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-					.start();
+					.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())));
 				if (!process.waitFor(EXTRACT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
 					process.destroyForcibly();
 					process.waitFor();

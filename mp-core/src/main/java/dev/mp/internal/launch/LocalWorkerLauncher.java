@@ -54,7 +54,7 @@ public final class LocalWorkerLauncher implements WorkerLauncher {
 		if (launch.options().memoryFlags()) {
 			MemoryFlags.addEnvironment(builder.environment());
 		}
-		Process process = builder.start();
+		Process process = ProcessStarts.start(builder);
 		raiseOomScoreAdjustment(process.pid(), launch.options().oomScoreAdjustment());
 		return new LocalWorker(process, command, launch);
 	}

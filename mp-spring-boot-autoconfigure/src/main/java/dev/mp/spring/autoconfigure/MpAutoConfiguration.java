@@ -72,6 +72,12 @@ public final class MpAutoConfiguration {
 			.defaultPoolOptions(poolOptions(new MpProperties.Pool(), defaults, application));
 		properties.getPools()
 			.forEach((name, pool) -> template.pool(name, poolOptions(pool, defaults, application)));
+		// the loader of the application's own classes, which answers are read with: under DevTools a restart class
+		// loader, one per restart, which the thread that happens to build the template need not have
+		ClassLoader classLoader = context.getClassLoader();
+		if (classLoader != null) {
+			template.classLoader(classLoader);
+		}
 		if (properties.getSerialization().getCodec() != null) {
 			template.codec(properties.getSerialization().getCodec());
 		}

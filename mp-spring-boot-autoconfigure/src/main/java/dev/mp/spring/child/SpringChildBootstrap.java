@@ -71,6 +71,13 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 			"spring.main.web-application-type", "none", "spring.main.lazy-initialization", "true",
 			"spring.quartz.auto-startup", "false");
 
+	/**
+	 * DevTools' own switch, read from the system properties as the application starts. Were its restart on in a worker,
+	 * it would run the worker's {@code main} again in a restart class loader, which then waits for a second bootstrap
+	 * block that never comes. A worker is never restarted: its parent's restart closes it and starts new ones.
+	 */
+	private static final String DEVTOOLS_RESTART_PROPERTY = "spring.devtools.restart.enabled";
+
 	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Flux",
 			SpringChildBootstrap.class.getClassLoader());
 
@@ -102,6 +109,7 @@ public final class SpringChildBootstrap implements ChildBootstrap {
 		for (int i = 0; i < names.length; i++) {
 			primarySources[i] = Class.forName(names[i], false, loader);
 		}
+		System.setProperty(DEVTOOLS_RESTART_PROPERTY, "false");
 		SpringApplication application = new SpringApplication(primarySources);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setLazyInitialization(true);

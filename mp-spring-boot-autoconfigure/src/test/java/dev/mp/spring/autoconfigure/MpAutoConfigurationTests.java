@@ -1,5 +1,8 @@
 package dev.mp.spring.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Flux;
@@ -18,6 +22,7 @@ import reactor.core.publisher.Mono;
 
 import dev.mp.ProcessTemplate;
 import dev.mp.QueueFullPolicy;
+import dev.mp.spi.BeanCall;
 import dev.mp.spring.WorkerProcess;
 import dev.mp.spring.actuate.ProcessesEndpoint;
 import dev.mp.spring.actuate.ProcessesEndpointWebExtension;
@@ -224,6 +229,26 @@ class MpAutoConfigurationTests {
 	}
 
 	@Test
+	void answersAreReadWithTheClassLoaderOfTheApplicationsClasses() throws Exception {
+		// as DevTools' restart class loader, it has classes of its own, and the thread building the template has
+		// another loader (withClassLoader would make it the thread's too)
+		ClassLoader application = new OwnCopyClassLoader(Reply.class, getClass().getClassLoader());
+		BeanCall call = new BeanCall(null, Replier.class, Replier.class.getMethod("reply", String.class),
+				new Object[] { "hello" });
+		new ApplicationContextRunner(() -> {
+			AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+			context.setClassLoader(application);
+			return context;
+		}).withConfiguration(AutoConfigurations.of(MpAutoConfiguration.class))
+			.withPropertyValues("mp.mode=in-place")
+			.run((context) -> {
+				Object reply = context.getBean(ProcessTemplate.class).invokeInPlace(call, new Replier(), null).join();
+				assertThat(reply.getClass().getName()).isEqualTo(Reply.class.getName());
+				assertThat(reply.getClass().getClassLoader()).isSameAs(application);
+			});
+	}
+
+	@Test
 	void anUnknownModeFailsStartUp() {
 		this.runner.withPropertyValues("mp.mode=elsewhere").run((context) -> {
 			assertThat(context).hasFailed();
@@ -272,6 +297,45 @@ class MpAutoConfigurationTests {
 		this.runner.withUserConfiguration(RefusedWorker.class)
 			.withPropertyValues("mp.serialization.allowed-classes=java.util.regex.Pattern")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	public record Reply(String text) implements Serializable {
+	}
+
+	public static class Replier {
+
+		public Reply reply(String text) {
+			return new Reply(text);
+		}
+
+	}
+
+	/** Defines its own copy of one class, as a restart class loader does of the application's classes. */
+	static final class OwnCopyClassLoader extends ClassLoader {
+
+		private final String name;
+
+		private final byte[] bytes;
+
+		OwnCopyClassLoader(Class<?> type, ClassLoader parent) throws IOException {
+			super(parent);
+			this.name = type.getName();
+			try (InputStream in = parent.getResourceAsStream(this.name.replace('.', '/') + ".class")) {
+				this.bytes = in.readAllBytes();
+			}
+		}
+
+		@Override
+		protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+			if (!className.equals(this.name)) {
+				return super.loadClass(className, resolve);
+			}
+			synchronized (getClassLoadingLock(className)) {
+				Class<?> loaded = findLoadedClass(className);
+				return (loaded != null) ? loaded : defineClass(className, this.bytes, 0, this.bytes.length);
+			}
+		}
+
 	}
 
 	public static class PatternWorker {

@@ -1,0 +1,6 @@
+package restartapp;
+
+import java.io.Serializable;
+
+public record Answer(int value, long workerPid) implements Serializable {
+}
