@@ -1,6 +1,8 @@
 package dev.mp.sync;
 
 import java.io.Serial;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,10 @@ public final class ProcessSemaphore extends SharedObject {
 	static final int SLOTS = 64;
 
 	/** Semaphores whose slot this process holds, cleared when it exits in order. */
-	private static final Set<ProcessSemaphore> HELD_HERE = new HashSet<>();
+	static final Set<ProcessSemaphore> HELD_HERE = new HashSet<>();
+
+	/** Whether the hook that clears {@link #HELD_HERE}'s slots at exit is registered; guarded by HELD_HERE. */
+	private static boolean exitHookAdded;
 
 	private final int initialPermits;
 
@@ -209,15 +214,40 @@ public final class ProcessSemaphore extends SharedObject {
 
 	private static void clearAtExit(ProcessSemaphore semaphore) {
 		synchronized (HELD_HERE) {
-			if (HELD_HERE.isEmpty()) {
-				Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-					synchronized (HELD_HERE) {
-						HELD_HERE.forEach((held) -> held.memory().setLong(held.slot, 0));
-					}
-				}, "mp-semaphores-exit"));
+			if (!exitHookAdded) {
+				Runtime.getRuntime().addShutdownHook(exitHook());
+				exitHookAdded = true;
 			}
 			HELD_HERE.add(semaphore);
 		}
+	}
+
+	/**
+	 * The hook that clears this process's slots. A thread keeps the context class loader of the thread that made it
+	 * and, on Java 17, the protection domains of the code on its stack: made on a caller's thread under Spring Boot
+	 * DevTools, the hook would keep that restart's class loader, and its classes, alive through every later restart.
+	 */
+	@SuppressWarnings("removal")
+	static Thread exitHook() {
+		Thread hook = AccessController.doPrivileged((PrivilegedAction<Thread>) () -> new Thread(() -> {
+			synchronized (HELD_HERE) {
+				HELD_HERE.forEach((held) -> held.memory().setLong(held.slot, 0));
+			}
+		}, "mp-semaphores-exit"));
+		hook.setContextClassLoader(ProcessSemaphore.class.getClassLoader());
+		return hook;
+	}
+
+	/**
+	 * Also lets go of this process's slot record at exit: its memory is then released once unreferenced, and the
+	 * record, with any permits still held, is swept by the next waiter once this process is gone.
+	 */
+	@Override
+	public void close() {
+		synchronized (HELD_HERE) {
+			HELD_HERE.remove(this);
+		}
+		super.close();
 	}
 
 	private void recoverFromDeadHolders() {

@@ -1,5 +1,7 @@
 package dev.mp.sync;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +52,35 @@ class PrimitivesInOneProcessTests {
 		}
 		assertThat(semaphore.availablePermits()).isEqualTo(4);
 		assertThat(semaphore.recoveredPermits()).isZero();
+	}
+
+	@Test
+	void aClosedSemaphoreIsNoLongerKeptForTheExitHook() throws Exception {
+		ProcessSemaphore semaphore = this.shared.semaphore(1, false);
+		semaphore.acquire();
+		semaphore.release();
+		synchronized (ProcessSemaphore.HELD_HERE) {
+			assertThat(ProcessSemaphore.HELD_HERE).contains(semaphore);
+		}
+		semaphore.close();
+		synchronized (ProcessSemaphore.HELD_HERE) {
+			assertThat(ProcessSemaphore.HELD_HERE).doesNotContain(semaphore);
+		}
+	}
+
+	@Test
+	void theExitHookKeepsNoCallersClassLoader() throws Exception {
+		ClassLoader callers = new URLClassLoader(new URL[0], null);
+		Thread maker = Thread.currentThread();
+		ClassLoader context = maker.getContextClassLoader();
+		maker.setContextClassLoader(callers);
+		try {
+			assertThat(ProcessSemaphore.exitHook().getContextClassLoader())
+				.isSameAs(ProcessSemaphore.class.getClassLoader());
+		}
+		finally {
+			maker.setContextClassLoader(context);
+		}
 	}
 
 	@Test
