@@ -239,13 +239,15 @@ public final class ProcessSemaphore extends SharedObject {
 	}
 
 	/**
-	 * Also lets go of this process's slot record at exit: its memory is then released once unreferenced, and the
-	 * record, with any permits still held, is swept by the next waiter once this process is gone.
+	 * Also clears this process's slot record now, as the exit hook would, so that the hook need not keep this object
+	 * and its memory until exit: what this process took, it keeps, as when it exits in order.
 	 */
 	@Override
 	public void close() {
 		synchronized (HELD_HERE) {
-			HELD_HERE.remove(this);
+			if (HELD_HERE.remove(this)) {
+				memory().setLong(this.slot, 0);
+			}
 		}
 		super.close();
 	}
