@@ -22,6 +22,13 @@ public final class MemoryFlags {
 	/** glibc's malloc arenas: two, not eight per core, each holding what its threads freed. */
 	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
+	/**
+	 * A SerialGC worker boots on a small heap and grows it back to the default size once booted (see
+	 * {@code HeapRegrowth}); the property tells it to, and the heap shrinks to what is live in one step first.
+	 */
+	static final List<String> SMALL_BOOT_HEAP = List.of("-Xms8m", "-XX:-ShrinkHeapInSteps",
+			"-Dmp.worker.regrow-heap=true");
+
 	private static final String UNLOCK_DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
 
 	private MemoryFlags() {
@@ -29,7 +36,8 @@ public final class MemoryFlags {
 
 	/**
 	 * The memory flags for a worker on the Java at {@code javaHome}.
-	 * @param own the worker's own JVM options (and those of its codec): a flag they set is left out
+	 * @param own the worker's own JVM options (and those of its codec, and its {@code -Xmx}): a flag they set is left
+	 * out
 	 */
 	public static List<String> of(Path javaHome, List<String> own) {
 		List<String> flags = new ArrayList<>();
@@ -41,6 +49,12 @@ public final class MemoryFlags {
 		}
 		if (trimsNativeHeap(feature, JavaRelease.javaVersion(javaHome)) && !sets(own, "-XX:TrimNativeHeapInterval=")) {
 			flags.add(TRIM_NATIVE_HEAP);
+		}
+		if (own.contains("-XX:+UseSerialGC") && !sets(own, "-Xms", "-XX:InitialHeapSize=", "-XX:MinHeapSize=",
+				"-XX:InitialRAMPercentage=", "-XX:MinHeapFreeRatio=", "-XX:MaxHeapFreeRatio=", "-XX:+ShrinkHeapInSteps",
+				"-XX:-ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-Dmp.worker.regrow-heap=")
+				&& maxHeapMiB(own) > 8) {
+			flags.addAll(SMALL_BOOT_HEAP);
 		}
 		return List.copyOf(flags);
 	}
@@ -70,6 +84,34 @@ public final class MemoryFlags {
 			// an unknown form: as the feature release itself
 		}
 		return update >= ((feature == 17) ? 9 : 1);
+	}
+
+	/** The last {@code -Xmx} or {@code -XX:MaxHeapSize=} of the options, in MiB; unbounded when none is given. */
+	private static long maxHeapMiB(List<String> options) {
+		long mib = Long.MAX_VALUE;
+		for (String option : options) {
+			String size = option.startsWith("-Xmx") ? option.substring(4)
+					: option.startsWith("-XX:MaxHeapSize=") ? option.substring(16) : null;
+			if (size != null && !size.isEmpty()) {
+				int shift = switch (Character.toLowerCase(size.charAt(size.length() - 1))) {
+					case 'k' -> -10;
+					case 'm' -> 0;
+					case 'g' -> 10;
+					case 't' -> 20;
+					default -> -20;
+				};
+				String digits = Character.isDigit(size.charAt(size.length() - 1)) ? size
+						: size.substring(0, size.length() - 1);
+				try {
+					long value = Long.parseLong(digits);
+					mib = (shift >= 0) ? value << shift : value >> -shift;
+				}
+				catch (NumberFormatException ex) {
+					// the JVM rejects it itself
+				}
+			}
+		}
+		return mib;
 	}
 
 	private static boolean sets(List<String> options, String... prefixes) {

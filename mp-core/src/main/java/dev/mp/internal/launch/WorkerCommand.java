@@ -58,7 +58,12 @@ public final class WorkerCommand {
 				? provider.workerJvmOptions(JavaRelease.featureVersion(options.javaHome())) : List.of());
 		List<String> own = options.childJvmOptions();
 		if (options.memoryFlags()) {
-			jvmOptions.addAll(MemoryFlags.of(options.javaHome(), concat(jvmOptions, own)));
+			// the -Xmx first, as on the command line, where the worker's own options come later and win
+			List<String> checked = new ArrayList<>();
+			if (options.maxHeap() != null && !options.maxHeap().isBlank()) {
+				checked.add("-Xmx" + options.maxHeap());
+			}
+			jvmOptions.addAll(MemoryFlags.of(options.javaHome(), concat(checked, concat(jvmOptions, own))));
 		}
 		jvmOptions.addAll(own);
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);

@@ -160,6 +160,7 @@ final class ChildRuntime {
 		WorkerHalt.ifItFails(frames);
 		frames.start();
 		mapMailbox();
+		HeapRegrowth.afterBoot();
 		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM
 		while (true) {
 			try {

@@ -3,6 +3,7 @@ package dev.mp.internal.launch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,32 @@ class MemoryFlagsTests {
 
 	@Test
 	void aRecentJava17WorkerGetsEveryFlag() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"))).containsExactly(UNLOCK,
-				MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP);
+		List<String> expected = new ArrayList<>(
+				List.of(UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP));
+		expected.addAll(MemoryFlags.SMALL_BOOT_HEAP);
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx128m", "-XX:+UseSerialGC")))
+			.containsExactlyElementsOf(expected);
+	}
+
+	@Test
+	void onlyASerialGcWorkerBootsOnASmallHeap() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of()))
+			.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
+		assertThat(MemoryFlags.of(javaHome("25.0.1"), List.of("-XX:+UseSerialGC")))
+			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
+	}
+
+	@Test
+	void aWorkerThatSizesItsHeapItselfKeepsItsSize() throws IOException {
+		for (String own : List.of("-Xms64m", "-XX:InitialHeapSize=64m", "-XX:MinHeapSize=16m",
+				"-XX:InitialRAMPercentage=5", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50",
+				"-XX:+ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-Xmx8m", "-XX:MaxHeapSize=4096k")) {
+			assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", own))).as(own)
+				.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
+		}
+		// the last -Xmx is the one the JVM takes
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx8m", "-XX:+UseSerialGC", "-Xmx1g")))
+			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
 	}
 
 	@Test
