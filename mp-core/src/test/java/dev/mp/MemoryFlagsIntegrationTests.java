@@ -1,10 +1,12 @@
 package dev.mp;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,6 +25,9 @@ class MemoryFlagsIntegrationTests {
 
 	private static final long MIB = 1024 * 1024;
 
+	/** Where {@link #makeGarbage} puts what it makes, so that it is made. */
+	static volatile byte @Nullable [] sink;
+
 	private final ProcessTemplate template = new ProcessTemplate();
 
 	@AfterEach
@@ -33,15 +38,27 @@ class MemoryFlagsIntegrationTests {
 	@Test
 	void aSerialGcWorkerBootsOnASmallHeapAndGrowsItBackOnceBooted() throws Exception {
 		ProcessPool pool = pool(ProcessOptions.builder().jvmOptions("-XX:+UseSerialGC").maxHeap("64m").build());
-		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		// the default initial heap: a 64th of the memory, at most the maximum; a tenth below it for the rounding
-		long expected = Math.min(64 * MIB, os.getTotalMemorySize() / 64) * 9 / 10;
-		await().atMost(60, TimeUnit.SECONDS)
-			.until(() -> pool.submit(MemoryFlagsIntegrationTests::heapCommitted).get(60, TimeUnit.SECONDS) >= expected);
+		awaitRegrowth(pool, 64 * MIB);
 		assertThat(pool.submit(() -> vmOption("InitialHeapSize")).get(60, TimeUnit.SECONDS))
 			.isEqualTo(Long.toString(8 * MIB));
 		assertThat(pool.submit(() -> vmOption("MaxHeapFreeRatio")).get(60, TimeUnit.SECONDS)).isEqualTo("100");
 		assertThat(pool.submit(() -> vmOption("MinHeapFreeRatio")).get(60, TimeUnit.SECONDS)).isEqualTo("40");
+	}
+
+	@Test
+	void anIdleWorkerHandsBackTheHeapACallsGarbageTouched() throws Exception {
+		ProcessPool pool = pool(ProcessOptions.builder()
+			.jvmOptions("-XX:+UseSerialGC", "-Dmp.worker.idle-heap-check-millis=100")
+			.maxHeap("64m")
+			.build());
+		awaitRegrowth(pool, 64 * MIB);
+		long fullAfterGarbage = pool.submit(MemoryFlagsIntegrationTests::makeGarbage).get(60, TimeUnit.SECONDS);
+		// each probe is a call: the worker is idle between them, for several check intervals
+		await("the idle worker's two collections that hand back its young generation").atMost(30, TimeUnit.SECONDS)
+			.pollInterval(500, TimeUnit.MILLISECONDS)
+			.until(() -> pool.submit(MemoryFlagsIntegrationTests::fullCollections).get(60, TimeUnit.SECONDS),
+					(full) -> full >= fullAfterGarbage + 2);
+		assertThat(pool.submit(() -> vmOption("MaxHeapFreeRatio")).get(60, TimeUnit.SECONDS)).isEqualTo("100");
 	}
 
 	@Test
@@ -55,8 +72,34 @@ class MemoryFlagsIntegrationTests {
 			.get(60, TimeUnit.SECONDS)).isEqualTo("null");
 	}
 
+	/** Waits for the worker's heap to have grown back after its boot, to the JVM's default for that maximum. */
+	private static void awaitRegrowth(ProcessPool pool, long maxHeap) {
+		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		// the default initial heap: a 64th of the memory, at most the maximum; a tenth below it for the rounding
+		long expected = Math.min(maxHeap, os.getTotalMemorySize() / 64) * 9 / 10;
+		await("the heap grown back after boot").atMost(60, TimeUnit.SECONDS)
+			.until(() -> pool.submit(MemoryFlagsIntegrationTests::heapCommitted).get(60, TimeUnit.SECONDS) >= expected);
+	}
+
 	private ProcessPool pool(ProcessOptions options) {
 		return this.template.pool("memory", PoolOptions.builder().size(1).processOptions(options).build());
+	}
+
+	/** Garbage through several young collections; the full collections so far. */
+	static long makeGarbage() {
+		for (int i = 0; i < 256; i++) {
+			sink = new byte[1 << 20];
+		}
+		return fullCollections();
+	}
+
+	/** SerialGC's full collections so far. */
+	static long fullCollections() {
+		return ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.filter((collector) -> collector.getName().equals("MarkSweepCompact"))
+			.mapToLong(GarbageCollectorMXBean::getCollectionCount)
+			.sum();
 	}
 
 	static long heapCommitted() {

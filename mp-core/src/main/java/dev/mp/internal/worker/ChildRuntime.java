@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
@@ -161,15 +162,35 @@ final class ChildRuntime {
 		frames.start();
 		mapMailbox();
 		HeapRegrowth.afterBoot();
-		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM
+		// main waits in Java, not in a native read, until exit() lets it return or the parent watch ends the JVM;
+		// meanwhile, in a worker that regrew its heap, it hands back what idle time and past calls touched
+		long idleCheck = HeapRegrowth.enabled() ? HeapRegrowth.idleCheckMillis() : 0;
+		long startedAtCheck = -1;
 		while (true) {
 			try {
-				this.ended.await();
-				return;
+				if (idleCheck <= 0) {
+					this.ended.await();
+					return;
+				}
+				if (this.ended.await(idleCheck, TimeUnit.MILLISECONDS)) {
+					return;
+				}
+				long started = lastStartedIfIdle();
+				if (started >= 0 && started == startedAtCheck) {
+					HeapRegrowth.trimWhenIdle();
+				}
+				startedAtCheck = started;
 			}
 			catch (InterruptedException ex) {
 				// keep waiting
 			}
+		}
+	}
+
+	/** The id of the last call started, if none runs now; otherwise -1. */
+	private long lastStartedIfIdle() {
+		synchronized (this.running) {
+			return this.running.isEmpty() ? this.lastStarted : -1;
 		}
 	}
 

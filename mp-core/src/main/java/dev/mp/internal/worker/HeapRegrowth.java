@@ -1,6 +1,9 @@
 package dev.mp.internal.worker;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryUsage;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
@@ -15,57 +18,127 @@ import com.sun.management.OperatingSystemMXBean;
  * pages the boot left free, and one with {@code MinHeapFreeRatio} raised for it, which grows the old generation (and
  * with it the young one) to where the default initial heap would have put them. Those pages are committed but
  * untouched, so they cost an idle worker nothing, and a task finds a heap of the default size. The two pauses (tens
- * of milliseconds for a Spring application) come after the worker has told its parent it is ready.
+ * of milliseconds for a Spring application) come after the worker has told its parent it is ready. The worker does
+ * the same again whenever it has been idle a while with eden touched since (see {@link #trimWhenIdle}).
  */
 final class HeapRegrowth {
 
 	/** The system property, {@code true} in a worker that mp started with a small initial heap. */
 	static final String PROPERTY = "mp.worker.regrow-heap";
 
+	/** The system property that sets {@link #idleCheckMillis()} (tests make it short). */
+	static final String IDLE_CHECK_PROPERTY = "mp.worker.idle-heap-check-millis";
+
+	private static final long DEFAULT_IDLE_CHECK_MILLIS = 60_000;
+
+	private static final String YOUNG_COLLECTOR = "Copy";
+
+	private static final String EDEN = "Eden Space";
+
+	/** Young collections at the last shrink; only the worker's main thread reads and writes it. */
+	private static long youngCollectionsAtTrim;
+
 	private HeapRegrowth() {
 	}
 
 	/** Grows the heap back if mp shrank it for the boot; never fails the worker (it only keeps the small heap). */
 	static void afterBoot() {
-		if (!Boolean.getBoolean(PROPERTY)) {
+		if (!enabled()) {
 			return;
 		}
 		try {
 			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-			long heap = defaultInitialHeap(vm);
-			if (heap <= ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()) {
-				return;
+			if (defaultInitialHeap(vm) > ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()) {
+				shrinkAndRegrow(vm);
 			}
-			String minFree = vm.getVMOption("MinHeapFreeRatio").getValue();
-			String maxFree = vm.getVMOption("MaxHeapFreeRatio").getValue();
-			boolean grown = false;
-			try {
-				// first down to what is live, giving back the pages the boot touched and left free (in one step: the
-				// worker runs with -XX:-ShrinkHeapInSteps); the minimum may not exceed the maximum, so it moves first
-				vm.setVMOption("MinHeapFreeRatio", "0");
-				vm.setVMOption("MaxHeapFreeRatio", "0");
-				System.gc();
-				long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-				long free = (long) Math.ceil(100 * (1 - (double) live / oldGeneration(vm, heap)));
-				// then up to the default size, in pages nothing has touched yet
-				vm.setVMOption("MaxHeapFreeRatio", "100");
-				vm.setVMOption("MinHeapFreeRatio", Long.toString(Math.max(0, Math.min(99, free))));
-				System.gc();
-				grown = true;
-			}
-			finally {
-				// a heap grown back never shrinks below that size again, as one that started there; one that failed
-				// to grow back keeps the JVM's ratios
-				vm.setVMOption("MaxHeapFreeRatio", "100");
-				vm.setVMOption("MinHeapFreeRatio", minFree);
-				if (!grown) {
-					vm.setVMOption("MaxHeapFreeRatio", maxFree);
-				}
-			}
+			youngCollectionsAtTrim = youngCollections();
 		}
 		catch (RuntimeException | LinkageError ex) {
 			// a JVM without HotSpot's management interface: the worker keeps its small heap
 		}
+	}
+
+	/** Whether mp started this worker with a small initial heap, to grow back after boot. */
+	static boolean enabled() {
+		return Boolean.getBoolean(PROPERTY);
+	}
+
+	/** How long a worker must have run no call before {@link #trimWhenIdle} is worth a look. */
+	static long idleCheckMillis() {
+		return Long.getLong(IDLE_CHECK_PROPERTY, DEFAULT_IDLE_CHECK_MILLIS);
+	}
+
+	/**
+	 * In a worker that ran no call for a whole {@link #idleCheckMillis() check interval}: an idle worker still
+	 * allocates a little (its reports to the parent), which walks through eden page by page, and a call's garbage
+	 * touches all of it; once a young collection has run since the last trim, or a quarter of eden is in use, the
+	 * same two collections as after boot hand those pages back. A call that arrives meanwhile waits for them.
+	 */
+	static void trimWhenIdle() {
+		try {
+			long young = youngCollections();
+			MemoryUsage eden = eden();
+			if (young == youngCollectionsAtTrim && eden.getUsed() < eden.getCommitted() / 4) {
+				return;
+			}
+			shrinkAndRegrow(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
+			youngCollectionsAtTrim = youngCollections();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			// no trim this time
+		}
+	}
+
+	/**
+	 * One full collection with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to what is live in one step (the
+	 * worker runs with {@code -XX:-ShrinkHeapInSteps}) and so hands back the pages touched and left free; then one with
+	 * {@code MinHeapFreeRatio} raised, which grows it to the JVM's default initial size in pages nothing has touched.
+	 */
+	private static void shrinkAndRegrow(HotSpotDiagnosticMXBean vm) {
+		long heap = defaultInitialHeap(vm);
+		String minFree = vm.getVMOption("MinHeapFreeRatio").getValue();
+		String maxFree = vm.getVMOption("MaxHeapFreeRatio").getValue();
+		boolean grown = false;
+		try {
+			// the minimum may not exceed the maximum, so it moves first
+			vm.setVMOption("MinHeapFreeRatio", "0");
+			vm.setVMOption("MaxHeapFreeRatio", "0");
+			System.gc();
+			long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+			long free = (long) Math.ceil(100 * (1 - (double) live / oldGeneration(vm, heap)));
+			vm.setVMOption("MaxHeapFreeRatio", "100");
+			vm.setVMOption("MinHeapFreeRatio", Long.toString(Math.max(0, Math.min(99, free))));
+			System.gc();
+			grown = true;
+		}
+		finally {
+			// a heap grown back never shrinks below that size again, as one that started there; one that failed
+			// to grow back keeps the JVM's ratios
+			vm.setVMOption("MaxHeapFreeRatio", "100");
+			vm.setVMOption("MinHeapFreeRatio", minFree);
+			if (!grown) {
+				vm.setVMOption("MaxHeapFreeRatio", maxFree);
+			}
+		}
+	}
+
+	/** SerialGC's young collections so far (its collector {@code Copy}). */
+	private static long youngCollections() {
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			if (YOUNG_COLLECTOR.equals(collector.getName())) {
+				return collector.getCollectionCount();
+			}
+		}
+		return 0;
+	}
+
+	private static MemoryUsage eden() {
+		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+			if (EDEN.equals(pool.getName())) {
+				return pool.getUsage();
+			}
+		}
+		throw new IllegalStateException("no " + EDEN + " pool: not SerialGC");
 	}
 
 	/** The initial heap the JVM picks by default: {@code InitialRAMPercentage} of the memory, at most the maximum. */
