@@ -72,13 +72,18 @@ final class HeapRegrowth {
 	 * In a worker that ran no call for a whole {@link #idleCheckMillis() check interval}: an idle worker still
 	 * allocates a little (its reports to the parent), which walks through eden page by page, and a call's garbage
 	 * touches all of it; once a young collection has run since the last trim, or a quarter of eden is in use, the
-	 * same two collections as after boot hand those pages back. A call that arrives meanwhile waits for them.
+	 * same two collections as after boot hand those pages back, unless the heap outside eden holds more than eden (a
+ * full collection costs in proportion to what is live). A call that arrives meanwhile waits for them.
 	 */
 	static void trimWhenIdle() {
 		try {
 			long young = youngCollections();
 			MemoryUsage eden = eden();
 			if (young == youngCollectionsAtTrim && eden.getUsed() < eden.getCommitted() / 4) {
+				return;
+			}
+			// a full collection costs in proportion to what is live: not worth it where that outweighs eden
+			if (heapUsed() - eden.getUsed() > eden.getCommitted()) {
 				return;
 			}
 			shrinkAndRegrow(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
@@ -104,7 +109,7 @@ final class HeapRegrowth {
 			vm.setVMOption("MinHeapFreeRatio", "0");
 			vm.setVMOption("MaxHeapFreeRatio", "0");
 			System.gc();
-			long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+			long live = heapUsed();
 			long free = (long) Math.ceil(100 * (1 - (double) live / oldGeneration(vm, heap)));
 			vm.setVMOption("MaxHeapFreeRatio", "100");
 			vm.setVMOption("MinHeapFreeRatio", Long.toString(Math.max(0, Math.min(99, free))));
@@ -130,6 +135,10 @@ final class HeapRegrowth {
 			}
 		}
 		return 0;
+	}
+
+	private static long heapUsed() {
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 	private static MemoryUsage eden() {
