@@ -73,9 +73,11 @@ public final class LogEventSender {
 		this.thread.setDaemon(true);
 	}
 
-	/** Starts the sender's thread; events are sent once {@link #connected} gives it the connection. */
-	public LogEventSender start() {
-		this.thread.start();
+	/** Starts the sender's thread, unless started; events are sent once {@link #connected} gives it the connection. */
+	public synchronized LogEventSender start() {
+		if (this.thread.getState() == Thread.State.NEW) {
+			this.thread.start();
+		}
 		return this;
 	}
 

@@ -35,22 +35,22 @@ public final class LogEvents {
 	}
 
 	/**
-	 * Starts a worker's sender, if Logback is on its class path, to be given the connection.
+	 * Makes a worker's sender, to be given the connection.
 	 * @param maxFrameBytes the frame limit
-	 * @param plain whether this is a {@code plain} worker, whose forwarding Logback's own initialization installs
-	 * whenever the worker's code first logs (see {@link WorkerLogbackConfigurator}); otherwise the caller installs it,
-	 * with {@link #install}, once its bootstrap has configured logging
-	 * @return the sender, or {@code null} without Logback
+	 * @param plain whether this is a {@code plain} worker: its sender starts only when Logback's own initialization
+	 * installs the forwarding, whenever the worker's code first logs (see {@link WorkerLogbackConfigurator}), and
+	 * Logback is not looked for at the start (a class that is not there is looked for in every jar of the class path,
+	 * which cost a plain worker's start about 10 ms); otherwise the sender starts now, if Logback is on the class path,
+	 * and the caller installs the forwarding with {@link #install} once its bootstrap has configured logging
+	 * @return the sender, or {@code null} for a worker that is not plain and has no Logback
 	 */
-	public static @Nullable LogEventSender startWorker(int maxFrameBytes, boolean plain) {
-		if (!logbackPresent()) {
-			return null;
-		}
-		LogEventSender sender = new LogEventSender(maxFrameBytes).start();
+	public static @Nullable LogEventSender workerSender(int maxFrameBytes, boolean plain) {
 		if (plain) {
+			LogEventSender sender = new LogEventSender(maxFrameBytes);
 			plainWorkerSender = sender;
+			return sender;
 		}
-		return sender;
+		return logbackPresent() ? new LogEventSender(maxFrameBytes).start() : null;
 	}
 
 	/** The sender of this JVM's {@code plain} worker, or {@code null} in any other JVM. */

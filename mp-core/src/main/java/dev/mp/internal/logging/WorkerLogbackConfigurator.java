@@ -19,7 +19,7 @@ public final class WorkerLogbackConfigurator extends ContextAwareBase implements
 	public ExecutionStatus configure(LoggerContext context) {
 		LogEventSender sender = LogEvents.plainWorkerSender();
 		if (sender != null) {
-			LogbackForwarding.onceStarted(context, sender);
+			LogbackForwarding.onceStarted(context, sender.start());
 		}
 		return ExecutionStatus.INVOKE_NEXT_IF_ANY;
 	}

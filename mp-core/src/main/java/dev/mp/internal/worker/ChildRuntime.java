@@ -292,7 +292,7 @@ final class ChildRuntime {
 			return;
 		}
 		boolean plain = PlainBootstrap.MODE.equals(this.config.mode());
-		this.logEvents = LogEvents.startWorker(this.config.maxFrameBytes(), plain);
+		this.logEvents = LogEvents.workerSender(this.config.maxFrameBytes(), plain);
 	}
 
 	/** Takes the worker's log events once its bootstrap has configured logging (a plain worker's are taken already). */
