@@ -2,6 +2,7 @@ package dev.mp.spring.autoconfigure;
 
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -11,6 +12,7 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 import org.springframework.context.annotation.Bean;
 
 import dev.mp.spi.CallObserver;
+import dev.mp.spring.observation.CallObservationConvention;
 import dev.mp.spring.observation.ObservationCallObserver;
 
 /**
@@ -18,7 +20,7 @@ import dev.mp.spring.observation.ObservationCallObserver;
  * worker, each call's run one that continues its caller's trace ({@code mp.worker.call}). Picked up by
  * {@link MpAutoConfiguration} in the application and by the {@code spring} bootstrap in a worker. Turn it off with
  * Boot's observation filters, e.g. {@code management.observations.enable.mp=false}. Other {@link CallObserver} beans
- * observe calls too.
+ * observe calls too; a {@link CallObservationConvention} bean names and tags the {@code mp.call} observations.
  */
 @AutoConfiguration(after = ObservationAutoConfiguration.class)
 @ConditionalOnClass({ ObservationRegistry.class, ObservationAutoConfiguration.class })
@@ -28,8 +30,9 @@ public final class MpObservationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ObservationCallObserver mpCallObserver(ObservationRegistry observationRegistry) {
-		return new ObservationCallObserver(observationRegistry);
+	ObservationCallObserver mpCallObserver(ObservationRegistry observationRegistry,
+			ObjectProvider<CallObservationConvention> convention) {
+		return new ObservationCallObserver(observationRegistry, convention.getIfAvailable());
 	}
 
 }

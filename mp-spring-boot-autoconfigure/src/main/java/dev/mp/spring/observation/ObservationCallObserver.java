@@ -1,6 +1,5 @@
 package dev.mp.spring.observation;
 
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -10,7 +9,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
-import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 
 import dev.mp.ProcessDiedException;
@@ -21,7 +19,7 @@ import dev.mp.spi.CallObserver;
  * mp's calls as Micrometer observations. In the parent, each call is an {@code mp.call} sender observation from the
  * moment it is made to its answer, a child of the caller's current one, tagged {@code pool}, {@code bean.method},
  * {@code task} ({@code none} where they do not apply) and {@code outcome}; a tracer writes its span into the call's
- * header. In the worker, the call runs in an {@code mp.worker.call} receiver observation opened from those entries,
+ * header; a {@link CallObservationConvention} changes the names and tags. In the worker, the call runs in an {@code mp.worker.call} receiver observation opened from those entries,
  * whose span is a child of the parent's {@code mp.call} span, the tracer's ids in the call thread's MDC.
  */
 public final class ObservationCallObserver implements CallObserver {
@@ -32,28 +30,36 @@ public final class ObservationCallObserver implements CallObserver {
 	/** The worker's observation of a call's run. */
 	public static final String WORKER_CALL = "mp.worker.call";
 
-	private static final String NONE = "none";
+	private static final CallObservationConvention DEFAULT_CONVENTION = new DefaultCallObservationConvention();
 
 	private final ObservationRegistry registry;
 
+	private final @Nullable CallObservationConvention convention;
+
 	public ObservationCallObserver(ObservationRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * @param convention names and tags the {@code mp.call} observations in place of
+	 * {@link DefaultCallObservationConvention}, or {@code null} for that one
+	 */
+	public ObservationCallObserver(ObservationRegistry registry, @Nullable CallObservationConvention convention) {
 		this.registry = registry;
+		this.convention = convention;
 	}
 
 	@Override
 	public Observed start(CallInfo call) {
-		Observation observation = Observation.createNotStarted(CALL, ObservationCallObserver::senderContext,
+		CallObservationContext context = new CallObservationContext(call.pool(), call.target(), call.beanMethod());
+		Observation observation = Observation.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context,
 				this.registry);
 		if (observation.isNoop()) {
 			// observations of mp turned off (management.observations.enable.mp=false): nothing more per call
 			return Observed.NONE;
 		}
-		observation.contextualName(CALL + " " + call.target())
-			.lowCardinalityKeyValue("pool", (call.pool() != null) ? call.pool() : NONE)
-			.lowCardinalityKeyValue("bean.method", call.beanMethod() ? call.target() : NONE)
-			.lowCardinalityKeyValue("task", call.beanMethod() ? NONE : call.target())
-			.start();
-		Map<String, String> entries = carrier(observation);
+		observation.start();
+		Map<String, String> entries = context.getCarrier();
 		return new Observed() {
 
 			@Override
@@ -64,7 +70,7 @@ public final class ObservationCallObserver implements CallObserver {
 			@Override
 			public void stop(@Nullable Throwable failure) {
 				Outcome outcome = Outcome.of(failure);
-				observation.lowCardinalityKeyValue("outcome", outcome.name().toLowerCase(Locale.ROOT));
+				context.setOutcome(outcome.name().toLowerCase(Locale.ROOT));
 				if (failure != null && outcome != Outcome.CANCELLED) {
 					observation.error(failure);
 				}
@@ -72,18 +78,6 @@ public final class ObservationCallObserver implements CallObserver {
 			}
 
 		};
-	}
-
-	/** A call's context, whose carrier a tracer writes its propagation fields in (not made for a no-op registry). */
-	private static SenderContext<Map<String, String>> senderContext() {
-		SenderContext<Map<String, String>> context = new SenderContext<>(Map::put, Kind.CLIENT);
-		context.setCarrier(new HashMap<>());
-		return context;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, String> carrier(Observation observation) {
-		return ((SenderContext<Map<String, String>>) observation.getContext()).getCarrier();
 	}
 
 	@Override

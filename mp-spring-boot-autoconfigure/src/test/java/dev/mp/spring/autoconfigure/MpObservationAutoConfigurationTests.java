@@ -3,6 +3,7 @@ package dev.mp.spring.autoconfigure;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -19,6 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import dev.mp.PoolOptions;
 import dev.mp.ProcessTemplate;
 import dev.mp.spi.CallObserver;
+import dev.mp.spring.observation.CallObservationContext;
+import dev.mp.spring.observation.CallObservationConvention;
+import dev.mp.spring.observation.DefaultCallObservationConvention;
 import dev.mp.spring.observation.ObservationCallObserver;
 import dev.mp.spring.observation.ThreadLocalsCallObserver;
 import dev.mp.test.NoChildProcessesLeft;
@@ -51,6 +55,22 @@ class MpObservationAutoConfigurationTests {
 				.hasLowCardinalityKeyValue("pool", "observed")
 				.hasBeenStopped());
 		});
+	}
+
+	@Test
+	void aConventionBeanNamesAndTagsTheCallsObservations() {
+		this.runner.withUserConfiguration(TestRegistry.class)
+			.withBean(CallObservationConvention.class, TenantConvention::new)
+			.run((context) -> {
+				context.getBean(ObservationCallObserver.class)
+					.start(new CallObserver.CallInfo("reports", "com.example.Report", false))
+					.stop(null);
+				TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+					.hasObservationWithNameEqualTo("mp.call")
+					.that()
+					.hasLowCardinalityKeyValue("tenant", "acme")
+					.hasLowCardinalityKeyValue("outcome", "success");
+			});
 	}
 
 	@Test
@@ -117,6 +137,16 @@ class MpObservationAutoConfigurationTests {
 		@Bean
 		CallObserver callObserver() {
 			return this.observer;
+		}
+
+	}
+
+	/** mp's tags and one of the application's. */
+	static class TenantConvention extends DefaultCallObservationConvention {
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(CallObservationContext context) {
+			return super.getLowCardinalityKeyValues(context).and("tenant", "acme");
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,32 @@ class ObservationCallObserverTests {
 			.hasLowCardinalityKeyValue("bean.method", "none")
 			.hasLowCardinalityKeyValue("outcome", "success")
 			.hasParentObservationContextMatching((parent) -> "request".equals(parent.getName()))
+			.hasBeenStopped();
+	}
+
+	@Test
+	void aConventionOfTheApplicationsNamesAndTagsTheCall() {
+		CallObservationConvention renamed = new DefaultCallObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "shop.worker.call";
+			}
+
+			@Override
+			public KeyValues getLowCardinalityKeyValues(CallObservationContext context) {
+				return KeyValues.of("where", (context.getPool() != null) ? "pool" : "fresh", "outcome",
+						String.valueOf(context.getOutcome()));
+			}
+
+		};
+		new ObservationCallObserver(this.registry, renamed).start(new CallObserver.CallInfo("p", "t", false))
+			.stop(new IllegalStateException("no"));
+		assertThat(this.registry).hasObservationWithNameEqualTo("shop.worker.call")
+			.that()
+			.hasLowCardinalityKeyValue("where", "pool")
+			.hasLowCardinalityKeyValue("outcome", "failure")
+			.doesNotHaveLowCardinalityKeyValueWithKey("pool")
 			.hasBeenStopped();
 	}
 
