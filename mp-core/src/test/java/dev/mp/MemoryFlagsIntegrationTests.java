@@ -2,6 +2,8 @@ package dev.mp;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -62,6 +64,25 @@ class MemoryFlagsIntegrationTests {
 	}
 
 	@Test
+	void anIdleWorkerWhoseHeapACallGrewPastTheDefaultSizeGivesItBack() throws Exception {
+		ProcessPool pool = pool(ProcessOptions.builder()
+			.jvmOptions("-XX:+UseSerialGC", "-Dmp.worker.idle-heap-check-millis=100")
+			.maxHeap("1g")
+			.build());
+		// a heap regrows to a hundred times what is live at most: a plain worker's stays below this default
+		await("the two collections after boot").atMost(60, TimeUnit.SECONDS)
+			.until(() -> pool.submit(MemoryFlagsIntegrationTests::fullCollections).get(60, TimeUnit.SECONDS) >= 2);
+		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		long defaultHeap = Math.min(1024 * MIB, os.getTotalMemorySize() / 64);
+		long grown = pool.submit(() -> holdThenDrop(defaultHeap + 64 * MIB)).get(60, TimeUnit.SECONDS);
+		assertThat(grown).as("the heap the call grew").isGreaterThan(defaultHeap + 64 * MIB);
+		await("the idle worker's heap back at its default size").atMost(30, TimeUnit.SECONDS)
+			.pollInterval(500, TimeUnit.MILLISECONDS)
+			.until(() -> pool.submit(MemoryFlagsIntegrationTests::heapCommitted).get(60, TimeUnit.SECONDS),
+					(committed) -> committed <= defaultHeap * 12 / 10);
+	}
+
+	@Test
 	void aWorkerThatSetsItsInitialHeapKeepsItAndTheJvmsRatios() throws Exception {
 		ProcessPool pool = pool(
 				ProcessOptions.builder().jvmOptions("-XX:+UseSerialGC", "-Xms32m").maxHeap("64m").build());
@@ -91,6 +112,17 @@ class MemoryFlagsIntegrationTests {
 			sink = new byte[1 << 20];
 		}
 		return fullCollections();
+	}
+
+	/** Holds that many bytes at once, then lets them go; the heap committed while it held them. */
+	static long holdThenDrop(long bytes) {
+		List<byte[]> held = new ArrayList<>();
+		for (long total = 0; total < bytes; total += 1 << 20) {
+			held.add(new byte[1 << 20]);
+		}
+		long committed = heapCommitted();
+		held.clear();
+		return committed;
 	}
 
 	/** SerialGC's full collections so far. */

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The JVM options mp puts in front of a local worker's own so that an idle worker holds less memory
  * ({@link dev.mp.ProcessOptions#memoryFlags()}), each for the Java versions that have it and skipped when the
@@ -36,8 +38,8 @@ public final class MemoryFlags {
 
 	/**
 	 * The memory flags for a worker on the Java at {@code javaHome}.
-	 * @param own the worker's own JVM options (and those of its codec, and its {@code -Xmx}): a flag they set is left
-	 * out
+	 * @param own the worker's own JVM options (and those of its codec, its {@code -Xmx}, and those of its environment,
+	 * see {@link #asTheJvmReadsThem}): a flag they set is left out
 	 */
 	public static List<String> of(Path javaHome, List<String> own) {
 		List<String> flags = new ArrayList<>();
@@ -50,13 +52,35 @@ public final class MemoryFlags {
 		if (trimsNativeHeap(feature, JavaRelease.javaVersion(javaHome)) && !sets(own, "-XX:TrimNativeHeapInterval=")) {
 			flags.add(TRIM_NATIVE_HEAP);
 		}
+		// the generations' sizes, the collections that regrow them, or a pre-touched heap are the worker's own
 		if (own.contains("-XX:+UseSerialGC") && !sets(own, "-Xms", "-XX:InitialHeapSize=", "-XX:MinHeapSize=",
 				"-XX:InitialRAMPercentage=", "-XX:MinHeapFreeRatio=", "-XX:MaxHeapFreeRatio=", "-XX:+ShrinkHeapInSteps",
-				"-XX:-ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-Dmp.worker.regrow-heap=")
+				"-XX:-ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-XX:+AlwaysPreTouch", "-Xmn", "-XX:NewSize=",
+				"-XX:OldSize=", "-Dmp.worker.regrow-heap=")
 				&& maxHeapMiB(own) > 8) {
 			flags.addAll(SMALL_BOOT_HEAP);
 		}
 		return List.copyOf(flags);
+	}
+
+	/**
+	 * The options a worker's JVM reads, in the order it reads them: {@code JAVA_TOOL_OPTIONS} and
+	 * {@code JDK_JAVA_OPTIONS} from its environment before the command line's, {@code _JAVA_OPTIONS} after them (so
+	 * that the last of an option is the one that counts, as for the JVM).
+	 * @param commandLine the options on the worker's command line
+	 * @param environment the worker's environment: the parent's with the variables added for it
+	 */
+	public static List<String> asTheJvmReadsThem(List<String> commandLine, Map<String, String> environment) {
+		List<String> options = new ArrayList<>();
+		options.addAll(tokens(environment.get("JAVA_TOOL_OPTIONS")));
+		options.addAll(tokens(environment.get("JDK_JAVA_OPTIONS")));
+		options.addAll(commandLine);
+		options.addAll(tokens(environment.get("_JAVA_OPTIONS")));
+		return options;
+	}
+
+	private static List<String> tokens(@Nullable String variable) {
+		return (variable == null || variable.isBlank()) ? List.of() : List.of(variable.trim().split("\\s+"));
 	}
 
 	/**

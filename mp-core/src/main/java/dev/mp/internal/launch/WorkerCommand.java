@@ -3,7 +3,9 @@ package dev.mp.internal.launch;
 import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,7 +65,10 @@ public final class WorkerCommand {
 			if (options.maxHeap() != null && !options.maxHeap().isBlank()) {
 				checked.add("-Xmx" + options.maxHeap());
 			}
-			jvmOptions.addAll(MemoryFlags.of(options.javaHome(), concat(checked, concat(jvmOptions, own))));
+			Map<String, String> environment = new HashMap<>(System.getenv());
+			environment.putAll(options.environment());
+			jvmOptions.addAll(MemoryFlags.of(options.javaHome(),
+					MemoryFlags.asTheJvmReadsThem(concat(checked, concat(jvmOptions, own)), environment)));
 		}
 		jvmOptions.addAll(own);
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);

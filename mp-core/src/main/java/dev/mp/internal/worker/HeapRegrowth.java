@@ -33,10 +33,14 @@ final class HeapRegrowth {
 
 	private static final String YOUNG_COLLECTOR = "Copy";
 
+	private static final String FULL_COLLECTOR = "MarkSweepCompact";
+
 	private static final String EDEN = "Eden Space";
 
-	/** Young collections at the last shrink; only the worker's main thread reads and writes it. */
+	/** Collections at the last trim; only the worker's main thread reads and writes them. */
 	private static long youngCollectionsAtTrim;
+
+	private static long fullCollectionsAtTrim;
 
 	private HeapRegrowth() {
 	}
@@ -48,10 +52,14 @@ final class HeapRegrowth {
 		}
 		try {
 			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-			if (defaultInitialHeap(vm) > ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()) {
+			long heap = defaultInitialHeap(vm);
+			long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+			// a boot that left half the default heap in use has grown its generations itself, and two full
+			// collections of that much would cost more than they give back
+			if (heap > committed && heapUsed() < heap / 2) {
 				shrinkAndRegrow(vm);
 			}
-			youngCollectionsAtTrim = youngCollections();
+			remember();
 		}
 		catch (RuntimeException | LinkageError ex) {
 			// a JVM without HotSpot's management interface: the worker keeps its small heap
@@ -71,27 +79,35 @@ final class HeapRegrowth {
 	/**
 	 * In a worker that ran no call for a whole {@link #idleCheckMillis() check interval}: an idle worker still
 	 * allocates a little (its reports to the parent), which walks through eden page by page, and a call's garbage
-	 * touches all of it; once a young collection has run since the last trim, or a quarter of eden is in use, the
-	 * same two collections as after boot hand those pages back, unless the heap outside eden holds more than eden (a
- * full collection costs in proportion to what is live). A call that arrives meanwhile waits for them.
+	 * touches all of it or grows the heap past its default size. Once a collection has run since the last trim, or a
+	 * quarter of eden is in use, the same two collections as after boot hand those pages back: always when the heap
+	 * has grown past the default size, otherwise unless more than eden is in use outside it (a full collection costs
+	 * in proportion to what is live). A call that arrives meanwhile waits for them.
 	 */
 	static void trimWhenIdle() {
 		try {
-			long young = youngCollections();
 			MemoryUsage eden = eden();
-			if (young == youngCollectionsAtTrim && eden.getUsed() < eden.getCommitted() / 4) {
+			if (youngCollections() == youngCollectionsAtTrim && fullCollections() == fullCollectionsAtTrim
+					&& eden.getUsed() < eden.getCommitted() / 4) {
 				return;
 			}
-			// a full collection costs in proportion to what is live: not worth it where that outweighs eden
-			if (heapUsed() - eden.getUsed() > eden.getCommitted()) {
-				return;
+			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+			boolean grown = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()
+					> defaultInitialHeap(vm);
+			if (grown || heapUsed() - eden.getUsed() <= eden.getCommitted()) {
+				shrinkAndRegrow(vm);
 			}
-			shrinkAndRegrow(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
-			youngCollectionsAtTrim = youngCollections();
+			remember();
 		}
 		catch (RuntimeException | LinkageError ex) {
 			// no trim this time
 		}
+	}
+
+	/** The collections so far, which the next idle check compares with. */
+	private static void remember() {
+		youngCollectionsAtTrim = youngCollections();
+		fullCollectionsAtTrim = fullCollections();
 	}
 
 	/**
@@ -117,8 +133,9 @@ final class HeapRegrowth {
 			grown = true;
 		}
 		finally {
-			// a heap grown back never shrinks below that size again, as one that started there; one that failed
-			// to grow back keeps the JVM's ratios
+			// a heap grown back does not shrink by itself (SerialGC would shrink it at a full collection, to 8 MiB
+			// at worst, and its young generation with it); the idle trim brings it back to that size. One that
+			// failed to grow back keeps the JVM's ratios
 			vm.setVMOption("MaxHeapFreeRatio", "100");
 			vm.setVMOption("MinHeapFreeRatio", minFree);
 			if (!grown) {
@@ -129,8 +146,17 @@ final class HeapRegrowth {
 
 	/** SerialGC's young collections so far (its collector {@code Copy}). */
 	private static long youngCollections() {
+		return collections(YOUNG_COLLECTOR);
+	}
+
+	/** SerialGC's full collections so far (its collector {@code MarkSweepCompact}). */
+	private static long fullCollections() {
+		return collections(FULL_COLLECTOR);
+	}
+
+	private static long collections(String collectorName) {
 		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-			if (YOUNG_COLLECTOR.equals(collector.getName())) {
+			if (collectorName.equals(collector.getName())) {
 				return collector.getCollectionCount();
 			}
 		}

@@ -45,12 +45,32 @@ class MemoryFlagsTests {
 	void aWorkerThatSizesItsHeapItselfKeepsItsSize() throws IOException {
 		for (String own : List.of("-Xms64m", "-XX:InitialHeapSize=64m", "-XX:MinHeapSize=16m",
 				"-XX:InitialRAMPercentage=5", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50",
-				"-XX:+ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-Xmx8m", "-XX:MaxHeapSize=4096k")) {
+				"-XX:+ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-XX:+AlwaysPreTouch", "-Xmn16m",
+				"-XX:NewSize=16m", "-XX:OldSize=64m", "-Xmx8m", "-XX:MaxHeapSize=4096k")) {
 			assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", own))).as(own)
 				.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
 		}
 		// the last -Xmx is the one the JVM takes
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx8m", "-XX:+UseSerialGC", "-Xmx1g")))
+			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
+	}
+
+	@Test
+	void optionsInTheWorkersEnvironmentCountAsItsOwn() throws IOException {
+		List<String> command = List.of("-Xmx128m", "-XX:+UseSerialGC");
+		for (Map<String, String> environment : List.of(Map.of("JAVA_TOOL_OPTIONS", " -Xms512m "),
+				Map.of("JDK_JAVA_OPTIONS", "-Dx=1 -XX:InitialHeapSize=64m"),
+				Map.of("_JAVA_OPTIONS", "-XX:+DisableExplicitGC"), Map.of("_JAVA_OPTIONS", "-Xmx4m"))) {
+			assertThat(MemoryFlags.of(javaHome("17.0.15"), MemoryFlags.asTheJvmReadsThem(command, environment)))
+				.as(environment.toString())
+				.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
+		}
+		// JAVA_TOOL_OPTIONS come before the command line, whose -Xmx wins; _JAVA_OPTIONS after it
+		assertThat(MemoryFlags.asTheJvmReadsThem(command,
+				Map.of("JAVA_TOOL_OPTIONS", "-Xmx4m", "_JAVA_OPTIONS", "-XX:+UseSerialGC -Xmx1g")))
+			.containsExactly("-Xmx4m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:+UseSerialGC", "-Xmx1g");
+		assertThat(MemoryFlags.of(javaHome("17.0.15"),
+				MemoryFlags.asTheJvmReadsThem(command, Map.of("JAVA_TOOL_OPTIONS", "-Xmx4m"))))
 			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
 	}
 
