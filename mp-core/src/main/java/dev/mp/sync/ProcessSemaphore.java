@@ -247,6 +247,8 @@ public final class ProcessSemaphore extends SharedObject {
 		synchronized (HELD_HERE) {
 			if (HELD_HERE.remove(this)) {
 				memory().setLong(this.slot, 0);
+				// no record from here on: the cleared slot may be another process's by the next acquire
+				this.slot = -1;
 			}
 		}
 		super.close();
