@@ -199,7 +199,7 @@ function jvmCell(jvm) {
 	}
 	const max = jvm.heapMax > 0 ? jvm.heapMax : jvm.heapCommitted;
 	const details = [`${number.format(jvm.loadedClasses)} classes loaded`,
-		`JVM up ${formatSeconds(seconds(jvm.uptime))}`, jvm.contextUptime ? `context up ${formatSeconds(seconds(jvm.contextUptime))}` : null,
+		`JVM up ${formatSeconds(seconds(jvm.uptime) ?? 0)}`, jvm.contextUptime ? `context up ${formatSeconds(seconds(jvm.contextUptime) ?? 0)}` : null,
 		`told at ${new Date(jvm.sampledAt).toLocaleTimeString('en-GB')}`].filter(Boolean).join('\n');
 	return element('td', { class: 'jvm', title: details },
 		`heap ${number.format(Math.round(jvm.heapUsed / MIB))} of ${mebibytes(max)}`, bar(jvm.heapUsed / max, 'heap'),
@@ -345,8 +345,8 @@ const demos = {
 		// by design the call fails with mp's ProcessDiedException, which the app catches and answers; the pool
 		// replaces the worker
 		expected: (answer) => Boolean(answer.caught),
-		summary: (answer) => 'As expected, only this call failed: '
-			+ String(answer.caught || answer.result).split('\n')[0].replace(/^dev\.mp\./, ''),
+		summary: (answer) => (answer.caught ? 'As expected, only this call failed: '
+			+ String(answer.caught).split('\n')[0].replace(/^dev\.mp\./, '') : `The worker answered: ${answer.result}`),
 	},
 };
 

@@ -67,14 +67,26 @@ final class SampleAppProcess implements AutoCloseable {
 		SampleAppProcess app = new SampleAppProcess(new ProcessBuilder(command).redirectErrorStream(true).start(),
 				URI.create("http://localhost:" + port));
 		app.copyOutput();
-		await("the sample app to report UP at /actuator/health").atMost(Duration.ofSeconds(60))
-			.pollInterval(Duration.ofMillis(200))
-			.ignoreExceptionsInstanceOf(ConnectException.class)
-			.until(() -> {
-				app.requireAlive();
-				HttpResponse<String> health = app.get("/actuator/health");
-				return health.statusCode() == 200 && "UP".equals(json(health).path("status").asString());
-			});
+		try {
+			await("the sample app to report UP at /actuator/health").atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(200))
+				.ignoreExceptionsInstanceOf(ConnectException.class)
+				.until(() -> {
+					app.requireAlive();
+					HttpResponse<String> health = app.get("/actuator/health");
+					return health.statusCode() == 200 && "UP".equals(json(health).path("status").asString());
+				});
+		}
+		catch (RuntimeException | Error ex) {
+			// no caller gets the app to close: what it started ends here
+			try {
+				app.close();
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			throw ex;
+		}
 		return app;
 	}
 
