@@ -49,10 +49,7 @@ class MemoryFlagsIntegrationTests {
 
 	@Test
 	void anIdleWorkerHandsBackTheHeapACallsGarbageTouched() throws Exception {
-		ProcessPool pool = pool(ProcessOptions.builder()
-			.jvmOptions("-XX:+UseSerialGC", "-Dmp.worker.idle-heap-check-millis=100")
-			.maxHeap("64m")
-			.build());
+		ProcessPool pool = idleCheckingPool("64m");
 		awaitRegrowth(pool, 64 * MIB);
 		long fullAfterGarbage = pool.submit(MemoryFlagsIntegrationTests::makeGarbage).get(60, TimeUnit.SECONDS);
 		// each probe is a call: the worker is idle between them, for several check intervals
@@ -65,10 +62,7 @@ class MemoryFlagsIntegrationTests {
 
 	@Test
 	void anIdleWorkerWhoseHeapACallGrewPastTheDefaultSizeGivesItBack() throws Exception {
-		ProcessPool pool = pool(ProcessOptions.builder()
-			.jvmOptions("-XX:+UseSerialGC", "-Dmp.worker.idle-heap-check-millis=100")
-			.maxHeap("1g")
-			.build());
+		ProcessPool pool = idleCheckingPool("1g");
 		// a heap regrows to a hundred times what is live at most: a plain worker's stays below this default
 		await("the two collections after boot").atMost(60, TimeUnit.SECONDS)
 			.until(() -> pool.submit(MemoryFlagsIntegrationTests::fullCollections).get(60, TimeUnit.SECONDS) >= 2);
@@ -100,6 +94,14 @@ class MemoryFlagsIntegrationTests {
 		long expected = Math.min(maxHeap, os.getTotalMemorySize() / 64) * 9 / 10;
 		await("the heap grown back after boot").atMost(60, TimeUnit.SECONDS)
 			.until(() -> pool.submit(MemoryFlagsIntegrationTests::heapCommitted).get(60, TimeUnit.SECONDS) >= expected);
+	}
+
+	/** A SerialGC worker that looks at its idle heap every 100 ms instead of every minute. */
+	private ProcessPool idleCheckingPool(String maxHeap) {
+		return pool(ProcessOptions.builder()
+			.jvmOptions("-XX:+UseSerialGC", "-Dmp.worker.idle-heap-check-millis=100")
+			.maxHeap(maxHeap)
+			.build());
 	}
 
 	private ProcessPool pool(ProcessOptions options) {
