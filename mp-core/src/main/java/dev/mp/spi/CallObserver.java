@@ -1,6 +1,7 @@
 package dev.mp.spi;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,18 +31,25 @@ public interface CallObserver {
 	interface Observed {
 
 		/** A call not observed after all: no entries, nothing to stop. */
-		Observed NONE = new Observed() {
+		Observed NONE = of(Map.of(), (failure) -> {
+		});
 
-			@Override
-			public Map<String, String> entries() {
-				return Map.of();
-			}
+		/** A call observed with these entries, whose {@link #stop} runs {@code stop}. */
+		static Observed of(Map<String, String> entries, Consumer<@Nullable Throwable> stop) {
+			return new Observed() {
 
-			@Override
-			public void stop(@Nullable Throwable failure) {
-			}
+				@Override
+				public Map<String, String> entries() {
+					return entries;
+				}
 
-		};
+				@Override
+				public void stop(@Nullable Throwable failure) {
+					stop.accept(failure);
+				}
+
+			};
+		}
 
 		/** What the worker's {@link CallObserver#open} gets for this call: small strings, such as a trace context. */
 		Map<String, String> entries();

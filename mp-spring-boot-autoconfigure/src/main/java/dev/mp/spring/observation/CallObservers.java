@@ -48,19 +48,7 @@ public final class CallObservers implements CallObserver {
 			inReverse(started, (observed) -> observed.stop(ex), ex);
 			throw ex;
 		}
-		return new Observed() {
-
-			@Override
-			public Map<String, String> entries() {
-				return entries;
-			}
-
-			@Override
-			public void stop(@Nullable Throwable failure) {
-				inReverse(started, (observed) -> observed.stop(failure), null);
-			}
-
-		};
+		return Observed.of(entries, (failure) -> inReverse(started, (observed) -> observed.stop(failure), null));
 	}
 
 	@Override

@@ -59,25 +59,14 @@ public final class ObservationCallObserver implements CallObserver {
 			return Observed.NONE;
 		}
 		observation.start();
-		Map<String, String> entries = context.getCarrier();
-		return new Observed() {
-
-			@Override
-			public Map<String, String> entries() {
-				return entries;
+		return Observed.of(context.getCarrier(), (failure) -> {
+			Outcome outcome = Outcome.of(failure);
+			context.setOutcome(outcome.name().toLowerCase(Locale.ROOT));
+			if (failure != null && outcome != Outcome.CANCELLED) {
+				observation.error(failure);
 			}
-
-			@Override
-			public void stop(@Nullable Throwable failure) {
-				Outcome outcome = Outcome.of(failure);
-				context.setOutcome(outcome.name().toLowerCase(Locale.ROOT));
-				if (failure != null && outcome != Outcome.CANCELLED) {
-					observation.error(failure);
-				}
-				observation.stop();
-			}
-
-		};
+			observation.stop();
+		});
 	}
 
 	@Override

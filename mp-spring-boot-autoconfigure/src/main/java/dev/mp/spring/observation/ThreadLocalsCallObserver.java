@@ -66,18 +66,9 @@ public final class ThreadLocalsCallObserver implements CallObserver {
 				}
 			}
 		}
-		return entries.isEmpty() ? Observed.NONE : new Observed() {
-
-			@Override
-			public Map<String, String> entries() {
-				return entries;
-			}
-
-			@Override
-			public void stop(@Nullable Throwable failure) {
-			}
-
-		};
+		// the values travel; nothing is left to stop
+		return entries.isEmpty() ? Observed.NONE : Observed.of(entries, (failure) -> {
+		});
 	}
 
 	private @Nullable String encode(String key, Object value) {

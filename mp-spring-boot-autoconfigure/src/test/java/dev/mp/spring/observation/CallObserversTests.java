@@ -70,19 +70,7 @@ class CallObserversTests {
 		@Override
 		public Observed start(CallInfo call) {
 			step("start");
-			return new Observed() {
-
-				@Override
-				public Map<String, String> entries() {
-					return Map.of(Recording.this.name, "1");
-				}
-
-				@Override
-				public void stop(@Nullable Throwable failure) {
-					step("stop");
-				}
-
-			};
+			return Observed.of(Map.of(this.name, "1"), (failure) -> step("stop"));
 		}
 
 		@Override
