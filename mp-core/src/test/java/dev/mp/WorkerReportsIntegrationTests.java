@@ -69,13 +69,15 @@ class WorkerReportsIntegrationTests {
 
 	@Test
 	void noFactsComeWhenTheIntervalIsZero() throws Exception {
-		try (ProcessTemplate quiet = ProcessTemplate.builder().jvmFactsInterval(Duration.ZERO).build()) {
+		try (ProcessTemplate quiet = ProcessTemplate.builder().jvmFactsInterval(Duration.ZERO).build();
+				ProcessTemplate usual = new ProcessTemplate()) {
 			ProcessPool pool = quiet.pool("quiet", PoolOptions.builder().size(1).build());
-			// the first facts would come within a second of the connection
-			assertThat(pool.submit(() -> {
-				Thread.sleep(1500);
-				return 1;
-			}).get(60, TimeUnit.SECONDS)).isEqualTo(1);
+			pool.whenWarm().get(60, TimeUnit.SECONDS);
+			// the first facts come a second after the connection at the latest: once a worker of the default
+			// interval that connected later has told its own, this one has had the time to tell its first too
+			ProcessPool telling = usual.pool("telling", PoolOptions.builder().size(1).build());
+			telling.whenWarm().get(60, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(10)).until(() -> telling.workers().get(0).jvm().isPresent());
 			assertThat(pool.workers().get(0).jvm()).isEmpty();
 		}
 	}
