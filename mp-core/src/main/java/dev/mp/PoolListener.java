@@ -1,6 +1,9 @@
 package dev.mp;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hears what happens in pools, for metrics: tasks ending, workers starting and exiting. Called on mp's threads, so
@@ -51,7 +54,25 @@ public interface PoolListener {
 		TIMEOUT,
 
 		/** Its caller cancelled it. */
-		CANCELLED
+		CANCELLED;
+
+		/**
+		 * How a task ended that completed with this failure: a worker that died, or never started or set up, is a
+		 * crash.
+		 * @param failure what the task's future failed with (unwrapped), or {@code null} if it returned
+		 */
+		public static TaskOutcome of(@Nullable Throwable failure) {
+			if (failure == null) {
+				return SUCCESS;
+			}
+			if (failure instanceof CancellationException) {
+				return CANCELLED;
+			}
+			if (failure instanceof TaskTimeoutException) {
+				return TIMEOUT;
+			}
+			return (failure instanceof ChildProcessException) ? CRASH : FAILURE;
+		}
 
 	}
 

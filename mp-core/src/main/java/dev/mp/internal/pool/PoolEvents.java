@@ -10,10 +10,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.mp.ChildProcessException;
 import dev.mp.PoolListener;
 import dev.mp.ProcessPool;
-import dev.mp.TaskTimeoutException;
 
 /**
  * What a pool tells its {@link PoolListener}s: workers started and died, tasks ended with their outcome. A listener
@@ -59,10 +57,7 @@ final class PoolEvents {
 			return PoolListener.TaskOutcome.CANCELLED;
 		}
 		catch (CompletionException ex) {
-			Throwable cause = ex.getCause();
-			return (cause instanceof TaskTimeoutException) ? PoolListener.TaskOutcome.TIMEOUT
-					: (cause instanceof ChildProcessException) ? PoolListener.TaskOutcome.CRASH
-							: PoolListener.TaskOutcome.FAILURE;
+			return PoolListener.TaskOutcome.of(ex.getCause());
 		}
 	}
 

@@ -11,8 +11,7 @@ import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;
 
-import dev.mp.ProcessDiedException;
-import dev.mp.TaskTimeoutException;
+import dev.mp.PoolListener.TaskOutcome;
 import dev.mp.spi.CallObserver;
 
 /**
@@ -60,9 +59,11 @@ public final class ObservationCallObserver implements CallObserver {
 		}
 		observation.start();
 		return Observed.of(context.getCarrier(), (failure) -> {
-			Outcome outcome = Outcome.of(failure);
-			context.setOutcome(outcome.name().toLowerCase(Locale.ROOT));
-			if (failure != null && outcome != Outcome.CANCELLED) {
+			// as the pools' task meters say it, and a call a full pool refused
+			String outcome = (failure instanceof RejectedExecutionException) ? "rejected"
+					: TaskOutcome.of(failure).name().toLowerCase(Locale.ROOT);
+			context.setOutcome(outcome);
+			if (failure != null && !(failure instanceof CancellationException)) {
 				observation.error(failure);
 			}
 			observation.stop();
@@ -84,29 +85,6 @@ public final class ObservationCallObserver implements CallObserver {
 			}
 			observation.stop();
 		};
-	}
-
-	/** How a call ended, as the {@code outcome} tag says, in lower case as {@code mp.pool.tasks} says it. */
-	enum Outcome {
-
-		SUCCESS, FAILURE, CRASH, TIMEOUT, CANCELLED, REJECTED;
-
-		static Outcome of(@Nullable Throwable failure) {
-			if (failure == null) {
-				return SUCCESS;
-			}
-			if (failure instanceof CancellationException) {
-				return CANCELLED;
-			}
-			if (failure instanceof TaskTimeoutException) {
-				return TIMEOUT;
-			}
-			if (failure instanceof ProcessDiedException) {
-				return CRASH;
-			}
-			return (failure instanceof RejectedExecutionException) ? REJECTED : FAILURE;
-		}
-
 	}
 
 }

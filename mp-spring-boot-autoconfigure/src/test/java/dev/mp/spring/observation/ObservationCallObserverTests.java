@@ -12,6 +12,7 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.mp.ProcessDiedException;
+import dev.mp.ProcessStartException;
 import dev.mp.TaskTimeoutException;
 import dev.mp.spi.CallObserver;
 
@@ -83,8 +84,11 @@ class ObservationCallObserverTests {
 	void theOutcomeSaysHowTheCallEnded() {
 		ProcessDiedException died = new ProcessDiedException("died", "w", 1, List.of("java"), 137, List.of());
 		TaskTimeoutException slow = new TaskTimeoutException("task t", Duration.ofSeconds(1), "w", 1);
-		Map<Throwable, String> outcomes = Map.of(new IllegalStateException(), "failure", died, "crash", slow,
-				"timeout", new CancellationException(), "cancelled", new RejectedExecutionException(), "rejected");
+		ProcessStartException unstarted = new ProcessStartException("no start", "w", 1, List.of("java"), 1, List.of(),
+				null);
+		Map<Throwable, String> outcomes = Map.of(new IllegalStateException(), "failure", died, "crash", unstarted,
+				"crash", slow, "timeout", new CancellationException(), "cancelled", new RejectedExecutionException(),
+				"rejected");
 		outcomes.forEach((failure, outcome) -> {
 			TestObservationRegistry registry = TestObservationRegistry.create();
 			new ObservationCallObserver(registry).start(new CallObserver.CallInfo("p", "t", false)).stop(failure);
