@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What the memory flags do to a real SerialGC worker's heap: it boots on 8 MiB and, once booted, grows back to the
- * JVM's default initial size (and stays there); a worker that sizes its heap itself keeps its own settings.
+ * What the memory flags do to a real SerialGC worker's heap: it boots on a 3 MiB young generation and, once booted,
+ * grows its generations back to the JVM's default initial sizes (and stays there); a worker that sizes its heap itself
+ * keeps its own settings.
  */
 @ExtendWith(NoChildProcessesLeft.class)
 class MemoryFlagsIntegrationTests {
@@ -42,7 +43,13 @@ class MemoryFlagsIntegrationTests {
 		ProcessPool pool = pool(ProcessOptions.builder().jvmOptions("-XX:+UseSerialGC").maxHeap("64m").build());
 		awaitRegrowth(pool, 64 * MIB);
 		assertThat(pool.submit(() -> vmOption("InitialHeapSize")).get(60, TimeUnit.SECONDS))
-			.isEqualTo(Long.toString(8 * MIB));
+			.isEqualTo(Long.toString(32 * MIB));
+		assertThat(pool.submit(() -> vmOption("NewSize")).get(60, TimeUnit.SECONDS)).isEqualTo(Long.toString(3 * MIB));
+		// eden: the default heap's young third, less the two survivor spaces (SurvivorRatio 8); a tenth below it
+		long defaultHeap = defaultInitialHeap(64 * MIB);
+		assertThat(pool.submit(MemoryFlagsIntegrationTests::edenCommitted).get(60, TimeUnit.SECONDS))
+			.as("eden after the regrowth")
+			.isGreaterThanOrEqualTo(defaultHeap / 3 * 8 / 10 * 9 / 10);
 		assertThat(pool.submit(() -> vmOption("MaxHeapFreeRatio")).get(60, TimeUnit.SECONDS)).isEqualTo("100");
 		assertThat(pool.submit(() -> vmOption("MinHeapFreeRatio")).get(60, TimeUnit.SECONDS)).isEqualTo("40");
 	}
@@ -66,8 +73,7 @@ class MemoryFlagsIntegrationTests {
 		// a heap regrows to a hundred times what is live at most: a plain worker's stays below this default
 		await("the two collections after boot").atMost(60, TimeUnit.SECONDS)
 			.until(() -> pool.submit(MemoryFlagsIntegrationTests::fullCollections).get(60, TimeUnit.SECONDS) >= 2);
-		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		long defaultHeap = Math.min(1024 * MIB, os.getTotalMemorySize() / 64);
+		long defaultHeap = defaultInitialHeap(1024 * MIB);
 		long grown = pool.submit(() -> holdThenDrop(defaultHeap + 64 * MIB)).get(60, TimeUnit.SECONDS);
 		assertThat(grown).as("the heap the call grew").isGreaterThan(defaultHeap + 64 * MIB);
 		await("the idle worker's heap back at its default size").atMost(30, TimeUnit.SECONDS)
@@ -89,11 +95,16 @@ class MemoryFlagsIntegrationTests {
 
 	/** Waits for the worker's heap to have grown back after its boot, to the JVM's default for that maximum. */
 	private static void awaitRegrowth(ProcessPool pool, long maxHeap) {
-		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		// the default initial heap: a 64th of the memory, at most the maximum; a tenth below it for the rounding
-		long expected = Math.min(maxHeap, os.getTotalMemorySize() / 64) * 9 / 10;
+		// a tenth below the default for the rounding
+		long expected = defaultInitialHeap(maxHeap) * 9 / 10;
 		await("the heap grown back after boot").atMost(60, TimeUnit.SECONDS)
 			.until(() -> pool.submit(MemoryFlagsIntegrationTests::heapCommitted).get(60, TimeUnit.SECONDS) >= expected);
+	}
+
+	/** The default initial heap: a 64th of the memory, at most the maximum. */
+	private static long defaultInitialHeap(long maxHeap) {
+		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		return Math.min(maxHeap, os.getTotalMemorySize() / 64);
 	}
 
 	/** A SerialGC worker that looks at its idle heap every 100 ms instead of every minute. */
@@ -138,6 +149,14 @@ class MemoryFlagsIntegrationTests {
 
 	static long heapCommitted() {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+	}
+
+	static long edenCommitted() {
+		return ManagementFactory.getMemoryPoolMXBeans()
+			.stream()
+			.filter((pool) -> pool.getName().equals("Eden Space"))
+			.mapToLong((pool) -> pool.getUsage().getCommitted())
+			.sum();
 	}
 
 	static String vmOption(String name) {

@@ -1,10 +1,12 @@
 package dev.mp.internal.launch;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.sun.management.OperatingSystemMXBean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,11 +27,26 @@ public final class MemoryFlags {
 	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
 	/**
-	 * A SerialGC worker boots on a small heap and grows it back to the default size once booted (see
-	 * {@code HeapRegrowth}); the property tells it to, and the heap shrinks to what is live in one step first.
+	 * A SerialGC worker boots on a small young generation in a heap with room for what the boot keeps, and regrows
+	 * its generations to the default sizes once booted (see {@code HeapRegrowth}); the property tells it to, and the
+	 * heap shrinks to what is live in one step first. The young generation grows only at a full collection, and a boot
+	 * whose promotions fit the old generation runs none: so the boot's garbage passes through these few MiB only.
 	 */
-	static final List<String> SMALL_BOOT_HEAP = List.of("-Xms8m", "-XX:-ShrinkHeapInSteps",
+	static final String BOOT_YOUNG_GENERATION = "-XX:NewSize=3m";
+
+	/** The rest of the small boot heap's flags, after its {@code -XX:InitialHeapSize} (see {@link #bootHeapMiB}). */
+	static final List<String> REGROWTH = List.of(BOOT_YOUNG_GENERATION, "-XX:-ShrinkHeapInSteps",
 			"-Dmp.worker.regrow-heap=true");
+
+	/**
+	 * The boot heap's size at most: its old generation holds what a Spring boot promotes (about 15 MiB for the sample
+	 * app) without growing, which would cost a full collection that grows the young generation too; the pages it
+	 * does not touch cost nothing.
+	 */
+	private static final long MAX_BOOT_HEAP_MIB = 64;
+
+	/** The JVM's default maximum heap, a quarter of the memory ({@code MaxRAMPercentage}). */
+	private static final int DEFAULT_MAX_HEAP_SHARE = 4;
 
 	private static final String UNLOCK_DIAGNOSTIC = "-XX:+UnlockDiagnosticVMOptions";
 
@@ -42,6 +59,12 @@ public final class MemoryFlags {
 	 * see {@link #asTheJvmReadsThem}): a flag they set is left out
 	 */
 	public static List<String> of(Path javaHome, List<String> own) {
+		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		return of(javaHome, own, os.getTotalMemorySize());
+	}
+
+	/** As {@link #of(Path, List)}, for a worker on a machine (or in a container) of that much memory. */
+	static List<String> of(Path javaHome, List<String> own, long memoryBytes) {
 		List<String> flags = new ArrayList<>();
 		int feature = JavaRelease.featureVersion(javaHome);
 		// a diagnostic option from Java 17 to 25 at least; later versions may rename it
@@ -53,14 +76,32 @@ public final class MemoryFlags {
 			flags.add(TRIM_NATIVE_HEAP);
 		}
 		// the generations' sizes, the collections that regrow them, or a pre-touched heap are the worker's own
+		long bootHeap = bootHeapMiB(own, memoryBytes);
 		if (own.contains("-XX:+UseSerialGC") && !sets(own, "-Xms", "-XX:InitialHeapSize=", "-XX:MinHeapSize=",
 				"-XX:InitialRAMPercentage=", "-XX:MinHeapFreeRatio=", "-XX:MaxHeapFreeRatio=", "-XX:+ShrinkHeapInSteps",
 				"-XX:-ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-XX:+AlwaysPreTouch", "-Xmn", "-XX:NewSize=",
-				"-XX:OldSize=", "-Dmp.worker.regrow-heap=")
-				&& maxHeapMiB(own) > 8) {
-			flags.addAll(SMALL_BOOT_HEAP);
+				"-XX:MaxNewSize=", "-XX:OldSize=", "-Dmp.worker.regrow-heap=")
+				&& bootHeap >= 8) {
+			flags.add("-XX:InitialHeapSize=" + bootHeap + "m");
+			flags.addAll(REGROWTH);
 		}
 		return List.copyOf(flags);
+	}
+
+	/**
+	 * The boot heap: half the worker's maximum heap, at most {@link #MAX_BOOT_HEAP_MIB}, so that its old generation
+	 * fits in the old generation's maximum (else the JVM enlarges the young one, with a warning); 0 when the maximum
+	 * is not known here (the worker sizes it from the memory in a way of its own).
+	 */
+	private static long bootHeapMiB(List<String> own, long memoryBytes) {
+		long maxHeap = maxHeapMiB(own);
+		if (maxHeap == Long.MAX_VALUE) {
+			if (sets(own, "-XX:MaxRAM", "-XX:MinRAM", "-XX:InitialRAM", "-XX:ErgoHeapSizeLimit=")) {
+				return 0;
+			}
+			maxHeap = (memoryBytes >> 20) / DEFAULT_MAX_HEAP_SHARE;
+		}
+		return Math.min(MAX_BOOT_HEAP_MIB, maxHeap / 2);
 	}
 
 	/**

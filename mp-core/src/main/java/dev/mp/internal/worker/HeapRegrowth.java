@@ -4,22 +4,24 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryUsage;
+import java.util.function.LongSupplier;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
 
 /**
- * Gives a worker that booted on a small initial heap the heap the JVM would have started with, once it has booted.
- * mp starts SerialGC workers with {@code -Xms8m} (see {@code MemoryFlags}) and sets {@link #PROPERTY}: the boot's
- * garbage then passes through a few MiB of young generation instead of a third of the default heap, and an idle
- * worker keeps only those pages. A small heap would slow a long task down, though: SerialGC sizes its young generation
- * only at a full collection, to a {@code NewRatio}th of the old one. So once booted, the worker runs two full
- * collections: one with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to what is live and so hands back the
- * pages the boot left free, and one with {@code MinHeapFreeRatio} raised for it, which grows the old generation (and
- * with it the young one) to where the default initial heap would have put them. Those pages are committed but
- * untouched, so they cost an idle worker nothing, and a task finds a heap of the default size. The two pauses (tens
- * of milliseconds for a Spring application) come after the worker has told its parent it is ready. The worker does
- * the same again whenever it has been idle a while with eden touched since (see {@link #trimWhenIdle}).
+ * Gives a worker that booted on a small young generation the heap the JVM would have started with, once it has booted.
+ * mp starts SerialGC workers with {@code -XX:NewSize=3m} in a heap whose old generation has room for what the boot
+ * keeps (see {@code MemoryFlags}) and sets {@link #PROPERTY}: SerialGC sizes its young generation only at a full
+ * collection, to a {@code NewRatio}th of the old one, and a boot whose promotions fit runs none, so its garbage passes
+ * through those few MiB instead of a third of the default heap, and an idle worker keeps only those pages. A young
+ * generation that small would slow a long task down, though. So once booted, the worker runs two full collections:
+ * one with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to what is live and so hands back the pages the boot
+ * left free, and one with {@code MinHeapFreeRatio} raised for it, which grows the old generation (and with it the
+ * young one) to where the default initial heap would have put them. Those pages are committed but untouched, so they
+ * cost an idle worker nothing, and a task finds a heap of the default size. The two pauses (tens of milliseconds for
+ * a Spring application) come after the worker has told its parent it is ready. The worker does the same again
+ * whenever it has been idle a while with eden touched since (see {@link #trimWhenIdle}).
  */
 final class HeapRegrowth {
 
@@ -37,6 +39,10 @@ final class HeapRegrowth {
 
 	private static final String EDEN = "Eden Space";
 
+	private static final int COLLECT_ATTEMPTS = 100;
+
+	private static final long COLLECT_RETRY_MILLIS = 10;
+
 	/** Collections at the last trim; only the worker's main thread reads and writes them. */
 	private static long youngCollectionsAtTrim;
 
@@ -52,13 +58,9 @@ final class HeapRegrowth {
 		}
 		try {
 			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-			long heap = defaultInitialHeap(vm);
-			long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-			// a boot that left half the default heap in use has grown its generations itself, and two full
-			// collections of that much would cost more than they give back
-			if (heap > committed && heapUsed() < heap / 2) {
-				shrinkAndRegrow(vm);
-			}
+			// the young generation stays small until a full collection, which the regrowth is; a boot that left half
+			// the default heap in use is not shrunk first, as a full collection costs in proportion to what is live
+			regrow(vm, heapUsed() < defaultInitialHeap(vm) / 2);
 			remember();
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -95,7 +97,7 @@ final class HeapRegrowth {
 			boolean grown = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()
 					> defaultInitialHeap(vm);
 			if (grown || heapUsed() - eden.getUsed() <= eden.getCommitted()) {
-				shrinkAndRegrow(vm);
+				regrow(vm, true);
 			}
 			remember();
 		}
@@ -111,26 +113,28 @@ final class HeapRegrowth {
 	}
 
 	/**
-	 * One full collection with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to what is live in one step (the
-	 * worker runs with {@code -XX:-ShrinkHeapInSteps}) and so hands back the pages touched and left free; then one with
-	 * {@code MinHeapFreeRatio} raised, which grows it to the JVM's default initial size in pages nothing has touched.
+	 * When {@code shrinkFirst}, one full collection with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to
+	 * what is live in one step (the worker runs with {@code -XX:-ShrinkHeapInSteps}) and so hands back the pages
+	 * touched and left free; then one with {@code MinHeapFreeRatio} raised, which grows it to the JVM's default initial
+	 * size in pages nothing has touched, and the young generation to a {@code NewRatio}th of the old one.
 	 */
-	private static void shrinkAndRegrow(HotSpotDiagnosticMXBean vm) {
+	private static void regrow(HotSpotDiagnosticMXBean vm, boolean shrinkFirst) {
 		long heap = defaultInitialHeap(vm);
 		String minFree = vm.getVMOption("MinHeapFreeRatio").getValue();
 		String maxFree = vm.getVMOption("MaxHeapFreeRatio").getValue();
 		boolean grown = false;
 		try {
-			// the minimum may not exceed the maximum, so it moves first
-			vm.setVMOption("MinHeapFreeRatio", "0");
-			vm.setVMOption("MaxHeapFreeRatio", "0");
-			System.gc();
+			if (shrinkFirst) {
+				// the minimum may not exceed the maximum, so it moves first
+				vm.setVMOption("MinHeapFreeRatio", "0");
+				vm.setVMOption("MaxHeapFreeRatio", "0");
+				collectFully(System::gc, HeapRegrowth::fullCollections);
+			}
 			long live = heapUsed();
 			long free = (long) Math.ceil(100 * (1 - (double) live / oldGeneration(vm, heap)));
 			vm.setVMOption("MaxHeapFreeRatio", "100");
 			vm.setVMOption("MinHeapFreeRatio", Long.toString(Math.max(0, Math.min(99, free))));
-			System.gc();
-			grown = true;
+			grown = collectFully(System::gc, HeapRegrowth::fullCollections);
 		}
 		finally {
 			// a heap grown back does not shrink by itself (SerialGC would shrink it at a full collection, to 8 MiB
@@ -142,6 +146,29 @@ final class HeapRegrowth {
 				vm.setVMOption("MaxHeapFreeRatio", maxFree);
 			}
 		}
+	}
+
+	/**
+	 * Runs a full collection: {@code System.gc()} returns without one while another thread is in a JNI critical
+	 * region (SerialGC's GC locker; a zip inflater, for one), so it asks again until the count of full collections
+	 * moved, for about a second at most. Whether one ran.
+	 */
+	static boolean collectFully(Runnable gc, LongSupplier fullCollections) {
+		long before = fullCollections.getAsLong();
+		for (int attempt = 0; attempt < COLLECT_ATTEMPTS; attempt++) {
+			gc.run();
+			if (fullCollections.getAsLong() != before) {
+				return true;
+			}
+			try {
+				Thread.sleep(COLLECT_RETRY_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
 	}
 
 	/** SerialGC's young collections so far (its collector {@code Copy}). */

@@ -24,11 +24,13 @@ class MemoryFlagsTests {
 	@TempDir
 	Path temp;
 
+	private static final long GIB = 1024L * 1024 * 1024;
+
 	@Test
 	void aRecentJava17WorkerGetsEveryFlag() throws IOException {
-		List<String> expected = new ArrayList<>(
-				List.of(UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION, MemoryFlags.TRIM_NATIVE_HEAP));
-		expected.addAll(MemoryFlags.SMALL_BOOT_HEAP);
+		List<String> expected = new ArrayList<>(List.of(UNLOCK, MemoryFlags.NO_ARCHIVE_RELOCATION,
+				MemoryFlags.TRIM_NATIVE_HEAP, "-XX:InitialHeapSize=64m"));
+		expected.addAll(MemoryFlags.REGROWTH);
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx128m", "-XX:+UseSerialGC")))
 			.containsExactlyElementsOf(expected);
 	}
@@ -36,9 +38,30 @@ class MemoryFlagsTests {
 	@Test
 	void onlyASerialGcWorkerBootsOnASmallHeap() throws IOException {
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of()))
-			.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
+			.doesNotContainAnyElementsOf(MemoryFlags.REGROWTH);
 		assertThat(MemoryFlags.of(javaHome("25.0.1"), List.of("-XX:+UseSerialGC")))
-			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
+			.containsAll(MemoryFlags.REGROWTH);
+	}
+
+	@Test
+	void theBootHeapIsHalfTheMaximumUpTo64MiB() throws IOException {
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-Xmx48m"), 16 * GIB))
+			.contains("-XX:InitialHeapSize=24m");
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-Xmx4g"), 16 * GIB))
+			.contains("-XX:InitialHeapSize=64m");
+		// without a maximum, the JVM's default: a quarter of the memory
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), 16 * GIB))
+			.contains("-XX:InitialHeapSize=64m");
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), 160L * 1024 * 1024))
+			.contains("-XX:InitialHeapSize=20m");
+		// a maximum the worker takes from the memory in a way of its own is not known here
+		for (String own : List.of("-XX:MaxRAMPercentage=80", "-XX:MaxRAM=1g", "-XX:MinRAMPercentage=50")) {
+			assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", own), 16 * GIB)).as(own)
+				.doesNotContainAnyElementsOf(MemoryFlags.REGROWTH);
+		}
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-XX:MaxRAM=1g", "-Xmx32m"),
+				16 * GIB))
+			.contains("-XX:InitialHeapSize=16m");
 	}
 
 	@Test
@@ -46,13 +69,14 @@ class MemoryFlagsTests {
 		for (String own : List.of("-Xms64m", "-XX:InitialHeapSize=64m", "-XX:MinHeapSize=16m",
 				"-XX:InitialRAMPercentage=5", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50",
 				"-XX:+ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-XX:+AlwaysPreTouch", "-Xmn16m",
-				"-XX:NewSize=16m", "-XX:OldSize=64m", "-Xmx8m", "-XX:MaxHeapSize=4096k")) {
+				"-XX:NewSize=16m", "-XX:MaxNewSize=16m", "-XX:OldSize=64m", "-Xmx8m", "-Xmx15m",
+				"-XX:MaxHeapSize=4096k")) {
 			assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", own))).as(own)
-				.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
+				.doesNotContainAnyElementsOf(MemoryFlags.REGROWTH);
 		}
 		// the last -Xmx is the one the JVM takes
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-Xmx8m", "-XX:+UseSerialGC", "-Xmx1g")))
-			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
+			.containsAll(MemoryFlags.REGROWTH);
 	}
 
 	@Test
@@ -63,7 +87,7 @@ class MemoryFlagsTests {
 				Map.of("_JAVA_OPTIONS", "-XX:+DisableExplicitGC"), Map.of("_JAVA_OPTIONS", "-Xmx4m"))) {
 			assertThat(MemoryFlags.of(javaHome("17.0.15"), MemoryFlags.asTheJvmReadsThem(command, environment)))
 				.as(environment.toString())
-				.doesNotContainAnyElementsOf(MemoryFlags.SMALL_BOOT_HEAP);
+				.doesNotContainAnyElementsOf(MemoryFlags.REGROWTH);
 		}
 		// JAVA_TOOL_OPTIONS come before the command line, whose -Xmx wins; _JAVA_OPTIONS after it
 		assertThat(MemoryFlags.asTheJvmReadsThem(command,
@@ -71,7 +95,7 @@ class MemoryFlagsTests {
 			.containsExactly("-Xmx4m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:+UseSerialGC", "-Xmx1g");
 		assertThat(MemoryFlags.of(javaHome("17.0.15"),
 				MemoryFlags.asTheJvmReadsThem(command, Map.of("JAVA_TOOL_OPTIONS", "-Xmx4m"))))
-			.containsAll(MemoryFlags.SMALL_BOOT_HEAP);
+			.containsAll(MemoryFlags.REGROWTH);
 	}
 
 	@Test
