@@ -255,8 +255,13 @@ final class ChildRuntime {
 	private void callAndNext(Frame first) {
 		Frame next = first;
 		while (next != null) {
-			call(next);
 			CallMailbox box = this.mailbox;
+			if (box != null) {
+				// its caller looks for the answer from now (see CallMailbox.awaitAnswer)
+				box.taken(next.correlationId());
+			}
+			call(next);
+			box = this.mailbox;
 			next = (box != null) ? box.awaitCall(this.config.spinNanos(), this.framesRead) : null;
 		}
 	}
