@@ -27,8 +27,13 @@ import dev.mp.internal.launch.MemoryFlags;
  */
 final class MemoryRows {
 
-	/** How long an idle pool is left alone before its PSS is read: past the flags' native heap trim (5 s). */
-	static final long PSS_SETTLE_MILLIS = 8_000;
+	/**
+	 * How long an idle pool is left alone before its PSS is read: past the second of the flags' native heap trims,
+	 * which run every 5 s from the JVM's start. The first comes while a Spring worker still compiles what its boot ran:
+	 * a sample worker read 84-87 MiB until it was 10 s old, and 74 MiB from then on, so a reading 8 s after the pool
+	 * was warm (the worker about 10 s old) caught one or the other.
+	 */
+	static final long PSS_SETTLE_MILLIS = 12_000;
 
 	private static final String SAMPLE_APPLICATION = "dev.mp.sample.SampleApplication";
 
@@ -90,7 +95,7 @@ final class MemoryRows {
 			bench.add(Measurement.of(Figures.MP_SPRING_IDLE_PSS + suffix,
 					"mp: idle Spring worker PSS, pool of 2" + java, "MiB", two[0])
 				.withNote("the same with mp's memory flags (the default): "
-						+ String.join(" ", MemoryFlags.of(javaHome, helped.jvmOptions()))
+						+ String.join(" ", MemoryFlags.of(javaHome, helped.jvmOptions(), true))
 						+ ", MALLOC_ARENA_MAX=2; in turns with the row above"));
 			if (!suffix.isEmpty()) {
 				return;

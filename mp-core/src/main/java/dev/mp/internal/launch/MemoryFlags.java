@@ -27,23 +27,29 @@ public final class MemoryFlags {
 	static final String MALLOC_ARENA_MAX = "MALLOC_ARENA_MAX";
 
 	/**
-	 * A SerialGC worker boots on a small young generation in a heap with room for what the boot keeps, and regrows
-	 * its generations to the default sizes once booted (see {@code HeapRegrowth}); the property tells it to, and the
-	 * heap shrinks to what is live in one step first. The young generation grows only at a full collection, and a boot
-	 * whose promotions fit the old generation runs none: so the boot's garbage passes through these few MiB only.
+	 * A SerialGC worker boots on a small heap, and regrows its generations to the default sizes once booted (see
+	 * {@code HeapRegrowth}), which this property tells it to; the heap shrinks to what is live in one step first.
 	 */
-	static final String BOOT_YOUNG_GENERATION = "-XX:NewSize=3m";
+	static final List<String> REGROWTH = List.of("-XX:-ShrinkHeapInSteps", "-Dmp.worker.regrow-heap=true");
 
-	/** The rest of the small boot heap's flags, after its {@code -XX:InitialHeapSize} (see {@link #bootHeapMiB}). */
-	static final List<String> REGROWTH = List.of(BOOT_YOUNG_GENERATION, "-XX:-ShrinkHeapInSteps",
-			"-Dmp.worker.regrow-heap=true");
+	/** A plain worker's boot heap: its boot keeps little, so it fits there. */
+	static final String PLAIN_BOOT_HEAP = "-Xms8m";
 
 	/**
-	 * The boot heap's size at most: its old generation holds what a Spring boot promotes (about 15 MiB for the sample
-	 * app) without growing, which would cost a full collection that grows the young generation too; the pages it
-	 * does not touch cost nothing.
+	 * The young generation a worker that boots an application context starts with, in a heap with room for what the
+	 * boot keeps ({@link #CONTEXT_BOOT_HEAP_MIB}). SerialGC resizes its young generation only at a full collection, and
+	 * runs one right after any young collection that had to grow the old generation: a boot whose promotions fit runs
+	 * none, and its garbage passes through these few MiB only.
 	 */
-	private static final long MAX_BOOT_HEAP_MIB = 64;
+	static final String CONTEXT_BOOT_YOUNG_GENERATION = "-XX:NewSize=3m";
+
+	/**
+	 * The heap a worker that boots an application context starts with, at most: room for what a Spring boot keeps (13
+	 * to 15 MiB for the sample app), whose growth in an 8 MiB heap cost two full collections that each grew the young
+	 * generation. Not more: SerialGC never shrinks its old generation below its initial size, nor the young one below
+	 * a {@code NewRatio}th of that, so an idle worker keeps that much of what its calls touched.
+	 */
+	private static final long CONTEXT_BOOT_HEAP_MIB = 24;
 
 	/** The JVM's default maximum heap, a quarter of the memory ({@code MaxRAMPercentage}). */
 	private static final int DEFAULT_MAX_HEAP_SHARE = 4;
@@ -57,14 +63,15 @@ public final class MemoryFlags {
 	 * The memory flags for a worker on the Java at {@code javaHome}.
 	 * @param own the worker's own JVM options (and those of its codec, its {@code -Xmx}, and those of its environment,
 	 * see {@link #asTheJvmReadsThem}): a flag they set is left out
+	 * @param bootsContext whether the worker boots an application context (any bootstrap mode but {@code plain})
 	 */
-	public static List<String> of(Path javaHome, List<String> own) {
+	public static List<String> of(Path javaHome, List<String> own, boolean bootsContext) {
 		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		return of(javaHome, own, os.getTotalMemorySize());
+		return of(javaHome, own, bootsContext, os.getTotalMemorySize());
 	}
 
-	/** As {@link #of(Path, List)}, for a worker on a machine (or in a container) of that much memory. */
-	static List<String> of(Path javaHome, List<String> own, long memoryBytes) {
+	/** As {@link #of(Path, List, boolean)}, for a worker on a machine (or in a container) of that much memory. */
+	static List<String> of(Path javaHome, List<String> own, boolean bootsContext, long memoryBytes) {
 		List<String> flags = new ArrayList<>();
 		int feature = JavaRelease.featureVersion(javaHome);
 		// a diagnostic option from Java 17 to 25 at least; later versions may rename it
@@ -75,33 +82,42 @@ public final class MemoryFlags {
 		if (trimsNativeHeap(feature, JavaRelease.javaVersion(javaHome)) && !sets(own, "-XX:TrimNativeHeapInterval=")) {
 			flags.add(TRIM_NATIVE_HEAP);
 		}
-		// the generations' sizes, the collections that regrow them, or a pre-touched heap are the worker's own
-		long bootHeap = bootHeapMiB(own, memoryBytes);
-		if (own.contains("-XX:+UseSerialGC") && !sets(own, "-Xms", "-XX:InitialHeapSize=", "-XX:MinHeapSize=",
-				"-XX:InitialRAMPercentage=", "-XX:MinHeapFreeRatio=", "-XX:MaxHeapFreeRatio=", "-XX:+ShrinkHeapInSteps",
-				"-XX:-ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-XX:+AlwaysPreTouch", "-Xmn", "-XX:NewSize=",
-				"-XX:MaxNewSize=", "-XX:OldSize=", "-Dmp.worker.regrow-heap=")
-				&& bootHeap >= 8) {
-			flags.add("-XX:InitialHeapSize=" + bootHeap + "m");
+		// SerialGC's sizing as measured on Java 17 to 25 (later ones resize the young generation otherwise); the
+		// generations' sizes, the collections that regrow them, or a pre-touched heap are the worker's own
+		long maxHeap = maxHeapMiB(own);
+		if (feature <= 25 && own.contains("-XX:+UseSerialGC") && !sets(own, "-Xms", "-XX:InitialHeapSize=",
+				"-XX:MinHeapSize=", "-XX:InitialRAMPercentage=", "-XX:MinHeapFreeRatio=", "-XX:MaxHeapFreeRatio=",
+				"-XX:+ShrinkHeapInSteps", "-XX:-ShrinkHeapInSteps", "-XX:+DisableExplicitGC", "-XX:+AlwaysPreTouch",
+				"-Xmn", "-XX:NewSize=", "-XX:MaxNewSize=", "-XX:OldSize=", "-Dmp.worker.regrow-heap=")
+				&& maxHeap > 8) {
+			long contextHeap = bootsContext ? contextBootHeapMiB(maxHeap, own, memoryBytes) : 0;
+			if (contextHeap > 8) {
+				flags.add("-XX:InitialHeapSize=" + contextHeap + "m");
+				flags.add(CONTEXT_BOOT_YOUNG_GENERATION);
+			}
+			else {
+				flags.add(PLAIN_BOOT_HEAP);
+			}
 			flags.addAll(REGROWTH);
 		}
 		return List.copyOf(flags);
 	}
 
 	/**
-	 * The boot heap: half the worker's maximum heap, at most {@link #MAX_BOOT_HEAP_MIB}, so that its old generation
-	 * fits in the old generation's maximum (else the JVM enlarges the young one, with a warning); 0 when the maximum
-	 * is not known here (the worker sizes it from the memory in a way of its own).
+	 * The boot heap of a worker that boots an application context: {@link #CONTEXT_BOOT_HEAP_MIB}, at most half its
+	 * maximum heap, so that the old generation fits the old generation's maximum (else the JVM enlarges the young one,
+	 * with a warning, or caps it for good where the maximum ends up equal to the boot heap); 0 when the maximum is not
+	 * known here (the worker sizes it from the memory in a way of its own).
 	 */
-	private static long bootHeapMiB(List<String> own, long memoryBytes) {
-		long maxHeap = maxHeapMiB(own);
-		if (maxHeap == Long.MAX_VALUE) {
+	private static long contextBootHeapMiB(long maxHeap, List<String> own, long memoryBytes) {
+		long max = maxHeap;
+		if (max == Long.MAX_VALUE) {
 			if (sets(own, "-XX:MaxRAM", "-XX:MinRAM", "-XX:InitialRAM", "-XX:ErgoHeapSizeLimit=")) {
 				return 0;
 			}
-			maxHeap = (memoryBytes >> 20) / DEFAULT_MAX_HEAP_SHARE;
+			max = (memoryBytes >> 20) / DEFAULT_MAX_HEAP_SHARE;
 		}
-		return Math.min(MAX_BOOT_HEAP_MIB, maxHeap / 2);
+		return Math.min(CONTEXT_BOOT_HEAP_MIB, max / 2);
 	}
 
 	/**

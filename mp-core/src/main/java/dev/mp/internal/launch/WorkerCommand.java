@@ -68,7 +68,8 @@ public final class WorkerCommand {
 			Map<String, String> environment = new HashMap<>(System.getenv());
 			environment.putAll(options.environment());
 			jvmOptions.addAll(MemoryFlags.of(options.javaHome(),
-					MemoryFlags.asTheJvmReadsThem(concat(checked, concat(jvmOptions, own)), environment)));
+					MemoryFlags.asTheJvmReadsThem(concat(checked, concat(jvmOptions, own)), environment),
+					!"plain".equals(options.bootstrapMode())));
 		}
 		jvmOptions.addAll(own);
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);

@@ -283,7 +283,7 @@ public final class CallMailbox implements AutoCloseable {
 			return null;
 		}
 		long posted = spin(OUTBOX, callId, Math.min(spinNanos, maxNanos),
-				Math.min(maxNanos, saturatedAdd(2 * spinNanos, MAX_STAGED_NANOS)), answeredElsewhere);
+				Math.min(maxNanos, saturatedAdd(spinNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS))), answeredElsewhere);
 		if (posted <= 0) {
 			return null;
 		}

@@ -10,18 +10,19 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
 
 /**
- * Gives a worker that booted on a small young generation the heap the JVM would have started with, once it has booted.
- * mp starts SerialGC workers with {@code -XX:NewSize=3m} in a heap whose old generation has room for what the boot
- * keeps (see {@code MemoryFlags}) and sets {@link #PROPERTY}: SerialGC sizes its young generation only at a full
- * collection, to a {@code NewRatio}th of the old one, and a boot whose promotions fit runs none, so its garbage passes
- * through those few MiB instead of a third of the default heap, and an idle worker keeps only those pages. A young
- * generation that small would slow a long task down, though. So once booted, the worker runs two full collections:
- * one with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to what is live and so hands back the pages the boot
- * left free, and one with {@code MinHeapFreeRatio} raised for it, which grows the old generation (and with it the
- * young one) to where the default initial heap would have put them. Those pages are committed but untouched, so they
- * cost an idle worker nothing, and a task finds a heap of the default size. The two pauses (tens of milliseconds for
- * a Spring application) come after the worker has told its parent it is ready. The worker does the same again
- * whenever it has been idle a while with eden touched since (see {@link #trimWhenIdle}).
+ * Gives a worker that booted on a small heap the heap the JVM would have started with, once it has booted. mp starts
+ * SerialGC workers with {@code -Xms8m}, or, where they boot an application context, with a 3 MiB young generation in
+ * a heap with room for what the boot keeps (see {@code MemoryFlags}), and sets {@link #PROPERTY}: the boot's garbage
+ * then passes through a few MiB of young generation instead of a third of the default heap, and an idle worker keeps
+ * only those pages. A small young generation would slow a long task down, though: SerialGC sizes it only at a full
+ * collection, to a {@code NewRatio}th of the old one. So once booted, the worker runs two full collections: one with
+ * {@code MaxHeapFreeRatio} at 0, which shrinks the heap to what is live (or to its initial size, below which SerialGC
+ * never shrinks it) and so hands back the pages the boot left free, and one with {@code MinHeapFreeRatio} raised for
+ * it, which grows the old generation (and with it the young one) to where the default initial heap would have put
+ * them. Those pages are committed but untouched, so they cost an idle worker nothing, and a task finds a heap of the
+ * default size. The two pauses (tens of milliseconds for a Spring application) come after the worker has told its
+ * parent it is ready. The worker does the same again whenever it has been idle a while with eden touched since (see
+ * {@link #trimWhenIdle}).
  */
 final class HeapRegrowth {
 
@@ -43,7 +44,10 @@ final class HeapRegrowth {
 
 	private static final long COLLECT_RETRY_MILLIS = 10;
 
-	/** Collections at the last trim; only the worker's main thread reads and writes them. */
+	/** Whether the heap has grown back since boot; only the worker's main thread reads and writes it, and those below. */
+	private static boolean regrown;
+
+	/** Collections at the last trim. */
 	private static long youngCollectionsAtTrim;
 
 	private static long fullCollectionsAtTrim;
@@ -60,7 +64,7 @@ final class HeapRegrowth {
 			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
 			// the young generation stays small until a full collection, which the regrowth is; a boot that left half
 			// the default heap in use is not shrunk first, as a full collection costs in proportion to what is live
-			regrow(vm, heapUsed() < defaultInitialHeap(vm) / 2);
+			regrown = regrow(vm, heapUsed() < defaultInitialHeap(vm) / 2);
 			remember();
 		}
 		catch (RuntimeException | LinkageError ex) {
@@ -88,6 +92,13 @@ final class HeapRegrowth {
 	 */
 	static void trimWhenIdle() {
 		try {
+			if (!regrown) {
+				// the collections after boot did not run (see collectFully): the young generation is still the boot's
+				HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+				regrown = regrow(vm, true);
+				remember();
+				return;
+			}
 			MemoryUsage eden = eden();
 			if (youngCollections() == youngCollectionsAtTrim && fullCollections() == fullCollectionsAtTrim
 					&& eden.getUsed() < eden.getCommitted() / 4) {
@@ -97,7 +108,7 @@ final class HeapRegrowth {
 			boolean grown = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()
 					> defaultInitialHeap(vm);
 			if (grown || heapUsed() - eden.getUsed() <= eden.getCommitted()) {
-				regrow(vm, true);
+				regrown = regrow(vm, true);
 			}
 			remember();
 		}
@@ -116,9 +127,10 @@ final class HeapRegrowth {
 	 * When {@code shrinkFirst}, one full collection with {@code MaxHeapFreeRatio} at 0, which shrinks the heap to
 	 * what is live in one step (the worker runs with {@code -XX:-ShrinkHeapInSteps}) and so hands back the pages
 	 * touched and left free; then one with {@code MinHeapFreeRatio} raised, which grows it to the JVM's default initial
-	 * size in pages nothing has touched, and the young generation to a {@code NewRatio}th of the old one.
+	 * size in pages nothing has touched, and the young generation to a {@code NewRatio}th of the old one. Whether the
+	 * second ran.
 	 */
-	private static void regrow(HotSpotDiagnosticMXBean vm, boolean shrinkFirst) {
+	private static boolean regrow(HotSpotDiagnosticMXBean vm, boolean shrinkFirst) {
 		long heap = defaultInitialHeap(vm);
 		String minFree = vm.getVMOption("MinHeapFreeRatio").getValue();
 		String maxFree = vm.getVMOption("MaxHeapFreeRatio").getValue();
@@ -137,15 +149,16 @@ final class HeapRegrowth {
 			grown = collectFully(System::gc, HeapRegrowth::fullCollections);
 		}
 		finally {
-			// a heap grown back does not shrink by itself (SerialGC would shrink it at a full collection, to 8 MiB
-			// at worst, and its young generation with it); the idle trim brings it back to that size. One that
-			// failed to grow back keeps the JVM's ratios
+			// a heap grown back does not shrink by itself (SerialGC would shrink it at a full collection, to its
+			// initial size at worst, and its young generation with it); the idle trim brings it back to that size.
+			// One that failed to grow back keeps the JVM's ratios
 			vm.setVMOption("MaxHeapFreeRatio", "100");
 			vm.setVMOption("MinHeapFreeRatio", minFree);
 			if (!grown) {
 				vm.setVMOption("MaxHeapFreeRatio", maxFree);
 			}
 		}
+		return grown;
 	}
 
 	/**

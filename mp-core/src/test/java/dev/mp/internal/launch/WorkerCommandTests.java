@@ -99,6 +99,18 @@ class WorkerCommandTests {
 	}
 
 	@Test
+	void aSerialGcWorkerThatBootsAContextGetsRoomForItsBootAndAPlainOneASmallHeap() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes"));
+		ProcessOptions.Builder serial = options(classes).jvmOptions(List.of("-XX:+UseSerialGC")).maxHeap("128m");
+		assertThat(WorkerCommand.of(serial.bootstrapMode("spring").build(), CodecChoice.JAVA_CODEC).command())
+			.contains("-XX:InitialHeapSize=24m", MemoryFlags.CONTEXT_BOOT_YOUNG_GENERATION)
+			.doesNotContain(MemoryFlags.PLAIN_BOOT_HEAP);
+		assertThat(WorkerCommand.of(serial.bootstrapMode("plain").build(), CodecChoice.JAVA_CODEC).command())
+			.contains(MemoryFlags.PLAIN_BOOT_HEAP)
+			.doesNotContain(MemoryFlags.CONTEXT_BOOT_YOUNG_GENERATION);
+	}
+
+	@Test
 	void memoryFlagsOffLeaveTheCommandAsTheApplicationGaveIt() throws IOException {
 		Path classes = Files.createDirectories(this.temp.resolve("classes"));
 		WorkerCommand command = WorkerCommand.of(options(classes).memoryFlags(false).startupFlags(false).build(),
