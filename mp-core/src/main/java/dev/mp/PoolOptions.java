@@ -145,11 +145,10 @@ public final class PoolOptions {
 
 	/**
 	 * How long a worker that has just answered keeps looking for its next call, and a caller blocked on a task's
-	 * {@code get()} or {@code join()} looks for the answer, before they sleep (the caller as long for the worker to
-	 * take the call and as long again from then). A call that starts or ends within it passes through shared memory,
-	 * without a system call or a thread wake-up: back-to-back calls take a fraction of a socket round trip. The look
-	 * costs a core for that long; {@link Duration#ZERO} turns it off, and every call goes over the socket. Only
-	 * workers of the local launcher share memory with this JVM; others ignore it.
+	 * {@code get()} or {@code join()} looks for the answer, before they sleep. A call that starts or ends within it
+	 * passes through shared memory, without a system call or a thread wake-up: back-to-back calls take a fraction
+	 * of a socket round trip. The look costs a core for that long; {@link Duration#ZERO} turns it off, and every
+	 * call goes over the socket. Only workers of the local launcher share memory with this JVM; others ignore it.
 	 */
 	public Duration spinWait() {
 		return this.spinWait;

@@ -69,12 +69,6 @@ public final class CallMailbox implements AutoCloseable {
 	/** Non-zero while the worker writes a staged answer; its caller keeps looking meanwhile. */
 	private static final int ANSWER_STAGING = 88;
 
-	/**
-	 * The id of the call the worker took last, written as it takes one: a caller's look at the outbox counts its time
-	 * from then, so that a worker's wake-up for a call sent over the socket does not use it up.
-	 */
-	private static final int TAKEN = 96;
-
 	private static final int SLOTS = 128;
 
 	/** How often a spin reads the clock: reading it costs more than a look at the box. */
@@ -195,11 +189,6 @@ public final class CallMailbox implements AutoCloseable {
 		this.memory.getAndAddLong(SOCKET_FRAMES, 1);
 	}
 
-	/** The worker's side, as it takes a call (from the socket or the inbox) to run it: see {@link #awaitAnswer}. */
-	public void taken(long callId) {
-		this.memory.setLong(TAKEN, callId);
-	}
-
 	/**
 	 * The worker's side, before it sends an answer: from now on the parent may post the next call here. Opening
 	 * first means a caller who has the answer finds the box open.
@@ -214,7 +203,7 @@ public final class CallMailbox implements AutoCloseable {
 	 * @return the call posted, or {@code null}: read the socket
 	 */
 	public Frame awaitCall(long spinNanos, long framesRead) {
-		long posted = spin(INBOX, 0, spinNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS),
+		long posted = spin(INBOX, spinNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS),
 				() -> this.memory.getLong(SOCKET_FRAMES) > framesRead);
 		if (posted <= 0) {
 			return null;
@@ -266,24 +255,20 @@ public final class CallMailbox implements AutoCloseable {
 	}
 
 	/**
-	 * The parent's side: opens the outbox and spins on it until the answer to {@code callId} is posted, the time is
-	 * up, or {@code answeredElsewhere} says the answer came another way (over the socket, or as the worker's death).
-	 * The time is {@code spinNanos} for the worker to take the call and {@code spinNanos} from when it took it: a
-	 * worker that sleeps on the socket takes a call sent there only after a thread wake-up (tens of µs on some
-	 * machines), and an answer that missed the look for that would go over the socket too, whose caller's wake-ups
-	 * would then make the next call miss the worker's look at its inbox, and so on.
+	 * The parent's side: opens the outbox and spins on it until an answer is posted, the time is up, or
+	 * {@code answeredElsewhere} says the answer came another way (over the socket, or as the worker's death).
 	 * @param spinNanos how long to look once staged payloads are read and written (see {@link #spin})
 	 * @param maxNanos the longest to look in all (the caller's own timeout)
 	 * @return the answer, or {@code null}
 	 * @throws ProtocolException if what the worker posted cannot be an answer
 	 */
-	public Frame awaitAnswer(long callId, long spinNanos, long maxNanos, BooleanSupplier answeredElsewhere) {
+	public Frame awaitAnswer(long spinNanos, long maxNanos, BooleanSupplier answeredElsewhere) {
 		this.memory.getAndAddLong(LOOKS, 1);
 		if (!this.memory.compareAndSetLong(OUTBOX, CLOSED, OPEN)) {
 			return null;
 		}
-		long posted = spin(OUTBOX, callId, Math.min(spinNanos, maxNanos),
-				Math.min(maxNanos, saturatedAdd(spinNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS))), answeredElsewhere);
+		long posted = spin(OUTBOX, Math.min(spinNanos, maxNanos),
+				Math.min(maxNanos, saturatedAdd(spinNanos, MAX_STAGED_NANOS)), answeredElsewhere);
 		if (posted <= 0) {
 			return null;
 		}
@@ -319,18 +304,13 @@ public final class CallMailbox implements AutoCloseable {
 		return (sum < 0) ? Long.MAX_VALUE : sum;
 	}
 
-	/**
-	 * @param awaited the call whose answer the look waits for, whose time starts again when the worker takes it; 0
-	 * for none
-	 * @param maxNanos the longest the look may last in all, however long staged payloads take
-	 */
-	private long spin(int box, long awaited, long spinNanos, long maxNanos, BooleanSupplier givenUp) {
+	/** @param maxNanos the longest the look may last in all, however long staged payloads take */
+	private long spin(int box, long spinNanos, long maxNanos, BooleanSupplier givenUp) {
 		long start = System.nanoTime();
 		long deadline = start + spinNanos;
 		long yieldFrom = start + PURE_SPIN_NANOS;
 		long lastMoment = start + maxNanos;
 		int otherStaging = this.owner ? ANSWER_STAGING : CALL_STAGING;
-		boolean taken = (awaited == 0);
 		int looks = 0;
 		while (true) {
 			long value = this.memory.getLong(box);
@@ -339,9 +319,7 @@ public final class CallMailbox implements AutoCloseable {
 			}
 			if (++looks % LOOKS_PER_CLOCK_READ == 0) {
 				long now = System.nanoTime();
-				boolean takenNow = !taken && this.memory.getLong(TAKEN) == awaited;
-				taken |= takenNow;
-				if (takenNow || this.outgoing.unread() || this.memory.getLong(otherStaging) != 0) {
+				if (this.outgoing.unread() || this.memory.getLong(otherStaging) != 0) {
 					deadline = (lastMoment - (now + spinNanos) < 0) ? lastMoment : now + spinNanos;
 				}
 				if (now - deadline > 0 || (givenUp != null && givenUp.getAsBoolean())) {

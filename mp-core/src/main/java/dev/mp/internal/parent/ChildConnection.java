@@ -212,7 +212,7 @@ final class ChildConnection {
 			return;
 		}
 		try {
-			Frame answer = box.awaitAnswer(callId, this.spinNanos, maxNanos, call::isDone);
+			Frame answer = box.awaitAnswer(this.spinNanos, maxNanos, call::isDone);
 			if (answer != null) {
 				answered(answer, box);
 			}

@@ -255,13 +255,8 @@ final class ChildRuntime {
 	private void callAndNext(Frame first) {
 		Frame next = first;
 		while (next != null) {
-			CallMailbox box = this.mailbox;
-			if (box != null) {
-				// its caller looks for the answer from now (see CallMailbox.awaitAnswer)
-				box.taken(next.correlationId());
-			}
 			call(next);
-			box = this.mailbox;
+			CallMailbox box = this.mailbox;
 			next = (box != null) ? box.awaitCall(this.config.spinNanos(), this.framesRead) : null;
 		}
 	}

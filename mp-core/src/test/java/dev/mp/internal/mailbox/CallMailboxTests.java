@@ -75,7 +75,7 @@ class CallMailboxTests {
 		assertThat(received.payload()).isEqualTo(call.payload());
 
 		CompletableFuture<Frame> answer = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(7, LONG_LOOK, LONG_LOOK, () -> false));
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> false));
 		Frame failure = new Frame(FrameType.FAILURE, 7, bytes(1024, 2));
 		while (!this.worker.answer(failure, 0)) {
 			assertThat(answer).isNotDone();
@@ -110,66 +110,23 @@ class CallMailboxTests {
 		assertThat(this.worker.awaitCall(TimeUnit.MICROSECONDS.toNanos(50), 0)).isNull();
 		assertThat(this.parent.post(new Frame(FrameType.CALL, 1, bytes(1, 0)))).isFalse();
 		long start = System.nanoTime();
-		assertThat(this.parent.awaitAnswer(1, LONG_LOOK, LONG_LOOK, () -> true)).isNull();
+		assertThat(this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> true)).isNull();
 		assertThat(System.nanoTime() - start).isLessThan(LONG_LOOK);
 		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 1, bytes(1, 0)), 0)).isFalse();
-	}
-
-	/**
-	 * A caller's look gives the worker its time to take the call and its time again from then: a worker that sleeps on
-	 * the socket takes the call after a thread wake-up, and its answer must still find the caller looking.
-	 */
-	@Test
-	void aCallersLookCountsItsTimeAgainFromWhenTheWorkerTookTheCall() throws Exception {
-		long look = TimeUnit.MILLISECONDS.toNanos(400);
-		long start = System.nanoTime();
-		CompletableFuture<Frame> answer = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(5, look, LONG_LOOK, () -> false));
-		awaitElapsed(start, look * 3 / 4);
-		this.worker.taken(5);
-		// past the look's first time, within its time from the taking
-		awaitElapsed(start, look * 5 / 4);
-		Frame result = new Frame(FrameType.RESULT, 5, bytes(3, 5));
-		while (!this.worker.answer(result, 0)) {
-			assertThat(answer).as("the look ended before its time from the taking").isNotDone();
-			Thread.onSpinWait();
-		}
-		assertThat(answer.get(10, TimeUnit.SECONDS).correlationId()).isEqualTo(5);
-	}
-
-	/** Only the taking of the call looked for counts: another call's, taken meanwhile, does not lengthen the look. */
-	@Test
-	void anotherCallTakenDuringALookDoesNotLengthenIt() throws Exception {
-		long look = TimeUnit.MILLISECONDS.toNanos(400);
-		long start = System.nanoTime();
-		CompletableFuture<Frame> answer = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(7, look, LONG_LOOK, () -> false));
-		awaitElapsed(start, look / 2);
-		this.worker.taken(6);
-		assertThat(answer.get(10, TimeUnit.SECONDS)).isNull();
-		// a look lengthened by it would end at one and a half times its time
-		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(look).isLessThan(look * 5 / 4);
-		assertThat(this.worker.answer(new Frame(FrameType.RESULT, 7, bytes(3, 7)), 0)).isFalse();
-	}
-
-	private static void awaitElapsed(long start, long nanos) {
-		while (System.nanoTime() - start < nanos) {
-			Thread.onSpinWait();
-		}
 	}
 
 	/** What a broken worker leaves in its outbox fails as a protocol error and does not block the box. */
 	@Test
 	void anAnswerThatCannotBeOneIsAProtocolErrorAndTheBoxStaysUsable() throws Exception {
 		CompletableFuture<Frame> look = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(1, LONG_LOOK, LONG_LOOK, () -> false));
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> false));
 		while (!this.worker.answer(new Frame(FrameType.SHUTDOWN, 1, bytes(3, 1)), 0)) {
 			Thread.onSpinWait();
 		}
 		assertThatThrownBy(() -> look.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ProtocolException.class)
 			.hasMessageContaining("SHUTDOWN frame in the answer box");
 		CompletableFuture<Frame> next = CompletableFuture
-			.supplyAsync(() -> this.parent.awaitAnswer(2, LONG_LOOK, LONG_LOOK, () -> false));
+			.supplyAsync(() -> this.parent.awaitAnswer(LONG_LOOK, LONG_LOOK, () -> false));
 		while (!this.worker.answer(new Frame(FrameType.RESULT, 2, bytes(3, 2)), 0)) {
 			Thread.onSpinWait();
 		}
@@ -343,8 +300,7 @@ class CallMailboxTests {
 				this.parent.announceSocketFrame();
 				callSocket.put(call);
 			}
-			Frame answer = this.parent.awaitAnswer(i, random.nextInt(200_000), LONG_LOOK,
-					() -> !answerSocket.isEmpty());
+			Frame answer = this.parent.awaitAnswer(random.nextInt(200_000), LONG_LOOK, () -> !answerSocket.isEmpty());
 			if (answer == null) {
 				answer = answerSocket.poll(10, TimeUnit.SECONDS);
 			}
