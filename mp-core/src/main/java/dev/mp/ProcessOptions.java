@@ -205,9 +205,11 @@ public final class ProcessOptions {
 	 * Whether mp adds its memory flags to a local child's JVM options, so that an idle worker holds less memory:
 	 * class-data archives mapped where they were written so that workers share them
 	 * ({@code -XX:ArchiveRelocationMode=0}, Java 17 to 25), and the C heap's free memory given back every five seconds
-	 * ({@code -XX:TrimNativeHeapInterval=5000}, where the Java has it), and two malloc arenas
-	 * ({@code MALLOC_ARENA_MAX=2} in its environment). On by default; a flag the JVM options set already, or a variable
-	 * the environment has, is left out. Figures: {@code docs/memory.md}.
+	 * ({@code -XX:TrimNativeHeapInterval=5000}, where the Java has it), two malloc arenas ({@code MALLOC_ARENA_MAX=2}
+	 * in its environment), and for a SerialGC worker on Java 17 to 25 a small boot heap ({@code -Xms8m}, or a 3 MiB
+	 * young generation in a 24 MiB heap where it boots a context) that it grows to the JVM's default size once ready.
+	 * On by default; a flag the JVM options set already (or one that sizes the heap itself), or a variable the
+	 * environment has, is left out. Figures: {@code docs/memory.md}.
 	 */
 	public boolean memoryFlags() {
 		return this.memoryFlags;

@@ -519,8 +519,9 @@ public class MpProperties {
 
 		/**
 		 * Whether mp adds its memory flags to local workers so that an idle one holds less memory
-		 * (-XX:ArchiveRelocationMode=0, -XX:TrimNativeHeapInterval=5000, each where the worker's Java has it, and
-		 * MALLOC_ARENA_MAX=2 in its environment); a flag that mp.worker.jvm-options sets already, or a variable the
+		 * (-XX:ArchiveRelocationMode=0, -XX:TrimNativeHeapInterval=5000, each where the worker's Java has it,
+		 * MALLOC_ARENA_MAX=2 in its environment, and for SerialGC workers a small boot heap grown back once ready); a
+		 * flag that mp.worker.jvm-options sets already (or one that sizes the heap itself), or a variable the
 		 * environment has, is left out.
 		 */
 		private boolean memoryFlags = true;
