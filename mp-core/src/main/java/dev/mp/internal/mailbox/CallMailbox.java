@@ -75,6 +75,12 @@ public final class CallMailbox implements AutoCloseable {
 	private static final int LOOKS_PER_CLOCK_READ = 32;
 
 	/**
+	 * How long a look spins before it also yields its core now and then: on a busy machine a pure spin would keep
+	 * the other side, or the parent's socket reader with an answer in hand, waiting for that core.
+	 */
+	private static final long PURE_SPIN_NANOS = 20_000;
+
+	/**
 	 * The longest a look waits for staged payloads to be read and written before its own time starts: far longer than
 	 * copying the largest frame takes, so it ends only where the other side stopped (a garbage collection, a kill).
 	 */
@@ -298,18 +304,11 @@ public final class CallMailbox implements AutoCloseable {
 		return (sum < 0) ? Long.MAX_VALUE : sum;
 	}
 
-	/**
-	 * @param maxNanos the longest the look may last in all, however long staged payloads take; past
-	 * {@code spinNanos} it also yields its core now and then, so that a thread that shares it (the other side copying
-	 * a staged payload, say) is not kept waiting. Not before: a caller and a worker whose looks yield to each other
-	 * share one core for good, as the scheduler moves neither of two threads that keep running to an idle core, and
-	 * each call then costs their two looks' pure spins; a look that ends puts its thread to sleep, and the thread
-	 * wakes up on an idle core.
-	 */
+	/** @param maxNanos the longest the look may last in all, however long staged payloads take */
 	private long spin(int box, long spinNanos, long maxNanos, BooleanSupplier givenUp) {
 		long start = System.nanoTime();
 		long deadline = start + spinNanos;
-		long yieldFrom = deadline;
+		long yieldFrom = start + PURE_SPIN_NANOS;
 		long lastMoment = start + maxNanos;
 		int otherStaging = this.owner ? ANSWER_STAGING : CALL_STAGING;
 		int looks = 0;
