@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import com.sun.management.OperatingSystemMXBean;
 import org.jspecify.annotations.Nullable;
@@ -66,12 +67,15 @@ public final class MemoryFlags {
 	 * @param bootsContext whether the worker boots an application context (any bootstrap mode but {@code plain})
 	 */
 	public static List<String> of(Path javaHome, List<String> own, boolean bootsContext) {
-		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-		return of(javaHome, own, bootsContext, os.getTotalMemorySize());
+		return of(javaHome, own, bootsContext,
+				() -> ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize());
 	}
 
-	/** As {@link #of(Path, List, boolean)}, for a worker on a machine (or in a container) of that much memory. */
-	static List<String> of(Path javaHome, List<String> own, boolean bootsContext, long memoryBytes) {
+	/**
+	 * As {@link #of(Path, List, boolean)}, for a worker on a machine (or in a container) of that much memory, asked
+	 * only where it counts (the JVM reads its cgroup's files for it).
+	 */
+	static List<String> of(Path javaHome, List<String> own, boolean bootsContext, LongSupplier memoryBytes) {
 		List<String> flags = new ArrayList<>();
 		int feature = JavaRelease.featureVersion(javaHome);
 		// a diagnostic option from Java 17 to 25 at least; later versions may rename it
@@ -109,13 +113,13 @@ public final class MemoryFlags {
 	 * with a warning, or caps it for good where the maximum ends up equal to the boot heap); 0 when the maximum is not
 	 * known here (the worker sizes it from the memory in a way of its own).
 	 */
-	private static long contextBootHeapMiB(long maxHeap, List<String> own, long memoryBytes) {
+	private static long contextBootHeapMiB(long maxHeap, List<String> own, LongSupplier memoryBytes) {
 		long max = maxHeap;
 		if (max == Long.MAX_VALUE) {
 			if (sets(own, "-XX:MaxRAM", "-XX:MinRAM", "-XX:InitialRAM", "-XX:ErgoHeapSizeLimit=")) {
 				return 0;
 			}
-			max = (memoryBytes >> 20) / DEFAULT_MAX_HEAP_SHARE;
+			max = (memoryBytes.getAsLong() >> 20) / DEFAULT_MAX_HEAP_SHARE;
 		}
 		return Math.min(CONTEXT_BOOT_HEAP_MIB, max / 2);
 	}

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.mp.ProcessOptions;
 import dev.mp.internal.codec.CodecChoice;
 import dev.mp.internal.worker.BootstrapConfig;
+import dev.mp.internal.worker.PlainBootstrap;
 import dev.mp.internal.worker.WorkerMain;
 import dev.mp.spi.CodecProvider;
 
@@ -69,7 +70,7 @@ public final class WorkerCommand {
 			environment.putAll(options.environment());
 			jvmOptions.addAll(MemoryFlags.of(options.javaHome(),
 					MemoryFlags.asTheJvmReadsThem(concat(checked, concat(jvmOptions, own)), environment),
-					!"plain".equals(options.bootstrapMode())));
+					!PlainBootstrap.MODE.equals(options.bootstrapMode())));
 		}
 		jvmOptions.addAll(own);
 		List<String> plain = build(options, jvmOptions, classPath, bootFatJar);

@@ -87,27 +87,21 @@ final class HeapRegrowth {
 	 * allocates a little (its reports to the parent), which walks through eden page by page, and a call's garbage
 	 * touches all of it or grows the heap past its default size. Once a collection has run since the last trim, or a
 	 * quarter of eden is in use, the same two collections as after boot hand those pages back: always when the heap
-	 * has grown past the default size, otherwise unless more than eden is in use outside it (a full collection costs
-	 * in proportion to what is live). A call that arrives meanwhile waits for them.
+	 * has grown past the default size or those after boot did not run, otherwise unless more than eden is in use
+	 * outside it (a full collection costs in proportion to what is live). A call that arrives meanwhile waits for them.
 	 */
 	static void trimWhenIdle() {
 		try {
-			if (!regrown) {
-				// the collections after boot did not run (see collectFully): the young generation is still the boot's
-				HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-				regrown = regrow(vm, true);
-				remember();
-				return;
-			}
 			MemoryUsage eden = eden();
-			if (youngCollections() == youngCollectionsAtTrim && fullCollections() == fullCollectionsAtTrim
+			if (regrown && youngCollections() == youngCollectionsAtTrim && fullCollections() == fullCollectionsAtTrim
 					&& eden.getUsed() < eden.getCommitted() / 4) {
 				return;
 			}
 			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
 			boolean grown = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted()
 					> defaultInitialHeap(vm);
-			if (grown || heapUsed() - eden.getUsed() <= eden.getCommitted()) {
+			// collections after boot that did not run (see collectFully) left the boot's young generation
+			if (!regrown || grown || heapUsed() - eden.getUsed() <= eden.getCommitted()) {
 				regrown = regrow(vm, true);
 			}
 			remember();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class MemoryFlagsTests {
 	@TempDir
 	Path temp;
 
-	private static final long GIB = 1024L * 1024 * 1024;
+	private static final LongSupplier SIXTEEN_GIB = () -> 16L * 1024 * 1024 * 1024;
 
 	@Test
 	void aRecentJava17WorkerGetsEveryFlag() throws IOException {
@@ -48,28 +49,28 @@ class MemoryFlagsTests {
 
 	@Test
 	void aWorkerThatBootsAContextGetsAYoungGenerationOf3MiBInAHeapWithRoomForItsBoot() throws IOException {
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-Xmx4g"), true, 16 * GIB))
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-Xmx4g"), true, SIXTEEN_GIB))
 			.contains("-XX:InitialHeapSize=24m", MemoryFlags.CONTEXT_BOOT_YOUNG_GENERATION)
 			.doesNotContain(MemoryFlags.PLAIN_BOOT_HEAP);
 		// at most half the maximum heap, whose old generation would not hold more
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-Xmx32m"), true, 16 * GIB))
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-Xmx32m"), true, SIXTEEN_GIB))
 			.contains("-XX:InitialHeapSize=16m");
 		// without a maximum, the JVM's default: a quarter of the memory
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), true, 16 * GIB))
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), true, SIXTEEN_GIB))
 			.contains("-XX:InitialHeapSize=24m");
-		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), true, 80L * 1024 * 1024))
+		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC"), true, () -> 80L * 1024 * 1024))
 			.contains("-XX:InitialHeapSize=10m");
 		// a maximum too small for it, or one the worker takes from the memory in a way of its own: the plain heap
 		for (List<String> own : List.of(List.of("-Xmx16m"), List.of("-XX:MaxRAMPercentage=80"),
 				List.of("-XX:MaxRAM=1g"), List.of("-XX:MinRAMPercentage=50"))) {
 			List<String> options = new ArrayList<>(own);
 			options.add("-XX:+UseSerialGC");
-			assertThat(MemoryFlags.of(javaHome("17.0.15"), options, true, 16 * GIB)).as(own.toString())
+			assertThat(MemoryFlags.of(javaHome("17.0.15"), options, true, SIXTEEN_GIB)).as(own.toString())
 				.contains(MemoryFlags.PLAIN_BOOT_HEAP)
 				.doesNotContain(MemoryFlags.CONTEXT_BOOT_YOUNG_GENERATION);
 		}
 		assertThat(MemoryFlags.of(javaHome("17.0.15"), List.of("-XX:+UseSerialGC", "-XX:MaxRAM=1g", "-Xmx128m"), true,
-				16 * GIB))
+				SIXTEEN_GIB))
 			.contains("-XX:InitialHeapSize=24m");
 	}
 
