@@ -18,8 +18,9 @@ import dev.mp.spi.CallObserver;
  * mp's calls as Micrometer observations. In the parent, each call is an {@code mp.call} sender observation from the
  * moment it is made to its answer, a child of the caller's current one, tagged {@code pool}, {@code bean.method},
  * {@code task} ({@code none} where they do not apply) and {@code outcome}; a tracer writes its span into the call's
- * header; a {@link CallObservationConvention} changes the names and tags. In the worker, the call runs in an {@code mp.worker.call} receiver observation opened from those entries,
- * whose span is a child of the parent's {@code mp.call} span, the tracer's ids in the call thread's MDC.
+ * header; a {@link CallObservationConvention} changes the names and tags. In the worker, the call runs in an
+ * {@code mp.worker.call} receiver observation opened from those entries, whose span is a child of the parent's
+ * {@code mp.call} span, the tracer's ids in the call thread's MDC.
  */
 public final class ObservationCallObserver implements CallObserver {
 
