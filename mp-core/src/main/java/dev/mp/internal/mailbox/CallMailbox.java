@@ -38,7 +38,6 @@ public final class CallMailbox implements AutoCloseable {
 
 	static final long OPEN = -1;
 
-	/** Control words on their own cache lines: the two sides spin on different ones. */
 	/** Numbers the mailboxes this JVM makes, for their file names. */
 	private static final AtomicLong NUMBERS = new AtomicLong();
 
@@ -293,18 +292,18 @@ public final class CallMailbox implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. The time
-	 * counts from when the other side is done reading the payload this side staged last, and done writing one it
-	 * stages for this side: a call or answer that takes a megabyte's copy cannot come sooner, and a look that ran out
-	 * meanwhile would cost a thread wake-up on both sides.
-	 */
 	private static long saturatedAdd(long a, long b) {
 		long sum = a + b;
 		return (sum < 0) ? Long.MAX_VALUE : sum;
 	}
 
-	/** @param maxNanos the longest the look may last in all, however long staged payloads take */
+	/**
+	 * Spins on an open box; returns what was posted, or 0 once it has closed the box with nothing in it. The time
+	 * counts from when the other side is done reading the payload this side staged last, and done writing one it
+	 * stages for this side: a call or answer that takes a megabyte's copy cannot come sooner, and a look that ran out
+	 * meanwhile would cost a thread wake-up on both sides.
+	 * @param maxNanos the longest the look may last in all, however long staged payloads take
+	 */
 	private long spin(int box, long spinNanos, long maxNanos, BooleanSupplier givenUp) {
 		long start = System.nanoTime();
 		long deadline = start + spinNanos;
